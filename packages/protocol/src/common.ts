@@ -1,0 +1,20 @@
+import { z } from 'zod';
+import { Bounds } from './limits.js';
+
+/** Request correlation id chosen by the client; echoed in the answer as `re`. */
+export const RequestId = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+
+export const UserId = z.string().min(1).max(Bounds.userId);
+export const GroupName = z.string().min(1).max(Bounds.groupName);
+export const GroupList = z.array(GroupName).max(Bounds.groupsPerRequest);
+
+/** Free-form JSON object published by a user (apiRTC UserData). */
+export const UserDataBag = z.record(z.string(), z.unknown());
+export type UserDataBag = z.infer<typeof UserDataBag>;
+
+/** What other users learn about a contact through presence. */
+export const ContactInfo = z.object({
+  id: UserId,
+  userData: UserDataBag,
+});
+export type ContactInfo = z.infer<typeof ContactInfo>;

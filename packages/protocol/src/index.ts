@@ -1,0 +1,9 @@
+export * from './errors.js';
+export * from './limits.js';
+export * from './common.js';
+export * from './client.js';
+export * from './server.js';
+export { explainIssues } from './explain.js';
+
+/** Protocol revision; bumped on incompatible changes. Sent by the server in `RegisterResult`. */
+export const PROTOCOL_VERSION = 1;

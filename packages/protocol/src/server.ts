@@ -1,0 +1,111 @@
+import { z } from 'zod';
+import { ContactInfo, RequestId, UserDataBag, UserId } from './common.js';
+
+/*
+ * Messages the server sends. `answer` closes one request; every other message is an event
+ * carrying a per-session `seq`, so a resuming client can ask for what it missed.
+ */
+
+const ErrorBody = z.object({ code: z.number().int().min(0).max(17), message: z.string() });
+
+export const AnswerOk = z.object({
+  type: z.literal('answer'),
+  re: RequestId,
+  ok: z.literal(true),
+  data: z.unknown().optional(),
+});
+export const AnswerError = z.object({
+  type: z.literal('answer'),
+  re: RequestId,
+  ok: z.literal(false),
+  error: ErrorBody,
+});
+/** Answer to a request whose id could not be read: the client cannot correlate it. */
+export const ProtocolErrorNotice = z.object({
+  type: z.literal('protocolError'),
+  error: ErrorBody,
+});
+
+/** Result data of a successful `register`. */
+export const RegisterResult = z.object({
+  userId: UserId,
+  resumeToken: z.string(),
+  resumeWindowMs: z.number().int().positive(),
+  heartbeatMs: z.number().int().positive(),
+  serverVersion: z.string(),
+});
+export type RegisterResult = z.infer<typeof RegisterResult>;
+
+/** Result data of a successful `resume`. */
+export const ResumeResult = z.object({
+  userId: UserId,
+  resumeToken: z.string(),
+  /** Number of events replayed after this answer. */
+  replayed: z.number().int().nonnegative(),
+});
+export type ResumeResult = z.infer<typeof ResumeResult>;
+
+/** Result data of `contact.send`. */
+export const ContactSendResult = z.object({ uuid: z.number().int().nonnegative() });
+
+const Seq = z.number().int().positive();
+
+/**
+ * Presence diff for the groups this user watches, batched per server tick. Same three keys as
+ * apiRTC's `contactListUpdate`; `leftGroup` carries ids only (the client knows the contact).
+ */
+export const PresenceEvent = z.object({
+  type: z.literal('presence'),
+  seq: Seq,
+  joinedGroup: z.record(z.string(), z.array(ContactInfo)),
+  leftGroup: z.record(z.string(), z.array(UserId)),
+  userDataChanged: z.array(ContactInfo),
+});
+
+export const ContactDataEvent = z.object({
+  type: z.literal('contact.data'),
+  seq: Seq,
+  from: UserId,
+  content: z.unknown(),
+});
+export const ContactMessageEvent = z.object({
+  type: z.literal('contact.message'),
+  seq: Seq,
+  from: UserId,
+  content: z.string(),
+  uuid: z.number().int().nonnegative(),
+  /** Server time of reception, ms since epoch. */
+  time: z.number(),
+});
+export const ContactCustomEvent = z.object({
+  type: z.literal('contact.customEvent'),
+  seq: Seq,
+  from: UserId,
+  event: z.string(),
+  content: z.unknown(),
+});
+
+/** Server events (everything but answers). */
+export const ServerEvent = z.discriminatedUnion('type', [
+  PresenceEvent,
+  ContactDataEvent,
+  ContactMessageEvent,
+  ContactCustomEvent,
+]);
+export type ServerEvent = z.infer<typeof ServerEvent>;
+export type ServerEventType = ServerEvent['type'];
+
+/** Every message the server may send. */
+export const ServerMessage = z.union([AnswerOk, AnswerError, ProtocolErrorNotice, ServerEvent]);
+export type ServerMessage = z.infer<typeof ServerMessage>;
+
+export type AnswerOk = z.infer<typeof AnswerOk>;
+export type AnswerError = z.infer<typeof AnswerError>;
+export type PresenceEvent = z.infer<typeof PresenceEvent>;
+export type ContactDataEvent = z.infer<typeof ContactDataEvent>;
+export type ContactMessageEvent = z.infer<typeof ContactMessageEvent>;
+export type ContactCustomEvent = z.infer<typeof ContactCustomEvent>;
+export { UserDataBag };
+
+/** A server event as built before the session stamps its `seq`. */
+export type UnsequencedEvent = ServerEvent extends infer E ? (E extends { seq: number } ? Omit<E, 'seq'> : never) : never;

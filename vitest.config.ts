@@ -1,0 +1,48 @@
+import { defineConfig } from 'vitest/config';
+
+// Three suites, run in this order by scripts/test.mjs:
+//  unit         pure logic beside the code, no sockets
+//  integration  a real server on an ephemeral port, real WebSocket clients
+//  e2e          real Chromium (playwright-core) against a real server
+// Workspace packages resolve to their TypeScript sources through the "source" condition,
+// so tests never depend on a stale build.
+const resolve = { conditions: ['source'] };
+
+export default defineConfig({
+  resolve,
+  test: {
+    projects: [
+      {
+        resolve,
+        test: {
+          name: 'unit',
+          include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts'],
+          environment: 'node',
+        },
+      },
+      {
+        resolve,
+        test: {
+          name: 'integration',
+          include: ['packages/*/test/**/*.int.test.ts'],
+          environment: 'node',
+          testTimeout: 20_000,
+          hookTimeout: 20_000,
+        },
+      },
+      {
+        resolve,
+        test: {
+          name: 'e2e',
+          include: ['tests/e2e/**/*.e2e.test.ts'],
+          environment: 'node',
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+          // Chromium instances are heavy on a 2-core machine: one file at a time.
+          fileParallelism: false,
+          pool: 'forks',
+        },
+      },
+    ],
+  },
+});
