@@ -1,0 +1,101 @@
+// Shared by `npm start` and `npm test`: bring a fresh clone to a runnable state using only
+// Node built-ins (nothing is installed yet when these run).
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync, writeFileSync, accessSync, constants } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** Runs a command in the repository root, inheriting stdio; exits the process on failure. */
+export function run(cmd, args, opts = {}) {
+  const res = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', ...opts });
+  if (res.status !== 0) {
+    console.error(`\n✖ ${cmd} ${args.join(' ')} failed (exit ${res.status ?? res.signal})`);
+    process.exit(res.status ?? 1);
+  }
+  return res;
+}
+
+function newestMtime(path) {
+  let newest = 0;
+  const st = statSync(path);
+  if (!st.isDirectory()) return st.mtimeMs;
+  for (const entry of readdirSync(path)) {
+    if (entry === 'node_modules' || entry === 'dist' || entry.startsWith('.')) continue;
+    newest = Math.max(newest, newestMtime(join(path, entry)));
+  }
+  return newest;
+}
+
+/** Installs npm dependencies when node_modules is missing or older than the lockfile. */
+export function ensureDependencies() {
+  const marker = join(root, 'node_modules', '.package-lock.json');
+  const lock = join(root, 'package-lock.json');
+  const stale = !existsSync(marker) || (existsSync(lock) && statSync(lock).mtimeMs > statSync(marker).mtimeMs);
+  if (!stale) return;
+  console.log('• Installing npm dependencies…');
+  run('npm', existsSync(lock) ? ['ci', '--no-audit', '--no-fund'] : ['install', '--no-audit', '--no-fund']);
+}
+
+const buildInputs = ['packages/protocol', 'packages/server', 'packages/sdk', 'apps/meet', 'package.json', 'tsconfig.base.json'];
+const buildOutputs = [
+  'packages/protocol/dist/index.js',
+  'packages/server/dist/main.js',
+  'packages/sdk/dist/parley.js',
+  'packages/sdk/dist/parley.mjs',
+  'apps/meet/dist/index.html',
+];
+
+/** Builds every package when an output is missing or a source is newer than the last build. */
+export function ensureBuild({ force = false } = {}) {
+  const stamp = join(root, '.build-stamp');
+  const missing = buildOutputs.some((p) => !existsSync(join(root, p)));
+  const stampTime = existsSync(stamp) ? statSync(stamp).mtimeMs : 0;
+  const newest = Math.max(...buildInputs.map((p) => newestMtime(join(root, p))));
+  if (!force && !missing && newest <= stampTime) return;
+  console.log('• Building…');
+  run('npm', ['run', 'build']);
+  writeFileSync(stamp, new Date().toISOString() + '\n');
+}
+
+function onPath(bin) {
+  for (const dir of (process.env.PATH ?? '').split(':')) {
+    try {
+      accessSync(join(dir, bin), constants.X_OK);
+      return true;
+    } catch {
+      /* keep looking */
+    }
+  }
+  return false;
+}
+
+/**
+ * Makes sure the system programs the tests drive are installed: Debian's Chromium (the browser
+ * end-to-end suite) and ffmpeg (recording, fake camera files). Installs them through apt when
+ * running as root on Debian; otherwise explains what to install.
+ */
+export function ensureSystemPackages() {
+  const wanted = [
+    { bin: 'chromium', pkg: 'chromium', present: existsSync('/usr/bin/chromium') },
+    { bin: 'ffmpeg', pkg: 'ffmpeg', present: onPath('ffmpeg') },
+  ];
+  const missing = wanted.filter((w) => !w.present);
+  if (missing.length === 0) return;
+  const pkgs = missing.map((m) => m.pkg);
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (isRoot && existsSync('/etc/debian_version') && onPath('apt-get')) {
+    console.log(`• Installing ${pkgs.join(', ')} with apt-get…`);
+    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+    run('apt-get', ['update', '-q'], { env });
+    run('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...pkgs], { env });
+    return;
+  }
+  console.error(
+    `✖ Missing system packages: ${pkgs.join(', ')}.\n` +
+      `  Install them (Debian/Ubuntu: sudo apt-get install ${pkgs.join(' ')}) and run npm test again.\n` +
+      `  The browser tests need Debian's Chromium at /usr/bin/chromium.`,
+  );
+  process.exit(1);
+}
