@@ -1,0 +1,100 @@
+// sdk-size: gzip size of Parley's browser SDK bundle (the core script served at /sdk/parley.js,
+// i.e. packages/sdk/dist/parley.js; media processors are separate files and are not counted)
+// divided by the gzip size of apiRTC's apiRTC.min.js from `npm pack @apirtc/apirtc`.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { constants, brotliCompressSync, gzipSync } from 'node:zlib';
+import { repoRoot } from '../lib/machine.mjs';
+import { fmt, fmtBytes, fmtRatio } from '../lib/results.mjs';
+import { ratio } from '../lib/stats.mjs';
+
+export const meta = {
+  name: 'sdk-size',
+  title: 'SDK size: gzip(/sdk/parley.js) ÷ gzip(apiRTC.min.js)',
+  timeoutMs: 5 * 60_000,
+};
+
+const TARGET = 0.3;
+
+function sizes(buf) {
+  return {
+    raw: buf.length,
+    gzip: gzipSync(buf, { level: 9 }).length,
+    brotli: brotliCompressSync(buf, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: buf.length } }).length,
+  };
+}
+
+function walk(dir) {
+  return readdirSync(dir).flatMap((e) => {
+    const p = join(dir, e);
+    return statSync(p).isDirectory() ? walk(p) : [p];
+  });
+}
+
+/** Downloads and unpacks @apirtc/apirtc; returns {version, file, bytes}. */
+function fetchApiRtc(dir) {
+  let out;
+  try {
+    out = execFileSync('npm', ['pack', '@apirtc/apirtc', '--json', '--ignore-scripts', '--pack-destination', dir], {
+      cwd: dir,
+      encoding: 'utf8',
+      timeout: 180_000,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+  } catch (err) {
+    throw new Error(`npm pack @apirtc/apirtc failed (is the npm registry reachable?): ${(err.stderr || err.message).trim().split('\n').slice(-5).join(' / ')}`);
+  }
+  const info = JSON.parse(out.slice(out.indexOf('[')))[0];
+  const tarball = join(dir, info.filename);
+  if (!existsSync(tarball)) throw new Error(`npm pack reported ${info.filename} but it is not in ${dir}`);
+  execFileSync('tar', ['-xzf', tarball, '-C', dir]);
+  const pkg = join(dir, 'package');
+  let file = join(pkg, 'apiRTC.min.js');
+  if (!existsSync(file)) {
+    // Fall back to the largest minified script of the package, and say so.
+    const candidates = walk(pkg).filter((p) => p.endsWith('.min.js')).sort((a, b) => statSync(b).size - statSync(a).size);
+    if (!candidates.length) throw new Error(`@apirtc/apirtc@${info.version} has no apiRTC.min.js nor any *.min.js`);
+    file = candidates[0];
+  }
+  return { version: info.version, file: relative(pkg, file), bytes: readFileSync(file) };
+}
+
+export async function run({ log }) {
+  const sdkPath = join(repoRoot, 'packages/sdk/dist/parley.js');
+  if (!existsSync(sdkPath)) throw new Error(`${relative(repoRoot, sdkPath)} is missing: build the SDK (npm run build)`);
+  const parley = sizes(readFileSync(sdkPath));
+
+  const dir = mkdtempSync(join(tmpdir(), 'parley-bench-apirtc-'));
+  let api;
+  try {
+    log('• npm pack @apirtc/apirtc …');
+    api = fetchApiRtc(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const apirtc = sizes(api.bytes);
+  const gz = ratio(parley.gzip, apirtc.gzip);
+  const met = gz <= TARGET;
+
+  return {
+    headline: gz.toFixed(3),
+    versions: { '@apirtc/apirtc': api.version },
+    notes: [
+      `Parley file: packages/sdk/dist/parley.js (served as /sdk/parley.js; core only, processors are separate files). apiRTC file: ${api.file} from npm pack @apirtc/apirtc@${api.version}.`,
+      `gzip level 9 and brotli quality 11 with Node's zlib. Target gzip ratio ≤ ${TARGET}: ${met ? 'met' : 'MISSED'}.`,
+    ],
+    tables: [
+      {
+        columns: ['file', 'raw', 'gzip -9', 'brotli 11'],
+        rows: [
+          ['Parley /sdk/parley.js', fmtBytes(parley.raw), fmtBytes(parley.gzip), fmtBytes(parley.brotli)],
+          [`apiRTC ${api.version} ${api.file}`, fmtBytes(apirtc.raw), fmtBytes(apirtc.gzip), fmtBytes(apirtc.brotli)],
+          ['Parley ÷ apiRTC', fmtRatio(ratio(parley.raw, apirtc.raw)), `${fmtRatio(gz)} (target ≤ ${TARGET}: ${met ? 'met' : 'MISSED'})`, fmtRatio(ratio(parley.brotli, apirtc.brotli))],
+          ['bytes (exact)', `${fmt(parley.raw)} / ${fmt(apirtc.raw)}`, `${fmt(parley.gzip)} / ${fmt(apirtc.gzip)}`, `${fmt(parley.brotli)} / ${fmt(apirtc.brotli)}`],
+        ],
+      },
+    ],
+  };
+}

@@ -1,0 +1,92 @@
+// Per-process figures read from /proc (Linux): CPU time of a process tree and resident memory.
+import { readFileSync, readdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+
+let clockTicks = 100;
+try {
+  clockTicks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+} catch {
+  /* 100 is the value on every mainstream Linux */
+}
+
+/** Fields of /proc/<pid>/stat after the command name; null when the process is gone. */
+function statFields(pid) {
+  let text;
+  try {
+    text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return null;
+  }
+  // The command name (field 2) is in parentheses and may contain spaces: split after the last ')'.
+  return text.slice(text.lastIndexOf(')') + 2).split(' ');
+}
+
+/** CPU time (user + system, all threads) of one process in milliseconds; NaN when gone. */
+export function cpuMs(pid) {
+  const f = statFields(pid);
+  if (!f) return NaN;
+  // After the name: f[0] is field 3 (state); utime is field 14, stime field 15.
+  return ((Number(f[11]) + Number(f[12])) * 1000) / clockTicks;
+}
+
+/** Pids of every live descendant of `pid` (children, grandchildren…). */
+export function descendants(pid) {
+  const children = new Map();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const f = statFields(entry);
+    if (!f) continue;
+    const ppid = Number(f[1]);
+    if (!children.has(ppid)) children.set(ppid, []);
+    children.get(ppid).push(Number(entry));
+  }
+  const out = [];
+  const stack = [...(children.get(pid) ?? [])];
+  while (stack.length) {
+    const p = stack.pop();
+    out.push(p);
+    stack.push(...(children.get(p) ?? []));
+  }
+  return out;
+}
+
+/** CPU time in ms of a process and all its live descendants. */
+export function treeCpuMs(pid) {
+  let total = cpuMs(pid);
+  for (const child of descendants(pid)) {
+    const c = cpuMs(child);
+    if (Number.isFinite(c)) total += c;
+  }
+  return total;
+}
+
+/** Resident set size of one process in bytes (VmRSS); NaN when gone. */
+export function rssBytes(pid) {
+  let text;
+  try {
+    text = readFileSync(`/proc/${pid}/status`, 'utf8');
+  } catch {
+    return NaN;
+  }
+  const m = /^VmRSS:\s+(\d+)\s+kB/m.exec(text);
+  return m ? Number(m[1]) * 1024 : NaN;
+}
+
+/** RSS in bytes of a process and all its live descendants. */
+export function treeRssBytes(pid) {
+  let total = rssBytes(pid);
+  for (const child of descendants(pid)) {
+    const r = rssBytes(child);
+    if (Number.isFinite(r)) total += r;
+  }
+  return total;
+}
+
+/** Number of open file descriptors of a process; NaN when not readable. */
+export function openFds(pid) {
+  try {
+    return readdirSync(`/proc/${pid}/fd`).length;
+  } catch {
+    return NaN;
+  }
+}

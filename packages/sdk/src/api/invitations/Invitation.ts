@@ -1,0 +1,44 @@
+import { INVITATION_STATUS_STANDBY } from '../../constants.js';
+import { Observable } from '../Observable.js';
+
+/** `statusChange` payload. */
+export interface StatusChangeInfo {
+  status: symbol;
+  id?: string;
+}
+
+/** Events of every invitation. */
+export interface InvitationEvents {
+  statusChange: StatusChangeInfo;
+}
+
+/**
+ * Abstract base of sent and received invitations (§2.12). Status is one of the
+ * `INVITATION_STATUS_*` Symbols: STANDBY → ACCEPTED | DECLINED | EXPIRED | CANCELLED, ENDED later.
+ */
+export class Invitation<E extends InvitationEvents = InvitationEvents> extends Observable<E> {
+  #status: symbol = INVITATION_STATUS_STANDBY;
+
+  /** Event names accepted by `on()`. */
+  static override getAvailableEvents(): string[] {
+    return ['statusChange'];
+  }
+
+  /** Current `INVITATION_STATUS_*` Symbol. */
+  getStatus(): symbol {
+    return this.#status;
+  }
+
+  /** Changes the status and emits `statusChange {status, id}`. */
+  protected setStatus(status: symbol, id?: string): void {
+    if (status === this.#status) return;
+    this.#status = status;
+    const info: StatusChangeInfo = id === undefined ? { status } : { status, id };
+    (this as Invitation).emit('statusChange', info);
+  }
+
+  /** True while the invitation is pending. */
+  protected get isPending(): boolean {
+    return this.#status === INVITATION_STATUS_STANDBY;
+  }
+}

@@ -1,0 +1,111 @@
+import type { AnswerError, AnswerOk, ClientMessage } from '@parley/protocol';
+import { ErrorCode } from '@parley/protocol';
+import { log } from '../util/Logger.js';
+import { RequestError } from './RequestError.js';
+
+/** Options of one tracked request. */
+export interface TrackOptions {
+  /** Rejects with kind `timeout` after this many ms without an answer (none by default). */
+  timeoutMs?: number;
+  /**
+   * Volatile requests (pings) are failed when the socket drops instead of being sent again on
+   * the next socket: their answer only means something on the socket they were sent on.
+   */
+  volatile?: boolean;
+}
+
+interface Entry {
+  message: ClientMessage;
+  volatile: boolean;
+  resolve: (data: unknown) => void;
+  reject: (err: RequestError) => void;
+  timer: ReturnType<typeof setTimeout> | undefined;
+}
+
+/**
+ * Request/answer correlation (protocol envelope): ids count up from 1 within the SDK, and each
+ * request is settled exactly once — by the first answer carrying its id, its timeout, or the end
+ * of the session. A late or repeated answer for a settled id is ignored.
+ */
+export class RequestTracker {
+  #nextId = 1;
+  readonly #pending = new Map<number, Entry>();
+
+  /** Allocates the next request id. */
+  nextId(): number {
+    return this.#nextId++;
+  }
+
+  /** Requests without an answer yet. */
+  get size(): number {
+    return this.#pending.size;
+  }
+
+  /** Starts tracking `message` (which carries its id); resolves with the answer's `data`. */
+  track(message: ClientMessage, options: TrackOptions = {}): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      const entry: Entry = { message, volatile: options.volatile ?? false, resolve, reject, timer: undefined };
+      if (options.timeoutMs !== undefined) {
+        entry.timer = setTimeout(() => {
+          this.#settle(message.id, (e) => e.reject(new RequestError('timeout', ErrorCode.TIMED_OUT, `${message.type} timed out`)));
+        }, options.timeoutMs);
+      }
+      this.#pending.set(message.id, entry);
+    });
+  }
+
+  /**
+   * Settles the request an answer refers to.
+   * @returns false when no pending request has that id (late, repeated or foreign answer).
+   */
+  settle(answer: AnswerOk | AnswerError): boolean {
+    return this.#settle(answer.re, (e) => {
+      if (answer.ok) e.resolve(answer.data);
+      else e.reject(new RequestError('answer', answer.error.code, answer.error.message));
+    });
+  }
+
+  /**
+   * Non-volatile messages still waiting for an answer, oldest first: what to send again, with the
+   * same ids, on the next socket (the server answers a repeated id from memory).
+   */
+  unanswered(): ClientMessage[] {
+    return [...this.#pending.values()]
+      .filter((e) => !e.volatile)
+      .map((e) => e.message)
+      .sort((a, b) => a.id - b.id);
+  }
+
+  /** Resolves (with no data) the pending requests `predicate` selects, without an answer. */
+  resolveWhere(predicate: (message: ClientMessage) => boolean): void {
+    for (const [id, entry] of [...this.#pending]) {
+      if (predicate(entry.message)) this.#settle(id, (e) => e.resolve(undefined));
+    }
+  }
+
+  /** Fails the volatile requests (the socket they were sent on is gone). */
+  failVolatile(message: string): void {
+    for (const [id, entry] of [...this.#pending]) {
+      if (entry.volatile) this.#settle(id, (e) => e.reject(new RequestError('closed', ErrorCode.OTHER, message)));
+    }
+  }
+
+  /** Fails every pending request (the session is over). */
+  failAll(message: string): void {
+    for (const id of [...this.#pending.keys()]) {
+      this.#settle(id, (e) => e.reject(new RequestError('closed', ErrorCode.OTHER, message)));
+    }
+  }
+
+  #settle(id: number, how: (entry: Entry) => void): boolean {
+    const entry = this.#pending.get(id);
+    if (!entry) {
+      log.debug(`answer for unknown or settled request ${id} ignored`);
+      return false;
+    }
+    this.#pending.delete(id);
+    if (entry.timer !== undefined) clearTimeout(entry.timer);
+    how(entry);
+    return true;
+  }
+}

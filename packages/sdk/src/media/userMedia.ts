@@ -1,0 +1,55 @@
+import { requestedMedia } from './constraints.js';
+
+/** `userMediaError` payload of the UserAgent (§2.1). */
+export interface UserMediaErrorInfo {
+  error: unknown;
+  audio: boolean;
+  video: boolean;
+  screenSharing: boolean;
+}
+
+/** Who hears about media acquisitions (the UserAgent). */
+export interface MediaReporter {
+  /** A getUserMedia / getDisplayMedia request failed. */
+  userMediaError(info: UserMediaErrorInfo): void;
+  /** A getUserMedia request succeeded (device labels become readable). */
+  userMediaSuccess(): void;
+}
+
+function mediaDevices(): MediaDevices {
+  const md = typeof navigator !== 'undefined' ? navigator.mediaDevices : undefined;
+  // Mirrors what the browser throws on insecure origins, so apps see the usual error type.
+  if (!md) throw new TypeError('navigator.mediaDevices is not available (secure context required)');
+  return md;
+}
+
+/**
+ * Calls getUserMedia; rejects with the browser's own error (not an ApiRTCError, §2.1) after
+ * telling `reporter`.
+ */
+export async function getUserMediaStream(
+  constraints: MediaStreamConstraints,
+  reporter: MediaReporter | undefined,
+): Promise<MediaStream> {
+  try {
+    const stream = await mediaDevices().getUserMedia(constraints);
+    reporter?.userMediaSuccess();
+    return stream;
+  } catch (error) {
+    reporter?.userMediaError({ error, ...requestedMedia(constraints), screenSharing: false });
+    throw error;
+  }
+}
+
+/** Calls getDisplayMedia; rejects with the browser's error (e.g. the user cancelled). */
+export async function getDisplayMediaStream(
+  constraints: DisplayMediaStreamOptions,
+  reporter: MediaReporter | undefined,
+): Promise<MediaStream> {
+  try {
+    return await mediaDevices().getDisplayMedia(constraints);
+  } catch (error) {
+    reporter?.userMediaError({ error, audio: Boolean(constraints.audio), video: constraints.video !== false, screenSharing: true });
+    throw error;
+  }
+}

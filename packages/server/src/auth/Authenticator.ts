@@ -1,0 +1,108 @@
+import { randomInt } from 'node:crypto';
+import { ErrorCode, ParleyError, type RegisterRequest } from '@parley/protocol';
+import type { SessionRegistry } from '../session/SessionRegistry.js';
+import type { UserSession } from '../session/UserSession.js';
+import type { ApiKey, ApiKeyStore } from './ApiKeyStore.js';
+import { TokenError } from './TokenError.js';
+import type { TokenVerifier } from './TokenVerifier.js';
+
+/** Who is registering, once key, origin and token were checked. */
+export interface Identity {
+  apiKey: ApiKey;
+  /** Requested (anonymous) or authorised (identified) id; undefined = assign one. */
+  userId: string | undefined;
+  identified: boolean;
+}
+
+/** Outcome of {@link Authenticator.admit}. */
+export interface Admission {
+  userId: string;
+  /** Older session of the same identified user, to close with 4001 before adding the new one. */
+  replaces: UserSession | null;
+}
+
+/** Registration refused: error code 5, reason in plain words (the socket then closes 4003). */
+function refuse(reason: string): ParleyError {
+  return new ParleyError(ErrorCode.INITIALISATION_FAILED, reason);
+}
+
+/**
+ * Registration-time decisions: API key, origin, token, and which user id the session gets.
+ *
+ * Split in two steps because token verification is asynchronous: {@link authenticate} checks
+ * credentials, then {@link admit} settles the user id synchronously against the sessions
+ * present at that moment (two clients racing for the same id cannot both win).
+ */
+export class Authenticator {
+  readonly #keys: ApiKeyStore;
+  readonly #verifier: TokenVerifier;
+  readonly #registry: SessionRegistry;
+
+  constructor(keys: ApiKeyStore, verifier: TokenVerifier, registry: SessionRegistry) {
+    this.#keys = keys;
+    this.#verifier = verifier;
+    this.#registry = registry;
+  }
+
+  /**
+   * Checks the key, the origin and (when given) the token of a `register` request.
+   * @throws ParleyError code 5 naming the reason.
+   */
+  async authenticate(request: Pick<RegisterRequest, 'apiKey' | 'token' | 'userId'>, origin: string | undefined): Promise<Identity> {
+    const apiKey = this.checkKey(request.apiKey, origin);
+    if (request.token === undefined) {
+      if (!apiKey.allowAnonymous) throw refuse('token required');
+      return { apiKey, userId: request.userId, identified: false };
+    }
+    try {
+      const userId = await this.#verifier.verify(request.token, apiKey, request.userId);
+      return { apiKey, userId, identified: true };
+    } catch (error) {
+      if (error instanceof TokenError) throw refuse(error.reason);
+      throw error;
+    }
+  }
+
+  /**
+   * Checks that `key` exists, is enabled and accepts `origin` (also used by `resume`).
+   * @throws ParleyError code 5.
+   */
+  checkKey(key: string, origin: string | undefined): ApiKey {
+    const apiKey = this.#keys.get(key);
+    if (!apiKey) throw refuse('unknown apiKey');
+    if (!apiKey.enabled) throw refuse('apiKey disabled');
+    if (!originAllowed(apiKey.allowedOrigins, origin)) {
+      throw refuse(`origin ${origin ?? '(none)'} not allowed for this apiKey`);
+    }
+    return apiKey;
+  }
+
+  /**
+   * Settles the user id. Must run synchronously right before the session is added.
+   * @throws ParleyError code 5 `id X is already in use` (anonymous id taken).
+   */
+  admit(identity: Identity): Admission {
+    const key = identity.apiKey.key;
+    if (identity.userId === undefined) return { userId: this.#assignId(key), replaces: null };
+    const present = this.#registry.get(key, identity.userId);
+    if (!present) return { userId: identity.userId, replaces: null };
+    if (!identity.identified) throw refuse(`id ${identity.userId} is already in use`);
+    return { userId: identity.userId, replaces: present };
+  }
+
+  /** A random numeric id of 7–9 digits without leading zero, unused in the tenant. */
+  #assignId(key: string): string {
+    for (;;) {
+      const digits = 7 + randomInt(3);
+      const id = String(randomInt(10 ** (digits - 1), 10 ** digits));
+      if (!this.#registry.has(key, id)) return id;
+    }
+  }
+}
+
+function originAllowed(allowed: string[] | null, origin: string | undefined): boolean {
+  if (allowed === null || allowed.includes('*')) return true;
+  if (origin === undefined) return false;
+  const normalized = origin.toLowerCase().replace(/\/+$/, '');
+  return allowed.some((entry) => entry.toLowerCase().replace(/\/+$/, '') === normalized);
+}

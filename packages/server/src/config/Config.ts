@@ -1,0 +1,99 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { Defaults } from '@parley/protocol';
+import { ConfigError } from './ConfigError.js';
+
+/** Hard cap of `ws` on a frame; larger frames close the socket with 1009. */
+export const WS_MAX_PAYLOAD = 1024 * 1024;
+
+const LogLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
+
+const positiveInt = () => z.number().int().positive();
+
+const RateLimitSchema = z.strictObject({
+  /** Requests a connection may send at once before the bucket is empty. */
+  burst: positiveInt().default(100),
+  /** Refill rate of the bucket, in requests per second. */
+  perSecond: z.number().positive().default(50),
+  /** Refused requests within `refusalWindowMs` that close the socket with 4006. */
+  maxRefusals: positiveInt().default(200),
+  refusalWindowMs: positiveInt().default(10_000),
+});
+
+const InvalidFramesSchema = z.strictObject({
+  /** Invalid frames within `windowMs` that close the socket with 4002. */
+  max: positiveInt().default(20),
+  windowMs: positiveInt().default(10_000),
+});
+
+const LimitsSchema = z.strictObject({
+  /** How long a session whose socket closed stays resumable (and present), in ms. */
+  resumeWindowMs: positiveInt().default(Defaults.resumeWindowMs),
+  /** Largest inbound text frame that is parsed, in bytes (≤ 1 MiB). */
+  maxMessageBytes: positiveInt().max(WS_MAX_PAYLOAD).default(Defaults.maxMessageBytes),
+  /** Largest serialized user data, in bytes. */
+  maxUserDataBytes: positiveInt().default(Defaults.maxUserDataBytes),
+  /** Simultaneous WebSocket connections; further upgrades get HTTP 503. */
+  maxConnections: positiveInt().default(50_000),
+  /** Time a new socket has to send `register` or `resume`, in ms. */
+  handshakeTimeoutMs: positiveInt().default(10_000),
+  /** Application ping interval the SDK is told to use, in ms. */
+  heartbeatMs: positiveInt().default(Defaults.heartbeatMs),
+  /** Interval of WebSocket pings; a socket that missed the previous pong is terminated. */
+  pingIntervalMs: positiveInt().default(30_000),
+  /** Events kept per session for replay on resume. */
+  replayEvents: positiveInt().default(512),
+  /** Characters of events kept per session for replay; older events are dropped beyond it. */
+  replayChars: positiveInt().default(1024 * 1024),
+  /** Answers remembered per session for repeated request ids. */
+  answerCache: positiveInt().default(128),
+  /** Bytes queued on a socket the client does not read; beyond it the socket is dropped. */
+  maxBufferedBytes: positiveInt().default(8 * 1024 * 1024),
+  rateLimit: RateLimitSchema.prefault({}),
+  invalidFrames: InvalidFramesSchema.prefault({}),
+});
+
+/** Schema of the whole configuration; every field has a default. */
+export const ConfigSchema = z.strictObject({
+  /** TCP port; 0 picks a free one. */
+  port: z.number().int().min(0).max(65535).default(3000),
+  host: z.string().min(1).default('0.0.0.0'),
+  /** Directory for the SQLite database and other server data; relative to the cwd. */
+  dataDir: z.string().min(1).default('./data'),
+  /** Whether the demo API key `myDemoApiKey` is enabled. */
+  demoKey: z.boolean().default(true),
+  logLevel: LogLevel.default('info'),
+  /** Folder holding the built SDK (parley.js, parley.mjs); default: @parley/sdk's dist. */
+  sdkDir: z.string().min(1).optional(),
+  /** Folder holding the built demo app; default: @parley/meet's dist. */
+  appDir: z.string().min(1).optional(),
+  limits: LimitsSchema.prefault({}),
+});
+
+/** The resolved server configuration. */
+export type Config = z.output<typeof ConfigSchema>;
+/** Configuration as accepted by `startServer()`: every field optional. */
+export type ServerOptions = z.input<typeof ConfigSchema>;
+export type Limits = Config['limits'];
+export type RateLimitConfig = Limits['rateLimit'];
+
+/**
+ * Validates `input`, fills defaults and makes `dataDir`, `sdkDir` and `appDir` absolute
+ * (relative to `cwd`).
+ * @throws ConfigError listing every invalid field.
+ */
+export function resolveConfig(input: unknown = {}, cwd: string = process.cwd()): Config {
+  const parsed = ConfigSchema.safeParse(input);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => {
+      const where = issue.path.length > 0 ? issue.path.join('.') : '(root)';
+      return `  ${where}: ${issue.message}`;
+    });
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const config = parsed.data;
+  config.dataDir = resolve(cwd, config.dataDir);
+  if (config.sdkDir !== undefined) config.sdkDir = resolve(cwd, config.sdkDir);
+  if (config.appDir !== undefined) config.appDir = resolve(cwd, config.appDir);
+  return config;
+}

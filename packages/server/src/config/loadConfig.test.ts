@@ -1,0 +1,86 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { resolveConfig } from './Config.js';
+import { ConfigError } from './ConfigError.js';
+import { loadConfig } from './loadConfig.js';
+
+const emptyDir = (): string => mkdtempSync(join(tmpdir(), 'parley-config-'));
+
+describe('loadConfig', () => {
+  it('uses defaults when nothing is set', () => {
+    const cwd = emptyDir();
+    const config = loadConfig({}, undefined, cwd);
+    expect(config).toMatchObject({ port: 3000, host: '0.0.0.0', dataDir: join(cwd, 'data'), demoKey: true, logLevel: 'info' });
+    expect(config.limits).toMatchObject({
+      resumeWindowMs: 10_000,
+      maxMessageBytes: 65_536,
+      maxConnections: 50_000,
+      handshakeTimeoutMs: 10_000,
+      rateLimit: { burst: 100, perSecond: 50, maxRefusals: 200, refusalWindowMs: 10_000 },
+      invalidFrames: { max: 20, windowMs: 10_000 },
+      replayEvents: 512,
+      answerCache: 128,
+    });
+  });
+
+  it('reads the environment', () => {
+    const cwd = emptyDir();
+    const config = loadConfig(
+      {
+        PORT: '4000',
+        HOST: '127.0.0.1',
+        PARLEY_DATA_DIR: 'var/parley',
+        PARLEY_DEMO_KEY: 'off',
+        LOG_LEVEL: 'debug',
+        PARLEY_RESUME_WINDOW_MS: '2500',
+        PARLEY_RATE_LIMIT_BURST: '10',
+        PARLEY_RATE_LIMIT_PER_SECOND: '5',
+        PARLEY_MAX_CONNECTIONS: '7',
+        PARLEY_MAX_MESSAGE_BYTES: '1024',
+      },
+      undefined,
+      cwd,
+    );
+    expect(config).toMatchObject({ port: 4000, host: '127.0.0.1', dataDir: join(cwd, 'var/parley'), demoKey: false, logLevel: 'debug' });
+    expect(config.limits).toMatchObject({ resumeWindowMs: 2500, maxConnections: 7, maxMessageBytes: 1024, rateLimit: { burst: 10, perSecond: 5 } });
+  });
+
+  it('reads ./parley.config.json, with paths relative to the file, and lets the environment win', () => {
+    const cwd = emptyDir();
+    writeFileSync(
+      join(cwd, 'parley.config.json'),
+      JSON.stringify({ port: 5000, dataDir: 'store', demoKey: false, limits: { resumeWindowMs: 1234, rateLimit: { burst: 7 } } }),
+    );
+    const config = loadConfig({ PORT: '6000' }, undefined, cwd);
+    expect(config.port).toBe(6000);
+    expect(config.dataDir).toBe(join(cwd, 'store'));
+    expect(config.demoKey).toBe(false);
+    expect(config.limits.resumeWindowMs).toBe(1234);
+    expect(config.limits.rateLimit).toMatchObject({ burst: 7, perSecond: 50 });
+  });
+
+  it('reads the file named by PARLEY_CONFIG and fails when it is missing', () => {
+    const dir = emptyDir();
+    const file = join(dir, 'custom.json');
+    writeFileSync(file, JSON.stringify({ host: '::1' }));
+    expect(loadConfig({ PARLEY_CONFIG: file }, undefined, emptyDir()).host).toBe('::1');
+    expect(() => loadConfig({ PARLEY_CONFIG: join(dir, 'missing.json') }, undefined, dir)).toThrow(/Cannot read configuration file/);
+  });
+
+  it('fails fast with clear messages on bad values', () => {
+    const cwd = emptyDir();
+    expect(() => loadConfig({ PORT: 'abc' }, undefined, cwd)).toThrow("PORT must be a number, got 'abc'");
+    expect(() => loadConfig({ PARLEY_DEMO_KEY: 'maybe' }, undefined, cwd)).toThrow(/PARLEY_DEMO_KEY must be 'on' or 'off'/);
+    expect(() => loadConfig({ PORT: '70000' }, undefined, cwd)).toThrow(/port:/);
+    expect(() => loadConfig({ LOG_LEVEL: 'loud' }, undefined, cwd)).toThrow(/logLevel:/);
+    writeFileSync(join(cwd, 'parley.config.json'), '{ not json');
+    expect(() => loadConfig({}, undefined, cwd)).toThrow(/not valid JSON/);
+  });
+
+  it('rejects unknown keys (typos) and limits beyond the WebSocket cap', () => {
+    expect(() => resolveConfig({ prot: 1 })).toThrow(ConfigError);
+    expect(() => resolveConfig({ limits: { maxMessageBytes: 2 * 1024 * 1024 } })).toThrow(/limits.maxMessageBytes/);
+  });
+});

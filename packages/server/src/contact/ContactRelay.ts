@@ -1,0 +1,45 @@
+import { type ContactSendRequest, ErrorCode, ParleyError } from '@parley/protocol';
+import type { SessionRegistry } from '../session/SessionRegistry.js';
+import type { UserSession } from '../session/UserSession.js';
+
+/** Data of a successful `contact.send`. */
+export interface ContactSendResult {
+  uuid: number;
+}
+
+/**
+ * One-to-one delivery between users of the same API key (`Contact.sendData`, `sendMessage`,
+ * `sendCustomEvent`). A target within its resume window counts as present: the event waits in
+ * its replay buffer.
+ */
+export class ContactRelay {
+  readonly #registry: SessionRegistry;
+  /** Per-server increasing message id; starts at 1. */
+  #nextUuid = 1;
+
+  constructor(registry: SessionRegistry) {
+    this.#registry = registry;
+  }
+
+  /**
+   * Delivers `request` from `from` to its target.
+   * @throws ParleyError code 8 `contact not found` when the target is not present.
+   */
+  send(from: UserSession, request: ContactSendRequest): ContactSendResult {
+    const target = this.#registry.get(from.apiKey, request.to);
+    if (!target) throw new ParleyError(ErrorCode.NOT_FOUND, 'contact not found');
+    const uuid = this.#nextUuid++;
+    switch (request.kind) {
+      case 'data':
+        target.send({ type: 'contact.data', from: from.userId, content: request.content });
+        break;
+      case 'message':
+        target.send({ type: 'contact.message', from: from.userId, content: request.content, uuid, time: Date.now() });
+        break;
+      case 'customEvent':
+        target.send({ type: 'contact.customEvent', from: from.userId, event: request.event, content: request.content });
+        break;
+    }
+    return { uuid };
+  }
+}

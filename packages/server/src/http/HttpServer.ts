@@ -1,0 +1,126 @@
+import type { Server } from 'node:http';
+import { join } from 'node:path';
+import cors from '@fastify/cors';
+import { PROTOCOL_VERSION } from '@parley/protocol';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Config } from '../config/Config.js';
+import type { Logger } from '../logging/logger.js';
+import { WS_PATH } from '../signalling/SignallingServer.js';
+import { locatePackageDir } from './locatePackageDir.js';
+import { StaticDirectory } from './StaticDirectory.js';
+
+/** Dependencies of {@link HttpServer}. */
+export interface HttpServerDeps {
+  config: Config;
+  log: Logger;
+  serverVersion: string;
+  /** Live session count, for /healthz. */
+  sessionCount: () => number;
+}
+
+/** Where the SDK bundle and the demo app are read from. */
+export interface StaticRoots {
+  sdkDir: string | null;
+  appDir: string | null;
+}
+
+/** Folders of the built SDK and demo app: configuration first, else the workspace packages. */
+export function staticRoots(config: Pick<Config, 'sdkDir' | 'appDir'>): StaticRoots {
+  const sdkPackage = config.sdkDir === undefined ? locatePackageDir('@parley/sdk') : null;
+  const appPackage = config.appDir === undefined ? locatePackageDir('@parley/meet') : null;
+  return {
+    sdkDir: config.sdkDir ?? (sdkPackage === null ? null : join(sdkPackage, 'dist')),
+    appDir: config.appDir ?? (appPackage === null ? null : join(appPackage, 'dist')),
+  };
+}
+
+/**
+ * The HTTP side (Fastify): health, server lookup for the SDK, the SDK bundle (also under the
+ * apiRTC script name apps already use) and the demo app. WebSocket upgrades on the same
+ * server are handled by SignallingServer.
+ */
+export class HttpServer {
+  readonly fastify: FastifyInstance;
+  readonly roots: StaticRoots;
+  readonly #deps: HttpServerDeps;
+  readonly #startedAt = Date.now();
+  #ready = false;
+  #closed: Promise<void> | null = null;
+
+  constructor(deps: HttpServerDeps) {
+    this.#deps = deps;
+    this.roots = staticRoots(deps.config);
+    this.fastify = Fastify({
+      loggerInstance: deps.log as FastifyBaseLogger,
+      disableRequestLogging: true,
+      // Keep-alive sockets must not hold shutdown.
+      forceCloseConnections: true,
+    });
+    this.#routes();
+  }
+
+  /** The underlying Node server (for WebSocket upgrades). */
+  get server(): Server {
+    return this.fastify.server;
+  }
+
+  /** Starts listening; returns the bound port. */
+  async listen(): Promise<number> {
+    await this.fastify.listen({ port: this.#deps.config.port, host: this.#deps.config.host });
+    const address = this.fastify.server.address();
+    if (address === null || typeof address === 'string') throw new Error('server has no TCP address');
+    return address.port;
+  }
+
+  /** From now on /healthz answers 200. */
+  markReady(): void {
+    this.#ready = true;
+  }
+
+  /** Stops listening and closes every HTTP connection; safe to call twice. */
+  close(): Promise<void> {
+    this.#ready = false;
+    this.#closed ??= this.fastify.close();
+    return this.#closed;
+  }
+
+  #routes(): void {
+    const app = this.fastify;
+    const { serverVersion } = this.#deps;
+    // Any origin may call the lookup and load the SDK; nothing here relies on cookies.
+    void app.register(cors, { origin: '*', methods: ['GET', 'HEAD', 'OPTIONS'] });
+
+    app.get('/healthz', async (_request, reply) => {
+      const body = {
+        status: this.#ready ? 'ok' : 'starting',
+        version: serverVersion,
+        uptimeS: Math.round((Date.now() - this.#startedAt) / 1000),
+        sessions: this.#deps.sessionCount(),
+      };
+      return reply.code(this.#ready ? 200 : 503).header('Cache-Control', 'no-store').send(body);
+    });
+
+    app.get('/api/v1/lookup', async (_request, reply) =>
+      reply.header('Cache-Control', 'no-store').send({ wsPath: WS_PATH, serverVersion, protocolVersion: PROTOCOL_VERSION }),
+    );
+
+    app.get(WS_PATH, async (_request, reply) =>
+      reply.code(426).header('Upgrade', 'websocket').type('text/plain; charset=utf-8').send('WebSocket endpoint: upgrade required\n'),
+    );
+
+    const sdk = new StaticDirectory(this.roots.sdkDir, { what: 'SDK bundle', cors: true });
+    app.get('/sdk/*', async (request, reply) => sdk.serve(request, reply, wildcard(request.params)));
+    // Apps written for apiRTC load the script by this name; the bundle's source map comment
+    // then points next to it.
+    app.get('/apiRTC/apiRTC-latest.min.js', async (request, reply) => sdk.serve(request, reply, 'parley.js'));
+    app.get('/apiRTC/parley.js.map', async (request, reply) => sdk.serve(request, reply, 'parley.js.map'));
+
+    const site = new StaticDirectory(this.roots.appDir, { what: 'demo app', spaFallback: true });
+    app.get('/', async (request, reply) => site.serve(request, reply, 'index.html'));
+    app.get('/*', async (request, reply) => site.serve(request, reply, wildcard(request.params)));
+  }
+}
+
+function wildcard(params: unknown): string {
+  return (params as { '*'?: string })['*'] ?? '';
+}

@@ -1,0 +1,11 @@
+export { startServer, type ParleyServer } from './server.js';
+export { serve } from './serve.js';
+export { loadConfig, DEFAULT_CONFIG_FILE } from './config/loadConfig.js';
+export { resolveConfig, ConfigSchema, type Config, type Limits, type ServerOptions } from './config/Config.js';
+export { ConfigError } from './config/ConfigError.js';
+export { ApiKeyStore, DEMO_API_KEY, type ApiKey, type CreateApiKeyOptions } from './auth/ApiKeyStore.js';
+export { ApiKeyError } from './auth/ApiKeyError.js';
+export { mintToken, type MintTokenOptions } from './auth/mintToken.js';
+export { Database, DATABASE_FILE } from './storage/Database.js';
+export { DatabaseError } from './storage/DatabaseError.js';
+export { SERVER_VERSION } from './version.js';

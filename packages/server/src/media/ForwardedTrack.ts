@@ -1,0 +1,277 @@
+import { Emitter } from './Emitter.js';
+import { subscriberCodecs, type ForwardedCodec, type MediaKind } from './codecs.js';
+import type { NativeTrack } from './native.js';
+import type { PublishedTrack, TrackOutput } from './PublishedTrack.js';
+import { RtpRewriter } from './rtp/RtpRewriter.js';
+import { readU32 } from './rtp/RtpPacket.js';
+import { forEachNacked, isFirFor, isPliFor, type NackSink } from './rtcp/feedback.js';
+import { nextRtcpPacket } from './rtcp/RtcpPacket.js';
+import { readRembBitrate, rembSsrc, rembSsrcCount } from './rtcp/remb.js';
+import { SR_LENGTH, translateSenderReport } from './rtcp/reports.js';
+
+/** Events of a {@link ForwardedTrack}. */
+export interface ForwardedTrackEvents {
+  /** The subscription ended (unsubscribed, source gone, subscriber left). Emitted once. */
+  closed: [];
+}
+
+/** Counters of one subscription (cumulative). */
+export interface ForwardedTrackStats {
+  packetsOut: number;
+  bytesOut: number;
+  /** Packets not sent: not negotiated or not open yet, payload type refused, send error. */
+  packetsDropped: number;
+  /** PLIs and FIRs received from the subscriber. */
+  plisReceived: number;
+  firsReceived: number;
+  /** NACK messages received and sequence numbers they named. */
+  nacksReceived: number;
+  nackedPackets: number;
+  /** Packets retransmitted from the cache; NACKed packets the cache no longer had. */
+  retransmitted: number;
+  retransmitMisses: number;
+  /** Sender reports translated and sent. */
+  senderReports: number;
+  /** Last REMB estimate of the subscriber's connection, bit/s (0 if none). */
+  remb: number;
+}
+
+/** What a forwarded track tells its owner (the subscriber transport). @internal */
+export interface ForwardedTrackOwner {
+  forwardedTrackClosed(track: ForwardedTrack): void;
+  /** A REMB from the subscriber (per connection, not per track). */
+  onRemb(bitrate: number): void;
+  /** This connection's REMB divided among its video tracks, bit/s, 0 if none. */
+  readonly videoBitrateShare: number;
+}
+
+/**
+ * One published track as forwarded to one subscriber: an m-section of the subscriber's
+ * connection with its own SSRC. Rewrites RTP headers (SSRC, payload type, sequence number,
+ * timestamp) in place and sends; answers the subscriber's RTCP: PLI/FIR → throttled keyframe
+ * request to the source, NACK → retransmission from the source's packet cache, REMB → bitrate
+ * share; translates the source's sender reports.
+ */
+export class ForwardedTrack extends Emitter<ForwardedTrackEvents> implements TrackOutput, NackSink {
+  /** Server-wide unique id of this subscription. */
+  readonly id: string;
+  /** The published track forwarded. */
+  readonly source: PublishedTrack;
+  readonly kind: MediaKind;
+  /** mid of its m-section on the subscriber's connection. */
+  readonly mid: string;
+  /** SSRC towards the subscriber. */
+  readonly ssrc: number;
+  /** msid stream id towards the subscriber (the source's stream id). */
+  readonly streamId: string;
+  /** msid track id towards the subscriber (the source's id, unique on the server). */
+  readonly trackId: string;
+  /** Codecs offered for this m-section, in order. */
+  readonly offeredCodecs: readonly ForwardedCodec[];
+
+  readonly #owner: ForwardedTrackOwner;
+  readonly #rewriter: RtpRewriter;
+  readonly #sr = Buffer.alloc(SR_LENGTH);
+  readonly #rtx = Buffer.allocUnsafe(1500);
+  #native: NativeTrack | null = null;
+  /** Offer/answer done for this m-section and the track is open: packets may be sent. */
+  #open = false;
+  #negotiated = false;
+  #closed = false;
+  #packetsOut = 0;
+  #bytesOut = 0;
+  #dropped = 0;
+  #plis = 0;
+  #firs = 0;
+  #nacks = 0;
+  #nacked = 0;
+  #retransmitted = 0;
+  #misses = 0;
+  #srs = 0;
+  #remb = 0;
+
+  /** @internal Created by the subscriber transport. */
+  constructor(owner: ForwardedTrackOwner, id: string, source: PublishedTrack, mid: string, ssrc: number, enableH264: boolean) {
+    super();
+    this.#owner = owner;
+    this.id = id;
+    this.source = source;
+    this.kind = source.kind;
+    this.mid = mid;
+    this.ssrc = ssrc;
+    this.streamId = source.streamId;
+    this.trackId = source.id;
+    this.offeredCodecs = subscriberCodecs(source.kind, enableH264);
+    this.#rewriter = new RtpRewriter(ssrc, source.clockRate);
+  }
+
+  /** True after {@link close}. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** True while packets flow to the subscriber (negotiated and the transport is up). */
+  get forwarding(): boolean {
+    return this.#open;
+  }
+
+  /** @internal Share of the subscriber connection's REMB for this track, bit/s, 0 if unknown. */
+  get bitrateShare(): number {
+    return this.#owner.videoBitrateShare;
+  }
+
+  /** Counters since the subscription started. */
+  getStats(): ForwardedTrackStats {
+    return {
+      packetsOut: this.#packetsOut,
+      bytesOut: this.#bytesOut,
+      packetsDropped: this.#dropped,
+      plisReceived: this.#plis,
+      firsReceived: this.#firs,
+      nacksReceived: this.#nacks,
+      nackedPackets: this.#nacked,
+      retransmitted: this.#retransmitted,
+      retransmitMisses: this.#misses,
+      senderReports: this.#srs,
+      remb: this.#remb,
+    };
+  }
+
+  /** Ends the subscription; the subscriber's m-section becomes inactive at the next offer. Idempotent. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#open = false;
+    this.source.removeOutput(this);
+    this.#native = null;
+    this.#owner.forwardedTrackClosed(this);
+    this.emit('closed');
+    this.removeAllListeners();
+  }
+
+  /** @internal The source ended. */
+  sourceClosed(): void {
+    this.close();
+  }
+
+  /** @internal Binds the node-datachannel track created for this m-section (before the offer). */
+  bind(native: NativeTrack): void {
+    if (this.#closed) return;
+    this.#native = native;
+    native.onMessage(this.#onMessage);
+    native.onOpen(this.#onOpen);
+    native.onClosed(this.#onNativeClosed);
+    this.source.addOutput(this);
+  }
+
+  /**
+   * @internal The subscriber's answer covering this m-section was applied. `acceptedPayloadTypes`
+   * are the payload types its answer kept for this mid.
+   */
+  negotiated(acceptedPayloadTypes: readonly number[]): void {
+    if (this.#closed) return;
+    for (const { payloadType, codec } of this.source.codecs) {
+      const out = this.offeredCodecs.find((c) => c.name === codec.name);
+      if (out && acceptedPayloadTypes.includes(out.subscriberPayloadType)) {
+        this.#rewriter.mapPayloadType(payloadType, out.subscriberPayloadType);
+      } else {
+        this.#rewriter.unmapPayloadType(payloadType);
+      }
+    }
+    this.#negotiated = true;
+    // A mid re-added by renegotiation never fires onOpen again: ask the track itself.
+    if (this.#native?.isOpen()) this.#onOpen();
+  }
+
+  /** @internal Hot path: rewrite in place and send. See {@link TrackOutput.forward}. */
+  forward(packet: Buffer, inPt: number, inSeq: number, inTs: number): void {
+    if (!this.#open || !this.#rewriter.rewrite(packet, inPt, inSeq, inTs)) {
+      this.#dropped++;
+      return;
+    }
+    try {
+      this.#native!.sendMessageBinary(packet);
+      this.#packetsOut++;
+      this.#bytesOut += packet.length;
+    } catch {
+      this.#dropped++; // the track closed under us; onClosed will follow
+    }
+  }
+
+  /** @internal Sends the source's sender report translated to this subscriber's SSRC and timeline. */
+  forwardSenderReport(rtcp: Buffer, off: number): void {
+    if (!this.#open || !this.#rewriter.synced) return;
+    const rtpTs = this.#rewriter.outputTimestampOf(readU32(rtcp, off + 16));
+    // Octet count is payload octets (RFC 3550 §6.4.1); 12 header bytes per packet is close enough.
+    translateSenderReport(rtcp, off, this.#sr, this.ssrc, rtpTs, this.#packetsOut, Math.max(0, this.#bytesOut - 12 * this.#packetsOut));
+    try {
+      this.#native!.sendMessageBinary(this.#sr);
+      this.#srs++;
+    } catch {
+      // not open
+    }
+  }
+
+  /** @internal {@link NackSink}: retransmits one NACKed packet from the source's cache. */
+  onNackedSequence(outSeq: number): void {
+    this.#nacked++;
+    const cache = this.source.cache;
+    const inSeq = this.#rewriter.inputSequenceOf(outSeq);
+    const len = inSeq < 0 || cache === null ? 0 : cache.copyTo(inSeq, this.#rtx);
+    if (len === 0) {
+      this.#misses++;
+      return;
+    }
+    const copy = this.#rtx.subarray(0, len); // rare path: one view object per retransmission
+    if (!this.#rewriter.rewrite(copy, copy[1]! & 0x7f, inSeq, readU32(copy, 4))) return;
+    try {
+      this.#native!.sendMessageBinary(copy);
+      this.#retransmitted++;
+    } catch {
+      // not open
+    }
+  }
+
+  /** RTCP from the subscriber (RR, PLI, FIR, NACK, REMB), possibly about other tracks too. */
+  readonly #onMessage = (packet: Buffer): void => {
+    if (!this.#open) return;
+    const len = packet.length;
+    if (len < 8) return;
+    const b1 = packet[1]!;
+    if (b1 < 192 || b1 > 223) return; // not RTCP (a subscriber sends no media)
+    const ssrc = this.ssrc;
+    for (let off = 0; off < len; ) {
+      const end = nextRtcpPacket(packet, off, len);
+      if (end < 0) return;
+      if (isPliFor(packet, off, end, ssrc)) {
+        this.#plis++;
+        this.source.requestKeyframe();
+      } else if (isFirFor(packet, off, end, ssrc)) {
+        this.#firs++;
+        this.source.requestKeyframe();
+      } else if (forEachNacked(packet, off, end, ssrc, this) >= 0) {
+        this.#nacks++;
+      } else {
+        const bitrate = readRembBitrate(packet, off, end);
+        // The REMB covers the whole connection and reaches every track it names: the first one handles it.
+        if (bitrate >= 0 && rembSsrcCount(packet, off) > 0 && rembSsrc(packet, off, 0) === ssrc) {
+          this.#remb = bitrate;
+          this.#owner.onRemb(bitrate);
+        }
+      }
+      off = end;
+    }
+  };
+
+  readonly #onOpen = (): void => {
+    if (this.#closed || this.#open || !this.#negotiated) return;
+    this.#open = true;
+    // A new subscriber can decode nothing before a keyframe, and Chromium's encoder sends none
+    // on its own: ask for one now (throttled per source).
+    this.source.requestKeyframe();
+  };
+
+  readonly #onNativeClosed = (): void => {
+    this.#open = false;
+  };
+}

@@ -1,0 +1,88 @@
+import { isIP } from 'node:net';
+import { badParameter } from './errors.js';
+
+/** Options of {@link Sfu}. Every field is optional; the defaults suit a single host. */
+export interface SfuOptions {
+  /**
+   * Local address the ICE agent binds to. Default: none, i.e. host candidates are gathered on
+   * every interface (Chromium gathers no loopback candidates, so loopback alone would not work).
+   */
+  bindAddress?: string;
+  /**
+   * Public address written into every host candidate instead of the gathered one (for a server
+   * behind 1:1 NAT, e.g. a cloud VM). Default: none, candidates are announced as gathered.
+   */
+  announcedAddress?: string;
+  /** UDP port range for ICE, inclusive. Default: the OS picks ephemeral ports. */
+  portRange?: { min: number; max: number };
+  /** STUN/TURN servers, node-datachannel URL syntax (`stun:host:port`). Default: none. */
+  iceServers?: string[];
+  /** Forward H.264 (constrained baseline, packetization-mode 1) besides VP8. Default: false. */
+  enableH264?: boolean;
+  /** Upper bound of the REMB sent to a publisher for one video track, bit/s. Default 2,500,000. */
+  maxVideoBitrate?: number;
+  /** Lower bound of the REMB sent to a publisher for one video track, bit/s. Default 150,000. */
+  minVideoBitrate?: number;
+  /** Minimum interval between two PLIs sent to one published track, ms (≥ 500). Default 500. */
+  pliIntervalMs?: number;
+  /** Packets kept per published video track to answer NACKs (power of two). Default 1024. */
+  nackCacheSize?: number;
+  /** Interval of receiver reports + REMB towards publishers, ms. Default 1000. */
+  rtcpIntervalMs?: number;
+}
+
+/** {@link SfuOptions} with defaults applied and validated. */
+export interface MediaConfig {
+  readonly bindAddress: string | undefined;
+  readonly announcedAddress: string | undefined;
+  readonly portRange: { readonly min: number; readonly max: number } | undefined;
+  readonly iceServers: readonly string[];
+  readonly enableH264: boolean;
+  readonly maxVideoBitrate: number;
+  readonly minVideoBitrate: number;
+  readonly pliIntervalMs: number;
+  readonly nackCacheSize: number;
+  readonly rtcpIntervalMs: number;
+}
+
+/** Applies defaults and validates; throws a ParleyError (code 9) on a bad option. */
+export function resolveMediaConfig(options: SfuOptions = {}): MediaConfig {
+  const { bindAddress, announcedAddress, portRange } = options;
+  if (bindAddress !== undefined && isIP(bindAddress) === 0) {
+    throw badParameter(`bindAddress must be an IP address, got "${bindAddress}"`);
+  }
+  if (announcedAddress !== undefined && isIP(announcedAddress) === 0) {
+    throw badParameter(`announcedAddress must be an IP address, got "${announcedAddress}"`);
+  }
+  if (portRange !== undefined) {
+    const { min, max } = portRange;
+    if (!Number.isInteger(min) || !Number.isInteger(max) || min < 1024 || max > 65535 || min > max) {
+      throw badParameter(`portRange must satisfy 1024 ≤ min ≤ max ≤ 65535, got ${min}–${max}`);
+    }
+  }
+  const maxVideoBitrate = options.maxVideoBitrate ?? 2_500_000;
+  const minVideoBitrate = options.minVideoBitrate ?? 150_000;
+  if (!(minVideoBitrate > 0 && maxVideoBitrate >= minVideoBitrate)) {
+    throw badParameter('need 0 < minVideoBitrate ≤ maxVideoBitrate');
+  }
+  const pliIntervalMs = options.pliIntervalMs ?? 500;
+  if (!(pliIntervalMs >= 500)) throw badParameter('pliIntervalMs must be ≥ 500');
+  const nackCacheSize = options.nackCacheSize ?? 1024;
+  if (!Number.isInteger(nackCacheSize) || nackCacheSize < 16 || nackCacheSize > 32768 || (nackCacheSize & (nackCacheSize - 1)) !== 0) {
+    throw badParameter('nackCacheSize must be a power of two in 16–32768');
+  }
+  const rtcpIntervalMs = options.rtcpIntervalMs ?? 1000;
+  if (!(rtcpIntervalMs >= 100 && rtcpIntervalMs <= 5000)) throw badParameter('rtcpIntervalMs must be in 100–5000');
+  return {
+    bindAddress,
+    announcedAddress,
+    portRange: portRange ? { min: portRange.min, max: portRange.max } : undefined,
+    iceServers: [...(options.iceServers ?? [])],
+    enableH264: options.enableH264 ?? false,
+    maxVideoBitrate,
+    minVideoBitrate,
+    pliIntervalMs,
+    nackCacheSize,
+    rtcpIntervalMs,
+  };
+}

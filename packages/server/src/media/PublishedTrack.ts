@@ -1,0 +1,281 @@
+import { Emitter } from './Emitter.js';
+import type { ForwardedCodec, MediaKind } from './codecs.js';
+import type { MediaConfig } from './MediaConfig.js';
+import type { NativeTrack } from './native.js';
+import { PacketCache } from './rtp/PacketCache.js';
+import { ReceiveStatistics } from './rtp/ReceiveStatistics.js';
+import { isKeyframeStart, KeyframeCodec } from './rtp/keyframe.js';
+import { readU32 } from './rtp/RtpPacket.js';
+import { KeyframeThrottle } from './rtcp/KeyframeThrottle.js';
+import { PLI_LENGTH, writePli } from './rtcp/feedback.js';
+import { nextRtcpPacket } from './rtcp/RtcpPacket.js';
+import { isSenderReport, rtcpSenderSsrc, senderReportNtpMiddle } from './rtcp/reports.js';
+
+/** Events of a {@link PublishedTrack}. */
+export interface PublishedTrackEvents {
+  /** The track ended (unpublished, publisher left, room closed). Emitted once. */
+  closed: [];
+}
+
+/** Counters of a published track (cumulative since it was published). */
+export interface PublishedTrackStats {
+  packetsIn: number;
+  bytesIn: number;
+  /** Lost as seen from the sequence numbers (expected − received). */
+  packetsLost: number;
+  /** RTCP packets received from the publisher (sender reports etc.). */
+  rtcpIn: number;
+  /** Keyframes received (VP8/H.264 payload headers). */
+  keyframesIn: number;
+  /** Keyframe requests asked by subscribers or the SFU. */
+  keyframeRequests: number;
+  /** PLIs actually sent to the publisher after throttling. */
+  plisSent: number;
+  /** Current number of subscribers. */
+  subscribers: number;
+  /** Bitrate currently asked for by REMB (video), bit/s; 0 for audio. */
+  targetBitrate: number;
+}
+
+/** What a published track tells its owner (the publisher transport). @internal */
+export interface PublishedTrackOwner {
+  publishedTrackClosed(track: PublishedTrack): void;
+}
+
+/** What a published track needs from its outputs ({@link ForwardedTrack}). @internal */
+export interface TrackOutput {
+  /** Rewrites `packet` in place for this subscriber and sends it. Hot path. */
+  forward(packet: Buffer, inPt: number, inSeq: number, inTs: number): void;
+  /** Sends a translated copy of the sender report at `off` of `rtcp`. */
+  forwardSenderReport(rtcp: Buffer, off: number): void;
+  /** This subscriber's share of its REMB estimate, bit/s, or 0 when it sent none. */
+  readonly bitrateShare: number;
+  /** Called once when the source ends. */
+  sourceClosed(): void;
+}
+
+/** Constructor data of a {@link PublishedTrack}. @internal */
+export interface PublishedTrackInit {
+  id: string;
+  peerId: string;
+  mid: string;
+  kind: MediaKind;
+  streamId: string;
+  trackId: string;
+  ssrc: number;
+  /** Publisher payload type → forwarded codec. */
+  codecs: readonly { payloadType: number; codec: ForwardedCodec }[];
+  /** SSRC the SFU uses as RTCP sender towards this publisher. */
+  rtcpSenderSsrc: number;
+}
+
+/**
+ * One media track a participant publishes: the receiving end of one m-section of its publishing
+ * PeerConnection. Fans every RTP packet out to its {@link TrackOutput}s, keeps the NACK cache and
+ * the reception statistics, sends throttled PLIs, and passes sender reports on.
+ */
+export class PublishedTrack extends Emitter<PublishedTrackEvents> {
+  /** Server-wide unique id of this track (what subscribers name). */
+  readonly id: string;
+  /** Id of the publishing peer. */
+  readonly peerId: string;
+  /** mid of its m-section on the publisher's connection. */
+  readonly mid: string;
+  readonly kind: MediaKind;
+  /** msid stream id: tracks with the same stream id form one apiRTC stream (camera + mic). */
+  readonly streamId: string;
+  /** msid track id as the publisher named it. */
+  readonly trackId: string;
+  /** SSRC the publisher sends with. */
+  readonly ssrc: number;
+  /** Publisher payload type → forwarded codec. */
+  readonly codecs: readonly { payloadType: number; codec: ForwardedCodec }[];
+  /** RTP clock rate, Hz. */
+  readonly clockRate: number;
+  /** Packets kept to answer NACKs (video only; null for audio). @internal */
+  readonly cache: PacketCache | null;
+  /** Reception statistics for receiver reports. @internal */
+  readonly receiveStats = new ReceiveStatistics();
+
+  readonly #owner: PublishedTrackOwner;
+  readonly #config: MediaConfig;
+  readonly #throttle: KeyframeThrottle;
+  readonly #pli = Buffer.alloc(PLI_LENGTH);
+  #outputs: TrackOutput[] = [];
+  #native: NativeTrack | null = null;
+  #closed = false;
+  #packetsIn = 0;
+  #bytesIn = 0;
+  #rtcpIn = 0;
+  #keyframesIn = 0;
+  #targetBitrate = 0;
+  /** Publisher payload type → KeyframeCodec, to spot keyframes without a lookup by name. */
+  readonly #keyframeCodec = new Uint8Array(128);
+
+  /** @internal Created by the publisher transport from the (re-)offer. */
+  constructor(owner: PublishedTrackOwner, init: PublishedTrackInit, config: MediaConfig) {
+    super();
+    this.#owner = owner;
+    this.#config = config;
+    this.id = init.id;
+    this.peerId = init.peerId;
+    this.mid = init.mid;
+    this.kind = init.kind;
+    this.streamId = init.streamId;
+    this.trackId = init.trackId;
+    this.ssrc = init.ssrc;
+    this.codecs = init.codecs;
+    this.clockRate = init.codecs[0]?.codec.clockRate ?? (init.kind === 'audio' ? 48000 : 90000);
+    this.cache = init.kind === 'video' ? new PacketCache(config.nackCacheSize) : null;
+    writePli(this.#pli, 0, init.rtcpSenderSsrc, init.ssrc);
+    this.#throttle = new KeyframeThrottle(config.pliIntervalMs, this.#sendPli);
+    this.#targetBitrate = init.kind === 'video' ? config.maxVideoBitrate : 0;
+    for (const { payloadType, codec } of init.codecs) {
+      this.#keyframeCodec[payloadType & 0x7f] = codec.name === 'VP8' ? KeyframeCodec.VP8 : codec.name === 'H264' ? KeyframeCodec.H264 : KeyframeCodec.NONE;
+    }
+  }
+
+  /** True after {@link close}. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Number of subscribers currently forwarded this track. */
+  get subscriberCount(): number {
+    return this.#outputs.length;
+  }
+
+  /**
+   * Asks the publisher for a keyframe (PLI, RFC 4585 §6.3.1), at most once per
+   * `pliIntervalMs` (a request inside the interval is sent when it ends). No-op for audio.
+   */
+  requestKeyframe(): void {
+    if (this.#closed || this.kind !== 'video') return;
+    this.#throttle.request();
+  }
+
+  /** Counters since publication. */
+  getStats(): PublishedTrackStats {
+    return {
+      packetsIn: this.#packetsIn,
+      bytesIn: this.#bytesIn,
+      packetsLost: this.receiveStats.cumulativeLost,
+      rtcpIn: this.#rtcpIn,
+      keyframesIn: this.#keyframesIn,
+      keyframeRequests: this.#throttle.requested,
+      plisSent: this.#throttle.sent,
+      subscribers: this.#outputs.length,
+      targetBitrate: this.#targetBitrate,
+    };
+  }
+
+  /** Stops receiving and forwarding; every subscription to it ends. Idempotent. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#throttle.close();
+    const outputs = this.#outputs;
+    this.#outputs = [];
+    for (const o of outputs) o.sourceClosed();
+    this.#native = null; // the transport keeps the wrapper alive until the connection closes
+    this.#owner.publishedTrackClosed(this);
+    this.emit('closed');
+    this.removeAllListeners();
+  }
+
+  /** @internal Binds the node-datachannel track that receives this m-section. */
+  bind(native: NativeTrack): void {
+    if (this.#closed) return;
+    this.#native = native;
+    native.onMessage(this.#onMessage);
+  }
+
+  /** @internal Adds a subscriber; asks for a keyframe when it is ready (see ForwardedTrack). */
+  addOutput(output: TrackOutput): void {
+    if (this.#closed || this.#outputs.includes(output)) return;
+    // Copy-on-write: the forwarding loop iterates the array it read, never a mutated one.
+    this.#outputs = [...this.#outputs, output];
+  }
+
+  /** @internal */
+  removeOutput(output: TrackOutput): void {
+    const i = this.#outputs.indexOf(output);
+    if (i < 0) return;
+    const next = this.#outputs.slice();
+    next.splice(i, 1);
+    this.#outputs = next;
+  }
+
+  /**
+   * @internal The bitrate to ask the publisher for (REMB): the smallest share any subscriber's
+   * estimate allows, within [minVideoBitrate, maxVideoBitrate]; the maximum when no subscriber
+   * sent an estimate. Computed once per RTCP interval, not per packet.
+   */
+  computeTargetBitrate(): number {
+    if (this.kind !== 'video') return 0;
+    let target = this.#config.maxVideoBitrate;
+    for (const o of this.#outputs) {
+      const share = o.bitrateShare;
+      if (share > 0 && share < target) target = share;
+    }
+    this.#targetBitrate = Math.max(this.#config.minVideoBitrate, target);
+    return this.#targetBitrate;
+  }
+
+  /**
+   * Hot path: one call per packet from the publisher. RTP is counted, cached (video) and handed
+   * to every output with its header fields read once, since outputs rewrite the buffer in place.
+   */
+  readonly #onMessage = (packet: Buffer): void => {
+    if (this.#closed) return;
+    const len = packet.length;
+    if (len < 12) return;
+    const b1 = packet[1]!;
+    if (b1 >= 192 && b1 <= 223) {
+      this.#onRtcp(packet); // RFC 5761 §4 demultiplexing
+      return;
+    }
+    const b0 = packet[0]!;
+    if (b0 >> 6 !== 2 || len < 12 + (b0 & 0x0f) * 4) return;
+    const inSeq = (packet[2]! << 8) | packet[3]!;
+    const inTs = readU32(packet, 4);
+    this.#packetsIn++;
+    this.#bytesIn += len;
+    this.receiveStats.update(inSeq);
+    const inPt = b1 & 0x7f;
+    if (this.cache !== null) {
+      this.cache.store(packet);
+      const kf = this.#keyframeCodec[inPt]!;
+      if (kf !== KeyframeCodec.NONE && isKeyframeStart(kf, packet)) this.#keyframesIn++;
+    }
+    const outputs = this.#outputs;
+    for (let i = 0; i < outputs.length; i++) outputs[i]!.forward(packet, inPt, inSeq, inTs);
+  };
+
+  /** RTCP from the publisher: sender reports feed receiver reports and lip-sync downstream. */
+  #onRtcp(packet: Buffer): void {
+    this.#rtcpIn++;
+    const len = packet.length;
+    for (let off = 0; off < len; ) {
+      const end = nextRtcpPacket(packet, off, len);
+      if (end < 0) return;
+      // A compound packet reaches every track whose SSRC it names: act on our own SR only.
+      if (isSenderReport(packet, off, end) && rtcpSenderSsrc(packet, off) === this.ssrc) {
+        this.receiveStats.onSenderReport(senderReportNtpMiddle(packet, off));
+        const outputs = this.#outputs;
+        for (let i = 0; i < outputs.length; i++) outputs[i]!.forwardSenderReport(packet, off);
+      }
+      off = end;
+    }
+  }
+
+  readonly #sendPli = (): void => {
+    const native = this.#native;
+    if (native === null) return;
+    try {
+      native.sendMessageBinary(this.#pli);
+    } catch {
+      // "Track is not open": the publisher's connection is not up yet or already gone.
+    }
+  };
+}

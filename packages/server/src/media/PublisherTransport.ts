@@ -1,0 +1,279 @@
+import type { PeerConnection } from 'node-datachannel';
+import { Emitter } from './Emitter.js';
+import { badSdp, closedError } from './errors.js';
+import { normalizeRemoteCandidate, rewriteLocalCandidate, rewriteSdpCandidates } from './ice.js';
+import type { MediaConfig } from './MediaConfig.js';
+import type { NativeTrack } from './native.js';
+import { createMediaDescription, createPeerConnection, type NativeDirection } from './peerConnection.js';
+import { PublishedTrack, type PublishedTrackOwner } from './PublishedTrack.js';
+import { writeRemb } from './rtcp/remb.js';
+import { REPORT_BLOCK_LENGTH, writeReceiverReportHeader } from './rtcp/reports.js';
+import { randomSsrc } from './rtp/sequence.js';
+import { filterPublisherOffer, type PublishedSection } from './sdp/filterPublisherOffer.js';
+import { SdpError } from './sdp/SessionDescription.js';
+
+/** Events of a {@link PublisherTransport}. */
+export interface PublisherTransportEvents {
+  /** The SFU's answer to the last offer (send it to the browser). */
+  answer: [sdp: string];
+  /** A local ICE candidate (trickle); `candidate` has no `a=` prefix. */
+  candidate: [candidate: string, mid: string];
+  /** PeerConnection state: new, connecting, connected, disconnected, failed, closed. */
+  connectionStateChange: [state: string];
+  /** An m-section started sending (new mid, or a new SSRC on a mid). */
+  trackPublished: [track: PublishedTrack];
+  /** A published track ended (m-section inactive/stopped, or close). */
+  trackUnpublished: [track: PublishedTrack];
+  closed: [];
+}
+
+/** Identity of the transport's owner, used for track ids and logs. @internal */
+export interface TransportContext {
+  peerId: string;
+  config: MediaConfig;
+  /** Allocates a server-wide unique id. */
+  nextId(prefix: string): string;
+}
+
+const MAX_PENDING_CANDIDATES = 64;
+
+/**
+ * The participant's publishing PeerConnection: receives every stream it publishes, one
+ * m-section per track, over one ICE/DTLS transport. The browser offers (and re-offers when it
+ * adds or stops a stream); the SFU filters the offer to what it forwards and answers.
+ */
+export class PublisherTransport extends Emitter<PublisherTransportEvents> implements PublishedTrackOwner {
+  readonly #ctx: TransportContext;
+  #pc: PeerConnection | null = null;
+  /** Active published tracks by mid. */
+  readonly #tracks = new Map<string, PublishedTrack>();
+  /** The inbound node-datachannel track of each mid (from onTrack). */
+  readonly #inbound = new Map<string, NativeTrack>();
+  /** Every wrapper ever created on this connection: a collected wrapper closes its track. */
+  readonly #keepAlive: unknown[] = [];
+  /** Local direction last forced per mid (the direction-trap fix). */
+  readonly #localDirection = new Map<string, NativeDirection>();
+  /** Codecs per mid from the last offer, to rebuild local descriptions. */
+  readonly #sections = new Map<string, PublishedSection>();
+  #pendingCandidates: { candidate: string; mid: string }[] = [];
+  #rtcpTimer: NodeJS.Timeout | undefined;
+  readonly #rtcpSsrc = randomSsrc();
+  readonly #rtcpBuffer = Buffer.alloc(1200);
+  #closed = false;
+
+  /** @internal Created by {@link Peer}. */
+  constructor(ctx: TransportContext) {
+    super();
+    this.#ctx = ctx;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Active published tracks. */
+  get tracks(): PublishedTrack[] {
+    return [...this.#tracks.values()];
+  }
+
+  /** PeerConnection state, 'new' before the first offer. */
+  get connectionState(): string {
+    return this.#pc?.state() ?? 'new';
+  }
+
+  /**
+   * Applies the browser's offer or re-offer. Synchronously validates and filters it, publishes
+   * new tracks (`trackPublished`) and ends stopped ones (`trackUnpublished`); the answer follows
+   * as an `answer` event.
+   *
+   * @throws ParleyError code 9 (BAD_PARAMETER) when the SDP is invalid or offers nothing
+   *   forwardable; code 16 (WRONG_STATE) after close.
+   */
+  handleOffer(sdp: string): void {
+    if (this.#closed) throw closedError('publisher transport');
+    let filtered;
+    try {
+      filtered = filterPublisherOffer(sdp, { enableH264: this.#ctx.config.enableH264 });
+    } catch (error) {
+      if (error instanceof SdpError) throw badSdp(error.message);
+      throw error;
+    }
+    const pc = this.#ensurePc();
+
+    const ended: PublishedTrack[] = [];
+    const started: PublishedSection[] = [];
+    const seen = new Set<string>();
+    for (const s of filtered.sections) {
+      seen.add(s.mid);
+      const existing = this.#tracks.get(s.mid);
+      if (existing && (!s.active || s.ssrc !== existing.ssrc)) ended.push(existing);
+      if (s.active && (!existing || s.ssrc !== existing.ssrc)) started.push(s);
+    }
+    for (const [mid, t] of this.#tracks) if (!seen.has(mid)) ended.push(t);
+
+    // libdatachannel answers a re-offer with the local directions it had: force the ones we want
+    // on every known mid whose wanted direction changed (sendonly → recvonly, else inactive).
+    for (const s of filtered.sections) {
+      if (s.codecs.length === 0) continue;
+      const wanted: NativeDirection = s.active ? 'RecvOnly' : 'Inactive';
+      // A new mid needs nothing: libdatachannel derives recvonly/inactive from the offer.
+      if (this.#sections.has(s.mid) && this.#localDirection.get(s.mid) !== wanted) {
+        this.#keepAlive.push(pc.addTrack(createMediaDescription(s.kind, s.mid, wanted, s.codecs)));
+      }
+      this.#localDirection.set(s.mid, wanted);
+      this.#sections.set(s.mid, s);
+    }
+
+    try {
+      pc.setRemoteDescription(filtered.sdp, 'offer');
+    } catch (error) {
+      throw badSdp(error instanceof Error ? error.message : String(error));
+    }
+
+    for (const t of ended) t.close();
+    for (const s of started) {
+      const track = new PublishedTrack(
+        this,
+        {
+          id: this.#ctx.nextId('track'),
+          peerId: this.#ctx.peerId,
+          mid: s.mid,
+          kind: s.kind,
+          streamId: s.streamId,
+          trackId: s.trackId,
+          ssrc: s.ssrc,
+          codecs: s.codecs,
+          rtcpSenderSsrc: this.#rtcpSsrc,
+        },
+        this.#ctx.config,
+      );
+      this.#tracks.set(s.mid, track);
+      const native = this.#inbound.get(s.mid);
+      if (native) track.bind(native); // a known mid: onTrack will not fire again
+      this.emit('trackPublished', track);
+    }
+    this.#flushCandidates();
+  }
+
+  /**
+   * Adds a browser ICE candidate (`candidate:…`, with or without `a=`). Empty / end-of-candidates
+   * and mDNS (`.local`) candidates are ignored; candidates that arrive before the offer are queued.
+   */
+  addRemoteCandidate(candidate: string, mid?: string): void {
+    if (this.#closed) throw closedError('publisher transport');
+    const c = normalizeRemoteCandidate(candidate);
+    if (c === undefined) return;
+    const entry = { candidate: c, mid: mid ?? this.#sections.keys().next().value ?? '0' };
+    if (this.#pc === null || this.#pc.remoteDescription() === null) {
+      if (this.#pendingCandidates.length < MAX_PENDING_CANDIDATES) this.#pendingCandidates.push(entry);
+      return;
+    }
+    addCandidate(this.#pc, entry);
+  }
+
+  /** Ends every published track and closes the connection. Idempotent. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.#rtcpTimer !== undefined) clearInterval(this.#rtcpTimer);
+    for (const t of [...this.#tracks.values()]) t.close();
+    const pc = this.#pc;
+    this.#pc = null;
+    try {
+      pc?.close();
+    } catch {
+      // already closed
+    }
+    this.#inbound.clear();
+    this.#keepAlive.length = 0;
+    this.#pendingCandidates = [];
+    this.emit('closed');
+    this.removeAllListeners();
+  }
+
+  /** @internal {@link PublishedTrackOwner} */
+  publishedTrackClosed(track: PublishedTrack): void {
+    if (this.#tracks.get(track.mid) === track) this.#tracks.delete(track.mid);
+    this.emit('trackUnpublished', track);
+  }
+
+  #ensurePc(): PeerConnection {
+    if (this.#pc !== null) return this.#pc;
+    const pc = createPeerConnection(`pub-${this.#ctx.peerId}`, this.#ctx.config, true);
+    const announced = this.#ctx.config.announcedAddress;
+    pc.onLocalDescription((sdp, type) => {
+      if (this.#closed || type !== 'answer') return;
+      this.emit('answer', rewriteSdpCandidates(sdp, announced));
+    });
+    pc.onLocalCandidate((candidate, mid) => {
+      if (!this.#closed) this.emit('candidate', rewriteLocalCandidate(candidate, announced), mid);
+    });
+    pc.onStateChange((state) => {
+      if (!this.#closed) this.emit('connectionStateChange', state);
+    });
+    pc.onTrack((native) => {
+      if (this.#closed) return;
+      this.#keepAlive.push(native);
+      const mid = native.mid();
+      this.#inbound.set(mid, native);
+      this.#tracks.get(mid)?.bind(native);
+    });
+    this.#pc = pc;
+    this.#rtcpTimer = setInterval(this.#sendReports, this.#ctx.config.rtcpIntervalMs);
+    this.#rtcpTimer.unref();
+    return pc;
+  }
+
+  #flushCandidates(): void {
+    const pc = this.#pc;
+    if (pc === null) return;
+    const pending = this.#pendingCandidates;
+    this.#pendingCandidates = [];
+    for (const entry of pending) addCandidate(pc, entry);
+  }
+
+  /**
+   * Once per RTCP interval: one compound packet with a receiver report block per track
+   * (RFC 3550 §6.4.2: loss for Chromium's loss-based estimate, LSR/DLSR for its RTT) and a REMB
+   * asking for the sum of the video tracks' targets (Chromium applies a REMB to its whole
+   * send estimate, so one message must cover every video SSRC).
+   */
+  readonly #sendReports = (): void => {
+    if (this.#closed) return;
+    const buf = this.#rtcpBuffer;
+    let blocks = 0;
+    let off = 8;
+    let sender: NativeTrack | null = null;
+    let bitrate = 0;
+    const videoSsrcs: number[] = [];
+    for (const t of this.#tracks.values()) {
+      const native = this.#inbound.get(t.mid);
+      if (native === undefined) continue;
+      sender ??= native; // any track of the connection carries RTCP for all (BUNDLE)
+      if (blocks < 31 && t.receiveStats.writeReportBlock(buf, off, t.ssrc)) {
+        off += REPORT_BLOCK_LENGTH;
+        blocks++;
+      }
+      if (t.kind === 'video') {
+        bitrate += t.computeTargetBitrate();
+        videoSsrcs.push(t.ssrc);
+      }
+    }
+    if (sender === null || (blocks === 0 && videoSsrcs.length === 0)) return;
+    writeReceiverReportHeader(buf, 0, this.#rtcpSsrc, blocks);
+    if (videoSsrcs.length > 0) off += writeRemb(buf, off, this.#rtcpSsrc, bitrate, videoSsrcs);
+    try {
+      sender.sendMessageBinary(buf.subarray(0, off));
+    } catch {
+      // not open yet
+    }
+  };
+}
+
+function addCandidate(pc: PeerConnection, entry: { candidate: string; mid: string }): void {
+  try {
+    pc.addRemoteCandidate(entry.candidate, entry.mid);
+  } catch {
+    // A candidate libdatachannel cannot use (e.g. an unsupported transport) is not an error of the call.
+  }
+}

@@ -1,0 +1,273 @@
+import type { PeerConnection } from 'node-datachannel';
+import { subscriberCodecs, type ForwardedCodec, type MediaKind } from './codecs.js';
+import { Emitter } from './Emitter.js';
+import { badSdp, closedError, wrongState } from './errors.js';
+import { ForwardedTrack, type ForwardedTrackOwner } from './ForwardedTrack.js';
+import { normalizeRemoteCandidate, rewriteLocalCandidate, rewriteSdpCandidates } from './ice.js';
+import type { NativeTrack } from './native.js';
+import { createMediaDescription, createPeerConnection } from './peerConnection.js';
+import type { PublishedTrack } from './PublishedTrack.js';
+import type { TransportContext } from './PublisherTransport.js';
+import { randomSsrc } from './rtp/sequence.js';
+import { readAnswerSections } from './sdp/answerFormats.js';
+import { SdpError } from './sdp/SessionDescription.js';
+
+/** Events of a {@link SubscriberTransport}. */
+export interface SubscriberTransportEvents {
+  /** An offer from the SFU (first one, or a renegotiation); answer with `handleAnswer`. */
+  offer: [sdp: string];
+  /** A local ICE candidate (trickle); `candidate` has no `a=` prefix. */
+  candidate: [candidate: string, mid: string];
+  /** PeerConnection state: new, connecting, connected, disconnected, failed, closed. */
+  connectionStateChange: [state: string];
+  closed: [];
+}
+
+/** One m-section of the subscriber connection. */
+interface Slot {
+  readonly mid: string;
+  readonly kind: MediaKind;
+  /** The subscription using it; null once it ended (the mid is then inactive or about to be). */
+  forwarded: ForwardedTrack | null;
+  /** True once an answer confirmed the mid inactive: it may carry a new subscription. */
+  reusable: boolean;
+}
+
+const MAX_PENDING_CANDIDATES = 64;
+
+/**
+ * The participant's subscribing PeerConnection: sends every stream it subscribed to, one
+ * sendonly m-section each, over one ICE/DTLS transport. The SFU offers whenever the set
+ * changes (changes in the same tick are batched into one offer, and changes during an offer wait
+ * for its answer); ended subscriptions turn their mid inactive, and a later subscription of the
+ * same kind reuses it, so the SDP does not grow without bound.
+ */
+export class SubscriberTransport extends Emitter<SubscriberTransportEvents> implements ForwardedTrackOwner {
+  readonly #ctx: TransportContext;
+  #pc: PeerConnection | null = null;
+  readonly #slots: Slot[] = [];
+  /** Slots whose local description must change at the next offer. */
+  #dirty = new Set<Slot>();
+  /** Slots changed by the offer awaiting its answer. */
+  #inFlight: Slot[] = [];
+  #offering = false;
+  #scheduled = false;
+  readonly #keepAlive: unknown[] = [];
+  #pendingCandidates: { candidate: string; mid: string }[] = [];
+  #remb = 0;
+  #closed = false;
+  readonly #cname = `parley-${randomSsrc().toString(36)}`;
+
+  /** @internal Created by {@link Peer}. */
+  constructor(ctx: TransportContext) {
+    super();
+    this.#ctx = ctx;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Current subscriptions. */
+  get tracks(): ForwardedTrack[] {
+    const out: ForwardedTrack[] = [];
+    for (const s of this.#slots) if (s.forwarded) out.push(s.forwarded);
+    return out;
+  }
+
+  /** PeerConnection state, 'new' before the first offer. */
+  get connectionState(): string {
+    return this.#pc?.state() ?? 'new';
+  }
+
+  /** True while an offer waits for its answer. */
+  get negotiating(): boolean {
+    return this.#offering;
+  }
+
+  /** @internal {@link ForwardedTrackOwner}: the connection's REMB divided among its video tracks. */
+  get videoBitrateShare(): number {
+    if (this.#remb === 0) return 0;
+    let videos = 0;
+    for (const s of this.#slots) if (s.forwarded && s.kind === 'video') videos++;
+    return videos === 0 ? 0 : this.#remb / videos;
+  }
+
+  /**
+   * Starts forwarding `source` to this participant: allocates an m-section (reusing an inactive
+   * mid of the same kind if any) and schedules an offer. Media flows once the answer is applied.
+   *
+   * @throws ParleyError code 16 after close or when `source` is closed.
+   */
+  subscribe(source: PublishedTrack): ForwardedTrack {
+    if (this.#closed) throw closedError('subscriber transport');
+    if (source.closed) throw closedError(`track ${source.id}`);
+    let slot = this.#slots.find((s) => s.reusable && s.kind === source.kind && !this.#dirty.has(s));
+    if (slot === undefined) {
+      slot = { mid: String(this.#slots.length), kind: source.kind, forwarded: null, reusable: false };
+      this.#slots.push(slot);
+    }
+    slot.reusable = false;
+    const forwarded = new ForwardedTrack(this, this.#ctx.nextId('sub'), source, slot.mid, randomSsrc(), this.#ctx.config.enableH264);
+    slot.forwarded = forwarded;
+    this.#dirty.add(slot);
+    this.#schedule();
+    return forwarded;
+  }
+
+  /**
+   * Applies the browser's answer to the last offer.
+   *
+   * @throws ParleyError code 9 on an invalid SDP, code 16 when no offer is outstanding or after close.
+   */
+  handleAnswer(sdp: string): void {
+    if (this.#closed) throw closedError('subscriber transport');
+    if (!this.#offering || this.#pc === null) throw wrongState('no subscriber offer is waiting for an answer');
+    let sections;
+    try {
+      sections = readAnswerSections(sdp);
+    } catch (error) {
+      if (error instanceof SdpError) throw badSdp(error.message);
+      throw error;
+    }
+    try {
+      this.#pc.setRemoteDescription(sdp, 'answer');
+    } catch (error) {
+      throw badSdp(error instanceof Error ? error.message : String(error));
+    }
+    this.#offering = false;
+    const inFlight = this.#inFlight;
+    this.#inFlight = [];
+    for (const slot of inFlight) {
+      const f = slot.forwarded;
+      if (f === null) {
+        slot.reusable = !this.#dirty.has(slot);
+        continue;
+      }
+      const answered = sections.find((a) => a.mid === slot.mid);
+      f.negotiated(answered && !answered.rejected ? answered.payloadTypes : []);
+    }
+    this.#flushCandidates();
+    if (this.#dirty.size > 0) this.#schedule();
+  }
+
+  /** Adds a browser ICE candidate; see {@link PublisherTransport.addRemoteCandidate}. */
+  addRemoteCandidate(candidate: string, mid?: string): void {
+    if (this.#closed) throw closedError('subscriber transport');
+    const c = normalizeRemoteCandidate(candidate);
+    if (c === undefined) return;
+    const entry = { candidate: c, mid: mid ?? this.#slots[0]?.mid ?? '0' };
+    if (this.#pc === null || this.#pc.remoteDescription() === null) {
+      if (this.#pendingCandidates.length < MAX_PENDING_CANDIDATES) this.#pendingCandidates.push(entry);
+      return;
+    }
+    try {
+      this.#pc.addRemoteCandidate(entry.candidate, entry.mid);
+    } catch {
+      // unusable candidate
+    }
+  }
+
+  /** Ends every subscription and closes the connection. Idempotent. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const s of this.#slots) s.forwarded?.close();
+    const pc = this.#pc;
+    this.#pc = null;
+    try {
+      pc?.close();
+    } catch {
+      // already closed
+    }
+    this.#keepAlive.length = 0;
+    this.#dirty.clear();
+    this.#inFlight = [];
+    this.emit('closed');
+    this.removeAllListeners();
+  }
+
+  /** @internal {@link ForwardedTrackOwner} */
+  forwardedTrackClosed(track: ForwardedTrack): void {
+    const slot = this.#slots.find((s) => s.forwarded === track);
+    if (slot === undefined) return;
+    slot.forwarded = null;
+    if (this.#closed) return;
+    this.#dirty.add(slot);
+    this.#schedule();
+  }
+
+  /** @internal {@link ForwardedTrackOwner} */
+  onRemb(bitrate: number): void {
+    this.#remb = bitrate;
+  }
+
+  #schedule(): void {
+    if (this.#scheduled || this.#closed) return;
+    this.#scheduled = true;
+    setImmediate(this.#negotiate);
+  }
+
+  /** Applies the dirty slots to the local description and makes one offer. */
+  readonly #negotiate = (): void => {
+    this.#scheduled = false;
+    if (this.#closed || this.#offering || this.#dirty.size === 0) return;
+    const pc = this.#ensurePc();
+    const slots = [...this.#dirty];
+    this.#dirty.clear();
+    for (const slot of slots) {
+      const f = slot.forwarded;
+      if (f === null) {
+        // Ended: the same mid turned inactive (track.close() would kill the mid for good).
+        const description = createMediaDescription(slot.kind, slot.mid, 'Inactive', codecsFor(slot.kind, this.#ctx.config.enableH264));
+        this.#keepAlive.push(pc.addTrack(description));
+      } else {
+        const description = createMediaDescription(slot.kind, slot.mid, 'SendOnly', codecsFor(slot.kind, this.#ctx.config.enableH264));
+        description.addSSRC(f.ssrc, this.#cname, f.streamId, f.trackId);
+        const native = pc.addTrack(description) as NativeTrack;
+        this.#keepAlive.push(native);
+        f.bind(native);
+      }
+    }
+    this.#inFlight = slots;
+    this.#offering = true;
+    pc.setLocalDescription();
+  };
+
+  #ensurePc(): PeerConnection {
+    if (this.#pc !== null) return this.#pc;
+    const pc = createPeerConnection(`sub-${this.#ctx.peerId}`, this.#ctx.config, false);
+    const announced = this.#ctx.config.announcedAddress;
+    pc.onLocalDescription((sdp, type) => {
+      if (this.#closed || type !== 'offer') return;
+      this.emit('offer', rewriteSdpCandidates(sdp, announced));
+    });
+    pc.onLocalCandidate((candidate, mid) => {
+      if (!this.#closed) this.emit('candidate', rewriteLocalCandidate(candidate, announced), mid);
+    });
+    pc.onStateChange((state) => {
+      if (!this.#closed) this.emit('connectionStateChange', state);
+    });
+    this.#pc = pc;
+    return pc;
+  }
+
+  #flushCandidates(): void {
+    const pc = this.#pc;
+    if (pc === null) return;
+    const pending = this.#pendingCandidates;
+    this.#pendingCandidates = [];
+    for (const entry of pending) {
+      try {
+        pc.addRemoteCandidate(entry.candidate, entry.mid);
+      } catch {
+        // unusable candidate
+      }
+    }
+  }
+}
+
+/** The subscriber-side codecs of a kind with their payload types. */
+function codecsFor(kind: MediaKind, enableH264: boolean): { payloadType: number; codec: ForwardedCodec }[] {
+  return subscriberCodecs(kind, enableH264).map((codec) => ({ payloadType: codec.subscriberPayloadType, codec }));
+}

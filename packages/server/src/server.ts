@@ -1,0 +1,113 @@
+import { ApiKeyStore } from './auth/ApiKeyStore.js';
+import { Authenticator } from './auth/Authenticator.js';
+import { TokenVerifier } from './auth/TokenVerifier.js';
+import { type Config, resolveConfig, type ServerOptions } from './config/Config.js';
+import { ContactRelay } from './contact/ContactRelay.js';
+import { HttpServer } from './http/HttpServer.js';
+import { createRootLogger, type Logger, moduleLogger } from './logging/logger.js';
+import { PresenceService } from './presence/PresenceService.js';
+import { SessionManager } from './session/SessionManager.js';
+import { SessionRegistry } from './session/SessionRegistry.js';
+import { RequestRouter } from './signalling/RequestRouter.js';
+import { SignallingServer } from './signalling/SignallingServer.js';
+import { Database } from './storage/Database.js';
+import { SERVER_VERSION } from './version.js';
+
+/** A running Parley server. */
+export interface ParleyServer {
+  /** Base URL, e.g. `http://127.0.0.1:3000` (`localhost` when bound to every interface). */
+  readonly url: string;
+  /** Bound TCP port (useful with `port: 0`). */
+  readonly port: number;
+  /** The resolved configuration. */
+  readonly config: Config;
+  /** API keys of this server's database (admin and tests). */
+  readonly apiKeys: ApiKeyStore;
+  readonly logger: Logger;
+  /** Live counts. */
+  stats(): { sessions: number; connections: number; groups: number };
+  /**
+   * Graceful stop: sockets are closed with 4005, HTTP stops, the database closes. Safe to
+   * call twice (same promise).
+   */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a server. `options` is a (partial) configuration; missing fields take their
+ * defaults. The environment is NOT read here: use `loadConfig()` for that.
+ * @throws ConfigError on invalid options, DatabaseError when the data directory is unusable,
+ *   or the listen error (e.g. EADDRINUSE).
+ */
+export async function startServer(options: ServerOptions | Config = {}): Promise<ParleyServer> {
+  const config = resolveConfig(options);
+  const root = createRootLogger(config.logLevel);
+  const db = Database.open(config.dataDir);
+  try {
+    const apiKeys = new ApiKeyStore(db);
+    apiKeys.ensureDemoKey(config.demoKey);
+
+    const registry = new SessionRegistry();
+    const presence = new PresenceService();
+    const authenticator = new Authenticator(apiKeys, new TokenVerifier(), registry);
+    const manager = new SessionManager({
+      registry,
+      presence,
+      authenticator,
+      limits: config.limits,
+      serverVersion: SERVER_VERSION,
+      log: moduleLogger(root, 'session'),
+    });
+    const router = new RequestRouter({ manager, presence, relay: new ContactRelay(registry) });
+    const http = new HttpServer({
+      config,
+      log: moduleLogger(root, 'http'),
+      serverVersion: SERVER_VERSION,
+      sessionCount: () => registry.size,
+    });
+    const signalling = new SignallingServer(http.server, {
+      manager,
+      router,
+      limits: config.limits,
+      log: moduleLogger(root, 'signalling'),
+    });
+
+    let port: number;
+    try {
+      port = await http.listen();
+    } catch (error) {
+      await signalling.close();
+      await http.close();
+      throw error;
+    }
+    http.markReady();
+    const url = baseUrl(config.host, port);
+
+    let closing: Promise<void> | null = null;
+    const close = async (): Promise<void> => {
+      // Sockets first (clients learn it is a shutdown, 4005), then sessions, HTTP, storage.
+      await signalling.close();
+      manager.close();
+      presence.close();
+      await http.close();
+      db.close();
+    };
+    return {
+      url,
+      port,
+      config,
+      apiKeys,
+      logger: root,
+      stats: () => ({ sessions: registry.size, connections: signalling.connectionCount, groups: presence.groupCount }),
+      close: () => (closing ??= close()),
+    };
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+function baseUrl(host: string, port: number): string {
+  const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+  return `http://${shown}:${port}`;
+}

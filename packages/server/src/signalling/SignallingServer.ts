@@ -1,0 +1,115 @@
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { CloseCode } from '@parley/protocol';
+import { WebSocketServer } from 'ws';
+import { WS_MAX_PAYLOAD, type Limits } from '../config/Config.js';
+import type { Logger } from '../logging/logger.js';
+import type { SessionManager } from '../session/SessionManager.js';
+import { Connection } from './Connection.js';
+import type { RequestRouter } from './RequestRouter.js';
+
+/** Path of the signalling WebSocket. */
+export const WS_PATH = '/ws';
+
+/** Dependencies of {@link SignallingServer}. */
+export interface SignallingServerDeps {
+  manager: SessionManager;
+  router: RequestRouter;
+  limits: Limits;
+  log: Logger;
+}
+
+/**
+ * The signalling endpoint: accepts WebSocket upgrades on {@link WS_PATH} of the HTTP server,
+ * creates one Connection per socket and pings every socket periodically (a socket that missed
+ * the previous pong is terminated; its session stays resumable).
+ */
+export class SignallingServer {
+  readonly #deps: SignallingServerDeps;
+  readonly #http: Server;
+  readonly #wss: WebSocketServer;
+  readonly #connections = new Set<Connection>();
+  readonly #pingTimer: NodeJS.Timeout;
+  readonly #onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => this.#upgrade(req, socket, head);
+  #closing: Promise<void> | null = null;
+
+  constructor(http: Server, deps: SignallingServerDeps) {
+    this.#deps = deps;
+    this.#http = http;
+    this.#wss = new WebSocketServer({
+      noServer: true,
+      maxPayload: WS_MAX_PAYLOAD,
+      clientTracking: false,
+      perMessageDeflate: false,
+      // Frames that arrive together are handled in the same tick, so their presence changes
+      // are batched together.
+      allowSynchronousEvents: true,
+    });
+    http.on('upgrade', this.#onUpgrade);
+    this.#pingTimer = setInterval(() => {
+      for (const connection of this.#connections) connection.heartbeat();
+    }, deps.limits.pingIntervalMs);
+    this.#pingTimer.unref();
+  }
+
+  /** Open sockets. */
+  get connectionCount(): number {
+    return this.#connections.size;
+  }
+
+  /**
+   * Closes every socket with `code` (default 4005, server shutting down) and stops accepting
+   * new ones. Sockets that do not complete the close handshake within `graceMs` are
+   * terminated. Safe to call twice.
+   */
+  close(code: number = CloseCode.SERVER_SHUTDOWN, reason = 'server shutting down', graceMs = 2000): Promise<void> {
+    this.#closing ??= this.#close(code, reason, graceMs);
+    return this.#closing;
+  }
+
+  async #close(code: number, reason: string, graceMs: number): Promise<void> {
+    clearInterval(this.#pingTimer);
+    this.#http.off('upgrade', this.#onUpgrade);
+    const pending = [...this.#connections].map(
+      (connection) => new Promise<void>((resolve) => connection.on('closed', () => resolve())),
+    );
+    for (const connection of this.#connections) connection.close(code, reason);
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), graceMs);
+    });
+    if ((await Promise.race([Promise.all(pending), grace])) === 'timeout') {
+      for (const connection of this.#connections) connection.terminate();
+      await Promise.all(pending);
+    }
+    clearTimeout(timer);
+    await new Promise<void>((resolve) => this.#wss.close(() => resolve()));
+  }
+
+  #upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const path = (req.url ?? '').split('?', 1)[0];
+    if (path !== WS_PATH) return reject(socket, 404, 'Not Found', `no WebSocket endpoint at ${path}; use ${WS_PATH}`);
+    if (this.#closing) return reject(socket, 503, 'Service Unavailable', 'server shutting down');
+    if (this.#connections.size >= this.#deps.limits.maxConnections) {
+      this.#deps.log.warn({ max: this.#deps.limits.maxConnections }, 'connection limit reached: refusing socket');
+      return reject(socket, 503, 'Service Unavailable', 'too many connections');
+    }
+    this.#wss.handleUpgrade(req, socket, head, (ws) => {
+      const connection = new Connection(
+        ws,
+        { origin: req.headers.origin, remoteAddress: req.socket.remoteAddress },
+        { manager: this.#deps.manager, router: this.#deps.router, limits: this.#deps.limits, log: this.#deps.log },
+      );
+      this.#connections.add(connection);
+      connection.on('closed', () => this.#connections.delete(connection));
+    });
+  }
+}
+
+function reject(socket: Duplex, status: number, statusText: string, body: string): void {
+  socket.end(
+    `HTTP/1.1 ${status} ${statusText}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+  socket.once('finish', () => socket.destroy());
+}

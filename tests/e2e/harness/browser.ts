@@ -1,0 +1,184 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { paths } from './paths.js';
+
+/** Debian's Chromium with fake media devices and no background chatter (see architecture brief). */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--use-fake-device-for-media-stream',
+  '--use-fake-ui-for-media-stream',
+];
+
+/** One browser per test file. */
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+}
+
+/** One console message (or uncaught page error, type `pageerror`) seen by a page. */
+export interface ConsoleEntry {
+  type: string;
+  text: string;
+}
+
+/** A simulated user: its own browser context (cookies, storage, network state) and one page. */
+export interface User {
+  readonly name: string;
+  readonly context: BrowserContext;
+  readonly page: Page;
+  /** Every console message and page error, in order. */
+  readonly console: ConsoleEntry[];
+  /** Console errors and uncaught exceptions only. */
+  errors(): string[];
+  close(): Promise<void>;
+}
+
+/** Users still open; the suite closes them after each test and screenshots them on failure. */
+const openUsers = new Set<User>();
+
+/** Path under the server origin that the harness answers itself (context.route), never the server. */
+export const TEST_PAGE_PATH = '/__e2e__/';
+
+/** HTML of the SDK test page: the classic script from the server, a media container. */
+export function sdkPageHtml(sdkUrl: string): string {
+  return `<!doctype html>
+<html><head><meta charset="utf-8"><title>parley e2e</title>
+<script src="${sdkUrl}"></script></head>
+<body><div id="media"></div></body></html>`;
+}
+
+/** HTML of a page that imports the ESM build and exposes it as `window.__esm = {ns, def}`. */
+export function esmPageHtml(mjsUrl: string): string {
+  return `<!doctype html>
+<html><head><meta charset="utf-8"><title>parley e2e esm</title></head>
+<body><script type="module">
+import * as ns from '${mjsUrl}';
+import def from '${mjsUrl}';
+window.__esm = { ns, def };
+</script></body></html>`;
+}
+
+/**
+ * Opens a new context + page. `url` is navigated to when given. When `routeHtml` is given, every
+ * request under `<origin>/__e2e__/` is answered with that HTML by the harness, so a test page can
+ * live on the server's own origin without the server knowing about it.
+ */
+export async function newUser(
+  browser: Browser,
+  name: string,
+  options: { url?: string; routeOrigin?: string; routeHtml?: string } = {},
+): Promise<User> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  await context.addInitScript({ path: paths.pageHelpers });
+  if (options.routeOrigin && options.routeHtml !== undefined) {
+    const html = options.routeHtml;
+    await context.route(`${options.routeOrigin}${TEST_PAGE_PATH}**`, (route) =>
+      route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html }),
+    );
+  }
+  const page = await context.newPage();
+  const entries: ConsoleEntry[] = [];
+  page.on('console', (msg) => entries.push({ type: msg.type(), text: msg.text() }));
+  page.on('pageerror', (err) => entries.push({ type: 'pageerror', text: `${err.name}: ${err.message}` }));
+  let closed = false;
+  const user: User = {
+    name,
+    context,
+    page,
+    console: entries,
+    errors: () => entries.filter((e) => e.type === 'error' || e.type === 'pageerror').map((e) => e.text),
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      openUsers.delete(user);
+      // Leave politely so other tests' users do not see this one linger for the resume window.
+      const unregister = page
+        .evaluate(() => {
+          const ua = (window as { E2E?: E2EPageApi }).E2E?.ua;
+          return ua && ua.isRegistered() ? ua.unregister() : undefined;
+        })
+        .catch(() => undefined);
+      await Promise.race([unregister, new Promise((r) => setTimeout(r, 2000))]);
+      await context.close().catch(() => undefined);
+    },
+  };
+  openUsers.add(user);
+  if (options.url) await page.goto(options.url);
+  return user;
+}
+
+/**
+ * A user whose page is on the server origin and has loaded `/sdk/parley.js` (so the SDK's default
+ * server is that origin). `window.apiRTC` and `window.E2E` are ready when this resolves.
+ */
+export async function openSdkPage(browser: Browser, serverUrl: string, name: string): Promise<User> {
+  const user = await newUser(browser, name, {
+    routeOrigin: serverUrl,
+    routeHtml: sdkPageHtml('/sdk/parley.js'),
+  });
+  await user.page.goto(`${serverUrl}${TEST_PAGE_PATH}index.html`);
+  await user.page.waitForFunction(() => typeof (window as { apiRTC?: unknown }).apiRTC === 'object', undefined, {
+    timeout: 10_000,
+  });
+  return user;
+}
+
+function safeName(text: string): string {
+  return text.replace(/[^\w.-]+/g, '_').slice(0, 120);
+}
+
+/** Screenshot + console log of every open user into tests/e2e/artifacts/ (best effort). */
+export async function captureOpenUsers(label: string): Promise<string[]> {
+  mkdirSync(paths.artifacts, { recursive: true });
+  const written: string[] = [];
+  for (const user of openUsers) {
+    const base = join(paths.artifacts, `${safeName(label)}--${safeName(user.name)}`);
+    try {
+      await user.page.screenshot({ path: `${base}.png`, fullPage: true, timeout: 5000 });
+      written.push(`${base}.png`);
+    } catch {
+      /* page may be crashed or closed */
+    }
+    writeFileSync(`${base}.console.log`, user.console.map((e) => `[${e.type}] ${e.text}`).join('\n'));
+    written.push(`${base}.console.log`);
+  }
+  return written;
+}
+
+/** Closes every user still open. */
+export async function closeOpenUsers(): Promise<void> {
+  await Promise.all([...openUsers].map((u) => u.close()));
+}
+
+/**
+ * Bounded wait for a condition evaluated in the user's page (polled every 50 ms). On timeout the
+ * error names the condition and shows the page's last recorded SDK events and console errors.
+ */
+export async function waitInPage<Arg>(
+  user: User,
+  what: string,
+  condition: (arg: Arg) => unknown,
+  arg?: Arg,
+  timeoutMs = 10_000,
+): Promise<void> {
+  try {
+    // Serialised to the page, so the argument's static type does not matter to Playwright.
+    const fn = condition as (value: unknown) => unknown;
+    await user.page.waitForFunction(fn, arg as unknown, { timeout: timeoutMs, polling: 50 });
+  } catch (error) {
+    const events = await user.page
+      .evaluate(() => JSON.stringify((window as { E2E?: E2EPageApi }).E2E?.events.slice(-15) ?? []))
+      .catch(() => '(page unavailable)');
+    throw new Error(
+      `${user.name}: no "${what}" within ${timeoutMs} ms\n` +
+        `last SDK events: ${events}\nconsole errors: ${JSON.stringify(user.errors().slice(-10))}\n` +
+        `(${(error as Error).message.split('\n')[0]})`,
+    );
+  }
+}

@@ -1,0 +1,56 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import { captureOpenUsers, closeOpenUsers, launchBrowser, openSdkPage, type User } from './browser.js';
+import { startServer, type RunningServer, type ServerOptions } from './server.js';
+
+/** What a test file gets from {@link useE2E}. */
+export interface E2EEnv {
+  readonly server: RunningServer;
+  readonly browser: Browser;
+  /** A new user (own browser context) on a page of the server origin with the SDK loaded. */
+  user(name: string): Promise<User>;
+}
+
+/**
+ * Standard life cycle of an e2e test file: one server (built, spawned) and one Chromium for the
+ * file; users created by a test are closed after it; on failure every open page is screenshotted
+ * (with its console log) into tests/e2e/artifacts/ first. The server and browser are stopped even
+ * when a test or hook fails.
+ */
+export function useE2E(name: string, serverOptions: ServerOptions = {}): E2EEnv {
+  let server: RunningServer | undefined;
+  let browser: Browser | undefined;
+
+  beforeAll(async () => {
+    server = await startServer({ name, ...serverOptions });
+    browser = await launchBrowser();
+  });
+
+  afterEach(async (ctx) => {
+    if (ctx.task.result?.state === 'fail') await captureOpenUsers(`${name}--${ctx.task.name}`);
+    await closeOpenUsers();
+  });
+
+  afterAll(async () => {
+    await closeOpenUsers();
+    await browser?.close().catch(() => undefined);
+    await server?.stop();
+  });
+
+  const need = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw new Error(`e2e: ${what} not started (beforeAll failed?)`);
+    return value;
+  };
+
+  return {
+    get server() {
+      return need(server, 'server');
+    },
+    get browser() {
+      return need(browser, 'browser');
+    },
+    user(userName: string) {
+      return openSdkPage(need(browser, 'browser'), need(server, 'server').url, userName);
+    },
+  };
+}
