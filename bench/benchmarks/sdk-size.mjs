@@ -9,6 +9,7 @@ import { constants, brotliCompressSync, gzipSync } from 'node:zlib';
 import { repoRoot } from '../lib/machine.mjs';
 import { fmt, fmtBytes, fmtRatio } from '../lib/results.mjs';
 import { ratio } from '../lib/stats.mjs';
+import { bytesPerSource, groupOf } from '../lib/sourcemap.mjs';
 
 export const meta = {
   name: 'sdk-size',
@@ -75,6 +76,28 @@ export async function run({ log }) {
     rmSync(dir, { recursive: true, force: true });
   }
   const apirtc = sizes(api.bytes);
+
+  // What parley.js is made of, from its source map (minified bytes per source folder).
+  const tables = [];
+  if (existsSync(`${sdkPath}.map`)) {
+    const perSource = bytesPerSource(sdkPath, `${sdkPath}.map`);
+    const groups = new Map();
+    for (const [src, n] of perSource) groups.set(groupOf(src), (groups.get(groupOf(src)) ?? 0) + n);
+    const share = (n) => `${fmt((100 * n) / parley.raw, 1)} %`;
+    const top = [...groups].sort((a, b) => b[1] - a[1]);
+    const shown = top.slice(0, 12);
+    const rest = top.slice(12).reduce((sum, [, n]) => sum + n, 0);
+    tables.push({
+      title: 'What /sdk/parley.js is made of (minified bytes by source folder, from parley.js.map)',
+      columns: ['source folder', 'bytes', 'share'],
+      rows: [...shown.map(([g, n]) => [g, fmtBytes(n), share(n)]), ...(rest ? [[`${top.length - 12} more folders`, fmtBytes(rest), share(rest)]] : [])],
+    });
+    tables.push({
+      title: 'Largest source files in /sdk/parley.js',
+      columns: ['source file', 'bytes', 'share'],
+      rows: [...perSource].sort((a, b) => b[1] - a[1]).slice(0, 10).map(([f, n]) => [f, fmtBytes(n), share(n)]),
+    });
+  }
   const gz = ratio(parley.gzip, apirtc.gzip);
   const met = gz <= TARGET;
 
@@ -87,6 +110,7 @@ export async function run({ log }) {
     ],
     tables: [
       {
+        title: 'Parley SDK vs apiRTC',
         columns: ['file', 'raw', 'gzip -9', 'brotli 11'],
         rows: [
           ['Parley /sdk/parley.js', fmtBytes(parley.raw), fmtBytes(parley.gzip), fmtBytes(parley.brotli)],
@@ -95,6 +119,7 @@ export async function run({ log }) {
           ['bytes (exact)', `${fmt(parley.raw)} / ${fmt(apirtc.raw)}`, `${fmt(parley.gzip)} / ${fmt(apirtc.gzip)}`, `${fmt(parley.brotli)} / ${fmt(apirtc.brotli)}`],
         ],
       },
+      ...tables,
     ],
   };
 }

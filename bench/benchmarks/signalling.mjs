@@ -31,6 +31,9 @@ const TARGET_FANOUT_P99_MS = 100;
 function config(quick) {
   return {
     idleKs: quick ? [200, 1000] : [1000, 10_000],
+    // Sessions as the SDK registers them by default: every user joins group 'default' and so
+    // watches every other one (informational, no target).
+    groupIdle: { k: quick ? 200 : 1000, group: 'default' },
     registerConcurrency: 200,
     warmupSessions: 20,
     fanout: { subscribers: quick ? 200 : 1000, rounds: quick ? 10 : 50, warmup: 3, gapMs: 50, roundTimeoutMs: 5000 },
@@ -144,16 +147,20 @@ export async function run({ flags, log }) {
   };
 
   try {
-    for (const k of cfg.idleKs) {
+    const idlePhases = [
+      ...cfg.idleKs.map((k) => ({ key: `idle${k}`, k, groups: [], what: `${fmt(k)} idle registered sessions` })),
+      { key: 'idleGroup', k: cfg.groupIdle.k, groups: [cfg.groupIdle.group], what: `${fmt(cfg.groupIdle.k)} idle sessions all in group '${cfg.groupIdle.group}'` },
+    ];
+    for (const { key, k, groups, what } of idlePhases) {
       for (const target of targets) {
-        log(`• ${target.label}: ${fmt(k)} idle registered sessions…`);
-        res[target.key][`idle${k}`] = await withServer(target, `idle${k}`, async (server) => {
+        log(`• ${target.label}: ${what}…`);
+        res[target.key][key] = await withServer(target, key, async (server) => {
           // Warm-up: load every code path a registration uses before the baseline is taken.
-          await call({ cmd: 'idle', url: server.url, k: cfg.warmupSessions, concurrency: 10, prefix: 'warm', serverPid: server.pid });
+          await call({ cmd: 'idle', url: server.url, k: cfg.warmupSessions, concurrency: 10, prefix: 'warm', serverPid: server.pid, groups: groups.map((g) => `warm-${g}`) });
           await call({ cmd: 'closeAll' });
           await sleep(500);
           const rssBefore = await settledRss(server.pid);
-          const r = await call({ cmd: 'idle', url: server.url, k, concurrency: cfg.registerConcurrency, prefix: 'idle', serverPid: server.pid });
+          const r = await call({ cmd: 'idle', url: server.url, k, concurrency: cfg.registerConcurrency, prefix: 'idle', serverPid: server.pid, groups });
           await sleep(1000);
           const rssAfter = await settledRss(server.pid);
           const treeRss = treeRssBytes(server.pid);
@@ -197,6 +204,15 @@ export async function run({ flags, log }) {
     rows.push(row(`idle sessions per GiB RSS, K=${fmt(k)}`, p.perGiB, r.perGiB, (v) => fmt(v), { target: `≥ ${fmt(TARGET_SESSIONS_PER_GIB)}: ${check(pass)}` }));
     rows.push([`RSS before → after, K=${fmt(k)}`, `${fmtBytes(p.rssBefore)} → ${fmtBytes(p.rssAfter)}`, `${fmtBytes(r.rssBefore)} → ${fmtBytes(r.rssAfter)}`, '', '']);
   }
+  {
+    const p = P.idleGroup;
+    const r = R.idleGroup;
+    const label = `K=${fmt(cfg.groupIdle.k)} all in group '${cfg.groupIdle.group}'`;
+    rows.push(row(`register rate, ${label}`, p.ratePerSec, r.ratePerSec, perSec));
+    rows.push(row(`server CPU per registration, ${label}`, (p.serverCpuMs * 1000) / p.registered, (r.serverCpuMs * 1000) / r.registered, us));
+    rows.push(row(`RSS per idle session, ${label}`, p.perSession, r.perSession, fmtBytes));
+    rows.push(row(`idle sessions per GiB RSS, ${label}`, p.perGiB, r.perGiB, (v) => fmt(v), { target: '(informational)' }));
+  }
   const pf = summarize(P.fanout.latencies);
   const rf = summarize(R.fanout.latencies);
   const pl = summarize(P.fanout.lastReceipt);
@@ -213,6 +229,7 @@ export async function run({ flags, log }) {
   rows.push(row(`contact message latency p99 (${light})`, pm.p99, rm.p99, ms));
   rows.push(row(`contact message throughput (${fmt(cfg.messages.tputPairs)} pairs, ${cfg.messages.window} in flight each)`, P.messages.throughputPerSec, R.messages.throughputPerSec, perSec));
   rows.push(row('server CPU per delivered message', P.messages.serverCpuUsPerMessage, R.messages.serverCpuUsPerMessage, us));
+  rows.push(row('messages per server CPU-second (1 s ÷ the above)', 1e6 / P.messages.serverCpuUsPerMessage, 1e6 / R.messages.serverCpuUsPerMessage, (v) => fmt(v)));
   const pml = summarize(P.messages.loadedLatency);
   const rml = summarize(R.messages.loadedLatency);
   rows.push(row('message latency at saturation p50', pml.p50, rml.p50, ms));
@@ -234,6 +251,19 @@ export async function run({ flags, log }) {
     `Ratios are Parley ÷ bare ws; for rates and sessions/GiB below 1× means Parley does less, for times and bytes above 1× means Parley costs more. ` +
       `Load generator CPU (fan-out rounds / message throughput): Parley ${fmt(P.fanout.loadgenCpuMs)} / ${fmt(P.messages.loadgenCpuMs)} ms, bare ws ${fmt(R.fanout.loadgenCpuMs)} / ${fmt(R.messages.loadgenCpuMs)} ms.`,
   );
+  const bound = (r, wallMs) => r.loadgenCpuMs >= 0.8 * wallMs;
+  for (const [label, obj] of [['Parley', P], ['bare ws', R]]) {
+    const m = obj.messages;
+    if (bound(m, m.tputWallMs)) {
+      notes.push(
+        `${label}: message throughput was limited by the load generator (its CPU ${fmt(m.loadgenCpuMs)} ms over ${fmt(m.tputWallMs)} ms); compare server CPU per message instead.`,
+      );
+    }
+    const idle = obj[`idle${kMax}`];
+    if (bound(idle, idle.wallMs)) {
+      notes.push(`${label}: register rate at K=${fmt(kMax)} was limited by the load generator (its CPU ${fmt(idle.loadgenCpuMs)} ms over ${fmt(idle.wallMs)} ms); compare server CPU per registration instead.`);
+    }
+  }
   if (quick) notes.push('--quick run: reduced sizes, not the benchmark issue’s K values.');
 
   if (profile) {

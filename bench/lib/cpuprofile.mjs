@@ -72,7 +72,7 @@ export function formatProfile(summary, top = 20) {
   const busy = summary.totalMs - (summary.meta['(idle)'] ?? 0);
   const pct = (ms) => `${((100 * ms) / Math.max(busy, 1e-9)).toFixed(1)}%`.padStart(6);
   const lines = [
-    `profiled ${(summary.totalMs / 1000).toFixed(1)} s, busy (not idle) ${(busy / 1000).toFixed(1)} s; percentages are of busy time`,
+    `profiled ${(summary.totalMs / 1000).toFixed(1)} s, busy (not idle) ${(busy / 1000).toFixed(1)} s, server start-up included; percentages are of busy time`,
     `  GC ${pct(summary.meta['(garbage collector)'] ?? 0)}   (program) ${pct(summary.meta['(program)'] ?? 0)}`,
     'self time by package:',
     ...summary.packages
@@ -81,6 +81,12 @@ export function formatProfile(summary, top = 20) {
       .map((p) => `  ${pct(p.selfMs)}  ${p.name}`),
     `hottest functions (self, inclusive, function, file:line):`,
     ...summary.functions.slice(0, top).map((f) => `  ${pct(f.selfMs)} ${pct(f.totalMs)}  ${f.name}  ${f.location}`),
+    `Parley functions by inclusive time (self, inclusive, function, file:line):`,
+    ...summary.functions
+      .filter((f) => f.pkg.startsWith('@parley/'))
+      .sort((a, b) => b.totalMs - a.totalMs)
+      .slice(0, Math.ceil(top / 2))
+      .map((f) => `  ${pct(f.selfMs)} ${pct(f.totalMs)}  ${f.name}  ${f.location}`),
   ];
   return lines.join('\n');
 }

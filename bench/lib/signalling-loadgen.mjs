@@ -156,12 +156,12 @@ let idleClients = [];
 let idleStats = newStats();
 
 const commands = {
-  /** K registered clients that then stay idle (kept open until closeAll). */
-  async idle({ url, k, concurrency, prefix, serverPid }) {
+  /** K registered clients (joining `groups`) that then stay idle (kept open until closeAll). */
+  async idle({ url, k, concurrency, prefix, serverPid, groups = [] }) {
     idleStats = newStats();
     const cpu0 = treeCpuMs(serverPid);
     const own0 = process.cpuUsage();
-    const { clients, wallMs, failures } = await openMany(url, k, prefix, concurrency, idleStats);
+    const { clients, wallMs, failures } = await openMany(url, k, prefix, concurrency, idleStats, () => ({ groups }));
     const serverCpuMs = treeCpuMs(serverPid) - cpu0;
     const own = process.cpuUsage(own0);
     idleClients.push(...clients);

@@ -86,6 +86,7 @@ export async function startServer(options: ServerOptions | Config = {}): Promise
     let closing: Promise<void> | null = null;
     const close = async (): Promise<void> => {
       // Sockets first (clients learn it is a shutdown, 4005), then sessions, HTTP, storage.
+      http.markStopping();
       await signalling.close();
       manager.close();
       presence.close();

@@ -3,7 +3,16 @@ import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { paths } from './paths.js';
 
-/** Debian's Chromium with fake media devices and no background chatter (see architecture brief). */
+/**
+ * Debian's Chromium with fake media devices (camera, microphones, and a fake screen for
+ * getDisplayMedia: no extra flag needed headless) and no background chatter (architecture brief).
+ *
+ * Plus one flag: the SDK test pages are answered by the harness (`context.route`), so Chromium
+ * knows no IP address for them and its Local Network Access checks (on in Chromium 156) treat
+ * them as public pages, blocking their WebSockets to 127.0.0.1 with
+ * `net::ERR_BLOCKED_BY_LOCAL_NETWORK_ACCESS_CHECKS`. Pages really served from loopback (the demo
+ * app, the cross-origin pages) are not affected either way.
+ */
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',
@@ -14,6 +23,7 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
   '--use-fake-device-for-media-stream',
   '--use-fake-ui-for-media-stream',
+  '--disable-features=LocalNetworkAccessChecks',
 ];
 
 /** One browser per test file. */

@@ -12,6 +12,7 @@ import { log } from '../util/Logger.js';
 import { ApplyAudioProcessorError } from './ApplyAudioProcessorError.js';
 import { ApplyVideoProcessorError } from './ApplyVideoProcessorError.js';
 import type { Contact } from './Contact.js';
+import { MEDIA_REPORTER } from './internal.js';
 import type { MediaDevice } from './MediaDevice.js';
 import { Observable } from './Observable.js';
 import type { UserAgent } from './UserAgent.js';
@@ -62,9 +63,13 @@ interface StreamInit {
 /** Live local streams by id (`Stream.getStream`, `getLocalStreams`). */
 const localStreams = new Map<number, Stream>();
 
-/** Wraps a MediaStream the SDK acquired (or the app handed over) as a local Stream. */
-export function createLocalStream(data: MediaStream, screensharing = false): Stream {
-  return new Stream(data, { [INTERNAL]: true, owner: runtime.userAgentInstance, screensharing });
+/**
+ * Wraps a MediaStream the SDK acquired (or the app handed over) as a local Stream owned by
+ * `owner` (default: `apiRTC.userAgentInstance`).
+ */
+export function createLocalStream(data: MediaStream, opts: { owner?: UserAgent; screensharing?: boolean } = {}): Stream {
+  const init: StreamInit = { [INTERNAL]: true, owner: opts.owner ?? runtime.userAgentInstance, screensharing: opts.screensharing ?? false };
+  return new Stream(data, init);
 }
 
 function unavailable(method: string, what: string): Promise<never> {
@@ -138,8 +143,8 @@ export class Stream extends Observable<StreamEvents> {
    * sharing from the browser UI. Rejects with the browser's error.
    */
   static async createDisplayMediaStream(displayMediaStreamConstraints: DisplayMediaStreamOptions, _forceExtensionOnChrome?: boolean): Promise<Stream> {
-    const ms = await getDisplayMediaStream(displayMediaStreamConstraints ?? { video: true }, runtime.userAgentInstance?.mediaReporter);
-    return createLocalStream(ms, true);
+    const ms = await getDisplayMediaStream(displayMediaStreamConstraints ?? { video: true }, runtime.userAgentInstance?.[MEDIA_REPORTER]);
+    return createLocalStream(ms, { screensharing: true });
   }
 
   /** Static form of `userAgent.createStream` with MediaDevice objects. */
@@ -155,7 +160,7 @@ export class Stream extends Observable<StreamEvents> {
       audioInputId: audioInput ? audioInput.getId() : null,
       videoInputId: videoinput ? videoinput.getId() : null,
     });
-    const ms = await getUserMediaStream(built, runtime.userAgentInstance?.mediaReporter);
+    const ms = await getUserMediaStream(built, runtime.userAgentInstance?.[MEDIA_REPORTER]);
     return createLocalStream(ms);
   }
 

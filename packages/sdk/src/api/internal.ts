@@ -9,3 +9,18 @@ export const EMIT: unique symbol = Symbol('parley.emit');
 
 /** `contact[RECORD_MESSAGE](message)`: appends a received 1-1 message to the contact's history. */
 export const RECORD_MESSAGE: unique symbol = Symbol('parley.recordMessage');
+
+/** `userAgent[MEDIA_REPORTER]`: where media acquisitions report success and `userMediaError`. */
+export const MEDIA_REPORTER: unique symbol = Symbol('parley.mediaReporter');
+
+/** `userAgent[SETTINGS]`: speaker detection, stats monitoring and bandwidth settings. */
+export const SETTINGS: unique symbol = Symbol('parley.settings');
+
+/** `userAgent[SESSION_ENDED](session)`: the session closed for good; the UserAgent forgets it. */
+export const SESSION_ENDED: unique symbol = Symbol('parley.sessionEnded');
+
+/** `session[ATTACH](userId)`: the registration answered; the Session takes its id. */
+export const ATTACH: unique symbol = Symbol('parley.attach');
+
+/** `session[DROP_CONNECTION]()`: debug hook, drops the socket as a network loss would. */
+export const DROP_CONNECTION: unique symbol = Symbol('parley.dropConnection');

@@ -5,70 +5,24 @@ import {
   RegisterResult,
   ResumeResult,
   type ClientMessage,
-  type ContactCustomEvent,
-  type ContactDataEvent,
-  type ContactMessageEvent,
   type ServerMessage,
-  type SessionRequest,
   type UserDataBag,
 } from '@parley/protocol';
 import { Emitter } from '../util/Emitter.js';
 import { log } from '../util/Logger.js';
-import { Backoff } from './Backoff.js';
 import { toWebSocketUrl } from './baseUrl.js';
 import { ConnectError } from './ConnectError.js';
+import { Heartbeat } from './Heartbeat.js';
 import { lookupServer } from './lookup.js';
-import { PresenceTracker, isEmptyDiff, type PresenceDiff } from './PresenceTracker.js';
+import { Membership } from './Membership.js';
+import { PresenceTracker, isEmptyDiff } from './PresenceTracker.js';
+import { Reconnector } from './Reconnector.js';
 import { RequestError } from './RequestError.js';
 import { RequestTracker, type TrackOptions } from './RequestTracker.js';
 import { SignalClient, type WebSocketFactory } from './SignalClient.js';
+import type { EngineEvents, EngineOptions, MessageBody, RequestBody } from './types.js';
 
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
-/** A session request without its id (the engine numbers it). */
-export type RequestBody = DistributiveOmit<SessionRequest, 'id'>;
-
-/** apiRTC's `ccsConnectionStatus` values (§3.12). */
-export type ConnectionStatus = 'connected' | 'disconnected' | 'error' | 'retry';
-
-/** Events of the {@link Engine}, heard by the Session facade. */
-export interface EngineEvents {
-  status: [status: ConnectionStatus];
-  /** The socket was lost; a reconnection attempt is scheduled (once per attempt). */
-  reconnecting: [];
-  /** Session recovered (resumed, or registered again and presence resynced). */
-  reconnection: [];
-  /** Closed for good: unregister (`voluntary`), refused, replaced, or retries exhausted. */
-  closed: [reason: string, voluntary: boolean];
-  presence: [diff: PresenceDiff];
-  contactData: [event: ContactDataEvent];
-  contactMessage: [event: ContactMessageEvent];
-  contactCustomEvent: [event: ContactCustomEvent];
-}
-
-/** What the engine needs to register and to reconnect. */
-export interface EngineOptions {
-  /** Parley server base URL (see `resolveBaseUrl`). */
-  baseUrl: string;
-  apiKey: string;
-  /** JWT for identified users. */
-  token?: string;
-  /** Requested user id (anonymous) or the token's user id. */
-  userId?: string;
-  groups: string[];
-  subscribeTo: string[];
-  userData: UserDataBag;
-  /** `cloudFetchRetries` (default 100). */
-  lookupRetries?: number;
-  /** `cloudFetchRetryDelay` in ms (default 200). */
-  lookupRetryDelayMs?: number;
-  /** `ccsConnectionRetryDelay`: first reconnection delay in ms (default 1000). */
-  retryDelayMs?: number;
-  /** `ccsConnectionRetryNb`: reconnection attempts before giving up (default unlimited). */
-  maxRetries?: number;
-  /** Injected for tests; default the global WebSocket / fetch. */
-  webSocketFactory?: WebSocketFactory;
-  fetchImpl?: typeof fetch;
-}
+export type { ConnectionStatus, EngineEvents, EngineOptions, RequestBody } from './types.js';
 
 type State = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'closed';
 
@@ -96,54 +50,51 @@ export class Engine extends Emitter<EngineEvents> {
   readonly presence = new PresenceTracker();
   readonly #options: EngineOptions;
   readonly #tracker = new RequestTracker();
-  readonly #backoff: Backoff;
-  readonly #groups: Set<string>;
-  readonly #subscribed: Set<string>;
+  readonly #reconnector: Reconnector;
+  readonly #membership: Membership;
+  readonly #heartbeat: Heartbeat;
   readonly #abort = new AbortController();
-  #userData: UserDataBag;
   #state: State = 'idle';
   #socket: SignalClient | null = null;
   #wsUrl = '';
   #userId: string | undefined;
   #resumeToken = '';
-  #resumeWindowMs: number = Defaults.resumeWindowMs;
   #heartbeatMs: number = Defaults.heartbeatMs;
   #lastSeq = 0;
-  #lostAt = 0;
-  #retries = 0;
   #awaitingResync = false;
-  #heartbeatTimer: ReturnType<typeof setInterval> | undefined;
-  #retryTimer: ReturnType<typeof setTimeout> | undefined;
   #resyncTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(options: EngineOptions) {
     super();
     this.#options = options;
     this.#userId = options.userId;
-    this.#groups = new Set(options.groups);
-    this.#subscribed = new Set(options.subscribeTo);
-    this.#userData = options.userData;
-    this.#backoff = new Backoff({ initialMs: options.retryDelayMs ?? 1000 });
-  }
-
-  /** The registered user id (undefined before the first registration answer). */
-  get userId(): string | undefined {
-    return this.#userId;
-  }
-
-  /** True once closed for good. */
-  get closed(): boolean {
-    return this.#state === 'closed';
+    this.#membership = new Membership(options.groups, options.subscribeTo, options.userData);
+    this.#reconnector = new Reconnector(
+      {
+        attempt: () => this.#reconnectOnce(),
+        scheduled: () => {
+          this.emit('status', 'retry');
+          this.emit('reconnecting');
+        },
+        giveUp: (reason) => this.#shutdown(reason, false),
+      },
+      { initialDelayMs: options.retryDelayMs ?? 1000, maxRetries: options.maxRetries },
+    );
+    this.#heartbeat = new Heartbeat(
+      () => this.request({ type: 'ping' }, { timeoutMs: PING_TIMEOUT_MS, volatile: true }),
+      (err) => err instanceof RequestError && err.kind === 'timeout',
+      () => this.#dropSocket('heartbeat timed out'),
+    );
   }
 
   /** Groups joined, in joining order. */
   get groups(): string[] {
-    return [...this.#groups];
+    return this.#membership.groups;
   }
 
   /** Groups subscribed to (joining a group also subscribes to it). */
   get subscriptions(): string[] {
-    return [...this.#subscribed];
+    return this.#membership.subscriptions;
   }
 
   /**
@@ -164,7 +115,7 @@ export class Engine extends Emitter<EngineEvents> {
       const result = await this.#register(await this.#open());
       if (this.#state !== 'connecting') throw new ConnectError('aborted', 'unregistered while connecting');
       this.#state = 'open';
-      this.#startHeartbeat();
+      this.#heartbeat.start(this.#heartbeatMs);
       this.emit('status', 'connected');
       return result;
     } catch (err) {
@@ -193,41 +144,27 @@ export class Engine extends Emitter<EngineEvents> {
 
   /** Joins (and watches) `group`; false when already joined. */
   joinGroup(group: string): boolean {
-    if (this.#groups.has(group)) return false;
-    this.#groups.add(group);
-    this.#subscribed.add(group);
-    this.#fireAndLog({ type: 'group.join', group });
-    return true;
+    return this.#send(this.#membership.join(group));
   }
 
   /** Leaves and stops watching `group`; false when not joined. */
   leaveGroup(group: string): boolean {
-    if (!this.#groups.delete(group)) return false;
-    this.#fireAndLog({ type: 'group.leave', group });
-    if (this.#subscribed.delete(group)) this.#fireAndLog({ type: 'group.unsubscribe', group });
-    this.presence.forgetGroup(group);
-    return true;
+    return this.#send(this.#membership.leave(group));
   }
 
   /** Watches `group` without joining it; false when already subscribed. */
   subscribeToGroup(group: string): boolean {
-    if (this.#subscribed.has(group)) return false;
-    this.#subscribed.add(group);
-    this.#fireAndLog({ type: 'group.subscribe', group });
-    return true;
+    return this.#send(this.#membership.subscribe(group));
   }
 
   /** Stops watching `group`; false when not subscribed. */
   unsubscribeToGroup(group: string): boolean {
-    if (!this.#subscribed.delete(group)) return false;
-    this.#fireAndLog({ type: 'group.unsubscribe', group });
-    if (!this.#groups.has(group)) this.presence.forgetGroup(group);
-    return true;
+    return this.#send(this.#membership.unsubscribe(group));
   }
 
   /** Publishes the whole user-data bag (kept for a re-registration). */
   setUserData(userData: UserDataBag): Promise<unknown> {
-    this.#userData = userData;
+    this.#membership.userData = userData;
     return this.request({ type: 'userData.set', userData });
   }
 
@@ -253,8 +190,16 @@ export class Engine extends Emitter<EngineEvents> {
     return this.#dropSocket('dropped by debug hook');
   }
 
-  #fireAndLog(body: RequestBody): void {
-    this.request(body).catch((err: unknown) => log.error(`${body.type} failed:`, errorText(err)));
+  /** Sends membership requests (errors only logged: the apiRTC methods return nothing); false if none. */
+  #send(requests: RequestBody[]): boolean {
+    for (const body of requests) {
+      this.request(body).catch((err: unknown) => log.error(`${body.type} failed:`, errorText(err)));
+      // Presence of a group no longer watched is dropped silently (the user left it).
+      if (body.type === 'group.leave' || body.type === 'group.unsubscribe') {
+        if (!this.#membership.watches(body.group)) this.presence.forgetGroup(body.group);
+      }
+    }
+    return requests.length > 0;
   }
 
   async #open(): Promise<SignalClient> {
@@ -266,6 +211,10 @@ export class Engine extends Emitter<EngineEvents> {
     } catch (err) {
       throw new ConnectError('network', errorText(err));
     }
+    if (this.#state === 'closed') {
+      socket.detach();
+      throw new ConnectError('aborted', 'closed while connecting');
+    }
     socket.on('message', (m) => this.#onMessage(socket, m));
     socket.on('close', (code, reason) => this.#onClose(socket, code, reason));
     this.#socket?.detach();
@@ -274,7 +223,7 @@ export class Engine extends Emitter<EngineEvents> {
   }
 
   /** Sends a handshake request on `socket`; volatile, so a dying socket fails it at once. */
-  #handshake(socket: SignalClient, body: DistributiveOmit<ClientMessage, 'id'>): Promise<unknown> {
+  #handshake(socket: SignalClient, body: MessageBody): Promise<unknown> {
     const message = { ...body, id: this.#tracker.nextId() } as ClientMessage;
     const answer = this.#tracker.track(message, { timeoutMs: HANDSHAKE_TIMEOUT_MS, volatile: true });
     socket.send(message);
@@ -291,9 +240,9 @@ export class Engine extends Emitter<EngineEvents> {
         apiKey,
         ...(this.#userId !== undefined ? { userId: this.#userId } : {}),
         ...(token !== undefined ? { token } : {}),
-        groups: [...this.#groups],
-        subscribeTo: [...this.#subscribed],
-        userData: this.#userData,
+        groups: this.#membership.groups,
+        subscribeTo: this.#membership.subscriptions,
+        userData: this.#membership.userData,
       });
     } catch (err) {
       if (err instanceof RequestError && err.kind === 'answer') throw new ConnectError('refused', err.message);
@@ -304,7 +253,6 @@ export class Engine extends Emitter<EngineEvents> {
     this.#userId = result.data.userId;
     this.presence.setSelfId(result.data.userId);
     this.#resumeToken = result.data.resumeToken;
-    this.#resumeWindowMs = result.data.resumeWindowMs;
     this.#heartbeatMs = result.data.heartbeatMs;
     return result.data;
   }
@@ -347,7 +295,7 @@ export class Engine extends Emitter<EngineEvents> {
   #onClose(socket: SignalClient, code: number, reason: string): void {
     if (socket !== this.#socket) return;
     this.#socket = null;
-    this.#stopHeartbeat();
+    this.#heartbeat.stop();
     this.#tracker.failVolatile(`socket closed (${code})`);
     // While connecting or reconnecting, the pending handshake fails and its owner decides.
     if (this.#state === 'open') this.#onLost(code, reason || `socket closed (${code})`);
@@ -358,7 +306,7 @@ export class Engine extends Emitter<EngineEvents> {
     if (!socket || this.#state !== 'open') return false;
     this.#socket = null;
     socket.detach(3000, reason);
-    this.#stopHeartbeat();
+    this.#heartbeat.stop();
     this.#tracker.failVolatile(reason);
     this.#onLost(1006, reason);
     return true;
@@ -371,85 +319,50 @@ export class Engine extends Emitter<EngineEvents> {
     }
     log.warn(`connection lost (${reason}); reconnecting`);
     this.#state = 'reconnecting';
-    this.#lostAt = Date.now();
-    this.#retries = 0;
-    this.#backoff.reset();
-    this.#scheduleAttempt();
+    this.#reconnector.start();
   }
 
-  #scheduleAttempt(): void {
-    if (this.#state !== 'reconnecting') return;
-    const max = this.#options.maxRetries;
-    if (max !== undefined && this.#retries >= max) {
-      this.#shutdown('reconnection attempts exhausted', false);
-      return;
-    }
-    this.#retries++;
-    this.emit('status', 'retry');
-    this.emit('reconnecting');
-    this.#retryTimer = setTimeout(() => void this.#attempt(), this.#backoff.next());
-  }
-
-  async #attempt(): Promise<void> {
-    this.#retryTimer = undefined;
-    let socket: SignalClient;
-    try {
-      socket = await this.#open();
-    } catch {
-      this.#scheduleAttempt();
-      return;
-    }
-    if (this.#state !== 'reconnecting') return;
-    const resumable = this.#resumeToken !== '' && Date.now() - this.#lostAt <= this.#resumeWindowMs;
-    if (resumable) {
-      try {
-        const data = await this.#handshake(socket, { type: 'resume', resumeToken: this.#resumeToken, lastSeq: this.#lastSeq });
-        const result = ResumeResult.safeParse(data);
-        if (!result.success) throw new RequestError('answer', ErrorCode.INITIALISATION_FAILED, 'invalid resume answer');
-        this.#resumeToken = result.data.resumeToken;
+  /** One reconnection attempt: resume; if the server dropped the session, register again. */
+  async #reconnectOnce(): Promise<void> {
+    let socket = await this.#open();
+    // Always try to resume first, whatever our clock says about the resume window: only the
+    // server knows whether the session is still there, and registering while it is is refused.
+    if (this.#resumeToken !== '') {
+      if (await this.#resume(socket)) {
         this.#onReconnected(false);
         return;
-      } catch (err) {
-        if (this.#state !== 'reconnecting') return;
-        if (!(err instanceof RequestError && err.kind === 'answer')) {
-          this.#scheduleAttempt();
-          return;
-        }
-        log.info(`resume refused (${err.message}); registering again`);
-        this.#resumeToken = '';
-        // The server closes the refused socket; register on a fresh one.
-        try {
-          socket = await this.#open();
-        } catch {
-          this.#scheduleAttempt();
-          return;
-        }
-        if (this.#state !== 'reconnecting') return;
       }
+      // The server closes the refused socket; register on a fresh one.
+      socket = await this.#open();
     }
-    try {
-      this.presence.startResync(new Set([...this.#groups, ...this.#subscribed]));
-      await this.#register(socket);
-    } catch (err) {
-      if (this.#state !== 'reconnecting') return;
-      if (err instanceof ConnectError && err.kind === 'refused') {
-        this.#shutdown(`registration refused: ${err.message}`, false);
-      } else {
-        this.#scheduleAttempt();
-      }
-      return;
-    }
+    this.presence.startResync(this.#membership.watched);
+    await this.#register(socket);
     // The registration carried the current groups, subscriptions and user data: requests that
     // only changed those are moot. Contact deliveries still need sending.
     this.#tracker.resolveWhere((m) => m.type !== 'contact.send');
     this.#onReconnected(true);
   }
 
+  /** Resume handshake; false when the server refused it (session expired). */
+  async #resume(socket: SignalClient): Promise<boolean> {
+    try {
+      const data = await this.#handshake(socket, { type: 'resume', resumeToken: this.#resumeToken, lastSeq: this.#lastSeq });
+      const result = ResumeResult.safeParse(data);
+      if (!result.success) throw new ConnectError('network', 'invalid resume answer');
+      this.#resumeToken = result.data.resumeToken;
+      return true;
+    } catch (err) {
+      if (!(err instanceof RequestError && err.kind === 'answer')) throw err;
+      log.info(`resume refused (${err.message}); registering again`);
+      this.#resumeToken = '';
+      return false;
+    }
+  }
+
   #onReconnected(reRegistered: boolean): void {
+    if (this.#state !== 'reconnecting') return;
     this.#state = 'open';
-    this.#backoff.reset();
-    this.#retries = 0;
-    this.#startHeartbeat();
+    this.#heartbeat.start(this.#heartbeatMs);
     for (const message of this.#tracker.unanswered()) this.#socket?.send(message);
     if (reRegistered && this.presence.resyncing) {
       this.#awaitingResync = true;
@@ -471,28 +384,11 @@ export class Engine extends Emitter<EngineEvents> {
     this.emit('reconnection');
   }
 
-  #startHeartbeat(): void {
-    this.#stopHeartbeat();
-    this.#heartbeatTimer = setInterval(() => {
-      const socket = this.#socket;
-      this.request({ type: 'ping' }, { timeoutMs: PING_TIMEOUT_MS, volatile: true }).catch((err: unknown) => {
-        if (err instanceof RequestError && err.kind === 'timeout' && socket === this.#socket) {
-          this.#dropSocket('heartbeat timed out');
-        }
-      });
-    }, this.#heartbeatMs);
-  }
-
-  #stopHeartbeat(): void {
-    clearInterval(this.#heartbeatTimer);
-    this.#heartbeatTimer = undefined;
-  }
-
   #stopTimers(): void {
-    this.#stopHeartbeat();
-    clearTimeout(this.#retryTimer);
+    this.#heartbeat.stop();
+    this.#reconnector.stop();
     clearTimeout(this.#resyncTimer);
-    this.#retryTimer = this.#resyncTimer = undefined;
+    this.#resyncTimer = undefined;
     this.#awaitingResync = false;
   }
 

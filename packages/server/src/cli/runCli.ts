@@ -5,7 +5,6 @@ import { mintToken } from '../auth/mintToken.js';
 import type { Config } from '../config/Config.js';
 import { ConfigError } from '../config/ConfigError.js';
 import { loadConfig } from '../config/loadConfig.js';
-import { serve } from '../serve.js';
 import { Database } from '../storage/Database.js';
 import { DatabaseError } from '../storage/DatabaseError.js';
 import { SERVER_VERSION } from '../version.js';
@@ -87,7 +86,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     switch (command) {
       case 'serve':
         if (sub !== undefined) throw new UsageError(`unexpected argument '${sub}'`);
-        await serve(config);
+        {
+          // Loaded on demand: the key commands should not pay for the HTTP stack.
+          const { serve } = await import('../serve.js');
+          await serve(config);
+        }
         return 0;
       case 'keys':
         return withStore(config, (store) => keysCommand(store, sub, rest, values, io));

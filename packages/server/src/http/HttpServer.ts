@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import { join } from 'node:path';
 import cors from '@fastify/cors';
 import { PROTOCOL_VERSION } from '@parley/protocol';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Config } from '../config/Config.js';
 import type { Logger } from '../logging/logger.js';
 import { WS_PATH } from '../signalling/SignallingServer.js';
@@ -52,7 +52,8 @@ export class HttpServer {
     this.roots = staticRoots(deps.config);
     this.fastify = Fastify({
       loggerInstance: deps.log as FastifyBaseLogger,
-      disableRequestLogging: true,
+      // One line per HTTP request would drown the signalling logs; errors are still logged.
+      logController: new LogController({ disableRequestLogging: true }),
       // Keep-alive sockets must not hold shutdown.
       forceCloseConnections: true,
     });
@@ -75,6 +76,11 @@ export class HttpServer {
   /** From now on /healthz answers 200. */
   markReady(): void {
     this.#ready = true;
+  }
+
+  /** From now on /healthz answers 503 (shutdown started). */
+  markStopping(): void {
+    this.#ready = false;
   }
 
   /** Stops listening and closes every HTTP connection; safe to call twice. */

@@ -103,6 +103,9 @@ export class ForwardedTrack extends Emitter<ForwardedTrackEvents> implements Tra
     this.trackId = source.id;
     this.offeredCodecs = subscriberCodecs(source.kind, enableH264);
     this.#rewriter = new RtpRewriter(ssrc, source.clockRate);
+    // Registered at once (not at bind) so that a source ending before the first offer still
+    // ends this subscription; forward() sends nothing until negotiated and open.
+    source.addOutput(this);
   }
 
   /** True after {@link close}. */
@@ -161,7 +164,6 @@ export class ForwardedTrack extends Emitter<ForwardedTrackEvents> implements Tra
     native.onMessage(this.#onMessage);
     native.onOpen(this.#onOpen);
     native.onClosed(this.#onNativeClosed);
-    this.source.addOutput(this);
   }
 
   /**

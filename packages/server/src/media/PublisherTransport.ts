@@ -1,10 +1,10 @@
 import type { PeerConnection } from 'node-datachannel';
 import { Emitter } from './Emitter.js';
 import { badSdp, closedError } from './errors.js';
-import { normalizeRemoteCandidate, rewriteLocalCandidate, rewriteSdpCandidates } from './ice.js';
+import { normalizeRemoteCandidate } from './ice.js';
 import type { MediaConfig } from './MediaConfig.js';
 import type { NativeTrack } from './native.js';
-import { createMediaDescription, createPeerConnection, type NativeDirection } from './peerConnection.js';
+import { createMediaDescription, createPeerConnection, LocalSignalling, type NativeDirection } from './peerConnection.js';
 import { PublishedTrack, type PublishedTrackOwner } from './PublishedTrack.js';
 import { writeRemb } from './rtcp/remb.js';
 import { REPORT_BLOCK_LENGTH, writeReceiverReportHeader } from './rtcp/reports.js';
@@ -45,6 +45,7 @@ const MAX_PENDING_CANDIDATES = 64;
 export class PublisherTransport extends Emitter<PublisherTransportEvents> implements PublishedTrackOwner {
   readonly #ctx: TransportContext;
   #pc: PeerConnection | null = null;
+  #signalling: LocalSignalling | null = null;
   /** Active published tracks by mid. */
   readonly #tracks = new Map<string, PublishedTrack>();
   /** The inbound node-datachannel track of each mid (from onTrack). */
@@ -177,6 +178,7 @@ export class PublisherTransport extends Emitter<PublisherTransportEvents> implem
     this.#closed = true;
     if (this.#rtcpTimer !== undefined) clearInterval(this.#rtcpTimer);
     for (const t of [...this.#tracks.values()]) t.close();
+    this.#signalling?.close();
     const pc = this.#pc;
     this.#pc = null;
     try {
@@ -200,13 +202,13 @@ export class PublisherTransport extends Emitter<PublisherTransportEvents> implem
   #ensurePc(): PeerConnection {
     if (this.#pc !== null) return this.#pc;
     const pc = createPeerConnection(`pub-${this.#ctx.peerId}`, this.#ctx.config, true);
-    const announced = this.#ctx.config.announcedAddress;
-    pc.onLocalDescription((sdp, type) => {
-      if (this.#closed || type !== 'answer') return;
-      this.emit('answer', rewriteSdpCandidates(sdp, announced));
-    });
-    pc.onLocalCandidate((candidate, mid) => {
-      if (!this.#closed) this.emit('candidate', rewriteLocalCandidate(candidate, announced), mid);
+    this.#signalling = new LocalSignalling(pc, this.#ctx.config.announcedAddress, {
+      description: (type, sdp) => {
+        if (!this.#closed && type === 'answer') this.emit('answer', sdp);
+      },
+      candidate: (candidate, mid) => {
+        if (!this.#closed) this.emit('candidate', candidate, mid);
+      },
     });
     pc.onStateChange((state) => {
       if (!this.#closed) this.emit('connectionStateChange', state);

@@ -3,9 +3,9 @@ import { subscriberCodecs, type ForwardedCodec, type MediaKind } from './codecs.
 import { Emitter } from './Emitter.js';
 import { badSdp, closedError, wrongState } from './errors.js';
 import { ForwardedTrack, type ForwardedTrackOwner } from './ForwardedTrack.js';
-import { normalizeRemoteCandidate, rewriteLocalCandidate, rewriteSdpCandidates } from './ice.js';
+import { normalizeRemoteCandidate } from './ice.js';
 import type { NativeTrack } from './native.js';
-import { createMediaDescription, createPeerConnection } from './peerConnection.js';
+import { createMediaDescription, createPeerConnection, LocalSignalling } from './peerConnection.js';
 import type { PublishedTrack } from './PublishedTrack.js';
 import type { TransportContext } from './PublisherTransport.js';
 import { randomSsrc } from './rtp/sequence.js';
@@ -45,6 +45,7 @@ const MAX_PENDING_CANDIDATES = 64;
 export class SubscriberTransport extends Emitter<SubscriberTransportEvents> implements ForwardedTrackOwner {
   readonly #ctx: TransportContext;
   #pc: PeerConnection | null = null;
+  #signalling: LocalSignalling | null = null;
   readonly #slots: Slot[] = [];
   /** Slots whose local description must change at the next offer. */
   #dirty = new Set<Slot>();
@@ -173,6 +174,7 @@ export class SubscriberTransport extends Emitter<SubscriberTransportEvents> impl
     if (this.#closed) return;
     this.#closed = true;
     for (const s of this.#slots) s.forwarded?.close();
+    this.#signalling?.close();
     const pc = this.#pc;
     this.#pc = null;
     try {
@@ -237,13 +239,13 @@ export class SubscriberTransport extends Emitter<SubscriberTransportEvents> impl
   #ensurePc(): PeerConnection {
     if (this.#pc !== null) return this.#pc;
     const pc = createPeerConnection(`sub-${this.#ctx.peerId}`, this.#ctx.config, false);
-    const announced = this.#ctx.config.announcedAddress;
-    pc.onLocalDescription((sdp, type) => {
-      if (this.#closed || type !== 'offer') return;
-      this.emit('offer', rewriteSdpCandidates(sdp, announced));
-    });
-    pc.onLocalCandidate((candidate, mid) => {
-      if (!this.#closed) this.emit('candidate', rewriteLocalCandidate(candidate, announced), mid);
+    this.#signalling = new LocalSignalling(pc, this.#ctx.config.announcedAddress, {
+      description: (type, sdp) => {
+        if (!this.#closed && type === 'offer') this.emit('offer', sdp);
+      },
+      candidate: (candidate, mid) => {
+        if (!this.#closed) this.emit('candidate', candidate, mid);
+      },
     });
     pc.onStateChange((state) => {
       if (!this.#closed) this.emit('connectionStateChange', state);

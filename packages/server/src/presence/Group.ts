@@ -4,10 +4,11 @@ import type { UserSession } from '../session/UserSession.js';
  * One presence group of one tenant: its members (visible users) and its watchers (members
  * and subscribers, who receive presence about the members).
  *
- * Keeps the JSON list of its members' contacts so that the snapshot a newcomer gets does not
- * cost a walk over every member: the list is extended when a member joins (string
- * concatenation, which V8 does without copying) and rebuilt only after a leave or a user-data
- * change. The snapshot of the member that joined last is the list as it was before it joined.
+ * Keeps the JSON list of its members' contacts, with the offset of each member in it, so that
+ * the snapshot a newcomer gets costs no walk over the members: the list is extended when a
+ * member joins (string concatenation, which V8 does without copying) and the snapshot for a
+ * member is the list with its own entry sliced out (slices share memory too). The list is
+ * rebuilt, in one pass, only after a leave or a user-data change.
  */
 export class Group {
   readonly apiKey: string;
@@ -19,11 +20,10 @@ export class Group {
   /** Members and subscribers. */
   readonly watchers = new Set<UserSession>();
 
-  /** Contacts of every member, comma-separated; null when stale. */
+  /** Contacts of every member, comma-separated, in join order; null when stale. */
   #json: string | null = '';
-  /** Contacts of every member but #last; valid when #json is. */
-  #jsonBeforeLast: string | null = null;
-  #last: UserSession | null = null;
+  /** Start of each member's contact JSON in #json; valid when #json is. */
+  #offsets: Map<UserSession, number> | null = new Map();
 
   constructor(apiKey: string, name: string) {
     this.apiKey = apiKey;
@@ -40,11 +40,11 @@ export class Group {
   addMember(session: UserSession): void {
     if (this.members.has(session)) return;
     this.members.add(session);
-    if (this.#json !== null) {
-      this.#jsonBeforeLast = this.#json;
+    if (this.#json !== null && this.#offsets !== null) {
+      const start = this.#json === '' ? 0 : this.#json.length + 1;
       this.#json = this.#json === '' ? session.contactJson : this.#json + ',' + session.contactJson;
+      this.#offsets.set(session, start);
     }
-    this.#last = session;
   }
 
   /** Removes a member; no-op when not a member. */
@@ -56,8 +56,7 @@ export class Group {
   /** Forgets the cached member list (a member's contact JSON changed). */
   invalidate(): void {
     this.#json = null;
-    this.#jsonBeforeLast = null;
-    this.#last = null;
+    this.#offsets = null;
   }
 
   /**
@@ -65,21 +64,26 @@ export class Group {
    * `joinedGroup[name]` in the snapshot sent to `viewer`.
    */
   snapshotFor(viewer: UserSession): string {
-    if (!this.members.has(viewer)) return this.#membersJson();
-    if (viewer === this.#last && this.#json !== null && this.#jsonBeforeLast !== null) return this.#jsonBeforeLast;
-    const parts: string[] = [];
-    for (const member of this.members) if (member !== viewer) parts.push(member.contactJson);
-    return parts.join(',');
+    const json = this.#membersJson();
+    const start = this.#offsets?.get(viewer);
+    if (start === undefined) return json;
+    const end = start + viewer.contactJson.length;
+    if (start === 0) return end === json.length ? '' : json.slice(end + 1);
+    return end === json.length ? json.slice(0, start - 1) : json.slice(0, start) + json.slice(end + 1);
   }
 
   #membersJson(): string {
-    if (this.#json === null) {
+    if (this.#json === null || this.#offsets === null) {
+      const offsets = new Map<UserSession, number>();
       const parts: string[] = [];
-      for (const member of this.members) parts.push(member.contactJson);
+      let length = 0;
+      for (const member of this.members) {
+        offsets.set(member, parts.length === 0 ? 0 : length + 1);
+        length += (parts.length === 0 ? 0 : 1) + member.contactJson.length;
+        parts.push(member.contactJson);
+      }
       this.#json = parts.join(',');
-      // The incremental state restarts from here; #last stays unknown until the next join.
-      this.#jsonBeforeLast = null;
-      this.#last = null;
+      this.#offsets = offsets;
     }
     return this.#json;
   }

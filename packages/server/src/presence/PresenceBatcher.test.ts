@@ -203,4 +203,24 @@ describe('Group snapshots', () => {
     group.invalidate();
     expect(group.snapshotFor(a)).toBe('{"id":"c","userData":{"n":1}}');
   });
+
+  it('matches a naive computation through random joins, leaves and data changes', () => {
+    const group = new Group('k', 'g');
+    const pool = Array.from({ length: 12 }, (_, i) => user(`u${i}`));
+    let seed = 7;
+    const random = (n: number): number => (seed = (seed * 1103515245 + 12345) % 2147483648) % n;
+    for (let step = 0; step < 400; step++) {
+      const s = pool[random(pool.length)] as UserSession;
+      const action = random(4);
+      if (action < 2) group.addMember(s);
+      else if (action === 2) group.removeMember(s);
+      else {
+        s.setContactJson(JSON.stringify({ id: s.userId, userData: { step } }));
+        if (group.members.has(s)) group.invalidate();
+      }
+      const viewer = pool[random(pool.length)] as UserSession;
+      const naive = [...group.members].filter((m) => m !== viewer).map((m) => m.contactJson).join(',');
+      expect(group.snapshotFor(viewer)).toBe(naive);
+    }
+  });
 });

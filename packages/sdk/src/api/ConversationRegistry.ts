@@ -1,0 +1,73 @@
+import { randomString } from '../util/ids.js';
+import { Conference } from './Conference.js';
+import { Conversation, type ConversationHost, type ConversationOptions } from './Conversation.js';
+
+/** `prefix:name` (exactly one colon) designates a Conference (§1.6). */
+const CONFERENCE_NAME = /^([^:]+):([^:]+)$/;
+
+/**
+ * The conversations of one Session, one instance per name (§2.3 getOrCreateConversation).
+ * Conferences live in their own map so that `getConversation` never returns one.
+ */
+export class ConversationRegistry implements ConversationHost {
+  readonly #conversations = new Map<string, Conversation>();
+  readonly #conferences = new Map<string, Conference>();
+
+  /** Existing instance for `name`, or a new one (Conference for `prefix:name`). */
+  getOrCreate(name: unknown, options?: ConversationOptions): Conversation {
+    const key = this.#key(name);
+    const conference = CONFERENCE_NAME.exec(key);
+    if (conference) return this.getOrCreateConference(key, options);
+    return this.getOrCreatePlain(key, options);
+  }
+
+  /** Existing or new plain Conversation for `name` (never a Conference). */
+  getOrCreatePlain(name: unknown, options?: ConversationOptions): Conversation {
+    const key = this.#key(name);
+    let conversation = this.#conversations.get(key);
+    if (!conversation) {
+      conversation = new Conversation(key, options, this);
+      this.#conversations.set(key, conversation);
+    }
+    return conversation;
+  }
+
+  /** Existing or new Conference for `prefix:name` (named after the colon) or a bare name. */
+  getOrCreateConference(name: unknown, options?: ConversationOptions): Conference {
+    const key = this.#key(name);
+    let conference = this.#conferences.get(key);
+    if (!conference) {
+      conference = new Conference(CONFERENCE_NAME.exec(key)?.[2] ?? key, options, this);
+      this.#conferences.set(key, conference);
+    }
+    return conference;
+  }
+
+  /** Joined conversations by name. */
+  active(): { [name: string]: Conversation } {
+    return Object.fromEntries([...this.#conversations].filter(([, c]) => c.isJoined()));
+  }
+
+  /** Joined conferences by name. */
+  activeConferences(): { [name: string]: Conference } {
+    return Object.fromEntries([...this.#conferences].filter(([, c]) => c.isJoined()));
+  }
+
+  /** Every instance (to leave them all on disconnect). */
+  all(): Conversation[] {
+    return [...this.#conversations.values(), ...this.#conferences.values()];
+  }
+
+  /** Called by `conversation.destroy()`. */
+  forget(conversation: Conversation): void {
+    for (const map of [this.#conversations, this.#conferences] as Map<string, Conversation>[]) {
+      for (const [key, c] of map) if (c === conversation) map.delete(key);
+    }
+  }
+
+  #key(name: unknown): string {
+    // An empty or missing name creates a conversation with a generated name (§2.3).
+    if (name === undefined || name === null || String(name) === '') return `conversation-${randomString(12)}`;
+    return String(name);
+  }
+}

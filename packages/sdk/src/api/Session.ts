@@ -1,0 +1,416 @@
+import { ERROR_OTHER } from '../constants.js';
+import type { Engine } from '../engine/Engine.js';
+import type { PresenceDiff } from '../engine/PresenceTracker.js';
+import { mirrorInto, runtime } from '../runtime.js';
+import { reject } from '../util/errors.js';
+import { log } from '../util/Logger.js';
+import { notSupported, rejectNotSupported } from '../util/unsupported.js';
+import type { Call } from './Call.js';
+import type { Conference } from './Conference.js';
+import { Contact, DELIVERY_TIMEOUT_MS, type ContactHost } from './Contact.js';
+import { ContactCatalog, type ContactListUpdate } from './ContactCatalog.js';
+import type { Conversation, ConversationOptions } from './Conversation.js';
+import { ConversationRegistry } from './ConversationRegistry.js';
+import { ATTACH, DROP_CONNECTION, EMIT, RECORD_MESSAGE, SESSION_ENDED } from './internal.js';
+import { Observable } from './Observable.js';
+import type { UserAgent } from './UserAgent.js';
+import { attachPublisher, replaceUserData, userDataBag, type UserData } from './UserData.js';
+
+/** Opaque payload of the connection events (apps must not rely on fields). */
+export interface ConnectionEvent {
+  type: string;
+  reason?: string;
+}
+
+/** Session events and payloads (§2.3); 1-1 call and P2 payloads arrive with their features. */
+export interface SessionEvents {
+  contactListUpdate: ContactListUpdate;
+  contactData: { sender: Contact; content: unknown };
+  contactMessage: { sender: Contact; content: string; uuid: number; time: Date };
+  customEvent: { event: string; content: unknown; sender: Contact; conversation?: Conversation };
+  disconnect: ConnectionEvent;
+  error: ConnectionEvent;
+  reconnecting: ConnectionEvent;
+  reconnection: ConnectionEvent;
+  [other: string]: unknown;
+}
+
+const EVENTS = [
+  'rawData', 'whiteboardInvitation', 'fileTransferInvitation', 'conversationMessage', 'conversationData',
+  'dataChannelInvitation', 'contactMessage', 'contactData', 'customEvent', 'conversationInvitation', 'incomingCall',
+  'disconnect', 'error', 'contactListUpdate', 'reconnecting', 'reconnection', 'conversationJoinRequest',
+  'newMediaAvailableFromContact', 'whiteboardRoomMemberUpdate', 'incomingScreenSharingCall', 'pointerSharingInvitation',
+  'pointerLocationChanged', 'incomingScreenSharingCallInvitation', 'cloudEventOccurred', 'remoteAccessInvitation',
+];
+
+/** What the UserAgent hands to its Session (internal). */
+export interface SessionInit {
+  engine: Engine;
+  userData: UserData;
+}
+
+/**
+ * The authenticated connection of the local user (§2.3), obtained from `userAgent.register()`.
+ * Owns the contact catalog, presence groups, 1-1 calls and the conversation registry; talks to the
+ * server only through its {@link Engine}.
+ */
+export class Session extends Observable<SessionEvents> {
+  /** Cloud token (cloud users only): always null on Parley. */
+  readonly token: string | null = null;
+  readonly #ua: UserAgent;
+  readonly #engine: Engine;
+  readonly #userData: UserData;
+  readonly #contacts: ContactCatalog;
+  readonly #conversations = new ConversationRegistry();
+  readonly #calls = new Map<string, Call>();
+  #id = '';
+  #disconnected = false;
+  /** Read by the 1-1 call work (a later Parley version). */
+  #multipleCalls = false;
+
+  /** Internal: apps get the Session from `userAgent.register()`. */
+  constructor(ua: UserAgent, init?: SessionInit) {
+    super();
+    if (!init) throw new Error('Session cannot be constructed directly: use userAgent.register()');
+    this.#ua = ua;
+    this.#engine = init.engine;
+    this.#userData = init.userData;
+    this.#contacts = new ContactCatalog(this.#contactHost());
+    // Apps attach contactListUpdate after register() resolved: keep the initial membership (§1.5).
+    this.bufferUntilFirstListener('contactListUpdate');
+    this.#listen(init.engine);
+  }
+
+  /** Event names accepted by `on()`, in apiRTC order. */
+  static override getAvailableEvents(): string[] {
+    return [...EVENTS];
+  }
+
+  /** The Session of the registered UserAgent, or null. */
+  static getActiveSession(): Session | null {
+    return runtime.userAgentInstance?.getCurrentSession() ?? null;
+  }
+
+  /** Local user id (same as `getId()`). */
+  get id(): string {
+    return this.#id;
+  }
+
+  /** Local user id (numeric string unless `RegisterInformation.id` chose another). */
+  getId(): string {
+    return this.#id;
+  }
+
+  /** Owning UserAgent. */
+  getUserAgent(): UserAgent {
+    return this.#ua;
+  }
+
+  /** Cloud token (P2): null on Parley. */
+  getToken(): string | null {
+    return this.token;
+  }
+
+  /** The unique Contact for `id` (converted with `toString()`), created on first call. */
+  getOrCreateContact(id: string | number): Contact {
+    return this.#contacts.getOrCreate(String(id));
+  }
+
+  /** Deprecated alias of getOrCreateContact. */
+  getContact(id: string | number): Contact {
+    log.warn('getContact() is deprecated, use getOrCreateContact()');
+    return this.getOrCreateContact(id);
+  }
+
+  /** Contacts by id: all known ones, or the current members of `group`. Never the local user. */
+  getContacts(group?: string): { [id: string]: Contact } {
+    return Object.fromEntries(this.getContactsArray(group).map((c) => [c.getId(), c]));
+  }
+
+  /** Same selection as getContacts, as an array. */
+  getContactsArray(group?: string): Contact[] {
+    if (group === undefined || group === null) return this.#contacts.all();
+    return this.#engine.presence.membersOf(String(group)).map((id) => this.#contacts.getOrCreate(id));
+  }
+
+  /** Same selection, restricted to online contacts. */
+  getOnlineContactsArray(group?: string): Contact[] {
+    return this.getContactsArray(group).filter((c) => c.isOnline());
+  }
+
+  /** Groups the user has joined. */
+  getPresenceGroup(): string[] {
+    return this.#engine.groups;
+  }
+
+  /** Groups the user is subscribed to. */
+  getSubscribedPresenceGroup(): string[] {
+    return this.#engine.subscriptions;
+  }
+
+  /** Joins and watches `group`; no-op (debug log) when already joined. */
+  joinGroup(group: string): void {
+    if (this.#checkGroup('joinGroup', group) && !this.#engine.joinGroup(group)) log.debug(`joinGroup() - already in ${group}`);
+    this.#mirrorGroups();
+  }
+
+  /** Leaves and stops watching `group`; no-op when not joined. */
+  leaveGroup(group: string): void {
+    if (this.#checkGroup('leaveGroup', group) && !this.#engine.leaveGroup(group)) log.debug(`leaveGroup() - not in ${group}`);
+    this.#mirrorGroups();
+  }
+
+  /** Watches `group` without being visible in it; no-op when already subscribed. */
+  subscribeToGroup(group: string): void {
+    if (this.#checkGroup('subscribeToGroup', group) && !this.#engine.subscribeToGroup(group)) {
+      log.debug(`subscribeToGroup() - already subscribed to ${group}`);
+    }
+    this.#mirrorGroups();
+  }
+
+  /** Stops watching `group`; no-op when not subscribed. */
+  unsubscribeToGroup(group: string): void {
+    if (this.#checkGroup('unsubscribeToGroup', group) && !this.#engine.unsubscribeToGroup(group)) {
+      log.debug(`unsubscribeToGroup() - not subscribed to ${group}`);
+    }
+    this.#mirrorGroups();
+  }
+
+  /** Synchronous: the existing instance for `name` (options then ignored) or a new one. */
+  getOrCreateConversation(name: string, opts?: ConversationOptions): Conversation {
+    return this.#conversations.getOrCreate(name, opts);
+  }
+
+  /** Older form: same registry, never a Conference. */
+  getConversation(name: string, opts?: ConversationOptions): Conversation {
+    return this.#conversations.getOrCreatePlain(name, opts);
+  }
+
+  /** P2 alias of getOrCreateConversation. */
+  getOrCreateConference(name: string, opts?: ConversationOptions): Conversation {
+    return this.getOrCreateConversation(name, opts);
+  }
+
+  /** P2: Conference registry lookup/creation. */
+  getConference(name: string, opts?: ConversationOptions): Conference {
+    return this.#conversations.getOrCreateConference(name, opts);
+  }
+
+  /** P2: the conversations currently joined. */
+  getActiveConversations(_opts?: object): { [name: string]: Conversation } {
+    return this.#conversations.active();
+  }
+
+  /** P2: the conferences currently joined. */
+  getActiveConferences(_opts?: object): { [name: string]: Conference } {
+    return this.#conversations.activeConferences();
+  }
+
+  /** The local user's UserData. */
+  getUserData(): UserData {
+    return this.#userData;
+  }
+
+  /**
+   * Replaces the local user data with `userdata` and publishes it. `username` and `userConfId` are
+   * kept unless `userdata` sets them (Parley rule: an app replacing its data keeps its name).
+   */
+  setUserData(userdata: object): void {
+    if (!userdata || typeof userdata !== 'object') {
+      log.error('setUserData() - argument must be an object');
+      return;
+    }
+    const keep = { username: this.#userData['username'], userConfId: this.#userData['userConfId'] };
+    replaceUserData(this.#userData, { ...keep, ...userdata });
+    this.#publishUserData();
+  }
+
+  /** Sets and publishes `username`. */
+  setUsername(username: string): void {
+    this.#userData['username'] = username;
+    this.#publishUserData();
+  }
+
+  /** Local username. */
+  getUsername(): string {
+    const name = this.#userData['username'];
+    return typeof name === 'string' ? name : '';
+  }
+
+  /** P2: sets and publishes `photo_url`. */
+  setPhotoUrl(url: string): void {
+    this.#userData['photo_url'] = url;
+    this.#publishUserData();
+  }
+
+  /** P2: local photo URL. */
+  getPhotoUrl(): string | null {
+    const url = this.#userData['photo_url'];
+    return typeof url === 'string' ? url : null;
+  }
+
+  /**
+   * Leaves joined conversations, unregisters and closes the connection. Rejects a plain string
+   * when already disconnected.
+   */
+  async disconnect(_opts?: { invalidateUserToken?: boolean }): Promise<void> {
+    // apiRTC rejects a plain string here.
+    if (this.#disconnected) throw 'disconnect() - session already disconnected';
+    // NEXT: conversations issue — leave the joined conversations before unregistering.
+    await this.#engine.unregister();
+  }
+
+  /** Whether several 1-1 Calls may be ongoing at once (default false). */
+  allowMultipleCalls(v: boolean): void {
+    this.#multipleCalls = Boolean(v);
+  }
+
+  /** 1-1 Call by callId (none until 1-1 calls exist). */
+  getCall(id: string): Call | undefined {
+    return this.#calls.get(String(id));
+  }
+
+  /** All known 1-1 Calls by callId. */
+  getCalls(): { [callId: string]: Call } {
+    return Object.fromEntries(this.#calls);
+  }
+
+  /** P2 legacy raw message: rejects 0 "sendRawData() - Contact undefined" without a Contact. */
+  sendRawData(contact: Contact, _data: object): Promise<void> {
+    if (!(contact instanceof Contact)) return reject(ERROR_OTHER, 'sendRawData() - Contact undefined');
+    return rejectNotSupported('sendRawData');
+  }
+
+  /** P2: not supported. */
+  cloudRequest(_url: string, _params: object, _method: string): Promise<object> {
+    return rejectNotSupported('cloudRequest');
+  }
+
+  /** P2: not supported. */
+  startRecordingOutgoingStream(_mode: string, _filename: string): void {
+    notSupported('startRecordingOutgoingStream');
+  }
+
+  /** P2: not supported. */
+  stopRecordingOutgoingStream(): Promise<object> {
+    return rejectNotSupported('stopRecordingOutgoingStream');
+  }
+
+  /** P2 internal initialisation: nothing to do on Parley. */
+  init(_id: string): void {
+    notSupported('init');
+  }
+
+  /** P2: the media server is the Parley server. */
+  setMCUServer(_server: string): void {
+    notSupported('setMCUServer');
+  }
+
+  /** P2: not supported. */
+  getContactFromWebSession(_webSessionId: string): Promise<Contact> {
+    return rejectNotSupported('getContactFromWebSession');
+  }
+
+  /** P2: whiteboards are not supported. */
+  getWhiteboardClient(): null {
+    notSupported('getWhiteboardClient');
+    return null;
+  }
+
+  /** P2: not supported. */
+  joinPointerSharingRoom(_roomId: string): Promise<unknown> {
+    return rejectNotSupported('joinPointerSharingRoom');
+  }
+
+  /** P2: not supported. */
+  joinConversationSpace(_conversationSpace: string): void {
+    notSupported('joinConversationSpace');
+  }
+
+  /** SDK-internal: the registration succeeded with `userId`. */
+  [ATTACH](userId: string): void {
+    this.#id = userId;
+    this.#contacts.setSelfId(userId);
+    attachPublisher(this.#userData, () => this.#publishUserData());
+    this.#mirrorGroups();
+  }
+
+  /** SDK-internal (debug hook): drops the socket as a network loss would; false when not connected. */
+  [DROP_CONNECTION](): boolean {
+    return this.#engine.dropConnection();
+  }
+
+  #contactHost(): ContactHost {
+    const presence = this.#engine.presence;
+    return {
+      inGroup: (id, group) => presence.isIn(id, group),
+      isOnline: (id) => presence.isOnline(id),
+      deliver: async (to, delivery) => {
+        const data = await this.#engine.request({ type: 'contact.send', to, ...delivery }, { timeoutMs: DELIVERY_TIMEOUT_MS });
+        const uuid = (data as { uuid?: unknown } | undefined)?.uuid;
+        return { uuid: typeof uuid === 'number' ? uuid : 0 };
+      },
+      self: () => this.#contacts.self(),
+    };
+  }
+
+  #listen(engine: Engine): void {
+    const status = (s: string): void => this.#ua[EMIT]('ccsConnectionStatus', { status: s as 'connected' });
+    engine.on('status', (s) => {
+      status(s);
+      if (s === 'error') this.emit('error', { type: 'error' });
+    });
+    engine.on('reconnecting', () => this.emit('reconnecting', { type: 'reconnecting' }));
+    engine.on('reconnection', () => this.emit('reconnection', { type: 'reconnection' }));
+    engine.on('closed', (reason) => this.#onClosed(reason));
+    engine.on('presence', (diff) => this.#onPresence(diff));
+    engine.on('contactData', (e) => {
+      const sender = this.#contacts.getOrCreate(e.from);
+      this.emit('contactData', { sender, content: e.content });
+      sender[EMIT]('data', e.content);
+    });
+    engine.on('contactMessage', (e) => {
+      const sender = this.#contacts.getOrCreate(e.from);
+      const time = new Date(e.time);
+      sender[RECORD_MESSAGE]({ content: e.content, sender, time, uuid: e.uuid });
+      this.emit('contactMessage', { sender, content: e.content, uuid: e.uuid, time });
+      sender[EMIT]('message', { content: e.content, uuid: e.uuid, time });
+    });
+    engine.on('contactCustomEvent', (e) => {
+      const sender = this.#contacts.getOrCreate(e.from);
+      this.emit('customEvent', { event: e.event, content: e.content, sender });
+      sender[EMIT]('customEvent', { event: e.event, content: e.content });
+    });
+  }
+
+  #onPresence(diff: PresenceDiff): void {
+    const { update, contactEvents } = this.#contacts.applyDiff(diff);
+    this.emit('contactListUpdate', update);
+    contactEvents();
+  }
+
+  #onClosed(reason: string): void {
+    if (this.#disconnected) return;
+    this.#disconnected = true;
+    attachPublisher(this.#userData, undefined);
+    this.#ua[SESSION_ENDED](this);
+    this.emit('disconnect', { type: 'disconnect', reason });
+  }
+
+  #publishUserData(): void {
+    if (this.#disconnected || this.#id === '') return;
+    this.#engine.setUserData(userDataBag(this.#userData)).catch((err: unknown) => log.error('user data publication failed', err));
+  }
+
+  #checkGroup(method: string, group: unknown): group is string {
+    if (typeof group === 'string' && group !== '') return true;
+    log.error(`${method}() - group must be a non-empty string`);
+    return false;
+  }
+
+  #mirrorGroups(): void {
+    if (runtime.userAgentInstance !== this.#ua) return;
+    mirrorInto(runtime.legacySession.presenceGroup, this.#engine.groups);
+    mirrorInto(runtime.legacySession.subscribeToPresenceGroup, this.#engine.subscriptions);
+  }
+}

@@ -1,0 +1,61 @@
+import type {
+  ClientMessage,
+  ContactCustomEvent,
+  ContactDataEvent,
+  ContactMessageEvent,
+  SessionRequest,
+  UserDataBag,
+} from '@parley/protocol';
+import type { PresenceDiff } from './PresenceTracker.js';
+import type { WebSocketFactory } from './SignalClient.js';
+
+/** `Omit` applied to each member of a union. */
+export type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+/** A session request without its id (the engine numbers it). */
+export type RequestBody = DistributiveOmit<SessionRequest, 'id'>;
+
+/** apiRTC's `ccsConnectionStatus` values (§3.12). */
+export type ConnectionStatus = 'connected' | 'disconnected' | 'error' | 'retry';
+
+/** Events of the {@link Engine}, heard by the Session facade. */
+export interface EngineEvents {
+  status: [status: ConnectionStatus];
+  /** The socket was lost; a reconnection attempt is scheduled (once per attempt). */
+  reconnecting: [];
+  /** Session recovered (resumed, or registered again and presence resynced). */
+  reconnection: [];
+  /** Closed for good: unregister (`voluntary`), refused, replaced, or retries exhausted. */
+  closed: [reason: string, voluntary: boolean];
+  presence: [diff: PresenceDiff];
+  contactData: [event: ContactDataEvent];
+  contactMessage: [event: ContactMessageEvent];
+  contactCustomEvent: [event: ContactCustomEvent];
+}
+
+/** What the engine needs to register and to reconnect. */
+export interface EngineOptions {
+  /** Parley server base URL (see `resolveBaseUrl`). */
+  baseUrl: string;
+  apiKey: string;
+  /** JWT for identified users. */
+  token?: string;
+  /** Requested user id (anonymous) or the token's user id. */
+  userId?: string;
+  groups: string[];
+  subscribeTo: string[];
+  userData: UserDataBag;
+  /** `cloudFetchRetries` (default 100). */
+  lookupRetries?: number;
+  /** `cloudFetchRetryDelay` in ms (default 200). */
+  lookupRetryDelayMs?: number;
+  /** `ccsConnectionRetryDelay`: first reconnection delay in ms (default 1000). */
+  retryDelayMs?: number;
+  /** `ccsConnectionRetryNb`: reconnection attempts before giving up (default unlimited). */
+  maxRetries?: number;
+  /** Injected for tests; default the global WebSocket / fetch. */
+  webSocketFactory?: WebSocketFactory;
+  fetchImpl?: typeof fetch;
+}
+
+/** A client message without its id (handshakes). */
+export type MessageBody = DistributiveOmit<ClientMessage, 'id'>;

@@ -1,0 +1,272 @@
+import { describe, expect, it, vi } from 'vitest';
+import { OPUS, VP8 } from './codecs.js';
+import { ForwardedTrack, type ForwardedTrackOwner } from './ForwardedTrack.js';
+import { resolveMediaConfig } from './MediaConfig.js';
+import type { NativeTrack } from './native.js';
+import { PublishedTrack } from './PublishedTrack.js';
+import { describeRtcp } from './rtcp/describe.js';
+import { writeNack, writePli } from './rtcp/feedback.js';
+import { writeRemb } from './rtcp/remb.js';
+import { readSequenceNumber, readSsrc, readTimestamp } from './rtp/RtpPacket.js';
+
+/** Stands in for a node-datachannel Track: records what is sent, lets the test deliver packets. */
+class FakeTrack implements NativeTrack {
+  sent: Buffer[] = [];
+  open = true;
+  deliver: (msg: Buffer) => void = () => {};
+  opened: () => void = () => {};
+  constructor(private readonly id: string) {}
+  mid(): string {
+    return this.id;
+  }
+  isOpen(): boolean {
+    return this.open;
+  }
+  sendMessageBinary(buffer: Buffer): boolean {
+    if (!this.open) throw new Error('Track is not open');
+    this.sent.push(Buffer.from(buffer)); // the binding copies too
+    return true;
+  }
+  onMessage(cb: (msg: Buffer) => void): void {
+    this.deliver = cb;
+  }
+  onOpen(cb: () => void): void {
+    this.opened = cb;
+  }
+  onClosed(): void {}
+  onError(): void {}
+  close(): void {}
+  rtp(): Buffer[] {
+    return this.sent.filter((b) => b[1]! < 192 || b[1]! > 223);
+  }
+  rtcp(): Buffer[] {
+    return this.sent.filter((b) => b[1]! >= 192 && b[1]! <= 223);
+  }
+}
+
+const PUB_SSRC = 0x11111111;
+const config = resolveMediaConfig();
+
+function rtp(seq: number, ts: number, pt = 100): Buffer {
+  const b = Buffer.alloc(20, 0xaa);
+  b[0] = 0x80;
+  b[1] = pt;
+  b.writeUInt16BE(seq, 2);
+  b.writeUInt32BE(ts, 4);
+  b.writeUInt32BE(PUB_SSRC, 8);
+  return b;
+}
+
+function setup(kind: 'video' | 'audio' = 'video') {
+  const publishedClosed = vi.fn();
+  const source = new PublishedTrack(
+    { publishedTrackClosed: publishedClosed },
+    {
+      id: 'track-1',
+      peerId: 'alice',
+      mid: '1',
+      kind,
+      streamId: 'stream-a',
+      trackId: 'cam',
+      ssrc: PUB_SSRC,
+      codecs: [{ payloadType: kind === 'video' ? 100 : 109, codec: kind === 'video' ? VP8 : OPUS }],
+      rtcpSenderSsrc: 0x5eed,
+    },
+    config,
+  );
+  const inbound = new FakeTrack('1');
+  source.bind(inbound);
+  const subscribers = [0xaaaa0001, 0xaaaa0002].map((ssrc, i) => {
+    const owner = {
+      forwardedTrackClosed: vi.fn<(t: ForwardedTrack) => void>(),
+      onRemb: vi.fn<(bitrate: number) => void>(),
+      videoBitrateShare: 0,
+    } satisfies ForwardedTrackOwner;
+    const fwd = new ForwardedTrack(owner, `sub-${i}`, source, String(i), ssrc, false);
+    const out = new FakeTrack(String(i));
+    fwd.bind(out);
+    fwd.negotiated([kind === 'video' ? 96 : 111]);
+    return { fwd, out, owner };
+  });
+  return { source, inbound, subscribers, publishedClosed };
+}
+
+describe('forwarding one published track to two subscribers', () => {
+  it('gives each subscriber its own SSRC, payload type and continuous sequence numbers', () => {
+    const { inbound, subscribers } = setup();
+    for (let i = 0; i < 5; i++) inbound.deliver(rtp((65533 + i) & 0xffff, 90000 * i)); // crosses the wrap
+    for (const { out, fwd } of subscribers) {
+      const pkts = out.rtp();
+      expect(pkts).toHaveLength(5);
+      for (const p of pkts) {
+        expect(readSsrc(p)).toBe(fwd.ssrc);
+        expect(p[1]! & 0x7f).toBe(96);
+        expect(p.subarray(12)).toEqual(Buffer.alloc(8, 0xaa));
+      }
+      for (let i = 1; i < 5; i++) {
+        expect((readSequenceNumber(pkts[i]!) - readSequenceNumber(pkts[i - 1]!)) & 0xffff).toBe(1);
+        expect((readTimestamp(pkts[i]!) - readTimestamp(pkts[i - 1]!)) >>> 0).toBe(90000);
+      }
+    }
+  });
+
+  it('requests a keyframe when a subscription opens, throttled per source', () => {
+    const { inbound } = setup();
+    // Two subscriptions opened at once: one PLI, to the publisher's SSRC.
+    const plis = inbound.rtcp();
+    expect(plis).toHaveLength(1);
+    expect(describeRtcp(plis[0]!)).toEqual([{ type: 'PLI', sender: 0x5eed, media: PUB_SSRC }]);
+  });
+
+  it('turns subscriber PLIs into throttled PLIs to the publisher, ignoring ones for other SSRCs', () => {
+    vi.useFakeTimers();
+    try {
+      const { inbound, subscribers } = setup();
+      vi.advanceTimersByTime(1000); // let the setup's trailing request go
+      inbound.sent = [];
+      const [a] = subscribers;
+      const pli = Buffer.alloc(12);
+      writePli(pli, 0, 1, a!.fwd.ssrc);
+      for (let i = 0; i < 10; i++) a!.out.deliver(pli);
+      const other = Buffer.alloc(12);
+      writePli(other, 0, 1, 0xdeadbeef);
+      a!.out.deliver(other);
+      expect(inbound.rtcp()).toHaveLength(1);
+      expect(a!.fwd.getStats().plisReceived).toBe(10);
+      vi.advanceTimersByTime(500);
+      expect(inbound.rtcp()).toHaveLength(2); // the trailing one
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('answers a NACK with the cached packet, rewritten exactly as first sent', () => {
+    const { inbound, subscribers } = setup();
+    for (let i = 0; i < 10; i++) inbound.deliver(rtp(1000 + i, i * 3000));
+    const [, b] = subscribers;
+    const original = b!.out.rtp();
+    const lost = [readSequenceNumber(original[3]!), readSequenceNumber(original[4]!), readSequenceNumber(original[7]!)];
+    b!.out.sent = [];
+    const nack = Buffer.alloc(32);
+    const len = writeNack(nack, 0, 1, b!.fwd.ssrc, lost);
+    b!.out.deliver(nack.subarray(0, len));
+    expect(b!.out.rtp()).toEqual([original[3], original[4], original[7]]);
+    expect(b!.fwd.getStats()).toMatchObject({ nacksReceived: 1, nackedPackets: 3, retransmitted: 3, retransmitMisses: 0 });
+  });
+
+  it('counts NACKs for packets no longer cached as misses', () => {
+    const { inbound, subscribers } = setup();
+    inbound.deliver(rtp(1, 0));
+    const [a] = subscribers;
+    const first = readSequenceNumber(a!.out.rtp()[0]!);
+    const nack = Buffer.alloc(16);
+    writeNack(nack, 0, 1, a!.fwd.ssrc, [(first + 5000) & 0xffff]);
+    a!.out.deliver(nack);
+    expect(a!.fwd.getStats().retransmitMisses).toBe(1);
+  });
+
+  it('translates the publisher sender report for each subscriber', () => {
+    const { inbound, subscribers } = setup('audio');
+    inbound.deliver(rtp(10, 48000, 109));
+    const sr = Buffer.from('80c80006' + PUB_SSRC.toString(16) + 'eb0f6a1e3c28f5c2' + '0000bb80' + '00000001' + '00000008', 'hex');
+    inbound.deliver(sr);
+    for (const { out, fwd } of subscribers) {
+      const rtpOut = out.rtp()[0]!;
+      const [got] = describeRtcp(out.rtcp()[0]!);
+      expect(got).toMatchObject({ type: 'SR', ssrc: fwd.ssrc, ntpMsw: 0xeb0f6a1e, ntpLsw: 0x3c28f5c2, packets: 1 });
+      // Same RTP time as the media packet with timestamp 48000, on the subscriber's timeline.
+      expect((got as { rtpTimestamp: number }).rtpTimestamp).toBe(readTimestamp(rtpOut));
+    }
+  });
+
+  it('ignores a sender report of another SSRC in the compound packet', () => {
+    const { inbound, subscribers } = setup('audio');
+    inbound.deliver(rtp(10, 48000, 109));
+    inbound.deliver(Buffer.from('80c80006' + 'deadbeef' + '00'.repeat(20), 'hex'));
+    expect(subscribers[0]!.out.rtcp()).toHaveLength(0);
+  });
+
+  it('hands a REMB listing the track first to the connection, once', () => {
+    const { subscribers } = setup();
+    const [a, b] = subscribers;
+    const remb = Buffer.alloc(28);
+    writeRemb(remb, 0, 1, 800_000, [a!.fwd.ssrc, b!.fwd.ssrc]);
+    a!.out.deliver(remb);
+    b!.out.deliver(remb); // libdatachannel delivers it to both tracks it names
+    expect(a!.owner.onRemb).toHaveBeenCalledWith(800_000);
+    expect(b!.owner.onRemb).not.toHaveBeenCalled();
+  });
+
+  it('does not send before the answer and the transport are there', () => {
+    const { source, inbound } = setup();
+    const owner: ForwardedTrackOwner = { forwardedTrackClosed: vi.fn(), onRemb: vi.fn(), videoBitrateShare: 0 };
+    const late = new ForwardedTrack(owner, 'late', source, '9', 0x77, false);
+    const out = new FakeTrack('9');
+    out.open = false;
+    late.bind(out);
+    inbound.deliver(rtp(1, 0)); // bound but not negotiated
+    late.negotiated([96]); // negotiated but DTLS not up: isOpen() false
+    inbound.deliver(rtp(2, 0));
+    expect(out.sent).toHaveLength(0);
+    expect(late.getStats().packetsDropped).toBe(2);
+    out.open = true;
+    out.opened();
+    inbound.deliver(rtp(3, 0));
+    expect(out.rtp()).toHaveLength(1);
+  });
+
+  it('drops what the subscriber did not accept in its answer', () => {
+    const { source, inbound } = setup();
+    const owner: ForwardedTrackOwner = { forwardedTrackClosed: vi.fn(), onRemb: vi.fn(), videoBitrateShare: 0 };
+    const f = new ForwardedTrack(owner, 'x', source, '9', 0x77, false);
+    const out = new FakeTrack('9');
+    f.bind(out);
+    f.negotiated([]); // m-section rejected
+    inbound.deliver(rtp(1, 0));
+    expect(out.rtp()).toHaveLength(0);
+  });
+
+  it('closing the source ends every subscription once and tells the owners', () => {
+    const { source, subscribers, publishedClosed } = setup();
+    const ended = vi.fn();
+    for (const { fwd } of subscribers) fwd.on('closed', ended);
+    source.close();
+    source.close();
+    expect(ended).toHaveBeenCalledTimes(2);
+    expect(publishedClosed).toHaveBeenCalledTimes(1);
+    for (const { fwd, owner } of subscribers) {
+      expect(fwd.closed).toBe(true);
+      expect(owner.forwardedTrackClosed).toHaveBeenCalledWith(fwd);
+    }
+    expect(source.subscriberCount).toBe(0);
+  });
+
+  it('an unsubscribed track stops receiving while the others go on', () => {
+    const { inbound, subscribers, source } = setup();
+    const [a, b] = subscribers;
+    a!.fwd.close();
+    inbound.deliver(rtp(1, 0));
+    expect(a!.out.rtp()).toHaveLength(0);
+    expect(b!.out.rtp()).toHaveLength(1);
+    expect(source.subscriberCount).toBe(1);
+  });
+
+  it('asks the publisher for the smallest subscriber share, within bounds', () => {
+    const { source, subscribers } = setup();
+    expect(source.computeTargetBitrate()).toBe(config.maxVideoBitrate);
+    subscribers[0]!.owner.videoBitrateShare = 600_000;
+    subscribers[1]!.owner.videoBitrateShare = 900_000;
+    expect(source.computeTargetBitrate()).toBe(600_000);
+    subscribers[0]!.owner.videoBitrateShare = 10_000;
+    expect(source.computeTargetBitrate()).toBe(config.minVideoBitrate);
+  });
+
+  it('a subscription whose source ends before its first offer ends too (regression)', () => {
+    const { source } = setup();
+    const owner: ForwardedTrackOwner = { forwardedTrackClosed: vi.fn(), onRemb: vi.fn(), videoBitrateShare: 0 };
+    const pending = new ForwardedTrack(owner, 'pending', source, '5', 0x55, false); // not bound yet
+    source.close();
+    expect(pending.closed).toBe(true);
+    expect(owner.forwardedTrackClosed).toHaveBeenCalledWith(pending);
+  });
+});

@@ -1,0 +1,129 @@
+/**
+ * The media plane's API against real libdatachannel connections, without a browser:
+ * what the signalling layer gets back (answers, offers, candidates) and the guards.
+ */
+import { readFileSync } from 'node:fs';
+import { ErrorCode, ParleyError } from '@parley/protocol';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Sfu, type PeerCandidate, type PeerSdp } from '../../../packages/server/src/media/index.js';
+
+const CAMERA = readFileSync(new URL('../../../packages/server/src/media/sdp/fixtures/chromium-offer-camera.sdp', import.meta.url), 'utf8');
+
+function codeOf(fn: () => unknown): number | undefined {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof ParleyError) return error.code;
+    throw error;
+  }
+  return undefined;
+}
+
+function next<T>(subscribe: (resolve: (value: T) => void) => void, ms = 5000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('timed out')), ms);
+    subscribe((v) => {
+      clearTimeout(timer);
+      resolve(v);
+    });
+  });
+}
+
+describe('Sfu API on libdatachannel', () => {
+  let sfu: Sfu | undefined;
+  afterEach(() => sfu?.close());
+
+  it('answers a Chromium offer with only VP8 and Opus, receive-only, and publishes its tracks synchronously', async () => {
+    sfu = new Sfu();
+    const room = sfu.createRoom('r');
+    const alice = room.addPeer('alice');
+    const published: string[] = [];
+    room.on('trackPublished', (t) => published.push(`${t.kind}:${t.mid}:${t.ssrc}`));
+    const answer = next<PeerSdp>((r) => alice.once('publisherSdp', r));
+    alice.handlePublisherOffer(CAMERA);
+    expect(published).toEqual(['audio:0:3958800154', 'video:1:2691664866']);
+    const { type, sdp } = await answer;
+    expect(type).toBe('answer');
+    expect(sdp).toMatch(/m=audio 9 UDP\/TLS\/RTP\/SAVPF 111\r\n/);
+    expect(sdp).toMatch(/m=video 9 UDP\/TLS\/RTP\/SAVPF 96\r\n/);
+    expect(sdp.match(/a=recvonly/g)).toHaveLength(2);
+    expect(sdp).not.toContain('transport-cc');
+  });
+
+  it('refuses bad SDP synchronously with code 9 and stays usable', () => {
+    sfu = new Sfu();
+    const alice = sfu.createRoom('r').addPeer('alice');
+    expect(codeOf(() => alice.handlePublisherOffer('not sdp'))).toBe(ErrorCode.BAD_PARAMETER);
+    expect(codeOf(() => alice.handlePublisherOffer(CAMERA.replace(/a=rtpmap:111 opus/, 'a=rtpmap:111 speex')))).toBe(ErrorCode.BAD_PARAMETER);
+    // Parses, but libdatachannel refuses it (no DTLS fingerprint).
+    expect(codeOf(() => alice.handlePublisherOffer(CAMERA.replace(/a=fingerprint:.*\r\n/g, '')))).toBe(ErrorCode.BAD_PARAMETER);
+    expect(codeOf(() => alice.handlePublisherOffer(CAMERA))).toBeUndefined();
+  });
+
+  it('offers subscribed tracks as sendonly m-sections with their msid and a fresh SSRC', async () => {
+    sfu = new Sfu();
+    const room = sfu.createRoom('r');
+    const alice = room.addPeer('alice');
+    const bob = room.addPeer('bob');
+    alice.handlePublisherOffer(CAMERA);
+    const offer = next<PeerSdp>((r) => bob.once('subscriberSdp', r));
+    const subs = room.tracks.map((t) => bob.subscribe(t.id));
+    expect(bob.subscribe(room.tracks[0]!)).toBe(subs[0]); // idempotent
+    const { type, sdp } = await offer;
+    expect(type).toBe('offer');
+    expect(bob.subscriber.negotiating).toBe(true);
+    for (const f of subs) {
+      expect(sdp).toContain(`a=ssrc:${f.ssrc} msid:${f.streamId} ${f.trackId}`);
+      expect(f.ssrc).not.toBe(f.source.ssrc);
+    }
+    expect(sdp.match(/a=sendonly/g)).toHaveLength(2);
+    expect(sdp).toMatch(/m=video 9 UDP\/TLS\/RTP\/SAVPF 96\r\n/);
+  });
+
+  it('guards: own track, unknown track, answer without offer, duplicate ids', () => {
+    sfu = new Sfu();
+    const room = sfu.createRoom('r');
+    const alice = room.addPeer('alice');
+    alice.handlePublisherOffer(CAMERA);
+    expect(codeOf(() => alice.subscribe(room.tracks[0]!))).toBe(ErrorCode.BAD_PARAMETER);
+    expect(codeOf(() => alice.subscribe('no-such-track'))).toBe(ErrorCode.BAD_PARAMETER);
+    expect(codeOf(() => alice.handleSubscriberAnswer(CAMERA))).toBe(ErrorCode.WRONG_STATE);
+    expect(codeOf(() => room.addPeer('alice'))).toBe(ErrorCode.BAD_PARAMETER);
+    expect(codeOf(() => sfu!.createRoom('r'))).toBe(ErrorCode.BAD_PARAMETER);
+    expect(codeOf(() => new Sfu({ portRange: { min: 2, max: 1 } }))).toBe(ErrorCode.BAD_PARAMETER);
+  });
+
+  it('announces the configured address in its candidates', async () => {
+    sfu = new Sfu({ announcedAddress: '203.0.113.7', portRange: { min: 43000, max: 43100 } });
+    const alice = sfu.createRoom('r').addPeer('alice');
+    const candidate = next<PeerCandidate>((r) => alice.once('candidate', r));
+    alice.handlePublisherOffer(CAMERA);
+    const c = await candidate;
+    expect(c.transport).toBe('publisher');
+    expect(c.candidate).toMatch(/^candidate:\S+ 1 UDP \d+ 203\.0\.113\.7 43\d\d\d typ host/);
+  });
+
+  it('close() cascades once, tells parents, and later calls fail with code 16', () => {
+    sfu = new Sfu();
+    const room = sfu.createRoom('r');
+    const alice = room.addPeer('alice');
+    const bob = room.addPeer('bob');
+    alice.handlePublisherOffer(CAMERA);
+    const sub = bob.subscribe(room.tracks[0]!);
+    const events: string[] = [];
+    room.on('trackUnpublished', (t) => events.push(`unpublished ${t.kind}`));
+    room.on('peerClosed', (p) => events.push(`left ${p.id}`));
+    bob.on('subscriptionEnded', () => events.push('bob subscription ended'));
+    alice.close();
+    alice.close();
+    // Subscriptions end before their source's trackUnpublished.
+    expect(events).toEqual(['bob subscription ended', 'unpublished audio', 'unpublished video', 'left alice']);
+    expect(sub.closed).toBe(true);
+    expect(room.tracks).toEqual([]);
+    expect(codeOf(() => alice.handlePublisherOffer(CAMERA))).toBe(ErrorCode.WRONG_STATE);
+    expect(codeOf(() => alice.addRemoteCandidate('publisher', 'candidate:1 1 udp 1 192.0.2.1 1 typ host'))).toBe(ErrorCode.WRONG_STATE);
+    sfu.close();
+    expect(room.closed && bob.closed && bob.subscriber.closed).toBe(true);
+    expect(codeOf(() => sfu!.createRoom('x'))).toBe(ErrorCode.WRONG_STATE);
+  });
+});
