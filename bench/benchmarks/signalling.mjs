@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort, ipcClient, spawnNode, stop, waitForHttp, waitForJsonLine } from '../lib/children.mjs';
 import { formatProfile, summarizeProfiles } from '../lib/cpuprofile.mjs';
-import { benchDir, repoRoot } from '../lib/machine.mjs';
+import { benchDir, loadAverage, repoRoot } from '../lib/machine.mjs';
 import { openFds, rssBytes, treeRssBytes } from '../lib/proc.mjs';
 import { fmt, fmtBytes, fmtRatio } from '../lib/results.mjs';
 import { ratio, summarize } from '../lib/stats.mjs';
@@ -36,7 +36,7 @@ function config(quick) {
     groupIdle: { k: quick ? 200 : 1000, group: 'default' },
     registerConcurrency: 200,
     warmupSessions: 20,
-    fanout: { subscribers: quick ? 200 : 1000, rounds: quick ? 10 : 50, warmup: 3, gapMs: 50, roundTimeoutMs: 5000 },
+    fanout: { subscribers: quick ? 200 : 1000, rounds: quick ? 10 : 100, warmup: 3, gapMs: 50, roundTimeoutMs: 5000 },
     messages: {
       latencyPairs: 20,
       latencyMessages: quick ? 10 : 50,
@@ -136,7 +136,9 @@ export async function run({ flags, log }) {
   const notes = [];
   let serverVersion = 'unknown';
 
+  const loads = [];
   const withServer = async (target, tag, body) => {
+    loads.push(`${target.key} ${tag} ${loadAverage().split(' ')[0]}`);
     const server = await target.start(tag);
     if (target.key === 'parley') serverVersion = server.version;
     try {
@@ -264,6 +266,7 @@ export async function run({ flags, log }) {
       notes.push(`${label}: register rate at K=${fmt(kMax)} was limited by the load generator (its CPU ${fmt(idle.loadgenCpuMs)} ms over ${fmt(idle.wallMs)} ms); compare server CPU per registration instead.`);
     }
   }
+  notes.push(`1-minute load average when each phase started: ${loads.join(', ')}.`);
   if (quick) notes.push('--quick run: reduced sizes, not the benchmark issue’s K values.');
 
   if (profile) {

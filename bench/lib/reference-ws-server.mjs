@@ -3,7 +3,10 @@
 // uses (register, userData.set, contact.send, ping) with the same message shapes, so both servers
 // see identical frames, but it does only what routing needs: JSON.parse, a Map lookup, one
 // JSON.stringify per outgoing message (once per broadcast), ws.send. No validation, no sessions,
-// no sequence numbers, replay buffers, batching, rate limits, auth or logging.
+// no sequence numbers, replay buffers, rate limits, auth or logging. Joins are batched per tick
+// like Parley's presence (one frame per watcher per tick, built once), because without it the
+// reference would send N² frames where Parley sends N and would not carry "the same traffic";
+// unlike Parley, a joiner is not filtered out of the batch it is in.
 //
 //   PORT=0 node bench/lib/reference-ws-server.mjs   → prints {"ready":true,"port":N}
 import { createServer } from 'node:http';
@@ -13,6 +16,18 @@ const users = new Map(); // userId → socket
 const groups = new Map(); // name → { members: Set<socket>, watchers: Set<socket> }
 let uuid = 0;
 let anonymous = 0;
+
+const pendingJoins = new Map(); // group name → members who joined during this tick
+let flushScheduled = false;
+
+function flushJoins() {
+  flushScheduled = false;
+  for (const [name, joined] of pendingJoins) {
+    const frame = JSON.stringify({ type: 'presence', seq: 0, joinedGroup: { [name]: joined }, leftGroup: {}, userDataChanged: [] });
+    for (const w of group(name).watchers) w.send(frame);
+  }
+  pendingJoins.clear();
+}
 
 function group(name) {
   let g = groups.get(name);
@@ -50,8 +65,12 @@ wss.on('connection', (ws) => {
           g.members.add(ws);
           g.watchers.add(ws);
           ws.joined.push(name);
-          const frame = JSON.stringify({ type: 'presence', seq: 0, joinedGroup: { [name]: [me] }, leftGroup: {}, userDataChanged: [] });
-          for (const w of g.watchers) if (w !== ws) w.send(frame);
+          if (!pendingJoins.has(name)) pendingJoins.set(name, []);
+          pendingJoins.get(name).push(me);
+          if (!flushScheduled) {
+            flushScheduled = true;
+            setImmediate(flushJoins);
+          }
         }
         for (const name of msg.subscribeTo ?? []) group(name).watchers.add(ws);
         for (const name of [...(msg.groups ?? []), ...(msg.subscribeTo ?? [])]) {

@@ -1,11 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { newUser, paths, useE2E, type User } from './harness/index.js';
+import { DEFAULT_WAIT_MS, newUser, paths, useE2E, type User } from './harness/index.js';
 
 const env = useE2E('meet-app');
 
-const WAIT = { timeout: 10_000 };
+const WAIT = { timeout: DEFAULT_WAIT_MS };
 
 function shotPath(name: string): string {
   mkdirSync(paths.artifacts, { recursive: true });

@@ -1,10 +1,12 @@
-import { describe, expect, test } from 'vitest';
-import { useE2E, waitInPage, type E2EEnv, type User } from './harness/index.js';
+import { describe, expect, onTestFinished, test } from 'vitest';
+import { openSdkPage, startServer, useE2E, waitInPage, type User } from './harness/index.js';
 
-/** Alice and Bob registered with the default groups and seeing each other. */
-async function pair(env: E2EEnv) {
-  const alice = await env.user('alice');
-  const bob = await env.user('bob');
+const env = useE2E('reconnection');
+
+/** Alice and Bob registered with the default groups and seeing each other (on `serverUrl`). */
+async function pair(serverUrl: string = env.server.url) {
+  const alice = await openSdkPage(env.browser, serverUrl, 'alice');
+  const bob = await openSdkPage(env.browser, serverUrl, 'bob');
   const aliceId = await alice.page.evaluate(() => {
     E2E.keep.ccs = [];
     return E2E.register().then((id) => {
@@ -23,10 +25,8 @@ const firstIndex = (user: User, type: string): Promise<number> =>
   user.page.evaluate((t) => E2E.events.findIndex((e) => e.type === t), type);
 
 describe('reconnection within the resume window (server default 10 s)', () => {
-  const env = useE2E('reconnection');
-
   test('dropConnection(): reconnecting then reconnection, same id, ccsConnectionStatus retry then connected', async () => {
-    const { alice, aliceId } = await pair(env);
+    const { alice, aliceId } = await pair();
     await alice.page.evaluate(() => Parley.debug.dropConnection());
     await waitInPage(alice, 'reconnection', () => E2E.count('reconnection') > 0);
 
@@ -48,7 +48,7 @@ describe('reconnection within the resume window (server default 10 s)', () => {
 
   test('while a user is offline nobody sees it leave, it keeps its groups, and what was sent to it meanwhile arrives after resume', async () => {
     const group = `team-${Date.now()}`;
-    const { alice, bob, aliceId, bobId } = await pair(env);
+    const { alice, bob, aliceId, bobId } = await pair();
     await alice.page.evaluate((g) => E2E.session.joinGroup(g), group);
     await bob.page.evaluate((g) => E2E.session.joinGroup(g), group);
     await waitInPage(bob, `Alice in ${group}`, (a) => E2E.joined(a.group, a.id), { group, id: aliceId });
@@ -96,37 +96,43 @@ describe('reconnection within the resume window (server default 10 s)', () => {
 });
 
 describe('reconnection after the resume window expired (server PARLEY_RESUME_WINDOW_MS=1500)', () => {
-  const env = useE2E('reconnection-expired', { resumeWindowMs: 1500 });
-
   test('the others see the user leave; once back online it re-registers under the same id and is seen joining again', async () => {
-    const { alice, bob, aliceId, bobId } = await pair(env);
-
-    await alice.context.setOffline(true);
-    await alice.page.evaluate(() => Parley.debug.dropConnection());
-    await waitInPage(alice, 'reconnecting', () => E2E.count('reconnecting') > 0);
-    await waitInPage(bob, 'leftGroup.default of Alice', (id) => E2E.left('default', id), aliceId, 15_000);
-    const joinsBefore = await bob.page.evaluate(
-      (id) => E2E.of('contactListUpdate').filter((e) => (e.joinedGroup.default ?? []).includes(id)).length,
-      aliceId,
-    );
-    expect(await bob.page.evaluate((id) => E2E.session.getOrCreateContact(id).isOnline(), aliceId)).toBe(false);
-
-    await alice.context.setOffline(false);
-    await waitInPage(
-      bob,
-      'Alice joining default again',
-      (a) => E2E.of('contactListUpdate').filter((e) => (e.joinedGroup.default ?? []).includes(a.id)).length > a.before,
-      { id: aliceId, before: joinsBefore },
-      20_000,
-    );
-    await waitInPage(alice, 'reconnection', () => E2E.count('reconnection') > 0);
-    const aliceState = await alice.page.evaluate((other) => ({
-      id: E2E.session.getId(),
-      userId: E2E.ua.userId,
-      registered: E2E.ua.isRegistered(),
-      seesBob: Object.keys(E2E.session.getContacts('default')).includes(other),
-    }), bobId);
-    expect(aliceState).toEqual({ id: aliceId, userId: aliceId, registered: true, seesBob: true });
-    expect(await bob.page.evaluate((id) => E2E.session.getOrCreateContact(id).isOnline(), aliceId)).toBe(true);
+    const server = await startServer({ name: 'reconnection-expired', resumeWindowMs: 1500 });
+    // After afterEach (failure screenshots, users closed while their server still runs).
+    onTestFinished(() => server.stop());
+    await leaveAndComeBack(server.url);
   });
 });
+
+/** Alice drops past the resume window: Bob sees her leave, then come back under the same id. */
+async function leaveAndComeBack(serverUrl: string): Promise<void> {
+  const { alice, bob, aliceId, bobId } = await pair(serverUrl);
+
+  await alice.context.setOffline(true);
+  await alice.page.evaluate(() => Parley.debug.dropConnection());
+  await waitInPage(alice, 'reconnecting', () => E2E.count('reconnecting') > 0);
+  await waitInPage(bob, 'leftGroup.default of Alice', (id) => E2E.left('default', id), aliceId, 15_000);
+  const joinsBefore = await bob.page.evaluate(
+    (id) => E2E.of('contactListUpdate').filter((e) => (e.joinedGroup.default ?? []).includes(id)).length,
+    aliceId,
+  );
+  expect(await bob.page.evaluate((id) => E2E.session.getOrCreateContact(id).isOnline(), aliceId)).toBe(false);
+
+  await alice.context.setOffline(false);
+  await waitInPage(
+    bob,
+    'Alice joining default again',
+    (a) => E2E.of('contactListUpdate').filter((e) => (e.joinedGroup.default ?? []).includes(a.id)).length > a.before,
+    { id: aliceId, before: joinsBefore },
+    20_000,
+  );
+  await waitInPage(alice, 'reconnection', () => E2E.count('reconnection') > 0);
+  const aliceState = await alice.page.evaluate((other) => ({
+    id: E2E.session.getId(),
+    userId: E2E.ua.userId,
+    registered: E2E.ua.isRegistered(),
+    seesBob: Object.keys(E2E.session.getContacts('default')).includes(other),
+  }), bobId);
+  expect(aliceState).toEqual({ id: aliceId, userId: aliceId, registered: true, seesBob: true });
+  expect(await bob.page.evaluate((id) => E2E.session.getOrCreateContact(id).isOnline(), aliceId)).toBe(true);
+}

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
-import { beforeAll, describe, expect, test } from 'vitest';
+import { beforeAll, describe, expect, onTestFinished, test } from 'vitest';
 import {
   createKey,
   disableKey,
@@ -116,18 +116,16 @@ describe('register() refusals by the server: code 5 "ApiRTC Initialization error
 
   test('the demo key is refused when the server runs with PARLEY_DEMO_KEY=off', async () => {
     const server = await startServer({ name: 'register-refusals-demo-off', demoKey: 'off' });
-    try {
-      const user = await openSdkPage(env.browser, server.url, 'demo-off');
-      const refused = await user.page.evaluate(() => E2E.registerError({}, 'apiKey:myDemoApiKey'));
-      expect(refused.code).toBe(5);
-      expect(refused.message?.startsWith(INIT_ERROR_PREFIX)).toBe(true);
-      // A key created on that server still works: only the demo key is switched off.
-      const created = await createKey(server.dataDir, { label: 'e2e on demo-off server' });
-      const id = await user.page.evaluate((uri) => E2E.register({}, uri), `apiKey:${created.key}`);
-      expect(id).toMatch(/^\d+$/);
-    } finally {
-      await server.stop();
-    }
+    // After afterEach (failure screenshots, users closed while their server still runs).
+    onTestFinished(() => server.stop());
+    const user = await openSdkPage(env.browser, server.url, 'demo-off');
+    const refused = await user.page.evaluate(() => E2E.registerError({}, 'apiKey:myDemoApiKey'));
+    expect(refused.code).toBe(5);
+    expect(refused.message?.startsWith(INIT_ERROR_PREFIX)).toBe(true);
+    // A key created on that server still works: only the demo key is switched off.
+    const created = await createKey(server.dataDir, { label: 'e2e on demo-off server' });
+    const id = await user.page.evaluate((uri) => E2E.register({}, uri), `apiKey:${created.key}`);
+    expect(id).toMatch(/^\d+$/);
   });
 });
 

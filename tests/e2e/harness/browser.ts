@@ -133,9 +133,18 @@ export async function openSdkPage(browser: Browser, serverUrl: string, name: str
     routeHtml: sdkPageHtml('/sdk/parley.js'),
   });
   await user.page.goto(`${serverUrl}${TEST_PAGE_PATH}index.html`);
-  await user.page.waitForFunction(() => typeof (window as { apiRTC?: unknown }).apiRTC === 'object', undefined, {
-    timeout: 10_000,
-  });
+  // The script is synchronous in <head>: once `load` fired, apiRTC exists or the script failed.
+  const loaded = await user.page.evaluate(() => typeof (window as { apiRTC?: unknown }).apiRTC === 'object');
+  if (!loaded) {
+    const status = await fetch(`${serverUrl}/sdk/parley.js`).then(
+      (r) => String(r.status),
+      (e: unknown) => String(e),
+    );
+    throw new Error(
+      `${name}: window.apiRTC missing after loading ${serverUrl}/sdk/parley.js (GET now answers ${status}); ` +
+        `console: ${JSON.stringify(user.errors())}`,
+    );
+  }
   return user;
 }
 
@@ -167,6 +176,12 @@ export async function closeOpenUsers(): Promise<void> {
 }
 
 /**
+ * Default bound of {@link waitInPage}. Generous because the suite shares 2 cores with whatever
+ * else runs; a condition that holds is seen within 50 ms of becoming true anyway.
+ */
+export const DEFAULT_WAIT_MS = 15_000;
+
+/**
  * Bounded wait for a condition evaluated in the user's page (polled every 50 ms). On timeout the
  * error names the condition and shows the page's last recorded SDK events and console errors.
  */
@@ -175,7 +190,7 @@ export async function waitInPage<Arg>(
   what: string,
   condition: (arg: Arg) => unknown,
   arg?: Arg,
-  timeoutMs = 10_000,
+  timeoutMs = DEFAULT_WAIT_MS,
 ): Promise<void> {
   try {
     // Serialised to the page, so the argument's static type does not matter to Playwright.

@@ -13,6 +13,7 @@ export {
   captureOpenUsers,
   closeOpenUsers,
   waitInPage,
+  DEFAULT_WAIT_MS,
   type User,
   type ConsoleEntry,
 } from './browser.js';

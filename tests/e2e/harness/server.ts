@@ -35,9 +35,13 @@ export interface RunningServer {
 const HOST = '127.0.0.1';
 const READY_TIMEOUT_MS = 20_000;
 
-/** Process groups still alive, killed synchronously if the test worker exits without cleanup. */
+/**
+ * Process groups still alive. The servers run in their own process group (so a stop takes down
+ * anything they spawned), which also means a Ctrl-C or a killed test worker does not reach them:
+ * kill them synchronously when this process exits or is signalled, then let the signal proceed.
+ */
 const liveGroups = new Set<number>();
-process.once('exit', () => {
+function killLiveGroups(): void {
   for (const pgid of liveGroups) {
     try {
       process.kill(-pgid, 'SIGKILL');
@@ -45,7 +49,15 @@ process.once('exit', () => {
       /* already gone */
     }
   }
-});
+  liveGroups.clear();
+}
+process.once('exit', killLiveGroups);
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.once(signal, () => {
+    killLiveGroups();
+    process.kill(process.pid, signal); // our listener is gone: default action (terminate)
+  });
+}
 
 /** Asks the OS for a free TCP port on the loopback interface. */
 export async function freePort(): Promise<number> {

@@ -34,6 +34,10 @@ export async function startStaticOrigin(routes: Record<string, string>): Promise
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     const body = routes[path];
+    if (path === '/favicon.ico') {
+      res.writeHead(204).end(); // no 404 noise in the pages' consoles
+      return;
+    }
     if (body === undefined) {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
       return;

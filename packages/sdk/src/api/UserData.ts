@@ -24,6 +24,11 @@ export class UserData {
     if (data && typeof data === 'object') Object.assign(this, data);
   }
 
+  /** Empty list: UserData emits no events (kept for a uniform class surface). */
+  static getAvailableEvents(): string[] {
+    return [];
+  }
+
   /** Deep comparison of two values (objects compared key by key, arrays in order). */
   static equals(objA: unknown, objB: unknown): boolean {
     if (objA === objB) return true;

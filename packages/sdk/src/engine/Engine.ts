@@ -92,7 +92,7 @@ export class Engine extends Emitter<EngineEvents> {
     return this.#membership.groups;
   }
 
-  /** Groups subscribed to (joining a group also subscribes to it). */
+  /** Groups subscribed to. */
   get subscriptions(): string[] {
     return this.#membership.subscriptions;
   }
@@ -175,7 +175,8 @@ export class Engine extends Emitter<EngineEvents> {
       try {
         await this.request({ type: 'unregister' }, { timeoutMs: 5_000, volatile: true });
       } catch (err) {
-        log.warn('unregister request failed; closing anyway', err);
+        // The server closes with 4000 right after answering; losing that race is not a failure.
+        if ((this.#state as State) !== 'closed') log.warn('unregister request failed; closing anyway', err);
       }
     }
     this.#shutdown('unregistered', true);
@@ -313,7 +314,13 @@ export class Engine extends Emitter<EngineEvents> {
   }
 
   #onLost(code: number, reason: string): void {
-    if (FINAL_CLOSE_CODES.has(code) || code === CloseCode.UNREGISTERED) {
+    // The server closes with 4000 right after answering our unregister (the answer may not have
+    // been processed yet): that is the end we asked for.
+    if (code === CloseCode.UNREGISTERED) {
+      this.#shutdown('unregistered', true);
+      return;
+    }
+    if (FINAL_CLOSE_CODES.has(code)) {
       this.#shutdown(`closed by server: ${reason}`, false);
       return;
     }

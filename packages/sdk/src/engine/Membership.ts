@@ -28,7 +28,7 @@ export class Membership {
     return [...this.#groups];
   }
 
-  /** Groups subscribed to (joining a group also subscribes to it). */
+  /** Groups subscribed to with `subscribeTo` / `subscribeToGroup`. */
   get subscriptions(): string[] {
     return [...this.#subscribed];
   }
@@ -51,11 +51,10 @@ export class Membership {
   join(group: string): GroupRequest[] {
     if (this.#groups.has(group)) return [];
     this.#groups.add(group);
-    this.#subscribed.add(group);
     return [{ type: 'group.join', group }];
   }
 
-  /** Leave and stop watching `group`; `[]` when not joined. */
+  /** Leave `group`, and unsubscribe from it when subscribed too (apiRTC: "leave and unsubscribe"); `[]` when not joined. */
   leave(group: string): GroupRequest[] {
     if (!this.#groups.delete(group)) return [];
     const requests: GroupRequest[] = [{ type: 'group.leave', group }];
