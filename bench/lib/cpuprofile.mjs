@@ -5,13 +5,19 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { relative } from 'node:path';
 import { repoRoot } from './machine.mjs';
+import { originalLocation } from './sourcemap.mjs';
 
 const META = new Set(['(idle)', '(program)', '(garbage collector)', '(root)']);
 
+/** file:line of a call frame, plus the TypeScript source line when the file has a source map. */
 function location(cf) {
-  let url = cf.url || '';
-  if (url.startsWith('file://')) url = relative(repoRoot, fileURLToPath(url));
-  return url ? `${url}:${cf.lineNumber + 1}` : '(native)';
+  const url = cf.url || '';
+  if (!url) return '(native)';
+  if (!url.startsWith('file://')) return `${url}:${cf.lineNumber + 1}`;
+  const path = fileURLToPath(url);
+  const here = `${relative(repoRoot, path)}:${cf.lineNumber + 1}`;
+  const original = path.includes('/node_modules/') ? null : originalLocation(path, cf.lineNumber, cf.columnNumber);
+  return original ? `${original} (${here})` : here;
 }
 
 function packageOf(cf) {

@@ -1,7 +1,7 @@
 // Attributes the bytes of a generated (minified) file to its original sources using the file's
 // source map (v3): every mapping segment owns the generated characters up to the next segment.
 // Used by sdk-size to say what the bundle is made of.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { repoRoot } from './machine.mjs';
 
@@ -75,4 +75,58 @@ export function groupOf(source) {
   const ws = /^packages\/([^/]+)\/src\/(?:([^/]+)\/)?/.exec(source);
   if (ws) return ws[1] === 'sdk' ? `@parley/sdk src/${ws[2] ?? '*.ts'}` : `@parley/${ws[1]}`;
   return source;
+}
+
+const decoded = new Map();
+
+/** Mappings of a source map as per-line arrays of [genCol, sourcePath, line, col] (0-based). */
+function decodeMap(mapFile) {
+  if (decoded.has(mapFile)) return decoded.get(mapFile);
+  let result = null;
+  try {
+    const map = JSON.parse(readFileSync(mapFile, 'utf8'));
+    const base = resolve(dirname(mapFile), map.sourceRoot ?? '');
+    const sources = map.sources.map((src) => relative(repoRoot, resolve(base, src)));
+    let source = 0;
+    let line = 0;
+    let col = 0;
+    result = map.mappings.split(';').map((segs) => {
+      let genCol = 0;
+      const out = [];
+      for (const seg of segs.split(',')) {
+        if (!seg) continue;
+        const f = decodeVlq(seg);
+        genCol += f[0];
+        if (f.length >= 4) {
+          source += f[1];
+          line += f[2];
+          col += f[3];
+          out.push([genCol, sources[source], line, col]);
+        }
+      }
+      return out;
+    });
+  } catch {
+    result = null;
+  }
+  decoded.set(mapFile, result);
+  return result;
+}
+
+/**
+ * Original `path:line` (1-based line) of a 0-based position in a generated file that has a
+ * `<file>.map` next to it; null when there is no map or no mapping.
+ */
+export function originalLocation(file, line, column) {
+  const mapFile = `${file}.map`;
+  if (!existsSync(mapFile)) return null;
+  const lines = decodeMap(mapFile);
+  const segs = lines?.[line];
+  if (!segs?.length) return null;
+  let best = segs[0];
+  for (const seg of segs) {
+    if (seg[0] > column) break;
+    best = seg;
+  }
+  return `${best[1]}:${best[2] + 1}`;
 }

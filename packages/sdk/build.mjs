@@ -4,7 +4,7 @@
 //   dist/types/      declarations (tsc, emitDeclarationOnly)
 // and prints the gzip size of parley.js (benchmarked against apiRTC's bundle).
 import { execFileSync } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -46,11 +46,18 @@ const common = {
   banner: { js: `/* Parley SDK ${version} — apiRTC 5.0.35 compatible API */` },
 };
 
-rmSync(dist, { recursive: true, force: true });
-await Promise.all([
-  esbuild.build({ ...common, entryPoints: [join(here, 'src/iife.ts')], format: 'iife', outfile: join(dist, 'parley.js') }),
-  esbuild.build({ ...common, entryPoints: [join(here, 'src/index.ts')], format: 'esm', outfile: join(dist, 'parley.mjs') }),
+// A running server may be serving dist/ while we build: replace each file atomically (write a
+// temporary file, then rename) instead of emptying the folder first.
+const results = await Promise.all([
+  esbuild.build({ ...common, entryPoints: [join(here, 'src/iife.ts')], format: 'iife', outfile: join(dist, 'parley.js'), write: false }),
+  esbuild.build({ ...common, entryPoints: [join(here, 'src/index.ts')], format: 'esm', outfile: join(dist, 'parley.mjs'), write: false }),
 ]);
+mkdirSync(dist, { recursive: true });
+for (const file of results.flatMap((r) => r.outputFiles)) {
+  writeFileSync(`${file.path}.tmp`, file.contents);
+  renameSync(`${file.path}.tmp`, file.path);
+}
+rmSync(join(dist, 'types'), { recursive: true, force: true });
 
 execFileSync(process.execPath, [join(here, '../../node_modules/typescript/bin/tsc'), '-p', here], { stdio: 'inherit' });
 

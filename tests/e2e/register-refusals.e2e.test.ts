@@ -55,8 +55,9 @@ interface Refusal {
   info: Record<string, unknown>;
 }
 
+/** Each refusal uses a fresh UserAgent on one page shared by the file (a refusal leaves no session). */
 async function refuse(refusal: Refusal) {
-  const user = await env.user('refused');
+  const user = await env.sharedUser('refused');
   return user.page.evaluate(({ uri, info }) => E2E.registerError(info, uri), refusal);
 }
 

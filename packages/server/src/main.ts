@@ -5,11 +5,18 @@
 import { ConfigError } from './config/ConfigError.js';
 import { loadConfig } from './config/loadConfig.js';
 import { serve } from './serve.js';
+import { DatabaseError } from './storage/DatabaseError.js';
 
 try {
   await serve(loadConfig());
 } catch (error) {
-  const message = error instanceof ConfigError ? error.message : `Parley failed to start: ${(error as Error).stack ?? String(error)}`;
-  process.stderr.write(message + '\n');
+  // Expected failures (bad configuration, unusable data directory, port taken) read best
+  // without a stack trace.
+  const expected =
+    error instanceof ConfigError ||
+    error instanceof DatabaseError ||
+    (error instanceof Error && 'syscall' in error && typeof (error as NodeJS.ErrnoException).code === 'string');
+  const text = expected ? (error as Error).message : ((error as Error).stack ?? String(error));
+  process.stderr.write(`Parley failed to start: ${text}\n`);
   process.exit(1);
 }

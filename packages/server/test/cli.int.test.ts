@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, rmdir } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,16 +7,15 @@ import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ParleyServer, startServer } from '../src/index.js';
 import { TestClient } from './helpers/TestClient.js';
+import { transpileServer } from './helpers/transpileServer.js';
 
 /*
- * The CLI runs as a child process, as an operator would run it. It is bundled from the
- * TypeScript sources first (esbuild, already installed through vite) so the test never runs a
- * stale dist/. The bundle sits in packages/server/.test-build/ so that `../package.json`
- * (read for the version) and node_modules resolve as they do from dist/.
+ * The CLI runs as a child process, as an operator would run it. It is transpiled from the
+ * TypeScript sources first (see transpileServer) so the test never runs a stale dist/.
  */
 const serverRoot = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const buildDir = join(serverRoot, '.test-build');
-const cliBundle = join(buildDir, `cli-${process.pid}.mjs`);
+let cliEntry: string;
 
 interface Run {
   code: number;
@@ -28,7 +27,7 @@ function parley(dataDir: string, args: string[]): Promise<Run> {
   return new Promise((done) => {
     execFile(
       process.execPath,
-      [cliBundle, ...args],
+      [cliEntry, ...args],
       { env: { ...process.env, PARLEY_DATA_DIR: dataDir, PARLEY_CONFIG: '' }, cwd: dataDir, timeout: 15_000 },
       (error, stdout, stderr) => done({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
     );
@@ -38,28 +37,22 @@ function parley(dataDir: string, args: string[]): Promise<Run> {
 let dataDir: string;
 
 beforeAll(async () => {
-  const { build } = await import('esbuild');
-  await build({
-    entryPoints: [join(serverRoot, 'src/cli/cli.ts')],
-    outfile: cliBundle,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    conditions: ['source'],
-    external: ['better-sqlite3', 'fastify', '@fastify/*', 'pino', 'ws', 'jose', 'zod', 'node-datachannel', 'werift'],
-    logLevel: 'silent',
-  });
+  cliEntry = await transpileServer(serverRoot, buildDir);
   dataDir = await mkdtemp(join(tmpdir(), 'parley-cli-'));
 });
 afterAll(async () => {
-  await rm(cliBundle, { force: true });
-  await rmdir(buildDir).catch(() => undefined); // only when empty
-  await rm(dataDir, { recursive: true, force: true });
+  await rm(buildDir, { recursive: true, force: true });
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 
 describe('parley CLI', () => {
   let created: { key: string; secret: string };
+
+  it('bin/parley.js runs the compiled CLI', async () => {
+    const bin = await readFile(join(serverRoot, 'bin/parley.js'), 'utf8');
+    expect(bin.startsWith('#!/usr/bin/env node')).toBe(true);
+    expect(bin).toContain("import '../dist/cli/cli.js'");
+  });
 
   it('prints help', async () => {
     const run = await parley(dataDir, ['--help']);

@@ -6,7 +6,7 @@ import { startTestServer, type TestServer } from './helpers/testServer.js';
 describe('connection limits and heartbeat', () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer({ limits: { maxConnections: 2, pingIntervalMs: 150 } });
+    server = await startTestServer({ limits: { maxConnections: 2, pingIntervalMs: 400 } });
   });
   afterAll(() => server.stop());
 

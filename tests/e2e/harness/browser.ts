@@ -51,6 +51,8 @@ export interface User {
 
 /** Users still open; the suite closes them after each test and screenshots them on failure. */
 const openUsers = new Set<User>();
+/** Open users that outlive a test (`persistent`): closed only by `closeOpenUsers({all: true})`. */
+const persistentUsers = new Set<User>();
 
 /** Path under the server origin that the harness answers itself (context.route), never the server. */
 export const TEST_PAGE_PATH = '/__e2e__/';
@@ -82,7 +84,7 @@ window.__esm = { ns, def };
 export async function newUser(
   browser: Browser,
   name: string,
-  options: { url?: string; routeOrigin?: string; routeHtml?: string } = {},
+  options: { url?: string; routeOrigin?: string; routeHtml?: string; persistent?: boolean } = {},
 ): Promise<User> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   await context.addInitScript({ path: paths.pageHelpers });
@@ -107,6 +109,7 @@ export async function newUser(
       if (closed) return;
       closed = true;
       openUsers.delete(user);
+      persistentUsers.delete(user);
       // Leave politely so other tests' users do not see this one linger for the resume window.
       const unregister = page
         .evaluate(() => {
@@ -119,18 +122,26 @@ export async function newUser(
     },
   };
   openUsers.add(user);
+  if (options.persistent) persistentUsers.add(user);
   if (options.url) await page.goto(options.url);
   return user;
 }
 
 /**
  * A user whose page is on the server origin and has loaded `/sdk/parley.js` (so the SDK's default
- * server is that origin). `window.apiRTC` and `window.E2E` are ready when this resolves.
+ * server is that origin). `window.apiRTC` and `window.E2E` are ready when this resolves. A
+ * `persistent` user survives the end of a test (for a page shared by several tests of a file).
  */
-export async function openSdkPage(browser: Browser, serverUrl: string, name: string): Promise<User> {
+export async function openSdkPage(
+  browser: Browser,
+  serverUrl: string,
+  name: string,
+  options: { persistent?: boolean } = {},
+): Promise<User> {
   const user = await newUser(browser, name, {
     routeOrigin: serverUrl,
     routeHtml: sdkPageHtml('/sdk/parley.js'),
+    persistent: options.persistent ?? false,
   });
   await user.page.goto(`${serverUrl}${TEST_PAGE_PATH}index.html`);
   // The script is synchronous in <head>: once `load` fired, apiRTC exists or the script failed.
@@ -170,9 +181,10 @@ export async function captureOpenUsers(label: string): Promise<string[]> {
   return written;
 }
 
-/** Closes every user still open. */
-export async function closeOpenUsers(): Promise<void> {
-  await Promise.all([...openUsers].map((u) => u.close()));
+/** Closes every user still open (persistent ones too with `all`). */
+export async function closeOpenUsers(options: { all?: boolean } = {}): Promise<void> {
+  const users = [...openUsers].filter((u) => options.all || !persistentUsers.has(u));
+  await Promise.all(users.map((u) => u.close()));
 }
 
 /**

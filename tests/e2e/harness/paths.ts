@@ -18,14 +18,21 @@ export const paths = {
 } as const;
 
 /**
- * Fails fast with an actionable message when the built artefacts the suite runs against are
- * missing (the e2e suite tests the deployment shape: built server, built SDK, built app).
+ * Fails with an actionable message when the built artefacts the suite runs against are missing
+ * (the e2e suite tests the deployment shape: built server, built SDK, built app). Waits up to
+ * `graceMs` first, so a rebuild running concurrently (which deletes then rewrites dist/) does not
+ * fail the file.
  */
-export function assertBuilt(): void {
-  const missing = [paths.serverMain, paths.sdkScript, paths.meetIndex].filter((p) => !existsSync(p));
-  if (missing.length > 0) {
-    throw new Error(
-      `e2e: build output missing (${missing.join(', ')}). Run \`npm run build\` before \`npx vitest run --project e2e\`.`,
-    );
+export async function assertBuilt(graceMs = 5000): Promise<void> {
+  const deadline = Date.now() + graceMs;
+  for (;;) {
+    const missing = [paths.serverMain, paths.sdkScript, paths.meetIndex].filter((p) => !existsSync(p));
+    if (missing.length === 0) return;
+    if (Date.now() >= deadline) {
+      throw new Error(
+        `e2e: build output missing (${missing.join(', ')}). Run \`npm run build\` before \`npx vitest run --project e2e\`.`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, 200));
   }
 }

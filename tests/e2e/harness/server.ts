@@ -79,7 +79,7 @@ export async function freePort(): Promise<number> {
  * with the tail of the server log when it does not become ready.
  */
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
-  assertBuilt();
+  await assertBuilt();
   const dataDir = await mkdtemp(join(tmpdir(), 'parley-e2e-'));
   mkdirSync(paths.artifacts, { recursive: true });
   const name = (options.name ?? 'server').replace(/[^\w.-]+/g, '_');

@@ -9,6 +9,11 @@ export interface E2EEnv {
   readonly browser: Browser;
   /** A new user (own browser context) on a page of the server origin with the SDK loaded. */
   user(name: string): Promise<User>;
+  /**
+   * The same, but kept open across the tests of the file (created on first call, recreated if it
+   * was closed): for cheap checks that each need a fresh UserAgent, not a fresh page.
+   */
+  sharedUser(name: string): Promise<User>;
 }
 
 /**
@@ -20,6 +25,7 @@ export interface E2EEnv {
 export function useE2E(name: string, serverOptions: ServerOptions = {}): E2EEnv {
   let server: RunningServer | undefined;
   let browser: Browser | undefined;
+  const shared = new Map<string, User>();
 
   beforeAll(async () => {
     server = await startServer({ name, ...serverOptions });
@@ -32,7 +38,7 @@ export function useE2E(name: string, serverOptions: ServerOptions = {}): E2EEnv 
   });
 
   afterAll(async () => {
-    await closeOpenUsers();
+    await closeOpenUsers({ all: true });
     await browser?.close().catch(() => undefined);
     await server?.stop();
   });
@@ -51,6 +57,14 @@ export function useE2E(name: string, serverOptions: ServerOptions = {}): E2EEnv 
     },
     user(userName: string) {
       return openSdkPage(need(browser, 'browser'), need(server, 'server').url, userName);
+    },
+    async sharedUser(userName: string) {
+      let user = shared.get(userName);
+      if (!user || user.page.isClosed()) {
+        user = await openSdkPage(need(browser, 'browser'), need(server, 'server').url, userName, { persistent: true });
+        shared.set(userName, user);
+      }
+      return user;
     },
   };
 }

@@ -77,9 +77,12 @@ export interface ConversationHost {
   forget(conversation: Conversation): void;
 }
 
-/** The one message of every conversation method that needs the media/room layer not built yet. */
+/** Why the methods that need the room/media layer fail in this version. */
+const NOT_YET = 'conversations are not available in this Parley version yet';
+
+/** The message of a conversation method that needs the room/media layer. */
 function notYet(method: string): string {
-  return `${method}() - conversations are not available in this Parley version yet`;
+  return `${method}() - ${NOT_YET}`;
 }
 
 /**
@@ -141,7 +144,7 @@ export class Conversation extends Observable<ConversationEvents> {
 
   /** Enters the conversation. */
   join(_opts?: object): Promise<object> {
-    return reject(ERROR_OTHER, `join() - cannot join conversation :${notYet('join')}`); // NEXT: conversations issue
+    return reject(ERROR_OTHER, `join() - cannot join conversation :${NOT_YET}`); // NEXT: conversations issue
   }
 
   /** Leaves the conversation. Rejects 16 when not joined. */
@@ -201,7 +204,7 @@ export class Conversation extends Observable<ConversationEvents> {
 
   /** Stops the composite recording. */
   stopRecording(): Promise<object> {
-    return reject(ERROR_OTHER, `stopRecording() - ${notYet('stopRecording')}`); // NEXT: conversations issue
+    return reject(ERROR_OTHER, notYet('stopRecording')); // NEXT: conversations issue
   }
 
   /** While waiting for a moderator, stops waiting; false when there is nothing to cancel. */

@@ -65,8 +65,8 @@ export class Session extends Observable<SessionEvents> {
   readonly #calls = new Map<string, Call>();
   #id = '';
   #disconnected = false;
-  /** Read by the 1-1 call work (a later Parley version). */
-  #multipleCalls = false;
+  /** `allowMultipleCalls()`: read by the 1-1 call work (a later Parley version). */
+  #multipleCalls = false; // LATER: 1-1 calls issue
 
   /** Internal: apps get the Session from `userAgent.register()`. */
   constructor(ua: UserAgent, init?: SessionInit) {
@@ -355,10 +355,9 @@ export class Session extends Observable<SessionEvents> {
   }
 
   #listen(engine: Engine): void {
-    const status = (s: string): void => this.#ua[EMIT]('ccsConnectionStatus', { status: s as 'connected' });
-    engine.on('status', (s) => {
-      status(s);
-      if (s === 'error') this.emit('error', { type: 'error' });
+    engine.on('status', (status) => {
+      this.#ua[EMIT]('ccsConnectionStatus', { status });
+      if (status === 'error') this.emit('error', { type: 'error' });
     });
     engine.on('reconnecting', () => this.emit('reconnecting', { type: 'reconnecting' }));
     engine.on('reconnection', () => this.emit('reconnection', { type: 'reconnection' }));

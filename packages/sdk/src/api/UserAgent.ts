@@ -1,14 +1,12 @@
 import {
   APIRTC_MEDIA_DEVICE_DETECTION_DELAY,
-  ERROR_APIRTC_INITIALISATION_FAILED,
   ERROR_APIRTC_SESSION_ALREADY_ON,
   ERROR_OTHER,
 } from '../constants.js';
 import { resolveBaseUrl } from '../engine/baseUrl.js';
-import { ConnectError } from '../engine/ConnectError.js';
 import { Engine } from '../engine/Engine.js';
 import { buildUserMediaConstraints, type CreateStreamOptions } from '../media/constraints.js';
-import { DeviceManager, diffDeviceLists, emptyDeviceList, type MediaDeviceChange, type MediaDeviceList } from '../media/DeviceManager.js';
+import { DeviceManager, type MediaDeviceChange, type MediaDeviceList } from '../media/DeviceManager.js';
 import { getUserMediaStream, type MediaReporter, type UserMediaErrorInfo } from '../media/userMedia.js';
 import { runtime } from '../runtime.js';
 import { apiError } from '../util/errors.js';
@@ -22,7 +20,7 @@ import { Observable } from './Observable.js';
 import { ApiCCWhiteBoardClient } from './p2/ApiCCWhiteBoardClient.js';
 import { capabilities } from './p2/BrowserCapabilities.js';
 import { EventCenter } from './p2/EventCenter.js';
-import { buildRegisterUserData, checkRegisterUri, groupList, type RegisterInformation } from './registration.js';
+import { buildRegisterUserData, checkRegisterUri, groupList, numberOption, registerError, type RegisterInformation } from './registration.js';
 import { Session } from './Session.js';
 import { createLocalStream, Stream } from './Stream.js';
 import { replaceUserData, userDataBag, UserData } from './UserData.js';
@@ -74,10 +72,6 @@ export class UserAgent extends Observable<UserAgentEvents> {
   #session: Session | null = null;
   #registering: Engine | null = null;
   #whiteboard: ApiCCWhiteBoardClient | undefined;
-  /** Device list as last told to mediaDeviceChanged listeners (for the replay rule of §1.5). */
-  #announcedDevices: MediaDeviceList = emptyDeviceList();
-  #pendingDeviceChange: MediaDeviceChange['updateReason'] | undefined;
-  #devicesAnnounced = false;
 
   constructor(opts: UserAgentOptions = {}) {
     super();
@@ -387,30 +381,17 @@ export class UserAgent extends Observable<UserAgentEvents> {
   /** Replay rule of §1.5: the first listener hears about a change detected before it existed. */
   protected override onListenerAdded(eventType: string, listener: (payload?: unknown) => void): void {
     if (eventType !== 'mediaDeviceChanged' || this.listenerCount(eventType) !== 1) return;
-    if (this.#pendingDeviceChange === undefined) return;
-    const current = this.#devices.devices;
-    const payload: MediaDeviceChange = {
-      ...diffDeviceLists(this.#announcedDevices, current),
-      updateReason: this.#pendingDeviceChange,
-      firstMediaDeviceListInitialization: !this.#devicesAnnounced,
-    };
-    this.#markAnnounced(current);
-    this.emitTo('mediaDeviceChanged', listener, payload);
+    const change = this.#devices.takeUnannounced();
+    if (change) this.emitTo('mediaDeviceChanged', listener, change);
   }
 
   #onDeviceChange(change: MediaDeviceChange): void {
     if (this.listenerCount('mediaDeviceChanged') === 0) {
-      this.#pendingDeviceChange = change.updateReason;
+      this.#devices.markUnannounced(change.updateReason);
       return;
     }
-    this.#markAnnounced(this.#devices.devices);
+    this.#devices.markAnnounced();
     this.emit('mediaDeviceChanged', change);
-  }
-
-  #markAnnounced(devices: MediaDeviceList): void {
-    this.#announcedDevices = devices;
-    this.#devicesAnnounced = true;
-    this.#pendingDeviceChange = undefined;
   }
 
   #setBandwidth(key: keyof UserAgentSettings['bandwidth'], value: number): void {
@@ -421,20 +402,3 @@ export class UserAgent extends Observable<UserAgentEvents> {
 
 /** Page-wide diagnostics store (`apiRTC.eventCenter`). */
 export const eventCenter = new EventCenter();
-
-function numberOption(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined;
-}
-
-/** Maps an engine connection failure to `register()`'s rejection (§1.7). */
-function registerError(err: unknown): unknown {
-  if (!(err instanceof ConnectError)) return apiError(ERROR_APIRTC_INITIALISATION_FAILED, `register() - ApiRTC Initialization error : ${String(err)}`, err);
-  switch (err.kind) {
-    case 'lookup':
-      return apiError(ERROR_OTHER, 'register() - Could not get preferred CCS', err);
-    case 'aborted':
-      return apiError(ERROR_OTHER, 'register() - registration cancelled by unregister()', err);
-    default:
-      return apiError(ERROR_APIRTC_INITIALISATION_FAILED, `register() - ApiRTC Initialization error : ${err.message}`, err);
-  }
-}

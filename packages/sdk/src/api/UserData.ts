@@ -1,3 +1,4 @@
+import { deepEqual } from '../util/deepEqual.js';
 import { log } from '../util/Logger.js';
 
 /** Size above which apiRTC warns about published user data (JSON characters). */
@@ -29,19 +30,9 @@ export class UserData {
     return [];
   }
 
-  /** Deep comparison of two values (objects compared key by key, arrays in order). */
+  /** Deep comparison of two values (objects key by key, arrays in order). */
   static equals(objA: unknown, objB: unknown): boolean {
-    if (objA === objB) return true;
-    if (typeof objA !== 'object' || typeof objB !== 'object' || objA === null || objB === null) {
-      return Number.isNaN(objA) && Number.isNaN(objB);
-    }
-    if (Array.isArray(objA) !== Array.isArray(objB)) return false;
-    const ka = Object.keys(objA);
-    const kb = Object.keys(objB);
-    if (ka.length !== kb.length) return false;
-    return ka.every(
-      (k) => Object.prototype.hasOwnProperty.call(objB, k) && UserData.equals((objA as Record<string, unknown>)[k], (objB as Record<string, unknown>)[k]),
-    );
+    return deepEqual(objA, objB);
   }
 
   /** Value stored under `prop`, or `null` when absent (never undefined). */

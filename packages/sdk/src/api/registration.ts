@@ -4,6 +4,7 @@ import {
   ERROR_OTHER,
   ERROR_REGISTRATION_URI_INVALID,
 } from '../constants.js';
+import { ConnectError } from '../engine/ConnectError.js';
 import { apiError, type ApiRTCError } from '../util/errors.js';
 import { randomString } from '../util/ids.js';
 import { isWebRTCCompliant, type PlatformInfo } from '../util/platform.js';
@@ -107,4 +108,22 @@ export function buildRegisterUserData(
     engineVersion: platform.engineVersion,
     ...extra,
   };
+}
+
+/** A non-negative finite number option, else undefined (the default applies). */
+export function numberOption(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined;
+}
+
+/** Maps an engine connection failure to `register()`'s rejection (§1.7). */
+export function registerError(err: unknown): unknown {
+  if (!(err instanceof ConnectError)) return apiError(ERROR_APIRTC_INITIALISATION_FAILED, `register() - ApiRTC Initialization error : ${String(err)}`, err);
+  switch (err.kind) {
+    case 'lookup':
+      return apiError(ERROR_OTHER, 'register() - Could not get preferred CCS', err);
+    case 'aborted':
+      return apiError(ERROR_OTHER, 'register() - registration cancelled by unregister()', err);
+    default:
+      return apiError(ERROR_APIRTC_INITIALISATION_FAILED, `register() - ApiRTC Initialization error : ${err.message}`, err);
+  }
 }

@@ -1,4 +1,5 @@
 import type { ContactInfo, PresenceEvent, UserDataBag } from '@parley/protocol';
+import { deepEqual } from '../util/deepEqual.js';
 
 /** A contact as presence reports it: id plus its published user data. */
 export type ContactSnapshot = ContactInfo;
@@ -29,17 +30,6 @@ function push<V>(map: Map<string, V[]>, key: string, value: V): void {
   const list = map.get(key);
   if (list) list.push(value);
   else map.set(key, [value]);
-}
-
-/** Order-insensitive deep equality of two JSON-like values. */
-function sameJson(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  const ka = Object.keys(a);
-  const kb = Object.keys(b);
-  if (ka.length !== kb.length) return false;
-  return ka.every((k) => sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
 }
 
 /**
@@ -165,7 +155,7 @@ export class PresenceTracker {
     if (contact.id === this.#selfId) return;
     const known = this.#userData.get(contact.id);
     this.#userData.set(contact.id, contact.userData);
-    if (sameJson(known, contact.userData)) return;
+    if (deepEqual(known, contact.userData)) return;
     const i = diff.userDataChanged.findIndex((c) => c.id === contact.id);
     if (i >= 0) diff.userDataChanged[i] = contact;
     else diff.userDataChanged.push(contact);

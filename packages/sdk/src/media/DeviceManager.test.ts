@@ -1,6 +1,6 @@
-import { describe, expect, test } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import { MediaDevice } from '../api/MediaDevice.js';
-import { diffDeviceLists, emptyDeviceList } from './DeviceManager.js';
+import { DeviceManager, diffDeviceLists, emptyDeviceList } from './DeviceManager.js';
 
 describe('device list differences', () => {
   test('added, removed and relabelled devices', () => {
@@ -21,5 +21,24 @@ describe('device list differences', () => {
     expect([d.id, d.getId(), d.getType(), d.getLabel(), d.isCamera(), d.isMicrophone(), d.isAudioOutput()]).toEqual([
       'id1', 'id1', 'videoinput', 'Cam', true, false, false,
     ]);
+  });
+});
+
+describe('DeviceManager replay bookkeeping', () => {
+  test('an unannounced change is handed over once, relative to the last announced list', async () => {
+    const devices = [{ deviceId: 'a', kind: 'audioinput', label: '' }];
+    vi.stubGlobal('navigator', { mediaDevices: { enumerateDevices: async () => devices, addEventListener: () => undefined } });
+    const manager = new DeviceManager();
+    await manager.refresh('updatedOnDeviceChange');
+    manager.markUnannounced('updatedOnDeviceChange');
+    expect(manager.takeUnannounced()).toMatchObject({ firstMediaDeviceListInitialization: true, updateReason: 'updatedOnDeviceChange' });
+    expect(manager.takeUnannounced()).toBeUndefined();
+    devices.push({ deviceId: 'v', kind: 'videoinput', label: 'cam' });
+    await manager.refresh('updatedOnDeviceChange');
+    manager.markUnannounced('updatedAfterGetUserMediaSuccess');
+    const change = manager.takeUnannounced();
+    expect(change?.added.map((d) => d.getId())).toEqual(['v']);
+    expect(change?.firstMediaDeviceListInitialization).toBe(false);
+    vi.unstubAllGlobals();
   });
 });

@@ -1,6 +1,7 @@
 import { MediaDevice, type MediaDeviceType } from '../api/MediaDevice.js';
 import { Emitter } from '../util/Emitter.js';
 import { log } from '../util/Logger.js';
+import { mediaDevices } from '../util/platform.js';
 
 /** `getUserMediaDevices()` result: devices by kind, keyed by deviceId. */
 export interface MediaDeviceList {
@@ -67,6 +68,9 @@ export class DeviceManager extends Emitter<DeviceManagerEvents> {
   #initialized = false;
   #gotUserMedia = false;
   #started = false;
+  /** The list as last announced to the app, and the reason of a change not announced yet. */
+  #announced: MediaDeviceList | undefined;
+  #unannounced: DeviceUpdateReason | undefined;
 
   /** The last enumeration (empty maps before the first one completes). */
   get devices(): MediaDeviceList {
@@ -119,6 +123,33 @@ export class DeviceManager extends Emitter<DeviceManagerEvents> {
     return next;
   }
 
+  /** Records that the current list was told to the app (`mediaDeviceChanged` emitted). */
+  markAnnounced(): void {
+    this.#announced = this.#devices;
+    this.#unannounced = undefined;
+  }
+
+  /** Records a change nobody listened to, for {@link takeUnannounced}. */
+  markUnannounced(reason: DeviceUpdateReason): void {
+    this.#unannounced = reason;
+  }
+
+  /**
+   * The replay rule of §1.5: when a change was detected while nobody listened, the difference
+   * between the last announced list and the current one (then marked announced), else undefined.
+   */
+  takeUnannounced(): MediaDeviceChange | undefined {
+    const reason = this.#unannounced;
+    if (reason === undefined) return undefined;
+    const change: MediaDeviceChange = {
+      ...diffDeviceLists(this.#announced ?? emptyDeviceList(), this.#devices),
+      updateReason: reason,
+      firstMediaDeviceListInitialization: this.#announced === undefined,
+    };
+    this.markAnnounced();
+    return change;
+  }
+
   /**
    * The devices the SDK treats as default: the `default` entry when the browser lists one (Chrome
    * does for audio), else the first device of the kind.
@@ -130,8 +161,4 @@ export class DeviceManager extends Emitter<DeviceManagerEvents> {
     };
     return { audioInput: pick('audioinput'), audioOutput: pick('audiooutput'), videoInput: pick('videoinput') };
   }
-}
-
-function mediaDevices(): MediaDevices | undefined {
-  return typeof navigator !== 'undefined' ? navigator.mediaDevices : undefined;
 }

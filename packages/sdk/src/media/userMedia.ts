@@ -1,3 +1,4 @@
+import { mediaDevices } from '../util/platform.js';
 import { requestedMedia } from './constraints.js';
 
 /** `userMediaError` payload of the UserAgent (§2.1). */
@@ -16,8 +17,8 @@ export interface MediaReporter {
   userMediaSuccess(): void;
 }
 
-function mediaDevices(): MediaDevices {
-  const md = typeof navigator !== 'undefined' ? navigator.mediaDevices : undefined;
+function requireMediaDevices(): MediaDevices {
+  const md = mediaDevices();
   // Mirrors what the browser throws on insecure origins, so apps see the usual error type.
   if (!md) throw new TypeError('navigator.mediaDevices is not available (secure context required)');
   return md;
@@ -32,7 +33,7 @@ export async function getUserMediaStream(
   reporter: MediaReporter | undefined,
 ): Promise<MediaStream> {
   try {
-    const stream = await mediaDevices().getUserMedia(constraints);
+    const stream = await requireMediaDevices().getUserMedia(constraints);
     reporter?.userMediaSuccess();
     return stream;
   } catch (error) {
@@ -47,7 +48,7 @@ export async function getDisplayMediaStream(
   reporter: MediaReporter | undefined,
 ): Promise<MediaStream> {
   try {
-    return await mediaDevices().getDisplayMedia(constraints);
+    return await requireMediaDevices().getDisplayMedia(constraints);
   } catch (error) {
     reporter?.userMediaError({ error, audio: Boolean(constraints.audio), video: constraints.video !== false, screenSharing: true });
     throw error;

@@ -77,6 +77,11 @@ export const platform: PlatformInfo = parseUserAgent(
   typeof navigator !== 'undefined' && typeof navigator.userAgent === 'string' ? navigator.userAgent : '',
 );
 
+/** `navigator.mediaDevices`, or undefined outside a secure browser context. */
+export function mediaDevices(): MediaDevices | undefined {
+  return typeof navigator !== 'undefined' ? navigator.mediaDevices : undefined;
+}
+
 /** True when the page can run WebRTC (`apiRTC.webRTCCompliant`). */
 export function isWebRTCCompliant(): boolean {
   return typeof RTCPeerConnection !== 'undefined';

@@ -32,7 +32,7 @@ export interface ForwardedTrackStats {
   retransmitMisses: number;
   /** Sender reports translated and sent. */
   senderReports: number;
-  /** Last REMB estimate of the subscriber's connection, bit/s (0 if none). */
+  /** Last REMB estimate of the subscriber's whole connection, bit/s (0 if none). */
   remb: number;
 }
 
@@ -43,6 +43,8 @@ export interface ForwardedTrackOwner {
   onRemb(bitrate: number): void;
   /** This connection's REMB divided among its video tracks, bit/s, 0 if none. */
   readonly videoBitrateShare: number;
+  /** This connection's last REMB, bit/s, 0 if none. */
+  readonly remb: number;
 }
 
 /**
@@ -88,7 +90,6 @@ export class ForwardedTrack extends Emitter<ForwardedTrackEvents> implements Tra
   #retransmitted = 0;
   #misses = 0;
   #srs = 0;
-  #remb = 0;
 
   /** @internal Created by the subscriber transport. */
   constructor(owner: ForwardedTrackOwner, id: string, source: PublishedTrack, mid: string, ssrc: number, enableH264: boolean) {
@@ -136,7 +137,7 @@ export class ForwardedTrack extends Emitter<ForwardedTrackEvents> implements Tra
       retransmitted: this.#retransmitted,
       retransmitMisses: this.#misses,
       senderReports: this.#srs,
-      remb: this.#remb,
+      remb: this.#owner.remb,
     };
   }
 
@@ -257,7 +258,6 @@ export class ForwardedTrack extends Emitter<ForwardedTrackEvents> implements Tra
         const bitrate = readRembBitrate(packet, off, end);
         // The REMB covers the whole connection and reaches every track it names: the first one handles it.
         if (bitrate >= 0 && rembSsrcCount(packet, off) > 0 && rembSsrc(packet, off, 0) === ssrc) {
-          this.#remb = bitrate;
           this.#owner.onRemb(bitrate);
         }
       }

@@ -114,22 +114,25 @@ export class PublisherTransport extends Emitter<PublisherTransportEvents> implem
 
     // libdatachannel answers a re-offer with the local directions it had: force the ones we want
     // on every known mid whose wanted direction changed (sendonly → recvonly, else inactive).
+    // A new mid needs nothing: libdatachannel derives recvonly/inactive from the offer.
+    const directions = new Map<string, NativeDirection>();
     for (const s of filtered.sections) {
       if (s.codecs.length === 0) continue;
       const wanted: NativeDirection = s.active ? 'RecvOnly' : 'Inactive';
-      // A new mid needs nothing: libdatachannel derives recvonly/inactive from the offer.
+      directions.set(s.mid, wanted);
       if (this.#sections.has(s.mid) && this.#localDirection.get(s.mid) !== wanted) {
         this.#keepAlive.push(pc.addTrack(createMediaDescription(s.kind, s.mid, wanted, s.codecs)));
       }
-      this.#localDirection.set(s.mid, wanted);
-      this.#sections.set(s.mid, s);
     }
 
     try {
       pc.setRemoteDescription(filtered.sdp, 'offer');
     } catch (error) {
+      // Nothing recorded: the next offer re-applies the wanted directions.
       throw badSdp(error instanceof Error ? error.message : String(error));
     }
+    for (const [mid, direction] of directions) this.#localDirection.set(mid, direction);
+    for (const s of filtered.sections) if (s.codecs.length > 0) this.#sections.set(s.mid, s);
 
     for (const t of ended) t.close();
     for (const s of started) {

@@ -199,6 +199,11 @@ export class SubscriberTransport extends Emitter<SubscriberTransportEvents> impl
     this.#schedule();
   }
 
+  /** @internal {@link ForwardedTrackOwner}: the connection's last REMB, bit/s. */
+  get remb(): number {
+    return this.#remb;
+  }
+
   /** @internal {@link ForwardedTrackOwner} */
   onRemb(bitrate: number): void {
     this.#remb = bitrate;

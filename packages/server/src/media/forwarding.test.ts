@@ -81,6 +81,7 @@ function setup(kind: 'video' | 'audio' = 'video') {
       forwardedTrackClosed: vi.fn<(t: ForwardedTrack) => void>(),
       onRemb: vi.fn<(bitrate: number) => void>(),
       videoBitrateShare: 0,
+      remb: 0,
     } satisfies ForwardedTrackOwner;
     const fwd = new ForwardedTrack(owner, `sub-${i}`, source, String(i), ssrc, false);
     const out = new FakeTrack(String(i));
@@ -199,7 +200,7 @@ describe('forwarding one published track to two subscribers', () => {
 
   it('does not send before the answer and the transport are there', () => {
     const { source, inbound } = setup();
-    const owner: ForwardedTrackOwner = { forwardedTrackClosed: vi.fn(), onRemb: vi.fn(), videoBitrateShare: 0 };
+    const owner: ForwardedTrackOwner = { forwardedTrackClosed: vi.fn(), onRemb: vi.fn(), videoBitrateShare: 0, remb: 0 };
     const late = new ForwardedTrack(owner, 'late', source, '9', 0x77, false);
     const out = new FakeTrack('9');
     out.open = false;
@@ -217,7 +218,7 @@ describe('forwarding one published track to two subscribers', () => {
 
   it('drops what the subscriber did not accept in its answer', () => {
     const { source, inbound } = setup();
-    const owner: ForwardedTrackOwner = { forwardedTrackClosed: vi.fn(), onRemb: vi.fn(), videoBitrateShare: 0 };
+    const owner: ForwardedTrackOwner = { forwardedTrackClosed: vi.fn(), onRemb: vi.fn(), videoBitrateShare: 0, remb: 0 };
     const f = new ForwardedTrack(owner, 'x', source, '9', 0x77, false);
     const out = new FakeTrack('9');
     f.bind(out);
@@ -263,7 +264,7 @@ describe('forwarding one published track to two subscribers', () => {
 
   it('a subscription whose source ends before its first offer ends too (regression)', () => {
     const { source } = setup();
-    const owner: ForwardedTrackOwner = { forwardedTrackClosed: vi.fn(), onRemb: vi.fn(), videoBitrateShare: 0 };
+    const owner: ForwardedTrackOwner = { forwardedTrackClosed: vi.fn(), onRemb: vi.fn(), videoBitrateShare: 0, remb: 0 };
     const pending = new ForwardedTrack(owner, 'pending', source, '5', 0x55, false); // not bound yet
     source.close();
     expect(pending.closed).toBe(true);

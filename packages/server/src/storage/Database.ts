@@ -1,5 +1,5 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { DatabaseError } from './DatabaseError.js';
 import { type Migration, migrations as defaultMigrations } from './migrations.js';
@@ -32,7 +32,7 @@ export class Database {
     const path = join(dataDir, DATABASE_FILE);
     let db: BetterSqlite3.Database;
     try {
-      mkdirSync(dataDir, { recursive: true });
+      ensureDir(dataDir);
       db = new BetterSqlite3(path);
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
@@ -89,4 +89,17 @@ export class Database {
       })();
     }
   }
+}
+
+/**
+ * `mkdir -p`, one level at a time. Node 20's `mkdirSync(…, {recursive: true})` never returns for
+ * some unwritable parents (e.g. under /proc); this fails with the error instead.
+ */
+function ensureDir(path: string): void {
+  const missing: string[] = [];
+  for (let dir = resolve(path); !existsSync(dir); dir = dirname(dir)) {
+    missing.unshift(dir);
+    if (dirname(dir) === dir) break;
+  }
+  for (const dir of missing) mkdirSync(dir);
 }

@@ -1,3 +1,5 @@
+import { mediaDevices } from '../../util/platform.js';
+
 /** Feature-support registry (P2, runtime-only in apiRTC). */
 export class BrowserCapabilities {
   /** No events. */
@@ -13,7 +15,7 @@ export class BrowserCapabilities {
 
 /** Per-feature support booleans of the current page (also `userAgent.getBrowserCapabilities()`). */
 export function capabilities(): Record<string, boolean> {
-  const md = typeof navigator !== 'undefined' ? navigator.mediaDevices : undefined;
+  const md = mediaDevices();
   return {
     webrtc: typeof RTCPeerConnection !== 'undefined',
     getUserMedia: typeof md?.getUserMedia === 'function',
