@@ -88,15 +88,23 @@ describe('SFU media plane forwards Chromium media', () => {
   const subscriberState = (page: Page): Promise<SubscriberState> => page.evaluate(() => (window as any).subscriberState());
 
   /** Waits until `streamId` decodes on `page`: width > 0 and framesDecoded rising. */
-  async function waitDecoding(page: Page, streamId: string): Promise<VideoState> {
-    const first = await waitFor(`video of ${streamId} decoding`, async () => {
-      const v = (await subscriberState(page)).video[streamId];
-      return v && v.width > 0 && v.framesDecoded > 0 ? v : undefined;
-    });
-    return waitFor(`frames of ${streamId} rising`, async () => {
-      const v = (await subscriberState(page)).video[streamId];
-      return v && v.framesDecoded > first.framesDecoded ? v : undefined;
-    });
+  async function waitDecoding(page: Page, streamId: string, peer?: Peer): Promise<VideoState> {
+    try {
+      const first = await waitFor(`video of ${streamId} decoding`, async () => {
+        const v = (await subscriberState(page)).video[streamId];
+        return v && v.width > 0 && v.framesDecoded > 0 ? v : undefined;
+      });
+      return await waitFor(`frames of ${streamId} rising`, async () => {
+        const v = (await subscriberState(page)).video[streamId];
+        return v && v.framesDecoded > first.framesDecoded ? v : undefined;
+      });
+    } catch (error) {
+      // Say what each side saw, so that a failure can be diagnosed from the log alone.
+      const pageState = await subscriberState(page).catch((e) => String(e));
+      const sfuState = peer ? { ...peer.getStats(), subscriber: peer.subscriber.connectionState, negotiating: peer.subscriber.negotiating } : undefined;
+      const sources = room.tracks.map((t) => ({ id: t.id, kind: t.kind, ...t.getStats() }));
+      throw new Error(`${(error as Error).message}\npage: ${JSON.stringify(pageState)}\nsfu peer: ${JSON.stringify(sfuState)}\nsources: ${JSON.stringify(sources)}\nerrors: ${errors.map(String).join('; ')}`);
+    }
   }
 
   function tracksOf(streamId: string): PublishedTrack[] {
@@ -147,7 +155,7 @@ describe('SFU media plane forwards Chromium media', () => {
     bob = await join('bob');
     const t0 = Date.now();
     for (const t of tracksOf(cameraStreamId)) bob.peer.subscribe(t);
-    const v = await waitDecoding(bob.page, cameraStreamId);
+    const v = await waitDecoding(bob.page, cameraStreamId, bob.peer);
     expect(v.width).toBeGreaterThan(0);
     const state = await waitFor('audio packets', async () => {
       const s = await subscriberState(bob.page);
@@ -169,7 +177,7 @@ describe('SFU media plane forwards Chromium media', () => {
     const carol = await join('carol');
     const t0 = Date.now();
     for (const t of tracksOf(cameraStreamId)) carol.peer.subscribe(t);
-    await waitDecoding(carol.page, cameraStreamId);
+    await waitDecoding(carol.page, cameraStreamId, carol.peer);
     const s = await subscriberState(carol.page);
     figures.push(`late subscriber (fresh connection): subscribe → first decoded frame ${Math.round(s.firstFrameAt[cameraStreamId]! - t0)} ms`);
     // The SFU asked (throttled PLI) and the publisher answered with a keyframe.
@@ -189,11 +197,11 @@ describe('SFU media plane forwards Chromium media', () => {
     await waitFor('second stream media', () => (second!.getStats().packetsIn > 0 ? true : undefined));
     const t0 = Date.now();
     bob.peer.subscribe(second!);
-    await waitDecoding(bob.page, secondStreamId);
+    await waitDecoding(bob.page, secondStreamId, bob.peer);
     const s = await subscriberState(bob.page);
     figures.push(`added stream on a running subscriber connection: subscribe → first decoded frame ${Math.round(s.firstFrameAt[secondStreamId]! - t0)} ms`);
     // Still decoding the camera too, over the same connection.
-    await waitDecoding(bob.page, cameraStreamId);
+    await waitDecoding(bob.page, cameraStreamId, bob.peer);
     expect(s.transceivers.length).toBe(3);
   });
 
@@ -213,7 +221,7 @@ describe('SFU media plane forwards Chromium media', () => {
     const t0 = Date.now();
     const again = bob.peer.subscribe(second!);
     expect(again.mid).toBe(mid); // the inactive mid is reused
-    await waitDecoding(bob.page, secondStreamId);
+    await waitDecoding(bob.page, secondStreamId, bob.peer);
     const s = await subscriberState(bob.page);
     figures.push(`resubscribe on a reused mid: subscribe → first decoded frame ${Math.round(s.firstFrameAt[secondStreamId]! - t0)} ms`);
     expect(s.transceivers.length).toBe(before.transceivers.length);
@@ -232,7 +240,7 @@ describe('SFU media plane forwards Chromium media', () => {
       return st.connectionState === 'connected' ? st : undefined;
     });
     // The camera keeps flowing to bob.
-    await waitDecoding(bob.page, cameraStreamId);
+    await waitDecoding(bob.page, cameraStreamId, bob.peer);
     expect(errors).toEqual([]);
   });
 
@@ -245,7 +253,7 @@ describe('SFU media plane forwards Chromium media', () => {
     expect(again?.kind).toBe('video');
     await waitFor('republished media', () => (again!.getStats().packetsIn > 0 ? true : undefined));
     bob.peer.subscribe(again!);
-    await waitDecoding(bob.page, secondStreamId);
+    await waitDecoding(bob.page, secondStreamId, bob.peer);
     const st = await alice.page.evaluate(() => (window as any).publisherState());
     expect(st.connectionState).toBe('connected');
     expect(errors).toEqual([]);

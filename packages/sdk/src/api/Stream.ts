@@ -12,6 +12,7 @@ import { log } from '../util/Logger.js';
 import { ApplyAudioProcessorError } from './ApplyAudioProcessorError.js';
 import { ApplyVideoProcessorError } from './ApplyVideoProcessorError.js';
 import type { Contact } from './Contact.js';
+import type { Conversation } from './Conversation.js';
 import { MEDIA_REPORTER } from './internal.js';
 import type { MediaDevice } from './MediaDevice.js';
 import { Observable } from './Observable.js';
@@ -243,9 +244,9 @@ export class Stream extends Observable<StreamEvents> {
     return false;
   }
 
-  /** Names of the conversations where this local stream is published. */
-  getConversations(): string[] {
-    return [...this.publishedInConversations.keys()];
+  /** Conversations where this local stream is published. */
+  getConversations(): Conversation[] {
+    return []; // NEXT: conversations issue
   }
 
   /** Track labels `{audioSourceLabel?, videoSourceLabel?}`. */

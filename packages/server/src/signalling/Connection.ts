@@ -79,6 +79,10 @@ export class Connection extends Observable<ConnectionEvents> implements SessionT
     }, deps.limits.handshakeTimeoutMs);
   }
 
+  protected override onListenerError(event: keyof ConnectionEvents, error: unknown): void {
+    this.#deps.log.error({ err: error, event }, 'connection listener threw');
+  }
+
   /** The attached session, once the handshake succeeded. */
   get session(): UserSession | null {
     return this.#session;
