@@ -5,7 +5,6 @@
 // and prints the gzip size of parley.js (benchmarked against apiRTC's bundle).
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -15,33 +14,16 @@ const here = dirname(fileURLToPath(import.meta.url));
 const dist = join(here, 'dist');
 const { version } = JSON.parse(readFileSync(join(here, 'package.json'), 'utf8'));
 
-/**
- * `import { z } from 'zod'` binds zod's re-exported namespace object, which esbuild cannot
- * tree-shake: every schema helper and all ~40 locales end up in the bundle (≈530 KiB instead of
- * ≈180 KiB). `import * as z from 'zod'` is the same binding for the code but lets esbuild keep
- * only what the schemas use, so the protocol sources are read that way when bundling.
- * (Simplest fix upstream: write the import that way in packages/protocol; this plugin is then a no-op.)
- */
-const zodNamespaceImport = {
-  name: 'zod-namespace-import',
-  setup(build) {
-    build.onLoad({ filter: /[\\/]protocol[\\/]src[\\/].*\.ts$/ }, async (args) => {
-      const source = await readFile(args.path, 'utf8');
-      return { contents: source.replace(/import\s*(type\s*)?\{\s*z\s*\}\s*from\s*'zod';/g, "import $1* as z from 'zod';"), loader: 'ts' };
-    });
-  },
-};
-
 const common = {
   bundle: true,
   minify: true,
   sourcemap: true,
   target: ['es2020', 'chrome90'],
   platform: 'browser',
-  // Workspace packages (@parley/protocol) are bundled from their TypeScript sources.
+  // Workspace packages (@parley/protocol) are bundled from their TypeScript sources. They import
+  // zod as a namespace (`import * as z`) so esbuild can drop the parts and locales not used.
   conditions: ['source'],
   legalComments: 'none',
-  plugins: [zodNamespaceImport],
   logLevel: 'warning',
   banner: { js: `/* Parley SDK ${version} — apiRTC 5.0.35 compatible API */` },
 };

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Bounds } from './limits.js';
 import { GroupList, GroupName, RequestId, UserDataBag, UserId } from './common.js';
 

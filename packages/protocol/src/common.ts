@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Bounds } from './limits.js';
 
 /** Request correlation id chosen by the client; echoed in the answer as `re`. */

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 /** A one-line, human-readable summary of a schema failure, for error answers and logs. */
 export function explainIssues(error: z.ZodError, max = 3): string {
