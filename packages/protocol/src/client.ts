@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { Bounds } from './limits.js';
 import { GroupList, GroupName, RequestId, UserDataBag, UserId } from './common.js';
+import { ConversationRequests } from './conversation.js';
 
 /*
  * Messages the SDK sends to the server. Every one is a request: it carries an `id` and gets
@@ -103,6 +104,7 @@ export const SessionRequest = z.union([
   GroupUnsubscribeRequest,
   UserDataSetRequest,
   ContactSendRequest,
+  ...ConversationRequests,
 ]);
 export type SessionRequest = z.infer<typeof SessionRequest>;
 

@@ -3,6 +3,7 @@ export * from './limits.js';
 export * from './common.js';
 export * from './client.js';
 export * from './server.js';
+export * from './conversation.js';
 export { explainIssues } from './explain.js';
 
 /** Protocol revision; bumped on incompatible changes. Sent by the server in `RegisterResult`. */

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { ContactInfo, RequestId, UserDataBag, UserId } from './common.js';
+import { ConversationEvents } from './conversation.js';
 
 /*
  * Messages the server sends. `answer` closes one request; every other message is an event
@@ -91,6 +92,7 @@ export const ServerEvent = z.discriminatedUnion('type', [
   ContactDataEvent,
   ContactMessageEvent,
   ContactCustomEvent,
+  ...ConversationEvents,
 ]);
 export type ServerEvent = z.infer<typeof ServerEvent>;
 export type ServerEventType = ServerEvent['type'];
