@@ -35,20 +35,107 @@ declare namespace apiRTC {
     constraints?: MediaStreamConstraints;
   }
 
+  interface FlowStatus {
+    enabled: boolean;
+    muted: boolean;
+  }
+
+  interface StreamEvents {
+    stopped: { streamId: number };
+    trackStopped: { type: 'audio' | 'video'; id: string; reason: string };
+    release: unknown;
+    flowStatusChanged: FlowStatus & { type: 'audio' | 'video' };
+    audioFlowStatusChanged: FlowStatus;
+    videoFlowStatusChanged: FlowStatus;
+    remoteAudioFlowStatusChanged: FlowStatus;
+    remoteVideoFlowStatusChanged: FlowStatus;
+  }
+
   class Stream {
     streamId: number;
+    isRemote: boolean;
+    static createDisplayMediaStream(constraints: DisplayMediaStreamOptions, forceExtensionOnChrome: boolean): Promise<Stream>;
     getId(): string;
+    getContact(): Contact | null;
     getData(): MediaStream;
     hasAudio(): boolean;
     hasVideo(): boolean;
+    isScreensharing(): boolean;
     attachToElement(element: HTMLMediaElement): void;
     isAudioEnabled(): boolean;
     isVideoEnabled(): boolean;
-    enableAudio(): Promise<void>;
-    disableAudio(): Promise<void>;
-    enableVideo(): Promise<void>;
-    disableVideo(): Promise<void>;
+    enableAudio(applyRemotely?: boolean): Promise<void>;
+    disableAudio(applyRemotely?: boolean): Promise<void>;
+    enableVideo(applyRemotely?: boolean): Promise<void>;
+    disableVideo(applyRemotely?: boolean): Promise<void>;
     release(): void;
+    on<K extends keyof StreamEvents>(event: K, listener: Listener<StreamEvents[K]>): this;
+    removeListener<K extends keyof StreamEvents>(event: K, listener: Listener<StreamEvents[K]>): this;
+  }
+
+  /** §2.9: a published stream as announced by `streamListChanged`. */
+  interface StreamInfo {
+    streamId: number;
+    listEventType?: 'added' | 'removed' | 'updated';
+    isRemote: boolean;
+    contact: Contact;
+    hasAudio?: boolean;
+    hasVideo?: boolean;
+    isAudioMuted?: boolean;
+    isVideoMuted?: boolean;
+    isScreensharing?: boolean;
+    context?: Record<string, unknown>;
+  }
+
+  interface StreamUpdate {
+    callId: string;
+    streamId: number;
+    audio: boolean;
+    audioMuted: boolean;
+    video: boolean;
+    videoMuted: boolean;
+  }
+
+  interface ConversationMessage {
+    sender: Contact;
+    sender_id: string;
+    content: string;
+    time: Date;
+  }
+
+  interface ConversationEvents {
+    streamListChanged: StreamInfo;
+    streamAdded: Stream;
+    streamRemoved: Stream;
+    contactJoined: Contact;
+    contactLeft: Contact;
+    message: ConversationMessage;
+    joined: unknown;
+    left: unknown;
+    remoteStreamUpdated: StreamUpdate;
+    error: { errorCode: string; streamId?: number };
+  }
+
+  interface PublishOptions {
+    audioOnly?: boolean;
+    videoOnly?: boolean;
+    context?: Record<string, unknown>;
+  }
+
+  class Conversation {
+    getName(): string;
+    isJoined(): boolean;
+    join(): Promise<{ mode?: 'mesh'; meshOnly?: boolean }>;
+    leave(): Promise<void>;
+    destroy(): void;
+    publish(stream: Stream, options?: PublishOptions): Promise<Stream>;
+    unpublish(stream: Stream): void;
+    subscribeToStream(streamId: number | string): Promise<Stream>;
+    unsubscribeToStream(streamId: number | string): void;
+    getContactsArray(): Contact[];
+    sendMessage(message: string): Promise<number>;
+    on<K extends keyof ConversationEvents>(event: K, listener: Listener<ConversationEvents[K]>): this;
+    removeListener<K extends keyof ConversationEvents>(event: K, listener: Listener<ConversationEvents[K]>): this;
   }
 
   interface ContactListUpdate {
@@ -92,6 +179,7 @@ declare namespace apiRTC {
     getId(): string;
     getContactsArray(group?: string): Contact[];
     getOrCreateContact(id: string): Contact;
+    getOrCreateConversation(name: string): Conversation;
     on<K extends keyof SessionEvents>(event: K, listener: Listener<SessionEvents[K]>): this;
   }
 

@@ -2,45 +2,66 @@
 export interface MeetConfig {
   /** API key for `apiKey:<key>` registration. `?apiKey=`; defaults to the demo key. */
   apiKey: string;
-  /** Presence group of the lobby. `?group=`; defaults to `default`. */
-  group: string;
+  /** Room (conversation name). `?room=`; empty when absent (the pre-join screen proposes one). */
+  room: string;
   /** Display name to prefill. `?name=`; empty when absent. */
   name: string;
 }
 
 export const DEMO_API_KEY = 'myDemoApiKey';
-export const DEFAULT_GROUP = 'default';
-/** Longest display name or group name the form accepts. */
+/** Longest display name or room name the form accepts. */
 export const MAX_NAME_LENGTH = 48;
+/** localStorage key of the remembered display name. */
+export const NAME_STORAGE_KEY = 'parley-meet:name';
 
 /** Trims and bounds a display name; empty when nothing usable is left. */
 export function cleanName(raw: string): string {
   return raw.replace(/\s+/g, ' ').trim().slice(0, MAX_NAME_LENGTH);
 }
 
-/** Trims and bounds a group name; the default group when empty. */
-export function cleanGroup(raw: string): string {
-  const group = raw.trim().slice(0, MAX_NAME_LENGTH);
-  return group === '' ? DEFAULT_GROUP : group;
+/**
+ * A room name as it goes into the URL and the conversation name: lower case, words joined by
+ * dashes, only letters, digits, `-`, `_` and `.`; empty when nothing usable is left.
+ */
+export function cleanRoom(raw: string): string {
+  return raw
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .trim()
+    .replace(/[\s/\\:]+/g, '-')
+    .replace(/[^a-z0-9._-]/g, '')
+    .replace(/-{2,}/g, '-')
+    .replace(/^[-.]+|[-.]+$/g, '')
+    .slice(0, MAX_NAME_LENGTH);
 }
 
-/** Reads `?apiKey=`, `?group=` and `?name=` from a query string (`location.search`). */
+const ADJECTIVES = ['amber', 'bold', 'brisk', 'calm', 'clever', 'cosy', 'crisp', 'eager', 'gentle', 'golden', 'happy', 'lively', 'lucky', 'mellow', 'merry', 'quiet', 'rapid', 'sunny', 'swift', 'witty'];
+const NOUNS = ['badger', 'comet', 'falcon', 'fjord', 'harbor', 'heron', 'lagoon', 'maple', 'meadow', 'otter', 'panda', 'pebble', 'river', 'robin', 'summit', 'tiger', 'tulip', 'valley', 'walrus', 'willow'];
+
+/** A friendly random room name such as `sunny-otter-42`. `random` returns numbers in [0, 1). */
+export function randomRoomName(random: () => number = Math.random): string {
+  const pick = (list: string[]): string => list[Math.floor(random() * list.length) % list.length] as string;
+  return `${pick(ADJECTIVES)}-${pick(NOUNS)}-${10 + (Math.floor(random() * 90) % 90)}`;
+}
+
+/** Reads `?apiKey=`, `?room=` and `?name=` from a query string (`location.search`). */
 export function readConfig(search: string): MeetConfig {
   const params = new URLSearchParams(search);
   const apiKey = (params.get('apiKey') ?? '').trim();
   return {
     apiKey: apiKey === '' ? DEMO_API_KEY : apiKey,
-    group: cleanGroup(params.get('group') ?? ''),
+    room: cleanRoom(params.get('room') ?? ''),
     name: cleanName(params.get('name') ?? ''),
   };
 }
 
-/** A link that opens the lobby of `group` with the same API key (for inviting people). */
-export function inviteLink(base: string, config: Pick<MeetConfig, 'apiKey' | 'group'>): string {
+/** The link that opens `room` with the same API key (to invite people). */
+export function inviteLink(base: string, config: Pick<MeetConfig, 'apiKey' | 'room'>): string {
   const url = new URL(base);
   url.search = '';
   url.hash = '';
   if (config.apiKey !== DEMO_API_KEY) url.searchParams.set('apiKey', config.apiKey);
-  if (config.group !== DEFAULT_GROUP) url.searchParams.set('group', config.group);
+  url.searchParams.set('room', config.room);
   return url.toString();
 }

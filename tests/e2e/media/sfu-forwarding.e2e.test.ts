@@ -9,6 +9,10 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { Sfu, type Peer, type PublishedTrack, type Room } from '../../../packages/server/src/media/index.js';
+import nodeDataChannel from 'node-datachannel';
+import { appendFileSync } from 'node:fs';
+const T0 = Date.now();
+if (process.env.NDC_LOG) nodeDataChannel.initLogger('Info', (level, msg) => appendFileSync(process.env.NDC_LOG!, `${Date.now() - T0} ${level} ${msg}\n`));
 
 const CHROMIUM_ARGS = [
   '--no-sandbox',

@@ -59,6 +59,39 @@ interface StreamInit {
   [INTERNAL]: true;
   owner: UserAgent | Contact | undefined;
   screensharing?: boolean;
+  remote?: RemoteStreamInit;
+}
+
+/** How a remote Stream reaches its publisher (provided by the Conversation that subscribed). */
+export interface RemoteLink {
+  /** Runs `action` on the published stream through the publisher's SDK (`conv.relay`); resolves its result. */
+  relay(action: RelayAction, args?: unknown): Promise<unknown>;
+}
+
+/** Construction data of a remote (subscribed) Stream. */
+export interface RemoteStreamInit {
+  streamId: number;
+  callId: string;
+  link: RemoteLink;
+  /** The publisher's choice (StreamInfo `isAudioMuted` / `isVideoMuted` negated). */
+  audioEnabled: boolean;
+  videoEnabled: boolean;
+  screensharing: boolean;
+}
+
+/** Operations relayed to a publisher (protocol `RelayAction`). */
+export type RelayAction =
+  | 'applyConstraints' | 'getConstraints' | 'getSettings' | 'getCapabilities'
+  | 'enableAudio' | 'disableAudio' | 'enableVideo' | 'disableVideo'
+  | 'getAudioFlowStatus' | 'getVideoFlowStatus';
+
+/** SDK-internal: `stream[REMOTE_STATE](audioEnabled, videoEnabled)` records the publisher's new choice. */
+export const REMOTE_STATE: unique symbol = Symbol('parley.remoteState');
+
+/** A remote Stream received in a conversation, published by `contact`. */
+export function createRemoteStream(data: MediaStream | null, contact: Contact, remote: RemoteStreamInit): Stream {
+  const init: StreamInit = { [INTERNAL]: true, owner: contact, screensharing: remote.screensharing, remote };
+  return new Stream(data, init);
 }
 
 /** Live local streams by id (`Stream.getStream`, `getLocalStreams`). */
@@ -88,7 +121,7 @@ export class Stream extends Observable<StreamEvents> {
   /** Media leg id (remote/call streams); null for unpublished local streams. */
   callId: string | null = null;
   /** False for local streams. */
-  readonly isRemote: boolean = false;
+  readonly isRemote: boolean;
   /** Underlying MediaStream; null after release. */
   data: MediaStream | null;
   /** Conversation name → callId where this local stream is published. */
@@ -109,6 +142,11 @@ export class Stream extends Observable<StreamEvents> {
   readonly #owner: UserAgent | Contact | undefined;
   readonly #screensharing: boolean;
   #media: TrackSet | null;
+  readonly #remote: RemoteLink | undefined;
+  /** Remote streams: the publisher's enabled state per kind. */
+  readonly #remoteEnabled = { audio: true, video: true };
+  /** Conversations where this local stream is published (set by the Conversation). */
+  readonly conversations = new Set<Conversation>();
 
   /** Internal: apps get Streams from the SDK factories; a direct call throws. */
   constructor(data: MediaStream | null, init: object) {
@@ -117,7 +155,14 @@ export class Stream extends Observable<StreamEvents> {
     if (!opts || opts[INTERNAL] !== true) {
       throw new Error('Stream cannot be constructed directly: use userAgent.createStream()');
     }
-    this.streamId = randomSafeInteger();
+    this.streamId = opts.remote?.streamId ?? randomSafeInteger();
+    this.isRemote = opts.remote !== undefined;
+    this.#remote = opts.remote?.link;
+    if (opts.remote) {
+      this.callId = opts.remote.callId;
+      this.#remoteEnabled.audio = opts.remote.audioEnabled;
+      this.#remoteEnabled.video = opts.remote.videoEnabled;
+    }
     this.data = data;
     this.#owner = opts.owner;
     this.#screensharing = opts.screensharing ?? false;
@@ -246,7 +291,7 @@ export class Stream extends Observable<StreamEvents> {
 
   /** Conversations where this local stream is published. */
   getConversations(): Conversation[] {
-    return []; // NEXT: conversations issue
+    return [...this.conversations];
   }
 
   /** Track labels `{audioSourceLabel?, videoSourceLabel?}`. */
@@ -303,11 +348,13 @@ export class Stream extends Observable<StreamEvents> {
 
   /** First audio track enabled (false without audio). */
   isAudioEnabled(): boolean {
+    if (this.isRemote) return this.#remoteEnabled.audio && this.hasAudio();
     return this.#flow('audio').enabled;
   }
 
   /** First video track enabled (false without video). */
   isVideoEnabled(): boolean {
+    if (this.isRemote) return this.#remoteEnabled.video && this.hasVideo();
     return this.#flow('video').enabled;
   }
 
@@ -357,13 +404,13 @@ export class Stream extends Observable<StreamEvents> {
 
   /** Remote: the publisher's audio status. Local streams answer with their own status. */
   getRemoteAudioFlowStatus(): Promise<MediaStreamTrackFlowStatus> {
-    if (this.isRemote) return unavailable('getRemoteAudioFlowStatus', 'remote stream requests'); // NEXT: conversations issue
+    if (this.isRemote) return this.#relay('getAudioFlowStatus') as Promise<MediaStreamTrackFlowStatus>;
     return Promise.resolve(this.#flow('audio'));
   }
 
   /** Remote: the publisher's video status. Local streams answer with their own status. */
   getRemoteVideoFlowStatus(): Promise<MediaStreamTrackFlowStatus> {
-    if (this.isRemote) return unavailable('getRemoteVideoFlowStatus', 'remote stream requests'); // NEXT: conversations issue
+    if (this.isRemote) return this.#relay('getVideoFlowStatus') as Promise<MediaStreamTrackFlowStatus>;
     return Promise.resolve(this.#flow('video'));
   }
 
@@ -395,7 +442,11 @@ export class Stream extends Observable<StreamEvents> {
     if (!constraints || typeof constraints !== 'object' || (constraints.audio === undefined && constraints.video === undefined)) {
       throw 'Missing argument'; // apiRTC rejects a string here
     }
-    if (this.isRemote) return unavailable('applyConstraints', 'remote stream requests'); // NEXT: conversations issue
+    if (this.isRemote) {
+      // The publisher applies them; `constraintsChanged` arrives here through the conversation.
+      await this.#relay('applyConstraints', constraints);
+      return;
+    }
     if (!this.#media) throw 'Stream has no data'; // string, like apiRTC's other constraint errors
     await this.#media.applyConstraints(constraints);
     this.emit('constraintsChanged', constraints);
@@ -403,19 +454,19 @@ export class Stream extends Observable<StreamEvents> {
 
   /** Constraints in effect per track `{audio, video}` (kinds without a track are absent). */
   getConstraints(): Promise<Parts<MediaTrackConstraints>> {
-    if (this.isRemote) return unavailable('getConstraints', 'remote stream requests'); // NEXT: conversations issue
+    if (this.isRemote) return this.#relay('getConstraints') as Promise<Parts<MediaTrackConstraints>>;
     return Promise.resolve(this.#media?.perKind((t) => t.getConstraints()) ?? {});
   }
 
   /** Current track settings `{audio, video}`. */
   getSettings(): Promise<Parts<MediaTrackSettings>> {
-    if (this.isRemote) return unavailable('getSettings', 'remote stream requests'); // NEXT: conversations issue
+    if (this.isRemote) return this.#relay('getSettings') as Promise<Parts<MediaTrackSettings>>;
     return Promise.resolve(this.#media?.perKind((t) => t.getSettings()) ?? {});
   }
 
   /** Supported ranges `{audio, video}`; `false` for a kind without track. */
   getCapabilities(): Promise<{ audio: MediaTrackCapabilities | boolean; video: MediaTrackCapabilities | boolean }> {
-    if (this.isRemote) return unavailable('getCapabilities', 'remote stream requests'); // NEXT: conversations issue
+    if (this.isRemote) return this.#relay('getCapabilities') as Promise<{ audio: MediaTrackCapabilities | boolean; video: MediaTrackCapabilities | boolean }>;
     const caps = (kind: Kind): MediaTrackCapabilities | boolean => {
       const t = this.#media?.tracks(kind)[0];
       return t ? (t.getCapabilities?.() ?? {}) : false;
@@ -502,16 +553,38 @@ export class Stream extends Observable<StreamEvents> {
     log.warn('disableAudioAnalysis() is not supported by Parley');
   }
 
+  /** SDK-internal: the publisher changed its enabled state; emits the remote flow events that changed. */
+  [REMOTE_STATE](audioEnabled: boolean, videoEnabled: boolean): void {
+    const changed: Kind[] = [];
+    if (this.#remoteEnabled.audio !== audioEnabled) changed.push('audio');
+    if (this.#remoteEnabled.video !== videoEnabled) changed.push('video');
+    this.#remoteEnabled.audio = audioEnabled;
+    this.#remoteEnabled.video = videoEnabled;
+    for (const kind of changed) {
+      const status = { enabled: this.#remoteEnabled[kind], muted: this.#flow(kind).muted };
+      this.emit(kind === 'audio' ? 'remoteAudioFlowStatusChanged' : 'remoteVideoFlowStatusChanged', status);
+    }
+  }
+
+  /** Remote streams: runs `action` on the publisher's stream; rejects an Error on failure or timeout. */
+  #relay(action: RelayAction, args?: unknown): Promise<unknown> {
+    if (!this.#remote) return Promise.reject(new Error(`${action}() - stream is not subscribed`));
+    return this.#remote.relay(action, args);
+  }
+
   #flow(kind: Kind): MediaStreamTrackFlowStatus {
     return this.#media?.flow(kind) ?? { enabled: false, muted: true };
   }
 
   #setEnabled(kind: Kind, enabled: boolean, applyRemotely?: boolean): Promise<void> {
     if (this.isRemote && applyRemotely) {
-      return unavailable(`${enabled ? 'enable' : 'disable'}${kind === 'audio' ? 'Audio' : 'Video'}`, 'remote stream requests'); // NEXT: conversations issue
+      const action = `${enabled ? 'enable' : 'disable'}${kind === 'audio' ? 'Audio' : 'Video'}` as RelayAction;
+      if (this.#remoteEnabled[kind] === enabled) return Promise.resolve();
+      return this.#relay(action).then(() => undefined);
     }
+    // Remote without applyRemotely: local playback only. Local: the conversations where the stream
+    // is published hear the flow events below and announce the change (conv.updateStream).
     if (!this.#media?.setEnabled(kind, enabled)) return Promise.resolve();
-    // NEXT: conversations issue — signal the change to the conversations this stream is published in.
     const status = this.#flow(kind);
     this.emit(kind === 'audio' ? 'audioFlowStatusChanged' : 'videoFlowStatusChanged', status);
     this.emit('flowStatusChanged', { type: kind, ...status });

@@ -22,7 +22,7 @@ import { RequestTracker, type TrackOptions } from './RequestTracker.js';
 import { SignalClient, type WebSocketFactory } from './SignalClient.js';
 import type { EngineEvents, EngineOptions, MessageBody, RequestBody } from './types.js';
 
-export type { ConnectionStatus, EngineEvents, EngineOptions, RequestBody } from './types.js';
+export type { ConnectionStatus, ConversationServerEvent, EngineEvents, EngineOptions, RequestBody } from './types.js';
 
 type State = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'closed';
 
@@ -290,6 +290,10 @@ export class Engine extends Emitter<EngineEvents> {
       case 'contact.customEvent':
         this.emit('contactCustomEvent', message);
         return;
+      default:
+        // conv.*, media.*, mesh.signal: every remaining event names its conversation.
+        this.emit('conversation', message);
+        return;
     }
   }
 
@@ -346,7 +350,10 @@ export class Engine extends Emitter<EngineEvents> {
     await this.#register(socket);
     // The registration carried the current groups, subscriptions and user data: requests that
     // only changed those are moot. Contact deliveries still need sending.
+    // Conversation requests are moot too: the session's conversations are gone on the server and
+    // are joined again (with fresh publications and subscriptions) on `reRegistered`.
     this.#tracker.resolveWhere((m) => m.type !== 'contact.send');
+    this.emit('reRegistered');
     this.#onReconnected(true);
   }
 

@@ -3,6 +3,7 @@ import type {
   ContactCustomEvent,
   ContactDataEvent,
   ContactMessageEvent,
+  ServerEvent,
   SessionRequest,
   UserDataBag,
 } from '@parley/protocol';
@@ -30,7 +31,14 @@ export interface EngineEvents {
   contactData: [event: ContactDataEvent];
   contactMessage: [event: ContactMessageEvent];
   contactCustomEvent: [event: ContactCustomEvent];
+  /** A conversation/media/mesh event (`conv.*`, `media.*`, `mesh.signal`), routed by conversation name. */
+  conversation: [event: ConversationServerEvent];
+  /** The server had dropped the session and the engine registered again (emitted before `reconnection`). */
+  reRegistered: [];
 }
+
+/** Server events that belong to a conversation. */
+export type ConversationServerEvent = Extract<ServerEvent, { conversation: string }>;
 
 /** What the engine needs to register and to reconnect. */
 export interface EngineOptions {

@@ -1,0 +1,228 @@
+/**
+ * What the call screen shows, as pure state: who is in the room, which streams they publish,
+ * and the tiles and layout derived from that. The SDK wiring (call.ts) feeds it from
+ * Conversation events; the views render what it derives.
+ */
+
+/** A remote participant (a Contact of the conversation). */
+export interface Member {
+  id: string;
+  name: string;
+}
+
+/** A published remote stream, from its StreamInfo (and later flow-status updates). */
+export interface StreamEntry {
+  streamId: string;
+  contactId: string;
+  screen: boolean;
+  hasAudio: boolean;
+  hasVideo: boolean;
+  /** The publisher disabled its audio (StreamInfo `isAudioMuted`). */
+  audioMuted: boolean;
+  /** The publisher disabled its video (StreamInfo `isVideoMuted`). */
+  videoMuted: boolean;
+}
+
+/** What a StreamInfo says, reduced to plain data. */
+export interface ListedStream extends StreamEntry {
+  contactName: string;
+}
+
+/** The local user's side of the picture. */
+export interface LocalState {
+  id: string;
+  name: string;
+  /** A camera/mic stream exists (published or about to be). */
+  hasStream: boolean;
+  audioOn: boolean;
+  videoOn: boolean;
+  /** The user is sharing their screen. */
+  sharing: boolean;
+}
+
+export type TileKind = 'camera' | 'screen' | 'avatar';
+
+/** One tile of the stage. `key` is stable across renders (DOM reconciliation). */
+export interface TileSpec {
+  key: string;
+  kind: TileKind;
+  local: boolean;
+  contactId: string;
+  name: string;
+  /** Remote stream to show (null for local tiles and avatar-only tiles). */
+  streamId: string | null;
+  audioMuted: boolean;
+  videoMuted: boolean;
+}
+
+/** Mute state of a person, for the participant list. */
+export interface MemberState {
+  audioMuted: boolean;
+  videoMuted: boolean;
+  sharing: boolean;
+}
+
+export const LOCAL_KEY = 'local';
+export const LOCAL_SCREEN_KEY = 'local-screen';
+
+export class CallModel {
+  readonly #members = new Map<string, Member>();
+  readonly #streams = new Map<string, StreamEntry>();
+
+  /** A contact joined; false when it was already known (no "joined" toast then). */
+  memberJoined(id: string, name: string): boolean {
+    const known = this.#members.get(id);
+    if (known) {
+      known.name = name || known.name;
+      return false;
+    }
+    this.#members.set(id, { id, name: name || id });
+    return true;
+  }
+
+  /** A contact left: it and its streams are forgotten. Returns it when it was known. */
+  memberLeft(id: string): Member | undefined {
+    const member = this.#members.get(id);
+    this.#members.delete(id);
+    for (const [streamId, entry] of this.#streams) if (entry.contactId === id) this.#streams.delete(streamId);
+    return member;
+  }
+
+  /** `streamListChanged` added/updated for a remote stream. Its publisher counts as present. */
+  streamListed(listed: ListedStream): void {
+    const { contactName, ...entry } = listed;
+    this.memberJoined(entry.contactId, contactName);
+    this.#streams.set(entry.streamId, entry);
+  }
+
+  /** `streamListChanged` removed. Returns whether it was known. */
+  streamUnlisted(streamId: string): boolean {
+    return this.#streams.delete(streamId);
+  }
+
+  /** Remote flow status (`remoteAudioFlowStatusChanged` …): the publisher enabled/disabled a track. */
+  streamFlow(streamId: string, kind: 'audio' | 'video', enabled: boolean): void {
+    const entry = this.#streams.get(streamId);
+    if (!entry) return;
+    if (kind === 'audio') entry.audioMuted = !enabled;
+    else entry.videoMuted = !enabled;
+  }
+
+  stream(streamId: string): StreamEntry | undefined {
+    return this.#streams.get(streamId);
+  }
+
+  member(id: string): Member | undefined {
+    return this.#members.get(id);
+  }
+
+  /** Remote members in arrival order. */
+  members(): Member[] {
+    return [...this.#members.values()];
+  }
+
+  /** Mute state of a member from their camera stream (no camera stream: both muted). */
+  memberState(id: string): MemberState {
+    const streams = [...this.#streams.values()].filter((s) => s.contactId === id);
+    const camera = streams.find((s) => !s.screen);
+    return {
+      audioMuted: !camera || !camera.hasAudio || camera.audioMuted,
+      videoMuted: !camera || !camera.hasVideo || camera.videoMuted,
+      sharing: streams.some((s) => s.screen),
+    };
+  }
+
+  /**
+   * The tiles: screen shares first (they get the spotlight), then the local user, then each
+   * remote camera stream in arrival order; a member who publishes no camera gets an avatar tile.
+   */
+  tiles(local: LocalState): TileSpec[] {
+    const screens: TileSpec[] = [];
+    const people: TileSpec[] = [];
+    if (local.sharing) {
+      screens.push({ key: LOCAL_SCREEN_KEY, kind: 'screen', local: true, contactId: local.id, name: local.name, streamId: null, audioMuted: true, videoMuted: false });
+    }
+    people.push({
+      key: LOCAL_KEY,
+      kind: local.hasStream ? 'camera' : 'avatar',
+      local: true,
+      contactId: local.id,
+      name: local.name,
+      streamId: null,
+      audioMuted: !local.hasStream || !local.audioOn,
+      videoMuted: !local.hasStream || !local.videoOn,
+    });
+    const withCamera = new Set<string>();
+    for (const entry of this.#streams.values()) {
+      const name = this.#members.get(entry.contactId)?.name ?? entry.contactId;
+      const tile: TileSpec = {
+        key: `stream-${entry.streamId}`,
+        kind: entry.screen ? 'screen' : 'camera',
+        local: false,
+        contactId: entry.contactId,
+        name,
+        streamId: entry.streamId,
+        audioMuted: !entry.hasAudio || entry.audioMuted,
+        videoMuted: !entry.hasVideo || entry.videoMuted,
+      };
+      if (entry.screen) screens.push(tile);
+      else {
+        withCamera.add(entry.contactId);
+        people.push(tile);
+      }
+    }
+    for (const member of this.#members.values()) {
+      if (withCamera.has(member.id)) continue;
+      people.push({ key: `member-${member.id}`, kind: 'avatar', local: false, contactId: member.id, name: member.name, streamId: null, audioMuted: true, videoMuted: true });
+    }
+    return [...screens, ...people];
+  }
+}
+
+/** How the stage arranges its tiles. */
+export interface StageLayout {
+  /** `spotlight`: the first tile (a screen share) large, the others in a strip. */
+  mode: 'grid' | 'spotlight';
+  /** Columns of the grid (grid mode) or of the strip's own grid (spotlight). */
+  columns: number;
+  rows: number;
+}
+
+/**
+ * Number of columns that makes `count` tiles of ratio `aspect` (webcams: 4:3) as large as possible in a
+ * `width`×`height` box (gaps ignored).
+ */
+export function gridColumns(count: number, width: number, height: number, aspect = 4 / 3): number {
+  if (count <= 1 || width <= 0 || height <= 0) return 1;
+  let best = 1;
+  let bestWidth = 0;
+  for (let columns = 1; columns <= count; columns++) {
+    const rows = Math.ceil(count / columns);
+    const tileWidth = Math.min(width / columns, (height / rows) * aspect);
+    if (tileWidth > bestWidth + 0.5) {
+      best = columns;
+      bestWidth = tileWidth;
+    }
+  }
+  return best;
+}
+
+/** Layout of the stage for these tiles in a `width`×`height` area. */
+export function stageLayout(tiles: readonly TileSpec[], width: number, height: number): StageLayout {
+  const spotlight = tiles.length > 1 && tiles[0]?.kind === 'screen';
+  const count = spotlight ? tiles.length - 1 : tiles.length;
+  if (spotlight) {
+    // The strip sits beside the spotlight on wide screens, under it on narrow ones.
+    return { mode: 'spotlight', columns: width >= height ? 1 : Math.min(count, 4), rows: width >= height ? count : 1 };
+  }
+  const columns = gridColumns(count, width, height);
+  return { mode: 'grid', columns, rows: Math.ceil(count / columns) };
+}
+
+/** "Ada", "Ada and Grace", "Ada, Grace and 2 others". */
+export function namesSentence(names: readonly string[]): string {
+  if (names.length <= 1) return names[0] ?? '';
+  if (names.length === 2) return `${names[0]} and ${names[1]}`;
+  if (names.length === 3) return `${names[0]}, ${names[1]} and ${names[2]}`;
+  return `${names[0]}, ${names[1]} and ${names.length - 2} others`;
+}

@@ -1,0 +1,108 @@
+import { Queue, closePeerConnection, createPeerConnection, preferVp8, watchIce, whenConnected, type IceReport } from './pcUtil.js';
+
+/** What the publisher PC needs from the signalling layer. */
+export interface PublisherSignals {
+  /** `media.publisherOffer`; resolves the answer SDP. */
+  offer(sdp: string): Promise<string>;
+  /** `media.candidate` with transport `publisher` (empty candidate = end). */
+  candidate(candidate: string, sdpMid: string | undefined): void;
+}
+
+/** Connection timeout of a publication's media leg. */
+const CONNECT_TIMEOUT_MS = 20_000;
+
+/**
+ * SFU publisher RTCPeerConnection of one joined conversation (send-only; the browser offers).
+ * Each published MediaStream's tracks are sent on their own send-only transceivers with
+ * `streams: [mediaStream]`, so the SDP's msid is the announced one. Every change re-offers.
+ */
+export class PublisherPc {
+  readonly pc: RTCPeerConnection;
+  readonly #signals: PublisherSignals;
+  readonly #queue = new Queue();
+  readonly #senders = new Map<string, RTCRtpTransceiver[]>();
+  #pendingCandidates: RTCIceCandidateInit[] = [];
+  #closed = false;
+
+  constructor(signals: PublisherSignals, report: IceReport) {
+    this.#signals = signals;
+    this.pc = createPeerConnection();
+    this.pc.onicecandidate = (e) => this.#signals.candidate(e.candidate?.candidate ?? '', e.candidate?.sdpMid ?? undefined);
+    watchIce(this.pc, 'publisher', report);
+  }
+
+  /** Adds the tracks of `ms` (filtered by kind), negotiates, and resolves once the PC is connected. */
+  async add(ms: MediaStream, kinds: { audio: boolean; video: boolean }): Promise<void> {
+    await this.#queue.run(async () => {
+      const list: RTCRtpTransceiver[] = [];
+      for (const track of ms.getTracks()) {
+        if ((track.kind === 'audio' && !kinds.audio) || (track.kind === 'video' && !kinds.video)) continue;
+        const t = this.pc.addTransceiver(track, { direction: 'sendonly', streams: [ms] });
+        if (track.kind === 'video') preferVp8(t);
+        list.push(t);
+      }
+      this.#senders.set(ms.id, list);
+      await this.#negotiate();
+    });
+    await whenConnected(this.pc, CONNECT_TIMEOUT_MS);
+  }
+
+  /** Stops sending `msid`'s tracks and re-offers. */
+  async remove(msid: string): Promise<void> {
+    const list = this.#senders.get(msid);
+    if (!list || this.#closed) return;
+    this.#senders.delete(msid);
+    await this.#queue.run(async () => {
+      for (const t of list) {
+        try {
+          this.pc.removeTrack(t.sender);
+          t.direction = 'inactive';
+        } catch {
+          // closed meanwhile
+        }
+      }
+      await this.#negotiate();
+    });
+  }
+
+  /** Swaps the tracks sent for `msid` (RTCRtpSender.replaceTrack, no renegotiation when kinds match). */
+  async replace(msid: string, ms: MediaStream): Promise<void> {
+    const list = this.#senders.get(msid) ?? [];
+    for (const t of list) {
+      const kind = t.sender.track?.kind ?? t.receiver.track.kind;
+      const track = ms.getTracks().find((tr) => tr.kind === kind) ?? null;
+      await t.sender.replaceTrack(track);
+    }
+    this.#senders.delete(msid);
+    this.#senders.set(ms.id, list);
+  }
+
+  /** Applies a trickled server candidate. */
+  async addCandidate(candidate: string, sdpMid: string | undefined): Promise<void> {
+    if (candidate === '') return;
+    const init: RTCIceCandidateInit = { candidate, sdpMid: sdpMid ?? '0', sdpMLineIndex: sdpMid === undefined ? 0 : null };
+    if (!this.pc.remoteDescription) {
+      this.#pendingCandidates.push(init);
+      return;
+    }
+    await this.pc.addIceCandidate(init).catch(() => undefined);
+  }
+
+  /** Closes the PC. */
+  close(): void {
+    this.#closed = true;
+    closePeerConnection(this.pc);
+  }
+
+  async #negotiate(): Promise<void> {
+    if (this.#closed) return;
+    const offer = await this.pc.createOffer();
+    await this.pc.setLocalDescription(offer);
+    const sdp = await this.#signals.offer(this.pc.localDescription?.sdp ?? offer.sdp ?? '');
+    if (this.#closed) return;
+    await this.pc.setRemoteDescription({ type: 'answer', sdp });
+    const pending = this.#pendingCandidates;
+    this.#pendingCandidates = [];
+    for (const c of pending) await this.pc.addIceCandidate(c).catch(() => undefined);
+  }
+}

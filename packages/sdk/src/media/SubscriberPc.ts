@@ -1,0 +1,120 @@
+import { Queue, closePeerConnection, createPeerConnection, watchIce, type IceReport } from './pcUtil.js';
+
+/** What the subscriber PC needs from the signalling layer. */
+export interface SubscriberSignals {
+  /** `media.subscriberAnswer`. */
+  answer(sdp: string): Promise<unknown>;
+  /** `media.candidate` with transport `subscriber`. */
+  candidate(candidate: string, sdpMid: string | undefined): void;
+}
+
+interface Waiter {
+  kinds: { audio: boolean; video: boolean };
+  resolve: (ms: MediaStream) => void;
+  reject: (err: Error) => void;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+/**
+ * SFU subscriber RTCPeerConnection of one joined conversation (receive-only; the server offers).
+ * Received tracks are grouped by their msid (`event.streams[0].id`), mapped to stream ids with the
+ * `streams` list of the last offer, into one fresh MediaStream per subscription.
+ */
+export class SubscriberPc {
+  readonly pc: RTCPeerConnection;
+  readonly #signals: SubscriberSignals;
+  readonly #queue = new Queue();
+  readonly #msidToStream = new Map<string, number>();
+  readonly #media = new Map<number, MediaStream>();
+  readonly #waiters = new Map<number, Waiter>();
+  #pendingCandidates: RTCIceCandidateInit[] = [];
+
+  constructor(signals: SubscriberSignals, report: IceReport) {
+    this.#signals = signals;
+    this.pc = createPeerConnection();
+    this.pc.onicecandidate = (e) => this.#signals.candidate(e.candidate?.candidate ?? '', e.candidate?.sdpMid ?? undefined);
+    this.pc.ontrack = (e) => this.#onTrack(e);
+    watchIce(this.pc, 'subscriber', report);
+  }
+
+  /** Resolves the MediaStream of `streamId` once its expected kinds arrived. */
+  expect(streamId: number, kinds: { audio: boolean; video: boolean }, timeoutMs: number): Promise<MediaStream> {
+    this.#media.delete(streamId);
+    this.cancel(streamId, 'renewed');
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#waiters.delete(streamId);
+        reject(new Error('media did not arrive'));
+      }, timeoutMs);
+      this.#waiters.set(streamId, { kinds, resolve, reject, timer });
+    });
+  }
+
+  /** Gives up waiting for `streamId`. */
+  cancel(streamId: number, reason: string): void {
+    const w = this.#waiters.get(streamId);
+    if (!w) return;
+    clearTimeout(w.timer);
+    this.#waiters.delete(streamId);
+    w.reject(new Error(reason));
+  }
+
+  /** Forgets a finished subscription. */
+  drop(streamId: number): void {
+    this.cancel(streamId, 'unsubscribed');
+    this.#media.delete(streamId);
+  }
+
+  /** Applies a server offer and answers it. */
+  onOffer(sdp: string, streams: { streamId: number; msid: string }[]): Promise<void> {
+    for (const s of streams) this.#msidToStream.set(s.msid, s.streamId);
+    return this.#queue.run(async () => {
+      await this.pc.setRemoteDescription({ type: 'offer', sdp });
+      const pending = this.#pendingCandidates;
+      this.#pendingCandidates = [];
+      for (const c of pending) await this.pc.addIceCandidate(c).catch(() => undefined);
+      const answer = await this.pc.createAnswer();
+      await this.pc.setLocalDescription(answer);
+      await this.#signals.answer(this.pc.localDescription?.sdp ?? answer.sdp ?? '');
+    });
+  }
+
+  /** Applies a trickled server candidate. */
+  async addCandidate(candidate: string, sdpMid: string | undefined): Promise<void> {
+    if (candidate === '') return;
+    const init: RTCIceCandidateInit = { candidate, sdpMid: sdpMid ?? '0', sdpMLineIndex: sdpMid === undefined ? 0 : null };
+    if (!this.pc.remoteDescription) {
+      this.#pendingCandidates.push(init);
+      return;
+    }
+    await this.pc.addIceCandidate(init).catch(() => undefined);
+  }
+
+  /** Closes the PC; pending subscriptions fail. */
+  close(): void {
+    for (const id of [...this.#waiters.keys()]) this.cancel(id, 'closed');
+    closePeerConnection(this.pc);
+  }
+
+  #onTrack(e: RTCTrackEvent): void {
+    const msid = e.streams[0]?.id;
+    const streamId = msid === undefined ? undefined : this.#msidToStream.get(msid);
+    if (streamId === undefined) return;
+    let ms = this.#media.get(streamId);
+    if (!ms) {
+      ms = new MediaStream();
+      this.#media.set(streamId, ms);
+    }
+    for (const old of ms.getTracks().filter((t) => t.kind === e.track.kind)) ms.removeTrack(old);
+    ms.addTrack(e.track);
+    const w = this.#waiters.get(streamId);
+    if (!w) return;
+    const hasAudio = ms.getAudioTracks().length > 0;
+    const hasVideo = ms.getVideoTracks().length > 0;
+    if ((!w.kinds.audio || hasAudio) && (!w.kinds.video || hasVideo)) {
+      clearTimeout(w.timer);
+      this.#waiters.delete(streamId);
+      w.resolve(ms);
+    }
+  }
+}

@@ -1,0 +1,87 @@
+import { ErrorCode, ParleyError } from '@parley/protocol';
+
+/** Data of a successful `conv.relay`. */
+export interface RelayResult {
+  result: unknown;
+}
+
+interface PendingRelay<S> {
+  requester: S;
+  publisher: S;
+  resolve: (result: RelayResult) => void;
+  reject: (error: ParleyError) => void;
+  timer: NodeJS.Timeout;
+}
+
+/**
+ * Relays waiting for the publisher's `conv.relayAnswer`, by relay id. Each one settles exactly
+ * once: with the publisher's answer, with code 11 after the timeout, or never when the requester
+ * is gone (nobody would read the answer). `S` is the session type (generic for unit tests).
+ */
+export class RelayTable<S> {
+  readonly #timeoutMs: number;
+  readonly #pending = new Map<number, PendingRelay<S>>();
+  #nextId = 1;
+
+  constructor(timeoutMs: number) {
+    this.#timeoutMs = timeoutMs;
+  }
+
+  /** Relays waiting for an answer. */
+  get size(): number {
+    return this.#pending.size;
+  }
+
+  /**
+   * Opens a relay from `requester` to `publisher`.
+   * @returns its id (for the `conv.relayRequest` event) and the promise of the requester's answer
+   */
+  open(requester: S, publisher: S): { relayId: number; answer: Promise<RelayResult> } {
+    const relayId = this.#nextId++;
+    const answer = new Promise<RelayResult>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#pending.delete(relayId);
+        reject(new ParleyError(ErrorCode.TIMED_OUT, 'relay timed out'));
+      }, this.#timeoutMs);
+      timer.unref();
+      this.#pending.set(relayId, { requester, publisher, resolve, reject, timer });
+    });
+    return { relayId, answer };
+  }
+
+  /**
+   * Settles relay `relayId` with the publisher's answer.
+   * @throws ParleyError code 8 when no such relay waits for `publisher` (late, or not its relay)
+   */
+  answer(publisher: S, relayId: number, ok: boolean, result: unknown, error: string | undefined): void {
+    const pending = this.#pending.get(relayId);
+    if (!pending || pending.publisher !== publisher) throw new ParleyError(ErrorCode.NOT_FOUND, 'relay not found');
+    this.#pending.delete(relayId);
+    clearTimeout(pending.timer);
+    if (ok) pending.resolve({ result });
+    else pending.reject(new ParleyError(ErrorCode.OTHER, error ?? 'relay failed'));
+  }
+
+  /**
+   * Forgets every relay involving `session`: its own requests are dropped unanswered, requests
+   * waiting for it as publisher fail with code 8 right away instead of timing out.
+   */
+  drop(session: S): void {
+    for (const [id, pending] of this.#pending) {
+      if (pending.requester === session) {
+        clearTimeout(pending.timer);
+        this.#pending.delete(id);
+      } else if (pending.publisher === session) {
+        clearTimeout(pending.timer);
+        this.#pending.delete(id);
+        pending.reject(new ParleyError(ErrorCode.NOT_FOUND, 'publisher left'));
+      }
+    }
+  }
+
+  /** Drops everything unanswered (shutdown); idempotent. */
+  close(): void {
+    for (const pending of this.#pending.values()) clearTimeout(pending.timer);
+    this.#pending.clear();
+  }
+}
