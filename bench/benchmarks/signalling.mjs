@@ -39,7 +39,7 @@ function config(quick) {
     fanout: { subscribers: quick ? 200 : 1000, rounds: quick ? 10 : 100, warmup: 3, gapMs: 50, roundTimeoutMs: 5000 },
     messages: {
       latencyPairs: 20,
-      latencyMessages: quick ? 10 : 50,
+      latencyMessages: quick ? 10 : 100,
       latencyIntervalMs: 25, // 40 messages/s per sender, under the 50/s per-connection rate limit
       tputPairs: quick ? 100 : 1000,
       tputMessages: 80, // + register stays under the rate limiter's burst of 100 per connection

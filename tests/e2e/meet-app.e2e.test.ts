@@ -12,111 +12,89 @@ function shotPath(name: string): string {
   return join(paths.artifacts, `meet-${name}.png`);
 }
 
-/** Opens the demo app at `/` and joins the lobby `group` under `name`. */
-async function joinLobby(name: string, group: string, viewport?: { width: number; height: number }): Promise<User> {
-  const user = await newUser(env.browser, name, { url: `${env.server.url}/?group=${encodeURIComponent(group)}` });
-  if (viewport) await user.page.setViewportSize(viewport);
-  await user.page.fill('#name-input', name);
-  await user.page.click('#join-btn');
-  await user.page.locator('#lobby-view').waitFor({ state: 'visible', ...WAIT });
-  await expectText(user, '#me-name', name);
-  return user;
-}
-
-async function expectText(user: User, selector: string, text: string): Promise<void> {
-  await user.page.locator(selector, { hasText: text }).first().waitFor({ state: 'visible', ...WAIT });
-  expect(await user.page.locator(selector, { hasText: text }).count()).toBeGreaterThan(0);
-}
-
-const person = (user: User, name: string) => user.page.locator('#people-list li', { hasText: name });
-
-describe('the demo app (apps/meet) served at /', () => {
-  test('two people join the lobby, see each other live, exchange chat messages and see status, camera and connection state', async () => {
-    const group = `e2e-lobby-${Date.now()}`;
-
-    const join = await newUser(env.browser, 'join-form', { url: `${env.server.url}/?group=${group}` });
-    await join.page.locator('#join-form').waitFor(WAIT);
-    expect(await join.page.inputValue('#group-input')).toBe(group);
-    await join.page.screenshot({ path: shotPath('join-1280') });
-    await join.close();
-
-    const ada = await joinLobby('Ada Lovelace', group);
-    const grace = await joinLobby('Grace Hopper', group, { width: 390, height: 844 });
-
-    // Presence, both ways.
-    await person(ada, 'Grace Hopper').waitFor(WAIT);
-    await person(grace, 'Ada Lovelace').waitFor(WAIT);
-    expect(await ada.page.textContent('#people-count')).toBe('1');
-
-    // Ada writes to Grace.
-    await person(ada, 'Grace Hopper').locator('button').click();
-    await expectText(ada, '#chat-name', 'Grace Hopper');
-    await ada.page.fill('#composer-input', 'Hello Grace! Ready for the review?');
-    await ada.page.press('#composer-input', 'Enter');
-    await ada.page.locator('.message.mine[data-delivery="sent"]', { hasText: 'Ready for the review?' }).waitFor(WAIT);
-
-    // Grace gets an unread badge, opens the thread, reads and answers.
-    await person(grace, 'Ada Lovelace').locator('.badge', { hasText: '1' }).waitFor(WAIT);
-    await person(grace, 'Ada Lovelace').locator('button').click();
-    await expectText(grace, '.message.theirs', 'Hello Grace! Ready for the review?');
-    expect(await person(grace, 'Ada Lovelace').locator('.badge').count()).toBe(0);
-    await grace.page.fill('#composer-input', 'Yes, joining in a minute.');
-    await grace.page.click('#send-btn');
-    await expectText(ada, '.message.theirs', 'Yes, joining in a minute.');
-
-    // Grace turns busy: Ada's list follows.
-    await grace.page.click('#status-busy');
-    expect(await grace.page.getAttribute('#status-busy', 'aria-checked')).toBe('true');
-    await ada.page.locator('#people-list li[data-status="busy"]', { hasText: 'Grace Hopper' }).waitFor(WAIT);
-    await expectText(ada, '#chat-status', 'Busy');
-
-    // Ada starts her camera preview with the fake devices and mutes her microphone.
-    await ada.page.click('#camera-start');
-    await ada.page.waitForFunction(() => {
+/** Waits until the pre-join preview <video> plays the fake camera. */
+async function previewPlays(user: User): Promise<void> {
+  await user.page.waitForFunction(
+    () => {
       const video = document.getElementById('preview-video') as HTMLVideoElement;
-      return video.videoWidth > 0 && !video.paused;
-    }, undefined, WAIT);
-    expect(await ada.page.getAttribute('#preview', 'data-state')).toBe('live');
+      return video.videoWidth > 0 && !video.paused && document.getElementById('preview')?.dataset.state === 'live';
+    },
+    undefined,
+    WAIT,
+  );
+}
+
+describe('the meeting app (apps/meet) served at /: pre-join screen', () => {
+  test('room from ?room=, friendly random room otherwise, live camera preview with device selection and mic/camera toggles', async () => {
+    const room = `e2e-prejoin-${Date.now()}`;
+    const ada = await newUser(env.browser, 'Ada', { url: `${env.server.url}/?room=${room}` });
+    await ada.page.locator('#join-form').waitFor(WAIT);
+    expect(await ada.page.inputValue('#room-input')).toBe(room);
+    expect(await ada.page.inputValue('#name-input')).toBe('');
+
+    // The camera starts by itself (fake devices, permission granted by the browser flags).
+    await previewPlays(ada);
     expect(await ada.page.locator('#camera-select option', { hasText: 'fake_device_0' }).count()).toBe(1);
     expect(await ada.page.locator('#mic-select option').count()).toBeGreaterThanOrEqual(2);
-    await ada.page.click('#mic-btn');
-    await ada.page.locator('#mic-btn[aria-pressed="false"]').waitFor(WAIT);
-    // Switching the microphone restarts the preview on that device, keeping the mute.
+    await ada.page.fill('#name-input', 'Ada Lovelace');
+    expect(await ada.page.textContent('#preview-avatar')).toBe('AL');
+    await ada.page.screenshot({ path: shotPath('prejoin-1280') });
+
+    // Mic off, then another microphone: the new stream keeps the mic off.
+    await ada.page.click('#pre-mic');
+    await ada.page.locator('#pre-mic[aria-pressed="false"][aria-label="Turn on microphone"]').waitFor(WAIT);
     const otherMic = await ada.page.locator('#mic-select option', { hasText: 'Fake Audio Input 1' }).getAttribute('value');
     await ada.page.selectOption('#mic-select', otherMic ?? '');
     await ada.page.waitForFunction(
       (deviceId) => {
         const video = document.getElementById('preview-video') as HTMLVideoElement;
-        const stream = video.srcObject as MediaStream | null;
-        return stream?.getAudioTracks()[0]?.getSettings().deviceId === deviceId && video.videoWidth > 0;
+        const track = (video.srcObject as MediaStream | null)?.getAudioTracks()[0];
+        return track?.getSettings().deviceId === deviceId && track.enabled === false && video.videoWidth > 0;
       },
       otherMic,
       WAIT,
     );
-    expect(await ada.page.getAttribute('#mic-btn', 'aria-pressed')).toBe('false');
+    expect(await ada.page.getAttribute('#pre-mic', 'aria-pressed')).toBe('false');
+    await ada.page.click('#pre-mic');
+    await ada.page.locator('#pre-mic[aria-pressed="true"]').waitFor(WAIT);
 
-    await ada.page.screenshot({ path: shotPath('lobby-1280') });
-    await grace.page.screenshot({ path: shotPath('lobby-narrow'), fullPage: true });
+    // Camera off: the avatar replaces the video; keyboard V turns it back on.
+    await ada.page.click('#pre-cam');
+    await ada.page.locator('#preview[data-state="camera-off"]').waitFor(WAIT);
+    expect(await ada.page.isVisible('#preview-avatar')).toBe(true);
+    await ada.page.screenshot({ path: shotPath('prejoin-camera-off-1280') });
+    await ada.page.locator('#join-btn').focus();
+    await ada.page.keyboard.press('v');
+    await previewPlays(ada);
 
-    // Ada loses the network: the reconnecting banner shows, then goes away once she is back.
-    await ada.context.setOffline(true);
-    await ada.page.evaluate(() => Parley.debug.dropConnection());
-    await ada.page.locator('#banner', { hasText: 'Reconnecting' }).waitFor({ state: 'visible', ...WAIT });
-    expect(await ada.page.getAttribute('#conn-pill', 'data-state')).toBe('reconnecting');
-    await ada.page.screenshot({ path: shotPath('reconnecting-1280') });
-    await ada.context.setOffline(false);
-    await ada.page.locator('#banner').waitFor({ state: 'hidden', timeout: 20_000 });
-    expect(await ada.page.getAttribute('#conn-pill', 'data-state')).toBe('connected');
+    // No ?room=: a friendly random name is proposed.
+    const phone = await newUser(env.browser, 'Phone', { url: `${env.server.url}/` });
+    await phone.page.setViewportSize({ width: 390, height: 844 });
+    await phone.page.locator('#join-form').waitFor(WAIT);
+    expect(await phone.page.inputValue('#room-input')).toMatch(/^[a-z]+-[a-z]+-\d\d$/);
+    await previewPlays(phone);
+    await phone.page.screenshot({ path: shotPath('prejoin-phone') });
+    // Buttons are labelled for assistive technology.
+    for (const id of ['#pre-mic', '#pre-cam']) expect(await phone.page.getAttribute(id, 'aria-label')).toMatch(/^Turn (on|off) /);
 
-    // Grace leaves: Ada still sees their conversation, marked as left.
-    await grace.page.click('#leave-btn');
-    await grace.page.locator('#join-view').waitFor({ state: 'visible', ...WAIT });
-    await ada.page.locator('#people-list li[data-status="offline"]', { hasText: 'Grace Hopper' }).waitFor(WAIT);
-    expect(await ada.page.isDisabled('#composer-input')).toBe(true);
-    expect(await ada.page.textContent('#people-count')).toBe('0');
-
-    for (const user of [ada, grace]) {
+    for (const user of [ada, phone]) {
       expect(user.console.filter((e) => e.type === 'pageerror')).toEqual([]);
     }
+  });
+
+  test('an empty name is refused; the name is remembered for the next visit', async () => {
+    const room = `e2e-name-${Date.now()}`;
+    const user = await newUser(env.browser, 'Remember', { url: `${env.server.url}/?room=${room}` });
+    await user.page.locator('#join-form').waitFor(WAIT);
+    await user.page.fill('#name-input', '   ');
+    await user.page.click('#join-btn');
+    await user.page.locator('#join-error', { hasText: 'Please enter your name' }).waitFor(WAIT);
+    await user.page.fill('#name-input', 'Grace Hopper');
+    await user.page.click('#join-btn');
+    // The name is stored as soon as the user tries to join, whatever the outcome of the join.
+    await user.page.waitForFunction(() => localStorage.getItem('parley-meet:name') === 'Grace Hopper', undefined, WAIT);
+    await user.page.goto(`${env.server.url}/?room=${room}`);
+    await user.page.locator('#join-form').waitFor(WAIT);
+    expect(await user.page.inputValue('#name-input')).toBe('Grace Hopper');
   });
 });

@@ -113,6 +113,7 @@ declare namespace apiRTC {
     joined: unknown;
     left: unknown;
     remoteStreamUpdated: StreamUpdate;
+    remoteStreamIdUpdated: { callId: string; oldStreamId: number; newStreamId: number };
     error: { errorCode: string; streamId?: number };
   }
 
@@ -130,6 +131,8 @@ declare namespace apiRTC {
     destroy(): void;
     publish(stream: Stream, options?: PublishOptions): Promise<Stream>;
     unpublish(stream: Stream): void;
+    isPublishedStream(stream: Stream): boolean;
+    replacePublishedStream(oldStream: Stream, newStream: Stream): Promise<Stream>;
     subscribeToStream(streamId: number | string): Promise<Stream>;
     unsubscribeToStream(streamId: number | string): void;
     getContactsArray(): Contact[];

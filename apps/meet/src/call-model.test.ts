@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { CallModel, gridColumns, namesSentence, stageLayout, type ListedStream, type LocalState } from './call-model.js';
+import { CallModel, gridColumns, gridSize, namesSentence, stageLayout, type ListedStream, type LocalState } from './call-model.js';
 
 const me: LocalState = { id: '1', name: 'Me', hasStream: true, audioOn: true, videoOn: true, sharing: false };
 
@@ -68,6 +68,18 @@ describe('CallModel', () => {
   });
 });
 
+test('a replaced stream keeps its tile under the new id', () => {
+  const model = new CallModel();
+  model.streamListed(listed('5', '2', { audioMuted: true }));
+  model.streamRenamed('5', '9');
+  model.streamRenamed('404', '10');
+  expect(model.stream('5')).toBeUndefined();
+  expect(model.tiles(me).map((t) => [t.key, t.streamId, t.audioMuted])).toEqual([
+    ['local', null, false],
+    ['stream-9', '9', true],
+  ]);
+});
+
 describe('layout', () => {
   test('gridColumns makes the tiles as large as possible', () => {
     expect(gridColumns(1, 1200, 700)).toBe(1);
@@ -76,6 +88,14 @@ describe('layout', () => {
     expect(gridColumns(4, 1200, 700)).toBe(2);
     expect(gridColumns(6, 1200, 700)).toBe(3);
     expect(gridColumns(3, 0, 0)).toBe(1);
+  });
+
+  test('gridSize keeps tiles between 4:3 (3:4 on a portrait stage) and 16:9 and accounts for gaps', () => {
+    expect(gridSize(1, 1600, 600)).toEqual({ columns: 1, rows: 1, tileWidth: 1066, tileHeight: 600 });
+    expect(gridSize(2, 1200, 700, 10)).toEqual({ columns: 2, rows: 1, tileWidth: 595, tileHeight: 446 });
+    expect(gridSize(2, 390, 700, 10)).toEqual({ columns: 1, rows: 2, tileWidth: 390, tileHeight: 345 });
+    expect(gridSize(1, 300, 900)).toEqual({ columns: 1, rows: 1, tileWidth: 300, tileHeight: 400 });
+    expect(gridSize(0, 100, 100).tileWidth).toBe(0);
   });
 
   test('a screen share in first position switches to spotlight', () => {

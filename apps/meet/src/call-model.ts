@@ -108,6 +108,15 @@ export class CallModel {
     else entry.videoMuted = !enabled;
   }
 
+  /** `remoteStreamIdUpdated`: the publisher replaced its stream; same tile, new id. */
+  streamRenamed(oldId: string, newId: string): void {
+    const entry = this.#streams.get(oldId);
+    if (!entry || oldId === newId) return;
+    this.#streams.delete(oldId);
+    entry.streamId = newId;
+    this.#streams.set(newId, entry);
+  }
+
   stream(streamId: string): StreamEntry | undefined {
     return this.#streams.get(streamId);
   }
@@ -188,23 +197,49 @@ export interface StageLayout {
   rows: number;
 }
 
+/** Widest shape a grid tile may take (video is cropped to fill it). */
+export const MAX_TILE_ASPECT = 16 / 9;
+/** Narrowest shape: webcam 4:3 on a landscape stage, portrait 3:4 on a phone's portrait stage. */
+export function minTileAspect(width: number, height: number): number {
+  return width >= height ? 4 / 3 : 3 / 4;
+}
+
+/** Columns, rows and tile size of a grid. */
+export interface GridSize {
+  columns: number;
+  rows: number;
+  tileWidth: number;
+  tileHeight: number;
+}
+
 /**
- * Number of columns that makes `count` tiles of ratio `aspect` (webcams: 4:3) as large as possible in a
- * `width`×`height` box (gaps ignored).
+ * The grid that gives `count` tiles the largest area in a `width`×`height` box with `gap`
+ * between tiles, each tile filling its cell but kept between {@link minTileAspect} and 16:9.
  */
-export function gridColumns(count: number, width: number, height: number, aspect = 4 / 3): number {
-  if (count <= 1 || width <= 0 || height <= 0) return 1;
-  let best = 1;
-  let bestWidth = 0;
+export function gridSize(count: number, width: number, height: number, gap = 0): GridSize {
+  let best: GridSize = { columns: 1, rows: Math.max(1, count), tileWidth: 0, tileHeight: 0 };
+  if (count < 1 || width <= 0 || height <= 0) return best;
+  let bestArea = -1;
+  const minAspect = minTileAspect(width, height);
   for (let columns = 1; columns <= count; columns++) {
     const rows = Math.ceil(count / columns);
-    const tileWidth = Math.min(width / columns, (height / rows) * aspect);
-    if (tileWidth > bestWidth + 0.5) {
-      best = columns;
-      bestWidth = tileWidth;
+    let tileWidth = (width - gap * (columns - 1)) / columns;
+    let tileHeight = (height - gap * (rows - 1)) / rows;
+    if (tileWidth <= 0 || tileHeight <= 0) continue;
+    if (tileWidth / tileHeight > MAX_TILE_ASPECT) tileWidth = tileHeight * MAX_TILE_ASPECT;
+    if (tileWidth / tileHeight < minAspect) tileHeight = tileWidth / minAspect;
+    const area = tileWidth * tileHeight;
+    if (area > bestArea * 1.001) {
+      bestArea = area;
+      best = { columns, rows, tileWidth: Math.floor(tileWidth), tileHeight: Math.floor(tileHeight) };
     }
   }
   return best;
+}
+
+/** Number of columns of {@link gridSize}. */
+export function gridColumns(count: number, width: number, height: number): number {
+  return gridSize(count, width, height).columns;
 }
 
 /** Layout of the stage for these tiles in a `width`×`height` area. */
@@ -215,8 +250,8 @@ export function stageLayout(tiles: readonly TileSpec[], width: number, height: n
     // The strip sits beside the spotlight on wide screens, under it on narrow ones.
     return { mode: 'spotlight', columns: width >= height ? 1 : Math.min(count, 4), rows: width >= height ? count : 1 };
   }
-  const columns = gridColumns(count, width, height);
-  return { mode: 'grid', columns, rows: Math.ceil(count / columns) };
+  const { columns, rows } = gridSize(count, width, height);
+  return { mode: 'grid', columns, rows };
 }
 
 /** "Ada", "Ada and Grace", "Ada, Grace and 2 others". */

@@ -1,12 +1,16 @@
 import { readConfig } from './config.js';
 import { byId } from './dom.js';
-import { Lobby } from './Lobby.js';
-import { JoinView } from './views/JoinView.js';
-import { MediaPanel } from './views/MediaPanel.js';
+import { Meeting } from './Meeting.js';
+import { ConnectionStatus } from './views/ConnectionStatus.js';
+import { describe, LocalMedia } from './views/LocalMedia.js';
+import { PreJoin } from './views/PreJoin.js';
+import { Stage } from './views/Stage.js';
+import { Toasts } from './views/Toasts.js';
 
 /**
- * Parley Meet, lobby edition. Flow: join form → register with `apiKey:<key>` in the chosen
- * group → lobby (presence, status, chat, device preview) → leave (unregister) → join form.
+ * Parley Meet. Flow: pre-join (name, room, camera/mic preview) → register with
+ * `apiKey:<key>` → join the Conversation named after the room and publish the camera → call
+ * screen → leave (conversation leave, unregister) → pre-join again.
  */
 function main(): void {
   if (typeof apiRTC === 'undefined') {
@@ -14,57 +18,74 @@ function main(): void {
     return;
   }
   const config = readConfig(location.search);
-  // One UserAgent per page, as apiRTC expects; it registers again after a leave.
+  // One UserAgent per page, as apiRTC expects; it registers again for each call.
   const ua = new apiRTC.UserAgent({ uri: `apiKey:${config.apiKey}` });
-  const media = new MediaPanel(ua);
-  const lobbyView = byId('lobby-view');
-  const sessionBar = byId('topbar-session');
-  let lobby: Lobby | null = null;
-  let group = config.group;
+  const media = new LocalMedia(ua);
+  const toasts = new Toasts();
+  const stage = new Stage();
+  const connection = new ConnectionStatus();
+  const callView = byId('call-view');
+  let meeting: Meeting | null = null;
+  let joining = false;
 
-  const join = async (name: string, chosenGroup: string): Promise<void> => {
-    joinView.busy(true);
-    group = chosenGroup;
+  const join = async (name: string, room: string): Promise<void> => {
+    if (joining || meeting) return;
+    joining = true;
+    prejoin.busy(true);
+    const url = new URL(location.href);
+    url.searchParams.set('room', room);
+    history.replaceState(null, '', url);
+    let session: apiRTC.Session | null = null;
     try {
-      const session = await ua.register({
-        groups: [group],
-        subscribeTo: [group],
-        nickname: name,
-        userData: { status: 'available' },
-      });
-      lobby = new Lobby(ua, session, group, config, () => void rejoin());
-      media.setIdentity(session.getId(), name);
-      joinView.hide();
-      lobbyView.hidden = false;
-      sessionBar.hidden = false;
-      const url = new URL(location.href);
-      url.searchParams.set('group', group);
-      history.replaceState(null, '', url);
+      session = await ua.register({ nickname: name });
+      const current = new Meeting(session, name, room, { ...config, room, name }, media, toasts, stage, connection, (reason) => void leave(reason));
+      meeting = current;
+      media.setPreviewing(false);
+      prejoin.hide();
+      callView.hidden = false;
+      await current.start();
     } catch (error) {
-      const message = (error as Partial<apiRTC.ApiRTCError>).error?.message ?? String(error);
-      joinView.fail(`Could not join: ${message}`);
+      const failed = meeting;
+      meeting = null;
+      await failed?.leave();
+      if (session) await ua.unregister().catch(() => undefined);
+      callView.hidden = true;
+      prejoin.show();
+      media.setPreviewing(true);
+      prejoin.fail(`Could not join "${room}": ${describe(error)}`);
+    } finally {
+      joining = false;
     }
   };
 
-  const leave = async (): Promise<void> => {
-    lobby?.close();
-    lobby = null;
-    media.stop();
+  const leave = async (reason?: string): Promise<void> => {
+    const current = meeting;
+    if (!current) return;
+    meeting = null;
+    await current.leave();
     await ua.unregister().catch(() => undefined);
-    lobbyView.hidden = true;
-    sessionBar.hidden = true;
-    document.title = 'Parley Meet';
-    joinView.show();
+    callView.hidden = true;
+    toasts.clear();
+    prejoin.show();
+    media.setPreviewing(true);
+    if (reason === 'rejoin') byId<HTMLButtonElement>('join-btn').focus();
+    else toasts.show('You left the meeting', 'info');
   };
 
-  const rejoin = async (): Promise<void> => {
-    const name = ua.getUsername();
-    await leave();
-    await join(name, group);
-  };
-
-  const joinView = new JoinView(config, (name, chosenGroup) => void join(name, chosenGroup));
-  byId('leave-btn').addEventListener('click', () => void leave());
+  const prejoin = new PreJoin(config, media, (name, room) => void join(name, room));
+  void media.start();
+  // M / V toggle the microphone / camera on the pre-join screen too (the call has its own).
+  document.addEventListener('keydown', (event) => {
+    if (meeting || joining || event.ctrlKey || event.metaKey || event.altKey) return;
+    const target = event.target;
+    if (target instanceof HTMLInputElement || target instanceof HTMLSelectElement || target instanceof HTMLTextAreaElement) return;
+    if (event.key === 'm' || event.key === 'M') void media.toggle('audio');
+    else if (event.key === 'v' || event.key === 'V') void media.toggle('video');
+  });
+  addEventListener('pagehide', () => {
+    void meeting?.leave();
+    media.stop();
+  });
 }
 
 main();

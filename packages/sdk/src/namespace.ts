@@ -33,6 +33,7 @@ import { Stream } from './api/Stream.js';
 import { UserAgent, eventCenter } from './api/UserAgent.js';
 import { UserData } from './api/UserData.js';
 import * as constants from './constants.js';
+import { livePeerConnections } from './media/pcUtil.js';
 import { runtime } from './runtime.js';
 import { setLogLevel } from './util/Logger.js';
 import { isWebRTCCompliant, platform } from './util/platform.js';
@@ -88,6 +89,13 @@ export const debug = {
   dropConnection(): boolean {
     const session = runtime.userAgentInstance?.getCurrentSession();
     return session ? session[DROP_CONNECTION]() : false;
+  },
+  /**
+   * Every live RTCPeerConnection the SDK created on this page (conversation publisher/subscriber
+   * PCs, mesh pair PCs), e.g. to read inbound-rtp `framesDecoded` with `getStats()`.
+   */
+  peerConnections(): RTCPeerConnection[] {
+    return [...livePeerConnections];
   },
 };
 

@@ -2,9 +2,12 @@ import { ApiKeyStore } from './auth/ApiKeyStore.js';
 import { Authenticator } from './auth/Authenticator.js';
 import { TokenVerifier } from './auth/TokenVerifier.js';
 import { type Config, resolveConfig, type ServerOptions } from './config/Config.js';
+import { ConfigError } from './config/ConfigError.js';
 import { ContactRelay } from './contact/ContactRelay.js';
+import { ConversationService } from './conversation/ConversationService.js';
 import { HttpServer } from './http/HttpServer.js';
 import { createRootLogger, type Logger, moduleLogger } from './logging/logger.js';
+import { Sfu, type SfuOptions } from './media/index.js';
 import { PresenceService } from './presence/PresenceService.js';
 import { SessionManager } from './session/SessionManager.js';
 import { SessionRegistry } from './session/SessionRegistry.js';
@@ -25,7 +28,7 @@ export interface ParleyServer {
   readonly apiKeys: ApiKeyStore;
   readonly logger: Logger;
   /** Live counts. */
-  stats(): { sessions: number; connections: number; groups: number };
+  stats(): { sessions: number; connections: number; groups: number; conversations: number };
   /**
    * Graceful stop: sockets are closed with 4005, HTTP stops, the database closes. Safe to
    * call twice (same promise).
@@ -49,6 +52,21 @@ export async function startServer(options: ServerOptions | Config = {}): Promise
 
     const registry = new SessionRegistry();
     const presence = new PresenceService();
+    const conversations = new ConversationService({
+      presence,
+      sfu: createSfu(config),
+      settings: {
+        policy: {
+          meshMaxParticipants: config.conversations.meshMaxParticipants,
+          lossThreshold: config.conversations.lossThreshold,
+          lossReports: config.conversations.lossReports,
+        },
+        meshOnlyMaxParticipants: config.conversations.meshOnlyMaxParticipants,
+        answerTimeoutMs: config.conversations.answerTimeoutMs,
+      },
+      relayTimeoutMs: config.conversations.relayTimeoutMs,
+      log: moduleLogger(root, 'conversation'),
+    });
     const authenticator = new Authenticator(apiKeys, new TokenVerifier(), registry);
     const manager = new SessionManager({
       registry,
@@ -57,13 +75,15 @@ export async function startServer(options: ServerOptions | Config = {}): Promise
       limits: config.limits,
       serverVersion: SERVER_VERSION,
       log: moduleLogger(root, 'session'),
+      sessionEnding: (session) => conversations.leaveAll(session),
     });
-    const router = new RequestRouter({ manager, presence, relay: new ContactRelay(registry) });
+    const router = new RequestRouter({ manager, presence, relay: new ContactRelay(registry), conversations });
     const http = new HttpServer({
       config,
       log: moduleLogger(root, 'http'),
       serverVersion: SERVER_VERSION,
       sessionCount: () => registry.size,
+      stats: () => ({ sessions: registry.size, conversations: conversations.conversationCount, sfu: conversations.sfuStats() }),
     });
     const signalling = new SignallingServer(http.server, {
       manager,
@@ -78,6 +98,7 @@ export async function startServer(options: ServerOptions | Config = {}): Promise
     } catch (error) {
       await signalling.close();
       await http.close();
+      conversations.close();
       throw error;
     }
     http.markReady();
@@ -89,6 +110,7 @@ export async function startServer(options: ServerOptions | Config = {}): Promise
       http.markStopping();
       await signalling.close();
       manager.close();
+      conversations.close();
       presence.close();
       await http.close();
       db.close();
@@ -99,12 +121,27 @@ export async function startServer(options: ServerOptions | Config = {}): Promise
       config,
       apiKeys,
       logger: root,
-      stats: () => ({ sessions: registry.size, connections: signalling.connectionCount, groups: presence.groupCount }),
+      stats: () => ({ sessions: registry.size, connections: signalling.connectionCount, groups: presence.groupCount, conversations: conversations.conversationCount }),
       close: () => (closing ??= close()),
     };
   } catch (error) {
     db.close();
     throw error;
+  }
+}
+
+/** The media plane with the configured network settings. @throws ConfigError on a bad address */
+function createSfu(config: Config): Sfu {
+  const { announcedAddress, bindAddress, portMin, portMax } = config.media;
+  const options: SfuOptions = {
+    ...(announcedAddress !== undefined ? { announcedAddress } : {}),
+    ...(bindAddress !== undefined ? { bindAddress } : {}),
+    ...(portMin !== undefined && portMax !== undefined ? { portRange: { min: portMin, max: portMax } } : {}),
+  };
+  try {
+    return new Sfu(options);
+  } catch (error) {
+    throw new ConfigError(`Invalid configuration:\n  media: ${(error as Error).message}`);
   }
 }
 

@@ -64,12 +64,16 @@ describe('SFU media plane forwards Chromium media', () => {
   let room: Room;
   const errors: unknown[] = [];
   const pages: Page[] = [];
+  const stateHistory = new Map<Peer, string[]>();
 
   /** Opens a participant page wired to a new Peer of the room. */
   async function join(id: string): Promise<{ page: Page; peer: Peer }> {
     const page = await browser.newPage();
     pages.push(page);
     const peer = room.addPeer(id);
+    const history: string[] = [];
+    stateHistory.set(peer, history);
+    peer.on('connectionStateChange', (transport, state) => history.push(`${Date.now() - T0} ${transport}:${state}`));
     await page.exposeFunction('toNode', (msg: { transport: 'publisher' | 'subscriber'; candidate: string; sdpMid: string }) => {
       if (!peer.closed) peer.addRemoteCandidate(msg.transport, msg.candidate, msg.sdpMid);
     });
@@ -105,7 +109,9 @@ describe('SFU media plane forwards Chromium media', () => {
     } catch (error) {
       // Say what each side saw, so that a failure can be diagnosed from the log alone.
       const pageState = await subscriberState(page).catch((e) => String(e));
-      const sfuState = peer ? { ...peer.getStats(), subscriber: peer.subscriber.connectionState, negotiating: peer.subscriber.negotiating } : undefined;
+      const sfuState = peer
+        ? { ...peer.getStats(), subscriber: peer.subscriber.connectionState, negotiating: peer.subscriber.negotiating, states: stateHistory.get(peer), now: Date.now() - T0 }
+        : undefined;
       const sources = room.tracks.map((t) => ({ id: t.id, kind: t.kind, ...t.getStats() }));
       throw new Error(`${(error as Error).message}\npage: ${JSON.stringify(pageState)}\nsfu peer: ${JSON.stringify(sfuState)}\nsources: ${JSON.stringify(sources)}\nerrors: ${errors.map(String).join('; ')}`);
     }

@@ -12,8 +12,14 @@ import { notSupported, rejectNotSupported } from '../util/unsupported.js';
 import type { Contact } from './Contact.js';
 import type { ConversationCall } from './ConversationCall.js';
 import type { SentInvitation } from './invitations/SentInvitation.js';
+import type { ConversationContext, ConversationServerEvent } from './conversation/context.js';
+import { Room } from './conversation/Room.js';
+import type { StreamInfo } from './conversation/streamInfo.js';
+import { CONVERSATION_EVENT, CONVERSATION_PRESENCE, CONVERSATION_REJOIN, CONVERSATION_SESSION_ENDED } from './internal.js';
 import { Observable } from './Observable.js';
 import type { Stream } from './Stream.js';
+
+export type { StreamInfo } from './conversation/streamInfo.js';
 
 /** `getOrCreateConversation` options (§2.10), used when the instance is created. */
 export interface ConversationOptions {
@@ -23,22 +29,6 @@ export interface ConversationOptions {
   moderator?: boolean;
   active?: boolean;
   e2ee?: boolean | object;
-}
-
-/** StreamInfo (§2.9): a published stream as announced by `streamListChanged`. */
-export interface StreamInfo {
-  streamId: number;
-  listEventType?: 'added' | 'removed' | 'updated';
-  isRemote: boolean;
-  contact: Contact;
-  type?: 'regular' | 'composite' | 'replay';
-  callId?: string;
-  hasAudio?: boolean;
-  hasVideo?: boolean;
-  isAudioMuted?: boolean;
-  isVideoMuted?: boolean;
-  isScreensharing?: boolean;
-  context?: object;
 }
 
 /** Payload types of the main Conversation events; the others are plain objects. */
@@ -75,12 +65,14 @@ export const CONVERSATION_EVENTS: readonly string[] = [
 export interface ConversationHost {
   /** Removes the instance from the session registry. */
   forget(conversation: Conversation): void;
+  /** The session services a joined conversation uses (absent in isolated instances). */
+  readonly context?: ConversationContext;
 }
 
-/** Why the methods that need the room/media layer fail in this version. */
-const NOT_YET = 'conversations are not available in this Parley version yet';
+/** Why the conversation features of later issues (recording, invitations, storage) fail in this version. */
+const NOT_YET = 'not available in this Parley version yet';
 
-/** The message of a conversation method that needs the room/media layer. */
+/** The message of a conversation method whose feature arrives later. */
 function notYet(method: string): string {
   return `${method}() - ${NOT_YET}`;
 }
@@ -89,16 +81,17 @@ function notYet(method: string): string {
  * A named room for streams, chat, data and files (§2.6), obtained from
  * `session.getOrCreateConversation(name, options)`.
  *
- * This version provides the registry, status, events and replay buffer; joining, media and room
- * features arrive with the conversation work (methods marked `NEXT: conversations issue`), which
- * meanwhile answer as a conversation that is not joined.
+ * Membership, streams, media (SFU or mesh), messaging and the publisher relay live in
+ * {@link Room} (`conversation/`); this class is the apiRTC facade. Moderation/waiting room,
+ * recording, pushData/storage, group-chat-only membership and invitations arrive with later issues
+ * (methods marked `NEXT: conversations issue`), which answer as before.
  */
 export class Conversation extends Observable<ConversationEvents> {
   readonly #name: string;
   readonly #options: ConversationOptions;
   readonly #host: ConversationHost | undefined;
-  #status: symbol = CONVERSATION_STATUS_NOT_JOINED;
   #destroyed = false;
+  readonly #room: Room | undefined;
 
   /** Internal; apps use `session.getOrCreateConversation(name, options)`. */
   constructor(name: string, opts?: ConversationOptions, host?: ConversationHost) {
@@ -106,6 +99,7 @@ export class Conversation extends Observable<ConversationEvents> {
     this.#name = String(name);
     this.#options = { ...opts };
     this.#host = host;
+    this.#room = host?.context ? new Room(this, this.#name, host.context, this.#options) : undefined;
     // Apps often attach streamListChanged after join() resolved (§1.5).
     this.bufferUntilFirstListener('streamListChanged');
   }
@@ -127,12 +121,37 @@ export class Conversation extends Observable<ConversationEvents> {
 
   /** One of the `CONVERSATION_STATUS_*` Symbols. */
   getStatus(): symbol {
-    return this.#status;
+    return this.#room?.status ?? CONVERSATION_STATUS_NOT_JOINED;
   }
 
   /** Status is JOINED. */
   isJoined(): boolean {
-    return this.#status === CONVERSATION_STATUS_JOINED;
+    return this.getStatus() === CONVERSATION_STATUS_JOINED;
+  }
+
+  /** SDK-internal: a conversation event from the server. */
+  [CONVERSATION_EVENT](event: ConversationServerEvent): void {
+    this.#room?.onEvent(event);
+  }
+
+  /** SDK-internal: presence of the conversation's group changed. */
+  [CONVERSATION_PRESENCE](joined: string[], left: string[]): void {
+    this.#room?.onPresence(joined, left);
+  }
+
+  /** SDK-internal: the session ended (local end of everything, no requests). */
+  [CONVERSATION_SESSION_ENDED](): void {
+    this.#room?.sessionEnded();
+  }
+
+  /** SDK-internal: the server had dropped the session; join, publish and subscribe again. */
+  [CONVERSATION_REJOIN](): Promise<void> {
+    return this.#room?.rejoin() ?? Promise.resolve();
+  }
+
+  /** Current media mode (Parley addition, for diagnostics): `'sfu'` or `'mesh'`. */
+  getMode(): 'sfu' | 'mesh' {
+    return this.#room?.mode ?? 'sfu';
   }
 
   /** Removes the instance from the session registry; the next getOrCreateConversation makes a new one. */
@@ -144,32 +163,44 @@ export class Conversation extends Observable<ConversationEvents> {
 
   /** Enters the conversation. */
   join(_opts?: object): Promise<object> {
-    return reject(ERROR_OTHER, `join() - cannot join conversation :${NOT_YET}`); // NEXT: conversations issue
+    if (!this.#room) return reject(ERROR_OTHER, 'join() - cannot join conversation');
+    return this.#room.join();
   }
 
   /** Leaves the conversation. Rejects 16 when not joined. */
   leave(): Promise<void> {
-    return reject(ERROR_WRONG_STATE, 'leave() - webconf not joined'); // NEXT: conversations issue
+    if (!this.#room) return reject(ERROR_WRONG_STATE, 'leave() - webconf not joined');
+    return this.#room.leave();
   }
 
   /** Sends a local stream to the conversation. */
-  publish(_stream: Stream, _opts?: object): Promise<Stream> {
-    return reject(ERROR_OTHER, 'publish() - conversation not joined'); // NEXT: conversations issue
+  publish(stream: Stream, opts?: { audioOnly?: boolean; videoOnly?: boolean; context?: object }): Promise<Stream> {
+    if (!this.#room) return reject(ERROR_OTHER, 'publish() - conversation not joined');
+    return this.#room.publish(stream, opts ?? {});
   }
 
   /** Stops sending a stream; logs an error when it is not published here. */
-  unpublish(_stream: Stream, _opts?: object): void {
-    log.error('unpublish() - stream is not published in this conversation'); // NEXT: conversations issue
+  unpublish(stream: Stream, _opts?: object): void {
+    if (!this.#room) {
+      log.error('unpublish() - stream is not published in this conversation');
+      return;
+    }
+    this.#room.unpublish(stream);
   }
 
   /** Requests the media of an announced stream. */
-  subscribeToStream(_streamId: number | string, _opts?: object): Promise<Stream> {
-    return reject(ERROR_OTHER, 'subscribeToMedia() - conversation not joined'); // NEXT: conversations issue
+  subscribeToStream(streamId: number | string, opts?: { audioOnly?: boolean; videoOnly?: boolean }): Promise<Stream> {
+    if (!this.#room) return reject(ERROR_OTHER, 'subscribeToMedia() - conversation not joined');
+    return this.#room.subscribe(streamId, opts ?? {});
   }
 
   /** Stops receiving a stream. */
-  unsubscribeToStream(_streamId: number | string, _opts?: object): void {
-    log.warn('unsubscribeToStream() - no such subscription'); // NEXT: conversations issue
+  unsubscribeToStream(streamId: number | string, _opts?: object): void {
+    if (!this.#room) {
+      log.warn('unsubscribeToStream() - no such subscription');
+      return;
+    }
+    this.#room.unsubscribe(streamId);
   }
 
   /** Deprecated alias of subscribeToStream. */
@@ -230,8 +261,11 @@ export class Conversation extends Observable<ConversationEvents> {
 
   /** Members of the conversation (other users); `{}` with a warning when not joined. */
   getContacts(): { [id: string]: Contact } {
-    log.warn('getContacts() - conversation not joined'); // NEXT: conversations issue
-    return {};
+    if (!this.#room?.joined) {
+      log.warn('getContacts() - conversation not joined');
+      return {};
+    }
+    return this.#room.contacts();
   }
 
   /** Same as getContacts, as an array. */
@@ -246,7 +280,7 @@ export class Conversation extends Observable<ConversationEvents> {
 
   /** StreamInfos currently known. */
   getAvailableStreamList(): StreamInfo[] {
-    return []; // NEXT: conversations issue
+    return this.#room?.streamList() ?? [];
   }
 
   /** Older name of getAvailableStreamList. */
@@ -255,38 +289,42 @@ export class Conversation extends Observable<ConversationEvents> {
   }
 
   /** Known StreamInfo for an id (number or numeric string). */
-  getStreamInfo(_streamId: number | string): StreamInfo | undefined {
-    return undefined; // NEXT: conversations issue
+  getStreamInfo(streamId: number | string): StreamInfo | undefined {
+    return this.#room?.streamInfo(streamId);
   }
 
   /** Whether that local Stream is published here. */
-  isPublishedStream(_stream: Stream): boolean {
-    return false; // NEXT: conversations issue
+  isPublishedStream(stream: Stream): boolean {
+    return this.#room?.isPublished(stream) ?? false;
   }
 
   /** Media leg of a published local stream. */
-  getConversationCall(_stream: Stream): ConversationCall | null {
-    return null; // NEXT: conversations issue
+  getConversationCall(stream: Stream): ConversationCall | null {
+    return this.#room?.call(stream) ?? null;
   }
 
   /** Swaps the published media. Rejects `Error('CALL_NOT_FOUND')` when `oldStream` is not published here. */
-  replacePublishedStream(_oldStream: Stream, _newStream?: Stream, _callbacks?: unknown): Promise<Stream> {
-    return Promise.reject(new Error('CALL_NOT_FOUND')); // NEXT: conversations issue
+  replacePublishedStream(oldStream: Stream, newStream?: Stream, _callbacks?: unknown): Promise<Stream> {
+    if (!this.#room) return Promise.reject(new Error('CALL_NOT_FOUND'));
+    return this.#room.replace(oldStream, newStream);
   }
 
   /** Group chat message. Rejects 16 when neither the conversation nor its chat is joined. */
-  sendMessage(_msg: string, _opts?: object): Promise<number> {
-    return reject(ERROR_WRONG_STATE, 'sendMessage() - group chat not joined'); // NEXT: conversations issue
+  sendMessage(msg: string, opts?: { metadata?: object; token?: string }): Promise<number> {
+    if (!this.#room) return reject(ERROR_WRONG_STATE, 'sendMessage() - group chat not joined');
+    return this.#room.sendMessage(msg, opts ?? {});
   }
 
   /** Broadcasts data to the other participants. */
-  sendData(_data: object, _opts?: object): Promise<void> {
-    return reject(ERROR_OTHER, 'sendData() - cannot send data'); // NEXT: conversations issue
+  sendData(data: object, _opts?: object): Promise<void> {
+    if (!this.#room) return reject(ERROR_OTHER, 'sendData() - cannot send data');
+    return this.#room.sendData(data);
   }
 
   /** Broadcasts a named event to the other participants. */
-  sendCustomEvent(_event: string, _content?: object): Promise<void> {
-    return reject(ERROR_OTHER, 'sendCustomEvent() - cannot send data'); // NEXT: conversations issue
+  sendCustomEvent(event: string, content?: object): Promise<void> {
+    if (!this.#room) return reject(ERROR_OTHER, 'sendCustomEvent() - cannot send data');
+    return this.#room.sendCustomEvent(event, content);
   }
 
   /** True after a successful joinGroupChat(). */
@@ -341,8 +379,8 @@ export class Conversation extends Observable<ConversationEvents> {
   }
 
   /** P2: remote Stream of an active subscription. */
-  getSubscribedStream(_streamId: number | string): Stream | undefined {
-    return undefined; // NEXT: conversations issue
+  getSubscribedStream(streamId: number | string): Stream | undefined {
+    return this.#room?.subscribed(streamId);
   }
 
   /** P2: rejects 5 "checkAccess() - cannot check access" (cloud conferences are not supported). */

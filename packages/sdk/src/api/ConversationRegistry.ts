@@ -1,6 +1,8 @@
 import { randomString } from '../util/ids.js';
 import { Conference } from './Conference.js';
+import type { ConversationContext, ConversationServerEvent } from './conversation/context.js';
 import { Conversation, type ConversationHost, type ConversationOptions } from './Conversation.js';
+import { CONVERSATION_EVENT, CONVERSATION_PRESENCE, CONVERSATION_REJOIN, CONVERSATION_SESSION_ENDED } from './internal.js';
 
 /** `prefix:name` (exactly one colon) designates a Conference (§1.6). */
 const CONFERENCE_NAME = /^([^:]+):([^:]+)$/;
@@ -12,6 +14,12 @@ const CONFERENCE_NAME = /^([^:]+):([^:]+)$/;
 export class ConversationRegistry implements ConversationHost {
   readonly #conversations = new Map<string, Conversation>();
   readonly #conferences = new Map<string, Conference>();
+  /** Session services handed to every conversation (absent in isolated unit tests). */
+  readonly context: ConversationContext | undefined;
+
+  constructor(context?: ConversationContext) {
+    this.context = context;
+  }
 
   /** Existing instance for `name`, or a new one (Conference for `prefix:name`). */
   getOrCreate(name: unknown, options?: ConversationOptions): Conversation {
@@ -56,6 +64,30 @@ export class ConversationRegistry implements ConversationHost {
   /** Every instance (to leave them all on disconnect). */
   all(): Conversation[] {
     return [...this.#conversations.values(), ...this.#conferences.values()];
+  }
+
+  /** Routes a server event to the conversation(s) it names. */
+  dispatch(event: ConversationServerEvent): void {
+    for (const c of this.all()) if (c.getName() === event.conversation) c[CONVERSATION_EVENT](event);
+  }
+
+  /** Routes the presence changes of each group to the conversation of that name. */
+  presence(joined: Map<string, string[]>, left: Map<string, string[]>): void {
+    for (const c of this.all()) {
+      const j = joined.get(c.getName()) ?? [];
+      const l = left.get(c.getName()) ?? [];
+      if (j.length > 0 || l.length > 0) c[CONVERSATION_PRESENCE](j, l);
+    }
+  }
+
+  /** The session ended: every conversation stops locally. */
+  sessionEnded(): void {
+    for (const c of this.all()) c[CONVERSATION_SESSION_ENDED]();
+  }
+
+  /** The session was registered again: joined conversations join again. */
+  rejoin(): void {
+    for (const c of this.all()) if (c.isJoined()) void c[CONVERSATION_REJOIN]();
   }
 
   /** Called by `conversation.destroy()`. */

@@ -10,6 +10,7 @@ import type { Conference } from './Conference.js';
 import { Contact, DELIVERY_TIMEOUT_MS, type ContactHost } from './Contact.js';
 import { ContactCatalog, type ContactListUpdate } from './ContactCatalog.js';
 import type { Conversation, ConversationOptions } from './Conversation.js';
+import type { ConversationContext } from './conversation/context.js';
 import { ConversationRegistry } from './ConversationRegistry.js';
 import { ATTACH, DROP_CONNECTION, EMIT, RECORD_MESSAGE, SESSION_ENDED } from './internal.js';
 import { Observable } from './Observable.js';
@@ -61,7 +62,7 @@ export class Session extends Observable<SessionEvents> {
   readonly #engine: Engine;
   readonly #userData: UserData;
   readonly #contacts: ContactCatalog;
-  readonly #conversations = new ConversationRegistry();
+  readonly #conversations: ConversationRegistry;
   readonly #calls = new Map<string, Call>();
   #id = '';
   #disconnected = false;
@@ -76,6 +77,7 @@ export class Session extends Observable<SessionEvents> {
     this.#engine = init.engine;
     this.#userData = init.userData;
     this.#contacts = new ContactCatalog(this.#contactHost());
+    this.#conversations = new ConversationRegistry(this.#conversationContext());
     // Apps attach contactListUpdate after register() resolved: keep the initial membership (§1.5).
     this.bufferUntilFirstListener('contactListUpdate');
     this.#listen(init.engine);
@@ -256,7 +258,8 @@ export class Session extends Observable<SessionEvents> {
   async disconnect(_opts?: { invalidateUserToken?: boolean }): Promise<void> {
     // apiRTC rejects a plain string here.
     if (this.#disconnected) throw 'disconnect() - session already disconnected';
-    // NEXT: conversations issue — leave the joined conversations before unregistering.
+    // Leave the joined conversations first (the server would also do it on unregister).
+    await Promise.all(Object.values(this.#conversations.active()).map((c) => c.leave().catch(() => undefined)));
     await this.#engine.unregister();
   }
 
@@ -354,7 +357,23 @@ export class Session extends Observable<SessionEvents> {
     };
   }
 
+  #conversationContext(): ConversationContext {
+    const engine = this.#engine;
+    return {
+      request: (body, options) => engine.request(body, options),
+      selfId: () => this.#id,
+      contact: (id) => this.#contacts.getOrCreate(id),
+      members: (group) => engine.presence.membersOf(group).filter((id) => id !== this.#id),
+      forgetGroup: (group) => {
+        if (!engine.groups.includes(group) && !engine.subscriptions.includes(group)) engine.presence.forgetGroup(group);
+      },
+      sessionCustomEvent: (payload) => this.emit('customEvent', payload),
+    };
+  }
+
   #listen(engine: Engine): void {
+    engine.on('conversation', (e) => this.#conversations.dispatch(e));
+    engine.on('reRegistered', () => this.#conversations.rejoin());
     engine.on('status', (status) => {
       this.#ua[EMIT]('ccsConnectionStatus', { status });
       if (status === 'error') this.emit('error', { type: 'error' });
@@ -386,11 +405,14 @@ export class Session extends Observable<SessionEvents> {
     const { update, contactEvents } = this.#contacts.applyDiff(diff);
     this.emit('contactListUpdate', update);
     contactEvents();
+    const joined = new Map([...diff.joined].map(([g, list]) => [g, list.map((c) => c.id)]));
+    this.#conversations.presence(joined, diff.left);
   }
 
   #onClosed(reason: string): void {
     if (this.#disconnected) return;
     this.#disconnected = true;
+    this.#conversations.sessionEnded();
     attachPublisher(this.#userData, undefined);
     this.#ua[SESSION_ENDED](this);
     this.emit('disconnect', { type: 'disconnect', reason });

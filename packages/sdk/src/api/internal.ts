@@ -24,3 +24,15 @@ export const ATTACH: unique symbol = Symbol('parley.attach');
 
 /** `session[DROP_CONNECTION]()`: debug hook, drops the socket as a network loss would. */
 export const DROP_CONNECTION: unique symbol = Symbol('parley.dropConnection');
+
+/** `conversation[CONVERSATION_EVENT](event)`: a `conv.*` / `media.*` / `mesh.signal` event for it. */
+export const CONVERSATION_EVENT: unique symbol = Symbol('parley.conversationEvent');
+
+/** `conversation[CONVERSATION_PRESENCE](joinedIds, leftIds)`: its presence group changed. */
+export const CONVERSATION_PRESENCE: unique symbol = Symbol('parley.conversationPresence');
+
+/** `conversation[CONVERSATION_SESSION_ENDED]()`: the session closed; end everything locally. */
+export const CONVERSATION_SESSION_ENDED: unique symbol = Symbol('parley.conversationSessionEnded');
+
+/** `conversation[CONVERSATION_REJOIN]()`: re-registered; join, publish and subscribe again. */
+export const CONVERSATION_REJOIN: unique symbol = Symbol('parley.conversationRejoin');

@@ -3,6 +3,9 @@
 /** ICE servers: none (the Parley server is reachable on loopback/LAN; ICE-lite SFU, host candidates in mesh). */
 export const RTC_CONFIG: RTCConfiguration = { bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' };
 
+/** Longest wait for a subscription's media. */
+export const SUBSCRIBE_TIMEOUT_MS = 20_000;
+
 /** Every live RTCPeerConnection the SDK created (debug accessor `Parley.debug.peerConnections()`). */
 export const livePeerConnections = new Set<RTCPeerConnection>();
 

@@ -86,6 +86,11 @@ export class FakeServer {
   autoAnswer = true;
   /** When true, requests are executed and their answers remembered but not sent (lost answers). */
   loseAnswers = false;
+  /**
+   * Custom answers (conversation tests): return `{data}` or `{error}` to answer a request, or
+   * undefined for the default (ok, no data).
+   */
+  respond: ((message: ClientMessage) => { data?: unknown } | { error: { code: number; message: string } } | undefined) | undefined;
   /** Users considered present for contact.send (others get 8). */
   present = new Set<string>();
   userId = '';
@@ -183,6 +188,15 @@ export class FakeServer {
     if (!this.autoAnswer) return;
     if (message.type === 'contact.send' && !this.present.has(message.to)) {
       this.#reply(socket, { type: 'answer', re: message.id, ok: false, error: { code: 8, message: 'contact not found' } });
+      return;
+    }
+    const custom = this.respond?.(message);
+    if (custom && 'error' in custom) {
+      this.#reply(socket, { type: 'answer', re: message.id, ok: false, error: custom.error });
+      return;
+    }
+    if (custom) {
+      this.#reply(socket, { type: 'answer', re: message.id, ok: true, ...(custom.data === undefined ? {} : { data: custom.data }) });
       return;
     }
     const data = message.type === 'contact.send' ? { uuid: ++this.#uuid } : undefined;

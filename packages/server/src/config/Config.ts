@@ -53,6 +53,35 @@ const LimitsSchema = z.strictObject({
   invalidFrames: InvalidFramesSchema.prefault({}),
 });
 
+/** The SFU's network settings (see SfuOptions in media/MediaConfig.ts, validated there too). */
+const MediaSchema = z
+  .strictObject({
+    /** Public address written into the SFU's host candidates (server behind 1:1 NAT). */
+    announcedAddress: z.string().min(1).optional(),
+    /** Local address ICE binds to; default every interface (Chromium ignores loopback). */
+    bindAddress: z.string().min(1).optional(),
+    /** UDP port range for ICE, inclusive; both or neither. Default: ephemeral ports. */
+    portMin: z.number().int().min(1024).max(65535).optional(),
+    portMax: z.number().int().min(1024).max(65535).optional(),
+  })
+  .refine((m) => (m.portMin === undefined) === (m.portMax === undefined), { message: 'portMin and portMax go together' })
+  .refine((m) => m.portMin === undefined || m.portMax === undefined || m.portMin <= m.portMax, { message: 'portMin must be ≤ portMax' });
+
+const ConversationsSchema = z.strictObject({
+  /** Time a publisher has to answer a `conv.relay`, ms (then code 11). */
+  relayTimeoutMs: positiveInt().default(10_000),
+  /** Time the SFU has to answer a publisher offer, ms (then code 11). */
+  answerTimeoutMs: positiveInt().default(10_000),
+  /** Most participants of a mesh room; one more moves it to SFU (mesh-only rooms excepted). */
+  meshMaxParticipants: positiveInt().default(4),
+  /** Loss ratio above which a `conv.qualityReport` counts as bad. */
+  lossThreshold: z.number().min(0).max(1).default(0.1),
+  /** Consecutive bad reports of one participant that move a mesh room to SFU. */
+  lossReports: positiveInt().default(3),
+  /** Most participants of a mesh-only room (code 14 beyond); default no cap. */
+  meshOnlyMaxParticipants: positiveInt().optional(),
+});
+
 /** Schema of the whole configuration; every field has a default. */
 export const ConfigSchema = z.strictObject({
   /** TCP port; 0 picks a free one. */
@@ -68,6 +97,8 @@ export const ConfigSchema = z.strictObject({
   /** Folder holding the built demo app; default: @parley/meet's dist. */
   appDir: z.string().min(1).optional(),
   limits: LimitsSchema.prefault({}),
+  media: MediaSchema.prefault({}),
+  conversations: ConversationsSchema.prefault({}),
 });
 
 /** The resolved server configuration. */

@@ -15,6 +15,8 @@ const NUMERIC_ENV: ReadonlyArray<[name: string, path: readonly string[]]> = [
   ['PARLEY_HANDSHAKE_TIMEOUT_MS', ['limits', 'handshakeTimeoutMs']],
   ['PARLEY_RATE_LIMIT_BURST', ['limits', 'rateLimit', 'burst']],
   ['PARLEY_RATE_LIMIT_PER_SECOND', ['limits', 'rateLimit', 'perSecond']],
+  ['PARLEY_MEDIA_PORT_MIN', ['media', 'portMin']],
+  ['PARLEY_MEDIA_PORT_MAX', ['media', 'portMax']],
 ];
 const STRING_ENV: ReadonlyArray<[name: string, path: readonly string[]]> = [
   ['HOST', ['host']],
@@ -22,6 +24,8 @@ const STRING_ENV: ReadonlyArray<[name: string, path: readonly string[]]> = [
   ['LOG_LEVEL', ['logLevel']],
   ['PARLEY_SDK_DIR', ['sdkDir']],
   ['PARLEY_APP_DIR', ['appDir']],
+  ['PARLEY_MEDIA_ANNOUNCED_IP', ['media', 'announcedAddress']],
+  ['PARLEY_MEDIA_BIND_IP', ['media', 'bindAddress']],
 ];
 
 /** Name of the configuration file picked up from the working directory. */

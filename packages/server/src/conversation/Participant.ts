@@ -14,6 +14,8 @@ export interface ParticipantOwner {
   readonly name: string;
   /** Maps subscribed media tracks back to stream ids for `media.subscriberOffer`. */
   streamsOf(tracks: readonly ForwardedTrack[]): { streamId: number; msid: string }[];
+  /** The peer is about to close: last chance to read its counters. */
+  peerClosing(peer: Peer): void;
 }
 
 interface PendingAnswer {
@@ -127,7 +129,9 @@ export class Participant {
     }
     const peer = this.#peer;
     this.#peer = null;
-    peer?.close();
+    if (!peer) return;
+    this.#owner.peerClosing(peer);
+    peer.close();
   }
 
   /** Leaves: closes the peer and forgets publications and subscriptions. Idempotent. */

@@ -16,6 +16,8 @@ export interface HttpServerDeps {
   serverVersion: string;
   /** Live session count, for /healthz. */
   sessionCount: () => number;
+  /** Live counters for `GET /api/v1/stats` (nothing secret). */
+  stats?: () => unknown;
 }
 
 /** Where the SDK bundle and the demo app are read from. */
@@ -109,6 +111,8 @@ export class HttpServer {
     app.get('/api/v1/lookup', async (_request, reply) =>
       reply.header('Cache-Control', 'no-store').send({ wsPath: WS_PATH, serverVersion, protocolVersion: PROTOCOL_VERSION }),
     );
+
+    app.get('/api/v1/stats', async (_request, reply) => reply.header('Cache-Control', 'no-store').send(this.#deps.stats?.() ?? {}));
 
     app.get(WS_PATH, async (_request, reply) =>
       reply.code(426).header('Upgrade', 'websocket').type('text/plain; charset=utf-8').send('WebSocket endpoint: upgrade required\n'),

@@ -25,6 +25,8 @@ export interface SessionManagerDeps {
   limits: Limits;
   serverVersion: string;
   log: Logger;
+  /** Runs first when a session ends (it leaves its conversations before its groups). */
+  sessionEnding?: (session: UserSession) => void;
 }
 
 /** A session ready to be attached, with the data of the answer to send first. */
@@ -141,6 +143,8 @@ export class SessionManager {
    */
   end(session: UserSession, closeCode?: number, reason = ''): void {
     if (session.ended) return;
+    // While the session can still receive: others' leave events are built from its state.
+    this.#deps.sessionEnding?.(session);
     const transport = session.end();
     this.#deps.presence.leaveAll(session);
     this.#deps.registry.remove(session);

@@ -9,6 +9,7 @@ import { Observable } from '../util/Observable.js';
 import { errorAnswer, okAnswer, protocolError } from './answers.js';
 import { PEEK_LIMIT, peekRequestId } from './peekRequestId.js';
 import { RateLimiter } from './RateLimiter.js';
+import { Reply } from './Reply.js';
 import type { RequestRouter } from './RequestRouter.js';
 import { HANDSHAKE_SCHEMAS, SESSION_SCHEMAS } from './requestSchemas.js';
 import { WindowCounter } from './WindowCounter.js';
@@ -215,14 +216,46 @@ export class Connection extends Observable<ConnectionEvents> implements SessionT
       return;
     }
     let answer: string;
+    let after: (() => void) | null = null;
     try {
-      answer = okAnswer(request.id, this.#deps.router.handle(session, request));
+      const result = this.#deps.router.handle(session, request);
+      if (result instanceof Promise) return this.#answerLater(session, request.id, result);
+      if (result instanceof Reply) {
+        answer = okAnswer(request.id, result.data);
+        after = result.after;
+      } else {
+        answer = okAnswer(request.id, result);
+      }
     } catch (error) {
       answer = this.#errorAnswerOf(request.id, error);
     }
     // Re-running a ping is harmless: not remembering it keeps idle sessions small.
     if (request.type !== 'ping') session.rememberAnswer(request.id, answer);
     this.sendRaw(answer);
+    if (after) {
+      try {
+        after();
+      } catch (error) {
+        this.#deps.log.error({ err: error, remote: this.remoteAddress }, 'unexpected error after an answer');
+      }
+    }
+  }
+
+  /**
+   * Answers when `pending` settles, on whatever socket the session has by then (it may have
+   * resumed elsewhere); the answer is remembered so a client that missed it gets it when it
+   * repeats the id. Nothing is sent to an ended session.
+   */
+  #answerLater(session: UserSession, id: number, pending: Promise<unknown>): void {
+    const deliver = (answer: string): void => {
+      if (session.ended) return;
+      session.rememberAnswer(id, answer);
+      session.transport?.sendRaw(answer);
+    };
+    pending.then(
+      (data) => deliver(okAnswer(id, data)),
+      (error: unknown) => deliver(this.#errorAnswerOf(id, error)),
+    );
   }
 
   #register(request: RegisterRequest): void {

@@ -1,5 +1,6 @@
 import type { SessionRequest } from '@parley/protocol';
 import type { ContactRelay } from '../contact/ContactRelay.js';
+import { type ConversationService, isConversationRequest } from '../conversation/ConversationService.js';
 import type { PresenceService } from '../presence/PresenceService.js';
 import type { SessionManager } from '../session/SessionManager.js';
 import type { UserSession } from '../session/UserSession.js';
@@ -9,11 +10,14 @@ export interface RequestRouterDeps {
   manager: SessionManager;
   presence: PresenceService;
   relay: ContactRelay;
+  conversations: ConversationService;
 }
 
 /**
  * Runs a validated request of an established session and returns the answer data. Handlers
- * are synchronous: the connection answers right after, and nothing can interleave.
+ * are synchronous: the connection answers right after, and nothing can interleave. Two
+ * exceptions, both from conversations: a {@link Reply} (events that must follow the answer) and
+ * a promise (answers that wait for a peer: relays, publisher offers).
  * `unregister` is not routed here: the connection answers it before ending the session.
  */
 export class RequestRouter {
@@ -25,11 +29,12 @@ export class RequestRouter {
 
   /**
    * Executes `request` for `session`.
-   * @returns the answer data (undefined for none)
+   * @returns the answer data (undefined for none), a Reply, or a promise of the data
    * @throws ParleyError to answer with an error
    */
   handle(session: UserSession, request: SessionRequest): unknown {
-    const { presence, manager, relay } = this.#deps;
+    const { presence, manager, relay, conversations } = this.#deps;
+    if (isConversationRequest(request)) return conversations.handle(session, request);
     switch (request.type) {
       case 'ping':
         return undefined;

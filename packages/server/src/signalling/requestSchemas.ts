@@ -1,5 +1,6 @@
 import {
   ContactSendRequest,
+  ConversationRequests,
   GroupJoinRequest,
   GroupLeaveRequest,
   GroupSubscribeRequest,
@@ -28,6 +29,7 @@ export const SESSION_SCHEMAS: ReadonlyMap<string, z.ZodType<SessionRequest>> = n
   ['group.unsubscribe', GroupUnsubscribeRequest],
   ['userData.set', UserDataSetRequest],
   ['contact.send', ContactSendRequest],
+  ...ConversationRequests.map((schema): [string, z.ZodType<SessionRequest>] => [schema.shape.type.value, schema]),
 ]);
 
 /** The two handshake requests. */

@@ -1,0 +1,21 @@
+import type { ConversationServerEvent, RequestBody } from '../../engine/Engine.js';
+import type { TrackOptions } from '../../engine/RequestTracker.js';
+import type { Contact } from '../Contact.js';
+import type { Conversation } from '../Conversation.js';
+
+/** What a Conversation needs from its Session (internal). */
+export interface ConversationContext {
+  request(body: RequestBody, options?: TrackOptions): Promise<unknown>;
+  /** Local user id. */
+  selfId(): string;
+  /** The session's unique Contact for `id` (the local id included). */
+  contact(id: string): Contact;
+  /** Ids currently present in presence group `group` (local user excluded). */
+  members(group: string): string[];
+  /** Drops the presence state of a group the local user no longer watches. */
+  forgetGroup(group: string): void;
+  /** Emits Session `customEvent` for a conversation custom event. */
+  sessionCustomEvent(payload: { event: string; content: unknown; sender: Contact; conversation: Conversation }): void;
+}
+
+export type { ConversationServerEvent };

@@ -1,0 +1,45 @@
+import type { Stream, RelayAction } from '../Stream.js';
+
+/** Runs a relayed action on the publisher's local Stream. */
+export async function runRelayAction(stream: Stream, action: RelayAction, args: unknown): Promise<unknown> {
+  switch (action) {
+    case 'applyConstraints':
+      await stream.applyConstraints(args as object);
+      return undefined;
+    case 'getConstraints':
+      return stream.getConstraints();
+    case 'getSettings':
+      return stream.getSettings();
+    case 'getCapabilities':
+      return stream.getCapabilities();
+    case 'enableAudio':
+      return stream.enableAudio();
+    case 'disableAudio':
+      return stream.disableAudio();
+    case 'enableVideo':
+      return stream.enableVideo();
+    case 'disableVideo':
+      return stream.disableVideo();
+    case 'getAudioFlowStatus':
+      return stream.getAudioFlowStatus();
+    case 'getVideoFlowStatus':
+      return stream.getVideoFlowStatus();
+  }
+}
+
+/** A JSON round trip (drops functions, class instances become plain objects). */
+export function jsonSafe(value: unknown): unknown {
+  if (value === undefined) return undefined;
+  try {
+    return JSON.parse(JSON.stringify(value)) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+export function errorText(err: unknown): string {
+  if (typeof err === 'string') return err;
+  if (err instanceof Error) return err.message;
+  if (err && typeof err === 'object' && 'error' in err && (err as { error: unknown }).error instanceof Error) return (err as { error: Error }).error.message;
+  return String(err);
+}

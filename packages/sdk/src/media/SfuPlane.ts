@@ -1,0 +1,105 @@
+import type { ConversationServerEvent, RequestBody } from '../engine/Engine.js';
+import { log } from '../util/Logger.js';
+import type { Kinds, MediaPlane, PlaneDeps, PublishedMedia } from './MediaPlane.js';
+import { SUBSCRIBE_TIMEOUT_MS } from './pcUtil.js';
+import { PublisherPc } from './PublisherPc.js';
+import { SubscriberPc } from './SubscriberPc.js';
+
+/** SFU: publisher PC (browser offers) and subscriber PC (server offers). */
+export class SfuPlane implements MediaPlane {
+  readonly mode = 'sfu' as const;
+  readonly #deps: PlaneDeps;
+  #publisher: PublisherPc | null = null;
+  #subscriber: SubscriberPc | null = null;
+
+  constructor(deps: PlaneDeps) {
+    this.#deps = deps;
+  }
+
+  async publish(media: PublishedMedia): Promise<void> {
+    await this.#pub().add(media.ms, media.kinds);
+  }
+
+  async unpublish(media: PublishedMedia): Promise<void> {
+    await this.#publisher?.remove(media.ms.id);
+  }
+
+  async replace(oldMs: MediaStream, media: PublishedMedia): Promise<void> {
+    await this.#publisher?.replace(oldMs.id, media.ms);
+  }
+
+  async subscribe(streamId: number, _publisherId: string, kinds: Kinds, announce: () => Promise<unknown>): Promise<MediaStream | null> {
+    const ready = this.#sub().expect(streamId, kinds, SUBSCRIBE_TIMEOUT_MS);
+    try {
+      await announce();
+    } catch (err) {
+      this.#subscriber?.cancel(streamId, 'refused');
+      ready.catch(() => undefined);
+      throw err;
+    }
+    return ready;
+  }
+
+  unsubscribe(streamId: number): void {
+    this.#subscriber?.drop(streamId);
+  }
+
+  onEvent(event: ConversationServerEvent): void {
+    switch (event.type) {
+      case 'media.subscriberOffer':
+        this.#sub().onOffer(event.sdp, event.streams).catch((err: unknown) => log.error('subscriber negotiation failed', err));
+        return;
+      case 'media.candidate': {
+        const pc = event.transport === 'publisher' ? this.#publisher : this.#subscriber;
+        pc?.addCandidate(event.candidate, event.sdpMid).catch(() => undefined);
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  peerLeft(): void {
+    // Nothing: the server re-offers the subscriber PC.
+  }
+
+  close(): void {
+    this.#publisher?.close();
+    this.#subscriber?.close();
+    this.#publisher = null;
+    this.#subscriber = null;
+  }
+
+  #pub(): PublisherPc {
+    const { conversation } = this.#deps;
+    this.#publisher ??= new PublisherPc(
+      {
+        offer: async (sdp) => {
+          const data = (await this.#deps.request({ type: 'media.publisherOffer', conversation, sdp })) as { sdp?: string } | undefined;
+          if (!data?.sdp) throw new Error('no answer sdp');
+          return data.sdp;
+        },
+        candidate: (candidate, sdpMid) => this.#candidate('publisher', candidate, sdpMid),
+      },
+      this.#deps.report,
+    );
+    return this.#publisher;
+  }
+
+  #sub(): SubscriberPc {
+    const { conversation } = this.#deps;
+    this.#subscriber ??= new SubscriberPc(
+      {
+        answer: (sdp) => this.#deps.request({ type: 'media.subscriberAnswer', conversation, sdp }),
+        candidate: (candidate, sdpMid) => this.#candidate('subscriber', candidate, sdpMid),
+      },
+      this.#deps.report,
+    );
+    return this.#subscriber;
+  }
+
+  #candidate(transport: 'publisher' | 'subscriber', candidate: string, sdpMid: string | undefined): void {
+    const body: RequestBody = { type: 'media.candidate', conversation: this.#deps.conversation, transport, candidate, ...(sdpMid !== undefined ? { sdpMid } : {}) };
+    this.#deps.request(body).catch(() => undefined);
+  }
+}

@@ -1,0 +1,259 @@
+import { type ConvJoinResult, ErrorCode, ParleyError, type SessionRequest } from '@parley/protocol';
+import type { Logger } from '../logging/logger.js';
+import type { Peer, Room, Sfu } from '../media/index.js';
+import type { PresenceService } from '../presence/PresenceService.js';
+import type { UserSession } from '../session/UserSession.js';
+import { Reply } from '../signalling/Reply.js';
+import { Conversation, type ConversationOwner, type ConversationSettings } from './Conversation.js';
+import { fanOut } from './fanOut.js';
+import { MediaStats, type SfuStats } from './MediaStats.js';
+import { RelayTable, type RelayResult } from './RelayTable.js';
+
+type Req<T extends SessionRequest['type']> = Extract<SessionRequest, { type: T }>;
+
+/** Requests this service handles. */
+export type ConversationRequest = Extract<SessionRequest, { type: `conv.${string}` | `media.${string}` | 'mesh.signal' }>;
+
+/** Whether `request` is one of the conversation requests. */
+export function isConversationRequest(request: SessionRequest): request is ConversationRequest {
+  return request.type.startsWith('conv.') || request.type.startsWith('media.') || request.type === 'mesh.signal';
+}
+
+/** Dependencies of {@link ConversationService}. */
+export interface ConversationServiceDeps {
+  presence: PresenceService;
+  sfu: Sfu;
+  settings: ConversationSettings;
+  /** Time a publisher has to answer a `conv.relayRequest`, ms. */
+  relayTimeoutMs: number;
+  log: Logger;
+}
+
+/**
+ * Conversations of every tenant, by name: created on first join, closed when empty. Runs the
+ * conversation requests (see docs/protocol.md § Conversations) and makes sessions that end
+ * leave their conversations. Membership is also a presence group of the same name, so the
+ * participants learn about each other through ordinary presence events.
+ */
+export class ConversationService implements ConversationOwner {
+  readonly #deps: ConversationServiceDeps;
+  readonly #tenants = new Map<string, Map<string, Conversation>>();
+  /** Conversations each session is in (for session end). */
+  readonly #memberships = new Map<UserSession, Set<Conversation>>();
+  readonly #relays: RelayTable<UserSession>;
+  readonly #media: MediaStats;
+  #rooms = 0;
+  #nextUuid = 1;
+  #closed = false;
+
+  constructor(deps: ConversationServiceDeps) {
+    this.#deps = deps;
+    this.#relays = new RelayTable(deps.relayTimeoutMs);
+    this.#media = new MediaStats(deps.sfu);
+  }
+
+  /** Open conversations, all tenants. */
+  get conversationCount(): number {
+    let n = 0;
+    for (const conversations of this.#tenants.values()) n += conversations.size;
+    return n;
+  }
+
+  /** The conversation `name` of `apiKey`, if open. */
+  get(apiKey: string, name: string): Conversation | undefined {
+    return this.#tenants.get(apiKey)?.get(name);
+  }
+
+  /** Media counters for `GET /api/v1/stats`. */
+  sfuStats(): SfuStats {
+    return this.#media.snapshot();
+  }
+
+  /**
+   * Runs a conversation request.
+   * @returns answer data, a {@link Reply}, or a promise of the data (relay, publisher offer)
+   * @throws ParleyError for an error answer
+   */
+  handle(session: UserSession, request: ConversationRequest): unknown {
+    if (this.#closed) throw new ParleyError(ErrorCode.SERVER_UNAVAILABLE, 'server shutting down');
+    switch (request.type) {
+      case 'conv.join':
+        return this.#join(session, request);
+      case 'conv.relayAnswer':
+        this.#relays.answer(session, request.relayId, request.ok, request.result, request.error);
+        return undefined;
+      default:
+        return this.#inConversation(session, request);
+    }
+  }
+
+  /** Makes `session` leave every conversation (session end). */
+  leaveAll(session: UserSession): void {
+    const conversations = this.#memberships.get(session);
+    this.#relays.drop(session);
+    if (!conversations) return;
+    for (const conversation of [...conversations]) this.#leave(session, conversation);
+    this.#memberships.delete(session);
+  }
+
+  /** Shutdown: closes every conversation and the SFU without events. Idempotent. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#relays.close();
+    for (const conversations of [...this.#tenants.values()]) for (const c of [...conversations.values()]) c.close();
+    this.#tenants.clear();
+    this.#memberships.clear();
+    this.#deps.sfu.close();
+  }
+
+  /** @internal {@link ConversationOwner} */
+  createRoom(_conversation: Conversation): Room {
+    // Names are only unique per tenant; the media plane needs one namespace.
+    return this.#deps.sfu.createRoom(`room-${++this.#rooms}`);
+  }
+
+  /** @internal {@link ConversationOwner} */
+  peerClosing(peer: Peer): void {
+    this.#media.retire(peer);
+  }
+
+  /** @internal {@link ConversationOwner} */
+  conversationClosed(conversation: Conversation): void {
+    const conversations = this.#tenants.get(conversation.apiKey);
+    if (conversations?.get(conversation.name) !== conversation) return;
+    conversations.delete(conversation.name);
+    if (conversations.size === 0) this.#tenants.delete(conversation.apiKey);
+    this.#deps.log.debug({ apiKey: conversation.apiKey, conversation: conversation.name }, 'conversation closed');
+  }
+
+  #join(session: UserSession, request: Req<'conv.join'>): Reply {
+    let conversations = this.#tenants.get(session.apiKey);
+    if (!conversations) {
+      conversations = new Map();
+      this.#tenants.set(session.apiKey, conversations);
+    }
+    let conversation = conversations.get(request.conversation);
+    const created = conversation === undefined;
+    conversation ??= new Conversation(this, session.apiKey, request.conversation, request.meshModeEnabled, request.meshOnlyEnabled, this.#deps.settings);
+    if (created) conversations.set(conversation.name, conversation);
+    const already = conversation.participants.get(session.userId)?.session === session;
+    try {
+      conversation.join(session);
+    } catch (error) {
+      if (created) conversation.close();
+      throw error;
+    }
+    let memberships = this.#memberships.get(session);
+    if (!memberships) {
+      memberships = new Set();
+      this.#memberships.set(session, memberships);
+    }
+    memberships.add(conversation);
+    this.#deps.presence.join(session, conversation.name);
+    // Snapshot now: streams published after this point reach the joiner as ordinary events.
+    const streams = already ? [] : conversation.streams();
+    const name = conversation.name;
+    const result: ConvJoinResult = { mode: conversation.mode, meshOnly: conversation.meshOnly };
+    return new Reply(result, () => {
+      for (const stream of streams) session.send({ type: 'conv.stream', conversation: name, change: 'added', stream });
+    });
+  }
+
+  #leave(session: UserSession, conversation: Conversation): void {
+    const participant = conversation.participants.get(session.userId);
+    if (participant?.session === session) conversation.leave(participant);
+    this.#memberships.get(session)?.delete(conversation);
+    this.#deps.presence.leave(session, conversation.name);
+  }
+
+  #inConversation(session: UserSession, request: Exclude<ConversationRequest, Req<'conv.join'> | Req<'conv.relayAnswer'>>): unknown {
+    const conversation = this.get(session.apiKey, request.conversation);
+    if (!conversation) throw new ParleyError(ErrorCode.WRONG_STATE, 'conversation not joined');
+    const participant = conversation.participantOf(session);
+    const name = conversation.name;
+    switch (request.type) {
+      case 'conv.leave':
+        this.#relays.drop(session);
+        this.#leave(session, conversation);
+        return undefined;
+      case 'conv.publish': {
+        const { type: _t, id: _i, conversation: _c, ...init } = request;
+        return { callId: conversation.publish(participant, init).callId };
+      }
+      case 'conv.unpublish':
+        conversation.unpublish(participant, request.streamId);
+        return undefined;
+      case 'conv.updateStream': {
+        const { hasAudio, hasVideo, isAudioMuted, isVideoMuted } = request;
+        conversation.update(participant, request.streamId, { hasAudio, hasVideo, isAudioMuted, isVideoMuted });
+        return undefined;
+      }
+      case 'conv.subscribe':
+        conversation.subscribe(participant, request.streamId, { audio: request.audio, video: request.video });
+        return undefined;
+      case 'conv.unsubscribe':
+        conversation.unsubscribe(participant, request.streamId);
+        return undefined;
+      case 'media.publisherOffer':
+        return conversation.publisherOffer(participant, request.sdp);
+      case 'media.subscriberAnswer':
+        conversation.mediaPeer(participant).handleSubscriberAnswer(request.sdp);
+        return undefined;
+      case 'media.candidate':
+        conversation.mediaPeer(participant).addRemoteCandidate(request.transport, request.candidate, request.sdpMid);
+        return undefined;
+      case 'mesh.signal': {
+        if (conversation.mode !== 'mesh') throw new ParleyError(ErrorCode.WRONG_STATE, 'conversation is not in mesh mode');
+        const target = conversation.participants.get(request.to);
+        if (!target || target === participant) throw new ParleyError(ErrorCode.NOT_FOUND, 'participant not found');
+        target.session.send({ type: 'mesh.signal', conversation: name, from: session.userId, payload: request.payload });
+        return undefined;
+      }
+      case 'conv.qualityReport':
+        if (conversation.mode === 'mesh' && !conversation.meshOnly && participant.loss.report(request.lossRatio)) {
+          this.#deps.log.info({ conversation: name, userId: session.userId }, 'sustained loss: moving room to SFU');
+          conversation.switchToSfu();
+        }
+        return undefined;
+      case 'conv.message': {
+        const uuid = this.#nextUuid++;
+        const event = { type: 'conv.message', conversation: name, from: session.userId, content: request.content, uuid, time: Date.now() } as const;
+        conversation.broadcast(request.metadata !== undefined ? { ...event, metadata: request.metadata } : event, session);
+        return { uuid };
+      }
+      case 'conv.data':
+        conversation.broadcast({ type: 'conv.data', conversation: name, from: session.userId, content: request.content }, session);
+        return undefined;
+      case 'conv.customEvent':
+        conversation.broadcast({ type: 'conv.customEvent', conversation: name, from: session.userId, event: request.event, content: request.content }, session);
+        return undefined;
+      case 'conv.relay':
+        return this.#relay(conversation, session, request);
+      case 'conv.constraintsChanged': {
+        const publication = conversation.publication(request.streamId);
+        if (publication.publisherId !== session.userId) throw new ParleyError(ErrorCode.NOT_ALLOWED, 'not the publisher of this stream');
+        const event = { type: 'conv.constraintsChanged', conversation: name, streamId: request.streamId, constraints: request.constraints } as const;
+        fanOut(event, conversation.subscribersOf(request.streamId));
+        return undefined;
+      }
+    }
+  }
+
+  #relay(conversation: Conversation, session: UserSession, request: Req<'conv.relay'>): Promise<RelayResult> {
+    const publication = conversation.publication(request.streamId);
+    const publisher = conversation.participants.get(publication.publisherId);
+    if (!publisher) throw new ParleyError(ErrorCode.NOT_FOUND, 'stream not found');
+    const { relayId, answer } = this.#relays.open(session, publisher.session);
+    publisher.session.send({
+      type: 'conv.relayRequest',
+      conversation: conversation.name,
+      relayId,
+      from: session.userId,
+      streamId: request.streamId,
+      action: request.action,
+      ...(request.args !== undefined ? { args: request.args } : {}),
+    });
+    return answer;
+  }
+}
