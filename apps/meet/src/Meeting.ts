@@ -227,6 +227,8 @@ export class Meeting {
     on(byId('mic-btn'), 'click', () => void this.media.toggle('audio'));
     on(byId('cam-btn'), 'click', () => void this.media.toggle('video'));
     on(byId('share-btn'), 'click', () => void this.toggleShare());
+    // Mobile browsers cannot capture the screen: no button rather than one that fails.
+    byId('share-btn').hidden = typeof navigator.mediaDevices?.getDisplayMedia !== 'function';
     on(byId('chat-btn'), 'click', () => this.#setPanel(this.#panel === 'chat' ? null : 'chat'));
     on(byId('people-btn'), 'click', () => this.#setPanel(this.#panel === 'people' ? null : 'people'));
     on(byId('chat-close'), 'click', () => this.#setPanel(null));

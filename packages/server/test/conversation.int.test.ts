@@ -159,6 +159,25 @@ describe('conversation membership and streams', () => {
     expect(carol.pendingEvents().some((e) => e.type === 'conv.constraintsChanged')).toBe(false);
   });
 
+  it('a relay fails at once when the publisher leaves; a requester that left is not answered', async () => {
+    const alice = await user('c9-alice');
+    const bob = await user('c9-bob');
+    await joinConversation(alice, 'c9');
+    await joinConversation(bob, 'c9');
+    expect((await publish(alice, 'c9', 8)).ok).toBe(true);
+    const goneId = bob.send({ type: 'conv.relay', conversation: 'c9', streamId: 8, action: 'getSettings' });
+    const forgotten = await alice.nextEvent('conv.relayRequest');
+    expect((await bob.request({ type: 'conv.leave', conversation: 'c9' })).ok).toBe(true);
+    expect(codeOf(await alice.request({ type: 'conv.relayAnswer', relayId: forgotten.relayId, ok: true }))).toBe(8);
+    await joinConversation(bob, 'c9');
+    const pendingId = bob.send({ type: 'conv.relay', conversation: 'c9', streamId: 8, action: 'getSettings' });
+    await alice.nextEvent('conv.relayRequest');
+    expect((await alice.request({ type: 'conv.leave', conversation: 'c9' })).ok).toBe(true);
+    expect(await bob.nextAnswer(pendingId)).toMatchObject({ ok: false, error: { code: 8 } });
+    await bob.request({ type: 'ping' });
+    await expect(bob.nextAnswer(goneId, 100)).rejects.toThrow('timed out');
+  });
+
   it('a session that ends leaves: others get removed, subscriptionEnded and leftGroup', async () => {
     const alice = await user('c7-alice');
     const bob = await user('c7-bob');

@@ -13,7 +13,7 @@ import { ApplyAudioProcessorError } from './ApplyAudioProcessorError.js';
 import { ApplyVideoProcessorError } from './ApplyVideoProcessorError.js';
 import type { Contact } from './Contact.js';
 import type { Conversation } from './Conversation.js';
-import { MEDIA_REPORTER } from './internal.js';
+import { CONVERSATIONS, MEDIA_REPORTER } from './internal.js';
 import type { MediaDevice } from './MediaDevice.js';
 import { Observable } from './Observable.js';
 import type { UserAgent } from './UserAgent.js';
@@ -145,8 +145,8 @@ export class Stream extends Observable<StreamEvents> {
   readonly #remote: RemoteLink | undefined;
   /** Remote streams: the publisher's enabled state per kind. */
   readonly #remoteEnabled = { audio: true, video: true };
-  /** Conversations where this local stream is published (set by the Conversation). */
-  readonly conversations = new Set<Conversation>();
+  /** SDK-internal: conversations where this local stream is published (set by the Conversation). */
+  readonly [CONVERSATIONS] = new Set<Conversation>();
 
   /** Internal: apps get Streams from the SDK factories; a direct call throws. */
   constructor(data: MediaStream | null, init: object) {
@@ -291,7 +291,7 @@ export class Stream extends Observable<StreamEvents> {
 
   /** Conversations where this local stream is published. */
   getConversations(): Conversation[] {
-    return [...this.conversations];
+    return [...this[CONVERSATIONS]];
   }
 
   /** Track labels `{audioSourceLabel?, videoSourceLabel?}`. */

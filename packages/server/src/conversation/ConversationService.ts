@@ -161,6 +161,7 @@ export class ConversationService implements ConversationOwner {
   }
 
   #leave(session: UserSession, conversation: Conversation): void {
+    this.#relays.drop(session, conversation);
     const participant = conversation.participants.get(session.userId);
     if (participant?.session === session) conversation.leave(participant);
     this.#memberships.get(session)?.delete(conversation);
@@ -174,7 +175,6 @@ export class ConversationService implements ConversationOwner {
     const name = conversation.name;
     switch (request.type) {
       case 'conv.leave':
-        this.#relays.drop(session);
         this.#leave(session, conversation);
         return undefined;
       case 'conv.publish': {
@@ -244,7 +244,7 @@ export class ConversationService implements ConversationOwner {
     const publication = conversation.publication(request.streamId);
     const publisher = conversation.participants.get(publication.publisherId);
     if (!publisher) throw new ParleyError(ErrorCode.NOT_FOUND, 'stream not found');
-    const { relayId, answer } = this.#relays.open(session, publisher.session);
+    const { relayId, answer } = this.#relays.open(session, publisher.session, conversation);
     publisher.session.send({
       type: 'conv.relayRequest',
       conversation: conversation.name,

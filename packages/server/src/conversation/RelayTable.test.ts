@@ -64,4 +64,15 @@ describe('RelayTable', () => {
     expect(settled).toBe(false);
     expect(table.size).toBe(0);
   });
+
+  it('drops only the relays of the given scope', () => {
+    const table = new RelayTable<object>(10_000);
+    const roomA = table.open(requester, publisher, 'a');
+    table.open(requester, publisher, 'b');
+    roomA.answer.catch(() => undefined);
+    table.drop(requester, 'a');
+    expect(table.size).toBe(1);
+    table.close();
+    expect(table.size).toBe(0);
+  });
 });

@@ -6,6 +6,8 @@ export interface RelayResult {
 }
 
 interface PendingRelay<S> {
+  /** What the relay belongs to (the conversation), so leaving one does not drop the others. */
+  scope: unknown;
   requester: S;
   publisher: S;
   resolve: (result: RelayResult) => void;
@@ -36,7 +38,7 @@ export class RelayTable<S> {
    * Opens a relay from `requester` to `publisher`.
    * @returns its id (for the `conv.relayRequest` event) and the promise of the requester's answer
    */
-  open(requester: S, publisher: S): { relayId: number; answer: Promise<RelayResult> } {
+  open(requester: S, publisher: S, scope: unknown = null): { relayId: number; answer: Promise<RelayResult> } {
     const relayId = this.#nextId++;
     const answer = new Promise<RelayResult>((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -44,7 +46,7 @@ export class RelayTable<S> {
         reject(new ParleyError(ErrorCode.TIMED_OUT, 'relay timed out'));
       }, this.#timeoutMs);
       timer.unref();
-      this.#pending.set(relayId, { requester, publisher, resolve, reject, timer });
+      this.#pending.set(relayId, { scope, requester, publisher, resolve, reject, timer });
     });
     return { relayId, answer };
   }
@@ -64,10 +66,12 @@ export class RelayTable<S> {
 
   /**
    * Forgets every relay involving `session`: its own requests are dropped unanswered, requests
-   * waiting for it as publisher fail with code 8 right away instead of timing out.
+   * waiting for it as publisher fail with code 8 right away instead of timing out. With a
+   * `scope`, only the relays opened with that scope.
    */
-  drop(session: S): void {
+  drop(session: S, scope?: unknown): void {
     for (const [id, pending] of this.#pending) {
+      if (scope !== undefined && pending.scope !== scope) continue;
       if (pending.requester === session) {
         clearTimeout(pending.timer);
         this.#pending.delete(id);

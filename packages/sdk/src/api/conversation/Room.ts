@@ -14,7 +14,7 @@ import { apiError, reject } from '../../util/errors.js';
 import { log } from '../../util/Logger.js';
 import { ConversationCall } from '../ConversationCall.js';
 import type { Conversation } from '../Conversation.js';
-import { EMIT } from '../internal.js';
+import { CONVERSATIONS, EMIT } from '../internal.js';
 import { createRemoteStream, REMOTE_STATE, Stream, type RelayAction } from '../Stream.js';
 import type { ConversationContext, ConversationServerEvent } from './context.js';
 import { emitIncoming, sendCustomEvent, sendData, sendMessage } from './messaging.js';
@@ -295,7 +295,7 @@ export class Room {
     pub.ready = true;
     stream.callId = pub.callId;
     stream.publishedInConversations.set(this.#name, pub.callId);
-    stream.conversations.add(this.#conv);
+    stream[CONVERSATIONS].add(this.#conv);
     pub.detach = this.#watchPublished(pub);
     return stream;
   }
@@ -316,7 +316,7 @@ export class Room {
     this.#publications.delete(pub.streamId);
     pub.detach();
     pub.stream.publishedInConversations.delete(this.#name);
-    pub.stream.conversations.delete(this.#conv);
+    pub.stream[CONVERSATIONS].delete(this.#conv);
     if (pub.stream.publishedInConversations.size === 0) pub.stream.callId = null;
   }
 
@@ -332,14 +332,14 @@ export class Room {
     const oldMs = pub.media.ms;
     pub.detach();
     pub.stream.publishedInConversations.delete(this.#name);
-    pub.stream.conversations.delete(this.#conv);
+    pub.stream[CONVERSATIONS].delete(this.#conv);
     pub.stream = newStream;
     pub.media.ms = newStream.data;
     pub.call = new ConversationCall(this.#conv, pub.callId, newStream);
     await this.#plane?.replace(oldMs, pub.media);
     newStream.callId = pub.callId;
     newStream.publishedInConversations.set(this.#name, pub.callId);
-    newStream.conversations.add(this.#conv);
+    newStream[CONVERSATIONS].add(this.#conv);
     pub.detach = this.#watchPublished(pub);
     this.#sendUpdate(pub);
     return newStream;
