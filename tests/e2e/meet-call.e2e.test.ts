@@ -1,7 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { DEFAULT_WAIT_MS, newUser, paths, useE2E, type User } from './harness/index.js';
+import { onTestFinished } from 'vitest';
+import { DEFAULT_WAIT_MS, newUser, paths, startServer, useE2E, type User } from './harness/index.js';
 
 const env = useE2E('meet-call');
 
@@ -19,8 +20,8 @@ function keepConsole(user: User, label: string): void {
 }
 
 /** Opens `/?room=<room>`, joins under `name` and waits for the call screen. */
-async function joinCall(name: string, room: string, viewport?: { width: number; height: number }): Promise<User> {
-  const user = await newUser(env.browser, name, { url: `${env.server.url}/?room=${encodeURIComponent(room)}` });
+async function joinCall(name: string, room: string, viewport?: { width: number; height: number }, serverUrl = env.server.url): Promise<User> {
+  const user = await newUser(env.browser, name, { url: `${serverUrl}/?room=${encodeURIComponent(room)}` });
   if (viewport) await user.page.setViewportSize(viewport);
   await user.page.locator('#join-form').waitFor(WAIT);
   await user.page.fill('#name-input', name);
@@ -216,5 +217,29 @@ describe('the meeting app (apps/meet): joining muted, reconnecting', () => {
     for (const user of [ada, grace]) {
       expect(user.console.filter((e) => e.type === 'pageerror')).toEqual([]);
     }
+  });
+});
+
+describe('the meeting app (apps/meet): offline past the resume window (server PARLEY_RESUME_WINDOW_MS=1500)', () => {
+  test('the others see the user leave; back online the user is in the call again and seen again', async () => {
+    const server = await startServer({ name: 'meet-call-expired', resumeWindowMs: 1500 });
+    onTestFinished(() => server.stop());
+    const room = `e2e-call-expired-${Date.now()}`;
+    const ada = await joinCall('Ada Lovelace', room, undefined, server.url);
+    const grace = await joinCall('Grace Hopper', room, undefined, server.url);
+    await tilePlays(grace, remoteTile('Ada Lovelace'));
+
+    await ada.context.setOffline(true);
+    await ada.page.evaluate(() => Parley.debug.dropConnection());
+    await ada.page.locator('#banner', { hasText: 'Reconnecting' }).waitFor({ state: 'visible', ...WAIT });
+    await grace.page.locator(remoteTile('Ada Lovelace')).waitFor({ state: 'detached', timeout: 20_000 });
+    await grace.page.locator('.toast', { hasText: 'Ada Lovelace left' }).waitFor(WAIT);
+
+    await ada.context.setOffline(false);
+    await ada.page.locator('#banner').waitFor({ state: 'hidden', timeout: 20_000 });
+    await tilePlays(grace, remoteTile('Ada Lovelace'));
+    await tilePlays(ada, remoteTile('Grace Hopper'));
+    keepConsole(ada, 'call-expired-ada');
+    keepConsole(grace, 'call-expired-grace');
   });
 });

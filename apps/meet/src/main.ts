@@ -27,10 +27,13 @@ function main(): void {
   const callView = byId('call-view');
   let meeting: Meeting | null = null;
   let joining = false;
+  /** Name and room of the current/last call (the "Rejoin" button of the banner uses them). */
+  let last: { name: string; room: string } | null = null;
 
   const join = async (name: string, room: string): Promise<void> => {
     if (joining || meeting) return;
     joining = true;
+    last = { name, room };
     prejoin.busy(true);
     const url = new URL(location.href);
     url.searchParams.set('room', room);
@@ -68,7 +71,7 @@ function main(): void {
     toasts.clear();
     prejoin.show();
     media.setPreviewing(true);
-    if (reason === 'rejoin') byId<HTMLButtonElement>('join-btn').focus();
+    if (reason === 'rejoin' && last) void join(last.name, last.room);
     else toasts.show('You left the meeting', 'info');
   };
 

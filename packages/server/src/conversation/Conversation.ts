@@ -87,8 +87,9 @@ export class Conversation {
   join(session: UserSession): Participant {
     const existing = this.participants.get(session.userId);
     if (existing && existing.session === session) return existing;
-    // A stale participant of an older session of the same user (normally gone at its end).
-    if (existing) this.leave(existing);
+    // A stale participant of an older session of the same user (normally gone at its end);
+    // removed without closing the conversation, which is about to get a participant again.
+    if (existing) this.#remove(existing);
     const cap = this.#settings.meshOnlyMaxParticipants;
     if (this.meshOnly && cap !== undefined && this.participants.size >= cap) {
       throw new ParleyError(ErrorCode.NOT_ALLOWED, 'conversation is full');
@@ -107,9 +108,7 @@ export class Conversation {
    */
   leave(participant: Participant): void {
     if (this.participants.get(participant.userId) !== participant) return;
-    for (const streamId of [...participant.publications]) this.unpublish(participant, streamId);
-    this.participants.delete(participant.userId);
-    participant.close();
+    this.#remove(participant);
     if (this.participants.size === 0) this.close();
   }
 
@@ -159,13 +158,13 @@ export class Conversation {
   subscribe(participant: Participant, streamId: number, wanted: Subscription): void {
     const publication = this.publication(streamId);
     if (publication.publisherId === participant.userId) throw new ParleyError(ErrorCode.BAD_PARAMETER, 'cannot subscribe to an own stream');
-    const previous = participant.subscriptions.get(streamId);
     participant.subscriptions.set(streamId, wanted);
     if (this.#mode !== 'sfu') return;
-    const room = this.#mediaRoom();
-    const peer = participant.peerIn(room);
-    if (previous) for (const track of publication.tracks) if (!publication.tracksFor(wanted.audio, wanted.video).includes(track)) peer.unsubscribe(track);
-    for (const track of publication.tracksFor(wanted.audio, wanted.video)) peer.subscribe(track);
+    const peer = participant.peerIn(this.#mediaRoom());
+    // A repeated subscribe replaces the audio/video choice: drop the kinds no longer wanted.
+    const tracks = publication.tracksFor(wanted.audio, wanted.video);
+    for (const track of publication.tracks) if (!tracks.includes(track)) peer.unsubscribe(track);
+    for (const track of tracks) peer.subscribe(track);
   }
 
   /** Ends a subscription (no-op when not subscribed). @throws ParleyError code 8 unknown stream */
@@ -243,6 +242,12 @@ export class Conversation {
     this.#room?.close();
     this.#room = null;
     this.#owner.conversationClosed(this);
+  }
+
+  #remove(participant: Participant): void {
+    for (const streamId of [...participant.publications]) this.unpublish(participant, streamId);
+    this.participants.delete(participant.userId);
+    participant.close();
   }
 
   #broadcast(event: UnsequencedEvent): void {
