@@ -7,13 +7,18 @@ import { defineConfig } from 'vitest/config';
 // Workspace packages resolve to their TypeScript sources through the "source" condition,
 // so tests never depend on a stale build.
 const resolve = { conditions: ['source'] };
+// Tests run in Node (SSR in Vite's terms): resolve workspace packages to their sources there
+// too, never to possibly stale dist/ builds.
+const ssr = { resolve: { conditions: ['source', 'node', 'import', 'default'], externalConditions: ['source'] } };
 
 export default defineConfig({
   resolve,
+  ssr,
   test: {
     projects: [
       {
         resolve,
+        ssr,
         test: {
           name: 'unit',
           include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts'],
@@ -22,6 +27,7 @@ export default defineConfig({
       },
       {
         resolve,
+        ssr,
         test: {
           name: 'integration',
           include: ['packages/*/test/**/*.int.test.ts'],
@@ -32,6 +38,7 @@ export default defineConfig({
       },
       {
         resolve,
+        ssr,
         test: {
           name: 'e2e',
           include: ['tests/e2e/**/*.e2e.test.ts'],

@@ -1,7 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, test } from 'vitest';
-import { onTestFinished } from 'vitest';
+import { describe, expect, onTestFinished, test } from 'vitest';
 import { DEFAULT_WAIT_MS, newUser, paths, startServer, useE2E, type User } from './harness/index.js';
 
 const env = useE2E('meet-call');

@@ -18,7 +18,8 @@ import { CONVERSATIONS, EMIT } from '../internal.js';
 import { createRemoteStream, REMOTE_STATE, Stream, type RelayAction } from '../Stream.js';
 import type { ConversationContext, ConversationServerEvent } from './context.js';
 import { emitIncoming, sendCustomEvent, sendData, sendMessage } from './messaging.js';
-import { errorText, jsonSafe, runRelayAction } from './relay.js';
+import { PublicationSet, type Publication } from './publications.js';
+import { errorText, jsonSafe } from './relay.js';
 import { toStreamId, toStreamInfo, type StreamInfo } from './streamInfo.js';
 
 /** After a re-join, how long the re-announcements of the known streams are awaited. */
@@ -26,18 +27,6 @@ const REJOIN_SETTLE_MS = 1_000;
 
 /** Relay requests to a publisher time out after this long (§3.9). */
 export const RELAY_TIMEOUT_MS = 10_000;
-
-/** A local stream published here. */
-interface Publication {
-  stream: Stream;
-  /** Announced id (the local stream id at publish time). */
-  streamId: number;
-  media: PublishedMedia;
-  callId: string;
-  call: ConversationCall;
-  ready: boolean;
-  detach: () => void;
-}
 
 /** A subscription to a remote stream. */
 interface Subscription {
@@ -66,7 +55,7 @@ export class Room {
   meshOnly = false;
   #plane: MediaPlane | null = null;
   readonly #streams = new Map<number, StreamDescriptor>();
-  readonly #publications = new Map<number, Publication>();
+  readonly #pubs: PublicationSet;
   readonly #subscriptions = new Map<number, Subscription>();
   readonly #members = new Set<string>();
   #switching = false;
@@ -80,6 +69,7 @@ export class Room {
     this.#name = name;
     this.#ctx = ctx;
     this.#options = options;
+    this.#pubs = new PublicationSet({ ctx, conversation: conv, name, emit: (n, p) => this.#emit(n, p) });
   }
 
   get joined(): boolean {
@@ -138,7 +128,7 @@ export class Room {
   #teardown(from: 'local' | 'remote', reason: string): void {
     this.#epoch++;
     for (const sub of [...this.#subscriptions.values()]) this.#endSubscription(sub.streamId, from, reason, false);
-    for (const pub of [...this.#publications.values()]) this.#dropPublication(pub);
+    for (const pub of [...this.#pubs.byId.values()]) this.#pubs.drop(pub);
     this.#plane?.close();
     this.#plane = null;
     this.#streams.clear();
@@ -160,7 +150,7 @@ export class Room {
    */
   async rejoin(): Promise<void> {
     if (!this.joined) return;
-    const pubs = [...this.#publications.values()].map((p) => ({ stream: p.stream, kinds: p.media.kinds }));
+    const pubs = [...this.#pubs.byId.values()].map((p) => ({ stream: p.stream, kinds: p.media.kinds }));
     const subs = [...this.#subscriptions.values()].map((s) => ({ streamId: s.streamId, kinds: s.kinds }));
     const known = new Map(this.#streams);
     this.#teardown('local', 'reconnection');
@@ -238,29 +228,24 @@ export class Room {
   // ---- publishing ------------------------------------------------------------------------------
 
   isPublished(stream: unknown): boolean {
-    return this.#publicationOf(stream)?.ready === true;
+    return this.#pubs.of(stream)?.ready === true;
   }
 
   call(stream: unknown): ConversationCall | null {
-    const pub = this.#publicationOf(stream);
+    const pub = this.#pubs.of(stream);
     return pub?.ready ? pub.call : null;
-  }
-
-  #publicationOf(stream: unknown): Publication | undefined {
-    for (const p of this.#publications.values()) if (p.stream === stream) return p;
-    return undefined;
   }
 
   async publish(stream: unknown, opts: { audioOnly?: boolean; videoOnly?: boolean; context?: object } = {}): Promise<Stream> {
     if (!this.joined) throw apiError(ERROR_OTHER, 'publish() - conversation not joined');
     if (!(stream instanceof Stream) || stream.isRemote || !stream.data) throw apiError(ERROR_OTHER, 'publish() - No stream specified');
-    if (this.#publicationOf(stream)) throw apiError(ERROR_OTHER, 'publish() - Stream is already published in this conversation!');
+    if (this.#pubs.of(stream)) throw apiError(ERROR_OTHER, 'publish() - Stream is already published in this conversation!');
     const ms = stream.data;
     const kinds = { audio: stream.hasAudio() && !opts.videoOnly, video: stream.hasVideo() && !opts.audioOnly };
     const streamId = stream.streamId;
     const media: PublishedMedia = { streamId, ms, kinds };
     const pub: Publication = { stream, streamId, media, callId: '', call: null as unknown as ConversationCall, ready: false, detach: () => undefined };
-    this.#publications.set(streamId, pub);
+    this.#pubs.byId.set(streamId, pub);
     const epoch = this.#epoch;
     try {
       const data = (await this.#ctx.request({
@@ -277,47 +262,39 @@ export class Room {
       })) as { callId?: string } | undefined;
       pub.callId = data?.callId ?? String(streamId);
     } catch (err) {
-      if (this.#publications.get(streamId) === pub) this.#publications.delete(streamId);
+      if (this.#pubs.byId.get(streamId) === pub) this.#pubs.byId.delete(streamId);
       throw apiError(ERROR_OTHER, 'publish() - failed to establish call', err);
     }
-    if (epoch !== this.#epoch || this.#publications.get(streamId) !== pub) throw apiError(ERROR_OTHER, 'publish() - conversation not joined');
+    if (epoch !== this.#epoch || this.#pubs.byId.get(streamId) !== pub) throw apiError(ERROR_OTHER, 'publish() - conversation not joined');
     pub.call = new ConversationCall(this.#conv, pub.callId, stream);
     try {
       await this.#plane?.publish(media);
     } catch (err) {
-      if (this.#publications.get(streamId) === pub) {
-        this.#publications.delete(streamId);
+      if (this.#pubs.byId.get(streamId) === pub) {
+        this.#pubs.byId.delete(streamId);
         this.#ctx.request({ type: 'conv.unpublish', conversation: this.#name, streamId }).catch(() => undefined);
       }
       throw apiError(ERROR_OTHER, 'publish() - failed to establish call', err);
     }
-    if (epoch !== this.#epoch || this.#publications.get(streamId) !== pub) throw apiError(ERROR_OTHER, 'publish() - conversation not joined');
+    if (epoch !== this.#epoch || this.#pubs.byId.get(streamId) !== pub) throw apiError(ERROR_OTHER, 'publish() - conversation not joined');
     pub.ready = true;
     stream.callId = pub.callId;
     stream.publishedInConversations.set(this.#name, pub.callId);
     stream[CONVERSATIONS].add(this.#conv);
-    pub.detach = this.#watchPublished(pub);
+    pub.detach = this.#pubs.watch(pub);
     return stream;
   }
 
   unpublish(stream: unknown): void {
-    const pub = this.#publicationOf(stream);
+    const pub = this.#pubs.of(stream);
     if (!pub) {
       log.error('unpublish() - stream is not published in this conversation');
       return;
     }
-    this.#dropPublication(pub);
+    this.#pubs.drop(pub);
     this.#ctx.request({ type: 'conv.unpublish', conversation: this.#name, streamId: pub.streamId }).catch((err: unknown) => log.warn('conv.unpublish failed', errorText(err)));
     this.#plane?.unpublish(pub.media).catch(() => undefined);
     this.#emit('hangup', { from: 'local', reason: 'unpublished', streamId: pub.streamId });
-  }
-
-  #dropPublication(pub: Publication): void {
-    this.#publications.delete(pub.streamId);
-    pub.detach();
-    pub.stream.publishedInConversations.delete(this.#name);
-    pub.stream[CONVERSATIONS].delete(this.#conv);
-    if (pub.stream.publishedInConversations.size === 0) pub.stream.callId = null;
   }
 
   /**
@@ -326,7 +303,7 @@ export class Room {
    * announced with `conv.updateStream` (streamListChanged 'updated', remoteStreamUpdated).
    */
   async replace(oldStream: unknown, newStream: unknown): Promise<Stream> {
-    const pub = this.#publicationOf(oldStream);
+    const pub = this.#pubs.of(oldStream);
     if (!pub || !pub.ready) throw new Error('CALL_NOT_FOUND');
     if (!(newStream instanceof Stream) || !newStream.data) throw new Error('replacePublishedStream() - No stream specified');
     const oldMs = pub.media.ms;
@@ -340,35 +317,9 @@ export class Room {
     newStream.callId = pub.callId;
     newStream.publishedInConversations.set(this.#name, pub.callId);
     newStream[CONVERSATIONS].add(this.#conv);
-    pub.detach = this.#watchPublished(pub);
-    this.#sendUpdate(pub);
+    pub.detach = this.#pubs.watch(pub);
+    this.#pubs.sendUpdate(pub);
     return newStream;
-  }
-
-  /** Listens to a published local stream: enable/disable → conv.updateStream; constraints → conv.constraintsChanged. */
-  #watchPublished(pub: Publication): () => void {
-    const stream = pub.stream;
-    const onFlow = (): void => this.#sendUpdate(pub);
-    const onConstraints = (constraints: unknown): void => {
-      this.#ctx
-        .request({ type: 'conv.constraintsChanged', conversation: this.#name, streamId: pub.streamId, constraints: jsonSafe(constraints) })
-        .catch(() => undefined);
-    };
-    stream.on('audioFlowStatusChanged', onFlow).on('videoFlowStatusChanged', onFlow).on('constraintsChanged', onConstraints);
-    return () => {
-      stream.removeListener('audioFlowStatusChanged', onFlow).removeListener('videoFlowStatusChanged', onFlow).removeListener('constraintsChanged', onConstraints);
-    };
-  }
-
-  #sendUpdate(pub: Publication): void {
-    const s = pub.stream;
-    const kinds = { audio: pub.media.kinds.audio && s.hasAudio(), video: pub.media.kinds.video && s.hasVideo() };
-    const audioMuted = !(kinds.audio && s.isAudioEnabled());
-    const videoMuted = !(kinds.video && s.isVideoEnabled());
-    this.#ctx
-      .request({ type: 'conv.updateStream', conversation: this.#name, streamId: pub.streamId, hasAudio: kinds.audio, hasVideo: kinds.video, isAudioMuted: audioMuted, isVideoMuted: videoMuted })
-      .catch((err: unknown) => log.warn('conv.updateStream failed', errorText(err)));
-    this.#emit('localStreamUpdated', { callId: pub.callId, streamId: pub.streamId, audio: kinds.audio, audioMuted, video: kinds.video, videoMuted, cause: 'userAction' });
   }
 
   // ---- subscribing -----------------------------------------------------------------------------
@@ -461,22 +412,6 @@ export class Room {
     }
   }
 
-  async #answerRelay(e: Extract<ConversationServerEvent, { type: 'conv.relayRequest' }>): Promise<void> {
-    const pub = this.#publications.get(e.streamId);
-    let answer: { ok: boolean; result?: unknown; error?: string };
-    if (!pub || !pub.ready) {
-      answer = { ok: false, error: 'no such stream' };
-    } else {
-      try {
-        answer = { ok: true, result: jsonSafe(await runRelayAction(pub.stream, e.action, e.args)) };
-      } catch (err) {
-        answer = { ok: false, error: errorText(err).slice(0, 1000) };
-      }
-    }
-    const body = { type: 'conv.relayAnswer' as const, relayId: e.relayId, ok: answer.ok, ...(answer.ok ? { result: answer.result } : { error: answer.error ?? 'failed' }) };
-    await this.#ctx.request(body).catch((err: unknown) => log.warn('conv.relayAnswer failed', errorText(err)));
-  }
-
   // ---- messaging (conversation/messaging.ts) ---------------------------------------------------
 
   sendMessage(msg: unknown, opts: { metadata?: object } = {}): Promise<number> {
@@ -517,7 +452,7 @@ export class Room {
         emitIncoming(e, { ctx: this.#ctx, conversation: this.#conv, name: this.#name, emit: this.#emit });
         return;
       case 'conv.relayRequest':
-        void this.#answerRelay(e);
+        void this.#pubs.answerRelay(e);
         return;
       case 'conv.constraintsChanged':
         this.#subscriptions.get(e.streamId)?.stream?.[EMIT]('constraintsChanged', e.constraints as object);
@@ -568,7 +503,7 @@ export class Room {
       request: (body, timeoutMs) => this.#ctx.request(body, timeoutMs === undefined ? undefined : { timeoutMs }),
       report: (state, detail) => this.#onIce(state, detail),
       published: (streamId) => {
-        const pub = this.#publications.get(streamId);
+        const pub = this.#pubs.byId.get(streamId);
         return pub?.ready ? pub.media : undefined;
       },
     });
@@ -577,7 +512,7 @@ export class Room {
   #onIce(state: 'disconnected' | 'failed', detail: string): void {
     if (!this.joined) return;
     const infos = detail === 'publisher'
-      ? [...this.#publications.values()].map((p) => this.streamInfo(p.streamId))
+      ? [...this.#pubs.byId.values()].map((p) => this.streamInfo(p.streamId))
       : [...this.#subscriptions.values()].map((s) => this.streamInfo(s.streamId));
     if (state === 'disconnected') {
       for (const streamInfo of infos) if (streamInfo) this.#emit('disconnectionWarning', { streamInfo });
@@ -605,7 +540,7 @@ export class Room {
       if (sub.stream) this.#emit('streamRemoved', sub.stream);
     }
     try {
-      await Promise.all([...this.#publications.values()].filter((p) => p.ready).map((p) => plane.publish(p.media)));
+      await Promise.all([...this.#pubs.byId.values()].filter((p) => p.ready).map((p) => plane.publish(p.media)));
     } catch (err) {
       log.error('re-publishing after the mode switch failed', err);
     }
