@@ -47,6 +47,7 @@ export class PublicationSet {
     return undefined;
   }
 
+  /** Forgets a publication and clears its bookkeeping on the Stream (no request). */
   drop(pub: Publication): void {
     this.byId.delete(pub.streamId);
     pub.detach();
@@ -70,6 +71,7 @@ export class PublicationSet {
     };
   }
 
+  /** Announces the stream's current kinds and enabled state; emits `localStreamUpdated` (cause userAction). */
   sendUpdate(pub: Publication): void {
     const s = pub.stream;
     const kinds = { audio: pub.media.kinds.audio && s.hasAudio(), video: pub.media.kinds.video && s.hasVideo() };
@@ -81,6 +83,7 @@ export class PublicationSet {
     this.#h.emit('localStreamUpdated', { callId: pub.callId, streamId: pub.streamId, audio: kinds.audio, audioMuted, video: kinds.video, videoMuted, cause: 'userAction' });
   }
 
+  /** Publisher side of the relay: runs the action on the published Stream, answers `conv.relayAnswer`. */
   async answerRelay(e: Extract<ConversationServerEvent, { type: 'conv.relayRequest' }>): Promise<void> {
     const pub = this.byId.get(e.streamId);
     let answer: { ok: boolean; result?: unknown; error?: string };
