@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { ErrorCode, ParleyError } from '@parley/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
+import nodeDataChannel from 'node-datachannel';
 import { Sfu, type PeerCandidate, type PeerSdp } from '../../../packages/server/src/media/index.js';
 
 const CAMERA = readFileSync(new URL('../../../packages/server/src/media/sdp/fixtures/chromium-offer-camera.sdp', import.meta.url), 'utf8');
@@ -80,6 +81,33 @@ describe('Sfu API on libdatachannel', () => {
     }
     expect(sdp.match(/a=sendonly/g)).toHaveLength(2);
     expect(sdp).toMatch(/m=video \d+ UDP\/TLS\/RTP\/SAVPF 96\r\n/);
+  });
+
+  it('holds the subscriber candidates until the answer is applied (regression: DTLS "unknown CA" under load)', async () => {
+    sfu = new Sfu();
+    const room = sfu.createRoom('r');
+    room.addPeer('alice').handlePublisherOffer(CAMERA);
+    const bob = room.addPeer('bob');
+    const candidates: PeerCandidate[] = [];
+    bob.on('candidate', (c) => candidates.push(c));
+    const offer = next<PeerSdp>((r) => bob.once('subscriberSdp', r));
+    bob.subscribe(room.tracks[1]!);
+    const { sdp } = await offer;
+    expect(sdp).not.toContain('a=candidate');
+    await new Promise((r) => setTimeout(r, 100)); // gathering is long done by now
+    expect(candidates.filter((c) => c.transport === 'subscriber')).toEqual([]);
+
+    // A libdatachannel endpoint plays the browser.
+    const browser = new nodeDataChannel.PeerConnection('fake-browser', { iceServers: [] });
+    try {
+      const answer = next<string>((r) => browser.onLocalDescription((s) => r(s)));
+      browser.setRemoteDescription(sdp, 'offer');
+      bob.handleSubscriberAnswer(await answer);
+      // Released synchronously, right after libdatachannel has stored the answer.
+      expect(candidates.some((c) => c.transport === 'subscriber')).toBe(true);
+    } finally {
+      browser.close();
+    }
   });
 
   it('guards: own track, unknown track, answer without offer, duplicate ids', () => {

@@ -205,7 +205,8 @@ export class PublisherTransport extends Emitter<PublisherTransportEvents> implem
   #ensurePc(): PeerConnection {
     if (this.#pc !== null) return this.#pc;
     const pc = createPeerConnection(`pub-${this.#ctx.peerId}`, this.#ctx.config, true);
-    this.#signalling = new LocalSignalling(pc, this.#ctx.config.announcedAddress, {
+    // Answerer: candidates travel inside the answer (see CandidatePolicy).
+    this.#signalling = new LocalSignalling(pc, this.#ctx.config.announcedAddress, 'in-description', {
       description: (type, sdp) => {
         if (!this.#closed && type === 'answer') this.emit('answer', sdp);
       },

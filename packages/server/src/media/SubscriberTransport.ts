@@ -137,6 +137,7 @@ export class SubscriberTransport extends Emitter<SubscriberTransportEvents> impl
       throw badSdp(error instanceof Error ? error.message : String(error));
     }
     this.#offering = false;
+    this.#signalling?.remoteDescriptionApplied();
     const inFlight = this.#inFlight;
     this.#inFlight = [];
     for (const slot of inFlight) {
@@ -244,7 +245,8 @@ export class SubscriberTransport extends Emitter<SubscriberTransportEvents> impl
   #ensurePc(): PeerConnection {
     if (this.#pc !== null) return this.#pc;
     const pc = createPeerConnection(`sub-${this.#ctx.peerId}`, this.#ctx.config, false);
-    this.#signalling = new LocalSignalling(pc, this.#ctx.config.announcedAddress, {
+    // Offerer: candidates only once the answer is applied (see CandidatePolicy: a libdatachannel race).
+    this.#signalling = new LocalSignalling(pc, this.#ctx.config.announcedAddress, 'after-remote-description', {
       description: (type, sdp) => {
         if (!this.#closed && type === 'offer') this.emit('offer', sdp);
       },

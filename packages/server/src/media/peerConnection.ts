@@ -54,31 +54,52 @@ export interface LocalSignallingHandlers {
 const GATHERING_WAIT_MS = 100;
 
 /**
- * Relays a connection's local description and candidates to the browser, "half-trickle":
- * a description goes out once gathering is complete (host candidates take ~3 ms) or after
- * {@link GATHERING_WAIT_MS}, carrying the candidates gathered so far, so the browser can start
- * its connectivity checks as soon as it applies it; later candidates trickle. Measured with
- * Chromium on one host (11 fresh subscribers each): answer → connected median 31 ms instead of
- * 82 ms with candidates trickled only, subscribe → first decoded frame median 236 ms vs 333 ms.
- * Candidates already in a sent description are not trickled again. Host addresses are
+ * How local candidates reach the browser.
+ * - `'in-description'` (answerer): the description goes out once gathering is complete (host
+ *   candidates take ~3 ms) or after {@link GATHERING_WAIT_MS}, carrying the candidates, so the
+ *   browser starts its checks as soon as it applies it; later candidates trickle.
+ * - `'after-remote-description'` (offerer): the offer goes out at once **without** candidates,
+ *   and candidates are released only when {@link LocalSignalling.remoteDescriptionApplied} is
+ *   called. libdatachannel 0.24 hands the remote ICE credentials to its agent before it stores
+ *   the remote description, and verifies the peer's DTLS certificate against that stored
+ *   description: if the browser (which, with our candidates, checks as soon as it answered)
+ *   completes ICE and its DTLS flight inside that window, the handshake fails with "unknown CA".
+ *   Seen on a loaded machine (about 1 fresh subscriber connection in 10 at load average 20);
+ *   holding the candidates closes the window.
+ */
+export type CandidatePolicy = 'in-description' | 'after-remote-description';
+
+/**
+ * Relays a connection's local description and candidates to the browser according to a
+ * {@link CandidatePolicy}. Candidates already sent are not sent again. Host addresses are
  * replaced by `announcedAddress` when configured.
  */
 export class LocalSignalling {
   readonly #pc: PeerConnection;
   readonly #announced: string | undefined;
   readonly #handlers: LocalSignallingHandlers;
+  readonly #policy: CandidatePolicy;
   #pendingType: 'offer' | 'answer' | null = null;
   #timer: NodeJS.Timeout | undefined;
-  /** Candidate lines already sent inside a description. */
-  readonly #sentInSdp = new Set<string>();
+  /** Candidate lines already sent (inside a description or trickled). */
+  readonly #sent = new Set<string>();
+  /** Candidates held back (policy 'after-remote-description', before the answer). */
+  #held: { line: string; mid: string }[] = [];
+  #released: boolean;
   #closed = false;
 
-  constructor(pc: PeerConnection, announcedAddress: string | undefined, handlers: LocalSignallingHandlers) {
+  constructor(pc: PeerConnection, announcedAddress: string | undefined, policy: CandidatePolicy, handlers: LocalSignallingHandlers) {
     this.#pc = pc;
     this.#announced = announcedAddress;
     this.#handlers = handlers;
-    pc.onLocalDescription((_sdp, type) => {
+    this.#policy = policy;
+    this.#released = policy === 'in-description';
+    pc.onLocalDescription((sdp, type) => {
       if (this.#closed || (type !== 'offer' && type !== 'answer')) return;
+      if (this.#policy === 'after-remote-description') {
+        this.#handlers.description(type, stripCandidates(sdp));
+        return;
+      }
       this.#pendingType = type;
       if (pc.gatheringState() === 'complete') {
         this.#flush();
@@ -93,9 +114,26 @@ export class LocalSignalling {
     pc.onLocalCandidate((candidate, mid) => {
       if (this.#closed) return;
       const line = candidate.startsWith('a=') ? candidate.slice(2) : candidate;
-      if (this.#pendingType !== null || this.#sentInSdp.has(line)) return; // in the description
-      this.#handlers.candidate(rewriteLocalCandidate(line, this.#announced), mid);
+      if (this.#sent.has(line)) return;
+      if (!this.#released) {
+        this.#held.push({ line, mid });
+        return;
+      }
+      if (this.#pendingType !== null) return; // will be inside the description being prepared
+      this.#send(line, mid);
     });
+  }
+
+  /**
+   * The remote description was applied: with policy 'after-remote-description', releases the
+   * candidates held so far (and sends later ones as they come). No-op otherwise.
+   */
+  remoteDescriptionApplied(): void {
+    if (this.#released || this.#closed) return;
+    this.#released = true;
+    const held = this.#held;
+    this.#held = [];
+    for (const { line, mid } of held) if (!this.#sent.has(line)) this.#send(line, mid);
   }
 
   /** Stops relaying (the connection is closing). */
@@ -103,6 +141,12 @@ export class LocalSignalling {
     this.#closed = true;
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
+    this.#held = [];
+  }
+
+  #send(line: string, mid: string): void {
+    this.#sent.add(line);
+    this.#handlers.candidate(rewriteLocalCandidate(line, this.#announced), mid);
   }
 
   readonly #flush = (): void => {
@@ -117,7 +161,15 @@ export class LocalSignalling {
     } catch {
       return; // closed under us
     }
-    for (const m of sdp.matchAll(/^a=(candidate:[^\r\n]*)/gm)) this.#sentInSdp.add(m[1]!);
+    for (const m of sdp.matchAll(/^a=(candidate:[^\r\n]*)/gm)) this.#sent.add(m[1]!);
     this.#handlers.description(type, rewriteSdpCandidates(sdp, this.#announced));
   };
+}
+
+/** Removes `a=candidate` and `a=end-of-candidates` lines from a description. */
+export function stripCandidates(sdp: string): string {
+  return sdp
+    .split('\r\n')
+    .filter((l) => !l.startsWith('a=candidate:') && l !== 'a=end-of-candidates')
+    .join('\r\n');
 }

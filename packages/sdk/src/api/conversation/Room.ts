@@ -5,7 +5,6 @@ import {
   CONVERSATION_STATUS_NOT_JOINED,
   ERROR_OTHER,
   ERROR_WRONG_STATE,
-  ERROR_BAD_PARAMETER,
   ERROR_UNAUTHORIZED,
 } from '../../constants.js';
 import { RequestError } from '../../engine/RequestError.js';
