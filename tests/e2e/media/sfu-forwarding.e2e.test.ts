@@ -3,16 +3,20 @@
  * as participants, SDP and candidates shuttled with page.evaluate / exposeFunction (no Parley
  * signalling involved).
  */
-import { readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { Sfu, type Peer, type PublishedTrack, type Room } from '../../../packages/server/src/media/index.js';
 import nodeDataChannel from 'node-datachannel';
-import { appendFileSync } from 'node:fs';
+import { Sfu, type Peer, type PublishedTrack, type Room } from '../../../packages/server/src/media/index.js';
+
+/** Time origin of the state histories printed on failure (and of the libdatachannel log). */
 const T0 = Date.now();
-if (process.env.NDC_LOG) nodeDataChannel.initLogger('Info', (level, msg) => appendFileSync(process.env.NDC_LOG!, `${Date.now() - T0} ${level} ${msg}\n`));
+// Diagnosis: NDC_LOG=/tmp/ndc.log writes libdatachannel's Info log, stamped with ms since T0.
+if (process.env.NDC_LOG) {
+  nodeDataChannel.initLogger('Info', (level, msg) => appendFileSync(process.env.NDC_LOG!, `${Date.now() - T0} ${level} ${msg}\n`));
+}
 
 const CHROMIUM_ARGS = [
   '--no-sandbox',
