@@ -90,6 +90,7 @@ for (const name of selected) {
     });
     console.log(`(appended to ${resultsFile})`);
   }
-  console.log(`${name}: ${result.headline}`);
+  for (const line of result.extraLines ?? []) console.log(line);
+  console.log(`${result.headlineName ?? name}: ${result.headline}`);
 }
 process.exit(exitCode);

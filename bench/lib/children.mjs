@@ -57,6 +57,28 @@ export function spawnNode(nodeArgs, { cwd, env = {}, logFile, ipc = false } = {}
   return child;
 }
 
+/**
+ * Spawns any executable (not node), tracked and always killed like spawnNode's children;
+ * stdout/stderr go to `logFile`.
+ */
+export function spawnCommand(file, args, { cwd, env, logFile } = {}) {
+  const child = spawn(file, args, { cwd, env: env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  live.add(child);
+  child.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  child.exited.then(() => live.delete(child));
+  child.logFile = logFile;
+  child.output = '';
+  const log = logFile ? createWriteStream(logFile) : null;
+  for (const stream of [child.stdout, child.stderr]) {
+    stream.on('data', (chunk) => {
+      log?.write(chunk);
+      if (child.output.length < 1 << 20) child.output += chunk;
+    });
+  }
+  child.exited.then(() => log?.end());
+  return child;
+}
+
 /** Last `lines` lines a child printed (for error messages). */
 export function tail(child, lines = 20) {
   let text = child.output;

@@ -87,7 +87,8 @@ export function appendResults({ name, command, machine, loadAtEnd, startedAt, du
     ...[...notes, ...(result.notes ?? [])].map((n) => `- ${n}`),
     '',
     ...(result.tables ?? []).flatMap((t) => [markdownTable(t), '']),
-    `Headline: \`${name}: ${result.headline}\``,
+    ...(result.extraLines ?? []).map((l) => `Also: \`${l}\``),
+    `Headline: \`${result.headlineName ?? name}: ${result.headline}\``,
     '',
   ];
   appendFileSync(resultsFile, lines.join('\n'));
