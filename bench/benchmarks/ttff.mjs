@@ -155,6 +155,7 @@ export async function run(ctx) {
       try {
         const r = await sub.page.evaluate(PAGE_TRIAL, { room: 'ttff', timeoutMs: 15000 });
         sfu.push(r.subscribeToFrameMs);
+        if (process.env.BENCH_TTFF_TRACE) ctx.log(`  trial ${i + 1}: ${JSON.stringify(r)}`);
         joinFrame.push(r.joinToFrameMs);
         joinAnswer.push(r.joinMs);
         toAdded.push(r.subscribeToAddedMs);
@@ -167,7 +168,7 @@ export async function run(ctx) {
       } catch (e) {
         failures.push(`reference ${i + 1}: ${e.message}`);
       }
-      await new Promise((r) => setTimeout(r, 300));
+      await new Promise((r) => setTimeout(r, Number(process.env.BENCH_TTFF_GAP_MS ?? 300)));
     }
     if (failures.length) notes.push(`failed trials (${failures.length}): ${failures.slice(0, 5).join('; ')}`);
     if (sfu.length < trials / 2) throw new Error(`only ${sfu.length}/${trials} trials produced a frame: ${failures.slice(0, 3).join('; ')}`);
