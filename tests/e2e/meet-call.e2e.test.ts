@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, onTestFinished, test } from 'vitest';
+import type { Page } from 'playwright-core';
 import { DEFAULT_WAIT_MS, newUser, paths, startServer, useE2E, type User } from './harness/index.js';
 
 const env = useE2E('meet-call');
@@ -55,6 +56,21 @@ async function tilePlays(user: User, selector: string): Promise<void> {
   );
 }
 
+/**
+ * Starts watching for a notice (they live 4 s) before the action that causes it; the returned
+ * function waits for it, so slow checks in between cannot make the test miss it.
+ */
+function watchToast(page: Page, text: string | RegExp): () => Promise<void> {
+  const seen = page
+    .locator('.toast', { hasText: text })
+    .waitFor(WAIT)
+    .then(() => null, (error: unknown) => error);
+  return async () => {
+    const error = await seen;
+    if (error) throw error;
+  };
+}
+
 describe('the meeting app (apps/meet): a call between two people', () => {
   test('join, see each other, mute, chat, share the screen and leave', async () => {
     const room = `e2e-call-${Date.now()}`;
@@ -62,12 +78,17 @@ describe('the meeting app (apps/meet): a call between two people', () => {
     // Alone: the local tile shows the own camera.
     await tilePlays(ada, '#stage .tile[data-local="true"][data-kind="camera"]');
 
+    // The join notice lives 4 s: watch for it from before Grace joins, not after the video checks.
+    // Arrivals within 1.5 s of one's own join are batched ("Grace Hopper is here"); later ones
+    // read "Grace Hopper joined". On a fast machine Grace can land in Ada's batch: either notice
+    // tells Ada that Grace arrived.
+    const graceJoinedToast = watchToast(ada.page, /Grace Hopper (joined|is here)/);
     const grace = await joinCall('Grace Hopper', room);
 
     // Each sees the other's video playing, with their name.
     await tilePlays(ada, remoteTile('Grace Hopper'));
     await tilePlays(grace, remoteTile('Ada Lovelace'));
-    await ada.page.locator('.toast', { hasText: 'Grace Hopper joined' }).waitFor(WAIT);
+    await graceJoinedToast();
     expect(await ada.page.textContent('#people-badge')).toBe('2');
     await ada.page.screenshot({ path: shotPath('call-2-1280') });
 
@@ -155,10 +176,11 @@ describe('the meeting app (apps/meet): a call between two people', () => {
     await grace.page.click('#chat-close');
 
     // Grace leaves: her tile goes away on Ada's side, and she is back on the pre-join screen.
+    const graceLeftToast = watchToast(ada.page, 'Grace Hopper left');
     await grace.page.click('#leave-btn');
     await grace.page.locator('#prejoin-view').waitFor({ state: 'visible', ...WAIT });
     await ada.page.locator(remoteTile('Grace Hopper')).waitFor({ state: 'detached', ...WAIT });
-    await ada.page.locator('.toast', { hasText: 'Grace Hopper left' }).waitFor(WAIT);
+    await graceLeftToast();
     expect(await ada.page.textContent('#people-badge')).toBe('1');
 
     keepConsole(ada, 'call-ada');
@@ -228,11 +250,12 @@ describe('the meeting app (apps/meet): offline past the resume window (server PA
     const grace = await joinCall('Grace Hopper', room, undefined, server.url);
     await tilePlays(grace, remoteTile('Ada Lovelace'));
 
+    const adaLeftToast = watchToast(grace.page, 'Ada Lovelace left');
     await ada.context.setOffline(true);
     await ada.page.evaluate(() => Parley.debug.dropConnection());
     await ada.page.locator('#banner', { hasText: 'Reconnecting' }).waitFor({ state: 'visible', ...WAIT });
     await grace.page.locator(remoteTile('Ada Lovelace')).waitFor({ state: 'detached', timeout: 20_000 });
-    await grace.page.locator('.toast', { hasText: 'Ada Lovelace left' }).waitFor(WAIT);
+    await adaLeftToast();
 
     await ada.context.setOffline(false);
     await ada.page.locator('#banner').waitFor({ state: 'hidden', timeout: 20_000 });

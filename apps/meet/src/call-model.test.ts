@@ -15,6 +15,14 @@ describe('CallModel', () => {
     expect(model.tiles({ ...me, audioOn: false })[0]?.audioMuted).toBe(true);
   });
 
+  test('regression: a stream listed before its publisher\'s contactJoined still counts the join as an arrival', () => {
+    const model = new CallModel();
+    model.streamListed(listed('77', '2', { contactName: 'Grace' }));
+    expect(model.tiles(me).map((t) => t.key)).toEqual(['local', 'stream-77']);
+    expect(model.memberJoined('2', 'Grace')).toBe(true);
+    expect(model.memberJoined('2', 'Grace')).toBe(false);
+  });
+
   test('a member without a stream gets an avatar tile, replaced by a camera tile once they publish', () => {
     const model = new CallModel();
     expect(model.memberJoined('2', 'Ada')).toBe(true);

@@ -67,16 +67,23 @@ export const LOCAL_SCREEN_KEY = 'local-screen';
 
 export class CallModel {
   readonly #members = new Map<string, Member>();
+  /** Members whose arrival `contactJoined` already announced. */
+  readonly #announced = new Set<string>();
   readonly #streams = new Map<string, StreamEntry>();
 
-  /** A contact joined; false when it was already known (no "joined" toast then). */
+  /** A contact joined; false when its arrival was already announced (no "joined" toast then). */
   memberJoined(id: string, name: string): boolean {
     const known = this.#members.get(id);
     if (known) {
       known.name = name || known.name;
-      return false;
+      // A stream can be listed before its publisher's join is announced: the first
+      // announcement still counts as the arrival (it drives the "joined" notice).
+      if (this.#announced.has(id)) return false;
+      this.#announced.add(id);
+      return true;
     }
     this.#members.set(id, { id, name: name || id });
+    this.#announced.add(id);
     return true;
   }
 
@@ -84,6 +91,7 @@ export class CallModel {
   memberLeft(id: string): Member | undefined {
     const member = this.#members.get(id);
     this.#members.delete(id);
+    this.#announced.delete(id);
     for (const [streamId, entry] of this.#streams) if (entry.contactId === id) this.#streams.delete(streamId);
     return member;
   }
@@ -91,7 +99,9 @@ export class CallModel {
   /** `streamListChanged` added/updated for a remote stream. Its publisher counts as present. */
   streamListed(listed: ListedStream): void {
     const { contactName, ...entry } = listed;
-    this.memberJoined(entry.contactId, contactName);
+    const known = this.#members.get(entry.contactId);
+    if (known) known.name = contactName || known.name;
+    else this.#members.set(entry.contactId, { id: entry.contactId, name: contactName || entry.contactId });
     this.#streams.set(entry.streamId, entry);
   }
 
