@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import nodeDataChannel from 'node-datachannel';
 import { Sfu, type Peer, type PublishedTrack, type Room } from '../../../packages/server/src/media/index.js';
+import { CHROMIUM_ARGS } from '../harness/browser.js';
 
 /** Time origin of the state histories printed on failure (and of the libdatachannel log). */
 const T0 = Date.now();
@@ -18,17 +19,6 @@ if (process.env.NDC_LOG) {
   nodeDataChannel.initLogger('Info', (level, msg) => appendFileSync(process.env.NDC_LOG!, `${Date.now() - T0} ${level} ${msg}\n`));
 }
 
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--use-fake-device-for-media-stream',
-  '--use-fake-ui-for-media-stream',
-];
 const WAIT_MS = 15_000;
 
 interface VideoState { width: number; framesDecoded: number; codec: string; pliCount: number; nackCount: number }
