@@ -1,26 +1,11 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { TestClient } from './helpers/TestClient.js';
-import { startTestServer, type TestServer } from './helpers/testServer.js';
+import { useTestServer } from './helpers/testServer.js';
 
-let server: TestServer;
-const clients: TestClient[] = [];
-async function user(userId: string, groups: string[] = []): Promise<TestClient> {
-  const { client } = await TestClient.registered(server.url, { userId, groups });
-  clients.push(client);
-  return client;
-}
-beforeAll(async () => {
-  server = await startTestServer({
-    limits: { maxMessageBytes: 4096, rateLimit: { burst: 20, perSecond: 1, maxRefusals: 30 } },
-  });
+const env = useTestServer({
+  limits: { maxMessageBytes: 4096, rateLimit: { burst: 20, perSecond: 1, maxRefusals: 30 } },
 });
-afterAll(() => server.stop());
-afterEach(async () => {
-  for (const client of clients.splice(0)) {
-    expect(client.violations).toEqual([]);
-    await client.close();
-  }
-});
+const user = (userId: string, groups: string[] = []): Promise<TestClient> => env.user(userId, { groups });
 
 describe('bad input', () => {
   it('answers each kind of bad frame precisely, keeps the connection working, and other users notice nothing', async () => {

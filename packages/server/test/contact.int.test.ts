@@ -1,24 +1,9 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { TestClient } from './helpers/TestClient.js';
-import { startTestServer, type TestServer } from './helpers/testServer.js';
+import { useTestServer } from './helpers/testServer.js';
 
-let server: TestServer;
-const clients: TestClient[] = [];
-async function user(userId: string): Promise<TestClient> {
-  const { client } = await TestClient.registered(server.url, { userId });
-  clients.push(client);
-  return client;
-}
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(() => server.stop());
-afterEach(async () => {
-  for (const client of clients.splice(0)) {
-    expect(client.violations).toEqual([]);
-    await client.close();
-  }
-});
+const env = useTestServer();
+const user = (userId: string): Promise<TestClient> => env.user(userId);
 
 describe('contact.send', () => {
   it('delivers data, messages and custom events, answering the same uuid', async () => {

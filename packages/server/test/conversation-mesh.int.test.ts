@@ -1,31 +1,15 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { codeOf, joinConversation, publish } from './helpers/conversation.js';
 import { TestClient } from './helpers/TestClient.js';
-import { startTestServer, type TestServer } from './helpers/testServer.js';
+import { useTestServer } from './helpers/testServer.js';
 
-let server: TestServer;
-const clients: TestClient[] = [];
+const env = useTestServer({ conversations: { meshOnlyMaxParticipants: 6 } });
 
 async function users(prefix: string, n: number): Promise<TestClient[]> {
   const out: TestClient[] = [];
-  for (let i = 1; i <= n; i++) {
-    const { client } = await TestClient.registered(server.url, { userId: `${prefix}-${i}` });
-    clients.push(client);
-    out.push(client);
-  }
+  for (let i = 1; i <= n; i++) out.push(await env.user(`${prefix}-${i}`));
   return out;
 }
-
-beforeAll(async () => {
-  server = await startTestServer({ conversations: { meshOnlyMaxParticipants: 6 } });
-});
-afterAll(() => server.stop());
-afterEach(async () => {
-  for (const client of clients.splice(0)) {
-    expect(client.violations).toEqual([]);
-    await client.close();
-  }
-});
 
 describe('mesh conversations', () => {
   it('relays mesh.signal between participants, refuses outsiders (8) and SFU rooms (16)', async () => {
@@ -109,7 +93,7 @@ describe('mesh conversations', () => {
     await joinConversation(a, 'm5', { mesh: true });
     await joinConversation(b, 'm5', { mesh: true });
     expect((await publish(a, 'm5', 1)).ok).toBe(true);
-    const stats = (await (await fetch(`${server.url}/api/v1/stats`)).json()) as { conversations: number; sfu: { rooms: number; peers: number } };
+    const stats = (await (await fetch(`${env.server.url}/api/v1/stats`)).json()) as { conversations: number; sfu: { rooms: number; peers: number } };
     expect(stats.conversations).toBeGreaterThanOrEqual(1);
     expect(stats.sfu.rooms).toBe(0);
     expect(stats.sfu.peers).toBe(0);

@@ -1,27 +1,10 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { codeOf, dataOf, joinConversation, publish } from './helpers/conversation.js';
 import { TestClient } from './helpers/TestClient.js';
-import { startTestServer, type TestServer } from './helpers/testServer.js';
+import { useTestServer } from './helpers/testServer.js';
 
-let server: TestServer;
-const clients: TestClient[] = [];
-
-async function user(userId: string): Promise<TestClient> {
-  const { client } = await TestClient.registered(server.url, { userId });
-  clients.push(client);
-  return client;
-}
-
-beforeAll(async () => {
-  server = await startTestServer({ conversations: { relayTimeoutMs: 300 } });
-});
-afterAll(() => server.stop());
-afterEach(async () => {
-  for (const client of clients.splice(0)) {
-    expect(client.violations).toEqual([]);
-    await client.close();
-  }
-});
+const env = useTestServer({ conversations: { relayTimeoutMs: 300 } });
+const user = (userId: string): Promise<TestClient> => env.user(userId);
 
 describe('conversation membership and streams', () => {
   it('join reports participants through presence; leave reports leftGroup', async () => {
@@ -189,12 +172,12 @@ describe('conversation membership and streams', () => {
     expect(await bob.nextEvent('conv.subscriptionEnded')).toMatchObject({ streamId: 5 });
     expect(await bob.nextEvent('conv.stream', (e) => e.change === 'removed')).toMatchObject({ stream: { streamId: 5, publisherId: 'c7-alice' } });
     expect(await bob.nextEvent('presence', (e) => Object.keys(e.leftGroup).length > 0)).toMatchObject({ leftGroup: { c7: ['c7-alice'] } });
-    expect(server.stats().conversations).toBeGreaterThanOrEqual(1);
+    expect(env.server.stats().conversations).toBeGreaterThanOrEqual(1);
     expect((await bob.request({ type: 'conv.leave', conversation: 'c7' })).ok).toBe(true);
   });
 
   it('a socket drop within the resume window keeps the participant', async () => {
-    const { client: alice, result } = await TestClient.registered(server.url, { userId: 'c8-alice' });
+    const { client: alice, result } = await TestClient.registered(env.server.url, { userId: 'c8-alice' });
     const bob = await user('c8-bob');
     await joinConversation(alice, 'c8');
     await joinConversation(bob, 'c8');
@@ -202,8 +185,8 @@ describe('conversation membership and streams', () => {
     await alice.nextEvent('conv.stream');
     await alice.drop();
     expect((await bob.request({ type: 'conv.message', conversation: 'c8', content: 'still there?' })).ok).toBe(true);
-    const again = await TestClient.connect(server.url);
-    clients.push(again);
+    const again = await TestClient.connect(env.server.url);
+    env.track(again);
     again.lastSeq = alice.lastSeq;
     expect((await again.resume(result.resumeToken)).ok).toBe(true);
     expect(await again.nextEvent('conv.message')).toMatchObject({ content: 'still there?' });

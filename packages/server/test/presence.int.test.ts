@@ -1,26 +1,9 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type RegisterOptions, TestClient } from './helpers/TestClient.js';
-import { startTestServer, type TestServer } from './helpers/testServer.js';
+import { useTestServer } from './helpers/testServer.js';
 
-let server: TestServer;
-const clients: TestClient[] = [];
-
-async function user(userId: string, options: RegisterOptions = {}): Promise<TestClient> {
-  const { client } = await TestClient.registered(server.url, { userId, ...options });
-  clients.push(client);
-  return client;
-}
-
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(() => server.stop());
-afterEach(async () => {
-  for (const client of clients.splice(0)) {
-    expect(client.violations).toEqual([]);
-    await client.close();
-  }
-});
+const env = useTestServer();
+const user = (userId: string, options: RegisterOptions = {}): Promise<TestClient> => env.user(userId, options);
 
 describe('presence', () => {
   it('two users in default see each other, with snapshots excluding self', async () => {
@@ -129,7 +112,7 @@ describe('presence', () => {
   });
 
   it('users of different keys never see each other', async () => {
-    const other = server.apiKeys.create();
+    const other = env.server.apiKeys.create();
     const a = await user('p8-same', { groups: ['default'] });
     const b = await user('p8-same', { apiKey: other.key, groups: ['default'] });
     expect(await a.nextEvent('presence')).toMatchObject({ joinedGroup: { default: expect.not.arrayContaining([expect.objectContaining({ id: 'p8-same' })]) } });
