@@ -2,10 +2,14 @@
 // never counted as the server's). Each subscriber is one signalling session (Parley: `ws` speaking
 // docs/protocol.md; Janus: `janus-protocol` WebSocket, videoroom plugin) and one real WebRTC
 // PeerConnection (node-datachannel / libdatachannel) answering the server's offer. Every received
-// RTP packet is counted per subscriber and SSRC: packets, bytes, first and highest extended
-// sequence number (loss = expected − received).
+// RTP packet of the first `sample` subscribers is counted per SSRC: packets, bytes, first and
+// highest extended sequence number (loss = expected − received). Beyond `sample` a subscriber
+// registers no packet callback (each one costs this process a native → JS call per packet, which
+// would make the load client, not the server, the limit of a capacity probe); every subscriber
+// reports its connection's received bytes (libdatachannel's counter, SRTP included), so the
+// harness still sees whether each one receives the full stream.
 //
-// IPC commands: {cmd:'parley', url, room, n} · {cmd:'janus', url, room, feed, n} ·
+// IPC commands: {cmd:'parley', url, room, n, sample} · {cmd:'janus', url, room, feed, n, sample} ·
 // {cmd:'stats'} → counters · {cmd:'close'}.
 import nodeDataChannel from 'node-datachannel';
 import WebSocket from 'ws';
@@ -53,7 +57,7 @@ function newPc(sub, onCandidate) {
   pc.onLocalCandidate((candidate, mid) => onCandidate(candidate, mid));
   pc.onTrack((track) => {
     sub.tracks.push(track); // keep the reference (GC stops delivery otherwise)
-    track.onMessage((buf) => onPacket(sub, buf));
+    if (sub.counted) track.onMessage((buf) => onPacket(sub, buf));
   });
   pc.onStateChange((s) => {
     sub.pcState = s;
@@ -70,8 +74,8 @@ function openWs(url, protocol) {
 }
 
 /** One Parley subscriber: register, conv.join, conv.subscribe the first remote stream, answer offers. */
-async function parleySubscriber(url, room, index) {
-  const sub = { index, ssrcs: new Map(), pcState: 'new', kind: 'parley' };
+async function parleySubscriber(url, room, index, counted) {
+  const sub = { index, counted, ssrcs: new Map(), pcState: 'new', kind: 'parley' };
   const ws = await openWs(url);
   sub.ws = ws;
   let id = 0;
@@ -124,8 +128,8 @@ async function parleySubscriber(url, room, index) {
 }
 
 /** One Janus videoroom subscriber: create, attach, join ptype subscriber, answer + start. */
-async function janusSubscriber(url, room, feed, index) {
-  const sub = { index, ssrcs: new Map(), pcState: 'new', kind: 'janus' };
+async function janusSubscriber(url, room, feed, index, counted) {
+  const sub = { index, counted, ssrcs: new Map(), pcState: 'new', kind: 'janus' };
   const ws = await openWs(url, 'janus-protocol');
   sub.ws = ws;
   let tx = 0;
@@ -183,9 +187,19 @@ async function addMany(n, make) {
   return made.length;
 }
 
+function bytesReceived(s) {
+  try {
+    return s.pc?.bytesReceived() ?? 0;
+  } catch {
+    return 0; // closed
+  }
+}
+
 function stats() {
   return subscribers.map((s) => ({
     pcState: s.pcState,
+    counted: s.counted,
+    bytesReceived: bytesReceived(s),
     closed: !!s.closed,
     error: s.error,
     ssrcs: [...s.ssrcs].map(([ssrc, c]) => ({ ssrc, packets: c.packets, bytes: c.bytes, expected: c.first < 0 ? 0 : c.highest - c.first + 1 })),
@@ -211,8 +225,9 @@ function closeAll() {
 process.on('message', async (msg) => {
   const reply = (ok, resultOrError) => process.send(ok ? { rid: msg.rid, ok, result: resultOrError } : { rid: msg.rid, ok, error: String(resultOrError?.stack ?? resultOrError) });
   try {
-    if (msg.cmd === 'parley') reply(true, await addMany(msg.n, (i) => parleySubscriber(msg.url, msg.room, i)));
-    else if (msg.cmd === 'janus') reply(true, await addMany(msg.n, (i) => janusSubscriber(msg.url, msg.room, msg.feed, i)));
+    const sample = msg.sample ?? Infinity;
+    if (msg.cmd === 'parley') reply(true, await addMany(msg.n, (i) => parleySubscriber(msg.url, msg.room, i, i < sample)));
+    else if (msg.cmd === 'janus') reply(true, await addMany(msg.n, (i) => janusSubscriber(msg.url, msg.room, msg.feed, i, i < sample)));
     else if (msg.cmd === 'stats') reply(true, stats());
     else if (msg.cmd === 'close') {
       closeAll();

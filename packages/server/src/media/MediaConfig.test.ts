@@ -12,7 +12,7 @@ describe('resolveMediaConfig', () => {
       enableH264: false,
       maxVideoBitrate: 2_500_000,
       minVideoBitrate: 150_000,
-      pliIntervalMs: 500,
+      pliIntervalMs: 350,
       nackCacheSize: 1024,
       rtcpIntervalMs: 1000,
     });

@@ -23,7 +23,10 @@ export interface SfuOptions {
   maxVideoBitrate?: number;
   /** Lower bound of the REMB sent to a publisher for one video track, bit/s. Default 150,000. */
   minVideoBitrate?: number;
-  /** Minimum interval between two PLIs sent to one published track, ms (≥ 500). Default 500. */
+  /**
+   * Minimum interval between two PLIs sent to one published track, ms (≥ 300: Chromium's encoder
+   * ignores requests closer than that). Default 350.
+   */
   pliIntervalMs?: number;
   /** Packets kept per published video track to answer NACKs (power of two). Default 1024. */
   nackCacheSize?: number;
@@ -65,8 +68,8 @@ export function resolveMediaConfig(options: SfuOptions = {}): MediaConfig {
   if (!(minVideoBitrate > 0 && maxVideoBitrate >= minVideoBitrate)) {
     throw badParameter('need 0 < minVideoBitrate ≤ maxVideoBitrate');
   }
-  const pliIntervalMs = options.pliIntervalMs ?? 500;
-  if (!(pliIntervalMs >= 500)) throw badParameter('pliIntervalMs must be ≥ 500');
+  const pliIntervalMs = options.pliIntervalMs ?? 350;
+  if (!(pliIntervalMs >= 300)) throw badParameter('pliIntervalMs must be ≥ 300');
   const nackCacheSize = options.nackCacheSize ?? 1024;
   if (!Number.isInteger(nackCacheSize) || nackCacheSize < 16 || nackCacheSize > 32768 || (nackCacheSize & (nackCacheSize - 1)) !== 0) {
     throw badParameter('nackCacheSize must be a power of two in 16–32768');

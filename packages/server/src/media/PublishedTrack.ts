@@ -146,8 +146,9 @@ export class PublishedTrack extends Emitter<PublishedTrackEvents> {
   }
 
   /**
-   * Asks the publisher for a keyframe (PLI, RFC 4585 §6.3.1), at most once per
-   * `pliIntervalMs` (a request inside the interval is sent when it ends). No-op for audio.
+   * Asks the publisher for a keyframe (PLI, RFC 4585 §6.3.1). Merged with a request still waiting
+   * for its keyframe, and spaced by at least `pliIntervalMs` (see {@link KeyframeThrottle}).
+   * No-op for audio.
    */
   requestKeyframe(): void {
     if (this.#closed || this.kind !== 'video') return;
@@ -246,7 +247,10 @@ export class PublishedTrack extends Emitter<PublishedTrackEvents> {
     if (this.cache !== null) {
       this.cache.store(packet);
       const kf = this.#keyframeCodec[inPt]!;
-      if (kf !== KeyframeCodec.NONE && isKeyframeStart(kf, packet)) this.#keyframesIn++;
+      if (kf !== KeyframeCodec.NONE && isKeyframeStart(kf, packet)) {
+        this.#keyframesIn++;
+        this.#throttle.keyframeReceived();
+      }
     }
     const outputs = this.#outputs;
     for (let i = 0; i < outputs.length; i++) outputs[i]!.forward(packet, inPt, inSeq, inTs);

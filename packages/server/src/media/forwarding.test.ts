@@ -57,6 +57,14 @@ function rtp(seq: number, ts: number, pt = 100): Buffer {
   return b;
 }
 
+/** First packet of a VP8 keyframe (RFC 7741: S=1, PID=0; payload header P bit 0). */
+function keyframe(seq: number, ts: number): Buffer {
+  const b = rtp(seq, ts);
+  b[12] = 0x10;
+  b[13] = 0x00;
+  return b;
+}
+
 function setup(kind: 'video' | 'audio' = 'video') {
   const publishedClosed = vi.fn();
   const source = new PublishedTrack(
@@ -119,11 +127,12 @@ describe('forwarding one published track to two subscribers', () => {
     expect(describeRtcp(plis[0]!)).toEqual([{ type: 'PLI', sender: 0x5eed, media: PUB_SSRC }]);
   });
 
-  it('turns subscriber PLIs into throttled PLIs to the publisher, ignoring ones for other SSRCs', () => {
+  it('turns subscriber PLIs into PLIs to the publisher, merged until the keyframe comes, ignoring ones for other SSRCs', () => {
     vi.useFakeTimers();
     try {
       const { inbound, subscribers } = setup();
-      vi.advanceTimersByTime(1000); // let the setup's trailing request go
+      inbound.deliver(keyframe(1, 0)); // answers the setup's request
+      vi.advanceTimersByTime(config.pliIntervalMs);
       inbound.sent = [];
       const [a] = subscribers;
       const pli = Buffer.alloc(12);
@@ -134,8 +143,12 @@ describe('forwarding one published track to two subscribers', () => {
       a!.out.deliver(other);
       expect(inbound.rtcp()).toHaveLength(1);
       expect(a!.fwd.getStats().plisReceived).toBe(10);
-      vi.advanceTimersByTime(500);
-      expect(inbound.rtcp()).toHaveLength(2); // the trailing one
+      vi.advanceTimersByTime(config.pliIntervalMs);
+      a!.out.deliver(pli);
+      expect(inbound.rtcp()).toHaveLength(1); // still waiting for the keyframe asked for
+      inbound.deliver(keyframe(2, 3000));
+      a!.out.deliver(pli);
+      expect(inbound.rtcp()).toHaveLength(2); // answered, interval over: sent at once
     } finally {
       vi.useRealTimers();
     }
