@@ -90,3 +90,28 @@ export function openFds(pid) {
     return NaN;
   }
 }
+
+/**
+ * UDP datagrams the kernel dropped in this network namespace so far (IPv4 + IPv6: receive errors,
+ * full receive buffers included, and failed sends), from /proc/net/snmp and /proc/net/snmp6. A rise over a
+ * window means some socket on the machine lost packets; loopback drops nothing else.
+ */
+export function udpDrops() {
+  // InErrors already includes RcvbufErrors.
+  let total = 0;
+  const snmp = readFileSync('/proc/net/snmp', 'utf8').split('\n').filter((l) => l.startsWith('Udp: '));
+  if (snmp.length === 2) {
+    const names = snmp[0].split(/\s+/).slice(1);
+    const values = snmp[1].split(/\s+/).slice(1).map(Number);
+    for (const k of ['InErrors', 'SndbufErrors']) total += values[names.indexOf(k)] ?? 0;
+  }
+  try {
+    for (const line of readFileSync('/proc/net/snmp6', 'utf8').split('\n')) {
+      const [k, v] = line.split(/\s+/);
+      if (k === 'Udp6InErrors' || k === 'Udp6SndbufErrors') total += Number(v) || 0;
+    }
+  } catch {
+    // no IPv6
+  }
+  return total;
+}

@@ -2,14 +2,14 @@
 // never counted as the server's). Each subscriber is one signalling session (Parley: `ws` speaking
 // docs/protocol.md; Janus: `janus-protocol` WebSocket, videoroom plugin) and one real WebRTC
 // PeerConnection (node-datachannel / libdatachannel) answering the server's offer. Every received
-// RTP packet of the first `sample` subscribers is counted per SSRC: packets, bytes, first and
-// highest extended sequence number (loss = expected − received). Beyond `sample` a subscriber
-// registers no packet callback (each one costs this process a native → JS call per packet, which
-// would make the load client, not the server, the limit of a capacity probe); every subscriber
-// reports its connection's received bytes (libdatachannel's counter, SRTP included), so the
-// harness still sees whether each one receives the full stream.
+// RTP packet of a counted subscriber is counted per SSRC: packets, bytes, first and highest
+// extended sequence number (loss = expected − received). Counted are the first `sample`
+// subscribers and then one in `every`: the others register no packet callback, since each costs
+// this process a native → JS call per packet and would make the load client, not the server, the
+// limit of a capacity probe. They report whether their connection and tracks are up; the harness
+// adds the kernel's UDP drop counters to see that nothing was lost on their sockets either.
 //
-// IPC commands: {cmd:'parley', url, room, n, sample} · {cmd:'janus', url, room, feed, n, sample} ·
+// IPC commands: {cmd:'parley', url, room, n, sample, every} · {cmd:'janus', …same, feed} ·
 // {cmd:'stats'} → counters · {cmd:'close'}.
 import nodeDataChannel from 'node-datachannel';
 import WebSocket from 'ws';
@@ -178,20 +178,21 @@ async function janusSubscriber(url, room, feed, index, counted) {
 async function addMany(n, make) {
   const made = [];
   // A few at a time: the server negotiates each one.
-  for (let i = 0; i < n; i += 5) {
+  for (let i = 0; i < n; i += 10) {
     const batch = [];
-    for (let j = i; j < Math.min(n, i + 5); j++) batch.push(make(subscribers.length + j));
+    for (let j = i; j < Math.min(n, i + 10); j++) batch.push(make(subscribers.length + j));
     made.push(...(await Promise.all(batch)));
   }
   subscribers.push(...made);
   return made.length;
 }
 
-function bytesReceived(s) {
+/** Connection connected and every received track open. */
+function isUp(s) {
   try {
-    return s.pc?.bytesReceived() ?? 0;
+    return s.pcState === 'connected' && s.tracks.length > 0 && s.tracks.every((t) => t.isOpen());
   } catch {
-    return 0; // closed
+    return false; // closed
   }
 }
 
@@ -199,7 +200,7 @@ function stats() {
   return subscribers.map((s) => ({
     pcState: s.pcState,
     counted: s.counted,
-    bytesReceived: bytesReceived(s),
+    up: isUp(s),
     closed: !!s.closed,
     error: s.error,
     ssrcs: [...s.ssrcs].map(([ssrc, c]) => ({ ssrc, packets: c.packets, bytes: c.bytes, expected: c.first < 0 ? 0 : c.highest - c.first + 1 })),
@@ -225,9 +226,9 @@ function closeAll() {
 process.on('message', async (msg) => {
   const reply = (ok, resultOrError) => process.send(ok ? { rid: msg.rid, ok, result: resultOrError } : { rid: msg.rid, ok, error: String(resultOrError?.stack ?? resultOrError) });
   try {
-    const sample = msg.sample ?? Infinity;
-    if (msg.cmd === 'parley') reply(true, await addMany(msg.n, (i) => parleySubscriber(msg.url, msg.room, i, i < sample)));
-    else if (msg.cmd === 'janus') reply(true, await addMany(msg.n, (i) => janusSubscriber(msg.url, msg.room, msg.feed, i, i < sample)));
+    const counted = (i) => i < (msg.sample ?? Infinity) || i % (msg.every ?? 1) === 0;
+    if (msg.cmd === 'parley') reply(true, await addMany(msg.n, (i) => parleySubscriber(msg.url, msg.room, i, counted(i))));
+    else if (msg.cmd === 'janus') reply(true, await addMany(msg.n, (i) => janusSubscriber(msg.url, msg.room, msg.feed, i, counted(i))));
     else if (msg.cmd === 'stats') reply(true, stats());
     else if (msg.cmd === 'close') {
       closeAll();
