@@ -12,15 +12,16 @@
 // loss ((expected − received) ÷ expected over the window). Derived: CPU per forwarded Mbps (CPU
 // seconds per second ÷ Mbps) at each N, CPU per forwarded packet and RSS per subscriber from the
 // least-squares slope over N, and the largest N held on one core (CPU < 100 %) with 0 loss.
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { freePort, ipcClient, spawnCommand, spawnNode, stop, tail, waitForJsonLine } from '../lib/children.mjs';
+import { ipcClient, spawnNode, stop, waitForJsonLine } from '../lib/children.mjs';
+import { PAGE_JANUS_PUBLISH, startJanus } from '../lib/janus.mjs';
 import { benchDir, loadAverage } from '../lib/machine.mjs';
 import { chromiumVersion, ensureY4m, launchChromium, openSdkPage, PAGE_PUBLISH, PAGE_REGISTER, startParley } from '../lib/media-bench.mjs';
-import { treeCpuMs, treeRssBytes, udpDrops } from '../lib/proc.mjs';
+import { derive, HEADLINE_MAX_N, holds, measureSeries, MIN_RATE_SHARE, PROBE_WINDOW_S, SAMPLE, SAMPLE_EVERY } from '../lib/fanout-series.mjs';
 import { fmt, fmtBytes, fmtRatio } from '../lib/results.mjs';
 import { ratio } from '../lib/stats.mjs';
 
@@ -31,9 +32,6 @@ export const meta = {
 };
 
 const TARGETS = { cpuVsJanus: 0.5, cpuVsJanusTuned: 0.8, rssPerSub: 1.0, subsAtZeroLoss: 1.5 };
-/** The headline ratios are taken at the largest N ≤ this measured by both servers. */
-const HEADLINE_MAX_N = 40;
-const JANUS_PLUGINS = '/usr/lib/x86_64-linux-gnu/janus';
 
 /** In-page: publisher outbound totals (audio + video packets, video bytes). */
 const PAGE_OUT = async (pcs) => {
@@ -54,138 +52,6 @@ const PAGE_OUT = async (pcs) => {
   return out;
 };
 
-/** In-page: a Janus videoroom publisher over the janus-protocol WebSocket. Resolves the feed id. */
-const PAGE_JANUS_PUBLISH = async ({ url, room }) => {
-  const ws = new WebSocket(url, 'janus-protocol');
-  await new Promise((res, rej) => {
-    ws.onopen = res;
-    ws.onerror = () => rej(new Error('janus websocket failed'));
-  });
-  let tx = 0;
-  const pending = new Map();
-  let sessionId;
-  let handleId;
-  ws.onmessage = (e) => {
-    const m = JSON.parse(e.data);
-    const p = m.transaction && pending.get(m.transaction);
-    if (!p) return;
-    if (m.janus === 'error') {
-      pending.delete(m.transaction);
-      p.reject(new Error('janus error ' + JSON.stringify(m.error)));
-    } else if (m.janus === p.waitFor) {
-      pending.delete(m.transaction);
-      p.resolve(m);
-    }
-  };
-  const send = (msg, waitFor = 'success') =>
-    new Promise((resolve, reject) => {
-      const transaction = 't' + ++tx;
-      pending.set(transaction, { resolve, reject, waitFor });
-      ws.send(JSON.stringify(Object.assign({}, msg, { transaction }, sessionId ? { session_id: sessionId } : {}, handleId ? { handle_id: handleId } : {})));
-    });
-  sessionId = (await send({ janus: 'create' })).data.id;
-  handleId = (await send({ janus: 'attach', plugin: 'janus.plugin.videoroom' })).data.id;
-  const joined = await send({ janus: 'message', body: { request: 'join', ptype: 'publisher', room, display: 'bench' } }, 'event');
-  const data = joined.plugindata && joined.plugindata.data;
-  if (!data || data.videoroom !== 'joined') throw new Error('janus join publisher: ' + JSON.stringify(joined));
-  const stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: { width: 640, height: 480, frameRate: 30 } });
-  const pc = new RTCPeerConnection();
-  for (const t of stream.getTracks()) pc.addTrack(t, stream);
-  pc.onicecandidate = (e) =>
-    ws.send(JSON.stringify({ janus: 'trickle', transaction: 'c' + ++tx, session_id: sessionId, handle_id: handleId, candidate: e.candidate ? e.candidate.toJSON() : { completed: true } }));
-  await pc.setLocalDescription();
-  const conf = await send({ janus: 'message', body: { request: 'configure', audio: true, video: true }, jsep: { type: 'offer', sdp: pc.localDescription.sdp } }, 'event');
-  if (!conf.jsep) throw new Error('janus configure: no answer ' + JSON.stringify(conf));
-  await pc.setRemoteDescription(conf.jsep);
-  setInterval(() => ws.send(JSON.stringify({ janus: 'keepalive', session_id: sessionId, transaction: 'k' + ++tx })), 20000);
-  window.JPUB = { ws, pc, stream };
-  return data.id;
-};
-
-function janusConfig(dir, { wsPort, tuned }) {
-  mkdirSync(join(dir, 'plugins'));
-  mkdirSync(join(dir, 'transports'));
-  // Only the plugin and transport used (Janus loads every .so of its folders).
-  symlinkSync(join(JANUS_PLUGINS, 'plugins/libjanus_videoroom.so'), join(dir, 'plugins/libjanus_videoroom.so'));
-  symlinkSync(join(JANUS_PLUGINS, 'transports/libjanus_websockets.so'), join(dir, 'transports/libjanus_websockets.so'));
-  writeFileSync(
-    join(dir, 'janus.jcfg'),
-    `general: {
-  configs_folder = "${dir}"
-  plugins_folder = "${dir}/plugins"
-  transports_folder = "${dir}/transports"
-  events_folder = "${dir}/none"
-  loggers_folder = "${dir}/none"
-  debug_level = 3
-${tuned ? '  event_loops = 2\n' : ''}}
-certificates: {}
-media: {}
-nat: {
-  ice_ignore_list = "vmnet"
-}
-plugins: {}
-transports: {}
-events: {}
-loggers: {}
-`,
-  );
-  // The sample room of the Debian package, with a bitrate cap that does not limit the ≈1.7 Mbps source.
-  writeFileSync(
-    join(dir, 'janus.plugin.videoroom.jcfg'),
-    `general: {}
-room-1234: {
-  description = "bench"
-  publishers = 1
-  bitrate = 4000000
-  fir_freq = 10
-  audiocodec = "opus"
-  videocodec = "vp8"
-}
-`,
-  );
-  writeFileSync(
-    join(dir, 'janus.transport.websockets.jcfg'),
-    `general: {
-  json = "compact"
-  ws = true
-  ws_port = ${wsPort}
-  ws_ip = "127.0.0.1"
-  wss = false
-}
-admin: {
-  admin_ws = false
-  admin_wss = false
-}
-`,
-  );
-}
-
-async function startJanus({ tmp, tuned }) {
-  const dir = mkdtempSync(join(tmp, `janus-${tuned ? 'tuned' : 'default'}-`));
-  const wsPort = await freePort();
-  janusConfig(dir, { wsPort, tuned });
-  const child = spawnCommand('janus', ['-F', dir, '-C', join(dir, 'janus.jcfg'), '-o'], { cwd: dir, logFile: join(tmp, `janus-${tuned ? 'tuned' : 'default'}.log`) });
-  const url = `ws://127.0.0.1:${wsPort}`;
-  const deadline = Date.now() + 15000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`janus exited (${child.exitCode}):\n${tail(child)}`);
-    const ok = await new Promise((resolve) => {
-      import('ws').then(({ default: WebSocket }) => {
-        const ws = new WebSocket(url, 'janus-protocol');
-        ws.once('open', () => {
-          ws.close();
-          resolve(true);
-        });
-        ws.once('error', () => resolve(false));
-      });
-    });
-    if (ok) break;
-    if (Date.now() > deadline) throw new Error(`janus websocket ${url} did not open within 15 s:\n${tail(child)}`);
-    await sleep(200);
-  }
-  return { child, pid: child.pid, url };
-}
-
 /** Waits (≤ 30 s) until the publisher's video rate is steady near the source's ≈1.7 Mbps. */
 async function waitPublisherRamp(pubOut, log, label) {
   const t0 = Date.now();
@@ -200,174 +66,6 @@ async function waitPublisherRamp(pubOut, log, label) {
   }
   log(`  ${label}: publisher video at ${fmt(mbps, 2)} Mbps after ${fmt((Date.now() - t0) / 1000, 0)} s ramp-up`);
   return mbps;
-}
-
-function slope(xs, ys) {
-  const n = xs.length;
-  if (n < 2) return NaN;
-  const mx = xs.reduce((a, b) => a + b, 0) / n;
-  const my = ys.reduce((a, b) => a + b, 0) / n;
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < n; i++) {
-    num += (xs[i] - mx) * (ys[i] - my);
-    den += (xs[i] - mx) ** 2;
-  }
-  return den === 0 ? NaN : num / den;
-}
-
-/** The load client counts every packet of the first SAMPLE subscribers and of one in SAMPLE_EVERY after. */
-const SAMPLE = 40;
-const SAMPLE_EVERY = 5;
-/** Window of the capacity probes (N > HEADLINE_MAX_N), s. */
-const PROBE_WINDOW_S = 6;
-
-/** Packet counters summed over the counted subscribers of one stats snapshot. */
-function totals(stats) {
-  let packets = 0;
-  let bytes = 0;
-  let expected = 0;
-  let counted = 0;
-  for (const s of stats) {
-    if (!s.counted) continue;
-    counted++;
-    for (const c of s.ssrcs) {
-      packets += c.packets;
-      bytes += c.bytes;
-      expected += c.expected;
-    }
-  }
-  return { packets, bytes, expected, counted };
-}
-
-/**
- * Subscribers that received the stream during a window: counted ones got packets in it, the
- * others have their connection and tracks up (their sockets' losses show in the UDP drop count).
- */
-function receivingCount(before, after) {
-  return after.filter((s, i) => {
-    if (!s.counted) return s.up;
-    const got = (x) => (x ? x.ssrcs.reduce((a, c) => a + c.packets, 0) : 0);
-    return got(s) > got(before[i]);
-  }).length;
-}
-
-/**
- * A subscriber's forwarded rate may fall to this share of its rate at the first N before the
- * stream counts as degraded: an overloaded server delays packets, and the publisher's congestion
- * control answers by sending less, which loses nothing but is no longer the 1.7 Mbps stream.
- */
-const MIN_RATE_SHARE = 0.85;
-
-/** True when a row shows the server holding its N subscribers of the full stream on one core with 0 loss. */
-const holds = (r) => !r.error && r.lost === 0 && r.udpDrops === 0 && r.cpu < 1 && r.receiving === r.n && !r.degraded;
-
-/**
- * One server under test: publisher already sending; adds subscribers up to each N and measures a
- * window. `addSubscribers(k)` asks the load client for k more; `pubOut()` reads the publisher.
- * At N = HEADLINE_MAX_N two windows are taken and the one with less server CPU kept (the least
- * disturbed by the rest of the machine). Past HEADLINE_MAX_N the series stops at the first N the
- * server does not hold: larger ones only cost time.
- */
-async function measureSeries({ label, pid, lcPid, ns, windowS, settleS, addSubscribers, loadclient, pubOut, log }) {
-  const rows = [];
-  let have = 0;
-  const window = async (n) => {
-    const s0 = await loadclient({ cmd: 'stats' });
-    const p0 = await pubOut();
-    const c0 = treeCpuMs(pid);
-    const l0 = treeCpuMs(lcPid);
-    const d0 = udpDrops();
-    const w0 = Date.now();
-    const rss = [];
-    // Capacity probes past the issue's N only need to show loss or none: a shorter window.
-    const seconds = n > HEADLINE_MAX_N ? Math.min(windowS, PROBE_WINDOW_S) : windowS;
-    while (Date.now() - w0 < seconds * 1000) {
-      await sleep(1000);
-      rss.push(treeRssBytes(pid));
-    }
-    const c1 = treeCpuMs(pid);
-    const l1 = treeCpuMs(lcPid);
-    const d1 = udpDrops();
-    const w1 = Date.now();
-    const s1 = await loadclient({ cmd: 'stats' });
-    const p1 = await pubOut();
-    const t0 = totals(s0);
-    const t1 = totals(s1);
-    const dt = (w1 - w0) / 1000;
-    const cpu = (c1 - c0) / 1000 / dt;
-    // Counted subscribers stand for all: each one is sent the same packets.
-    const scale = t1.counted > 0 ? n / t1.counted : NaN;
-    const outPps = ((t1.packets - t0.packets) / dt) * scale;
-    const mbps = (((t1.bytes - t0.bytes) * 8) / dt / 1e6) * scale;
-    const expected = t1.expected - t0.expected;
-    const lost = Math.max(0, expected - (t1.packets - t0.packets));
-    return {
-      n,
-      cpu,
-      rss: rss.reduce((a, b) => a + b, 0) / rss.length,
-      inPps: ((p1.packets - p0.packets) * 1000) / (p1.at - p0.at),
-      pubMbps: ((p1.videoBytes - p0.videoBytes) * 8) / ((p1.at - p0.at) * 1000),
-      outPps,
-      mbps,
-      counted: t1.counted,
-      loss: expected > 0 ? lost / expected : NaN,
-      lost,
-      udpDrops: d1 - d0,
-      receiving: receivingCount(s0, s1),
-      cpuPerMbps: cpu / mbps,
-      lcCpu: (l1 - l0) / 1000 / dt,
-      res: `${p1.width}×${p1.height}`,
-    };
-  };
-  for (const n of ns) {
-    try {
-      await addSubscribers(n - have);
-    } catch (err) {
-      rows.push({ n, error: `adding subscribers failed: ${String(err.message ?? err).split('\n')[0]}` });
-      break;
-    }
-    have = n;
-    // Settle: every subscriber's connection receiving, then settleS more seconds.
-    const deadline = Date.now() + 20000;
-    for (let prev = await loadclient({ cmd: 'stats' }); ; ) {
-      await sleep(500);
-      const cur = await loadclient({ cmd: 'stats' });
-      if (receivingCount(prev, cur) >= n || Date.now() > deadline) break;
-      prev = cur;
-    }
-    await sleep(settleS * 1000);
-    let row = await window(n);
-    if (n === HEADLINE_MAX_N) {
-      const again = await window(n);
-      if (again.cpu < row.cpu) row = again;
-    }
-    const baseline = rows.find((r) => !r.error);
-    row.degraded = baseline !== undefined && row.mbps / n < MIN_RATE_SHARE * (baseline.mbps / baseline.n);
-    rows.push(row);
-    log(
-      `  ${label} N=${n}: CPU ${fmt(row.cpu * 100, 1)} %, RSS ${fmtBytes(row.rss)}, in ${fmt(row.inPps)} pkt/s (pub video ${fmt(row.pubMbps, 2)} Mbps), out ${fmt(row.outPps)} pkt/s = ${fmt(row.mbps, 1)} Mbps, loss ${fmt(row.loss * 100, 3)} % (${row.counted} counted), UDP drops ${row.udpDrops}, ${fmt(row.mbps / n, 2)} Mbps per subscriber${row.degraded ? ' (degraded)' : ''}, ${row.receiving}/${n} receiving, load client CPU ${fmt(row.lcCpu * 100, 0)} %`,
-    );
-    if (n > HEADLINE_MAX_N && !holds(row)) break;
-  }
-  return rows;
-}
-
-function derive(rows) {
-  const ok = rows.filter((r) => !r.error && Number.isFinite(r.cpu));
-  // Slopes over the issue's N (≤ 40); the capacity probes saturate the machine.
-  const lin = ok.filter((r) => r.n <= HEADLINE_MAX_N);
-  const perPacketUs = slope(lin.map((r) => r.outPps), lin.map((r) => r.cpu)) * 1e6;
-  const perMbpsSlope = slope(lin.map((r) => r.mbps), lin.map((r) => r.cpu));
-  const rssPerSub = slope(lin.map((r) => r.n), lin.map((r) => r.rss));
-  const held = ok.filter(holds).map((r) => r.n);
-  // Largest N such that it and every smaller N held (a later success after a failure is not counted).
-  let maxHeld = 0;
-  for (const r of ok) {
-    if (held.includes(r.n)) maxHeld = r.n;
-    else break;
-  }
-  return { perPacketUs, perMbpsSlope, rssPerSub, maxHeld, rows: ok };
 }
 
 export async function run(ctx) {
@@ -534,7 +232,7 @@ export async function run(ctx) {
   summaryRows.push([
     `largest N held on one core with 0 loss (of ${ns.join(', ')})`,
     ...['parley', 'janus', 'janusTuned'].map((k) => per(k, (x) => String(x.maxHeld))),
-    fmtRatio(heldR) + (bothCapped ? ' (both held the largest N tried: ratio is a lower bound of neither)' : ''),
+    fmtRatio(heldR) + (bothCapped ? ' (both held the largest N tried: ratio is a lower bound of neither)' : d.parley?.maxHeld === maxN ? ' (Parley held the largest N tried: a lower bound)' : ''),
     fmtRatio(ratio(d.parley?.maxHeld, d.janusTuned?.maxHeld)),
     `≥ ${TARGETS.subsAtZeroLoss} ${bothCapped ? 'not decided (both at the largest N)' : met(heldR, TARGETS.subsAtZeroLoss, true)}`,
   ]);

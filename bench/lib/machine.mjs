@@ -42,7 +42,8 @@ export function gitState() {
     execFileSync('git', ['--no-optional-locks', ...args], { cwd: repoRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
   try {
     const commit = git(['rev-parse', '--short=12', 'HEAD']);
-    const dirty = git(['status', '--porcelain', '--untracked-files=no']) !== '';
+    // RESULTS.md is what the benchmarks of this very run append to: it does not make the code dirty.
+    const dirty = git(['status', '--porcelain', '--untracked-files=no', '--', '.', ':(exclude)bench/RESULTS.md']) !== '';
     return { commit, dirty };
   } catch {
     return { commit: 'unknown', dirty: false };
