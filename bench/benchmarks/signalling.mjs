@@ -4,7 +4,8 @@
 // process, Parley first then the reference, so each comparison is made minutes apart at most.
 //
 // Phases: idle sessions at K = 1,000 and 10,000 (register rate, RSS per session), presence
-// fan-out 1 → 1,000 subscribers, contact messages (latency at light load, throughput).
+// fan-out 1 → 1,000 subscribers, contact messages and conversation messages (latency at light
+// load, throughput).
 // Flags: --quick (small K, for trying the harness; not recorded), --profile (CPU-profile the
 // Parley server with --cpu-prof and print the hottest functions; not recorded).
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -20,7 +21,7 @@ import { ratio, summarize } from '../lib/stats.mjs';
 
 export const meta = {
   name: 'signalling',
-  title: 'Signalling: register rate, RSS per idle session, presence fan-out, contact messages — Parley vs bare ws',
+  title: 'Signalling: register rate, RSS per idle session, presence fan-out, contact and conversation messages — Parley vs bare ws',
   timeoutMs: 6 * 60_000,
 };
 
@@ -44,6 +45,17 @@ function config(quick) {
       tputPairs: quick ? 100 : 1000,
       tputMessages: 80, // + register stays under the rate limiter's burst of 100 per connection
       window: 10,
+      timeoutMs: 60_000,
+    },
+    // Conversations of 5 (a small meeting): every message reaches the 4 other members.
+    convMessages: {
+      members: 5,
+      latencyRooms: 20,
+      latencyMessages: quick ? 10 : 100,
+      latencyIntervalMs: 25,
+      rooms: quick ? 20 : 200,
+      tputMessages: 40, // + register + join stays under the rate limiter's burst of 100
+      window: 5,
       timeoutMs: 60_000,
     },
   };
@@ -179,6 +191,8 @@ export async function run({ flags, log }) {
         res[target.key].fanout = await call({ cmd: 'fanout', url: server.url, ...cfg.fanout, concurrency: cfg.registerConcurrency, prefix: 'f', serverPid: server.pid });
         log(`• ${target.label}: contact messages…`);
         res[target.key].messages = await call({ cmd: 'messages', url: server.url, ...cfg.messages, concurrency: cfg.registerConcurrency, prefix: 'm', serverPid: server.pid }, 180_000);
+        log(`• ${target.label}: conversation messages…`);
+        res[target.key].convMessages = await call({ cmd: 'convMessages', url: server.url, ...cfg.convMessages, concurrency: cfg.registerConcurrency, prefix: 'c', serverPid: server.pid }, 180_000);
       });
     }
   } finally {
@@ -237,6 +251,23 @@ export async function run({ flags, log }) {
   rows.push(row('message latency at saturation p50', pml.p50, rml.p50, ms));
   rows.push(row('message latency at saturation p99', pml.p99, rml.p99, ms));
 
+  {
+    const c = cfg.convMessages;
+    const pc = summarize(P.convMessages.latency);
+    const rc = summarize(R.convMessages.latency);
+    const lightC = `${c.latencyRooms} conversations of ${c.members}, 1 sender × ${1000 / c.latencyIntervalMs}/s each`;
+    rows.push(row(`conversation message latency p50 (${lightC})`, pc.p50, rc.p50, ms));
+    rows.push(row(`conversation message latency p99 (${lightC})`, pc.p99, rc.p99, ms));
+    const heavy = `${fmt(c.rooms)} conversations of ${c.members}, every member ${c.window} in flight`;
+    rows.push(row(`conversation message deliveries (${heavy})`, P.convMessages.deliveriesPerSec, R.convMessages.deliveriesPerSec, perSec));
+    rows.push(row('conversation messages sent (each delivered to 4)', P.convMessages.messagesPerSec, R.convMessages.messagesPerSec, perSec));
+    rows.push(row('server CPU per conversation message delivery', P.convMessages.serverCpuUsPerDelivery, R.convMessages.serverCpuUsPerDelivery, us));
+    const pcl = summarize(P.convMessages.loadedLatency);
+    const rcl = summarize(R.convMessages.loadedLatency);
+    rows.push(row('conversation message latency at saturation p50', pcl.p50, rcl.p50, ms));
+    rows.push(row('conversation message latency at saturation p99', pcl.p99, rcl.p99, ms));
+  }
+
   for (const [label, obj] of [['Parley', P], ['bare ws', R]]) {
     for (const [phase, r] of Object.entries(obj)) notes.push(...problems(`${label} ${phase}`, r));
   }
@@ -259,6 +290,12 @@ export async function run({ flags, log }) {
     if (bound(m, m.tputWallMs)) {
       notes.push(
         `${label}: message throughput was limited by the load generator (its CPU ${fmt(m.loadgenCpuMs)} ms over ${fmt(m.tputWallMs)} ms); compare server CPU per message instead.`,
+      );
+    }
+    const c = obj.convMessages;
+    if (bound(c, c.tputWallMs)) {
+      notes.push(
+        `${label}: conversation message throughput was limited by the load generator (its CPU ${fmt(c.loadgenCpuMs)} ms over ${fmt(c.tputWallMs)} ms); compare server CPU per delivery instead.`,
       );
     }
     const idle = obj[`idle${kMax}`];

@@ -1,6 +1,6 @@
 // The reference for the signalling benchmark: the least a Node WebSocket server can do to carry
 // the same traffic as Parley. It speaks the subset of Parley's wire protocol the load generator
-// uses (register, userData.set, contact.send, ping) with the same message shapes, so both servers
+// uses (register, userData.set, contact.send, conv.join, conv.message, ping) with the same message shapes, so both servers
 // see identical frames, but it does only what routing needs: JSON.parse, a Map lookup, one
 // JSON.stringify per outgoing message (once per broadcast), ws.send. No validation, no sessions,
 // no sequence numbers, replay buffers, rate limits, auth or logging. Joins are batched per tick
@@ -100,6 +100,30 @@ wss.on('connection', (ws) => {
           }
         }
         return;
+      }
+      case 'conv.join': {
+        // A conversation's members form a presence group, as in Parley: join batched per tick.
+        const name = msg.conversation;
+        const g = group(name);
+        const others = [...g.members].filter((m) => m !== ws).map((m) => ({ id: m.userId, userData: m.userData }));
+        g.members.add(ws);
+        g.watchers.add(ws);
+        ws.joined.push(name);
+        if (!pendingJoins.has(name)) pendingJoins.set(name, []);
+        pendingJoins.get(name).push({ id: ws.userId, userData: ws.userData });
+        if (!flushScheduled) {
+          flushScheduled = true;
+          setImmediate(flushJoins);
+        }
+        answer(true, { data: { mode: 'sfu', meshOnly: false } });
+        if (others.length) ws.send(JSON.stringify({ type: 'presence', seq: 0, joinedGroup: { [name]: others }, leftGroup: {}, userDataChanged: [] }));
+        return;
+      }
+      case 'conv.message': {
+        const id = ++uuid;
+        const frame = JSON.stringify({ type: 'conv.message', seq: 0, conversation: msg.conversation, from: ws.userId, content: msg.content, uuid: id, time: Date.now() });
+        for (const m of group(msg.conversation).members) if (m !== ws) m.send(frame);
+        return answer(true, { data: { uuid: id } });
       }
       case 'contact.send': {
         const target = users.get(msg.to);

@@ -3,7 +3,7 @@
 // It opens WebSocket clients that speak Parley's wire protocol (docs/protocol.md); the reference
 // server (reference-ws-server.mjs) accepts the same frames, so both get identical traffic.
 //
-// Commands (IPC, {cmd, rid, ...}): idle, closeAll, fanout, messages, exit. Each answers
+// Commands (IPC, {cmd, rid, ...}): idle, closeAll, fanout, messages, convMessages, exit. Each answers
 // {rid, ok, result} or {rid, ok: false, error}. Latencies use this process's monotonic clock:
 // send time and receipt time are both taken here.
 import { performance } from 'node:perf_hooks';
@@ -354,6 +354,108 @@ const commands = {
       loadedLatency: loaded,
       serverCpuMs,
       serverCpuUsPerMessage: (serverCpuMs * 1000) / Math.max(1, loaded.length),
+      loadgenCpuMs: (own.user + own.system) / 1000,
+      ...statsReport(stats),
+    };
+  },
+
+  /**
+   * Conversation messages (`conv.message`, broadcast to the other members of a conversation).
+   * Latency phase: `latencyRooms` conversations of `members`; in each, one member sends
+   * `latencyMessages` every `latencyIntervalMs`; latency = send → each other member's receipt.
+   * Throughput phase: `rooms` conversations of `members`, every member sends `tputMessages` with
+   * `window` in flight; throughput = deliveries ÷ time from the first send to the last receipt.
+   */
+  async convMessages({ url, members, latencyRooms, latencyMessages, latencyIntervalMs, rooms, tputMessages, window, concurrency, prefix, serverPid, timeoutMs }) {
+    const stats = newStats();
+    const pad = 'x'.repeat(80);
+
+    /** `n` conversations of `members` registered clients each, all joined. */
+    async function conversations(n, tag) {
+      const opened = await openMany(url, n * members, `${prefix}${tag}`, concurrency, stats);
+      if (opened.clients.length !== n * members) throw new Error(`could not register ${n * members} members: ${opened.failures.slice(0, 3).join('; ')}`);
+      const groups = Array.from({ length: n }, (_, r) => opened.clients.slice(r * members, (r + 1) * members));
+      const failures = await pool(opened.clients.length, concurrency, async (i) => {
+        const answer = await opened.clients[i].request({ type: 'conv.join', conversation: `${prefix}${tag}-room${Math.floor(i / members)}`, meshModeEnabled: false, meshOnlyEnabled: false });
+        if (!answer.ok) throw new Error(`conv.join refused: ${answer.error?.code} ${answer.error?.message}`);
+      });
+      if (failures.length) throw new Error(`${failures.length} joins failed: ${failures.slice(0, 3).join('; ')}`);
+      await sleep(200); // let the join presence settle before measuring
+      return groups.map((clients, r) => ({ name: `${prefix}${tag}-room${r}`, clients }));
+    }
+
+    function listen(convs, onReceipt) {
+      for (const { clients } of convs) {
+        for (const c of clients) {
+          c.onEvent = (msg) => {
+            if (msg.type !== 'conv.message') return;
+            onReceipt(now() - Number(msg.content.slice(0, msg.content.indexOf('|'))));
+          };
+        }
+      }
+    }
+    const send = (c, conversation) => c.request({ type: 'conv.message', conversation, content: `${now().toFixed(3)}|${pad}` });
+
+    // Latency at light load.
+    const lat = await conversations(latencyRooms, 'l');
+    const latency = [];
+    listen(lat, (ms) => latency.push(ms));
+    await Promise.all(
+      lat.map(async ({ name, clients }, r) => {
+        await sleep((latencyIntervalMs * r) / latencyRooms); // spread the senders over one interval
+        const answers = [];
+        for (let m = 0; m < latencyMessages; m++) {
+          answers.push(send(clients[0], name));
+          await sleep(latencyIntervalMs);
+        }
+        await Promise.all(answers);
+      }),
+    );
+    const latencyExpected = latencyRooms * latencyMessages * (members - 1);
+    await until(() => latency.length >= latencyExpected, 5000);
+    const latencyMissing = latencyExpected - latency.length;
+    await closeMany(lat.flatMap((c) => c.clients));
+
+    // Throughput.
+    const tp = await conversations(rooms, 't');
+    const loaded = [];
+    let lastReceiptAt = 0;
+    listen(tp, (ms) => {
+      loaded.push(ms);
+      lastReceiptAt = now();
+    });
+    const cpu0 = treeCpuMs(serverPid);
+    const own0 = process.cpuUsage();
+    const t0 = now();
+    await Promise.all(
+      tp.flatMap(({ name, clients }) =>
+        clients.map((c) =>
+          Promise.all(
+            Array.from({ length: window }, async (_, w) => {
+              for (let m = w; m < tputMessages; m += window) await send(c, name);
+            }),
+          ),
+        ),
+      ),
+    );
+    const tputExpected = rooms * members * tputMessages * (members - 1);
+    await until(() => loaded.length >= tputExpected, timeoutMs);
+    const tputWallMs = lastReceiptAt - t0;
+    const serverCpuMs = treeCpuMs(serverPid) - cpu0;
+    const own = process.cpuUsage(own0);
+    await closeMany(tp.flatMap((c) => c.clients));
+
+    return {
+      latency,
+      latencyMissing,
+      delivered: loaded.length,
+      tputMissing: tputExpected - loaded.length,
+      tputWallMs,
+      deliveriesPerSec: (loaded.length / tputWallMs) * 1000,
+      messagesPerSec: (loaded.length / (members - 1) / tputWallMs) * 1000,
+      loadedLatency: loaded,
+      serverCpuMs,
+      serverCpuUsPerDelivery: (serverCpuMs * 1000) / Math.max(1, loaded.length),
       loadgenCpuMs: (own.user + own.system) / 1000,
       ...statsReport(stats),
     };
