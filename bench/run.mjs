@@ -40,9 +40,11 @@ const selected = names.length ? names : registry;
 const runnable = selected.filter((n) => !modules.get(n).meta.unavailable);
 
 if (runnable.length && !flags.has('--no-build')) {
-  const { ensureDependencies, ensureBuild } = await import(new URL('../scripts/lib/setup.mjs', import.meta.url));
+  const { ensureDependencies, ensureBuild, ensureSystemPackages } = await import(new URL('../scripts/lib/setup.mjs', import.meta.url));
   ensureDependencies();
   ensureBuild();
+  // The media benchmarks drive Debian's Chromium and make their camera file with ffmpeg.
+  if (runnable.some((n) => modules.get(n).meta.needsBrowser)) ensureSystemPackages();
 }
 
 const record = !flags.has('--no-record') && !flags.has('--profile');

@@ -29,6 +29,7 @@ export const meta = {
   name: 'sfu-fanout',
   title: 'SFU fan-out: 1 Chromium publisher → N node-datachannel subscribers, server CPU/RSS/loss, Parley vs Janus 1.1.2',
   timeoutMs: 14 * 60_000,
+  needsBrowser: true,
 };
 
 const TARGETS = { cpuVsJanus: 0.5, cpuVsJanusTuned: 0.8, rssPerSub: 1.0, subsAtZeroLoss: 1.5 };
@@ -136,7 +137,9 @@ export async function run(ctx) {
   if (!janusVersion) {
     if (process.getuid?.() === 0) {
       ctx.log('janus not found: apt-get install -y janus …');
-      const r = spawnSync('apt-get', ['install', '-y', 'janus'], { encoding: 'utf8', timeout: 300000 });
+      const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+      spawnSync('apt-get', ['update', '-q'], { encoding: 'utf8', timeout: 300000, env }); // a fresh machine has no package lists
+      const r = spawnSync('apt-get', ['install', '-y', '-q', 'janus'], { encoding: 'utf8', timeout: 300000, env });
       janusVersion = janusVersionOf();
       if (!janusVersion) failures.janus = `apt-get install -y janus failed (status ${r.status}): ${(r.stderr || '').trim().split('\n').pop()}`;
     } else failures.janus = 'janus is not installed and this is not root (apt-get install janus)';

@@ -25,6 +25,7 @@ export const meta = {
   name: 'ttff',
   title: 'Time to first frame: subscribe → first decoded frame, join() → first remote frame (Chromium, SDK, SFU)',
   timeoutMs: 5 * 60_000,
+  needsBrowser: true,
 };
 
 const TARGET_P50 = 250;

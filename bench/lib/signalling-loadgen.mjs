@@ -152,6 +152,44 @@ async function until(predicate, timeoutMs) {
   return true;
 }
 
+/**
+ * A throughput burst: each of `senders` sends `count` messages with `window` in flight
+ * (`send(sender)` resolves with the answer), then waits for `expected` receipts. Receipts are
+ * latencies pushed by the caller's listener into the returned `latencies`, through `onReceipt`.
+ * Returns the latencies, the wall time from the first send to the last receipt, and the CPU the
+ * server and this process used meanwhile.
+ */
+async function burst({ senders, count, window, send, expected, timeoutMs, serverPid, listen }) {
+  const latencies = [];
+  let lastReceiptAt = 0;
+  listen((ms) => {
+    latencies.push(ms);
+    lastReceiptAt = now();
+  });
+  await sleep(200);
+  const cpu0 = treeCpuMs(serverPid);
+  const own0 = process.cpuUsage();
+  const t0 = now();
+  await Promise.all(
+    senders.map((sender) =>
+      Promise.all(
+        Array.from({ length: window }, async (_, w) => {
+          for (let m = w; m < count; m += window) await send(sender);
+        }),
+      ),
+    ),
+  );
+  await until(() => latencies.length >= expected, timeoutMs);
+  const own = process.cpuUsage(own0);
+  return {
+    latencies,
+    missing: expected - latencies.length,
+    wallMs: lastReceiptAt - t0,
+    serverCpuMs: treeCpuMs(serverPid) - cpu0,
+    loadgenCpuMs: (own.user + own.system) / 1000,
+  };
+}
+
 let idleClients = [];
 let idleStats = newStats();
 
@@ -312,30 +350,16 @@ const commands = {
 
     // Throughput.
     const tp = await pairs(tputPairs, 't');
-    const loaded = [];
-    let lastReceiptAt = 0;
-    listen(tp.receivers, (ms) => {
-      loaded.push(ms);
-      lastReceiptAt = now();
+    const b = await burst({
+      senders: tp.senders.map((a, i) => [a, tp.receivers[i]]),
+      count: tputMessages,
+      window,
+      send: ([a, to]) => send(a, to),
+      expected: tputPairs * tputMessages,
+      timeoutMs,
+      serverPid,
+      listen: (onReceipt) => listen(tp.receivers, onReceipt),
     });
-    await sleep(200);
-    const cpu0 = treeCpuMs(serverPid);
-    const own0 = process.cpuUsage();
-    const t0 = now();
-    await Promise.all(
-      tp.senders.map((a, i) =>
-        Promise.all(
-          Array.from({ length: window }, async (_, w) => {
-            for (let m = w; m < tputMessages; m += window) await send(a, tp.receivers[i]);
-          }),
-        ),
-      ),
-    );
-    const tputExpected = tputPairs * tputMessages;
-    await until(() => loaded.length >= tputExpected, timeoutMs);
-    const tputWallMs = lastReceiptAt - t0;
-    const serverCpuMs = treeCpuMs(serverPid) - cpu0;
-    const own = process.cpuUsage(own0);
     await closeMany([...tp.senders, ...tp.receivers]);
 
     return {
@@ -347,14 +371,14 @@ const commands = {
       tputPairs,
       tputMessages,
       window,
-      delivered: loaded.length,
-      tputMissing: tputExpected - loaded.length,
-      tputWallMs,
-      throughputPerSec: (loaded.length / tputWallMs) * 1000,
-      loadedLatency: loaded,
-      serverCpuMs,
-      serverCpuUsPerMessage: (serverCpuMs * 1000) / Math.max(1, loaded.length),
-      loadgenCpuMs: (own.user + own.system) / 1000,
+      delivered: b.latencies.length,
+      tputMissing: b.missing,
+      tputWallMs: b.wallMs,
+      throughputPerSec: (b.latencies.length / b.wallMs) * 1000,
+      loadedLatency: b.latencies,
+      serverCpuMs: b.serverCpuMs,
+      serverCpuUsPerMessage: (b.serverCpuMs * 1000) / Math.max(1, b.latencies.length),
+      loadgenCpuMs: b.loadgenCpuMs,
       ...statsReport(stats),
     };
   },
@@ -418,45 +442,30 @@ const commands = {
 
     // Throughput.
     const tp = await conversations(rooms, 't');
-    const loaded = [];
-    let lastReceiptAt = 0;
-    listen(tp, (ms) => {
-      loaded.push(ms);
-      lastReceiptAt = now();
+    const b = await burst({
+      senders: tp.flatMap(({ name, clients }) => clients.map((c) => [c, name])),
+      count: tputMessages,
+      window,
+      send: ([c, name]) => send(c, name),
+      expected: rooms * members * tputMessages * (members - 1),
+      timeoutMs,
+      serverPid,
+      listen: (onReceipt) => listen(tp, onReceipt),
     });
-    const cpu0 = treeCpuMs(serverPid);
-    const own0 = process.cpuUsage();
-    const t0 = now();
-    await Promise.all(
-      tp.flatMap(({ name, clients }) =>
-        clients.map((c) =>
-          Promise.all(
-            Array.from({ length: window }, async (_, w) => {
-              for (let m = w; m < tputMessages; m += window) await send(c, name);
-            }),
-          ),
-        ),
-      ),
-    );
-    const tputExpected = rooms * members * tputMessages * (members - 1);
-    await until(() => loaded.length >= tputExpected, timeoutMs);
-    const tputWallMs = lastReceiptAt - t0;
-    const serverCpuMs = treeCpuMs(serverPid) - cpu0;
-    const own = process.cpuUsage(own0);
     await closeMany(tp.flatMap((c) => c.clients));
 
     return {
       latency,
       latencyMissing,
-      delivered: loaded.length,
-      tputMissing: tputExpected - loaded.length,
-      tputWallMs,
-      deliveriesPerSec: (loaded.length / tputWallMs) * 1000,
-      messagesPerSec: (loaded.length / (members - 1) / tputWallMs) * 1000,
-      loadedLatency: loaded,
-      serverCpuMs,
-      serverCpuUsPerDelivery: (serverCpuMs * 1000) / Math.max(1, loaded.length),
-      loadgenCpuMs: (own.user + own.system) / 1000,
+      delivered: b.latencies.length,
+      tputMissing: b.missing,
+      tputWallMs: b.wallMs,
+      deliveriesPerSec: (b.latencies.length / b.wallMs) * 1000,
+      messagesPerSec: (b.latencies.length / (members - 1) / b.wallMs) * 1000,
+      loadedLatency: b.latencies,
+      serverCpuMs: b.serverCpuMs,
+      serverCpuUsPerDelivery: (b.serverCpuMs * 1000) / Math.max(1, b.latencies.length),
+      loadgenCpuMs: b.loadgenCpuMs,
       ...statsReport(stats),
     };
   },

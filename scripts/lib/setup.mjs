@@ -94,7 +94,7 @@ export function ensureSystemPackages() {
   }
   console.error(
     `✖ Missing system packages: ${pkgs.join(', ')}.\n` +
-      `  Install them (Debian/Ubuntu: sudo apt-get install ${pkgs.join(' ')}) and run npm test again.\n` +
+      `  Install them (Debian/Ubuntu: sudo apt-get install ${pkgs.join(' ')}) and run the command again.\n` +
       `  The browser tests need Debian's Chromium at /usr/bin/chromium.`,
   );
   process.exit(1);
