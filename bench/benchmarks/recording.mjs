@@ -1,10 +1,12 @@
-// Slot for a recording benchmark (server-side recording of a conversation: CPU and disk per
-// recorded stream vs a plain ffmpeg remux of the same media). Not available yet: it needs
-// conversations and recording. Replace `unavailable` with a `run(ctx)` (see signalling.mjs).
+// Slot for the recording benchmark: the encoding speed of a conversation's composite (every
+// participant's video in one layout, mixed audio) as a multiple of real time, measured while the
+// SFU keeps forwarding (sfu-fanout's publisher and load clients can provide that traffic), with
+// the server's CPU per recorded minute. Not available yet: Parley has no recording. Replace
+// `unavailable` with a `run(ctx)` (see signalling.mjs) when it does.
 export const meta = {
   name: 'recording',
-  title: 'Recording: CPU and bytes per recorded stream vs a plain remux of the same media',
-  unavailable: 'needs conversations (issue: Conversations and media) and recording',
+  title: 'Recording: composite encoding speed (× real time) while forwarding goes on',
+  unavailable: 'needs server-side recording, which is not built yet',
 };
 
 export async function run() {
