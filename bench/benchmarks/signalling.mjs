@@ -12,8 +12,9 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { freePort, ipcClient, spawnNode, stop, waitForHttp, waitForJsonLine } from '../lib/children.mjs';
+import { ipcClient, spawnNode, stop, waitForJsonLine } from '../lib/children.mjs';
 import { formatProfile, summarizeProfiles } from '../lib/cpuprofile.mjs';
+import { startParley } from '../lib/media-bench.mjs';
 import { benchDir, loadAverage, repoRoot } from '../lib/machine.mjs';
 import { openFds, rssBytes, treeRssBytes } from '../lib/proc.mjs';
 import { fmt, fmtBytes, fmtRatio } from '../lib/results.mjs';
@@ -59,34 +60,6 @@ function config(quick) {
       timeoutMs: 60_000,
     },
   };
-}
-
-/** Starts the built Parley server on a free port with a fresh data dir. */
-async function startParley({ tmp, tag, profileDir }) {
-  const main = join(repoRoot, 'packages/server/dist/main.js');
-  if (!existsSync(main)) throw new Error('packages/server/dist/main.js is missing: build the server (npm run build)');
-  const port = await freePort();
-  const dataDir = mkdtempSync(join(tmp, `data-${tag}-`));
-  const nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${tag}.cpuprofile`] : [];
-  // Default configuration: cwd = the temp data dir (no parley.config.json) and no inherited
-  // PARLEY_* variables or NODE_OPTIONS.
-  const inherited = Object.fromEntries(Object.keys(process.env).filter((k) => k.startsWith('PARLEY_')).map((k) => [k, undefined]));
-  const child = spawnNode([...nodeArgs, main], {
-    cwd: dataDir,
-    env: { ...inherited, NODE_OPTIONS: undefined, PORT: String(port), HOST: '127.0.0.1', PARLEY_DATA_DIR: dataDir, PARLEY_DEMO_KEY: 'on', LOG_LEVEL: 'warn' },
-    logFile: join(tmp, `parley-${tag}.log`),
-  });
-  await waitForHttp(`http://127.0.0.1:${port}/healthz`, { child });
-  let wsPath = '/ws';
-  let version = 'unknown';
-  try {
-    const lookup = await (await fetch(`http://127.0.0.1:${port}/api/v1/lookup`)).json();
-    wsPath = lookup.wsPath ?? wsPath;
-    version = lookup.serverVersion ?? version;
-  } catch {
-    /* keep defaults */
-  }
-  return { child, pid: child.pid, url: `ws://127.0.0.1:${port}${wsPath}`, version };
 }
 
 /** Starts the bare ws reference server on a free port. */
@@ -137,7 +110,7 @@ export async function run({ flags, log }) {
   const tmp = mkdtempSync(join(tmpdir(), 'parley-bench-signalling-'));
   const profileDir = profile ? join(tmp, 'profiles') : null;
   const targets = [
-    { key: 'parley', label: 'Parley', start: (tag) => startParley({ tmp, tag, profileDir }) },
+    { key: 'parley', label: 'Parley', start: (tag) => startParley({ tmp, tag, nodeArgs: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${tag}.cpuprofile`] : [] }) },
     { key: 'ref', label: 'bare ws', start: (tag) => startReference({ tmp, tag }) },
   ];
   if (flags.has('--ref-as-parley')) targets[0].start = (tag) => startReference({ tmp, tag }); // harness self-test

@@ -25,22 +25,10 @@ for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
 }
 
 /**
- * Spawns `node <nodeArgs…>` through `bash -c 'ulimit -n …; exec node …'` so the child gets the
- * highest file-descriptor limit allowed (65536 when permitted, else the hard limit); `exec`
- * keeps the pid, so /proc/<pid> is the node process itself. stdout/stderr go to `logFile`.
- * `ipc: true` opens a message channel (process.send in the child). An `env` entry whose value is
- * undefined removes that variable.
+ * Registers a child so it is always killed with this process, and keeps its output: written to
+ * `logFile` and the first MiB kept in `child.output` (for error messages).
  */
-export function spawnNode(nodeArgs, { cwd, env = {}, logFile, ipc = false } = {}) {
-  const quoted = nodeArgs.map((a) => `'${String(a).replaceAll("'", `'\\''`)}'`).join(' ');
-  const script = `ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"; exec "${process.execPath}" ${quoted}`;
-  const childEnv = { ...process.env, ...env };
-  for (const [k, v] of Object.entries(childEnv)) if (v === undefined) delete childEnv[k];
-  const child = spawn('bash', ['-c', script], {
-    cwd,
-    env: childEnv,
-    stdio: ['ignore', 'pipe', 'pipe', ...(ipc ? ['ipc'] : [])],
-  });
+function tracked(child, logFile) {
   live.add(child);
   child.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   child.exited.then(() => live.delete(child));
@@ -58,25 +46,32 @@ export function spawnNode(nodeArgs, { cwd, env = {}, logFile, ipc = false } = {}
 }
 
 /**
+ * Spawns `node <nodeArgs…>` through `bash -c 'ulimit -n …; exec node …'` so the child gets the
+ * highest file-descriptor limit allowed (65536 when permitted, else the hard limit); `exec`
+ * keeps the pid, so /proc/<pid> is the node process itself. stdout/stderr go to `logFile`.
+ * `ipc: true` opens a message channel (process.send in the child). An `env` entry whose value is
+ * undefined removes that variable.
+ */
+export function spawnNode(nodeArgs, { cwd, env = {}, logFile, ipc = false } = {}) {
+  const quoted = nodeArgs.map((a) => `'${String(a).replaceAll("'", `'\\''`)}'`).join(' ');
+  const script = `ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"; exec "${process.execPath}" ${quoted}`;
+  const childEnv = { ...process.env, ...env };
+  for (const [k, v] of Object.entries(childEnv)) if (v === undefined) delete childEnv[k];
+  const child = spawn('bash', ['-c', script], {
+    cwd,
+    env: childEnv,
+    stdio: ['ignore', 'pipe', 'pipe', ...(ipc ? ['ipc'] : [])],
+  });
+  return tracked(child, logFile);
+}
+
+/**
  * Spawns any executable (not node), tracked and always killed like spawnNode's children;
  * stdout/stderr go to `logFile`.
  */
 export function spawnCommand(file, args, { cwd, env, logFile } = {}) {
   const child = spawn(file, args, { cwd, env: env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
-  live.add(child);
-  child.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-  child.exited.then(() => live.delete(child));
-  child.logFile = logFile;
-  child.output = '';
-  const log = logFile ? createWriteStream(logFile) : null;
-  for (const stream of [child.stdout, child.stderr]) {
-    stream.on('data', (chunk) => {
-      log?.write(chunk);
-      if (child.output.length < 1 << 20) child.output += chunk;
-    });
-  }
-  child.exited.then(() => log?.end());
-  return child;
+  return tracked(child, logFile);
 }
 
 /** Last `lines` lines a child printed (for error messages). */

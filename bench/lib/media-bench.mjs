@@ -1,6 +1,6 @@
-// Shared pieces of the media benchmarks (ttff, sfu-fanout): the built Parley server as a child,
-// the realistic fake-camera source (y4m made by ffmpeg), and Debian's Chromium through
-// playwright-core with the e2e harness's flags.
+// Shared pieces of the benchmarks: the built Parley server as a child (every benchmark that
+// runs it) and, for the media ones (ttff, sfu-fanout), the realistic fake-camera source (y4m
+// made by ffmpeg) and Debian's Chromium through playwright-core with the e2e harness's flags.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, statSync } from 'node:fs';
 import { networkInterfaces, tmpdir } from 'node:os';
@@ -62,14 +62,18 @@ export function hostAddress() {
   return null;
 }
 
-/** Starts the built Parley server on a free port, fresh data dir, default configuration. */
-export async function startParley({ tmp, tag, env = {} }) {
+/**
+ * Starts the built Parley server on a free port with a fresh data dir and the default
+ * configuration: cwd = the temp data dir (no parley.config.json), no inherited PARLEY_* variables
+ * or NODE_OPTIONS; `env` adds variables, `nodeArgs` go before the script (e.g. --cpu-prof).
+ */
+export async function startParley({ tmp, tag, env = {}, nodeArgs = [] }) {
   const main = join(repoRoot, 'packages/server/dist/main.js');
   if (!existsSync(main)) throw new Error('packages/server/dist/main.js is missing: build the server (npm run build)');
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmp, `data-${tag}-`));
   const inherited = Object.fromEntries(Object.keys(process.env).filter((k) => k.startsWith('PARLEY_')).map((k) => [k, undefined]));
-  const child = spawnNode([main], {
+  const child = spawnNode([...nodeArgs, main], {
     cwd: dataDir,
     env: { ...inherited, NODE_OPTIONS: undefined, PORT: String(port), HOST: '127.0.0.1', PARLEY_DATA_DIR: dataDir, PARLEY_DEMO_KEY: 'on', LOG_LEVEL: 'warn', ...env },
     logFile: join(tmp, `parley-${tag}.log`),
