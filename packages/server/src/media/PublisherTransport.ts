@@ -1,9 +1,9 @@
 import type { PeerConnection } from 'node-datachannel';
 import { Emitter } from './Emitter.js';
 import { badSdp, closedError } from './errors.js';
-import { normalizeRemoteCandidate } from './ice.js';
 import type { MediaConfig } from './MediaConfig.js';
 import type { NativeTrack } from './native.js';
+import { RemoteCandidates } from './RemoteCandidates.js';
 import { createMediaDescription, createPeerConnection, LocalSignalling, type NativeDirection } from './peerConnection.js';
 import { PublishedTrack, type PublishedTrackOwner } from './PublishedTrack.js';
 import { writeRemb } from './rtcp/remb.js';
@@ -35,8 +35,6 @@ export interface TransportContext {
   nextId(prefix: string): string;
 }
 
-const MAX_PENDING_CANDIDATES = 64;
-
 /**
  * The participant's publishing PeerConnection: receives every stream it publishes, one
  * m-section per track, over one ICE/DTLS transport. The browser offers (and re-offers when it
@@ -56,7 +54,7 @@ export class PublisherTransport extends Emitter<PublisherTransportEvents> implem
   readonly #localDirection = new Map<string, NativeDirection>();
   /** Codecs per mid from the last offer, to rebuild local descriptions. */
   readonly #sections = new Map<string, PublishedSection>();
-  #pendingCandidates: { candidate: string; mid: string }[] = [];
+  readonly #remoteCandidates = new RemoteCandidates();
   #rtcpTimer: NodeJS.Timeout | undefined;
   readonly #rtcpSsrc = randomSsrc();
   readonly #rtcpBuffer = Buffer.alloc(1200);
@@ -156,7 +154,7 @@ export class PublisherTransport extends Emitter<PublisherTransportEvents> implem
       if (native) track.bind(native); // a known mid: onTrack will not fire again
       this.emit('trackPublished', track);
     }
-    this.#flushCandidates();
+    this.#remoteCandidates.flush(this.#pc);
   }
 
   /**
@@ -165,14 +163,7 @@ export class PublisherTransport extends Emitter<PublisherTransportEvents> implem
    */
   addRemoteCandidate(candidate: string, mid?: string): void {
     if (this.#closed) throw closedError('publisher transport');
-    const c = normalizeRemoteCandidate(candidate);
-    if (c === undefined) return;
-    const entry = { candidate: c, mid: mid ?? this.#sections.keys().next().value ?? '0' };
-    if (this.#pc === null || this.#pc.remoteDescription() === null) {
-      if (this.#pendingCandidates.length < MAX_PENDING_CANDIDATES) this.#pendingCandidates.push(entry);
-      return;
-    }
-    addCandidate(this.#pc, entry);
+    this.#remoteCandidates.add(this.#pc, candidate, mid ?? this.#sections.keys().next().value ?? '0');
   }
 
   /** Ends every published track and closes the connection. Idempotent. */
@@ -191,7 +182,7 @@ export class PublisherTransport extends Emitter<PublisherTransportEvents> implem
     }
     this.#inbound.clear();
     this.#keepAlive.length = 0;
-    this.#pendingCandidates = [];
+    this.#remoteCandidates.clear();
     this.emit('closed');
     this.removeAllListeners();
   }
@@ -230,13 +221,7 @@ export class PublisherTransport extends Emitter<PublisherTransportEvents> implem
     return pc;
   }
 
-  #flushCandidates(): void {
-    const pc = this.#pc;
-    if (pc === null) return;
-    const pending = this.#pendingCandidates;
-    this.#pendingCandidates = [];
-    for (const entry of pending) addCandidate(pc, entry);
-  }
+
 
   /**
    * Once per RTCP interval: one compound packet with a receiver report block per track
@@ -274,12 +259,4 @@ export class PublisherTransport extends Emitter<PublisherTransportEvents> implem
       // not open yet
     }
   };
-}
-
-function addCandidate(pc: PeerConnection, entry: { candidate: string; mid: string }): void {
-  try {
-    pc.addRemoteCandidate(entry.candidate, entry.mid);
-  } catch {
-    // A candidate libdatachannel cannot use (e.g. an unsupported transport) is not an error of the call.
-  }
 }

@@ -3,8 +3,8 @@ import { subscriberCodecs, type ForwardedCodec, type MediaKind } from './codecs.
 import { Emitter } from './Emitter.js';
 import { badSdp, closedError, wrongState } from './errors.js';
 import { ForwardedTrack, type ForwardedTrackOwner } from './ForwardedTrack.js';
-import { normalizeRemoteCandidate } from './ice.js';
 import type { NativeTrack } from './native.js';
+import { RemoteCandidates } from './RemoteCandidates.js';
 import { createMediaDescription, createPeerConnection, LocalSignalling } from './peerConnection.js';
 import type { PublishedTrack } from './PublishedTrack.js';
 import type { TransportContext } from './PublisherTransport.js';
@@ -33,8 +33,6 @@ interface Slot {
   reusable: boolean;
 }
 
-const MAX_PENDING_CANDIDATES = 64;
-
 /**
  * The participant's subscribing PeerConnection: sends every stream it subscribed to, one
  * sendonly m-section each, over one ICE/DTLS transport. The SFU offers whenever the set
@@ -54,7 +52,7 @@ export class SubscriberTransport extends Emitter<SubscriberTransportEvents> impl
   #offering = false;
   #scheduled = false;
   readonly #keepAlive: unknown[] = [];
-  #pendingCandidates: { candidate: string; mid: string }[] = [];
+  readonly #remoteCandidates = new RemoteCandidates();
   #remb = 0;
   #closed = false;
   readonly #cname = `parley-${randomSsrc().toString(36)}`;
@@ -149,25 +147,14 @@ export class SubscriberTransport extends Emitter<SubscriberTransportEvents> impl
       const answered = sections.find((a) => a.mid === slot.mid);
       f.negotiated(answered && !answered.rejected ? answered.payloadTypes : []);
     }
-    this.#flushCandidates();
+    this.#remoteCandidates.flush(this.#pc);
     if (this.#dirty.size > 0) this.#schedule();
   }
 
   /** Adds a browser ICE candidate; see {@link PublisherTransport.addRemoteCandidate}. */
   addRemoteCandidate(candidate: string, mid?: string): void {
     if (this.#closed) throw closedError('subscriber transport');
-    const c = normalizeRemoteCandidate(candidate);
-    if (c === undefined) return;
-    const entry = { candidate: c, mid: mid ?? this.#slots[0]?.mid ?? '0' };
-    if (this.#pc === null || this.#pc.remoteDescription() === null) {
-      if (this.#pendingCandidates.length < MAX_PENDING_CANDIDATES) this.#pendingCandidates.push(entry);
-      return;
-    }
-    try {
-      this.#pc.addRemoteCandidate(entry.candidate, entry.mid);
-    } catch {
-      // unusable candidate
-    }
+    this.#remoteCandidates.add(this.#pc, candidate, mid ?? this.#slots[0]?.mid ?? '0');
   }
 
   /** Ends every subscription and closes the connection. Idempotent. */
@@ -183,6 +170,7 @@ export class SubscriberTransport extends Emitter<SubscriberTransportEvents> impl
     } catch {
       // already closed
     }
+    this.#remoteCandidates.clear();
     this.#keepAlive.length = 0;
     this.#dirty.clear();
     this.#inFlight = [];
@@ -261,19 +249,7 @@ export class SubscriberTransport extends Emitter<SubscriberTransportEvents> impl
     return pc;
   }
 
-  #flushCandidates(): void {
-    const pc = this.#pc;
-    if (pc === null) return;
-    const pending = this.#pendingCandidates;
-    this.#pendingCandidates = [];
-    for (const entry of pending) {
-      try {
-        pc.addRemoteCandidate(entry.candidate, entry.mid);
-      } catch {
-        // unusable candidate
-      }
-    }
-  }
+
 }
 
 /** The subscriber-side codecs of a kind with their payload types. */
