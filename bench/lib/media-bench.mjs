@@ -2,25 +2,14 @@
 // runs it) and, for the media ones (ttff, sfu-fanout), the realistic fake-camera source (y4m
 // made by ffmpeg) and Debian's Chromium through playwright-core with the e2e harness's flags.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, spawnNode, waitForHttp } from './children.mjs';
 import { repoRoot } from './machine.mjs';
 
-/** Chromium flags of tests/e2e/harness/browser.ts. */
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--use-fake-device-for-media-stream',
-  '--use-fake-ui-for-media-stream',
-  '--disable-features=LocalNetworkAccessChecks',
-];
+/** The e2e harness's Chromium flags (tests/e2e/harness/browser.ts explains them). */
+export const CHROMIUM_ARGS = JSON.parse(readFileSync(join(repoRoot, 'tests/e2e/harness/chromium-args.json'), 'utf8'));
 export const CHROMIUM = '/usr/bin/chromium';
 
 /**

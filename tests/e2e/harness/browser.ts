@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import chromiumArgs from './chromium-args.json' with { type: 'json' };
 import { paths } from './paths.js';
 
 /**
@@ -13,22 +14,12 @@ import { paths } from './paths.js';
  * `net::ERR_BLOCKED_BY_LOCAL_NETWORK_ACCESS_CHECKS`. Pages really served from loopback (the demo
  * app, the cross-origin pages) are not affected either way.
  */
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--use-fake-device-for-media-stream',
-  '--use-fake-ui-for-media-stream',
-  '--disable-features=LocalNetworkAccessChecks',
-];
+// The list lives in a JSON file so the benchmarks (bench/lib/media-bench.mjs) launch the same browser.
+export const CHROMIUM_ARGS: readonly string[] = chromiumArgs;
 
 /** One browser per test file. */
 export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  return chromium.launch({ executablePath: '/usr/bin/chromium', args: [...CHROMIUM_ARGS] });
 }
 
 /** One console message (or uncaught page error, type `pageerror`) seen by a page. */

@@ -120,7 +120,7 @@ describe('SFU media plane forwards Chromium media', () => {
     http = createServer((_, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(html));
     await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${(http.address() as AddressInfo).port}/`;
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: [...CHROMIUM_ARGS] });
     // No bindAddress: libdatachannel gathers host candidates on every non-loopback interface,
     // which is what Chromium (no loopback candidates) can reach.
     sfu = new Sfu({ portRange: { min: 42000, max: 42999 } });
