@@ -1,6 +1,7 @@
 // `npm test`: install what is missing (npm dependencies, Chromium and ffmpeg), build, type-check,
-// then run the unit, integration and browser end-to-end suites one after the other (the
-// browser suite needs both cores to itself). Extra arguments select suites: `npm test -- unit e2e`.
+// check the import boundaries (npm run lint:deps), then run the unit, integration and browser
+// end-to-end suites one after the other (the browser suite needs both cores to itself). Extra
+// arguments select suites: `npm test -- unit e2e`.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,6 +16,8 @@ if (suites.includes('e2e')) ensureSystemPackages();
 ensureBuild();
 console.log('• Type-checking…');
 run('npm', ['run', 'typecheck', '--silent']);
+console.log('• Checking import boundaries…');
+run(process.execPath, [join(root, 'scripts', 'lint-deps.mjs')]);
 
 const reportDir = join(root, 'node_modules', '.cache', 'parley-test');
 mkdirSync(reportDir, { recursive: true });

@@ -34,7 +34,7 @@ export { ReceivedRemoteAccessInvitation } from './api/invitations/ReceivedRemote
 export { ReceivedWhiteboardInvitation } from './api/invitations/ReceivedWhiteboardInvitation.js';
 export { SentInvitation } from './api/invitations/SentInvitation.js';
 export { SentRemoteAccessInvitation } from './api/invitations/SentRemoteAccessInvitation.js';
-export { MediaDevice } from './api/MediaDevice.js';
+export { MediaDevice } from './media/MediaDevice.js';
 export { Observable } from './api/Observable.js';
 export { ApiCCWhiteBoardClient } from './api/p2/ApiCCWhiteBoardClient.js';
 export { BrowserCapabilities } from './api/p2/BrowserCapabilities.js';

@@ -19,7 +19,7 @@ import { ReceivedRemoteAccessInvitation } from './api/invitations/ReceivedRemote
 import { ReceivedWhiteboardInvitation } from './api/invitations/ReceivedWhiteboardInvitation.js';
 import { SentInvitation } from './api/invitations/SentInvitation.js';
 import { SentRemoteAccessInvitation } from './api/invitations/SentRemoteAccessInvitation.js';
-import { MediaDevice } from './api/MediaDevice.js';
+import { MediaDevice } from './media/MediaDevice.js';
 import { Observable } from './api/Observable.js';
 import { ApiCCWhiteBoardClient } from './api/p2/ApiCCWhiteBoardClient.js';
 import { BrowserCapabilities } from './api/p2/BrowserCapabilities.js';

@@ -14,7 +14,7 @@ import { ApplyVideoProcessorError } from './ApplyVideoProcessorError.js';
 import type { Contact } from './Contact.js';
 import type { Conversation } from './Conversation.js';
 import { CONVERSATIONS, MEDIA_REPORTER } from './internal.js';
-import type { MediaDevice } from './MediaDevice.js';
+import type { MediaDevice } from '../media/MediaDevice.js';
 import { Observable } from './Observable.js';
 import type { UserAgent } from './UserAgent.js';
 

@@ -15,7 +15,7 @@ import { platform } from '../util/platform.js';
 import { getScriptUrl } from '../util/scriptUrl.js';
 import { notSupported, rejectNotSupported } from '../util/unsupported.js';
 import { ATTACH, MEDIA_REPORTER, SESSION_ENDED, SETTINGS } from './internal.js';
-import type { MediaDevice } from './MediaDevice.js';
+import type { MediaDevice } from '../media/MediaDevice.js';
 import { Observable } from './Observable.js';
 import { ApiCCWhiteBoardClient } from './p2/ApiCCWhiteBoardClient.js';
 import { capabilities } from './p2/BrowserCapabilities.js';

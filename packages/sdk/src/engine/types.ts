@@ -3,17 +3,13 @@ import type {
   ContactCustomEvent,
   ContactDataEvent,
   ContactMessageEvent,
-  ServerEvent,
-  SessionRequest,
   UserDataBag,
 } from '@parley/protocol';
+import type { ConversationServerEvent, DistributiveOmit } from '../util/messages.js';
 import type { PresenceDiff } from './PresenceTracker.js';
 import type { WebSocketFactory } from './SignalClient.js';
 
-/** `Omit` applied to each member of a union. */
-export type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
-/** A session request without its id (the engine numbers it). */
-export type RequestBody = DistributiveOmit<SessionRequest, 'id'>;
+export type { ConversationServerEvent, RequestBody } from '../util/messages.js';
 
 /** apiRTC's `ccsConnectionStatus` values (§3.12). */
 export type ConnectionStatus = 'connected' | 'disconnected' | 'error' | 'retry';
@@ -36,9 +32,6 @@ export interface EngineEvents {
   /** The server had dropped the session and the engine registered again (emitted before `reconnection`). */
   reRegistered: [];
 }
-
-/** Server events that belong to a conversation. */
-export type ConversationServerEvent = Extract<ServerEvent, { conversation: string }>;
 
 /** What the engine needs to register and to reconnect. */
 export interface EngineOptions {

@@ -1,5 +1,5 @@
 import { describe, expect, test, vi } from 'vitest';
-import { MediaDevice } from '../api/MediaDevice.js';
+import { MediaDevice } from './MediaDevice.js';
 import { DeviceManager, diffDeviceLists, emptyDeviceList } from './DeviceManager.js';
 
 describe('device list differences', () => {

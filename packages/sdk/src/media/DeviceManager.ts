@@ -1,4 +1,4 @@
-import { MediaDevice, type MediaDeviceType } from '../api/MediaDevice.js';
+import { MediaDevice, type MediaDeviceType } from './MediaDevice.js';
 import { Emitter } from '../util/Emitter.js';
 import { log } from '../util/Logger.js';
 import { mediaDevices } from '../util/platform.js';

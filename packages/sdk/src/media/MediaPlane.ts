@@ -1,4 +1,4 @@
-import type { ConversationServerEvent, RequestBody } from '../engine/Engine.js';
+import type { ConversationServerEvent, RequestBody } from '../util/messages.js';
 import { MeshPlane } from './MeshPlane.js';
 import type { IceReport } from './pcUtil.js';
 import { SfuPlane } from './SfuPlane.js';

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
-import type { RequestBody } from '../engine/Engine.js';
+import type { RequestBody } from '../util/messages.js';
 import { MeshPlane } from './MeshPlane.js';
 
 /** Just enough of RTCPeerConnection for the mesh plane's bookkeeping (no media in Node). */

@@ -1,5 +1,5 @@
-import type { ConversationServerEvent } from '../engine/Engine.js';
 import { log } from '../util/Logger.js';
+import type { ConversationServerEvent } from '../util/messages.js';
 import type { Kinds, MediaPlane, PlaneDeps, PublishedMedia } from './MediaPlane.js';
 import { SUBSCRIBE_TIMEOUT_MS } from './pcUtil.js';
 import { MeshPc, type MeshSdpPayload } from './MeshPc.js';

@@ -1,5 +1,5 @@
-import type { ConversationServerEvent, RequestBody } from '../engine/Engine.js';
 import { log } from '../util/Logger.js';
+import type { ConversationServerEvent, RequestBody } from '../util/messages.js';
 import type { Kinds, MediaPlane, PlaneDeps, PublishedMedia } from './MediaPlane.js';
 import { SUBSCRIBE_TIMEOUT_MS } from './pcUtil.js';
 import { PublisherPc } from './PublisherPc.js';

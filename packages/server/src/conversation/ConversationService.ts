@@ -3,7 +3,7 @@ import type { Logger } from '../logging/logger.js';
 import type { Peer, Room, Sfu } from '../media/index.js';
 import type { PresenceService } from '../presence/PresenceService.js';
 import type { UserSession } from '../session/UserSession.js';
-import { Reply } from '../signalling/Reply.js';
+import { Reply } from '../session/Reply.js';
 import { Conversation, type ConversationOwner, type ConversationSettings } from './Conversation.js';
 import { fanOut } from './fanOut.js';
 import { MediaStats, type SfuStats } from './MediaStats.js';

@@ -9,7 +9,7 @@ import { Observable } from '../util/Observable.js';
 import { errorAnswer, okAnswer, protocolError } from './answers.js';
 import { PEEK_LIMIT, peekRequestId } from './peekRequestId.js';
 import { RateLimiter } from './RateLimiter.js';
-import { Reply } from './Reply.js';
+import { Reply } from '../session/Reply.js';
 import type { RequestRouter } from './RequestRouter.js';
 import { HANDSHAKE_SCHEMAS, SESSION_SCHEMAS } from './requestSchemas.js';
 import { WindowCounter } from './WindowCounter.js';

@@ -1,0 +1,14 @@
+import type { ServerEvent, SessionRequest } from '@parley/protocol';
+
+// Message shapes the SDK's layers pass to each other, derived from the protocol alone so that
+// any layer may name them: the media planes build requests and read conversation events without
+// depending on the engine that carries them (docs/architecture.md, "Enforced boundaries").
+
+/** `Omit` applied to each member of a union. */
+export type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+/** A session request without its id (the engine numbers it). */
+export type RequestBody = DistributiveOmit<SessionRequest, 'id'>;
+
+/** Server events that belong to a conversation. */
+export type ConversationServerEvent = Extract<ServerEvent, { conversation: string }>;
