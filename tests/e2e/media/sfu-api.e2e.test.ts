@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { ErrorCode, ParleyError } from '@parley/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import nodeDataChannel from 'node-datachannel';
-import { Sfu, type PeerCandidate, type PeerSdp } from '../../../packages/server/src/media/index.js';
+import { Sfu, type PeerCandidate, type PeerSdp } from '@parley/server/media';
 
 const CAMERA = readFileSync(new URL('../../../packages/server/src/media/sdp/fixtures/chromium-offer-camera.sdp', import.meta.url), 'utf8');
 

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import nodeDataChannel from 'node-datachannel';
-import { Sfu, type Peer, type PublishedTrack, type Room } from '../../../packages/server/src/media/index.js';
+import { Sfu, type Peer, type PublishedTrack, type Room } from '@parley/server/media';
 import { CHROMIUM_ARGS } from '../harness/browser.js';
 
 /** Time origin of the state histories printed on failure (and of the libdatachannel log). */
