@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { bounded } from './bounded.js';
 import { Bounds } from './limits.js';
 import { GroupList, GroupName, RequestId, UserDataBag, UserId } from './common.js';
 import { ConversationRequests } from './conversation.js';
@@ -71,14 +72,14 @@ export const ContactSendRequest = z.discriminatedUnion('kind', [
     id: RequestId,
     to: UserId,
     kind: z.literal('data'),
-    content: z.unknown(),
+    content: bounded(z.unknown(), Bounds.dataContent),
   }),
   z.object({
     type: z.literal('contact.send'),
     id: RequestId,
     to: UserId,
     kind: z.literal('message'),
-    content: z.string().min(1),
+    content: bounded(z.string().min(1), Bounds.messageContent),
   }),
   z.object({
     type: z.literal('contact.send'),
@@ -86,7 +87,7 @@ export const ContactSendRequest = z.discriminatedUnion('kind', [
     to: UserId,
     kind: z.literal('customEvent'),
     event: z.string().min(1).max(Bounds.eventName),
-    content: z.unknown(),
+    content: bounded(z.unknown(), Bounds.dataContent),
   }),
 ]);
 

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { bounded } from './bounded.js';
 import { Bounds } from './limits.js';
 
 /** Request correlation id chosen by the client; echoed in the answer as `re`. */
@@ -9,7 +10,7 @@ export const GroupName = z.string().min(1).max(Bounds.groupName);
 export const GroupList = z.array(GroupName).max(Bounds.groupsPerRequest);
 
 /** Free-form JSON object published by a user (apiRTC UserData). */
-export const UserDataBag = z.record(z.string(), z.unknown());
+export const UserDataBag = bounded(z.record(z.string(), z.unknown()), Bounds.userData);
 export type UserDataBag = z.infer<typeof UserDataBag>;
 
 /** What other users learn about a contact through presence. */

@@ -51,7 +51,7 @@ export async function startServer(options: ServerOptions | Config = {}): Promise
     apiKeys.ensureDemoKey(config.demoKey);
 
     const registry = new SessionRegistry();
-    const presence = new PresenceService();
+    const presence = new PresenceService(moduleLogger(root, 'presence'));
     const conversations = new ConversationService({
       presence,
       sfu: createSfu(config),

@@ -52,6 +52,11 @@ export class ConversationService implements ConversationOwner {
     this.#media = new MediaStats(deps.sfu);
   }
 
+  /** @internal {@link ConversationOwner} */
+  get log(): Logger {
+    return this.#deps.log;
+  }
+
   /** Open conversations, all tenants. */
   get conversationCount(): number {
     let n = 0;
@@ -234,7 +239,7 @@ export class ConversationService implements ConversationOwner {
         const publication = conversation.publication(request.streamId);
         if (publication.publisherId !== session.userId) throw new ParleyError(ErrorCode.NOT_ALLOWED, 'not the publisher of this stream');
         const event = { type: 'conv.constraintsChanged', conversation: name, streamId: request.streamId, constraints: request.constraints } as const;
-        fanOut(event, conversation.subscribersOf(request.streamId));
+        fanOut(event, conversation.subscribersOf(request.streamId), this.#deps.log);
         return undefined;
       }
     }
