@@ -47,7 +47,14 @@ export class SignallingServer {
     });
     http.on('upgrade', this.#onUpgrade);
     this.#pingTimer = setInterval(() => {
-      for (const connection of this.#connections) connection.heartbeat();
+      for (const connection of this.#connections) {
+        // A timer: one failing socket must neither stop the round nor end the process.
+        try {
+          connection.heartbeat();
+        } catch (error) {
+          deps.log.error({ err: error, remote: connection.remoteAddress }, 'heartbeat failed');
+        }
+      }
     }, deps.limits.pingIntervalMs);
     this.#pingTimer.unref();
   }
