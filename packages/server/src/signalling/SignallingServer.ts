@@ -114,6 +114,8 @@ export class SignallingServer {
 }
 
 function reject(socket: Duplex, status: number, statusText: string, body: string): void {
+  // A peer that resets meanwhile must not raise an 'error' nobody listens to (process exit).
+  socket.on('error', () => socket.destroy());
   socket.end(
     `HTTP/1.1 ${status} ${statusText}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n` +
       `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
