@@ -10,8 +10,14 @@ export const GroupName = z.string().min(1).max(Bounds.groupName);
 export const GroupList = z.array(GroupName).max(Bounds.groupsPerRequest);
 
 /** Free-form JSON object published by a user (apiRTC UserData). */
-export const UserDataBag = bounded(z.record(z.string(), z.unknown()), Bounds.userData);
+export const UserDataBag = z.record(z.string(), z.unknown());
 export type UserDataBag = z.infer<typeof UserDataBag>;
+/**
+ * User data as a client sends it, bounded (see `bounded`). Events the server sends carry the
+ * unbounded {@link UserDataBag}: their content was bounded on the way in, and checking it again
+ * would cost every SDK a serialization per contact of every presence event.
+ */
+export const UserDataInput = bounded(UserDataBag, Bounds.userData);
 
 /** What other users learn about a contact through presence. */
 export const ContactInfo = z.object({

@@ -16,7 +16,10 @@ export const StreamId = z.number().int().positive().max(Number.MAX_SAFE_INTEGER)
 export const CallId = z.string().regex(/^[0-9]{1,16}$/);
 const Sdp = z.string().min(1).max(64 * 1024);
 const JsonObject = z.record(z.string(), z.unknown());
-/** A stream's application context, bounded: it is stored and sent with every stream list. */
+/**
+ * A stream's application context as the publisher sends it, bounded: it is stored and sent with
+ * every stream list. (The descriptor the server sends back is not checked again.)
+ */
 const StreamContext = bounded(JsonObject, Bounds.streamContext);
 
 export const ConversationMode = z.enum(['sfu', 'mesh']);
@@ -32,7 +35,7 @@ export const StreamDescriptor = z.object({
   isAudioMuted: z.boolean(),
   isVideoMuted: z.boolean(),
   isScreensharing: z.boolean(),
-  context: StreamContext.optional(),
+  context: JsonObject.optional(),
 });
 export type StreamDescriptor = z.infer<typeof StreamDescriptor>;
 
