@@ -97,7 +97,15 @@ export class ConversationService implements ConversationOwner {
     const conversations = this.#memberships.get(session);
     this.#relays.drop(session);
     if (!conversations) return;
-    for (const conversation of [...conversations]) this.#leave(session, conversation);
+    for (const conversation of [...conversations]) {
+      // Runs when a session ends (often from its expiry timer): one conversation failing to
+      // let it go must not keep it in the others.
+      try {
+        this.#leave(session, conversation);
+      } catch (error) {
+        this.#deps.log.error({ err: error, userId: session.userId, conversation: conversation.name }, 'error while leaving a conversation');
+      }
+    }
     this.#memberships.delete(session);
   }
 

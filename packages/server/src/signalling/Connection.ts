@@ -286,11 +286,19 @@ export class Connection extends Observable<ConnectionEvents> implements SessionT
     this.#deps.manager
       .register(request, this.origin, gone)
       .then(
-        (established) => this.#establish(established, okAnswer(request.id, established.result), 0),
+        (established) => {
+          try {
+            this.#establish(established, okAnswer(request.id, established.result), 0);
+          } catch (error) {
+            // Not attached, so no expiry timer would ever end it.
+            this.#deps.manager.end(established.session);
+            throw error;
+          }
+        },
         (error: unknown) => this.#handshakeFailed(request.id, error),
       )
       .catch((error: unknown) => {
-        // A bug after the session exists: without this the rejection would be unhandled.
+        // A bug in the handshake code: without this the rejection would be unhandled.
         this.#deps.log.error({ err: error, remote: this.remoteAddress }, 'unexpected error completing a registration');
         this.close(1011, 'internal error');
       });
