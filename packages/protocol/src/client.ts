@@ -1,6 +1,7 @@
 import * as z from 'zod';
+import { bounded } from './bounded.js';
 import { Bounds } from './limits.js';
-import { GroupList, GroupName, RequestId, UserDataBag, UserId } from './common.js';
+import { GroupList, GroupName, RequestId, UserDataInput, UserId } from './common.js';
 import { ConversationRequests } from './conversation.js';
 
 /*
@@ -19,7 +20,7 @@ export const RegisterRequest = z.object({
   token: z.string().min(1).max(Bounds.token).optional(),
   groups: GroupList,
   subscribeTo: GroupList,
-  userData: UserDataBag,
+  userData: UserDataInput,
 });
 
 /** First message on a socket after a drop: reattach to a session within the resume window. */
@@ -61,7 +62,7 @@ export const GroupUnsubscribeRequest = z.object({
 export const UserDataSetRequest = z.object({
   type: z.literal('userData.set'),
   id: RequestId,
-  userData: UserDataBag,
+  userData: UserDataInput,
 });
 
 /** One-to-one delivery: `Contact.sendData`, `sendMessage`, `sendCustomEvent`. */
@@ -71,14 +72,14 @@ export const ContactSendRequest = z.discriminatedUnion('kind', [
     id: RequestId,
     to: UserId,
     kind: z.literal('data'),
-    content: z.unknown(),
+    content: bounded(z.unknown(), Bounds.dataContent),
   }),
   z.object({
     type: z.literal('contact.send'),
     id: RequestId,
     to: UserId,
     kind: z.literal('message'),
-    content: z.string().min(1),
+    content: bounded(z.string().min(1), Bounds.messageContent),
   }),
   z.object({
     type: z.literal('contact.send'),
@@ -86,7 +87,7 @@ export const ContactSendRequest = z.discriminatedUnion('kind', [
     to: UserId,
     kind: z.literal('customEvent'),
     event: z.string().min(1).max(Bounds.eventName),
-    content: z.unknown(),
+    content: bounded(z.unknown(), Bounds.dataContent),
   }),
 ]);
 

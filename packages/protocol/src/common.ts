@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { bounded } from './bounded.js';
 import { Bounds } from './limits.js';
 
 /** Request correlation id chosen by the client; echoed in the answer as `re`. */
@@ -11,6 +12,12 @@ export const GroupList = z.array(GroupName).max(Bounds.groupsPerRequest);
 /** Free-form JSON object published by a user (apiRTC UserData). */
 export const UserDataBag = z.record(z.string(), z.unknown());
 export type UserDataBag = z.infer<typeof UserDataBag>;
+/**
+ * User data as a client sends it, bounded (see `bounded`). Events the server sends carry the
+ * unbounded {@link UserDataBag}: their content was bounded on the way in, and checking it again
+ * would cost every SDK a serialization per contact of every presence event.
+ */
+export const UserDataInput = bounded(UserDataBag, Bounds.userData);
 
 /** What other users learn about a contact through presence. */
 export const ContactInfo = z.object({

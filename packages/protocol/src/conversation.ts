@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { bounded } from './bounded.js';
 import { Bounds } from './limits.js';
 import { RequestId, UserId } from './common.js';
 
@@ -15,6 +16,11 @@ export const StreamId = z.number().int().positive().max(Number.MAX_SAFE_INTEGER)
 export const CallId = z.string().regex(/^[0-9]{1,16}$/);
 const Sdp = z.string().min(1).max(64 * 1024);
 const JsonObject = z.record(z.string(), z.unknown());
+/**
+ * A stream's application context as the publisher sends it, bounded: it is stored and sent with
+ * every stream list. (The descriptor the server sends back is not checked again.)
+ */
+const StreamContext = bounded(JsonObject, Bounds.streamContext);
 
 export const ConversationMode = z.enum(['sfu', 'mesh']);
 export type ConversationMode = z.infer<typeof ConversationMode>;
@@ -56,7 +62,7 @@ export const ConvPublishRequest = z.object({
   isAudioMuted: z.boolean(),
   isVideoMuted: z.boolean(),
   isScreensharing: z.boolean(),
-  context: JsonObject.optional(),
+  context: StreamContext.optional(),
 });
 export const ConvUnpublishRequest = z.object({
   type: z.literal('conv.unpublish'),
@@ -145,21 +151,21 @@ export const ConvMessageRequest = z.object({
   type: z.literal('conv.message'),
   id: RequestId,
   conversation: ConversationName,
-  content: z.string().min(1),
-  metadata: JsonObject.optional(),
+  content: bounded(z.string().min(1), Bounds.messageContent),
+  metadata: bounded(JsonObject, Bounds.messageMetadata).optional(),
 });
 export const ConvDataRequest = z.object({
   type: z.literal('conv.data'),
   id: RequestId,
   conversation: ConversationName,
-  content: z.unknown(),
+  content: bounded(z.unknown(), Bounds.dataContent),
 });
 export const ConvCustomEventRequest = z.object({
   type: z.literal('conv.customEvent'),
   id: RequestId,
   conversation: ConversationName,
   event: z.string().min(1).max(Bounds.eventName),
-  content: z.unknown(),
+  content: bounded(z.unknown(), Bounds.dataContent),
 });
 
 /** Operations a subscriber may ask a publisher to run on a published stream. */
@@ -183,7 +189,7 @@ export const ConvRelayRequest = z.object({
   conversation: ConversationName,
   streamId: StreamId,
   action: RelayAction,
-  args: z.unknown().optional(),
+  args: bounded(z.unknown(), Bounds.relayArgs).optional(),
 });
 /** Publisher's answer to a `conv.relayRequest` event. */
 export const ConvRelayAnswerRequest = z.object({
@@ -191,7 +197,7 @@ export const ConvRelayAnswerRequest = z.object({
   id: RequestId,
   relayId: z.number().int().nonnegative(),
   ok: z.boolean(),
-  result: z.unknown().optional(),
+  result: bounded(z.unknown(), Bounds.relayResult).optional(),
   error: z.string().max(1024).optional(),
 });
 
@@ -201,7 +207,7 @@ export const ConvConstraintsChangedRequest = z.object({
   id: RequestId,
   conversation: ConversationName,
   streamId: StreamId,
-  constraints: z.unknown(),
+  constraints: bounded(z.unknown(), Bounds.constraints),
 });
 
 export const ConversationRequests = [

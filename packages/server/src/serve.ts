@@ -1,10 +1,21 @@
 import type { Config } from './config/Config.js';
-import { moduleLogger } from './logging/logger.js';
+import { type Logger, moduleLogger } from './logging/logger.js';
 import { type ParleyServer, startServer } from './server.js';
+
+/** Time a shutdown after a fatal error may take before the process exits anyway, ms. */
+export const FATAL_SHUTDOWN_MS = 5_000;
+/** Exit status after an uncaught exception (the supervisor restarts the server). */
+export const EXIT_CRASHED = 70; // EX_SOFTWARE (sysexits.h)
 
 /**
  * Runs a server until SIGTERM or SIGINT, then shuts it down gracefully (sockets closed with
  * 4005, database closed). A second signal exits at once.
+ *
+ * Process-level failures: an unhandled promise rejection is logged and the server goes on (it
+ * failed one operation, whose owner forgot to catch); an uncaught exception is logged as fatal
+ * with its reason, the server is shut down (bounded by {@link FATAL_SHUTDOWN_MS}) and the
+ * process exits with {@link EXIT_CRASHED}: its state is unknown from then on, and a supervisor
+ * (systemd, `npm start`) starts a fresh one.
  */
 export async function serve(config: Config): Promise<ParleyServer> {
   const server = await startServer(config);
@@ -36,5 +47,41 @@ export async function serve(config: Config): Promise<ParleyServer> {
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
+  installCrashHandlers(server, log);
   return server;
+}
+
+function installCrashHandlers(server: ParleyServer, log: Logger): void {
+  process.on('unhandledRejection', (reason: unknown) => {
+    log.error({ err: reason }, `unhandled promise rejection (ignored, the server goes on): ${describe(reason)}`);
+  });
+  let crashed = false;
+  process.on('uncaughtException', (error: Error, origin: string) => {
+    if (crashed) {
+      // Thrown again while shutting down: give up on a clean exit.
+      log.fatal({ err: error, origin }, `second uncaught exception during the fatal shutdown: ${describe(error)}`);
+      process.exit(EXIT_CRASHED);
+    }
+    crashed = true;
+    log.fatal({ err: error, origin }, `uncaught exception, exiting: ${describe(error)}`);
+    setTimeout(() => {
+      log.fatal(`shutdown did not finish within ${FATAL_SHUTDOWN_MS} ms; exiting anyway`);
+      process.exit(EXIT_CRASHED);
+    }, FATAL_SHUTDOWN_MS).unref();
+    server.close().then(
+      () => {
+        log.info('stopped after the fatal error');
+        process.exit(EXIT_CRASHED);
+      },
+      (closeError: unknown) => {
+        log.error({ err: closeError }, 'error during the fatal shutdown');
+        process.exit(EXIT_CRASHED);
+      },
+    );
+  });
+}
+
+function describe(reason: unknown): string {
+  if (reason instanceof Error) return `${reason.name}: ${reason.message}`;
+  return String(reason);
 }

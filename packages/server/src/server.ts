@@ -7,7 +7,7 @@ import { ContactRelay } from './contact/ContactRelay.js';
 import { ConversationService } from './conversation/ConversationService.js';
 import { HttpServer } from './http/HttpServer.js';
 import { createRootLogger, type Logger, moduleLogger } from './logging/logger.js';
-import { Sfu, type SfuOptions } from './media/index.js';
+import { Emitter, Sfu, type SfuOptions } from './media/index.js';
 import { PresenceService } from './presence/PresenceService.js';
 import { SessionManager } from './session/SessionManager.js';
 import { SessionRegistry } from './session/SessionRegistry.js';
@@ -45,13 +45,17 @@ export interface ParleyServer {
 export async function startServer(options: ServerOptions | Config = {}): Promise<ParleyServer> {
   const config = resolveConfig(options);
   const root = createRootLogger(config.logLevel);
+  // Listener and timer errors of the media plane go to the log (process-wide hook: the last
+  // server started in a process owns it).
+  const mediaLog = moduleLogger(root, 'media');
+  Emitter.onListenerError = (error, event) => mediaLog.error({ err: error, event }, 'media callback threw');
   const db = Database.open(config.dataDir);
   try {
     const apiKeys = new ApiKeyStore(db);
     apiKeys.ensureDemoKey(config.demoKey);
 
     const registry = new SessionRegistry();
-    const presence = new PresenceService();
+    const presence = new PresenceService(moduleLogger(root, 'presence'));
     const conversations = new ConversationService({
       presence,
       sfu: createSfu(config),

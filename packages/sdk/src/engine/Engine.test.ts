@@ -134,6 +134,36 @@ describe('Engine', () => {
     expect(engine.presence.isOnline('7')).toBe(false);
   });
 
+  test('each resume uses the token the previous resume returned (the server rotates it)', async () => {
+    const { engine, log } = await connected();
+    for (let i = 0; i < 2; i++) {
+      expect(engine.dropConnection()).toBe(true);
+      await flush(1_200);
+    }
+    expect(server.of('resume').map((m) => m.resumeToken)).toEqual(['rt', 'rt2']);
+    expect(server.of('register')).toHaveLength(1);
+    expect(log.at(-1)).toBe('reconnection');
+  });
+
+  test('after a re-registration, a delivery sent on the lost session fails instead of being sent twice; one never sent goes out', async () => {
+    const { engine } = await connected();
+    server.loseAnswers = true;
+    const lost = engine.request({ type: 'contact.send', to: '7', kind: 'message', content: 'maybe delivered' }).catch((e: unknown) => e);
+    await flush();
+    const lostId = server.of('contact.send')[0]?.id;
+    expect(server.executions.get(lostId ?? -1)).toBe(1);
+    server.refuseResume = true;
+    server.current?.serverClose(1006);
+    await flush();
+    server.loseAnswers = false;
+    const queued = engine.request({ type: 'contact.send', to: '7', kind: 'message', content: 'queued' });
+    await flush(1_200);
+    expect(server.of('register')).toHaveLength(2);
+    expect(await lost).toMatchObject({ kind: 'closed', message: expect.stringContaining('may have been delivered') });
+    await expect(queued).resolves.toEqual({ uuid: 2 });
+    expect(server.of('contact.send').map((m) => m.content)).toEqual(['maybe delivered', 'queued']);
+  });
+
   test('close codes 4001/4002/4006 end the session without reconnecting', async () => {
     for (const code of [4001, 4002, 4006]) {
       server = new FakeServer();

@@ -32,6 +32,8 @@ const HANDSHAKE_TIMEOUT_MS = 10_000;
 const PING_TIMEOUT_MS = 10_000;
 /** Longest wait for the presence snapshots after a re-registration before concluding. */
 const RESYNC_SETTLE_MS = 1_500;
+/** Rejection message of a delivery sent on a session that was lost before answering it. */
+const UNKNOWN_OUTCOME = 'connection lost before the server confirmed it; not sent again, as it may have been delivered';
 /** Close codes after which reconnecting is pointless. */
 const FINAL_CLOSE_CODES: ReadonlySet<number> = new Set([
   CloseCode.REPLACED,
@@ -138,7 +140,7 @@ export class Engine extends Emitter<EngineEvents> {
     }
     const message = { ...body, id: this.#tracker.nextId() } as ClientMessage;
     const answer = this.#tracker.track(message, options);
-    if (this.#state === 'open') this.#socket?.send(message);
+    if (this.#state === 'open' && this.#socket) this.#sendTracked(this.#socket, message);
     return answer;
   }
 
@@ -353,6 +355,12 @@ export class Engine extends Emitter<EngineEvents> {
     // Conversation requests are moot too: the session's conversations are gone on the server and
     // are joined again (with fresh publications and subscriptions) on `reRegistered`.
     this.#tracker.resolveWhere((m) => m.type !== 'contact.send');
+    // Contact deliveries already sent on the lost session are failed, not sent again: that
+    // session may have delivered them before its answer was lost, and the new session has no
+    // memory of their ids, so sending again could deliver twice. The caller learns that the
+    // outcome is unknown and decides (apps usually show "not sent" and offer a retry). Those
+    // never sent (queued while disconnected) go out on the new session below.
+    this.#tracker.failSent(UNKNOWN_OUTCOME);
     this.emit('reRegistered');
     this.#onReconnected(true);
   }
@@ -377,7 +385,8 @@ export class Engine extends Emitter<EngineEvents> {
     if (this.#state !== 'reconnecting') return;
     this.#state = 'open';
     this.#heartbeat.start(this.#heartbeatMs);
-    for (const message of this.#tracker.unanswered()) this.#socket?.send(message);
+    const socket = this.#socket;
+    if (socket) for (const message of this.#tracker.unanswered()) this.#sendTracked(socket, message);
     if (reRegistered && this.presence.resyncing) {
       this.#awaitingResync = true;
       this.#resyncTimer = setTimeout(() => this.#finishResync(), RESYNC_SETTLE_MS);
@@ -385,6 +394,12 @@ export class Engine extends Emitter<EngineEvents> {
     }
     this.emit('status', 'connected');
     this.emit('reconnection');
+  }
+
+  /** Writes a tracked request; from then on, a lost session leaves its outcome unknown. */
+  #sendTracked(socket: SignalClient, message: ClientMessage): void {
+    this.#tracker.markSent(message.id);
+    socket.send(message);
   }
 
   #finishResync(): void {

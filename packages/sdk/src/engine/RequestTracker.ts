@@ -17,6 +17,8 @@ export interface TrackOptions {
 interface Entry {
   message: ClientMessage;
   volatile: boolean;
+  /** Written to a socket at least once (the server may have run it). */
+  sent: boolean;
   resolve: (data: unknown) => void;
   reject: (err: RequestError) => void;
   timer: ReturnType<typeof setTimeout> | undefined;
@@ -44,7 +46,7 @@ export class RequestTracker {
   /** Starts tracking `message` (which carries its id); resolves with the answer's `data`. */
   track(message: ClientMessage, options: TrackOptions = {}): Promise<unknown> {
     return new Promise((resolve, reject) => {
-      const entry: Entry = { message, volatile: options.volatile ?? false, resolve, reject, timer: undefined };
+      const entry: Entry = { message, volatile: options.volatile ?? false, sent: false, resolve, reject, timer: undefined };
       if (options.timeoutMs !== undefined) {
         entry.timer = setTimeout(() => {
           this.#settle(message.id, (e) => e.reject(new RequestError('timeout', ErrorCode.TIMED_OUT, `${message.type} timed out`)));
@@ -52,6 +54,12 @@ export class RequestTracker {
       }
       this.#pending.set(message.id, entry);
     });
+  }
+
+  /** Records that request `id` was written to a socket. */
+  markSent(id: number): void {
+    const entry = this.#pending.get(id);
+    if (entry) entry.sent = true;
   }
 
   /**
@@ -87,6 +95,16 @@ export class RequestTracker {
   failVolatile(message: string): void {
     for (const [id, entry] of [...this.#pending]) {
       if (entry.volatile) this.#settle(id, (e) => e.reject(new RequestError('closed', ErrorCode.OTHER, message)));
+    }
+  }
+
+  /**
+   * Fails the pending requests that were already sent (on a session that is gone: the server
+   * may or may not have run them, and the new session cannot tell). Requests never sent stay.
+   */
+  failSent(message: string): void {
+    for (const [id, entry] of [...this.#pending]) {
+      if (entry.sent) this.#settle(id, (e) => e.reject(new RequestError('closed', ErrorCode.OTHER, message)));
     }
   }
 

@@ -99,6 +99,9 @@ export class FakeServer {
   #undelivered: ServerMessage[] = [];
   readonly #answers = new Map<number, Answer>();
   #uuid = 0;
+  /** Current resume token: a new one at every resume, the old one refused (as the server does). */
+  #resumeToken = 'rt';
+  #resumes = 0;
 
   /** `WebSocket` constructor bound to this server. */
   readonly WebSocket: WebSocketFactory;
@@ -157,14 +160,16 @@ export class FakeServer {
         this.#undelivered = [];
         this.#answers.clear();
         socket.attached = true;
-        socket.deliver({ type: 'answer', re: message.id, ok: true, data: { userId: this.userId, resumeToken: 'rt', resumeWindowMs: 10_000, heartbeatMs: 20_000, serverVersion: 'fake' } });
+        this.#resumeToken = 'rt';
+        this.#resumes = 0;
+        socket.deliver({ type: 'answer', re: message.id, ok: true, data: { userId: this.userId, resumeToken: this.#resumeToken, resumeWindowMs: 10_000, heartbeatMs: 20_000, serverVersion: 'fake' } });
         const joinedGroup: Record<string, ContactInfo[]> = {};
         for (const g of new Set([...message.groups, ...message.subscribeTo])) joinedGroup[g] = (this.snapshot[g] ?? []).filter((c) => c.id !== this.userId);
         this.push({ type: 'presence', joinedGroup, leftGroup: {}, userDataChanged: [] });
         return;
       }
       case 'resume': {
-        if (this.refuseResume) {
+        if (this.refuseResume || message.resumeToken !== this.#resumeToken) {
           socket.deliver({ type: 'answer', re: message.id, ok: false, error: { code: 5, message: 'session expired' } });
           socket.serverClose(4003);
           return;
@@ -172,7 +177,8 @@ export class FakeServer {
         socket.attached = true;
         const replay = this.#undelivered.filter((m) => 'seq' in m && m.seq > message.lastSeq);
         this.#undelivered = [];
-        socket.deliver({ type: 'answer', re: message.id, ok: true, data: { userId: this.userId, resumeToken: 'rt2', replayed: replay.length } });
+        this.#resumeToken = `rt${++this.#resumes + 1}`;
+        socket.deliver({ type: 'answer', re: message.id, ok: true, data: { userId: this.userId, resumeToken: this.#resumeToken, replayed: replay.length } });
         for (const m of replay) socket.deliver(m);
         return;
       }

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { Defaults } from '@parley/protocol';
+import { Bounds, Defaults } from '@parley/protocol';
 import { ConfigError } from './ConfigError.js';
 
 /** Hard cap of `ws` on a frame; larger frames close the socket with 1009. */
@@ -31,8 +31,13 @@ const LimitsSchema = z.strictObject({
   resumeWindowMs: positiveInt().default(Defaults.resumeWindowMs),
   /** Largest inbound text frame that is parsed, in bytes (≤ 1 MiB). */
   maxMessageBytes: positiveInt().max(WS_MAX_PAYLOAD).default(Defaults.maxMessageBytes),
-  /** Largest serialized user data, in bytes. */
-  maxUserDataBytes: positiveInt().default(Defaults.maxUserDataBytes),
+  /**
+   * Deepest nesting of arrays and objects accepted in an inbound frame; deeper frames are
+   * refused with code 9 before they are parsed.
+   */
+  maxJsonDepth: positiveInt().max(1000).default(32),
+  /** Largest serialized user data, in bytes (at most the protocol's bound, 64 KiB). */
+  maxUserDataBytes: positiveInt().max(Bounds.userData).default(Defaults.maxUserDataBytes),
   /** Simultaneous WebSocket connections; further upgrades get HTTP 503. */
   maxConnections: positiveInt().default(50_000),
   /** Time a new socket has to send `register` or `resume`, in ms. */

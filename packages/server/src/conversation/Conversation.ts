@@ -1,4 +1,5 @@
 import { type ConversationMode, ErrorCode, ParleyError, type StreamDescriptor, type UnsequencedEvent } from '@parley/protocol';
+import type { Logger } from '../logging/logger.js';
 import type { ForwardedTrack, Peer, PublishedTrack, Room } from '../media/index.js';
 import type { UserSession } from '../session/UserSession.js';
 import { fanOut } from './fanOut.js';
@@ -23,6 +24,8 @@ export interface ConversationOwner {
   peerClosing(peer: Peer): void;
   /** The conversation emptied and closed. */
   conversationClosed(conversation: Conversation): void;
+  /** Where failed broadcasts are reported. */
+  readonly log: Logger;
 }
 
 /**
@@ -201,7 +204,7 @@ export class Conversation {
 
   /** Sends `event` to every participant except `except`, serialized once. */
   broadcast(event: UnsequencedEvent, except?: UserSession): void {
-    fanOut(event, this.#sessions(), except);
+    fanOut(event, this.#sessions(), this.#owner.log, except);
   }
 
   /** Sessions subscribed to `streamId`. */
@@ -251,7 +254,7 @@ export class Conversation {
   }
 
   #broadcast(event: UnsequencedEvent): void {
-    fanOut(event, this.#sessions());
+    fanOut(event, this.#sessions(), this.#owner.log);
   }
 
   *#sessions(): Generator<UserSession> {

@@ -52,6 +52,11 @@ export class ConversationService implements ConversationOwner {
     this.#media = new MediaStats(deps.sfu);
   }
 
+  /** @internal {@link ConversationOwner} */
+  get log(): Logger {
+    return this.#deps.log;
+  }
+
   /** Open conversations, all tenants. */
   get conversationCount(): number {
     let n = 0;
@@ -92,7 +97,15 @@ export class ConversationService implements ConversationOwner {
     const conversations = this.#memberships.get(session);
     this.#relays.drop(session);
     if (!conversations) return;
-    for (const conversation of [...conversations]) this.#leave(session, conversation);
+    for (const conversation of [...conversations]) {
+      // Runs when a session ends (often from its expiry timer): one conversation failing to
+      // let it go must not keep it in the others.
+      try {
+        this.#leave(session, conversation);
+      } catch (error) {
+        this.#deps.log.error({ err: error, userId: session.userId, conversation: conversation.name }, 'error while leaving a conversation');
+      }
+    }
     this.#memberships.delete(session);
   }
 
@@ -234,7 +247,7 @@ export class ConversationService implements ConversationOwner {
         const publication = conversation.publication(request.streamId);
         if (publication.publisherId !== session.userId) throw new ParleyError(ErrorCode.NOT_ALLOWED, 'not the publisher of this stream');
         const event = { type: 'conv.constraintsChanged', conversation: name, streamId: request.streamId, constraints: request.constraints } as const;
-        fanOut(event, conversation.subscribersOf(request.streamId));
+        fanOut(event, conversation.subscribersOf(request.streamId), this.#deps.log);
         return undefined;
       }
     }

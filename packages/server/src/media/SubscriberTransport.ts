@@ -201,7 +201,14 @@ export class SubscriberTransport extends Emitter<SubscriberTransportEvents> impl
   #schedule(): void {
     if (this.#scheduled || this.#closed) return;
     this.#scheduled = true;
-    setImmediate(this.#negotiate);
+    setImmediate(() => {
+      // Nothing catches in setImmediate: an exception would end the process.
+      try {
+        this.#negotiate();
+      } catch (error) {
+        Emitter.onListenerError(error, 'subscriber negotiation');
+      }
+    });
   }
 
   /** Applies the dirty slots to the local description and makes one offer. */

@@ -1,7 +1,9 @@
 import type { PresenceEvent } from '@parley/protocol';
+import { pino } from 'pino';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { UserSession } from '../session/UserSession.js';
 import { Group } from './Group.js';
+import { PresenceBatcher } from './PresenceBatcher.js';
 import { PresenceService } from './PresenceService.js';
 
 const limits = { replayEvents: 512, replayChars: 1_000_000, answerCache: 128 };
@@ -32,7 +34,7 @@ function setData(session: UserSession, userData: Record<string, unknown>): void 
 }
 
 beforeEach(() => {
-  presence = new PresenceService();
+  presence = new PresenceService(pino({ level: 'silent' }));
   read.clear();
 });
 
@@ -222,5 +224,30 @@ describe('Group snapshots', () => {
       const naive = [...group.members].filter((m) => m !== viewer).map((m) => m.contactJson).join(',');
       expect(group.snapshotFor(viewer)).toBe(naive);
     }
+  });
+});
+
+describe('PresenceBatcher failures', () => {
+  it('a watcher whose delivery throws does not stop the others, and the error is reported', () => {
+    const errors: (string | undefined)[] = [];
+    const delivered: string[] = [];
+    const batcher = new PresenceBatcher(
+      (watcher) => {
+        if (watcher.userId === 'bad') throw new RangeError('boom');
+        delivered.push(watcher.userId);
+      },
+      (_error, watcher) => errors.push(watcher?.userId),
+    );
+    const group = new Group('k', 'room');
+    const [bad, good, joiner] = [user('bad'), user('good'), user('joiner')];
+    group.watchers.add(bad);
+    group.watchers.add(good);
+    group.watchers.add(joiner);
+    group.addMember(joiner);
+    batcher.memberJoined(group, joiner);
+    expect(() => batcher.flush()).not.toThrow();
+    expect(delivered).toEqual(['good']);
+    expect(errors).toEqual(['bad']);
+    batcher.close();
   });
 });

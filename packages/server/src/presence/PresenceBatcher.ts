@@ -4,6 +4,8 @@ import { GroupTick } from './GroupTick.js';
 
 /** Receives one `presence` event (as a tail, see ReplayBuffer) for one watcher. */
 export type PresenceDelivery = (watcher: UserSession, tail: string) => void;
+/** Receives what went wrong in a flush (it runs from `setImmediate`, where nothing catches). */
+export type PresenceErrorReport = (error: unknown, watcher: UserSession | null) => void;
 
 /** What one watcher gets at the end of a tick. */
 interface Plan {
@@ -27,14 +29,17 @@ const EVENT_HEAD = '"type":"presence","joinedGroup":{';
  */
 export class PresenceBatcher {
   readonly #deliver: PresenceDelivery;
+  readonly #onError: PresenceErrorReport;
   #ticks = new Map<Group, GroupTick>();
   #snapshots = new Map<UserSession, Set<Group>>();
   #scheduled: NodeJS.Immediate | null = null;
   #nextTickId = 1;
   #closed = false;
 
-  constructor(deliver: PresenceDelivery) {
+  /** @param onError told about a watcher whose event failed (the others still get theirs) */
+  constructor(deliver: PresenceDelivery, onError: PresenceErrorReport) {
     this.#deliver = deliver;
+    this.#onError = onError;
   }
 
   /** `session` became a member of `group`. */
@@ -135,11 +140,25 @@ export class PresenceBatcher {
     if (this.#scheduled !== null || this.#closed) return;
     this.#scheduled = setImmediate(() => {
       this.#scheduled = null;
-      this.flush();
+      try {
+        this.flush();
+      } catch (error) {
+        // The tick's changes are lost for the watchers not served yet; the server goes on.
+        this.#onError(error, null);
+      }
     });
   }
 
+  /** Sends `watcher` its event; a failure is reported and does not stop the other watchers. */
   #send(watcher: UserSession, plan: Plan, shared: Map<string, string | null>): void {
+    try {
+      this.#sendUnguarded(watcher, plan, shared);
+    } catch (error) {
+      this.#onError(error, watcher);
+    }
+  }
+
+  #sendUnguarded(watcher: UserSession, plan: Plan, shared: Map<string, string | null>): void {
     let tail: string | null;
     if (plan.snapshots === null && !plan.ticks.some((t) => t.involves(watcher.userId))) {
       const key = plan.ticks.length === 1 ? String((plan.ticks[0] as GroupTick).id) : plan.ticks.map((t) => t.id).join(',');

@@ -1,3 +1,4 @@
+import type { Logger } from '../logging/logger.js';
 import type { UserSession } from '../session/UserSession.js';
 import { Group } from './Group.js';
 import { PresenceBatcher } from './PresenceBatcher.js';
@@ -13,8 +14,11 @@ export class PresenceService {
   readonly #batcher: PresenceBatcher;
   #closed = false;
 
-  constructor() {
-    this.#batcher = new PresenceBatcher((watcher, tail) => watcher.sendTail(tail));
+  constructor(log: Logger) {
+    this.#batcher = new PresenceBatcher(
+      (watcher, tail) => watcher.sendTail(tail),
+      (error, watcher) => log.error({ err: error, userId: watcher?.userId }, 'presence event failed'),
+    );
   }
 
   /** Number of groups, all tenants (for stats). */

@@ -76,4 +76,17 @@ describe('AnswerCache', () => {
     expect(cache.get(131)).toBeUndefined();
     expect(cache.size).toBe(128);
   });
+
+  it('knows the requests in flight until their answer is stored, within the capacity', () => {
+    const cache = new AnswerCache(2);
+    cache.begin(5);
+    expect(cache.isInFlight(5)).toBe(true);
+    expect(cache.get(5)).toBeUndefined();
+    cache.set(5, 'answer 5');
+    expect(cache.isInFlight(5)).toBe(false);
+    expect(cache.get(5)).toBe('answer 5');
+    // Never settled: the oldest in-flight ids are forgotten beyond the capacity.
+    for (const id of [6, 7, 8]) cache.begin(id);
+    expect([6, 7, 8].map((id) => cache.isInFlight(id))).toEqual([false, true, true]);
+  });
 });

@@ -46,7 +46,12 @@ export class SessionManager {
   readonly #deps: SessionManagerDeps;
   readonly #onExpire = (session: UserSession): void => {
     this.#deps.log.debug({ userId: session.userId, apiKey: session.apiKey }, 'session expired');
-    this.end(session);
+    // Runs in a timer, where an exception would take the process down.
+    try {
+      this.end(session);
+    } catch (error) {
+      this.#deps.log.error({ err: error, userId: session.userId }, 'error while ending an expired session');
+    }
   };
   #closed = false;
 
@@ -75,7 +80,7 @@ export class SessionManager {
       apiKey: identity.apiKey.key,
       userId,
       identified: identity.identified,
-      resumeToken: randomBytes(18).toString('base64url'),
+      resumeToken: newResumeToken(),
       contactJson: contactJson(userId, userDataJson),
       limits,
     });
@@ -117,6 +122,7 @@ export class SessionManager {
       session.detach(previous, this.#deps.limits.resumeWindowMs, this.#onExpire);
       previous.close(CloseCode.REPLACED, 'replaced by a newer connection');
     }
+    this.#deps.registry.rotateToken(session, newResumeToken());
     this.#deps.log.debug({ userId: session.userId, replayed: missed.length }, 'resumed');
     return { session, result: { userId: session.userId, resumeToken: session.resumeToken, replayed: missed.length } };
   }
@@ -144,10 +150,20 @@ export class SessionManager {
   end(session: UserSession, closeCode?: number, reason = ''): void {
     if (session.ended) return;
     // While the session can still receive: others' leave events are built from its state.
-    this.#deps.sessionEnding?.(session);
+    // A failure there (it broadcasts) must not leave a half-ended session behind: the rest
+    // still runs. end() is called from timers and socket events, where nothing catches.
+    try {
+      this.#deps.sessionEnding?.(session);
+    } catch (error) {
+      this.#deps.log.error({ err: error, userId: session.userId }, 'error while a session left its conversations');
+    }
     const transport = session.end();
-    this.#deps.presence.leaveAll(session);
     this.#deps.registry.remove(session);
+    try {
+      this.#deps.presence.leaveAll(session);
+    } catch (error) {
+      this.#deps.log.error({ err: error, userId: session.userId }, 'error while a session left its groups');
+    }
     if (transport && closeCode !== undefined) transport.close(closeCode, reason);
   }
 
@@ -170,6 +186,11 @@ export class SessionManager {
     if (Buffer.byteLength(json) > max) throw new ParleyError(ErrorCode.BAD_PARAMETER, `userData exceeds ${max} bytes`);
     return json;
   }
+}
+
+/** 144 random bits, URL-safe. */
+function newResumeToken(): string {
+  return randomBytes(18).toString('base64url');
 }
 
 /** The contact JSON other users receive: `{"id":…,"userData":…}`. */

@@ -44,6 +44,18 @@ export class SessionRegistry {
     this.#byToken.set(session.resumeToken, session);
   }
 
+  /**
+   * Gives `session` a new resume token; the old one stops working at once. Done at every
+   * resume, so that a token seen once (a log, a proxy, a shoulder) is worth nothing after the
+   * next reconnection.
+   */
+  rotateToken(session: UserSession, token: string): void {
+    if (this.#byToken.get(session.resumeToken) !== session) return;
+    this.#byToken.delete(session.resumeToken);
+    session.resumeToken = token;
+    this.#byToken.set(token, session);
+  }
+
   /** Removes `session` if it is the one registered (a replaced session may be gone already). */
   remove(session: UserSession): void {
     const tenant = this.#tenants.get(session.apiKey);

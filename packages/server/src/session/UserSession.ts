@@ -35,8 +35,8 @@ export class UserSession {
   readonly userId: string;
   /** True when registered with a token (identified user). */
   readonly identified: boolean;
-  /** Secret the client presents to resume this session. */
-  readonly resumeToken: string;
+  /** Secret the client presents to resume this session; replaced at every resume (see SessionRegistry.rotateToken). */
+  resumeToken: string;
   /** Groups the user joined (visible and watching); owned by PresenceService. */
   joined: Set<Group> | null = null;
   /** Groups the user subscribed to (watching only); owned by PresenceService. */
@@ -144,6 +144,18 @@ export class UserSession {
   /** The stored answer to request `id`, if it was answered recently. */
   answerFor(id: number): string | undefined {
     return this.#answers?.get(id);
+  }
+
+  /** Whether request `id` is running (started, not answered yet). */
+  isInFlight(id: number): boolean {
+    return this.#answers?.isInFlight(id) ?? false;
+  }
+
+  /** Records that request `id` runs asynchronously; {@link rememberAnswer} ends it. */
+  beginRequest(id: number): void {
+    if (this.#ended) return;
+    this.#answers ??= new AnswerCache(this.#answerCapacity);
+    this.#answers.begin(id);
   }
 
   /** Remembers the wire answer to request `id` for repeated ids after a resume. */

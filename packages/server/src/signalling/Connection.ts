@@ -7,6 +7,7 @@ import type { SessionTransport } from '../session/SessionTransport.js';
 import type { UserSession } from '../session/UserSession.js';
 import { Observable } from '../util/Observable.js';
 import { errorAnswer, okAnswer, protocolError } from './answers.js';
+import { exceedsDepth } from './jsonDepth.js';
 import { PEEK_LIMIT, peekRequestId } from './peekRequestId.js';
 import { RateLimiter } from './RateLimiter.js';
 import { Reply } from '../session/Reply.js';
@@ -38,7 +39,7 @@ type State = 'handshake' | 'pending' | 'attached' | 'closed';
 
 /**
  * One WebSocket. Turns frames into validated requests and answers each exactly once:
- * size cap, JSON, id, rate limit, answer cache (repeated ids after a resume), schema, then
+ * size cap, nesting depth, JSON, id, rate limit, answer cache (repeated ids after a resume), schema, then
  * the handshake (`register`/`resume`) or the request router. Never lets an exception escape:
  * an unexpected one becomes an error answer with code 0 and a log line.
  *
@@ -155,9 +156,15 @@ export class Connection extends Observable<ConnectionEvents> implements SessionT
       if (buffer.length > this.#deps.limits.maxMessageBytes) {
         return this.#rejectFrame(peekRequestId(buffer.toString('utf8', 0, PEEK_LIMIT)), 'message too large');
       }
+      const text = buffer.toString('utf8');
+      // Before parsing: a deep frame parses fine but overflows the stack wherever it is
+      // serialized or walked later, possibly in a timer (see jsonDepth.ts).
+      if (exceedsDepth(text, this.#deps.limits.maxJsonDepth)) {
+        return this.#rejectFrame(peekRequestId(text), `message nested deeper than ${this.#deps.limits.maxJsonDepth} levels`);
+      }
       let message: unknown;
       try {
-        message = JSON.parse(buffer.toString('utf8'));
+        message = JSON.parse(text);
       } catch {
         return this.#rejectFrame(undefined, 'message is not valid JSON');
       }
@@ -184,6 +191,9 @@ export class Connection extends Observable<ConnectionEvents> implements SessionT
       const session = this.#session as UserSession;
       const stored = session.answerFor(id);
       if (stored !== undefined) return this.sendRaw(stored);
+      // Sent again (after a resume) while the first one still runs: its answer goes out once,
+      // when it settles, on whatever socket the session has then.
+      if (session.isInFlight(id)) return;
       if (type === 'register' || type === 'resume') {
         return this.sendRaw(errorAnswer(id, ErrorCode.WRONG_STATE, 'already registered on this connection'));
       }
@@ -244,27 +254,54 @@ export class Connection extends Observable<ConnectionEvents> implements SessionT
   /**
    * Answers when `pending` settles, on whatever socket the session has by then (it may have
    * resumed elsewhere); the answer is remembered so a client that missed it gets it when it
-   * repeats the id. Nothing is sent to an ended session.
+   * repeats the id, and the id counts as in flight until then. Nothing is sent to an ended
+   * session. Runs as a promise continuation, where nothing would catch: a result that cannot
+   * be serialized fails this one request, and any other error is logged.
    */
   #answerLater(session: UserSession, id: number, pending: Promise<unknown>): void {
-    const deliver = (answer: string): void => {
+    session.beginRequest(id);
+    const deliver = (answer: () => string): void => {
       if (session.ended) return;
-      session.rememberAnswer(id, answer);
-      session.transport?.sendRaw(answer);
+      let text: string;
+      try {
+        text = answer();
+      } catch (error) {
+        this.#deps.log.error({ err: error, userId: session.userId, id }, 'answer could not be serialized');
+        text = errorAnswer(id, ErrorCode.OTHER, 'internal error');
+      }
+      session.rememberAnswer(id, text);
+      session.transport?.sendRaw(text);
     };
-    pending.then(
-      (data) => deliver(okAnswer(id, data)),
-      (error: unknown) => deliver(this.#errorAnswerOf(id, error)),
-    );
+    pending
+      .then(
+        (data) => deliver(() => okAnswer(id, data)),
+        (error: unknown) => deliver(() => this.#errorAnswerOf(id, error)),
+      )
+      .catch((error: unknown) => this.#deps.log.error({ err: error, userId: session.userId, id }, 'unexpected error delivering an answer'));
   }
 
   #register(request: RegisterRequest): void {
     this.#state = 'pending';
     const gone = (): boolean => this.#closing || this.#state === 'closed';
-    this.#deps.manager.register(request, this.origin, gone).then(
-      (established) => this.#establish(established, okAnswer(request.id, established.result), 0),
-      (error: unknown) => this.#handshakeFailed(request.id, error),
-    );
+    this.#deps.manager
+      .register(request, this.origin, gone)
+      .then(
+        (established) => {
+          try {
+            this.#establish(established, okAnswer(request.id, established.result), 0);
+          } catch (error) {
+            // Not attached, so no expiry timer would ever end it.
+            this.#deps.manager.end(established.session);
+            throw error;
+          }
+        },
+        (error: unknown) => this.#handshakeFailed(request.id, error),
+      )
+      .catch((error: unknown) => {
+        // A bug in the handshake code: without this the rejection would be unhandled.
+        this.#deps.log.error({ err: error, remote: this.remoteAddress }, 'unexpected error completing a registration');
+        this.close(1011, 'internal error');
+      });
   }
 
   #resume(request: ResumeRequest): void {

@@ -47,7 +47,14 @@ export class SignallingServer {
     });
     http.on('upgrade', this.#onUpgrade);
     this.#pingTimer = setInterval(() => {
-      for (const connection of this.#connections) connection.heartbeat();
+      for (const connection of this.#connections) {
+        // A timer: one failing socket must neither stop the round nor end the process.
+        try {
+          connection.heartbeat();
+        } catch (error) {
+          deps.log.error({ err: error, remote: connection.remoteAddress }, 'heartbeat failed');
+        }
+      }
     }, deps.limits.pingIntervalMs);
     this.#pingTimer.unref();
   }
@@ -107,6 +114,8 @@ export class SignallingServer {
 }
 
 function reject(socket: Duplex, status: number, statusText: string, body: string): void {
+  // A peer that resets meanwhile must not raise an 'error' nobody listens to (process exit).
+  socket.on('error', () => socket.destroy());
   socket.end(
     `HTTP/1.1 ${status} ${statusText}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n` +
       `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,

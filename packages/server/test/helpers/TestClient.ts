@@ -159,6 +159,11 @@ export class TestClient {
     ) as Promise<Extract<ServerEvent, { type: T }>>;
   }
 
+  /** Answers received and not consumed yet. */
+  pendingAnswers(): Answer[] {
+    return [...this.#answers];
+  }
+
   /** Events received and not consumed yet. */
   pendingEvents(): ServerEvent[] {
     return [...this.#events];
