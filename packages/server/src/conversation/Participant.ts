@@ -16,6 +16,8 @@ export interface ParticipantOwner {
   streamsOf(tracks: readonly ForwardedTrack[]): { streamId: number; msid: string }[];
   /** The peer is about to close: last chance to read its counters. */
   peerClosing(peer: Peer): void;
+  /** A new media peer is about to be created for `participant`. @throws ParleyError over quota */
+  admitPeer(participant: Participant): void;
 }
 
 interface PendingAnswer {
@@ -68,6 +70,7 @@ export class Participant {
   peerIn(room: Room): Peer {
     if (this.#closed) throw new ParleyError(ErrorCode.WRONG_STATE, 'conversation not joined');
     if (this.#peer && !this.#peer.closed) return this.#peer;
+    this.#owner.admitPeer(this);
     const peer = room.addPeer(this.userId);
     this.#peer = peer;
     peer.on('publisherSdp', (description) => this.#onPublisherSdp(description));
