@@ -46,7 +46,7 @@ export interface ParleyServer {
 export async function startServer(options: ServerOptions | Config = {}): Promise<ParleyServer> {
   const config = resolveConfig(options);
   const root = createRootLogger(config.logLevel);
-  const db = Database.open(config.dataDir);
+  const db = Database.open(config.dataDir, undefined, { log: moduleLogger(root, 'storage') });
   try {
     const apiKeys = new ApiKeyStore(db);
     apiKeys.ensureDemoKey(config.demoKey);
