@@ -65,6 +65,7 @@ export async function startServer(options: ServerOptions | Config = {}): Promise
         },
         meshOnlyMaxParticipants: config.conversations.meshOnlyMaxParticipants,
         answerTimeoutMs: config.conversations.answerTimeoutMs,
+        maxPendingOffers: config.limits.maxPendingOffers,
         maxPublicationsPerParticipant: config.limits.maxPublicationsPerParticipant,
         maxStreamListBytes: config.limits.maxStreamListBytes,
       },

@@ -15,6 +15,7 @@ const env = useTestServer({
     maxConversationsPerSession: 3,
     maxPeersPerSession: 2,
     peerCreations: { max: 4, windowMs: 600_000 },
+    maxPendingOffers: 2,
     maxPublicationsPerParticipant: 2,
     maxStreamListBytes: 2048,
     maxGroupsPerSession: 4,
@@ -90,6 +91,22 @@ describe('per-session limits', () => {
     await stillWorks(churner, other, 'lr-room');
     // The other participant's own media is untouched by the churner's budget.
     expect((await other.request({ type: 'media.publisherOffer', conversation: 'lr-room', sdp: CAMERA }, 15_000)).ok).toBe(true);
+  });
+
+  it('publisher offers waiting for an answer: beyond two at once 14; once answered, offers go through again', async () => {
+    const alice = await env.user('lo-alice');
+    const bob = await env.user('lo-bob');
+    await joinConversation(alice, 'lo');
+    await joinConversation(bob, 'lo');
+    // One write, one tick: the SFU answers none of them before the next is handled.
+    const ids = alice.sendBatch(Array.from({ length: 4 }, () => ({ type: 'media.publisherOffer', conversation: 'lo', sdp: CAMERA })));
+    const answers = await Promise.all(ids.map((id) => alice.nextAnswer(id, 15_000)));
+    expect(answers.slice(0, 2).every((a) => a.ok)).toBe(true);
+    for (const answer of answers.slice(2)) {
+      expect(refusal(answer)).toEqual({ code: 14, message: 'too many publisher offers waiting for an answer (max 2)' });
+    }
+    expect((await alice.request({ type: 'media.publisherOffer', conversation: 'lo', sdp: CAMERA }, 15_000)).ok).toBe(true);
+    await stillWorks(alice, bob, 'lo');
   });
 
   it('publications per participant: a third stream gets 14; unpublishing frees a slot', async () => {

@@ -75,6 +75,8 @@ const LimitsSchema = z.strictObject({
   maxPeersPerSession: positiveInt().default(8),
   /** Media peers a session may create within a window (churning join/leave), code 14 beyond. */
   peerCreations: WindowSchema(20, 60_000),
+  /** `media.publisherOffer`s of one participant waiting for the SFU's answer; code 14 beyond. */
+  maxPendingOffers: positiveInt().default(4),
   /** Streams one participant publishes at once in a conversation; code 14 beyond. */
   maxPublicationsPerParticipant: positiveInt().default(16),
   /**

@@ -13,6 +13,8 @@ export interface ConversationSettings {
   meshOnlyMaxParticipants: number | undefined;
   /** Time the SFU has to answer a publisher offer, ms. */
   answerTimeoutMs: number;
+  /** Publisher offers of one participant that may wait for the SFU's answer (code 14 beyond). */
+  maxPendingOffers: number;
   /** Streams one participant may publish at once (code 14 beyond). */
   maxPublicationsPerParticipant: number;
   /** Serialized size of all stream descriptors, i.e. what a joiner is sent, bytes (code 14 beyond). */
@@ -105,7 +107,7 @@ export class Conversation {
     if (this.#mode === 'mesh' && !this.meshOnly && tooManyForMesh(this.participants.size + 1, this.#settings.policy)) {
       this.switchToSfu();
     }
-    const participant = new Participant(this, session, this.#settings.policy, this.#settings.answerTimeoutMs);
+    const participant = new Participant(this, session, this.#settings.policy, this.#settings.answerTimeoutMs, this.#settings.maxPendingOffers);
     this.participants.set(session.userId, participant);
     return participant;
   }
