@@ -93,6 +93,11 @@ describe('HTTP endpoints', () => {
     expect(csp).toContain("connect-src 'self'");
     expect(csp).not.toContain('unsafe-inline');
     expect((await fetch(`${server.url}/sdk/parley.js`)).headers.get('content-security-policy')).toBe("default-src 'none'; frame-ancestors 'none'");
+    // A revalidated page keeps the page's policy: the browser applies the 304's headers.
+    const etag = (await fetch(`${server.url}/`)).headers.get('etag') as string;
+    const revalidated = await fetch(`${server.url}/`, { headers: { 'if-none-match': etag } });
+    expect(revalidated.status).toBe(304);
+    expect(revalidated.headers.get('content-security-policy')).toBe(csp);
   });
 
   it('serves /api/v1/stats to local clients only, without CORS, and never to a proxied request', async () => {

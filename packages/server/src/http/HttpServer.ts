@@ -7,7 +7,7 @@ import type { Config } from '../config/Config.js';
 import type { Logger } from '../logging/logger.js';
 import { WS_PATH } from '../signalling/SignallingServer.js';
 import { locatePackageDir } from './locatePackageDir.js';
-import { applySecurityHeaders } from './securityHeaders.js';
+import { APP_CSP, applySecurityHeaders } from './securityHeaders.js';
 import { statsRefusal } from './statsAccess.js';
 import { StaticDirectory } from './StaticDirectory.js';
 
@@ -141,7 +141,7 @@ export class HttpServer {
     app.get('/apiRTC/apiRTC-latest.min.js', async (request, reply) => sdk.serve(request, reply, 'parley.js'));
     app.get('/apiRTC/parley.js.map', async (request, reply) => sdk.serve(request, reply, 'parley.js.map'));
 
-    const site = new StaticDirectory(this.roots.appDir, { what: 'demo app', spaFallback: true });
+    const site = new StaticDirectory(this.roots.appDir, { what: 'demo app', spaFallback: true, htmlCsp: APP_CSP });
     app.get('/', async (request, reply) => site.serve(request, reply, 'index.html'));
     app.get('/*', async (request, reply) => site.serve(request, reply, wildcard(request.params)));
   }

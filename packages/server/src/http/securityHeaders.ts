@@ -32,7 +32,10 @@ export const COMMON_SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'X-Frame-Options': 'DENY',
 };
 
-/** Adds the security headers to `reply` (CSP by content type: HTML pages get the app policy). */
+/**
+ * Adds the security headers to `reply`. A CSP the route set (the demo app's pages, see
+ * StaticDirectory) is kept; otherwise HTML gets the app policy and the rest the resource one.
+ */
 export function applySecurityHeaders(reply: FastifyReply): void {
   for (const [name, value] of Object.entries(COMMON_SECURITY_HEADERS)) reply.header(name, value);
   if (reply.hasHeader('Content-Security-Policy')) return;
