@@ -62,6 +62,13 @@ describe('connections per client address behind a trusted proxy', () => {
     for (let i = 0; i < 3; i++) sockets.push(await open(server));
     await closeAll(sockets);
   });
+
+  it('counts IPv6 clients by their /64, so one host cannot spread over its addresses', async () => {
+    const sockets = [await open(server, { 'x-forwarded-for': '2001:db8:1:2::a' }), await open(server, { 'x-forwarded-for': '2001:db8:1:2:ffff::b' })];
+    await expect(open(server, { 'x-forwarded-for': '2001:db8:1:2::c' })).rejects.toThrow(/429/);
+    sockets.push(await open(server, { 'x-forwarded-for': '2001:db8:1:3::a' }));
+    await closeAll(sockets);
+  });
 });
 
 describe('sessions per API key', () => {

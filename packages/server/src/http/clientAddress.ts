@@ -19,6 +19,25 @@ export function clientAddress(req: IncomingMessage, trustProxy: boolean): string
   return req.socket.remoteAddress;
 }
 
+/**
+ * The key a client address is counted under for per-address limits: an IPv4 address as is
+ * (IPv4-mapped IPv6 included), an IPv6 address by its /64 prefix, since a single host usually
+ * holds a whole /64 and could otherwise open its connections from as many addresses.
+ */
+export function addressKey(address: string): string {
+  const v4 = address.startsWith('::ffff:') ? address.slice(7) : address;
+  if (isIP(v4) === 4) return v4;
+  if (isIP(address) !== 6) return address;
+  const [head = '', tail = ''] = address.split('::', 2) as [string, string?];
+  const left = head === '' ? [] : head.split(':');
+  const right = address.includes('::') ? (tail === '' ? [] : tail.split(':')) : [];
+  const groups = address.includes('::') ? [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right] : left;
+  return groups
+    .slice(0, 4)
+    .map((g) => parseInt(g, 16).toString(16))
+    .join(':') + '::/64';
+}
+
 /** Whether `address` is a loopback address (IPv4 127/8, `::1`, or IPv4-mapped 127/8). */
 export function isLoopback(address: string | undefined): boolean {
   if (address === undefined) return false;

@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import { CloseCode } from '@parley/protocol';
 import { WebSocketServer } from 'ws';
 import { WS_MAX_PAYLOAD, type Limits } from '../config/Config.js';
-import { clientAddress, isLoopback } from '../http/clientAddress.js';
+import { addressKey, clientAddress, isLoopback } from '../http/clientAddress.js';
 import type { Logger } from '../logging/logger.js';
 import type { SessionManager } from '../session/SessionManager.js';
 import { Connection } from './Connection.js';
@@ -32,7 +32,7 @@ export class SignallingServer {
   readonly #http: Server;
   readonly #wss: WebSocketServer;
   readonly #connections = new Set<Connection>();
-  /** Open sockets by client address (addresses exempt from the per-IP limit are not counted). */
+  /** Open sockets by {@link addressKey} (addresses exempt from the per-IP limit are not counted). */
   readonly #perAddress = new Map<string, number>();
   readonly #pingTimer: NodeJS.Timeout;
   readonly #onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => this.#upgrade(req, socket, head);
@@ -122,13 +122,14 @@ export class SignallingServer {
   #admitAddress(address: string | undefined, socket: Duplex): boolean {
     const { maxConnectionsPerIp, exemptLoopback } = this.#deps.limits;
     if (address === undefined || (exemptLoopback && isLoopback(address))) return true;
-    const open = this.#perAddress.get(address) ?? 0;
+    const key = addressKey(address);
+    const open = this.#perAddress.get(key) ?? 0;
     if (open >= maxConnectionsPerIp) return false;
-    this.#perAddress.set(address, open + 1);
+    this.#perAddress.set(key, open + 1);
     socket.once('close', () => {
-      const left = (this.#perAddress.get(address) ?? 1) - 1;
-      if (left > 0) this.#perAddress.set(address, left);
-      else this.#perAddress.delete(address);
+      const left = (this.#perAddress.get(key) ?? 1) - 1;
+      if (left > 0) this.#perAddress.set(key, left);
+      else this.#perAddress.delete(key);
     });
     return true;
   }
