@@ -96,5 +96,7 @@ describe('the meeting app (apps/meet) served at /: pre-join screen', () => {
     await user.page.goto(`${env.server.url}/?room=${room}`);
     await user.page.locator('#join-form').waitFor(WAIT);
     expect(await user.page.inputValue('#name-input')).toBe('Grace Hopper');
+    // Loaded twice (the second time revalidated, 304): the page's CSP must hold both times.
+    expect(user.console.filter((e) => /Content Security Policy/i.test(e.text))).toEqual([]);
   });
 });

@@ -187,6 +187,8 @@ describe('the meeting app (apps/meet): a call between two people', () => {
     keepConsole(grace, 'call-grace');
     for (const user of [ada, grace]) {
       expect(user.console.filter((e) => e.type === 'pageerror')).toEqual([]);
+      // The server sends a strict Content-Security-Policy: the app must not trip over it.
+      expect(user.console.filter((e) => /Content Security Policy/i.test(e.text))).toEqual([]);
     }
   });
 });

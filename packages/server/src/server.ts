@@ -8,6 +8,7 @@ import { ConversationService } from './conversation/ConversationService.js';
 import { HttpServer } from './http/HttpServer.js';
 import { createRootLogger, type Logger, moduleLogger } from './logging/logger.js';
 import { Emitter, Sfu, type SfuOptions } from './media/index.js';
+import { GroupQuota } from './presence/GroupQuota.js';
 import { PresenceService } from './presence/PresenceService.js';
 import { SessionManager } from './session/SessionManager.js';
 import { SessionRegistry } from './session/SessionRegistry.js';
@@ -49,13 +50,14 @@ export async function startServer(options: ServerOptions | Config = {}): Promise
   // server started in a process owns it).
   const mediaLog = moduleLogger(root, 'media');
   Emitter.onListenerError = (error, event) => mediaLog.error({ err: error, event }, 'media callback threw');
-  const db = Database.open(config.dataDir);
+  const db = Database.open(config.dataDir, undefined, { log: moduleLogger(root, 'storage') });
   try {
     const apiKeys = new ApiKeyStore(db);
     apiKeys.ensureDemoKey(config.demoKey);
 
     const registry = new SessionRegistry();
     const presence = new PresenceService(moduleLogger(root, 'presence'));
+    const groupQuota = new GroupQuota(presence, config.limits);
     const conversations = new ConversationService({
       presence,
       sfu: createSfu(config),
@@ -67,21 +69,26 @@ export async function startServer(options: ServerOptions | Config = {}): Promise
         },
         meshOnlyMaxParticipants: config.conversations.meshOnlyMaxParticipants,
         answerTimeoutMs: config.conversations.answerTimeoutMs,
+        maxPendingOffers: config.limits.maxPendingOffers,
+        maxPublicationsPerParticipant: config.limits.maxPublicationsPerParticipant,
+        maxStreamListBytes: config.limits.maxStreamListBytes,
       },
       relayTimeoutMs: config.conversations.relayTimeoutMs,
+      limits: config.limits,
       log: moduleLogger(root, 'conversation'),
     });
     const authenticator = new Authenticator(apiKeys, new TokenVerifier(), registry);
     const manager = new SessionManager({
       registry,
       presence,
+      groupQuota,
       authenticator,
       limits: config.limits,
       serverVersion: SERVER_VERSION,
       log: moduleLogger(root, 'session'),
       sessionEnding: (session) => conversations.leaveAll(session),
     });
-    const router = new RequestRouter({ manager, presence, relay: new ContactRelay(registry), conversations });
+    const router = new RequestRouter({ manager, presence, groupQuota, relay: new ContactRelay(registry), conversations });
     const http = new HttpServer({
       config,
       log: moduleLogger(root, 'http'),
@@ -93,6 +100,7 @@ export async function startServer(options: ServerOptions | Config = {}): Promise
       manager,
       router,
       limits: config.limits,
+      trustProxy: config.http.trustProxy,
       log: moduleLogger(root, 'signalling'),
     });
 

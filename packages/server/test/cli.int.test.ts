@@ -149,7 +149,7 @@ describe('parley CLI', () => {
       expect((await parley(dataDir, ['keys', 'disable', created.key])).code).toBe(0);
       const jwt = (await parley(dataDir, ['token', '--key', created.key, '--user', 'bob'])).stdout.trim();
       const client = await TestClient.connect(server.url, { origin: 'https://a.example' });
-      expect(await client.register({ apiKey: created.key, userId: 'bob', token: jwt })).toMatchObject({ ok: false, error: { code: 5, message: 'apiKey disabled' } });
+      expect(await client.register({ apiKey: created.key, userId: 'bob', token: jwt })).toMatchObject({ ok: false, error: { code: 5, message: 'invalid apiKey' } });
     });
   });
 });

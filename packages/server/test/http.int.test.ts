@@ -78,6 +78,57 @@ describe('HTTP endpoints', () => {
   it('answers a plain GET /ws with 426 and refuses upgrades on other paths', async () => {
     expect((await fetch(`${server.url}/ws`)).status).toBe(426);
   });
+
+  it('sends the security headers on every response, and the app CSP on HTML pages', async () => {
+    for (const path of ['/', '/room/abc', '/assets/app.js', '/sdk/parley.js', '/api/v1/lookup', '/healthz', '/api/v1/stats', '/assets/nope.js', '/ws']) {
+      const res = await fetch(`${server.url}${path}`);
+      expect(res.headers.get('x-content-type-options'), path).toBe('nosniff');
+      expect(res.headers.get('referrer-policy'), path).toBe('no-referrer');
+      expect(res.headers.get('x-frame-options'), path).toBe('DENY');
+      expect(res.headers.get('content-security-policy'), path).toContain("frame-ancestors 'none'");
+    }
+    const csp = (await fetch(`${server.url}/`)).headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("style-src 'self'");
+    expect(csp).toContain("connect-src 'self'");
+    expect(csp).not.toContain('unsafe-inline');
+    expect((await fetch(`${server.url}/sdk/parley.js`)).headers.get('content-security-policy')).toBe("default-src 'none'; frame-ancestors 'none'");
+    // A revalidated page keeps the page's policy: the browser applies the 304's headers.
+    const etag = (await fetch(`${server.url}/`)).headers.get('etag') as string;
+    const revalidated = await fetch(`${server.url}/`, { headers: { 'if-none-match': etag } });
+    expect(revalidated.status).toBe(304);
+    expect(revalidated.headers.get('content-security-policy')).toBe(csp);
+  });
+
+  it('serves /api/v1/stats to local clients only, without CORS, and never to a proxied request', async () => {
+    const local = await fetch(`${server.url}/api/v1/stats`, { headers: { origin: 'https://elsewhere.example' } });
+    expect(local.status).toBe(200);
+    expect(local.headers.get('access-control-allow-origin')).toBeNull();
+    expect(await local.json()).toMatchObject({ sessions: 0 });
+    // A reverse proxy on this host connects from loopback for remote clients.
+    const proxied = await fetch(`${server.url}/api/v1/stats`, { headers: { 'x-forwarded-for': '203.0.113.9' } });
+    expect(proxied.status).toBe(403);
+    expect(await proxied.text()).toMatch(/statsToken/);
+  });
+});
+
+describe('HTTP stats with a token', () => {
+  const token = 'stats-token-0123456789abcdef';
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ http: { statsToken: token } });
+  });
+  afterAll(() => server.stop());
+
+  it('answers only with the bearer token, even to local clients', async () => {
+    const none = await fetch(`${server.url}/api/v1/stats`);
+    expect(none.status).toBe(401);
+    expect(none.headers.get('www-authenticate')).toMatch(/^Bearer/);
+    expect((await fetch(`${server.url}/api/v1/stats`, { headers: { authorization: 'Bearer wrong-token-0123456789' } })).status).toBe(401);
+    const ok = await fetch(`${server.url}/api/v1/stats`, { headers: { authorization: `Bearer ${token}`, 'x-forwarded-for': '203.0.113.9' } });
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toMatchObject({ sessions: 0, conversations: 0 });
+  });
 });
 
 describe('HTTP endpoints without builds', () => {

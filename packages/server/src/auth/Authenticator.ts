@@ -21,6 +21,9 @@ export interface Admission {
   replaces: UserSession | null;
 }
 
+/** Refusal of an unknown or disabled key (deliberately the same). */
+const INVALID_KEY = 'invalid apiKey';
+
 /** Registration refused: error code 5, reason in plain words (the socket then closes 4003). */
 function refuse(reason: string): ParleyError {
   return new ParleyError(ErrorCode.INITIALISATION_FAILED, reason);
@@ -65,12 +68,16 @@ export class Authenticator {
 
   /**
    * Checks that `key` exists, is enabled and accepts `origin` (also used by `resume`).
+   *
+   * An unknown and a disabled key get the same refusal, so nobody can learn that a tenant
+   * exists but was switched off. The origin refusal stays specific: it is only reached with a
+   * working key, which a client can check anyway by sending the right `Origin` (the header is
+   * only binding on browsers), and it names nothing but the client's own origin.
    * @throws ParleyError code 5.
    */
   checkKey(key: string, origin: string | undefined): ApiKey {
     const apiKey = this.#keys.get(key);
-    if (!apiKey) throw refuse('unknown apiKey');
-    if (!apiKey.enabled) throw refuse('apiKey disabled');
+    if (!apiKey || !apiKey.enabled) throw refuse(INVALID_KEY);
     if (!originAllowed(apiKey.allowedOrigins, origin)) {
       throw refuse(`origin ${origin ?? '(none)'} not allowed for this apiKey`);
     }

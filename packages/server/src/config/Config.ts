@@ -26,6 +26,15 @@ const InvalidFramesSchema = z.strictObject({
   windowMs: positiveInt().default(10_000),
 });
 
+/** "At most `max` within `windowMs`" (a sliding window). */
+const WindowSchema = (max: number, windowMs: number) =>
+  z
+    .strictObject({
+      max: positiveInt().default(max),
+      windowMs: positiveInt().default(windowMs),
+    })
+    .prefault({});
+
 const LimitsSchema = z.strictObject({
   /** How long a session whose socket closed stays resumable (and present), in ms. */
   resumeWindowMs: positiveInt().default(Defaults.resumeWindowMs),
@@ -56,6 +65,38 @@ const LimitsSchema = z.strictObject({
   maxBufferedBytes: positiveInt().default(8 * 1024 * 1024),
   rateLimit: RateLimitSchema.prefault({}),
   invalidFrames: InvalidFramesSchema.prefault({}),
+  /** Simultaneous WebSockets from one client address; further upgrades get HTTP 429. */
+  maxConnectionsPerIp: positiveInt().default(200),
+  /**
+   * Whether loopback clients are exempt from `maxConnectionsPerIp` (local tools, benchmarks, a
+   * reverse proxy on the same host whose clients are not told apart: see `http.trustProxy`).
+   */
+  exemptLoopback: z.boolean().default(true),
+  /** Live sessions of one API key; a further `register` is refused with code 5. */
+  maxSessionsPerKey: positiveInt().default(20_000),
+  /** Conversations a session is in at once; one more `conv.join` gets code 14. */
+  maxConversationsPerSession: positiveInt().default(20),
+  /** SFU media peers (two PeerConnections each) a session holds at once, all conversations. */
+  maxPeersPerSession: positiveInt().default(8),
+  /** Media peers a session may create within a window (churning join/leave), code 14 beyond. */
+  peerCreations: WindowSchema(20, 60_000),
+  /** `media.publisherOffer`s of one participant waiting for the SFU's answer; code 14 beyond. */
+  maxPendingOffers: positiveInt().default(4),
+  /** Streams one participant publishes at once in a conversation; code 14 beyond. */
+  maxPublicationsPerParticipant: positiveInt().default(16),
+  /**
+   * Serialized size of every stream descriptor of a conversation (what a joiner is sent), in
+   * bytes; a `conv.publish` that would exceed it gets code 14.
+   */
+  maxStreamListBytes: positiveInt().default(256 * 1024),
+  /** Groups a session is a member of (conversations included); `group.join` beyond gets 14. */
+  maxGroupsPerSession: positiveInt().default(100),
+  /** Groups a session subscribes to; `group.subscribe` beyond gets 14. */
+  maxSubscriptionsPerSession: positiveInt().default(100),
+  /** `conv.relay` requests of one session waiting for their publisher; code 14 beyond. */
+  maxPendingRelaysPerSession: positiveInt().default(16),
+  /** `mesh.signal` messages one session may send within a window; code 14 beyond. */
+  meshSignals: WindowSchema(300, 10_000),
 });
 
 /** The SFU's network settings (see SfuOptions in media/MediaConfig.ts, validated there too). */
@@ -87,6 +128,19 @@ const ConversationsSchema = z.strictObject({
   meshOnlyMaxParticipants: positiveInt().optional(),
 });
 
+const HttpSchema = z.strictObject({
+  /**
+   * Bearer token `GET /api/v1/stats` requires (`Authorization: Bearer <token>`). Without one,
+   * the stats answer loopback clients only (and never requests a proxy forwarded).
+   */
+  statsToken: z.string().min(16).optional(),
+  /**
+   * Whether the server sits behind a reverse proxy that appends the client address to
+   * `X-Forwarded-For`: that address then counts for per-IP limits and the loopback check.
+   */
+  trustProxy: z.boolean().default(false),
+});
+
 /** Schema of the whole configuration; every field has a default. */
 export const ConfigSchema = z.strictObject({
   /** TCP port; 0 picks a free one. */
@@ -102,6 +156,7 @@ export const ConfigSchema = z.strictObject({
   /** Folder holding the built demo app; default: @parley/meet's dist. */
   appDir: z.string().min(1).optional(),
   limits: LimitsSchema.prefault({}),
+  http: HttpSchema.prefault({}),
   media: MediaSchema.prefault({}),
   conversations: ConversationsSchema.prefault({}),
 });
@@ -112,6 +167,8 @@ export type Config = z.output<typeof ConfigSchema>;
 export type ServerOptions = z.input<typeof ConfigSchema>;
 export type Limits = Config['limits'];
 export type RateLimitConfig = Limits['rateLimit'];
+export type WindowLimit = Limits['peerCreations'];
+export type HttpConfig = Config['http'];
 
 /**
  * Validates `input`, fills defaults and makes `dataDir`, `sdkDir` and `appDir` absolute

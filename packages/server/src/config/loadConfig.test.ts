@@ -25,6 +25,26 @@ describe('loadConfig', () => {
     });
   });
 
+  it('reads the per-client limits and the HTTP security settings from the environment', () => {
+    const cwd = emptyDir();
+    const defaults = loadConfig({}, undefined, cwd);
+    expect(defaults.http).toEqual({ trustProxy: false });
+    expect(defaults.limits).toMatchObject({ maxConnectionsPerIp: 200, maxSessionsPerKey: 20_000, peerCreations: { max: 20, windowMs: 60_000 } });
+    const config = loadConfig(
+      {
+        PARLEY_STATS_TOKEN: 'a-long-enough-stats-token',
+        PARLEY_TRUST_PROXY: 'on',
+        PARLEY_MAX_CONNECTIONS_PER_IP: '7',
+        PARLEY_MAX_SESSIONS_PER_KEY: '9',
+      },
+      undefined,
+      cwd,
+    );
+    expect(config.http).toEqual({ statsToken: 'a-long-enough-stats-token', trustProxy: true });
+    expect(config.limits).toMatchObject({ maxConnectionsPerIp: 7, maxSessionsPerKey: 9 });
+    expect(() => loadConfig({ PARLEY_STATS_TOKEN: 'short' }, undefined, cwd)).toThrow(/http.statsToken/);
+  });
+
   it('reads the media settings from the environment and checks the port range', () => {
     const cwd = emptyDir();
     const config = loadConfig(

@@ -12,6 +12,8 @@ const NUMERIC_ENV: ReadonlyArray<[name: string, path: readonly string[]]> = [
   ['PARLEY_RESUME_WINDOW_MS', ['limits', 'resumeWindowMs']],
   ['PARLEY_MAX_MESSAGE_BYTES', ['limits', 'maxMessageBytes']],
   ['PARLEY_MAX_CONNECTIONS', ['limits', 'maxConnections']],
+  ['PARLEY_MAX_CONNECTIONS_PER_IP', ['limits', 'maxConnectionsPerIp']],
+  ['PARLEY_MAX_SESSIONS_PER_KEY', ['limits', 'maxSessionsPerKey']],
   ['PARLEY_HANDSHAKE_TIMEOUT_MS', ['limits', 'handshakeTimeoutMs']],
   ['PARLEY_RATE_LIMIT_BURST', ['limits', 'rateLimit', 'burst']],
   ['PARLEY_RATE_LIMIT_PER_SECOND', ['limits', 'rateLimit', 'perSecond']],
@@ -26,6 +28,7 @@ const STRING_ENV: ReadonlyArray<[name: string, path: readonly string[]]> = [
   ['PARLEY_APP_DIR', ['appDir']],
   ['PARLEY_MEDIA_ANNOUNCED_IP', ['media', 'announcedAddress']],
   ['PARLEY_MEDIA_BIND_IP', ['media', 'bindAddress']],
+  ['PARLEY_STATS_TOKEN', ['http', 'statsToken']],
 ];
 
 /** Name of the configuration file picked up from the working directory. */
@@ -86,6 +89,8 @@ function fromEnv(env: Env): Json {
   }
   const demo = nonEmpty(env.PARLEY_DEMO_KEY);
   if (demo !== undefined) setPath(out, ['demoKey'], parseSwitch('PARLEY_DEMO_KEY', demo));
+  const trustProxy = nonEmpty(env.PARLEY_TRUST_PROXY);
+  if (trustProxy !== undefined) setPath(out, ['http', 'trustProxy'], parseSwitch('PARLEY_TRUST_PROXY', trustProxy));
   return out;
 }
 

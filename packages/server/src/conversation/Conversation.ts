@@ -14,6 +14,12 @@ export interface ConversationSettings {
   meshOnlyMaxParticipants: number | undefined;
   /** Time the SFU has to answer a publisher offer, ms. */
   answerTimeoutMs: number;
+  /** Publisher offers of one participant that may wait for the SFU's answer (code 14 beyond). */
+  maxPendingOffers: number;
+  /** Streams one participant may publish at once (code 14 beyond). */
+  maxPublicationsPerParticipant: number;
+  /** Serialized size of all stream descriptors, i.e. what a joiner is sent, bytes (code 14 beyond). */
+  maxStreamListBytes: number;
 }
 
 /** What a conversation asks of its service. */
@@ -26,6 +32,8 @@ export interface ConversationOwner {
   conversationClosed(conversation: Conversation): void;
   /** Where failed broadcasts are reported. */
   readonly log: Logger;
+  /** A media peer is about to be created for `session`. @throws ParleyError over its quota */
+  admitPeer(session: UserSession): void;
 }
 
 /**
@@ -45,6 +53,8 @@ export class Conversation {
   readonly #settings: ConversationSettings;
   #mode: ConversationMode;
   #room: Room | null = null;
+  /** Sum of `Publication.bytes` of every publication. */
+  #streamListBytes = 0;
   #closed = false;
 
   constructor(owner: ConversationOwner, apiKey: string, name: string, mesh: boolean, meshOnly: boolean, settings: ConversationSettings) {
@@ -100,7 +110,7 @@ export class Conversation {
     if (this.#mode === 'mesh' && !this.meshOnly && tooManyForMesh(this.participants.size + 1, this.#settings.policy)) {
       this.switchToSfu();
     }
-    const participant = new Participant(this, session, this.#settings.policy, this.#settings.answerTimeoutMs);
+    const participant = new Participant(this, session, this.#settings.policy, this.#settings.answerTimeoutMs, this.#settings.maxPendingOffers);
     this.participants.set(session.userId, participant);
     return participant;
   }
@@ -117,11 +127,21 @@ export class Conversation {
 
   /**
    * Announces a stream; every participant (publisher included) gets `added`.
-   * @throws ParleyError code 0 when the stream id is already published here
+   * @throws ParleyError code 0 when the stream id is already published here, 14 when the
+   *   participant publishes too many streams or the stream list would grow too large
    */
   publish(participant: Participant, init: Omit<PublicationInit, 'publisherId'>): Publication {
     if (this.publications.has(init.streamId)) throw new ParleyError(ErrorCode.OTHER, 'stream already published');
+    const { maxPublicationsPerParticipant, maxStreamListBytes } = this.#settings;
+    if (participant.publications.size >= maxPublicationsPerParticipant) {
+      throw new ParleyError(ErrorCode.NOT_ALLOWED, `too many published streams (max ${maxPublicationsPerParticipant} per participant)`);
+    }
     const publication = new Publication({ ...init, publisherId: participant.userId });
+    // Every joiner is sent the whole list: past this size it would be dropped as not reading.
+    if (this.#streamListBytes + publication.bytes > maxStreamListBytes) {
+      throw new ParleyError(ErrorCode.NOT_ALLOWED, `stream list of this conversation full (max ${maxStreamListBytes} bytes)`);
+    }
+    this.#streamListBytes += publication.bytes;
     this.publications.set(publication.streamId, publication);
     participant.publications.add(publication.streamId);
     // An offer may have carried the tracks before the announcement.
@@ -142,6 +162,7 @@ export class Conversation {
   unpublish(participant: Participant, streamId: number): void {
     const publication = this.#ownPublication(participant, streamId);
     this.publications.delete(streamId);
+    this.#streamListBytes -= publication.bytes;
     participant.publications.delete(streamId);
     for (const other of this.participants.values()) {
       if (!other.subscriptions.delete(streamId)) continue;
@@ -234,6 +255,11 @@ export class Conversation {
     this.#owner.peerClosing(peer);
   }
 
+  /** @internal {@link ParticipantOwner} */
+  admitPeer(participant: Participant): void {
+    this.#owner.admitPeer(participant.session);
+  }
+
   /** Ends everything without events (emptied, or shutdown). Idempotent. */
   close(): void {
     if (this.#closed) return;
@@ -242,6 +268,7 @@ export class Conversation {
     this.participants.clear();
     for (const publication of this.publications.values()) publication.close();
     this.publications.clear();
+    this.#streamListBytes = 0;
     this.#room?.close();
     this.#room = null;
     this.#owner.conversationClosed(this);

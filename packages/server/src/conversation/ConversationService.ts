@@ -8,6 +8,7 @@ import { Conversation, type ConversationOwner, type ConversationSettings } from 
 import { fanOut } from './fanOut.js';
 import { MediaStats, type SfuStats } from './MediaStats.js';
 import { RelayTable, type RelayResult } from './RelayTable.js';
+import { SessionQuotas, type SessionQuotaLimits } from './SessionQuotas.js';
 
 type Req<T extends SessionRequest['type']> = Extract<SessionRequest, { type: T }>;
 
@@ -26,6 +27,8 @@ export interface ConversationServiceDeps {
   settings: ConversationSettings;
   /** Time a publisher has to answer a `conv.relayRequest`, ms. */
   relayTimeoutMs: number;
+  /** Per-session limits (see SessionQuotas). */
+  limits: SessionQuotaLimits;
   log: Logger;
 }
 
@@ -42,6 +45,7 @@ export class ConversationService implements ConversationOwner {
   readonly #memberships = new Map<UserSession, Set<Conversation>>();
   readonly #relays: RelayTable<UserSession>;
   readonly #media: MediaStats;
+  readonly #quotas: SessionQuotas;
   #rooms = 0;
   #nextUuid = 1;
   #closed = false;
@@ -50,6 +54,7 @@ export class ConversationService implements ConversationOwner {
     this.#deps = deps;
     this.#relays = new RelayTable(deps.relayTimeoutMs);
     this.#media = new MediaStats(deps.sfu);
+    this.#quotas = new SessionQuotas(deps.limits);
   }
 
   /** @internal {@link ConversationOwner} */
@@ -131,6 +136,19 @@ export class ConversationService implements ConversationOwner {
     this.#media.retire(peer);
   }
 
+  /**
+   * @internal {@link ConversationOwner}: live peers are counted, not tracked, so a peer that
+   * closed on its own (failed transport) frees its slot without anyone telling.
+   */
+  admitPeer(session: UserSession): void {
+    let live = 0;
+    for (const conversation of this.#memberships.get(session) ?? []) {
+      const peer = conversation.participants.get(session.userId)?.peer;
+      if (peer && !peer.closed) live++;
+    }
+    this.#quotas.admitPeer(session, live);
+  }
+
   /** @internal {@link ConversationOwner} */
   conversationClosed(conversation: Conversation): void {
     const conversations = this.#tenants.get(conversation.apiKey);
@@ -141,6 +159,9 @@ export class ConversationService implements ConversationOwner {
   }
 
   #join(session: UserSession, request: Req<'conv.join'>): Reply {
+    const memberOf = this.#memberships.get(session);
+    const existing = this.get(session.apiKey, request.conversation);
+    if (!(existing && memberOf?.has(existing))) this.#quotas.checkJoin(memberOf?.size ?? 0);
     let conversations = this.#tenants.get(session.apiKey);
     if (!conversations) {
       conversations = new Map();
@@ -220,6 +241,7 @@ export class ConversationService implements ConversationOwner {
         if (conversation.mode !== 'mesh') throw new ParleyError(ErrorCode.WRONG_STATE, 'conversation is not in mesh mode');
         const target = conversation.participants.get(request.to);
         if (!target || target === participant) throw new ParleyError(ErrorCode.NOT_FOUND, 'participant not found');
+        this.#quotas.admitMeshSignal(session);
         target.session.send({ type: 'mesh.signal', conversation: name, from: session.userId, payload: request.payload });
         return undefined;
       }
@@ -257,6 +279,7 @@ export class ConversationService implements ConversationOwner {
     const publication = conversation.publication(request.streamId);
     const publisher = conversation.participants.get(publication.publisherId);
     if (!publisher) throw new ParleyError(ErrorCode.NOT_FOUND, 'stream not found');
+    this.#quotas.checkRelay(this.#relays.pendingOf(session));
     const { relayId, answer } = this.#relays.open(session, publisher.session, conversation);
     publisher.session.send({
       type: 'conv.relayRequest',

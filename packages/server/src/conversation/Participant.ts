@@ -16,6 +16,8 @@ export interface ParticipantOwner {
   streamsOf(tracks: readonly ForwardedTrack[]): { streamId: number; msid: string }[];
   /** The peer is about to close: last chance to read its counters. */
   peerClosing(peer: Peer): void;
+  /** A new media peer is about to be created for `participant`. @throws ParleyError over quota */
+  admitPeer(participant: Participant): void;
 }
 
 interface PendingAnswer {
@@ -39,16 +41,22 @@ export class Participant {
 
   readonly #owner: ParticipantOwner;
   readonly #answerTimeoutMs: number;
+  readonly #maxPendingOffers: number;
   /** `media.publisherOffer` requests waiting for the peer's answer, in order. */
   readonly #pendingAnswers: PendingAnswer[] = [];
   #peer: Peer | null = null;
   #closed = false;
 
-  constructor(owner: ParticipantOwner, session: UserSession, policy: SwitchPolicyConfig, answerTimeoutMs: number) {
+  /**
+   * @param answerTimeoutMs time the SFU has to answer a publisher offer
+   * @param maxPendingOffers publisher offers that may wait for their answer at once
+   */
+  constructor(owner: ParticipantOwner, session: UserSession, policy: SwitchPolicyConfig, answerTimeoutMs: number, maxPendingOffers = 4) {
     this.#owner = owner;
     this.session = session;
     this.loss = new LossTracker(policy);
     this.#answerTimeoutMs = answerTimeoutMs;
+    this.#maxPendingOffers = maxPendingOffers;
   }
 
   get userId(): string {
@@ -68,6 +76,7 @@ export class Participant {
   peerIn(room: Room): Peer {
     if (this.#closed) throw new ParleyError(ErrorCode.WRONG_STATE, 'conversation not joined');
     if (this.#peer && !this.#peer.closed) return this.#peer;
+    this.#owner.admitPeer(this);
     const peer = room.addPeer(this.userId);
     this.#peer = peer;
     peer.on('publisherSdp', (description) => this.#onPublisherSdp(description));
@@ -94,9 +103,14 @@ export class Participant {
   /**
    * Applies a publisher offer and waits for the SFU's answer (which comes once host candidates
    * are gathered, so asynchronously).
-   * @throws ParleyError code 9 on a bad SDP (synchronously); the promise fails with 11 on timeout
+   * @throws ParleyError code 9 on a bad SDP, 14 when too many offers wait already
+   *   (synchronously); the promise fails with 11 on timeout
    */
   offerPublisher(room: Room, sdp: string): Promise<{ sdp: string }> {
+    // A browser has one offer in flight per connection; more is a client piling up timers.
+    if (this.#pendingAnswers.length >= this.#maxPendingOffers) {
+      throw new ParleyError(ErrorCode.NOT_ALLOWED, `too many publisher offers waiting for an answer (max ${this.#maxPendingOffers})`);
+    }
     const peer = this.peerIn(room);
     // Registered before the call: libdatachannel may answer synchronously.
     const answer = new Promise<{ sdp: string }>((resolve, reject) => {

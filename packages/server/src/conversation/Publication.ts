@@ -34,6 +34,8 @@ export class Publication {
   readonly publisherId: string;
   /** Random numeric leg id (apiRTC `callId`), unique enough per conversation. */
   readonly callId: string;
+  /** Serialized size of the descriptor as announced, in bytes (flag updates change it by a few). */
+  readonly bytes: number;
   #descriptor: StreamDescriptor;
   readonly #tracks = new Set<PublishedTrack>();
 
@@ -54,6 +56,7 @@ export class Publication {
       isScreensharing: init.isScreensharing,
       ...(init.context !== undefined ? { context: init.context } : {}),
     };
+    this.bytes = Buffer.byteLength(JSON.stringify(this.#descriptor));
   }
 
   /** The wire descriptor (shared object: callers must not mutate it). */

@@ -19,6 +19,25 @@ describe('RelayTable', () => {
     vi.useRealTimers();
   });
 
+  it('counts the relays each requester has waiting, through answers, timeouts and drops', async () => {
+    vi.useFakeTimers();
+    const table = new RelayTable<object>(1000);
+    const other = { name: 'other' };
+    const first = table.open(requester, publisher);
+    const second = table.open(requester, publisher);
+    const third = table.open(other, publisher);
+    expect([table.pendingOf(requester), table.pendingOf(other)]).toEqual([2, 1]);
+    table.answer(publisher, first.relayId, true, null, undefined);
+    await first.answer;
+    expect(table.pendingOf(requester)).toBe(1);
+    table.drop(other);
+    expect(table.pendingOf(other)).toBe(0);
+    vi.advanceTimersByTime(1000);
+    expect(await codeOf(second.answer)).toBe(ErrorCode.TIMED_OUT);
+    expect(table.pendingOf(requester)).toBe(0);
+    void third.answer.catch(() => undefined);
+  });
+
   it('resolves with the publisher result once, then forgets the relay', async () => {
     const table = new RelayTable<object>(1000);
     const { relayId, answer } = table.open(requester, publisher);

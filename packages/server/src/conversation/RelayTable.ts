@@ -23,6 +23,8 @@ interface PendingRelay<S> {
 export class RelayTable<S> {
   readonly #timeoutMs: number;
   readonly #pending = new Map<number, PendingRelay<S>>();
+  /** Relays waiting, by requester (a requester with none has no entry). */
+  readonly #perRequester = new Map<S, number>();
   #nextId = 1;
 
   constructor(timeoutMs: number) {
@@ -34,6 +36,11 @@ export class RelayTable<S> {
     return this.#pending.size;
   }
 
+  /** Relays `requester` opened that wait for an answer. */
+  pendingOf(requester: S): number {
+    return this.#perRequester.get(requester) ?? 0;
+  }
+
   /**
    * Opens a relay from `requester` to `publisher`.
    * @returns its id (for the `conv.relayRequest` event) and the promise of the requester's answer
@@ -42,11 +49,12 @@ export class RelayTable<S> {
     const relayId = this.#nextId++;
     const answer = new Promise<RelayResult>((resolve, reject) => {
       const timer = setTimeout(() => {
-        this.#pending.delete(relayId);
+        this.#forget(relayId);
         reject(new ParleyError(ErrorCode.TIMED_OUT, 'relay timed out'));
       }, this.#timeoutMs);
       timer.unref();
       this.#pending.set(relayId, { scope, requester, publisher, resolve, reject, timer });
+      this.#perRequester.set(requester, this.pendingOf(requester) + 1);
     });
     return { relayId, answer };
   }
@@ -58,7 +66,7 @@ export class RelayTable<S> {
   answer(publisher: S, relayId: number, ok: boolean, result: unknown, error: string | undefined): void {
     const pending = this.#pending.get(relayId);
     if (!pending || pending.publisher !== publisher) throw new ParleyError(ErrorCode.NOT_FOUND, 'relay not found');
-    this.#pending.delete(relayId);
+    this.#forget(relayId);
     clearTimeout(pending.timer);
     if (ok) pending.resolve({ result });
     else pending.reject(new ParleyError(ErrorCode.OTHER, error ?? 'relay failed'));
@@ -74,10 +82,10 @@ export class RelayTable<S> {
       if (scope !== undefined && pending.scope !== scope) continue;
       if (pending.requester === session) {
         clearTimeout(pending.timer);
-        this.#pending.delete(id);
+        this.#forget(id);
       } else if (pending.publisher === session) {
         clearTimeout(pending.timer);
-        this.#pending.delete(id);
+        this.#forget(id);
         pending.reject(new ParleyError(ErrorCode.NOT_FOUND, 'publisher left'));
       }
     }
@@ -87,5 +95,15 @@ export class RelayTable<S> {
   close(): void {
     for (const pending of this.#pending.values()) clearTimeout(pending.timer);
     this.#pending.clear();
+    this.#perRequester.clear();
+  }
+
+  #forget(relayId: number): void {
+    const pending = this.#pending.get(relayId);
+    if (!pending) return;
+    this.#pending.delete(relayId);
+    const left = this.pendingOf(pending.requester) - 1;
+    if (left > 0) this.#perRequester.set(pending.requester, left);
+    else this.#perRequester.delete(pending.requester);
   }
 }

@@ -7,6 +7,8 @@ import type { Config } from '../config/Config.js';
 import type { Logger } from '../logging/logger.js';
 import { WS_PATH } from '../signalling/SignallingServer.js';
 import { locatePackageDir } from './locatePackageDir.js';
+import { APP_CSP, applySecurityHeaders } from './securityHeaders.js';
+import { statsRefusal } from './statsAccess.js';
 import { StaticDirectory } from './StaticDirectory.js';
 
 /** Dependencies of {@link HttpServer}. */
@@ -16,7 +18,7 @@ export interface HttpServerDeps {
   serverVersion: string;
   /** Live session count, for /healthz. */
   sessionCount: () => number;
-  /** Live counters for `GET /api/v1/stats` (nothing secret). */
+  /** Live counters for `GET /api/v1/stats` (counts across tenants: see statsAccess). */
   stats?: () => unknown;
 }
 
@@ -97,6 +99,10 @@ export class HttpServer {
     const { serverVersion } = this.#deps;
     // Any origin may call the lookup and load the SDK; nothing here relies on cookies.
     void app.register(cors, { origin: '*', methods: ['GET', 'HEAD', 'OPTIONS'] });
+    app.addHook('onSend', async (_request, reply, payload) => {
+      applySecurityHeaders(reply);
+      return payload;
+    });
 
     app.get('/healthz', async (_request, reply) => {
       const body = {
@@ -112,7 +118,17 @@ export class HttpServer {
       reply.header('Cache-Control', 'no-store').send({ wsPath: WS_PATH, serverVersion, protocolVersion: PROTOCOL_VERSION }),
     );
 
-    app.get('/api/v1/stats', async (_request, reply) => reply.header('Cache-Control', 'no-store').send(this.#deps.stats?.() ?? {}));
+    // Counts across every tenant: not for browsers of other origins, nor for anyone remote
+    // without the configured token.
+    app.get('/api/v1/stats', { config: { cors: false } }, async (request, reply) => {
+      reply.header('Cache-Control', 'no-store');
+      const refusal = statsRefusal(request.raw, this.#deps.config.http);
+      if (refusal) {
+        if (refusal.status === 401) reply.header('WWW-Authenticate', 'Bearer realm="parley-stats"');
+        return reply.code(refusal.status).type('text/plain; charset=utf-8').send(refusal.message + '\n');
+      }
+      return reply.send(this.#deps.stats?.() ?? {});
+    });
 
     app.get(WS_PATH, async (_request, reply) =>
       reply.code(426).header('Upgrade', 'websocket').type('text/plain; charset=utf-8').send('WebSocket endpoint: upgrade required\n'),
@@ -125,7 +141,7 @@ export class HttpServer {
     app.get('/apiRTC/apiRTC-latest.min.js', async (request, reply) => sdk.serve(request, reply, 'parley.js'));
     app.get('/apiRTC/parley.js.map', async (request, reply) => sdk.serve(request, reply, 'parley.js.map'));
 
-    const site = new StaticDirectory(this.roots.appDir, { what: 'demo app', spaFallback: true });
+    const site = new StaticDirectory(this.roots.appDir, { what: 'demo app', spaFallback: true, htmlCsp: APP_CSP });
     app.get('/', async (request, reply) => site.serve(request, reply, 'index.html'));
     app.get('/*', async (request, reply) => site.serve(request, reply, wildcard(request.params)));
   }

@@ -33,6 +33,11 @@ export interface StaticDirectoryOptions {
   cors?: boolean;
   /** Serve `index.html` for unknown extension-less paths (single-page app routes). */
   spaFallback?: boolean;
+  /**
+   * Content-Security-Policy of the HTML pages. Set here, by file, rather than from the
+   * response's type: a 304 has no type, and its headers replace the cached page's.
+   */
+  htmlCsp?: string;
 }
 
 /**
@@ -72,6 +77,9 @@ export class StaticDirectory {
     if (!found) return reply.code(404).type('text/plain; charset=utf-8').send('Not found\n');
     const etag = `"${found.size.toString(16)}-${Math.floor(found.mtimeMs).toString(16)}"`;
     reply.header('Cache-Control', 'no-cache').header('ETag', etag);
+    if (this.#options.htmlCsp !== undefined && extname(path).toLowerCase() === '.html') {
+      reply.header('Content-Security-Policy', this.#options.htmlCsp);
+    }
     if (request.headers['if-none-match'] === etag) return reply.code(304).send();
     return reply
       .type(CONTENT_TYPES[extname(path).toLowerCase()] ?? 'application/octet-stream')

@@ -12,6 +12,7 @@ import {
 import type { Authenticator } from '../auth/Authenticator.js';
 import type { Limits } from '../config/Config.js';
 import type { Logger } from '../logging/logger.js';
+import type { GroupQuota } from '../presence/GroupQuota.js';
 import type { PresenceService } from '../presence/PresenceService.js';
 import type { SessionRegistry } from './SessionRegistry.js';
 import type { SessionTransport } from './SessionTransport.js';
@@ -21,6 +22,7 @@ import { UserSession } from './UserSession.js';
 export interface SessionManagerDeps {
   registry: SessionRegistry;
   presence: PresenceService;
+  groupQuota: GroupQuota;
   authenticator: Authenticator;
   limits: Limits;
   serverVersion: string;
@@ -63,15 +65,22 @@ export class SessionManager {
    * Authenticates a `register` request and creates the session: joins `groups`, subscribes
    * `subscribeTo` (snapshots follow as events).
    * @param isGone tells whether the socket closed while the token was being verified
-   * @throws ParleyError code 5 (refused), 9 (user data too large)
+   * @throws ParleyError code 5 (refused, or the key has its maximum of sessions), 9 (user data
+   *   too large), 14 (too many groups)
    */
   async register(request: RegisterRequest, origin: string | undefined, isGone: () => boolean): Promise<Established<RegisterResult>> {
     const { registry, presence, authenticator, limits } = this.#deps;
     const userDataJson = this.#serializeUserData(request.userData);
+    this.#deps.groupQuota.checkRegister(request.groups, request.subscribeTo);
     const identity = await authenticator.authenticate(request, origin);
     if (isGone() || this.#closed) throw new ParleyError(ErrorCode.OTHER, 'connection closed during registration');
     // From here to the end: synchronous, so the id decision cannot race another register.
     const { userId, replaces } = authenticator.admit(identity);
+    // A replaced session makes room for its successor.
+    if (registry.countOf(identity.apiKey.key) - (replaces ? 1 : 0) >= limits.maxSessionsPerKey) {
+      this.#deps.log.warn({ apiKey: identity.apiKey.key, max: limits.maxSessionsPerKey }, 'session limit of the key reached: refusing register');
+      throw new ParleyError(ErrorCode.INITIALISATION_FAILED, 'too many sessions for this apiKey');
+    }
     if (replaces) {
       this.#deps.log.info({ userId, apiKey: identity.apiKey.key }, 'identified user registered again: replacing older session');
       this.end(replaces, CloseCode.REPLACED, 'replaced by a newer session');

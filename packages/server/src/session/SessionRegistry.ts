@@ -19,6 +19,11 @@ export class SessionRegistry {
     return this.#tenants.get(apiKey)?.get(userId);
   }
 
+  /** Number of sessions of `apiKey`. */
+  countOf(apiKey: string): number {
+    return this.#tenants.get(apiKey)?.size ?? 0;
+  }
+
   /** Whether `userId` is present under `apiKey`. */
   has(apiKey: string, userId: string): boolean {
     return this.#tenants.get(apiKey)?.has(userId) ?? false;

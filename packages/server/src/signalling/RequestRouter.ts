@@ -1,6 +1,7 @@
 import type { SessionRequest } from '@parley/protocol';
 import type { ContactRelay } from '../contact/ContactRelay.js';
 import { type ConversationService, isConversationRequest } from '../conversation/ConversationService.js';
+import type { GroupQuota } from '../presence/GroupQuota.js';
 import type { PresenceService } from '../presence/PresenceService.js';
 import type { SessionManager } from '../session/SessionManager.js';
 import type { UserSession } from '../session/UserSession.js';
@@ -9,6 +10,7 @@ import type { UserSession } from '../session/UserSession.js';
 export interface RequestRouterDeps {
   manager: SessionManager;
   presence: PresenceService;
+  groupQuota: GroupQuota;
   relay: ContactRelay;
   conversations: ConversationService;
 }
@@ -33,18 +35,20 @@ export class RequestRouter {
    * @throws ParleyError to answer with an error
    */
   handle(session: UserSession, request: SessionRequest): unknown {
-    const { presence, manager, relay, conversations } = this.#deps;
+    const { presence, groupQuota, manager, relay, conversations } = this.#deps;
     if (isConversationRequest(request)) return conversations.handle(session, request);
     switch (request.type) {
       case 'ping':
         return undefined;
       case 'group.join':
+        groupQuota.checkJoin(session, request.group);
         presence.join(session, request.group);
         return undefined;
       case 'group.leave':
         presence.leave(session, request.group);
         return undefined;
       case 'group.subscribe':
+        groupQuota.checkSubscribe(session, request.group);
         presence.subscribe(session, request.group);
         return undefined;
       case 'group.unsubscribe':

@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import { CloseCode } from '@parley/protocol';
 import { WebSocketServer } from 'ws';
 import { WS_MAX_PAYLOAD, type Limits } from '../config/Config.js';
+import { addressKey, clientAddress, isLoopback } from '../http/clientAddress.js';
 import type { Logger } from '../logging/logger.js';
 import type { SessionManager } from '../session/SessionManager.js';
 import { Connection } from './Connection.js';
@@ -16,6 +17,8 @@ export interface SignallingServerDeps {
   manager: SessionManager;
   router: RequestRouter;
   limits: Limits;
+  /** Take client addresses from `X-Forwarded-For` (see `http.trustProxy`). */
+  trustProxy: boolean;
   log: Logger;
 }
 
@@ -29,6 +32,8 @@ export class SignallingServer {
   readonly #http: Server;
   readonly #wss: WebSocketServer;
   readonly #connections = new Set<Connection>();
+  /** Open sockets by {@link addressKey} (addresses exempt from the per-IP limit are not counted). */
+  readonly #perAddress = new Map<string, number>();
   readonly #pingTimer: NodeJS.Timeout;
   readonly #onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => this.#upgrade(req, socket, head);
   #closing: Promise<void> | null = null;
@@ -101,15 +106,39 @@ export class SignallingServer {
       this.#deps.log.warn({ max: this.#deps.limits.maxConnections }, 'connection limit reached: refusing socket');
       return reject(socket, 503, 'Service Unavailable', 'too many connections');
     }
+    const address = clientAddress(req, this.#deps.trustProxy);
+    if (!this.#admitAddress(address, socket)) {
+      this.#deps.log.info({ remote: address, max: this.#deps.limits.maxConnectionsPerIp }, 'per-address connection limit reached: refusing socket');
+      return reject(socket, 429, 'Too Many Requests', 'too many connections from this address');
+    }
     this.#wss.handleUpgrade(req, socket, head, (ws) => {
       const connection = new Connection(
         ws,
-        { origin: req.headers.origin, remoteAddress: req.socket.remoteAddress },
+        { origin: req.headers.origin, remoteAddress: address },
         { manager: this.#deps.manager, router: this.#deps.router, limits: this.#deps.limits, log: this.#deps.log },
       );
       this.#connections.add(connection);
       connection.on('closed', () => this.#connections.delete(connection));
     });
+  }
+
+  /**
+   * Counts a socket of `address` unless it is at its limit. Released when the raw socket
+   * closes, which also covers upgrades that fail after this point.
+   */
+  #admitAddress(address: string | undefined, socket: Duplex): boolean {
+    const { maxConnectionsPerIp, exemptLoopback } = this.#deps.limits;
+    if (address === undefined || (exemptLoopback && isLoopback(address))) return true;
+    const key = addressKey(address);
+    const open = this.#perAddress.get(key) ?? 0;
+    if (open >= maxConnectionsPerIp) return false;
+    this.#perAddress.set(key, open + 1);
+    socket.once('close', () => {
+      const left = (this.#perAddress.get(key) ?? 1) - 1;
+      if (left > 0) this.#perAddress.set(key, left);
+      else this.#perAddress.delete(key);
+    });
+    return true;
   }
 }
 
@@ -117,7 +146,7 @@ function reject(socket: Duplex, status: number, statusText: string, body: string
   // A peer that resets meanwhile must not raise an 'error' nobody listens to (process exit).
   socket.on('error', () => socket.destroy());
   socket.end(
-    `HTTP/1.1 ${status} ${statusText}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n` +
+    `HTTP/1.1 ${status} ${statusText}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nX-Content-Type-Options: nosniff\r\n` +
       `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
   );
   socket.once('finish', () => socket.destroy());

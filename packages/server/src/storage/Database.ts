@@ -1,6 +1,7 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
+import type { Logger } from '../logging/logger.js';
 import { DatabaseError } from './DatabaseError.js';
 import { type Migration, migrations as defaultMigrations } from './migrations.js';
 
@@ -8,6 +9,17 @@ export { DatabaseError };
 
 /** File name of the database inside the data directory. */
 export const DATABASE_FILE = 'parley.sqlite';
+
+/** Mode of the data directory: it holds the API key secrets. */
+export const DATA_DIR_MODE = 0o700;
+/** Mode of the database file and its `-wal`/`-shm` companions. */
+export const DATABASE_FILE_MODE = 0o600;
+
+/** Options of {@link Database.open}. */
+export interface DatabaseOpenOptions {
+  /** Where tightened permissions (and failures to tighten them) are logged. */
+  log?: Logger;
+}
 
 /**
  * The embedded SQLite database (`<dataDir>/parley.sqlite`), in WAL mode so the CLI can read
@@ -25,14 +37,20 @@ export class Database {
   }
 
   /**
-   * Opens (creating it and `dataDir` when missing) and migrates the database.
+   * Opens (creating it and `dataDir` when missing) and migrates the database. The data
+   * directory is created 0700 and the database 0600 (SQLite gives the `-wal`/`-shm` files the
+   * database's mode); existing ones with wider permissions are tightened.
    * @throws DatabaseError when the file cannot be opened or was written by a newer Parley.
    */
-  static open(dataDir: string, migrations: readonly Migration[] = defaultMigrations): Database {
+  static open(dataDir: string, migrations: readonly Migration[] = defaultMigrations, options: DatabaseOpenOptions = {}): Database {
     const path = join(dataDir, DATABASE_FILE);
     let db: BetterSqlite3.Database;
     try {
       ensureDir(dataDir);
+      restrict(dataDir, DATA_DIR_MODE, options.log);
+      // Created before SQLite opens it, so the secrets are never readable by others.
+      if (!existsSync(path)) closeSync(openSync(path, 'a', DATABASE_FILE_MODE));
+      for (const file of [path, `${path}-wal`, `${path}-shm`]) restrict(file, DATABASE_FILE_MODE, options.log);
       db = new BetterSqlite3(path);
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
@@ -101,5 +119,21 @@ function ensureDir(path: string): void {
     missing.unshift(dir);
     if (dirname(dir) === dir) break;
   }
-  for (const dir of missing) mkdirSync(dir);
+  for (const dir of missing) mkdirSync(dir, dir === missing[missing.length - 1] ? DATA_DIR_MODE : undefined);
+}
+
+/** Removes the permission bits of `path` beyond `mode` (no-op when missing or on Windows). */
+function restrict(path: string, mode: number, log: Logger | undefined): void {
+  if (process.platform === 'win32' || !existsSync(path)) return;
+  const current = statSync(path).mode & 0o777;
+  if ((current & ~mode) === 0) return;
+  const tightened = current & mode;
+  const modes = { path, from: current.toString(8), to: tightened.toString(8) };
+  try {
+    chmodSync(path, tightened);
+    log?.warn(modes, 'permissions of a data file were too wide: tightened');
+  } catch (error) {
+    // Not ours (e.g. a shared directory): serve anyway, but say it.
+    log?.warn({ ...modes, err: error }, 'permissions of a data file are too wide and could not be tightened');
+  }
 }
