@@ -16,6 +16,8 @@ export interface ParticipantOwner {
   streamsOf(tracks: readonly ForwardedTrack[]): { streamId: number; msid: string }[];
   /** The peer is about to close: last chance to read its counters. */
   peerClosing(peer: Peer): void;
+  /** One of the peer's connections failed and was closed by the SFU. */
+  mediaTransportFailed(participant: Participant, transport: 'publisher' | 'subscriber', reason: string): void;
 }
 
 interface PendingAnswer {
@@ -79,6 +81,7 @@ export class Participant {
         streams: this.#owner.streamsOf(peer.subscriptions),
       });
     });
+    peer.on('transportFailed', (transport, reason) => this.#owner.mediaTransportFailed(this, transport, reason));
     peer.on('candidate', (candidate) => {
       this.session.send({
         type: 'media.candidate',
