@@ -23,7 +23,7 @@ export class ConnectionWatchdog {
   start(): void {
     if (this.#started || this.#done) return;
     this.#started = true;
-    if (!this.#connected) this.#arm('did not connect');
+    if (!this.#connected) this.#arm('not connected after');
   }
 
   /** A `PeerConnection.onStateChange` state. */
@@ -36,9 +36,9 @@ export class ConnectionWatchdog {
       this.#fire('ICE/DTLS failed');
     } else if (state === 'disconnected') {
       this.#connected = false;
-      this.#arm('disconnected');
+      this.#arm('disconnected for');
     } else if (state !== 'closed' && this.#started && !this.#connected) {
-      this.#arm('did not connect');
+      this.#arm('not connected after');
     }
   }
 
@@ -52,7 +52,7 @@ export class ConnectionWatchdog {
     if (this.#timer !== undefined) return;
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
-      this.#fire(`${reason} within ${this.#timeoutMs} ms`);
+      this.#fire(`${reason} ${this.#timeoutMs} ms`);
     }, this.#timeoutMs);
     this.#timer.unref();
   }
