@@ -5,6 +5,7 @@
  * is a recorded Chromium offer (publisher) and node-datachannel (subscriber), as in
  * conversation-sfu.int.test.ts; candidates are withheld so no connection is ever attempted.
  */
+import { createSocket } from 'node:dgram';
 import { readFileSync } from 'node:fs';
 import nodeDataChannel, { type PeerConnection } from 'node-datachannel';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -130,6 +131,27 @@ describe('a media port range smaller than the demand', () => {
     const offer = await dave!.nextEvent('media.subscriberOffer');
     expect((await dave!.request({ type: 'media.subscriberAnswer', conversation: 'ports', sdp: await answerOffer(offer.sdp) })).ok).toBe(true);
     expect((await fetch(`${server.url}/api/v1/stats`)).ok).toBe(true);
+  });
+});
+
+describe('a port of the range held by another process', () => {
+  let server: TestServer;
+  const range = tinyRange(1);
+  const squatter = createSocket({ type: 'udp6' });
+  beforeAll(async () => {
+    await new Promise<void>((resolve) => squatter.bind(range.portMin, '::', resolve));
+    server = await startTestServer({ media: range });
+  });
+  afterAll(async () => {
+    squatter.close();
+    await server.stop();
+  });
+
+  it('fails the publisher offer with "not enough bandwidth", not as a bad SDP', async () => {
+    const alice = await user(server, 'squat-alice');
+    await joinConversation(alice, 'squat');
+    const answer = await alice.request({ type: 'media.publisherOffer', conversation: 'squat', sdp: CAMERA });
+    expect(!answer.ok && answer.error).toMatchObject({ code: 0, message: expect.stringMatching(/^not enough bandwidth/) });
   });
 });
 

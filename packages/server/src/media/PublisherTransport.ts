@@ -1,7 +1,7 @@
 import type { PeerConnection } from 'node-datachannel';
 import { ConnectionWatchdog } from './ConnectionWatchdog.js';
 import { Emitter } from './Emitter.js';
-import { badSdp, closedError } from './errors.js';
+import { badSdp, closedError, noCapacity } from './errors.js';
 import type { CapacityReservation, MediaCapacity } from './MediaCapacity.js';
 import type { MediaConfig } from './MediaConfig.js';
 import type { NativeTrack } from './native.js';
@@ -137,7 +137,10 @@ export class PublisherTransport extends Emitter<PublisherTransportEvents> implem
       pc.setRemoteDescription(filtered.sdp, 'offer');
     } catch (error) {
       // Nothing recorded: the next offer re-applies the wanted directions.
-      throw badSdp(error instanceof Error ? error.message : String(error));
+      const message = error instanceof Error ? error.message : String(error);
+      // A port of the range held by another process: reservations cannot see it (answerer side, so catchable).
+      if (message.includes('Failed to gather')) throw noCapacity('media server could not open a UDP port');
+      throw badSdp(message);
     }
     // The answerer gathers inside setRemoteDescription: its socket is open now.
     this.#reservation?.markOpen();
