@@ -47,6 +47,7 @@ export class MediaCapacity {
   #reserved = 0;
   /** Reserved, socket not open yet: not seen by the live count. */
   #pending = 0;
+  #refused = 0;
 
   constructor(config: Pick<MediaConfig, 'portRange' | 'fdReserve'>, probe: FdProbe = procFdProbe) {
     const range = config.portRange;
@@ -60,20 +61,20 @@ export class MediaCapacity {
     return this.#reserved;
   }
 
+  /** Reservations refused since start. */
+  get refused(): number {
+    return this.#refused;
+  }
+
   /**
    * Reserves room for one PeerConnection.
    * @throws ParleyError code 0 "not enough bandwidth: …" when there is none.
    */
   reserve(): CapacityReservation {
-    if (this.#reserved + 1 > this.portSlots) throw noCapacity('no free media port on the server');
-    const limit = this.#probe.softLimit();
-    if (limit !== undefined && limit !== Infinity) {
-      const budget = limit - this.#fdReserve;
-      if ((this.#reserved + 1) * SOCKETS_PER_CONNECTION > budget) throw noCapacity('media server at its file-descriptor limit');
-      const open = this.#probe.openCount();
-      if (open !== undefined && open + (this.#pending + 1) * SOCKETS_PER_CONNECTION > budget) {
-        throw noCapacity('media server at its file-descriptor limit');
-      }
+    const shortage = this.#shortage();
+    if (shortage !== undefined) {
+      this.#refused++;
+      throw noCapacity(shortage);
     }
     this.#reserved++;
     this.#pending++;
@@ -92,6 +93,18 @@ export class MediaCapacity {
         if (!open) this.#pending--;
       },
     };
+  }
+
+  /** Why one more connection does not fit, or undefined when it does. */
+  #shortage(): string | undefined {
+    if (this.#reserved + 1 > this.portSlots) return 'no free media port on the server';
+    const limit = this.#probe.softLimit();
+    if (limit === undefined || limit === Infinity) return undefined;
+    const budget = limit - this.#fdReserve;
+    if ((this.#reserved + 1) * SOCKETS_PER_CONNECTION > budget) return 'media server at its file-descriptor limit';
+    const open = this.#probe.openCount();
+    if (open !== undefined && open + (this.#pending + 1) * SOCKETS_PER_CONNECTION > budget) return 'media server at its file-descriptor limit';
+    return undefined;
   }
 }
 
