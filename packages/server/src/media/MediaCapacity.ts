@@ -108,9 +108,15 @@ export class MediaCapacity {
   }
 }
 
+/** The soft limit read once: only the process itself could change it, and Parley does not. */
+let softLimitRead: { value: number | undefined } | undefined;
+
 /** Reads the process's limits from /proc (Linux); answers undefined elsewhere. */
 export const procFdProbe: FdProbe = {
-  softLimit: readSoftFdLimit,
+  softLimit(): number | undefined {
+    softLimitRead ??= { value: readSoftFdLimit() };
+    return softLimitRead.value;
+  },
   openCount(): number | undefined {
     try {
       return readdirSync('/proc/self/fd').length - 1; // minus the descriptor of the listing itself
