@@ -144,8 +144,9 @@ export async function startServer(options: ServerOptions | Config = {}): Promise
 
 /** The media plane with the configured network settings. @throws ConfigError on a bad address */
 function createSfu(config: Config): Sfu {
-  const { announcedAddress, bindAddress, portMin, portMax } = config.media;
+  const { announcedAddress, bindAddress, portMin, portMax, ...limits } = config.media;
   const options: SfuOptions = {
+    ...limits,
     ...(announcedAddress !== undefined ? { announcedAddress } : {}),
     ...(bindAddress !== undefined ? { bindAddress } : {}),
     ...(portMin !== undefined && portMax !== undefined ? { portRange: { min: portMin, max: portMax } } : {}),

@@ -21,7 +21,8 @@ interface Waiter {
  * `streams` list of the last offer, into one fresh MediaStream per subscription.
  */
 export class SubscriberPc {
-  readonly pc: RTCPeerConnection;
+  #pc: RTCPeerConnection;
+  readonly #report: IceReport;
   readonly #signals: SubscriberSignals;
   readonly #queue = new Queue();
   readonly #msidToStream = new Map<string, number>();
@@ -31,10 +32,13 @@ export class SubscriberPc {
 
   constructor(signals: SubscriberSignals, report: IceReport) {
     this.#signals = signals;
-    this.pc = createPeerConnection();
-    this.pc.onicecandidate = (e) => this.#signals.candidate(e.candidate?.candidate ?? '', e.candidate?.sdpMid ?? undefined);
-    this.pc.ontrack = (e) => this.#onTrack(e);
-    watchIce(this.pc, 'subscriber', report);
+    this.#report = report;
+    this.#pc = this.#create();
+  }
+
+  /** The current RTCPeerConnection (a new one after the server replaced a failed connection). */
+  get pc(): RTCPeerConnection {
+    return this.#pc;
   }
 
   /** Resolves the MediaStream of `streamId` once its expected kinds arrived. */
@@ -69,6 +73,13 @@ export class SubscriberPc {
   onOffer(sdp: string, streams: { streamId: number; msid: string }[]): Promise<void> {
     for (const s of streams) this.#msidToStream.set(s.msid, s.streamId);
     return this.#queue.run(async () => {
+      const current = this.pc.remoteDescription?.sdp;
+      if (current !== undefined && iceUfrag(current) !== iceUfrag(sdp)) {
+        // The server never restarts ICE: new credentials mean it closed a failed connection and
+        // offers from a fresh one (new certificate, mids from 0), which this PC cannot take.
+        closePeerConnection(this.#pc);
+        this.#pc = this.#create();
+      }
       await this.pc.setRemoteDescription({ type: 'offer', sdp });
       const pending = this.#pendingCandidates;
       this.#pendingCandidates = [];
@@ -96,6 +107,16 @@ export class SubscriberPc {
     closePeerConnection(this.pc);
   }
 
+  #create(): RTCPeerConnection {
+    const pc = createPeerConnection();
+    pc.onicecandidate = (e) => {
+      if (pc === this.#pc) this.#signals.candidate(e.candidate?.candidate ?? '', e.candidate?.sdpMid ?? undefined);
+    };
+    pc.ontrack = (e) => this.#onTrack(e);
+    watchIce(pc, 'subscriber', this.#report);
+    return pc;
+  }
+
   #onTrack(e: RTCTrackEvent): void {
     const msid = e.streams[0]?.id;
     const streamId = msid === undefined ? undefined : this.#msidToStream.get(msid);
@@ -117,4 +138,9 @@ export class SubscriberPc {
       w.resolve(ms);
     }
   }
+}
+
+/** `a=ice-ufrag` of a description (the first one: BUNDLE shares it). */
+function iceUfrag(sdp: string): string | undefined {
+  return /^a=ice-ufrag:(\S+)/m.exec(sdp)?.[1];
 }

@@ -109,6 +109,23 @@ const MediaSchema = z
     /** UDP port range for ICE, inclusive; both or neither. Default: ephemeral ports. */
     portMin: z.number().int().min(1024).max(65535).optional(),
     portMax: z.number().int().min(1024).max(65535).optional(),
+    /**
+     * File descriptors PeerConnections may never take (kept for WebSockets, HTTP, SQLite, logs):
+     * a new connection is refused ("not enough bandwidth", code 0) within this of the fd limit.
+     */
+    fdReserve: z.number().int().min(0).default(512),
+    /** Most m-sections in one publisher offer (code 9 beyond). */
+    maxSectionsPerOffer: positiveInt().max(1024).default(16),
+    /** Most simultaneous subscriptions (forwarded tracks) of one participant (code 9 beyond). */
+    maxSubscriptionsPerPeer: positiveInt().max(4096).default(128),
+    /** Time a media connection may stay unconnected or disconnected before it is closed as failed, ms. */
+    transportTimeoutMs: positiveInt().min(100).default(30_000),
+    /** Retransmissions a subscriber connection earns per forwarded packet (NACK budget). */
+    nackRetransmitRatio: z.number().min(0).max(1).default(0.2),
+    /** Retransmissions a subscriber connection may bank (NACK budget bucket size). */
+    nackBurst: z.number().int().min(0).max(65536).default(64),
+    /** NACKs repeating a packet retransmitted less than this ago are ignored, ms. */
+    nackRepeatWindowMs: z.number().int().min(0).max(10_000).default(100),
   })
   .refine((m) => (m.portMin === undefined) === (m.portMax === undefined), { message: 'portMin and portMax go together' })
   .refine((m) => m.portMin === undefined || m.portMax === undefined || m.portMin <= m.portMax, { message: 'portMin must be ≤ portMax' });

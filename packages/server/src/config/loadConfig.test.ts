@@ -48,11 +48,22 @@ describe('loadConfig', () => {
   it('reads the media settings from the environment and checks the port range', () => {
     const cwd = emptyDir();
     const config = loadConfig(
-      { PARLEY_MEDIA_ANNOUNCED_IP: '203.0.113.7', PARLEY_MEDIA_PORT_MIN: '40000', PARLEY_MEDIA_PORT_MAX: '40100' },
+      { PARLEY_MEDIA_ANNOUNCED_IP: '203.0.113.7', PARLEY_MEDIA_PORT_MIN: '40000', PARLEY_MEDIA_PORT_MAX: '40100', PARLEY_MEDIA_FD_RESERVE: '256' },
       undefined,
       cwd,
     );
-    expect(config.media).toEqual({ announcedAddress: '203.0.113.7', portMin: 40000, portMax: 40100 });
+    expect(config.media).toEqual({
+      announcedAddress: '203.0.113.7',
+      portMin: 40000,
+      portMax: 40100,
+      fdReserve: 256,
+      maxSectionsPerOffer: 16,
+      maxSubscriptionsPerPeer: 128,
+      transportTimeoutMs: 30_000,
+      nackRetransmitRatio: 0.2,
+      nackBurst: 64,
+      nackRepeatWindowMs: 100,
+    });
     expect(config.conversations).toMatchObject({ relayTimeoutMs: 10_000, meshMaxParticipants: 4, lossThreshold: 0.1, lossReports: 3 });
     expect(() => loadConfig({ PARLEY_MEDIA_PORT_MIN: '40000' }, undefined, cwd)).toThrow(ConfigError);
     expect(() => loadConfig({ PARLEY_MEDIA_PORT_MIN: '40100', PARLEY_MEDIA_PORT_MAX: '40000' }, undefined, cwd)).toThrow(ConfigError);

@@ -19,6 +19,7 @@ const NUMERIC_ENV: ReadonlyArray<[name: string, path: readonly string[]]> = [
   ['PARLEY_RATE_LIMIT_PER_SECOND', ['limits', 'rateLimit', 'perSecond']],
   ['PARLEY_MEDIA_PORT_MIN', ['media', 'portMin']],
   ['PARLEY_MEDIA_PORT_MAX', ['media', 'portMax']],
+  ['PARLEY_MEDIA_FD_RESERVE', ['media', 'fdReserve']],
 ];
 const STRING_ENV: ReadonlyArray<[name: string, path: readonly string[]]> = [
   ['HOST', ['host']],

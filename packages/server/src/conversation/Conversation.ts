@@ -184,11 +184,17 @@ export class Conversation {
     if (publication.publisherId === participant.userId) throw new ParleyError(ErrorCode.BAD_PARAMETER, 'cannot subscribe to an own stream');
     participant.subscriptions.set(streamId, wanted);
     if (this.#mode !== 'sfu') return;
-    const peer = participant.peerIn(this.#mediaRoom());
-    // A repeated subscribe replaces the audio/video choice: drop the kinds no longer wanted.
-    const tracks = publication.tracksFor(wanted.audio, wanted.video);
-    for (const track of publication.tracks) if (!tracks.includes(track)) peer.unsubscribe(track);
-    for (const track of tracks) peer.subscribe(track);
+    try {
+      const peer = participant.peerIn(this.#mediaRoom());
+      // A repeated subscribe replaces the audio/video choice: drop the kinds no longer wanted.
+      const tracks = publication.tracksFor(wanted.audio, wanted.video);
+      for (const track of publication.tracks) if (!tracks.includes(track)) peer.unsubscribe(track);
+      for (const track of tracks) peer.subscribe(track);
+    } catch (error) {
+      // Refused by the media plane (no capacity, too many subscriptions): not subscribed.
+      participant.subscriptions.delete(streamId);
+      throw error;
+    }
   }
 
   /** Ends a subscription (no-op when not subscribed). @throws ParleyError code 8 unknown stream */
@@ -260,6 +266,20 @@ export class Conversation {
     this.#owner.admitPeer(participant.session);
   }
 
+  /**
+   * @internal {@link ParticipantOwner}: the SFU closed a failed connection. A failed subscriber
+   * connection ended every subscription of the participant: it is told (`conv.subscriptionEnded`,
+   * reason `mediaFailed`) and may subscribe again on a new connection. A failed publisher
+   * connection ended its tracks; subscriptions to its streams resume when it offers again.
+   */
+  mediaTransportFailed(participant: Participant, transport: 'publisher' | 'subscriber', _reason: string): void {
+    if (transport !== 'subscriber' || this.participants.get(participant.userId) !== participant) return;
+    for (const streamId of [...participant.subscriptions.keys()]) {
+      participant.subscriptions.delete(streamId);
+      participant.session.send({ type: 'conv.subscriptionEnded', conversation: this.name, streamId, reason: 'mediaFailed' });
+    }
+  }
+
   /** Ends everything without events (emptied, or shutdown). Idempotent. */
   close(): void {
     if (this.#closed) return;
@@ -320,8 +340,11 @@ export class Conversation {
         if (!(track.kind === 'audio' ? wanted.audio : wanted.video)) continue;
         try {
           other.peerIn(this.#mediaRoom()).subscribe(track);
-        } catch {
-          // The subscriber's peer closed meanwhile: it re-subscribes when it negotiates again.
+        } catch (error) {
+          // Refused (no capacity, too many subscriptions): the subscription ends, and says why.
+          other.subscriptions.delete(streamId);
+          const reason = error instanceof ParleyError ? error.message : 'media unavailable';
+          other.session.send({ type: 'conv.subscriptionEnded', conversation: this.name, streamId, reason });
         }
       }
       return;

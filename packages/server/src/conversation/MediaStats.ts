@@ -10,6 +10,10 @@ export interface SfuStats {
   packetsOut: number;
   bytesIn: number;
   bytesOut: number;
+  /** PeerConnections holding a port/socket reservation now. */
+  connections: number;
+  /** PeerConnections refused for lack of ports or descriptors since start ("not enough bandwidth"). */
+  connectionsRefused: number;
 }
 
 interface Counters {
@@ -50,7 +54,8 @@ export class MediaStats {
         add(total, countersOf(peer));
       }
     }
-    return { rooms: rooms.length, peers, publishedTracks, forwardedTracks, ...total };
+    const { reserved, refused } = this.#sfu.capacity;
+    return { rooms: rooms.length, peers, publishedTracks, forwardedTracks, ...total, connections: reserved, connectionsRefused: refused };
   }
 }
 

@@ -18,6 +18,8 @@ export interface ParticipantOwner {
   peerClosing(peer: Peer): void;
   /** A new media peer is about to be created for `participant`. @throws ParleyError over quota */
   admitPeer(participant: Participant): void;
+  /** One of the peer's connections failed and was closed by the SFU. */
+  mediaTransportFailed(participant: Participant, transport: 'publisher' | 'subscriber', reason: string): void;
 }
 
 interface PendingAnswer {
@@ -88,6 +90,7 @@ export class Participant {
         streams: this.#owner.streamsOf(peer.subscriptions),
       });
     });
+    peer.on('transportFailed', (transport, reason) => this.#owner.mediaTransportFailed(this, transport, reason));
     peer.on('candidate', (candidate) => {
       this.session.send({
         type: 'media.candidate',

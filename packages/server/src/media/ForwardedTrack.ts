@@ -5,6 +5,7 @@ import type { PublishedTrack, TrackOutput } from './PublishedTrack.js';
 import { RtpRewriter } from './rtp/RtpRewriter.js';
 import { readU32 } from './rtp/RtpPacket.js';
 import { forEachNacked, isFirFor, isPliFor, type NackSink } from './rtcp/feedback.js';
+import { NackVerdict, type NackBudget } from './rtcp/NackBudget.js';
 import { nextRtcpPacket } from './rtcp/RtcpPacket.js';
 import { readRembBitrate, rembSsrc, rembSsrcCount } from './rtcp/remb.js';
 import { SR_LENGTH, translateSenderReport } from './rtcp/reports.js';
@@ -30,6 +31,10 @@ export interface ForwardedTrackStats {
   /** Packets retransmitted from the cache; NACKed packets the cache no longer had. */
   retransmitted: number;
   retransmitMisses: number;
+  /** NACKed packets not retransmitted: the connection's retransmission budget was spent. */
+  retransmitsRefused: number;
+  /** NACKed packets ignored as repeats of one retransmitted within `nackRepeatWindowMs`. */
+  nackRepeatsIgnored: number;
   /** Sender reports translated and sent. */
   senderReports: number;
   /** Last REMB estimate of the subscriber's whole connection, bit/s (0 if none). */
@@ -45,6 +50,8 @@ export interface ForwardedTrackOwner {
   readonly videoBitrateShare: number;
   /** This connection's last REMB, bit/s, 0 if none. */
   readonly remb: number;
+  /** The connection's retransmission budget, shared by its tracks. */
+  readonly nackBudget: NackBudget;
 }
 
 /**
@@ -74,7 +81,9 @@ export class ForwardedTrack extends Emitter<ForwardedTrackEvents> implements Tra
   readonly #owner: ForwardedTrackOwner;
   readonly #rewriter: RtpRewriter;
   readonly #sr = Buffer.alloc(SR_LENGTH);
-  readonly #rtx = Buffer.allocUnsafe(1500);
+  /** Scratch buffer of retransmissions, allocated at the first one. */
+  #rtx: Buffer | null = null;
+  readonly #budget: NackBudget;
   #native: NativeTrack | null = null;
   /** Offer/answer done for this m-section and the track is open: packets may be sent. */
   #open = false;
@@ -89,12 +98,15 @@ export class ForwardedTrack extends Emitter<ForwardedTrackEvents> implements Tra
   #nacked = 0;
   #retransmitted = 0;
   #misses = 0;
+  #refused = 0;
+  #repeats = 0;
   #srs = 0;
 
   /** @internal Created by the subscriber transport. */
   constructor(owner: ForwardedTrackOwner, id: string, source: PublishedTrack, mid: string, ssrc: number, enableH264: boolean) {
     super();
     this.#owner = owner;
+    this.#budget = owner.nackBudget;
     this.id = id;
     this.source = source;
     this.kind = source.kind;
@@ -136,6 +148,8 @@ export class ForwardedTrack extends Emitter<ForwardedTrackEvents> implements Tra
       nackedPackets: this.#nacked,
       retransmitted: this.#retransmitted,
       retransmitMisses: this.#misses,
+      retransmitsRefused: this.#refused,
+      nackRepeatsIgnored: this.#repeats,
       senderReports: this.#srs,
       remb: this.#owner.remb,
     };
@@ -196,6 +210,7 @@ export class ForwardedTrack extends Emitter<ForwardedTrackEvents> implements Tra
       this.#native!.sendMessageBinary(packet);
       this.#packetsOut++;
       this.#bytesOut += packet.length;
+      this.#budget.earn();
     } catch {
       this.#dropped++; // the track closed under us; onClosed will follow
     }
@@ -215,17 +230,34 @@ export class ForwardedTrack extends Emitter<ForwardedTrackEvents> implements Tra
     }
   }
 
-  /** @internal {@link NackSink}: retransmits one NACKed packet from the source's cache. */
+  /**
+   * @internal {@link NackSink}: retransmits one NACKed packet from the source's cache, within
+   * the connection's budget (see {@link NackBudget}).
+   */
   onNackedSequence(outSeq: number): void {
     this.#nacked++;
     const cache = this.source.cache;
     const inSeq = this.#rewriter.inputSequenceOf(outSeq);
-    const len = inSeq < 0 || cache === null ? 0 : cache.copyTo(inSeq, this.#rtx);
+    if (inSeq < 0 || cache === null || !cache.has(inSeq)) {
+      this.#misses++;
+      return;
+    }
+    const verdict = this.#budget.take(this.ssrc, outSeq);
+    if (verdict === NackVerdict.REPEAT) {
+      this.#repeats++;
+      return;
+    }
+    if (verdict === NackVerdict.OVER_BUDGET) {
+      this.#refused++;
+      return;
+    }
+    const rtx = (this.#rtx ??= Buffer.allocUnsafe(1500));
+    const len = cache.copyTo(inSeq, rtx);
     if (len === 0) {
       this.#misses++;
       return;
     }
-    const copy = this.#rtx.subarray(0, len); // rare path: one view object per retransmission
+    const copy = rtx.subarray(0, len); // rare path: one view object per retransmission
     if (!this.#rewriter.rewrite(copy, copy[1]! & 0x7f, inSeq, readU32(copy, 4))) return;
     try {
       this.#native!.sendMessageBinary(copy);

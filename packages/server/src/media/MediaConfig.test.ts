@@ -15,6 +15,13 @@ describe('resolveMediaConfig', () => {
       pliIntervalMs: 350,
       nackCacheSize: 1024,
       rtcpIntervalMs: 1000,
+      fdReserve: 512,
+      maxSectionsPerOffer: 16,
+      maxSubscriptionsPerPeer: 128,
+      transportTimeoutMs: 30_000,
+      nackRetransmitRatio: 0.2,
+      nackBurst: 64,
+      nackRepeatWindowMs: 100,
     });
   });
 
@@ -26,6 +33,12 @@ describe('resolveMediaConfig', () => {
     [{ pliIntervalMs: 100 }],
     [{ nackCacheSize: 1000 }],
     [{ minVideoBitrate: 3_000_000 }],
+    [{ fdReserve: -1 }],
+    [{ maxSectionsPerOffer: 0 }],
+    [{ maxSubscriptionsPerPeer: 1.5 }],
+    [{ transportTimeoutMs: 10 }],
+    [{ nackRetransmitRatio: 2 }],
+    [{ nackBurst: -1 }],
   ])('refuses %j with code 9', (options) => {
     try {
       resolveMediaConfig(options);

@@ -32,6 +32,30 @@ export interface SfuOptions {
   nackCacheSize?: number;
   /** Interval of receiver reports + REMB towards publishers, ms. Default 1000. */
   rtcpIntervalMs?: number;
+  /**
+   * File descriptors PeerConnections may never take: kept for WebSocket/HTTP sockets, SQLite and
+   * the log. A PeerConnection is refused ("not enough bandwidth") when the open descriptors plus
+   * its socket would come closer than this to the soft RLIMIT_NOFILE. Default 512.
+   */
+  fdReserve?: number;
+  /** Most m-sections in one publisher offer (code 9 beyond). Default 16. */
+  maxSectionsPerOffer?: number;
+  /** Most simultaneous subscriptions (forwarded tracks) of one participant (code 9 beyond). Default 128. */
+  maxSubscriptionsPerPeer?: number;
+  /**
+   * Longest time a PeerConnection may stay unconnected (after its first description) or
+   * disconnected before the SFU closes it as failed, ms. Default 30,000.
+   */
+  transportTimeoutMs?: number;
+  /**
+   * Retransmission budget of one subscriber connection, as a share of the packets forwarded to
+   * it: each forwarded packet earns this many retransmissions (0.2: up to 20 % extra). Default 0.2.
+   */
+  nackRetransmitRatio?: number;
+  /** Retransmissions one subscriber connection may spend at once (bucket size, packets). Default 64. */
+  nackBurst?: number;
+  /** A NACK for a sequence number retransmitted less than this ago is ignored, ms. Default 100. */
+  nackRepeatWindowMs?: number;
 }
 
 /** {@link SfuOptions} with defaults applied and validated. */
@@ -46,6 +70,13 @@ export interface MediaConfig {
   readonly pliIntervalMs: number;
   readonly nackCacheSize: number;
   readonly rtcpIntervalMs: number;
+  readonly fdReserve: number;
+  readonly maxSectionsPerOffer: number;
+  readonly maxSubscriptionsPerPeer: number;
+  readonly transportTimeoutMs: number;
+  readonly nackRetransmitRatio: number;
+  readonly nackBurst: number;
+  readonly nackRepeatWindowMs: number;
 }
 
 /** Applies defaults and validates; throws a ParleyError (code 9) on a bad option. */
@@ -76,6 +107,14 @@ export function resolveMediaConfig(options: SfuOptions = {}): MediaConfig {
   }
   const rtcpIntervalMs = options.rtcpIntervalMs ?? 1000;
   if (!(rtcpIntervalMs >= 100 && rtcpIntervalMs <= 5000)) throw badParameter('rtcpIntervalMs must be in 100–5000');
+  const fdReserve = integerIn('fdReserve', options.fdReserve ?? 512, 0, 1_000_000);
+  const maxSectionsPerOffer = integerIn('maxSectionsPerOffer', options.maxSectionsPerOffer ?? 16, 1, 1024);
+  const maxSubscriptionsPerPeer = integerIn('maxSubscriptionsPerPeer', options.maxSubscriptionsPerPeer ?? 128, 1, 4096);
+  const transportTimeoutMs = integerIn('transportTimeoutMs', options.transportTimeoutMs ?? 30_000, 100, 3_600_000);
+  const nackRetransmitRatio = options.nackRetransmitRatio ?? 0.2;
+  if (!(nackRetransmitRatio >= 0 && nackRetransmitRatio <= 1)) throw badParameter('nackRetransmitRatio must be in 0–1');
+  const nackBurst = integerIn('nackBurst', options.nackBurst ?? 64, 0, 65536);
+  const nackRepeatWindowMs = integerIn('nackRepeatWindowMs', options.nackRepeatWindowMs ?? 100, 0, 10_000);
   return {
     bindAddress,
     announcedAddress,
@@ -87,5 +126,17 @@ export function resolveMediaConfig(options: SfuOptions = {}): MediaConfig {
     pliIntervalMs,
     nackCacheSize,
     rtcpIntervalMs,
+    fdReserve,
+    maxSectionsPerOffer,
+    maxSubscriptionsPerPeer,
+    transportTimeoutMs,
+    nackRetransmitRatio,
+    nackBurst,
+    nackRepeatWindowMs,
   };
+}
+
+function integerIn(name: string, value: number, min: number, max: number): number {
+  if (!Number.isInteger(value) || value < min || value > max) throw badParameter(`${name} must be an integer in ${min}–${max}`);
+  return value;
 }

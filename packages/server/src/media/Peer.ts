@@ -4,6 +4,7 @@ import type { ForwardedTrack, ForwardedTrackStats } from './ForwardedTrack.js';
 import type { PublishedTrack, PublishedTrackStats } from './PublishedTrack.js';
 import { PublisherTransport, type TransportContext } from './PublisherTransport.js';
 import { SubscriberTransport } from './SubscriberTransport.js';
+import type { MediaCapacity } from './MediaCapacity.js';
 import type { MediaConfig } from './MediaConfig.js';
 
 /** Which of a participant's two connections a message is about. */
@@ -34,6 +35,11 @@ export interface PeerEvents {
   candidate: [candidate: PeerCandidate];
   /** A connection changed state (new, connecting, connected, disconnected, failed, closed). */
   connectionStateChange: [transport: TransportKind, state: string];
+  /**
+   * A connection failed and was closed (its tracks or subscriptions ended first, with their
+   * usual events). The peer stays: the next offer / subscription uses a fresh connection.
+   */
+  transportFailed: [transport: TransportKind, reason: string];
   /** This participant started publishing a track. */
   trackPublished: [track: PublishedTrack];
   /** One of this participant's tracks ended. */
@@ -53,6 +59,7 @@ export interface PeerStats {
 /** What a peer tells its room. @internal */
 export interface PeerOwner {
   readonly config: MediaConfig;
+  readonly capacity: MediaCapacity;
   nextId(prefix: string): string;
   findTrack(id: string): PublishedTrack | undefined;
   peerTrackPublished(peer: Peer, track: PublishedTrack): void;
@@ -69,12 +76,10 @@ export interface PeerOwner {
 export class Peer extends Emitter<PeerEvents> {
   /** Participant id (the signalling layer's, unique in the room). */
   readonly id: string;
-  /** The publishing connection. */
-  readonly publisher: PublisherTransport;
-  /** The subscribing connection. */
-  readonly subscriber: SubscriberTransport;
-
   readonly #owner: PeerOwner;
+  readonly #ctx: TransportContext;
+  #publisher!: PublisherTransport;
+  #subscriber!: SubscriberTransport;
   /** Subscriptions by source track id. */
   readonly #subscriptions = new Map<string, ForwardedTrack>();
   #closed = false;
@@ -84,24 +89,19 @@ export class Peer extends Emitter<PeerEvents> {
     super();
     this.#owner = owner;
     this.id = id;
-    const ctx: TransportContext = { peerId: id, config: owner.config, nextId: (p) => owner.nextId(p) };
-    this.publisher = new PublisherTransport(ctx);
-    this.subscriber = new SubscriberTransport(ctx);
+    this.#ctx = { peerId: id, config: owner.config, capacity: owner.capacity, nextId: (p) => owner.nextId(p) };
+    this.#newPublisher();
+    this.#newSubscriber();
+  }
 
-    this.publisher.on('answer', (sdp) => this.emit('publisherSdp', { type: 'answer', sdp }));
-    this.publisher.on('candidate', (candidate, sdpMid) => this.emit('candidate', { transport: 'publisher', candidate, sdpMid }));
-    this.publisher.on('connectionStateChange', (state) => this.emit('connectionStateChange', 'publisher', state));
-    this.publisher.on('trackPublished', (track) => {
-      this.#owner.peerTrackPublished(this, track);
-      this.emit('trackPublished', track);
-    });
-    this.publisher.on('trackUnpublished', (track) => {
-      this.#owner.peerTrackUnpublished(this, track);
-      this.emit('trackUnpublished', track);
-    });
-    this.subscriber.on('offer', (sdp) => this.emit('subscriberSdp', { type: 'offer', sdp }));
-    this.subscriber.on('candidate', (candidate, sdpMid) => this.emit('candidate', { transport: 'subscriber', candidate, sdpMid }));
-    this.subscriber.on('connectionStateChange', (state) => this.emit('connectionStateChange', 'subscriber', state));
+  /** The publishing connection (a fresh one after a failure). */
+  get publisher(): PublisherTransport {
+    return this.#publisher;
+  }
+
+  /** The subscribing connection (a fresh one after a failure). */
+  get subscriber(): SubscriberTransport {
+    return this.#subscriber;
   }
 
   get closed(): boolean {
@@ -163,6 +163,8 @@ export class Peer extends Emitter<PeerEvents> {
     if (source.peerId === this.id) throw badParameter(`peer ${this.id} cannot subscribe to its own track`);
     const existing = this.#subscriptions.get(source.id);
     if (existing) return existing;
+    const max = this.#owner.config.maxSubscriptionsPerPeer;
+    if (this.#subscriptions.size >= max) throw badParameter(`peer ${this.id} has ${max} subscriptions, the most allowed`);
     const forwarded = this.subscriber.subscribe(source);
     this.#subscriptions.set(source.id, forwarded);
     forwarded.once('closed', () => {
@@ -190,6 +192,41 @@ export class Peer extends Emitter<PeerEvents> {
       published: this.publisher.tracks.map((t) => ({ id: t.id, kind: t.kind, streamId: t.streamId, ...t.getStats() })),
       subscribed: this.subscriptions.map((f) => ({ id: f.id, sourceId: f.source.id, kind: f.kind, mid: f.mid, ...f.getStats() })),
     };
+  }
+
+  #newPublisher(): void {
+    const publisher = new PublisherTransport(this.#ctx);
+    this.#publisher = publisher;
+    publisher.on('answer', (sdp) => this.emit('publisherSdp', { type: 'answer', sdp }));
+    publisher.on('candidate', (candidate, sdpMid) => this.emit('candidate', { transport: 'publisher', candidate, sdpMid }));
+    publisher.on('connectionStateChange', (state) => this.emit('connectionStateChange', 'publisher', state));
+    publisher.on('trackPublished', (track) => {
+      this.#owner.peerTrackPublished(this, track);
+      this.emit('trackPublished', track);
+    });
+    publisher.on('trackUnpublished', (track) => {
+      this.#owner.peerTrackUnpublished(this, track);
+      this.emit('trackUnpublished', track);
+    });
+    publisher.on('failed', (reason) => {
+      // Replaced before its tracks end, so that listeners of those events already see the fresh one.
+      if (this.#closed) return;
+      this.#newPublisher();
+      publisher.once('closed', () => this.emit('transportFailed', 'publisher', reason));
+    });
+  }
+
+  #newSubscriber(): void {
+    const subscriber = new SubscriberTransport(this.#ctx);
+    this.#subscriber = subscriber;
+    subscriber.on('offer', (sdp) => this.emit('subscriberSdp', { type: 'offer', sdp }));
+    subscriber.on('candidate', (candidate, sdpMid) => this.emit('candidate', { transport: 'subscriber', candidate, sdpMid }));
+    subscriber.on('connectionStateChange', (state) => this.emit('connectionStateChange', 'subscriber', state));
+    subscriber.on('failed', (reason) => {
+      if (this.#closed) return;
+      this.#newSubscriber();
+      subscriber.once('closed', () => this.emit('transportFailed', 'subscriber', reason));
+    });
   }
 
   /** Leaves the room: ends its tracks and subscriptions and closes both connections. Idempotent. */

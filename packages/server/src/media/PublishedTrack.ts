@@ -92,13 +92,14 @@ export class PublishedTrack extends Emitter<PublishedTrackEvents> {
   readonly codecs: readonly { payloadType: number; codec: ForwardedCodec }[];
   /** RTP clock rate, Hz. */
   readonly clockRate: number;
-  /** Packets kept to answer NACKs (video only; null for audio). @internal */
-  readonly cache: PacketCache | null;
+
   /** Reception statistics for receiver reports. @internal */
   readonly receiveStats = new ReceiveStatistics();
 
   readonly #owner: PublishedTrackOwner;
   readonly #config: MediaConfig;
+  /** NACK cache (video only), created with the first packet: an idle track costs no slab. */
+  #cache: PacketCache | null = null;
   readonly #throttle: KeyframeThrottle;
   readonly #pli = Buffer.alloc(PLI_LENGTH);
   #outputs: TrackOutput[] = [];
@@ -126,7 +127,6 @@ export class PublishedTrack extends Emitter<PublishedTrackEvents> {
     this.ssrc = init.ssrc;
     this.codecs = init.codecs;
     this.clockRate = init.codecs[0]?.codec.clockRate ?? (init.kind === 'audio' ? 48000 : 90000);
-    this.cache = init.kind === 'video' ? new PacketCache(config.nackCacheSize) : null;
     writePli(this.#pli, 0, init.rtcpSenderSsrc, init.ssrc);
     this.#throttle = new KeyframeThrottle(config.pliIntervalMs, this.#sendPli);
     this.#targetBitrate = init.kind === 'video' ? config.maxVideoBitrate : 0;
@@ -138,6 +138,11 @@ export class PublishedTrack extends Emitter<PublishedTrackEvents> {
   /** True after {@link close}. */
   get closed(): boolean {
     return this.#closed;
+  }
+
+  /** @internal Packets kept to answer NACKs: null for audio and before the first video packet. */
+  get cache(): PacketCache | null {
+    return this.#cache;
   }
 
   /** Number of subscribers currently forwarded this track. */
@@ -244,8 +249,8 @@ export class PublishedTrack extends Emitter<PublishedTrackEvents> {
     this.#bytesIn += len;
     this.receiveStats.update(inSeq);
     const inPt = b1 & 0x7f;
-    if (this.cache !== null) {
-      this.cache.store(packet);
+    if (this.kind === 'video') {
+      (this.#cache ??= new PacketCache(this.#config.nackCacheSize)).store(packet);
       const kf = this.#keyframeCodec[inPt]!;
       if (kf !== KeyframeCodec.NONE && isKeyframeStart(kf, packet)) {
         this.#keyframesIn++;

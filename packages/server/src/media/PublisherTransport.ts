@@ -1,6 +1,8 @@
 import type { PeerConnection } from 'node-datachannel';
+import { ConnectionWatchdog } from './ConnectionWatchdog.js';
 import { Emitter } from './Emitter.js';
-import { badSdp, closedError } from './errors.js';
+import { badSdp, closedError, noCapacity } from './errors.js';
+import type { CapacityReservation, MediaCapacity } from './MediaCapacity.js';
 import type { MediaConfig } from './MediaConfig.js';
 import type { NativeTrack } from './native.js';
 import { RemoteCandidates } from './RemoteCandidates.js';
@@ -24,6 +26,8 @@ export interface PublisherTransportEvents {
   trackPublished: [track: PublishedTrack];
   /** A published track ended (m-section inactive/stopped, or close). */
   trackUnpublished: [track: PublishedTrack];
+  /** The connection failed (ICE/DTLS failed, or unconnected past `transportTimeoutMs`); `closed` follows. */
+  failed: [reason: string];
   closed: [];
 }
 
@@ -31,6 +35,8 @@ export interface PublisherTransportEvents {
 export interface TransportContext {
   peerId: string;
   config: MediaConfig;
+  /** Ports and descriptors of the whole SFU: reserved before each PeerConnection. */
+  capacity: MediaCapacity;
   /** Allocates a server-wide unique id. */
   nextId(prefix: string): string;
 }
@@ -43,6 +49,8 @@ export interface TransportContext {
 export class PublisherTransport extends Emitter<PublisherTransportEvents> implements PublishedTrackOwner {
   readonly #ctx: TransportContext;
   #pc: PeerConnection | null = null;
+  #reservation: CapacityReservation | null = null;
+  readonly #watchdog: ConnectionWatchdog;
   #signalling: LocalSignalling | null = null;
   /** Active published tracks by mid. */
   readonly #tracks = new Map<string, PublishedTrack>();
@@ -64,6 +72,7 @@ export class PublisherTransport extends Emitter<PublisherTransportEvents> implem
   constructor(ctx: TransportContext) {
     super();
     this.#ctx = ctx;
+    this.#watchdog = new ConnectionWatchdog(ctx.config.transportTimeoutMs, (reason) => this.#fail(reason));
   }
 
   get closed(): boolean {
@@ -85,14 +94,15 @@ export class PublisherTransport extends Emitter<PublisherTransportEvents> implem
    * new tracks (`trackPublished`) and ends stopped ones (`trackUnpublished`); the answer follows
    * as an `answer` event.
    *
-   * @throws ParleyError code 9 (BAD_PARAMETER) when the SDP is invalid or offers nothing
-   *   forwardable; code 16 (WRONG_STATE) after close.
+   * @throws ParleyError code 9 (BAD_PARAMETER) when the SDP is invalid, offers nothing
+   *   forwardable or more than `maxSectionsPerOffer` m-sections; code 0 "not enough bandwidth"
+   *   when the SFU has no port/descriptor left for a new connection; code 16 (WRONG_STATE) after close.
    */
   handleOffer(sdp: string): void {
     if (this.#closed) throw closedError('publisher transport');
     let filtered;
     try {
-      filtered = filterPublisherOffer(sdp, { enableH264: this.#ctx.config.enableH264 });
+      filtered = filterPublisherOffer(sdp, { enableH264: this.#ctx.config.enableH264, maxSections: this.#ctx.config.maxSectionsPerOffer });
     } catch (error) {
       if (error instanceof SdpError) throw badSdp(error.message);
       throw error;
@@ -127,8 +137,14 @@ export class PublisherTransport extends Emitter<PublisherTransportEvents> implem
       pc.setRemoteDescription(filtered.sdp, 'offer');
     } catch (error) {
       // Nothing recorded: the next offer re-applies the wanted directions.
-      throw badSdp(error instanceof Error ? error.message : String(error));
+      const message = error instanceof Error ? error.message : String(error);
+      // A port of the range held by another process: reservations cannot see it (answerer side, so catchable).
+      if (message.includes('Failed to gather')) throw noCapacity('media server could not open a UDP port');
+      throw badSdp(message);
     }
+    // The answerer gathers inside setRemoteDescription: its socket is open now.
+    this.#reservation?.markOpen();
+    this.#watchdog.start();
     for (const [mid, direction] of directions) this.#localDirection.set(mid, direction);
     for (const s of filtered.sections) if (s.codecs.length > 0) this.#sections.set(s.mid, s);
 
@@ -171,6 +187,7 @@ export class PublisherTransport extends Emitter<PublisherTransportEvents> implem
     if (this.#closed) return;
     this.#closed = true;
     if (this.#rtcpTimer !== undefined) clearInterval(this.#rtcpTimer);
+    this.#watchdog.close();
     for (const t of [...this.#tracks.values()]) t.close();
     this.#signalling?.close();
     const pc = this.#pc;
@@ -180,6 +197,9 @@ export class PublisherTransport extends Emitter<PublisherTransportEvents> implem
     } catch {
       // already closed
     }
+    // After close(): libdatachannel closes the socket synchronously, so its port is free again.
+    this.#reservation?.release();
+    this.#reservation = null;
     this.#inbound.clear();
     this.#keepAlive.length = 0;
     this.#remoteCandidates.clear();
@@ -193,9 +213,24 @@ export class PublisherTransport extends Emitter<PublisherTransportEvents> implem
     this.emit('trackUnpublished', track);
   }
 
+  #fail(reason: string): void {
+    if (this.#closed) return;
+    this.emit('failed', reason);
+    this.close();
+  }
+
+  /** @throws ParleyError code 0 when the SFU has no room for another connection */
   #ensurePc(): PeerConnection {
     if (this.#pc !== null) return this.#pc;
-    const pc = createPeerConnection(`pub-${this.#ctx.peerId}`, this.#ctx.config, true);
+    const reservation = this.#ctx.capacity.reserve();
+    let pc: PeerConnection;
+    try {
+      pc = createPeerConnection(`pub-${this.#ctx.peerId}`, this.#ctx.config, true);
+    } catch (error) {
+      reservation.release();
+      throw error;
+    }
+    this.#reservation = reservation;
     // Answerer: candidates travel inside the answer (see CandidatePolicy).
     this.#signalling = new LocalSignalling(pc, this.#ctx.config.announcedAddress, 'in-description', {
       description: (type, sdp) => {
@@ -206,7 +241,9 @@ export class PublisherTransport extends Emitter<PublisherTransportEvents> implem
       },
     });
     pc.onStateChange((state) => {
-      if (!this.#closed) this.emit('connectionStateChange', state);
+      if (this.#closed) return;
+      this.emit('connectionStateChange', state);
+      this.#watchdog.stateChanged(state);
     });
     pc.onTrack((native) => {
       if (this.#closed) return;

@@ -1,5 +1,6 @@
 import { Emitter } from './Emitter.js';
 import { badParameter, closedError } from './errors.js';
+import type { MediaCapacity } from './MediaCapacity.js';
 import type { MediaConfig } from './MediaConfig.js';
 import { Peer, type PeerOwner } from './Peer.js';
 import type { PublishedTrack } from './PublishedTrack.js';
@@ -19,6 +20,7 @@ export interface RoomEvents {
 /** What a room tells its SFU. @internal */
 export interface RoomOwner {
   readonly config: MediaConfig;
+  readonly capacity: MediaCapacity;
   nextId(prefix: string): string;
   roomClosed(room: Room): void;
 }
@@ -43,6 +45,11 @@ export class Room extends Emitter<RoomEvents> implements PeerOwner {
   /** @internal {@link PeerOwner} */
   get config(): MediaConfig {
     return this.#owner.config;
+  }
+
+  /** @internal {@link PeerOwner} */
+  get capacity(): MediaCapacity {
+    return this.#owner.capacity;
   }
 
   get closed(): boolean {

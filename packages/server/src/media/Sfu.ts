@@ -1,4 +1,5 @@
 import { Emitter } from './Emitter.js';
+import { MediaCapacity, type FdProbe } from './MediaCapacity.js';
 import { badParameter, closedError } from './errors.js';
 import { resolveMediaConfig, type MediaConfig, type SfuOptions } from './MediaConfig.js';
 import { Room, type RoomOwner } from './Room.js';
@@ -19,15 +20,21 @@ export interface SfuEvents {
 export class Sfu extends Emitter<SfuEvents> implements RoomOwner {
   /** Resolved configuration (defaults applied). */
   readonly config: MediaConfig;
+  /** Ports and file descriptors of every PeerConnection of this SFU. */
+  readonly capacity: MediaCapacity;
 
   readonly #rooms = new Map<string, Room>();
   #ids = 0;
   #closed = false;
 
-  /** @throws ParleyError code 9 on an invalid option. */
-  constructor(options: SfuOptions = {}) {
+  /**
+   * @param fdProbe how the process's descriptors are read (tests replace it)
+   * @throws ParleyError code 9 on an invalid option.
+   */
+  constructor(options: SfuOptions = {}, fdProbe?: FdProbe) {
     super();
     this.config = resolveMediaConfig(options);
+    this.capacity = new MediaCapacity(this.config, fdProbe);
   }
 
   get closed(): boolean {

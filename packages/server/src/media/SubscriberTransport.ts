@@ -1,13 +1,16 @@
 import type { PeerConnection } from 'node-datachannel';
 import { subscriberCodecs, type ForwardedCodec, type MediaKind } from './codecs.js';
+import { ConnectionWatchdog } from './ConnectionWatchdog.js';
 import { Emitter } from './Emitter.js';
 import { badSdp, closedError, wrongState } from './errors.js';
+import type { CapacityReservation } from './MediaCapacity.js';
 import { ForwardedTrack, type ForwardedTrackOwner } from './ForwardedTrack.js';
 import type { NativeTrack } from './native.js';
 import { RemoteCandidates } from './RemoteCandidates.js';
 import { createMediaDescription, createPeerConnection, LocalSignalling } from './peerConnection.js';
 import type { PublishedTrack } from './PublishedTrack.js';
 import type { TransportContext } from './PublisherTransport.js';
+import { NackBudget } from './rtcp/NackBudget.js';
 import { randomSsrc } from './rtp/sequence.js';
 import { readAnswerSections } from './sdp/answerFormats.js';
 import { SdpError } from './sdp/SessionDescription.js';
@@ -20,6 +23,8 @@ export interface SubscriberTransportEvents {
   candidate: [candidate: string, mid: string];
   /** PeerConnection state: new, connecting, connected, disconnected, failed, closed. */
   connectionStateChange: [state: string];
+  /** The connection failed (ICE/DTLS failed, unconnected past `transportTimeoutMs`, or negotiation threw); `closed` follows. */
+  failed: [reason: string];
   closed: [];
 }
 
@@ -43,6 +48,9 @@ interface Slot {
 export class SubscriberTransport extends Emitter<SubscriberTransportEvents> implements ForwardedTrackOwner {
   readonly #ctx: TransportContext;
   #pc: PeerConnection | null = null;
+  /** Taken at the first subscription, before any native call; released by close(). */
+  #reservation: CapacityReservation | null = null;
+  readonly #watchdog: ConnectionWatchdog;
   #signalling: LocalSignalling | null = null;
   readonly #slots: Slot[] = [];
   /** Slots whose local description must change at the next offer. */
@@ -56,11 +64,15 @@ export class SubscriberTransport extends Emitter<SubscriberTransportEvents> impl
   #remb = 0;
   #closed = false;
   readonly #cname = `parley-${randomSsrc().toString(36)}`;
+  /** @internal {@link ForwardedTrackOwner}: retransmissions this connection may still get. */
+  readonly nackBudget: NackBudget;
 
   /** @internal Created by {@link Peer}. */
   constructor(ctx: TransportContext) {
     super();
     this.#ctx = ctx;
+    this.nackBudget = new NackBudget(ctx.config.nackRetransmitRatio, ctx.config.nackBurst, ctx.config.nackRepeatWindowMs);
+    this.#watchdog = new ConnectionWatchdog(ctx.config.transportTimeoutMs, (reason) => this.#fail(reason));
   }
 
   get closed(): boolean {
@@ -96,11 +108,15 @@ export class SubscriberTransport extends Emitter<SubscriberTransportEvents> impl
    * Starts forwarding `source` to this participant: allocates an m-section (reusing an inactive
    * mid of the same kind if any) and schedules an offer. Media flows once the answer is applied.
    *
-   * @throws ParleyError code 16 after close or when `source` is closed.
+   * @throws ParleyError code 16 after close or when `source` is closed; code 0 "not enough
+   *   bandwidth" when the SFU has no port/descriptor left for this participant's connection.
    */
   subscribe(source: PublishedTrack): ForwardedTrack {
     if (this.#closed) throw closedError('subscriber transport');
     if (source.closed) throw closedError(`track ${source.id}`);
+    // The connection is created later (in setImmediate, where a native failure cannot be
+    // reported to anyone): reserve its socket now so the refusal reaches this request.
+    this.#reservation ??= this.#ctx.capacity.reserve();
     let slot = this.#slots.find((s) => s.reusable && s.kind === source.kind && !this.#dirty.has(s));
     if (slot === undefined) {
       slot = { mid: String(this.#slots.length), kind: source.kind, forwarded: null, reusable: false };
@@ -161,6 +177,7 @@ export class SubscriberTransport extends Emitter<SubscriberTransportEvents> impl
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#watchdog.close();
     for (const s of this.#slots) s.forwarded?.close();
     this.#signalling?.close();
     const pc = this.#pc;
@@ -170,6 +187,8 @@ export class SubscriberTransport extends Emitter<SubscriberTransportEvents> impl
     } catch {
       // already closed
     }
+    this.#reservation?.release();
+    this.#reservation = null;
     this.#remoteCandidates.clear();
     this.#keepAlive.length = 0;
     this.#dirty.clear();
@@ -211,10 +230,28 @@ export class SubscriberTransport extends Emitter<SubscriberTransportEvents> impl
     });
   }
 
-  /** Applies the dirty slots to the local description and makes one offer. */
+  #fail(reason: string): void {
+    if (this.#closed) return;
+    this.emit('failed', reason);
+    this.close();
+  }
+
+  /**
+   * Runs from setImmediate: nothing above can catch what it throws, so a failure of the native
+   * calls fails this connection instead of the process.
+   */
   readonly #negotiate = (): void => {
     this.#scheduled = false;
     if (this.#closed || this.#offering || this.#dirty.size === 0) return;
+    try {
+      this.#offer();
+    } catch (error) {
+      this.#fail(`negotiation failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  };
+
+  /** Applies the dirty slots to the local description and makes one offer. */
+  #offer(): void {
     const pc = this.#ensurePc();
     const slots = [...this.#dirty];
     this.#dirty.clear();
@@ -234,11 +271,16 @@ export class SubscriberTransport extends Emitter<SubscriberTransportEvents> impl
     }
     this.#inFlight = slots;
     this.#offering = true;
+    // A gathering failure here is a C++ abort (node-datachannel does not catch it): the
+    // reservation taken in subscribe() is what guarantees the socket exists.
     pc.setLocalDescription();
-  };
+    this.#reservation?.markOpen();
+    this.#watchdog.start();
+  }
 
   #ensurePc(): PeerConnection {
     if (this.#pc !== null) return this.#pc;
+    this.#reservation ??= this.#ctx.capacity.reserve();
     const pc = createPeerConnection(`sub-${this.#ctx.peerId}`, this.#ctx.config, false);
     // Offerer: candidates only once the answer is applied (see CandidatePolicy: a libdatachannel race).
     this.#signalling = new LocalSignalling(pc, this.#ctx.config.announcedAddress, 'after-remote-description', {
@@ -250,7 +292,9 @@ export class SubscriberTransport extends Emitter<SubscriberTransportEvents> impl
       },
     });
     pc.onStateChange((state) => {
-      if (!this.#closed) this.emit('connectionStateChange', state);
+      if (this.#closed) return;
+      this.emit('connectionStateChange', state);
+      this.#watchdog.stateChanged(state);
     });
     this.#pc = pc;
     return pc;

@@ -19,3 +19,11 @@ export function wrongState(message: string): ParleyError {
 export function badParameter(message: string): ParleyError {
   return new ParleyError(ErrorCode.BAD_PARAMETER, message);
 }
+
+/**
+ * The server has no room for another PeerConnection (ports or file descriptors). apiRTC's own
+ * refusal for this case is code 0 with "not enough bandwidth" (publish / subscribeToMedia).
+ */
+export function noCapacity(detail: string): ParleyError {
+  return new ParleyError(ErrorCode.OTHER, `not enough bandwidth: ${detail}`);
+}

@@ -6,6 +6,7 @@ import type { NativeTrack } from './native.js';
 import { PublishedTrack } from './PublishedTrack.js';
 import { describeRtcp } from './rtcp/describe.js';
 import { writeNack, writePli } from './rtcp/feedback.js';
+import { NackBudget } from './rtcp/NackBudget.js';
 import { writeRemb } from './rtcp/remb.js';
 import { readSequenceNumber, readSsrc, readTimestamp } from './rtp/RtpPacket.js';
 
@@ -46,6 +47,7 @@ class FakeTrack implements NativeTrack {
 
 const PUB_SSRC = 0x11111111;
 const config = resolveMediaConfig();
+const budget = (): NackBudget => new NackBudget(config.nackRetransmitRatio, config.nackBurst, config.nackRepeatWindowMs);
 
 function rtp(seq: number, ts: number, pt = 100): Buffer {
   const b = Buffer.alloc(20, 0xaa);
@@ -65,7 +67,7 @@ function keyframe(seq: number, ts: number): Buffer {
   return b;
 }
 
-function setup(kind: 'video' | 'audio' = 'video') {
+function setup(kind: 'video' | 'audio' = 'video', nackBudget: () => NackBudget = budget) {
   const publishedClosed = vi.fn();
   const source = new PublishedTrack(
     { publishedTrackClosed: publishedClosed },
@@ -90,6 +92,7 @@ function setup(kind: 'video' | 'audio' = 'video') {
       onRemb: vi.fn<(bitrate: number) => void>(),
       videoBitrateShare: 0,
       remb: 0,
+      nackBudget: nackBudget(),
     } satisfies ForwardedTrackOwner;
     const fwd = new ForwardedTrack(owner, `sub-${i}`, source, String(i), ssrc, false);
     const out = new FakeTrack(String(i));
@@ -179,6 +182,54 @@ describe('forwarding one published track to two subscribers', () => {
     expect(a!.fwd.getStats().retransmitMisses).toBe(1);
   });
 
+  it('answers NACKs within the subscriber budget: one 0xffff entry gets what was earned, the rest is refused and counted', () => {
+    // 1/8 retransmission per forwarded packet, at most 4 banked, no repeat window.
+    const { inbound, subscribers } = setup('video', () => new NackBudget(0.125, 4, 0));
+    for (let i = 0; i < 40; i++) inbound.deliver(rtp(2000 + i, i * 3000));
+    const [a] = subscribers;
+    const first = readSequenceNumber(a!.out.rtp()[0]!);
+    a!.out.sent = [];
+    const nack = Buffer.alloc(16);
+    writeNack(nack, 0, 1, a!.fwd.ssrc, Array.from({ length: 17 }, (_, i) => (first + i) & 0xffff)); // PID + BLP 0xffff
+    expect(nack.readUInt16BE(14)).toBe(0xffff);
+    a!.out.deliver(nack);
+    expect(a!.out.rtp()).toHaveLength(4);
+    expect(a!.fwd.getStats()).toMatchObject({ nackedPackets: 17, retransmitted: 4, retransmitsRefused: 13, retransmitMisses: 0 });
+    // Forwarding earns it back: 8 packets, one more retransmission.
+    for (let i = 40; i < 48; i++) inbound.deliver(rtp(2000 + i, i * 3000));
+    a!.out.sent = [];
+    a!.out.deliver(nack);
+    expect(a!.out.rtp()).toHaveLength(1);
+    expect(a!.fwd.getStats()).toMatchObject({ retransmitted: 5, retransmitsRefused: 29 });
+  });
+
+  it('ignores a repeated NACK for a packet retransmitted within the repeat window', () => {
+    let now = 0;
+    const { inbound, subscribers } = setup('video', () => new NackBudget(1, 100, 100, () => now));
+    for (let i = 0; i < 5; i++) inbound.deliver(rtp(3000 + i, i * 3000));
+    const [a] = subscribers;
+    const lost = readSequenceNumber(a!.out.rtp()[2]!);
+    a!.out.sent = [];
+    const nack = Buffer.alloc(16);
+    writeNack(nack, 0, 1, a!.fwd.ssrc, [lost]);
+    for (let i = 0; i < 10; i++) a!.out.deliver(nack);
+    expect(a!.out.rtp()).toHaveLength(1);
+    expect(a!.fwd.getStats()).toMatchObject({ retransmitted: 1, nackRepeatsIgnored: 9 });
+    now += 100; // an RTT later the receiver may really need it again
+    a!.out.deliver(nack);
+    expect(a!.fwd.getStats()).toMatchObject({ retransmitted: 2, nackRepeatsIgnored: 9 });
+  });
+
+  it('allocates the NACK cache of a video track with its first packet, never for audio', () => {
+    const video = setup('video');
+    expect(video.source.cache).toBeNull();
+    video.inbound.deliver(rtp(1, 0));
+    expect(video.source.cache?.has(1)).toBe(true);
+    const audio = setup('audio');
+    audio.inbound.deliver(rtp(1, 0, 109));
+    expect(audio.source.cache).toBeNull();
+  });
+
   it('translates the publisher sender report for each subscriber', () => {
     const { inbound, subscribers } = setup('audio');
     inbound.deliver(rtp(10, 48000, 109));
@@ -213,7 +264,7 @@ describe('forwarding one published track to two subscribers', () => {
 
   it('does not send before the answer and the transport are there', () => {
     const { source, inbound } = setup();
-    const owner: ForwardedTrackOwner = { forwardedTrackClosed: vi.fn(), onRemb: vi.fn(), videoBitrateShare: 0, remb: 0 };
+    const owner: ForwardedTrackOwner = { forwardedTrackClosed: vi.fn(), onRemb: vi.fn(), videoBitrateShare: 0, remb: 0, nackBudget: budget() };
     const late = new ForwardedTrack(owner, 'late', source, '9', 0x77, false);
     const out = new FakeTrack('9');
     out.open = false;
@@ -231,7 +282,7 @@ describe('forwarding one published track to two subscribers', () => {
 
   it('drops what the subscriber did not accept in its answer', () => {
     const { source, inbound } = setup();
-    const owner: ForwardedTrackOwner = { forwardedTrackClosed: vi.fn(), onRemb: vi.fn(), videoBitrateShare: 0, remb: 0 };
+    const owner: ForwardedTrackOwner = { forwardedTrackClosed: vi.fn(), onRemb: vi.fn(), videoBitrateShare: 0, remb: 0, nackBudget: budget() };
     const f = new ForwardedTrack(owner, 'x', source, '9', 0x77, false);
     const out = new FakeTrack('9');
     f.bind(out);
@@ -277,7 +328,7 @@ describe('forwarding one published track to two subscribers', () => {
 
   it('a subscription whose source ends before its first offer ends too (regression)', () => {
     const { source } = setup();
-    const owner: ForwardedTrackOwner = { forwardedTrackClosed: vi.fn(), onRemb: vi.fn(), videoBitrateShare: 0, remb: 0 };
+    const owner: ForwardedTrackOwner = { forwardedTrackClosed: vi.fn(), onRemb: vi.fn(), videoBitrateShare: 0, remb: 0, nackBudget: budget() };
     const pending = new ForwardedTrack(owner, 'pending', source, '5', 0x55, false); // not bound yet
     source.close();
     expect(pending.closed).toBe(true);

@@ -27,6 +27,16 @@ describe('parseSdp / serializeSdp', () => {
 });
 
 describe('filterPublisherOffer', () => {
+  it('refuses an offer with more m-sections than allowed before parsing it', () => {
+    const head = CAMERA.slice(0, CAMERA.indexOf('m='));
+    const video = CAMERA.slice(CAMERA.indexOf('m=video'));
+    const sections = Array.from({ length: 420 }, (_, i) => video.replace(/^a=mid:1$/m, `a=mid:${i}`)).join('');
+    const offer = head + sections;
+    expect(() => filterPublisherOffer(offer, { enableH264: false, maxSections: 16 })).toThrow(new SdpError('420 m-sections, at most 16 are accepted'));
+    expect(filterPublisherOffer(CAMERA, { enableH264: false, maxSections: 2 }).sections).toHaveLength(2);
+    expect(() => filterPublisherOffer(CAMERA, { enableH264: false, maxSections: 1 })).toThrow(SdpError);
+  });
+
   it('keeps only Opus and VP8 from a Chromium camera offer', () => {
     const { sdp, sections } = filterPublisherOffer(CAMERA, { enableH264: false });
     expect(sections.map((s) => [s.mid, s.kind, s.codecs.map((c) => `${c.payloadType}/${c.codec.name}`)])).toEqual([

@@ -49,10 +49,14 @@ const TRANSPORT_CC = 'http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-c
  *   re-offer with the directions of its previous answer, and Chromium rejects an answer whose
  *   direction does not fit ("Incompatible send direction").
  *
- * Throws {@link SdpError} when the text is not an SDP, a media section has no mid, or an active
- * audio/video section offers no forwardable codec.
+ * Throws {@link SdpError} when the text is not an SDP, has more than `maxSections` m-sections,
+ * a media section has no mid, or an active audio/video section offers no forwardable codec.
  */
-export function filterPublisherOffer(sdp: string, options: { enableH264: boolean }): FilteredOffer {
+export function filterPublisherOffer(sdp: string, options: { enableH264: boolean; maxSections?: number }): FilteredOffer {
+  // Counted on the raw text, before any parsing: a 420-section offer costs one regex scan.
+  const max = options.maxSections ?? Infinity;
+  const sectionCount = countMediaSections(sdp);
+  if (sectionCount > max) throw new SdpError(`${sectionCount} m-sections, at most ${max} are accepted`);
   const desc = parseSdp(sdp);
   if (desc.media.length === 0) throw new SdpError('no media section');
   const sections: PublishedSection[] = [];
@@ -132,4 +136,11 @@ function filterSection(m: MediaSection, mid: string, kind: MediaKind, enableH264
     ssrc,
     codecs,
   };
+}
+
+/** Number of `m=` lines of a description (its m-sections). */
+function countMediaSections(sdp: string): number {
+  let n = sdp.startsWith('m=') ? 1 : 0;
+  for (let i = sdp.indexOf('\nm='); i >= 0; i = sdp.indexOf('\nm=', i + 3)) n++;
+  return n;
 }
