@@ -43,7 +43,11 @@ const NUMBER_TEXTS = [
  * binary garbage. Deterministic for a given Prng.
  */
 export class FrameMutator {
-  constructor(private readonly rng: Prng) {}
+  /** `avoidKeys`: free-form fields never made hostile (hunting past a known crash). */
+  constructor(
+    private readonly rng: Prng,
+    private readonly avoidKeys: ReadonlySet<string> = new Set(),
+  ) {}
 
   /** A mutated copy of `frame` (1–3 structural mutations, sometimes a textual one after them). */
   mutate(frame: unknown): FuzzFrame {
@@ -124,8 +128,9 @@ export class FrameMutator {
     const rng = this.rng;
     const value = structuredClone(frame) as Json;
     if (!isObject(value)) return { data: JSON.stringify(value), label: 'freeform-none' };
-    const present = FREEFORM.filter((k) => k in value);
-    const key = present.length > 0 && rng.chance(0.8) ? rng.pick(present) : rng.pick(FREEFORM);
+    const allowed = FREEFORM.filter((k) => !this.avoidKeys.has(k));
+    const present = allowed.filter((k) => k in value);
+    const key = present.length > 0 && rng.chance(0.8) ? rng.pick(present) : rng.pick(allowed);
     const kind = rng.weighted({ deepArray: 3, deepObject: 2, wide: 1, big: 1 });
     let text: string;
     if (kind === 'deepArray') text = ((d: number) => '['.repeat(d) + ']'.repeat(d))(rng.pick([1_000, 10_000, 20_000, 30_000]));

@@ -13,6 +13,8 @@ export interface CampaignOptions {
   connections: number;
   corpus: readonly RecordedFrame[];
   targets: FuzzTargets;
+  /** See FuzzShared.avoid; empty in the test. */
+  avoid?: ReadonlySet<string>;
 }
 
 /** A frame in the crash log: which connection, when, what was done, and its text (middle cut when long). */
@@ -79,6 +81,7 @@ export class FuzzCampaign {
       stalled: () => this.#stalls++,
       corpus: this.options.corpus,
       targets: this.options.targets,
+      avoid: this.options.avoid ?? new Set(),
     };
     const loops = Array.from({ length: this.options.connections }, (_, slot) => {
       const rng = master.fork();

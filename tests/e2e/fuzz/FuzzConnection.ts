@@ -23,6 +23,11 @@ export interface FuzzShared {
   sent(conn: number, frame: FuzzFrame): void;
   readonly corpus: readonly RecordedFrame[];
   readonly targets: FuzzTargets;
+  /**
+   * Hunting only: known crashes not to trigger again, to find others behind them: `relayAnswer`
+   * (no hostile relay answers) and free-form field names (`context`: never made deep or big).
+   */
+  readonly avoid: ReadonlySet<string>;
 }
 
 type Msg = Record<string, unknown>;
@@ -59,9 +64,9 @@ export class FuzzConnection {
     private readonly rng: Prng,
     private readonly shared: FuzzShared,
   ) {
-    this.#mutator = new FrameMutator(rng);
+    this.#mutator = new FrameMutator(rng, shared.avoid);
     this.#reactRng = rng.fork();
-    this.#reactMutator = new FrameMutator(this.#reactRng);
+    this.#reactMutator = new FrameMutator(this.#reactRng, shared.avoid);
     this.#frames = shared.corpus.map((r) => r.frame as Msg).filter((f) => typeof f === 'object' && f !== null && typeof f.type === 'string');
     this.#rooms = [`fz-${index}-a`, `fz-${index}-b`, 'fz-shared', 'fz-shared-2'];
   }
@@ -228,7 +233,7 @@ export class FuzzConnection {
 
   #relayAnswer(relayId: number): FuzzFrame {
     const frame = { type: 'conv.relayAnswer', id: this.#nextId++, relayId, ok: true, result: { frameRate: 10 } };
-    if (this.#reactRng.chance(0.3)) return this.#reactMutator.freeform(frame);
+    if (this.#reactRng.chance(0.3) && !this.shared.avoid.has('relayAnswer')) return this.#reactMutator.freeform(frame);
     return this.#maybeMutate({ data: JSON.stringify(frame), label: 'relayAnswer' });
   }
 

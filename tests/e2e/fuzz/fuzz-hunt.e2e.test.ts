@@ -12,7 +12,7 @@ import { startFuzzServer, wsUrl } from './fuzzServer.js';
  * tests/e2e/artifacts/fuzz-crash-<seed>-<n>.json, restarts it and goes on with the next seed.
  * A tool for finding and minimising crashes, not part of the normal run:
  *
- *   PARLEY_FUZZ_HUNT=1 [PARLEY_FUZZ_SEED=n] [PARLEY_FUZZ_FRAMES=n] npx vitest run --project e2e tests/e2e/fuzz/fuzz-hunt.e2e.test.ts
+ *   PARLEY_FUZZ_HUNT=1 [PARLEY_FUZZ_SEED=n] [PARLEY_FUZZ_FRAMES=n] [PARLEY_FUZZ_ROUNDS=n] [PARLEY_FUZZ_AVOID=relayAnswer,context] npx vitest run --project e2e tests/e2e/fuzz/fuzz-hunt.e2e.test.ts
  */
 const HUNT = process.env.PARLEY_FUZZ_HUNT === '1';
 
@@ -22,11 +22,12 @@ test.runIf(HUNT)('hunt for server crashes', async () => {
   let seed = Number(process.env.PARLEY_FUZZ_SEED ?? Date.now() % 2 ** 31);
   const rounds = Number(process.env.PARLEY_FUZZ_ROUNDS ?? 3);
   const crashes: string[] = [];
+  const avoid = new Set((process.env.PARLEY_FUZZ_AVOID ?? '').split(',').filter(Boolean));
   mkdirSync(paths.artifacts, { recursive: true });
   for (let round = 0; round < rounds; round++, seed++) {
     const server: RunningServer = await startFuzzServer(`fuzz-hunt-${seed}`);
     try {
-      const campaign = new FuzzCampaign({ url: wsUrl(server), seed, frames, connections: 12, corpus: corpus.frames, targets: { chatRoom: 'chat', videoRoom: 'video', userIds: ['1', '2'], streamIds: [1] } });
+      const campaign = new FuzzCampaign({ url: wsUrl(server), seed, frames, connections: 12, corpus: corpus.frames, targets: { chatRoom: 'chat', videoRoom: 'video', userIds: ['1', '2'], streamIds: [1] }, avoid });
       const watch = setInterval(() => { if (server.exitInfo() !== undefined) campaign.stop(); }, 50);
       const stats = await campaign.run();
       clearInterval(watch);
