@@ -103,7 +103,9 @@ export class FrameMutator {
         const text = rng.chance(0.6)
           ? ((d: number) => '['.repeat(d) + ']'.repeat(d))(rng.pick([64, 1_000, 5_000, 20_000, 30_000]))
           : ((d: number) => '{"a":'.repeat(d) + '1' + '}'.repeat(d))(rng.pick([64, 1_000, 5_000, 12_000]));
-        return setAt(value, this.randomPath(value, true), placeholder(text));
+        const path = this.randomPath(value, true);
+        if (path.some((k) => typeof k === 'string' && this.avoidKeys.has(k))) return value;
+        return setAt(value, path, placeholder(text));
       }
       case 'number':
         return setAt(value, this.randomPath(value), placeholder(rng.pick(NUMBER_TEXTS)));

@@ -17,7 +17,7 @@ import { FUZZ_RESUME_WINDOW_MS, startFuzzServer, wsUrl } from './fuzzServer.js';
  * the video must still be decoding at the end.
  *
  * PARLEY_FUZZ_SEED replays a run (the seed is printed); PARLEY_FUZZ_FRAMES changes the count;
- * PARLEY_FUZZ_AVOID=relayAnswer,context leaves known crashes alone (to look past them, never in CI).
+ * PARLEY_FUZZ_AVOID=result,context,args leaves known crashes alone (to look past them, never in CI).
  * When the server dies, the last 3,000 frames sent (and the server's last lines) are written to
  * tests/e2e/artifacts/fuzz-crash-<seed>.json.
  */
