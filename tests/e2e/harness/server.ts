@@ -17,6 +17,8 @@ export interface ServerOptions {
   logLevel?: string;
   /** Label for the log file name. */
   name?: string;
+  /** More environment variables for the server (e.g. `PARLEY_CONFIG`, `PARLEY_RATE_LIMIT_BURST`). */
+  env?: Record<string, string>;
 }
 
 /** A built Parley server running as a child process on a free port with its own data directory. */
@@ -30,6 +32,10 @@ export interface RunningServer {
   readonly logFile: string;
   /** Stops the process group (SIGTERM, then SIGKILL after 5 s) and removes the data dir. Idempotent. */
   stop(): Promise<void>;
+  /** `exit code … signal …` once the process exited (by itself or stopped), else undefined. */
+  exitInfo(): string | undefined;
+  /** The last lines the server printed (stdout and stderr). */
+  logTail(): string[];
 }
 
 const HOST = '127.0.0.1';
@@ -99,6 +105,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       LOG_LEVEL: options.logLevel ?? 'info',
     };
     if (options.resumeWindowMs !== undefined) env.PARLEY_RESUME_WINDOW_MS = String(options.resumeWindowMs);
+    Object.assign(env, options.env);
     const child = spawn(process.execPath, [paths.serverMain], {
       cwd: paths.repoRoot,
       env,
@@ -151,6 +158,14 @@ class ServerProcess implements RunningServer {
         resolveExit();
       });
     });
+  }
+
+  exitInfo(): string | undefined {
+    return this.#exited ? this.#exitInfo : undefined;
+  }
+
+  logTail(): string[] {
+    return [...this.#tail];
   }
 
   async waitReady(): Promise<void> {
