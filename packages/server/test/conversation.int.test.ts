@@ -7,16 +7,16 @@ const env = useTestServer({ conversations: { relayTimeoutMs: 300 } });
 const user = (userId: string): Promise<TestClient> => env.user(userId);
 
 describe('conversation membership and streams', () => {
-  it('join reports participants through presence; leave reports leftGroup', async () => {
+  it('join reports participants through presence (joinedConversation); leave reports leftConversation', async () => {
     const alice = await user('c1-alice');
     expect(await joinConversation(alice, 'c1')).toEqual({ mode: 'sfu', meshOnly: false });
-    expect(await alice.nextEvent('presence')).toMatchObject({ joinedGroup: { c1: [] } });
+    expect(await alice.nextEvent('presence')).toMatchObject({ joinedGroup: {}, joinedConversation: { c1: [] } });
     const bob = await user('c1-bob');
     await joinConversation(bob, 'c1');
-    expect(await bob.nextEvent('presence')).toMatchObject({ joinedGroup: { c1: [{ id: 'c1-alice' }] } });
-    expect(await alice.nextEvent('presence')).toMatchObject({ joinedGroup: { c1: [{ id: 'c1-bob' }] } });
+    expect(await bob.nextEvent('presence')).toMatchObject({ joinedGroup: {}, joinedConversation: { c1: [{ id: 'c1-alice' }] } });
+    expect(await alice.nextEvent('presence')).toMatchObject({ joinedGroup: {}, joinedConversation: { c1: [{ id: 'c1-bob' }] } });
     expect((await bob.request({ type: 'conv.leave', conversation: 'c1' })).ok).toBe(true);
-    expect(await alice.nextEvent('presence')).toMatchObject({ leftGroup: { c1: ['c1-bob'] } });
+    expect(await alice.nextEvent('presence')).toMatchObject({ leftGroup: {}, leftConversation: { c1: ['c1-bob'] } });
     // Joining twice is a no-op that succeeds.
     expect(await joinConversation(alice, 'c1')).toEqual({ mode: 'sfu', meshOnly: false });
   });
@@ -161,7 +161,7 @@ describe('conversation membership and streams', () => {
     await expect(bob.nextAnswer(goneId, 100)).rejects.toThrow('timed out');
   });
 
-  it('a session that ends leaves: others get removed, subscriptionEnded and leftGroup', async () => {
+  it('a session that ends leaves: others get removed, subscriptionEnded and leftConversation', async () => {
     const alice = await user('c7-alice');
     const bob = await user('c7-bob');
     await joinConversation(alice, 'c7', { mesh: true });
@@ -171,7 +171,7 @@ describe('conversation membership and streams', () => {
     expect((await alice.request({ type: 'unregister' })).ok).toBe(true);
     expect(await bob.nextEvent('conv.subscriptionEnded')).toMatchObject({ streamId: 5 });
     expect(await bob.nextEvent('conv.stream', (e) => e.change === 'removed')).toMatchObject({ stream: { streamId: 5, publisherId: 'c7-alice' } });
-    expect(await bob.nextEvent('presence', (e) => Object.keys(e.leftGroup).length > 0)).toMatchObject({ leftGroup: { c7: ['c7-alice'] } });
+    expect(await bob.nextEvent('presence', (e) => Object.keys(e.leftConversation ?? {}).length > 0)).toMatchObject({ leftConversation: { c7: ['c7-alice'] } });
     expect(env.server.stats().conversations).toBeGreaterThanOrEqual(1);
     expect((await bob.request({ type: 'conv.leave', conversation: 'c7' })).ok).toBe(true);
   });

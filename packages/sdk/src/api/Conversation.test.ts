@@ -130,7 +130,7 @@ describe('Conversation over a fake server', () => {
 
   test('join: NOT_JOINED → JOINING → JOINED, joined before the promise, {} in SFU; members announced after; errors', async () => {
     const c = session.getOrCreateConversation('room');
-    server.push({ type: 'presence', joinedGroup: { room: [{ id: '7', userData: {} }] }, leftGroup: {}, userDataChanged: [] });
+    server.push({ type: 'presence', joinedGroup: {}, leftGroup: {}, userDataChanged: [], joinedConversation: { room: [{ id: '7', userData: {} }] } });
     await flush();
     const order: string[] = [];
     c.on('joined', () => order.push('joined'));
@@ -148,9 +148,9 @@ describe('Conversation over a fake server', () => {
     expect(c.getContacts()['7']).toBe(session.getOrCreateContact('7'));
     expect(c.getContactsNumber()).toBe(1);
 
-    server.push({ type: 'presence', joinedGroup: { room: [{ id: '8', userData: {} }] }, leftGroup: {}, userDataChanged: [] });
+    server.push({ type: 'presence', joinedGroup: {}, leftGroup: {}, userDataChanged: [], joinedConversation: { room: [{ id: '8', userData: {} }] } });
     await flush();
-    server.push({ type: 'presence', joinedGroup: {}, leftGroup: { room: ['7'] }, userDataChanged: [] });
+    server.push({ type: 'presence', joinedGroup: {}, leftGroup: {}, userDataChanged: [], leftConversation: { room: ['7'] } });
     const left: string[] = [];
     c.on('contactLeft', (ct) => left.push(ct.getId()));
     await flush();
@@ -164,6 +164,30 @@ describe('Conversation over a fake server', () => {
     await flush();
     await refused;
     expect(other.getStatus()).toBe(CONVERSATION_STATUS_NOT_JOINED);
+  });
+
+  test('a presence group named like the conversation is another group: its members are no conversation contacts', async () => {
+    const c = await joined('room');
+    const joinedIds: string[] = [];
+    c.on('contactJoined', (ct) => joinedIds.push(ct.getId()));
+    const updates: object[] = [];
+    session.on('contactListUpdate', (u: { joinedGroup: Record<string, { getId(): string }[]> }) => {
+      updates.push(Object.fromEntries(Object.entries(u.joinedGroup).map(([g, list]) => [g, list.map((x) => x.getId())])));
+    });
+    server.push({ type: 'presence', joinedGroup: { room: [{ id: '9', userData: {} }] }, leftGroup: {}, userDataChanged: [] });
+    await flush();
+    expect(joinedIds).toEqual([]);
+    expect(c.getContactsNumber()).toBe(0);
+    server.push({ type: 'presence', joinedGroup: {}, leftGroup: {}, userDataChanged: [], joinedConversation: { room: [{ id: '7', userData: {} }] } });
+    await flush();
+    expect(joinedIds).toEqual(['7']);
+    // §3.3: Session contactListUpdate still reports the conversation as the group of its name.
+    expect(updates).toEqual([{ room: ['9'] }, { room: ['7'] }]);
+    expect(session.getContactsArray('room').map((x) => x.getId()).sort()).toEqual(['7', '9']);
+    // Leaving the group leaves the conversation contact alone.
+    server.push({ type: 'presence', joinedGroup: {}, leftGroup: { room: ['9'] }, userDataChanged: [] });
+    await flush();
+    expect(c.getContactsArray().map((x) => x.getId())).toEqual(['7']);
   });
 
   test('mesh join resolves {mode:"mesh"} (+ meshOnly)', async () => {

@@ -32,8 +32,10 @@ export interface ConversationServiceDeps {
 /**
  * Conversations of every tenant, by name: created on first join, closed when empty. Runs the
  * conversation requests (see docs/protocol.md § Conversations) and makes sessions that end
- * leave their conversations. Membership is also a presence group of the same name, so the
- * participants learn about each other through ordinary presence events.
+ * leave their conversations. Each conversation has a membership group in the presence
+ * service's conversation namespace, joined and left only here together with the conversation,
+ * so the participants learn about each other through presence events and nobody receives a
+ * conversation's traffic without being visible in it.
  */
 export class ConversationService implements ConversationOwner {
   readonly #deps: ConversationServiceDeps;
@@ -150,7 +152,7 @@ export class ConversationService implements ConversationOwner {
       this.#memberships.set(session, memberships);
     }
     memberships.add(conversation);
-    this.#deps.presence.join(session, conversation.name);
+    this.#deps.presence.joinConversation(session, conversation.name);
     // Snapshot now: streams published after this point reach the joiner as ordinary events.
     const streams = already ? [] : conversation.streams();
     const name = conversation.name;
@@ -165,7 +167,7 @@ export class ConversationService implements ConversationOwner {
     const participant = conversation.participants.get(session.userId);
     if (participant?.session === session) conversation.leave(participant);
     this.#memberships.get(session)?.delete(conversation);
-    this.#deps.presence.leave(session, conversation.name);
+    this.#deps.presence.leaveConversation(session, conversation.name);
   }
 
   #inConversation(session: UserSession, request: Exclude<ConversationRequest, Req<'conv.join'> | Req<'conv.relayAnswer'>>): unknown {
