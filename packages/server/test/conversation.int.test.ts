@@ -114,6 +114,8 @@ describe('conversation membership and streams', () => {
     const carol = await user('c6-carol');
     for (const c of [alice, bob, carol]) await joinConversation(c, 'c6', { mesh: true });
     expect((await publish(alice, 'c6', 3)).ok).toBe(true);
+    // Relays are for subscribers of the stream.
+    expect((await bob.request({ type: 'conv.subscribe', conversation: 'c6', streamId: 3 })).ok).toBe(true);
 
     const okId = bob.send({ type: 'conv.relay', conversation: 'c6', streamId: 3, action: 'getSettings' });
     const request = await alice.nextEvent('conv.relayRequest');
@@ -126,7 +128,8 @@ describe('conversation membership and streams', () => {
     const failId = bob.send({ type: 'conv.relay', conversation: 'c6', streamId: 3, action: 'applyConstraints', args: { width: 1 } });
     const failing = await alice.nextEvent('conv.relayRequest');
     expect(failing.args).toEqual({ width: 1 });
-    // Only the publisher may answer.
+    // Only the publisher may answer (Carol, not a subscriber, may not even ask: code 4).
+    expect(codeOf(await carol.request({ type: 'conv.relay', conversation: 'c6', streamId: 3, action: 'getSettings' }))).toBe(4);
     expect(codeOf(await carol.request({ type: 'conv.relayAnswer', relayId: failing.relayId, ok: true }))).toBe(8);
     await alice.request({ type: 'conv.relayAnswer', relayId: failing.relayId, ok: false, error: 'OverconstrainedError' });
     expect(await bob.nextAnswer(failId)).toMatchObject({ ok: false, error: { code: 0, message: 'OverconstrainedError' } });
@@ -135,7 +138,6 @@ describe('conversation membership and streams', () => {
     await alice.nextEvent('conv.relayRequest');
     expect(await bob.nextAnswer(slowId)).toMatchObject({ ok: false, error: { code: 11, message: 'relay timed out' } });
 
-    expect((await bob.request({ type: 'conv.subscribe', conversation: 'c6', streamId: 3 })).ok).toBe(true);
     expect((await alice.request({ type: 'conv.constraintsChanged', conversation: 'c6', streamId: 3, constraints: { width: 320 } })).ok).toBe(true);
     expect(await bob.nextEvent('conv.constraintsChanged')).toMatchObject({ streamId: 3, constraints: { width: 320 } });
     await carol.request({ type: 'ping' });
@@ -148,11 +150,13 @@ describe('conversation membership and streams', () => {
     await joinConversation(alice, 'c9');
     await joinConversation(bob, 'c9');
     expect((await publish(alice, 'c9', 8)).ok).toBe(true);
+    expect((await bob.request({ type: 'conv.subscribe', conversation: 'c9', streamId: 8 })).ok).toBe(true);
     const goneId = bob.send({ type: 'conv.relay', conversation: 'c9', streamId: 8, action: 'getSettings' });
     const forgotten = await alice.nextEvent('conv.relayRequest');
     expect((await bob.request({ type: 'conv.leave', conversation: 'c9' })).ok).toBe(true);
     expect(codeOf(await alice.request({ type: 'conv.relayAnswer', relayId: forgotten.relayId, ok: true }))).toBe(8);
     await joinConversation(bob, 'c9');
+    expect((await bob.request({ type: 'conv.subscribe', conversation: 'c9', streamId: 8 })).ok).toBe(true);
     const pendingId = bob.send({ type: 'conv.relay', conversation: 'c9', streamId: 8, action: 'getSettings' });
     await alice.nextEvent('conv.relayRequest');
     expect((await alice.request({ type: 'conv.leave', conversation: 'c9' })).ok).toBe(true);
