@@ -46,6 +46,8 @@ export class PresenceTracker {
   readonly #members = new Map<string, Set<string>>();
   readonly #groupsOf = new Map<string, Set<string>>();
   readonly #userData = new Map<string, UserDataBag>();
+  /** Ids presence reported as authenticated (identified users). */
+  readonly #authenticated = new Set<string>();
   #resyncPending: Set<string> | null = null;
   #selfId: string | undefined;
 
@@ -149,7 +151,16 @@ export class PresenceTracker {
     groups.add(group);
     this.#groupsOf.set(contact.id, groups);
     this.#userData.set(contact.id, contact.userData);
+    this.#setAuthenticated(contact);
     push(diff.joined, group, contact);
+  }
+
+  /** Records the contact's authenticated flag; returns whether it changed. */
+  #setAuthenticated(contact: ContactSnapshot): boolean {
+    const before = this.#authenticated.has(contact.id);
+    if (contact.authenticated === true) this.#authenticated.add(contact.id);
+    else this.#authenticated.delete(contact.id);
+    return before !== (contact.authenticated === true);
   }
 
   #leave(group: string, id: string, diff: PresenceDiff): void {
@@ -163,7 +174,9 @@ export class PresenceTracker {
     if (contact.id === this.#selfId) return;
     const known = this.#userData.get(contact.id);
     this.#userData.set(contact.id, contact.userData);
-    if (deepEqual(known, contact.userData)) return;
+    // A user replaced by another session of the same id (e.g. identified now) is a change too.
+    const flagChanged = this.#setAuthenticated(contact);
+    if (deepEqual(known, contact.userData) && !flagChanged) return;
     const i = diff.userDataChanged.findIndex((c) => c.id === contact.id);
     if (i >= 0) diff.userDataChanged[i] = contact;
     else diff.userDataChanged.push(contact);

@@ -21,8 +21,10 @@ export const USAGE = `Usage: parley [command] [options]
 
 Commands:
   serve                              Run the server (default command)
-  keys create [--label L] [--origins a,b] [--no-anonymous] [--key K] [--json]
-                                     Create an API key; prints the key and its secret
+  keys create [--label L] [--origins a,b] [--no-anonymous] [--chosen-ids] [--key K] [--json]
+                                     Create an API key; prints the key and its secret.
+                                     --chosen-ids lets anonymous users keep the id they ask
+                                     for (never one reserved for an identified user)
   keys list [--json]                 List API keys (secrets are not shown)
   keys disable KEY                   Refuse new registrations with KEY
   keys enable KEY                    Accept registrations with KEY again
@@ -51,6 +53,7 @@ const OPTIONS = {
   label: { type: 'string' },
   origins: { type: 'string' },
   'no-anonymous': { type: 'boolean' },
+  'chosen-ids': { type: 'boolean' },
   key: { type: 'string' },
   user: { type: 'string' },
   ttl: { type: 'string' },
@@ -124,11 +127,13 @@ function keysCommand(store: ApiKeyStore, sub: string | undefined, rest: string[]
         label: values.label ?? null,
         allowedOrigins: origins,
         allowAnonymous: !values['no-anonymous'],
+        allowChosenIds: values['chosen-ids'] === true,
       });
       if (values.json) io.stdout(JSON.stringify(key, null, 2) + '\n');
       else {
         io.stdout(
           `key:       ${key.key}\nsecret:    ${key.secret}\nanonymous: ${key.allowAnonymous ? 'allowed' : 'refused'}\n` +
+            `chosen ids: ${key.allowChosenIds ? 'allowed for anonymous users' : 'no (anonymous users get assigned ids)'}\n` +
             `origins:   ${key.allowedOrigins === null ? 'any' : key.allowedOrigins.join(', ')}\n` +
             `Keep the secret private: it signs the tokens of identified users (HS256).\n`,
         );
@@ -225,11 +230,12 @@ function noMore(rest: string[]): void {
 
 function table(keys: Omit<ApiKey, 'secret'>[]): string {
   const rows = [
-    ['KEY', 'ENABLED', 'ANONYMOUS', 'ORIGINS', 'LABEL', 'CREATED'],
+    ['KEY', 'ENABLED', 'ANONYMOUS', 'CHOSEN-IDS', 'ORIGINS', 'LABEL', 'CREATED'],
     ...keys.map((k) => [
       k.key,
       k.enabled ? 'yes' : 'no',
       k.allowAnonymous ? 'yes' : 'no',
+      k.allowChosenIds ? 'yes' : 'no',
       k.allowedOrigins === null ? 'any' : k.allowedOrigins.join(','),
       k.label ?? '',
       k.createdAt,

@@ -76,7 +76,7 @@ export class SessionManager {
       userId,
       identified: identity.identified,
       resumeToken: randomBytes(18).toString('base64url'),
-      contactJson: contactJson(userId, userDataJson),
+      contactJson: contactJson(userId, userDataJson, identity.identified),
       limits,
     });
     registry.add(session);
@@ -126,7 +126,7 @@ export class SessionManager {
    * @throws ParleyError code 9 when its JSON exceeds the user-data limit.
    */
   setUserData(session: UserSession, userData: UserDataBag): void {
-    session.setContactJson(contactJson(session.userId, this.#serializeUserData(userData)));
+    session.setContactJson(contactJson(session.userId, this.#serializeUserData(userData), session.identified));
     this.#deps.presence.userDataChanged(session);
   }
 
@@ -172,7 +172,10 @@ export class SessionManager {
   }
 }
 
-/** The contact JSON other users receive: `{"id":…,"userData":…}`. */
-function contactJson(userId: string, userDataJson: string): string {
-  return '{"id":' + JSON.stringify(userId) + ',"userData":' + userDataJson + '}';
+/**
+ * The contact JSON other users receive: `{"id":…,"userData":…}`, plus `"authenticated":true` for
+ * identified users (absent for anonymous ones, so their presence costs no extra bytes).
+ */
+function contactJson(userId: string, userDataJson: string, identified: boolean): string {
+  return '{"id":' + JSON.stringify(userId) + ',"userData":' + userDataJson + (identified ? ',"authenticated":true}' : '}');
 }

@@ -1,0 +1,71 @@
+import type { RegisterResult } from '@parley/protocol';
+import { describe, expect, it } from 'vitest';
+import type { ApiKey } from '../src/index.js';
+import { TestClient } from './helpers/TestClient.js';
+import { useTestServer } from './helpers/testServer.js';
+import { tokenFor } from './helpers/tokens.js';
+
+/*
+ * Issue 9 finding 6: anonymous users cannot take ids. Without the key's chosen-ids setting they get
+ * assigned ids; with it they never get an id held by or reserved for an identified user; contacts
+ * say whether they are authenticated.
+ */
+
+const env = useTestServer();
+
+async function registered(options: Parameters<TestClient['register']>[0]): Promise<{ client: TestClient; userId: string }> {
+  const client = env.track(await TestClient.connect(env.server.url));
+  const answer = await client.register(options);
+  if (!answer.ok) throw new Error(`register failed: ${answer.error.code} ${answer.error.message}`);
+  return { client, userId: (answer.data as RegisterResult).userId };
+}
+
+describe('ids of anonymous users', () => {
+  it('on a key without chosen ids, an anonymous register with userId "alice" gets an assigned id, and its messages come from that id', async () => {
+    const key = env.server.apiKeys.create({ label: 'no-chosen-ids' });
+    const { userId: bobId, client: bob } = await registered({ apiKey: key.key });
+    const { userId, client: mallory } = await registered({ apiKey: key.key, userId: 'alice' });
+    expect(userId).not.toBe('alice');
+    expect(userId).toMatch(/^[1-9][0-9]{6,8}$/);
+    expect((await mallory.request({ type: 'contact.send', to: bobId, kind: 'message', content: 'hi, it is alice' })).ok).toBe(true);
+    expect(await bob.nextEvent('contact.message')).toMatchObject({ from: userId, content: 'hi, it is alice' });
+  });
+
+  it('on a key with chosen ids, an anonymous user can neither take an identified user\'s id while present nor after', async () => {
+    const key = env.server.apiKeys.create({ allowChosenIds: true });
+    expect((await registered({ apiKey: key.key, userId: 'free-id' })).userId).toBe('free-id');
+    const { client: alice } = await registered({ apiKey: key.key, userId: 'alice', token: await tokenFor(key, { user: 'alice' }) });
+    const squatter = env.track(await TestClient.connect(env.server.url));
+    expect(await squatter.register({ apiKey: key.key, userId: 'alice' })).toMatchObject({ ok: false, error: { code: 5, message: 'id alice is reserved for an identified user' } });
+    await alice.close();
+    const later = env.track(await TestClient.connect(env.server.url));
+    expect(await later.register({ apiKey: key.key, userId: 'alice' })).toMatchObject({ ok: false, error: { code: 5, message: 'id alice is reserved for an identified user' } });
+    // The identified user still gets her id.
+    expect((await registered({ apiKey: key.key, userId: 'alice', token: await tokenFor(key, { user: 'alice' }) })).userId).toBe('alice');
+  });
+
+  it('an identified user takes its id back from an anonymous holder (closed 4001), which cannot come back', async () => {
+    const key = env.server.apiKeys.create({ allowChosenIds: true });
+    const { client: squatter } = await registered({ apiKey: key.key, userId: 'dave' });
+    const { userId, client: dave } = await registered({ apiKey: key.key, userId: 'dave', token: await tokenFor(key, { user: 'dave' }) });
+    expect(userId).toBe('dave');
+    expect((await squatter.closed).code).toBe(4001);
+    // Not even once Dave is gone.
+    expect((await dave.request({ type: 'unregister' })).ok).toBe(true);
+    await dave.closed;
+    const again = env.track(await TestClient.connect(env.server.url));
+    expect(await again.register({ apiKey: key.key, userId: 'dave' })).toMatchObject({ ok: false, error: { code: 5, message: 'id dave is reserved for an identified user' } });
+  });
+});
+
+describe('contacts carry whether they are authenticated (Parley extension)', () => {
+  it('presence lists identified users with authenticated:true and anonymous ones without it', async () => {
+    const key: ApiKey = env.server.apiKeys.create({ allowChosenIds: true });
+    const { client: watcher } = await registered({ apiKey: key.key, userId: 'watcher', groups: ['room'] });
+    expect((await watcher.nextEvent('presence')).joinedGroup).toEqual({ room: [] });
+    await registered({ apiKey: key.key, userId: 'erin', token: await tokenFor(key, { user: 'erin' }), groups: ['room'] });
+    expect((await watcher.nextEvent('presence')).joinedGroup).toEqual({ room: [{ id: 'erin', userData: {}, authenticated: true }] });
+    const { userId: anonymous } = await registered({ apiKey: key.key, groups: ['room'] });
+    expect((await watcher.nextEvent('presence')).joinedGroup).toEqual({ room: [{ id: anonymous, userData: {} }] });
+  });
+});
