@@ -159,6 +159,19 @@ describe('parley CLI', () => {
       expect(await foreign.register({ apiKey: created.key, userId: 'alice', token: jwt })).toMatchObject({ ok: false, error: { code: 5 } });
     });
 
+    it('ids reserved from the CLI are refused to anonymous users of a chosen-ids key; released ones are free again', async () => {
+      expect((await parley(dataDir, ['ids', 'reserve', 'chooser', 'ceo', 'cfo'])).stdout).toMatch(/2 id\(s\) reserved/);
+      expect(JSON.parse((await parley(dataDir, ['ids', 'list', 'chooser', '--json'])).stdout)).toEqual(['ceo', 'cfo']);
+      const squatter = await TestClient.connect(server.url);
+      expect(await squatter.register({ apiKey: 'chooser', userId: 'ceo' })).toMatchObject({ ok: false, error: { code: 5, message: 'id ceo is reserved for an identified user' } });
+      expect((await parley(dataDir, ['ids', 'release', 'chooser', 'ceo'])).code).toBe(0);
+      const { client } = await TestClient.registered(server.url, { apiKey: 'chooser', userId: 'ceo' });
+      await client.close();
+      expect((await parley(dataDir, ['ids', 'list', 'chooser'])).stdout).toBe('cfo\n');
+      expect((await parley(dataDir, ['ids', 'reserve', 'no-such-key', 'x'])).code).toBe(1);
+      expect((await parley(dataDir, ['ids', 'reserve', 'chooser'])).code).toBe(2);
+    });
+
     it('a key disabled from the CLI is refused by the running server at once', async () => {
       expect((await parley(dataDir, ['keys', 'disable', created.key])).code).toBe(0);
       const jwt = (await parley(dataDir, ['token', '--key', created.key, '--user', 'bob'])).stdout.trim();

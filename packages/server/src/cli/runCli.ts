@@ -8,6 +8,8 @@ import { loadConfig } from '../config/loadConfig.js';
 import { Database } from '../storage/Database.js';
 import { DatabaseError } from '../storage/DatabaseError.js';
 import { SERVER_VERSION } from '../version.js';
+import { idsCommand } from './idsCommand.js';
+import { UsageError } from './UsageError.js';
 
 /** Where the CLI reads its environment and writes its output (injectable for tests). */
 export interface CliIo {
@@ -30,6 +32,9 @@ Commands:
   keys enable KEY                    Accept registrations with KEY again
   token --key K --user U [--ttl S]   Print a JWT for user U of key K (default ttl 3600 s;
                                      --user ApiKey_Token authorises any id)
+  ids list KEY [--json]              Ids reserved for identified users of KEY
+  ids reserve KEY ID...              Reserve ids ahead of their users' first registration
+  ids release KEY ID...              Let anonymous users have these ids again
 
 Global options:
   --data-dir DIR                     Data directory (default: PARLEY_DATA_DIR or ./data)
@@ -40,10 +45,6 @@ Global options:
 Configuration is read as by the server: defaults < config file < environment < --data-dir.
 `;
 
-/** A mistake in the command line: exit status 2 with the usage hint. */
-class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
 
 const OPTIONS = {
   'data-dir': { type: 'string' },
@@ -97,6 +98,14 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         return 0;
       case 'keys':
         return withStore(config, (store) => keysCommand(store, sub, rest, values, io));
+      case 'ids': {
+        const { db, store } = openStore(config);
+        try {
+          return idsCommand(db, store, sub, rest, values.json === true, io);
+        } finally {
+          db.close();
+        }
+      }
       case 'token':
         if (sub !== undefined) throw new UsageError(`unexpected argument '${sub}'`);
         return await withStoreAsync(config, (store) => tokenCommand(store, values, io));
