@@ -34,6 +34,11 @@ export const RegisterResult = z.object({
   resumeWindowMs: z.number().int().positive(),
   heartbeatMs: z.number().int().positive(),
   serverVersion: z.string(),
+  /**
+   * Anonymous users on keys without chosen ids: proof that the server assigned `userId` to this
+   * client; sent back with `userId` on a later `register` it gets the same id again (unless taken).
+   */
+  idTicket: z.string().optional(),
 });
 export type RegisterResult = z.infer<typeof RegisterResult>;
 

@@ -13,11 +13,16 @@ import { tokenFor } from './helpers/tokens.js';
 
 const env = useTestServer();
 
-async function registered(options: Parameters<TestClient['register']>[0]): Promise<{ client: TestClient; userId: string }> {
+async function registered(options: Parameters<TestClient['register']>[0] & { idTicket?: string }): Promise<{ client: TestClient; userId: string; result: RegisterResult }> {
   const client = env.track(await TestClient.connect(env.server.url));
-  const answer = await client.register(options);
+  const { idTicket, ...rest } = options;
+  const answer =
+    idTicket === undefined
+      ? await client.register(rest)
+      : await client.request({ type: 'register', apiKey: rest.apiKey, userId: rest.userId, idTicket, groups: [], subscribeTo: [], userData: {} });
   if (!answer.ok) throw new Error(`register failed: ${answer.error.code} ${answer.error.message}`);
-  return { client, userId: (answer.data as RegisterResult).userId };
+  const result = answer.data as RegisterResult;
+  return { client, userId: result.userId, result };
 }
 
 describe('ids of anonymous users', () => {
@@ -29,6 +34,21 @@ describe('ids of anonymous users', () => {
     expect(userId).toMatch(/^[1-9][0-9]{6,8}$/);
     expect((await mallory.request({ type: 'contact.send', to: bobId, kind: 'message', content: 'hi, it is alice' })).ok).toBe(true);
     expect(await bob.nextEvent('contact.message')).toMatchObject({ from: userId, content: 'hi, it is alice' });
+  });
+
+  it('an anonymous user gets its assigned id back with the idTicket (re-registration after the session ended), never without', async () => {
+    const key = env.server.apiKeys.create();
+    const { client, userId, result } = await registered({ apiKey: key.key });
+    expect(result.idTicket).toEqual(expect.any(String));
+    expect((await client.request({ type: 'unregister' })).ok).toBe(true);
+    await client.closed;
+    expect((await registered({ apiKey: key.key, userId, idTicket: result.idTicket as string })).userId).toBe(userId);
+    // A ticket is worth one id only, and nothing without it.
+    expect((await registered({ apiKey: key.key, userId: 'alice', idTicket: result.idTicket as string })).userId).not.toBe('alice');
+    const other = await registered({ apiKey: key.key, userId: '1234567', idTicket: 'forged' });
+    expect(other.userId).not.toBe('1234567');
+    // Keys with chosen ids need no ticket and give none.
+    expect((await registered({})).result.idTicket).toBeUndefined();
   });
 
   it('on a key with chosen ids, an anonymous user can neither take an identified user\'s id while present nor after', async () => {

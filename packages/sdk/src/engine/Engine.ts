@@ -63,6 +63,8 @@ export class Engine extends Emitter<EngineEvents> {
   #socket: SignalClient | null = null;
   #wsUrl = '';
   #userId: string | undefined;
+  /** The server's proof that it assigned #userId to us (anonymous users): sent back to keep that id. */
+  #idTicket: string | undefined;
   #resumeToken = '';
   #heartbeatMs: number = Defaults.heartbeatMs;
   #lastSeq = 0;
@@ -246,6 +248,7 @@ export class Engine extends Emitter<EngineEvents> {
         apiKey,
         ...(this.#userId !== undefined ? { userId: this.#userId } : {}),
         ...(token !== undefined ? { token } : {}),
+        ...(this.#idTicket !== undefined && this.#userId !== undefined ? { idTicket: this.#idTicket } : {}),
         groups: this.#membership.groups,
         subscribeTo: this.#membership.subscriptions,
         userData: this.#membership.userData,
@@ -257,6 +260,7 @@ export class Engine extends Emitter<EngineEvents> {
     const result = RegisterResult.safeParse(data);
     if (!result.success) throw new ConnectError('refused', 'invalid registration answer');
     this.#userId = result.data.userId;
+    this.#idTicket = result.data.idTicket;
     this.presence.setSelfId(result.data.userId);
     this.conversationPresence.setSelfId(result.data.userId);
     this.#resumeToken = result.data.resumeToken;

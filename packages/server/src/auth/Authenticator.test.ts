@@ -48,6 +48,18 @@ describe('Authenticator: which id a session gets', () => {
     expect(id).toMatch(/^[1-9][0-9]{6,8}$/);
   });
 
+  it('an assigned id comes with a ticket that gets it back, and only it', async () => {
+    const first = auth.admit(await auth.authenticate({ apiKey: 'plain' }, undefined));
+    expect(first.idTicket).toEqual(expect.any(String));
+    const back = await auth.authenticate({ apiKey: 'plain', userId: first.userId, idTicket: first.idTicket as string }, undefined);
+    expect(back.userId).toBe(first.userId);
+    const stolen = await auth.authenticate({ apiKey: 'plain', userId: 'alice', idTicket: first.idTicket as string }, undefined);
+    expect(stolen.userId).toBeUndefined();
+    // Tickets are per key (HMAC with the key's secret).
+    const elsewhere = await auth.authenticate({ apiKey: 'chooser', userId: first.userId, idTicket: first.idTicket as string }, undefined);
+    expect(auth.admit(elsewhere).idTicket).toBeUndefined();
+  });
+
   it('a key with chosen ids honours the anonymous request, once', async () => {
     expect(await register('chooser', 'alice')).toBe('alice');
     await expect(register('chooser', 'alice')).rejects.toMatchObject({ code: 5, message: 'id alice is already in use' });

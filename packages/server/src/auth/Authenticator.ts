@@ -3,6 +3,7 @@ import { ErrorCode, ParleyError, type RegisterRequest } from '@parley/protocol';
 import type { SessionRegistry } from '../session/SessionRegistry.js';
 import type { UserSession } from '../session/UserSession.js';
 import type { ApiKey, ApiKeyStore } from './ApiKeyStore.js';
+import { idTicket, validIdTicket } from './idTicket.js';
 import type { ReservedUserIds } from './ReservedUserIds.js';
 import { TokenError } from './TokenError.js';
 import type { TokenVerifier } from './TokenVerifier.js';
@@ -21,6 +22,8 @@ export interface Identity {
 /** Outcome of {@link Authenticator.admit}. */
 export interface Admission {
   userId: string;
+  /** Anonymous user of a key without chosen ids: the ticket that gets this id back (RegisterResult). */
+  idTicket?: string;
   /** Older session of the same identified user, to close with 4001 before adding the new one. */
   replaces: UserSession | null;
 }
@@ -60,12 +63,14 @@ export class Authenticator {
    * Checks the key, the origin and (when given) the token of a `register` request.
    * @throws ParleyError code 5 naming the reason.
    */
-  async authenticate(request: Pick<RegisterRequest, 'apiKey' | 'token' | 'userId'>, origin: string | undefined): Promise<Identity> {
+  async authenticate(request: Pick<RegisterRequest, 'apiKey' | 'token' | 'userId' | 'idTicket'>, origin: string | undefined): Promise<Identity> {
     const apiKey = this.checkKey(request.apiKey, origin);
     if (request.token === undefined) {
       if (!apiKey.allowAnonymous) throw refuse('token required');
-      // Without chosen ids the request's id is ignored, as apiRTC assigns anonymous users theirs.
-      return { apiKey, userId: apiKey.allowChosenIds ? request.userId : undefined, identified: false };
+      // Without chosen ids the request's id is ignored (apiRTC assigns anonymous users theirs),
+      // unless it comes with the ticket of an id this server assigned to that client before.
+      const reclaimed = request.userId !== undefined && request.idTicket !== undefined && validIdTicket(apiKey, request.userId, request.idTicket);
+      return { apiKey, userId: apiKey.allowChosenIds || reclaimed ? request.userId : undefined, identified: false };
     }
     try {
       const userId = await this.#verifier.verify(request.token, apiKey, request.userId);
@@ -98,12 +103,14 @@ export class Authenticator {
    */
   admit(identity: Identity): Admission {
     const key = identity.apiKey.key;
-    const userId = identity.userId;
-    if (userId === undefined) return { userId: this.#assignId(key), replaces: null };
+    const userId = identity.userId ?? this.#assignId(key);
     if (!identity.identified) {
-      if (this.#reserved.has(key, userId)) throw refuse(`id ${userId} is reserved for an identified user`);
-      if (this.#registry.has(key, userId)) throw refuse(`id ${userId} is already in use`);
-      return { userId, replaces: null };
+      if (identity.userId !== undefined) {
+        if (this.#reserved.has(key, userId)) throw refuse(`id ${userId} is reserved for an identified user`);
+        if (this.#registry.has(key, userId)) throw refuse(`id ${userId} is already in use`);
+      }
+      if (identity.apiKey.allowChosenIds) return { userId, replaces: null };
+      return { userId, idTicket: idTicket(identity.apiKey, userId), replaces: null };
     }
     this.#reserved.reserve(key, userId);
     return { userId, replaces: this.#registry.get(key, userId) ?? null };

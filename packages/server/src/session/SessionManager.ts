@@ -66,7 +66,7 @@ export class SessionManager {
     const identity = await authenticator.authenticate(request, origin);
     if (isGone() || this.#closed) throw new ParleyError(ErrorCode.OTHER, 'connection closed during registration');
     // From here to the end: synchronous, so the id decision cannot race another register.
-    const { userId, replaces } = authenticator.admit(identity);
+    const { userId, replaces, idTicket } = authenticator.admit(identity);
     if (replaces) {
       this.#deps.log.info({ userId, apiKey: identity.apiKey.key }, 'identified user registered again: replacing older session');
       this.end(replaces, CloseCode.REPLACED, 'replaced by a newer session');
@@ -91,6 +91,7 @@ export class SessionManager {
         resumeWindowMs: limits.resumeWindowMs,
         heartbeatMs: limits.heartbeatMs,
         serverVersion: this.#deps.serverVersion,
+        ...(idTicket !== undefined ? { idTicket } : {}),
       },
     };
   }
