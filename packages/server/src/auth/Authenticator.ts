@@ -112,7 +112,8 @@ export class Authenticator {
       if (identity.apiKey.allowChosenIds) return { userId, replaces: null };
       return { userId, idTicket: idTicket(identity.apiKey, userId), replaces: null };
     }
-    this.#reserved.reserve(key, userId);
+    // A read first: the common case (already reserved) then takes no write lock.
+    if (!this.#reserved.has(key, userId)) this.#reserved.reserve(key, userId);
     return { userId, replaces: this.#registry.get(key, userId) ?? null };
   }
 
