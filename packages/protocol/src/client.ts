@@ -18,6 +18,11 @@ export const RegisterRequest = z.object({
   userId: UserId.optional(),
   /** JWT for identified users. */
   token: z.string().min(1).max(Bounds.token).optional(),
+  /**
+   * Anonymous users: the `idTicket` of an earlier registration, to get its assigned `userId` back
+   * after the server dropped the session (keys without chosen ids ignore a bare `userId`).
+   */
+  idTicket: z.string().min(1).max(128).optional(),
   groups: GroupList,
   subscribeTo: GroupList,
   userData: UserDataInput,

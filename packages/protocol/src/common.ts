@@ -23,5 +23,10 @@ export const UserDataInput = bounded(UserDataBag, Bounds.userData);
 export const ContactInfo = z.object({
   id: UserId,
   userData: UserDataBag,
+  /**
+   * Parley extension: true when the user registered with a token (identified), absent for
+   * anonymous users. Lets apps tell "alice" the identified user from an anonymous one.
+   */
+  authenticated: z.boolean().optional(),
 });
 export type ContactInfo = z.infer<typeof ContactInfo>;

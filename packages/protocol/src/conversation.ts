@@ -63,6 +63,12 @@ export const ConvPublishRequest = z.object({
   isVideoMuted: z.boolean(),
   isScreensharing: z.boolean(),
   context: StreamContext.optional(),
+  /**
+   * The publisher's app lets subscribers re-enable this stream's audio/video remotely
+   * (`enableAudio` / `enableVideo` relays); without it the server refuses them (code 14).
+   * Parley extension (SDK `PublishOptions.remoteUnmuteEnabled`); not shown to other participants.
+   */
+  remoteUnmuteEnabled: z.boolean().default(false),
 });
 export const ConvUnpublishRequest = z.object({
   type: z.literal('conv.unpublish'),
@@ -182,7 +188,11 @@ export const RelayAction = z.enum([
   'getVideoFlowStatus',
 ]);
 export type RelayAction = z.infer<typeof RelayAction>;
-/** Subscriber → publisher request; answered with the publisher's result (10 s timeout → 11). */
+/**
+ * Subscriber → publisher request; answered with the publisher's result (10 s timeout → 11).
+ * Only subscribers of the stream may send it (code 4 otherwise); `enableAudio` / `enableVideo`
+ * need the publisher's `remoteUnmuteEnabled` (code 14 otherwise).
+ */
 export const ConvRelayRequest = z.object({
   type: z.literal('conv.relay'),
   id: RequestId,

@@ -34,6 +34,11 @@ export const RegisterResult = z.object({
   resumeWindowMs: z.number().int().positive(),
   heartbeatMs: z.number().int().positive(),
   serverVersion: z.string(),
+  /**
+   * Anonymous users on keys without chosen ids: proof that the server assigned `userId` to this
+   * client; sent back with `userId` on a later `register` it gets the same id again (unless taken).
+   */
+  idTicket: z.string().optional(),
 });
 export type RegisterResult = z.infer<typeof RegisterResult>;
 
@@ -54,6 +59,9 @@ const Seq = z.number().int().positive();
 /**
  * Presence diff for the groups this user watches, batched per server tick. Same three keys as
  * apiRTC's `contactListUpdate`; `leftGroup` carries ids only (the client knows the contact).
+ * The members of the conversations the user joined come in `joinedConversation` /
+ * `leftConversation` (present only when not empty): a conversation is not a presence group, so
+ * a group of the same name is a different one.
  */
 export const PresenceEvent = z.object({
   type: z.literal('presence'),
@@ -61,6 +69,8 @@ export const PresenceEvent = z.object({
   joinedGroup: z.record(z.string(), z.array(ContactInfo)),
   leftGroup: z.record(z.string(), z.array(UserId)),
   userDataChanged: z.array(ContactInfo),
+  joinedConversation: z.record(z.string(), z.array(ContactInfo)).optional(),
+  leftConversation: z.record(z.string(), z.array(UserId)).optional(),
 });
 
 export const ContactDataEvent = z.object({

@@ -1,5 +1,6 @@
 import { ApiKeyStore } from './auth/ApiKeyStore.js';
 import { Authenticator } from './auth/Authenticator.js';
+import { ReservedUserIds } from './auth/ReservedUserIds.js';
 import { TokenVerifier } from './auth/TokenVerifier.js';
 import { type Config, resolveConfig, type ServerOptions } from './config/Config.js';
 import { ConfigError } from './config/ConfigError.js';
@@ -77,7 +78,7 @@ export async function startServer(options: ServerOptions | Config = {}): Promise
       limits: config.limits,
       log: moduleLogger(root, 'conversation'),
     });
-    const authenticator = new Authenticator(apiKeys, new TokenVerifier(), registry);
+    const authenticator = new Authenticator(apiKeys, new TokenVerifier(), registry, new ReservedUserIds(db));
     const manager = new SessionManager({
       registry,
       presence,

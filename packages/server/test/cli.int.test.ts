@@ -74,7 +74,7 @@ describe('parley CLI', () => {
   it('keys list shows keys as a table and as JSON, without secrets', async () => {
     const table = await parley(dataDir, ['keys', 'list']);
     expect(table.code).toBe(0);
-    expect(table.stdout).toMatch(/^KEY\s+ENABLED\s+ANONYMOUS\s+ORIGINS\s+LABEL\s+CREATED/);
+    expect(table.stdout).toMatch(/^KEY\s+ENABLED\s+ANONYMOUS\s+CHOSEN-IDS\s+ORIGINS\s+LABEL\s+CREATED/);
     expect(table.stdout).toContain(created.key);
     expect(table.stdout).toContain('myDemoApiKey');
     expect(table.stdout).not.toContain(created.secret);
@@ -85,9 +85,23 @@ describe('parley CLI', () => {
       enabled: true,
       allowedOrigins: ['https://a.example', 'https://b.example'],
       allowAnonymous: false,
+      allowChosenIds: false,
       label: 'shop',
       createdAt: expect.any(String),
     });
+  });
+
+  it('keys create --chosen-ids lets anonymous users choose ids; keys list shows it (on for the demo key)', async () => {
+    const run = await parley(dataDir, ['keys', 'create', '--key', 'chooser', '--chosen-ids']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^chosen ids: allowed/m);
+    const keys = JSON.parse((await parley(dataDir, ['keys', 'list', '--json'])).stdout) as { key: string; allowChosenIds: boolean }[];
+    expect(keys.find((k) => k.key === 'chooser')?.allowChosenIds).toBe(true);
+    expect(keys.find((k) => k.key === 'myDemoApiKey')?.allowChosenIds).toBe(true);
+    expect(keys.find((k) => k.key === created.key)?.allowChosenIds).toBe(false);
+    const table = (await parley(dataDir, ['keys', 'list'])).stdout.split('\n');
+    expect(table.find((line) => line.startsWith('chooser '))).toMatch(/^chooser\s+yes\s+yes\s+yes\s+any/);
+    expect(table.find((line) => line.startsWith(created.key))).toMatch(/\s+yes\s+no\s+no\s+https:/);
   });
 
   it('keys disable / enable', async () => {
@@ -143,6 +157,19 @@ describe('parley CLI', () => {
       expect(await anonymous.register({ apiKey: created.key })).toMatchObject({ ok: false, error: { code: 5, message: 'token required' } });
       const foreign = await TestClient.connect(server.url, { origin: 'https://c.example' });
       expect(await foreign.register({ apiKey: created.key, userId: 'alice', token: jwt })).toMatchObject({ ok: false, error: { code: 5 } });
+    });
+
+    it('ids reserved from the CLI are refused to anonymous users of a chosen-ids key; released ones are free again', async () => {
+      expect((await parley(dataDir, ['ids', 'reserve', 'chooser', 'ceo', 'cfo'])).stdout).toMatch(/2 id\(s\) reserved/);
+      expect(JSON.parse((await parley(dataDir, ['ids', 'list', 'chooser', '--json'])).stdout)).toEqual(['ceo', 'cfo']);
+      const squatter = await TestClient.connect(server.url);
+      expect(await squatter.register({ apiKey: 'chooser', userId: 'ceo' })).toMatchObject({ ok: false, error: { code: 5, message: 'id ceo is reserved for an identified user' } });
+      expect((await parley(dataDir, ['ids', 'release', 'chooser', 'ceo'])).code).toBe(0);
+      const { client } = await TestClient.registered(server.url, { apiKey: 'chooser', userId: 'ceo' });
+      await client.close();
+      expect((await parley(dataDir, ['ids', 'list', 'chooser'])).stdout).toBe('cfo\n');
+      expect((await parley(dataDir, ['ids', 'reserve', 'no-such-key', 'x'])).code).toBe(1);
+      expect((await parley(dataDir, ['ids', 'reserve', 'chooser'])).code).toBe(2);
     });
 
     it('a key disabled from the CLI is refused by the running server at once', async () => {

@@ -7,16 +7,16 @@ const env = useTestServer({ conversations: { relayTimeoutMs: 300 } });
 const user = (userId: string): Promise<TestClient> => env.user(userId);
 
 describe('conversation membership and streams', () => {
-  it('join reports participants through presence; leave reports leftGroup', async () => {
+  it('join reports participants through presence (joinedConversation); leave reports leftConversation', async () => {
     const alice = await user('c1-alice');
     expect(await joinConversation(alice, 'c1')).toEqual({ mode: 'sfu', meshOnly: false });
-    expect(await alice.nextEvent('presence')).toMatchObject({ joinedGroup: { c1: [] } });
+    expect(await alice.nextEvent('presence')).toMatchObject({ joinedGroup: {}, joinedConversation: { c1: [] } });
     const bob = await user('c1-bob');
     await joinConversation(bob, 'c1');
-    expect(await bob.nextEvent('presence')).toMatchObject({ joinedGroup: { c1: [{ id: 'c1-alice' }] } });
-    expect(await alice.nextEvent('presence')).toMatchObject({ joinedGroup: { c1: [{ id: 'c1-bob' }] } });
+    expect(await bob.nextEvent('presence')).toMatchObject({ joinedGroup: {}, joinedConversation: { c1: [{ id: 'c1-alice' }] } });
+    expect(await alice.nextEvent('presence')).toMatchObject({ joinedGroup: {}, joinedConversation: { c1: [{ id: 'c1-bob' }] } });
     expect((await bob.request({ type: 'conv.leave', conversation: 'c1' })).ok).toBe(true);
-    expect(await alice.nextEvent('presence')).toMatchObject({ leftGroup: { c1: ['c1-bob'] } });
+    expect(await alice.nextEvent('presence')).toMatchObject({ leftGroup: {}, leftConversation: { c1: ['c1-bob'] } });
     // Joining twice is a no-op that succeeds.
     expect(await joinConversation(alice, 'c1')).toEqual({ mode: 'sfu', meshOnly: false });
   });
@@ -114,6 +114,8 @@ describe('conversation membership and streams', () => {
     const carol = await user('c6-carol');
     for (const c of [alice, bob, carol]) await joinConversation(c, 'c6', { mesh: true });
     expect((await publish(alice, 'c6', 3)).ok).toBe(true);
+    // Relays are for subscribers of the stream.
+    expect((await bob.request({ type: 'conv.subscribe', conversation: 'c6', streamId: 3 })).ok).toBe(true);
 
     const okId = bob.send({ type: 'conv.relay', conversation: 'c6', streamId: 3, action: 'getSettings' });
     const request = await alice.nextEvent('conv.relayRequest');
@@ -126,7 +128,8 @@ describe('conversation membership and streams', () => {
     const failId = bob.send({ type: 'conv.relay', conversation: 'c6', streamId: 3, action: 'applyConstraints', args: { width: 1 } });
     const failing = await alice.nextEvent('conv.relayRequest');
     expect(failing.args).toEqual({ width: 1 });
-    // Only the publisher may answer.
+    // Only the publisher may answer (Carol, not a subscriber, may not even ask: code 4).
+    expect(codeOf(await carol.request({ type: 'conv.relay', conversation: 'c6', streamId: 3, action: 'getSettings' }))).toBe(4);
     expect(codeOf(await carol.request({ type: 'conv.relayAnswer', relayId: failing.relayId, ok: true }))).toBe(8);
     await alice.request({ type: 'conv.relayAnswer', relayId: failing.relayId, ok: false, error: 'OverconstrainedError' });
     expect(await bob.nextAnswer(failId)).toMatchObject({ ok: false, error: { code: 0, message: 'OverconstrainedError' } });
@@ -135,7 +138,6 @@ describe('conversation membership and streams', () => {
     await alice.nextEvent('conv.relayRequest');
     expect(await bob.nextAnswer(slowId)).toMatchObject({ ok: false, error: { code: 11, message: 'relay timed out' } });
 
-    expect((await bob.request({ type: 'conv.subscribe', conversation: 'c6', streamId: 3 })).ok).toBe(true);
     expect((await alice.request({ type: 'conv.constraintsChanged', conversation: 'c6', streamId: 3, constraints: { width: 320 } })).ok).toBe(true);
     expect(await bob.nextEvent('conv.constraintsChanged')).toMatchObject({ streamId: 3, constraints: { width: 320 } });
     await carol.request({ type: 'ping' });
@@ -148,11 +150,13 @@ describe('conversation membership and streams', () => {
     await joinConversation(alice, 'c9');
     await joinConversation(bob, 'c9');
     expect((await publish(alice, 'c9', 8)).ok).toBe(true);
+    expect((await bob.request({ type: 'conv.subscribe', conversation: 'c9', streamId: 8 })).ok).toBe(true);
     const goneId = bob.send({ type: 'conv.relay', conversation: 'c9', streamId: 8, action: 'getSettings' });
     const forgotten = await alice.nextEvent('conv.relayRequest');
     expect((await bob.request({ type: 'conv.leave', conversation: 'c9' })).ok).toBe(true);
     expect(codeOf(await alice.request({ type: 'conv.relayAnswer', relayId: forgotten.relayId, ok: true }))).toBe(8);
     await joinConversation(bob, 'c9');
+    expect((await bob.request({ type: 'conv.subscribe', conversation: 'c9', streamId: 8 })).ok).toBe(true);
     const pendingId = bob.send({ type: 'conv.relay', conversation: 'c9', streamId: 8, action: 'getSettings' });
     await alice.nextEvent('conv.relayRequest');
     expect((await alice.request({ type: 'conv.leave', conversation: 'c9' })).ok).toBe(true);
@@ -161,7 +165,7 @@ describe('conversation membership and streams', () => {
     await expect(bob.nextAnswer(goneId, 100)).rejects.toThrow('timed out');
   });
 
-  it('a session that ends leaves: others get removed, subscriptionEnded and leftGroup', async () => {
+  it('a session that ends leaves: others get removed, subscriptionEnded and leftConversation', async () => {
     const alice = await user('c7-alice');
     const bob = await user('c7-bob');
     await joinConversation(alice, 'c7', { mesh: true });
@@ -171,7 +175,7 @@ describe('conversation membership and streams', () => {
     expect((await alice.request({ type: 'unregister' })).ok).toBe(true);
     expect(await bob.nextEvent('conv.subscriptionEnded')).toMatchObject({ streamId: 5 });
     expect(await bob.nextEvent('conv.stream', (e) => e.change === 'removed')).toMatchObject({ stream: { streamId: 5, publisherId: 'c7-alice' } });
-    expect(await bob.nextEvent('presence', (e) => Object.keys(e.leftGroup).length > 0)).toMatchObject({ leftGroup: { c7: ['c7-alice'] } });
+    expect(await bob.nextEvent('presence', (e) => Object.keys(e.leftConversation ?? {}).length > 0)).toMatchObject({ leftConversation: { c7: ['c7-alice'] } });
     expect(env.server.stats().conversations).toBeGreaterThanOrEqual(1);
     expect((await bob.request({ type: 'conv.leave', conversation: 'c7' })).ok).toBe(true);
   });

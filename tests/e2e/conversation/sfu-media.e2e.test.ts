@@ -85,6 +85,8 @@ describe('conversation media through the SFU', () => {
     const settings = await b.user.page.evaluate((i: number) => CONV.remote[i].getSettings(), id);
     expect(settings.video.frameRate).toBe(10);
     expect(settings.video.width).toBeGreaterThan(0);
+    // Device ids never leave the publisher's page.
+    expect(JSON.stringify(settings)).not.toMatch(/deviceId|groupId/);
     const flow = await b.user.page.evaluate((i: number) => CONV.remote[i].getRemoteAudioFlowStatus(), id);
     expect(flow).toEqual({ enabled: true, muted: false });
 
@@ -92,6 +94,10 @@ describe('conversation media through the SFU', () => {
     await b.user.page.evaluate((i: number) => CONV.remote[i].disableAudio(true), id);
     await waitInPage(a.user, 'publisher audio disabled by the relay', () => CONV.local.camera.isAudioEnabled() === false);
     await waitInPage(b.user, 'remoteAudioFlowStatusChanged', (i: number) => E2E.of('remote:remoteAudioFlowStatusChanged').some((e) => e.streamId === i && e.payload.enabled === false), id);
+    // ...but cannot unmute her again: she did not publish with remoteUnmuteEnabled (Parley extension).
+    const unmute = await b.user.page.evaluate((i: number) => CONV.remote[i].enableAudio(true).then(() => 'ok', CONV.err), id);
+    expect(JSON.stringify(unmute)).toMatch(/remote unmute/);
+    expect(await a.user.page.evaluate(() => CONV.local.camera.isAudioEnabled())).toBe(false);
   });
 
   test('screen share is a second stream; a late joiner receives and decodes both', async () => {

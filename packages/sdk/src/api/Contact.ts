@@ -7,7 +7,7 @@ import { notSupported, rejectNotSupported } from '../util/unsupported.js';
 import type { Call } from './Call.js';
 import type { DataChannel } from './DataChannel.js';
 import type { SentInvitation } from './invitations/SentInvitation.js';
-import { RECORD_MESSAGE } from './internal.js';
+import { RECORD_MESSAGE, SET_AUTHENTICATED } from './internal.js';
 import { Observable } from './Observable.js';
 import { UserData } from './UserData.js';
 
@@ -90,6 +90,7 @@ export class Contact extends Observable<ContactEvents> {
   readonly #userData: UserData;
   readonly #host: ContactHost | undefined;
   readonly #history: ContactMessage[] = [];
+  #authenticated = false;
 
   /** Internal; apps use `session.getOrCreateContact(id)`. */
   constructor(id: string, userData?: object | null, opts?: { host?: ContactHost }) {
@@ -112,6 +113,20 @@ export class Contact extends Observable<ContactEvents> {
   /** Last user data received (updated before `contactListUpdate.userDataChanged`). */
   getUserData(): UserData {
     return this.#userData;
+  }
+
+  /**
+   * Parley extension: true when this user registered with a token (an identified user whose id
+   * the app's backend vouched for), false for anonymous users and for contacts not (yet) seen
+   * through presence (a group or conversation shared with the local user).
+   */
+  isAuthenticated(): boolean {
+    return this.#authenticated;
+  }
+
+  /** SDK-internal: presence reported whether the contact is authenticated. */
+  [SET_AUTHENTICATED](authenticated: boolean): void {
+    this.#authenticated = authenticated;
   }
 
   /** `username`, else `nickname`, else the id. */

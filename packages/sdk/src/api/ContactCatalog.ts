@@ -1,6 +1,6 @@
 import type { PresenceDiff } from '../engine/PresenceTracker.js';
 import { Contact, type ContactHost } from './Contact.js';
-import { EMIT } from './internal.js';
+import { EMIT, SET_AUTHENTICATED } from './internal.js';
 import { replaceUserData } from './UserData.js';
 
 /** Session `contactListUpdate` payload (§2.3); the three keys are always present. */
@@ -65,6 +65,7 @@ export class ContactCatalog {
       update.joinedGroup[group] = entries.map((entry) => {
         const contact = this.getOrCreate(entry.id);
         replaceUserData(contact.getUserData(), entry.userData);
+        contact[SET_AUTHENTICATED](entry.authenticated === true);
         events.push([contact, 'joinGroup', group]);
         return contact;
       });
@@ -79,6 +80,7 @@ export class ContactCatalog {
     for (const entry of diff.userDataChanged) {
       const contact = this.getOrCreate(entry.id);
       replaceUserData(contact.getUserData(), entry.userData);
+      contact[SET_AUTHENTICATED](entry.authenticated === true);
       update.userDataChanged.push(contact);
     }
     return {

@@ -14,8 +14,8 @@ const flush = async (ms = 0): Promise<void> => {
 };
 
 /** Minimal MediaStreamTrack / MediaStream stand-ins (Node has no media). */
-function fakeTrack(kind: 'audio' | 'video') {
-  let settings: Record<string, unknown> = kind === 'video' ? { width: 640, height: 480, frameRate: 30 } : { sampleRate: 48000 };
+function fakeTrack(kind: 'audio' | 'video', extra: Record<string, unknown> = {}) {
+  let settings: Record<string, unknown> = { ...(kind === 'video' ? { width: 640, height: 480, frameRate: 30 } : { sampleRate: 48000 }), ...extra };
   return {
     kind,
     id: `${kind}-${Math.random()}`,
@@ -33,8 +33,8 @@ function fakeTrack(kind: 'audio' | 'video') {
     },
   };
 }
-function fakeMediaStream(kinds: { audio: boolean; video: boolean } = { audio: true, video: true }): MediaStream {
-  const tracks = [...(kinds.audio ? [fakeTrack('audio')] : []), ...(kinds.video ? [fakeTrack('video')] : [])];
+function fakeMediaStream(kinds: { audio: boolean; video: boolean } = { audio: true, video: true }, extra: Record<string, unknown> = {}): MediaStream {
+  const tracks = [...(kinds.audio ? [fakeTrack('audio', extra)] : []), ...(kinds.video ? [fakeTrack('video', extra)] : [])];
   return {
     id: `ms-${Math.random()}`,
     getTracks: () => tracks,
@@ -130,7 +130,7 @@ describe('Conversation over a fake server', () => {
 
   test('join: NOT_JOINED → JOINING → JOINED, joined before the promise, {} in SFU; members announced after; errors', async () => {
     const c = session.getOrCreateConversation('room');
-    server.push({ type: 'presence', joinedGroup: { room: [{ id: '7', userData: {} }] }, leftGroup: {}, userDataChanged: [] });
+    server.push({ type: 'presence', joinedGroup: {}, leftGroup: {}, userDataChanged: [], joinedConversation: { room: [{ id: '7', userData: {} }] } });
     await flush();
     const order: string[] = [];
     c.on('joined', () => order.push('joined'));
@@ -148,9 +148,9 @@ describe('Conversation over a fake server', () => {
     expect(c.getContacts()['7']).toBe(session.getOrCreateContact('7'));
     expect(c.getContactsNumber()).toBe(1);
 
-    server.push({ type: 'presence', joinedGroup: { room: [{ id: '8', userData: {} }] }, leftGroup: {}, userDataChanged: [] });
+    server.push({ type: 'presence', joinedGroup: {}, leftGroup: {}, userDataChanged: [], joinedConversation: { room: [{ id: '8', userData: {} }] } });
     await flush();
-    server.push({ type: 'presence', joinedGroup: {}, leftGroup: { room: ['7'] }, userDataChanged: [] });
+    server.push({ type: 'presence', joinedGroup: {}, leftGroup: {}, userDataChanged: [], leftConversation: { room: ['7'] } });
     const left: string[] = [];
     c.on('contactLeft', (ct) => left.push(ct.getId()));
     await flush();
@@ -164,6 +164,30 @@ describe('Conversation over a fake server', () => {
     await flush();
     await refused;
     expect(other.getStatus()).toBe(CONVERSATION_STATUS_NOT_JOINED);
+  });
+
+  test('a presence group named like the conversation is another group: its members are no conversation contacts', async () => {
+    const c = await joined('room');
+    const joinedIds: string[] = [];
+    c.on('contactJoined', (ct) => joinedIds.push(ct.getId()));
+    const updates: object[] = [];
+    session.on('contactListUpdate', (u: { joinedGroup: Record<string, { getId(): string }[]> }) => {
+      updates.push(Object.fromEntries(Object.entries(u.joinedGroup).map(([g, list]) => [g, list.map((x) => x.getId())])));
+    });
+    server.push({ type: 'presence', joinedGroup: { room: [{ id: '9', userData: {} }] }, leftGroup: {}, userDataChanged: [] });
+    await flush();
+    expect(joinedIds).toEqual([]);
+    expect(c.getContactsNumber()).toBe(0);
+    server.push({ type: 'presence', joinedGroup: {}, leftGroup: {}, userDataChanged: [], joinedConversation: { room: [{ id: '7', userData: {} }] } });
+    await flush();
+    expect(joinedIds).toEqual(['7']);
+    // §3.3: Session contactListUpdate still reports the conversation as the group of its name.
+    expect(updates).toEqual([{ room: ['9'] }, { room: ['7'] }]);
+    expect(session.getContactsArray('room').map((x) => x.getId()).sort()).toEqual(['7', '9']);
+    // Leaving the group leaves the conversation contact alone.
+    server.push({ type: 'presence', joinedGroup: {}, leftGroup: { room: ['9'] }, userDataChanged: [] });
+    await flush();
+    expect(c.getContactsArray().map((x) => x.getId())).toEqual(['7']);
   });
 
   test('mesh join resolves {mode:"mesh"} (+ meshOnly)', async () => {
@@ -379,6 +403,54 @@ describe('Conversation over a fake server', () => {
     expect(local.isAudioEnabled()).toBe(false);
     expect(server.of('conv.updateStream').at(-1)).toMatchObject({ isAudioMuted: true });
     expect(server.of('conv.constraintsChanged').at(-1)).toMatchObject({ streamId: local.streamId });
+  });
+
+  test('publisher side of the relay: no remote unmute without remoteUnmuteEnabled, device ids never leave', async () => {
+    const c = await joined();
+    server.respond = (m) => (m.type === 'conv.publish' ? { data: { callId: '9' } } : undefined);
+    const devices = { deviceId: 'cam-secret', groupId: 'group-secret' };
+    const local = createLocalStream(fakeMediaStream({ audio: true, video: true }, devices));
+    const pub = c.publish(local);
+    await flush();
+    await pub;
+    expect(server.of('conv.publish').at(-1)).toMatchObject({ remoteUnmuteEnabled: false });
+    await local.disableAudio();
+    await local.disableVideo();
+    const relay = (relayId: number, action: string, args?: unknown): void =>
+      push('room', { type: 'conv.relayRequest', relayId, from: '7', streamId: local.streamId, action, ...(args !== undefined ? { args } : {}) });
+    relay(10, 'enableAudio');
+    relay(11, 'enableVideo');
+    relay(12, 'getSettings');
+    relay(13, 'applyConstraints', { video: { deviceId: { exact: 'guess' }, width: 320 } });
+    await flush();
+    const answers = server.of('conv.relayAnswer');
+    expect(answers.find((a) => a.relayId === 10)).toMatchObject({ ok: false, error: 'remote unmute not allowed by the publisher' });
+    expect(answers.find((a) => a.relayId === 11)).toMatchObject({ ok: false });
+    expect(local.isAudioEnabled()).toBe(false);
+    expect(local.isVideoEnabled()).toBe(false);
+    const settings = answers.find((a) => a.relayId === 12);
+    expect(settings).toMatchObject({ ok: true, result: { video: { width: 640 }, audio: { sampleRate: 48000 } } });
+    expect(JSON.stringify(settings)).not.toMatch(/deviceId|groupId|secret/);
+    // The requester could neither switch our camera nor probe a device id; width applied.
+    expect(answers.find((a) => a.relayId === 13)).toMatchObject({ ok: true });
+    expect(await local.getSettings()).toMatchObject({ video: { deviceId: 'cam-secret', width: 320 } });
+    // Nor do the publisher's own constraint changes announce its device.
+    await local.applyConstraints({ video: { deviceId: { exact: 'cam-secret' }, frameRate: 15 } });
+    await flush();
+    expect(server.of('conv.constraintsChanged').at(-1)).toMatchObject({ constraints: { video: { frameRate: 15 } } });
+    expect(JSON.stringify(server.of('conv.constraintsChanged'))).not.toMatch(/deviceId|guess|secret/);
+
+    // An app that opted in can be unmuted remotely.
+    const other = createLocalStream(fakeMediaStream());
+    const pub2 = c.publish(other, { remoteUnmuteEnabled: true });
+    await flush();
+    await pub2;
+    expect(server.of('conv.publish').at(-1)).toMatchObject({ remoteUnmuteEnabled: true });
+    await other.disableAudio();
+    push('room', { type: 'conv.relayRequest', relayId: 20, from: '7', streamId: other.streamId, action: 'enableAudio' });
+    await flush();
+    expect(server.of('conv.relayAnswer').find((a) => a.relayId === 20)).toMatchObject({ ok: true });
+    expect(other.isAudioEnabled()).toBe(true);
   });
 
   test('chat, data and custom events both ways', async () => {

@@ -15,6 +15,7 @@ import type { SentInvitation } from './invitations/SentInvitation.js';
 import type { ConversationContext, ConversationServerEvent } from './conversation/context.js';
 import { Room } from './conversation/Room.js';
 import type { StreamInfo } from './conversation/streamInfo.js';
+import type { PublishOptions } from './conversation/publications.js';
 import { CONVERSATION_EVENT, CONVERSATION_PRESENCE, CONVERSATION_REJOIN, CONVERSATION_SESSION_ENDED } from './internal.js';
 import { Observable } from './Observable.js';
 import type { Stream } from './Stream.js';
@@ -173,8 +174,11 @@ export class Conversation extends Observable<ConversationEvents> {
     return this.#room.leave();
   }
 
-  /** Sends a local stream to the conversation. */
-  publish(stream: Stream, opts?: { audioOnly?: boolean; videoOnly?: boolean; context?: object }): Promise<Stream> {
+  /**
+   * Sends a local stream to the conversation. `opts.remoteUnmuteEnabled` (Parley extension,
+   * default false) lets subscribers re-enable the stream's audio/video remotely; see {@link PublishOptions}.
+   */
+  publish(stream: Stream, opts?: PublishOptions): Promise<Stream> {
     if (!this.#room) return reject(ERROR_OTHER, 'publish() - conversation not joined');
     return this.#room.publish(stream, opts ?? {});
   }

@@ -78,6 +78,22 @@ describe('UserAgent and Session over a fake server', () => {
     expect(seven.isOnline()).toBe(false);
   });
 
+  test('contact.isAuthenticated() (Parley extension) follows the presence flag, also when a session replaces another', async () => {
+    const { session } = await registered();
+    const seen: string[] = [];
+    session.on('contactListUpdate', (u) => seen.push(...u.userDataChanged.map((c) => c.getId())));
+    server.push({ type: 'presence', joinedGroup: { default: [{ id: 'alice', userData: {} }, { id: 'bob', userData: {}, authenticated: true }] }, leftGroup: {}, userDataChanged: [] });
+    await flush();
+    expect(session.getOrCreateContact('alice').isAuthenticated()).toBe(false);
+    expect(session.getOrCreateContact('bob').isAuthenticated()).toBe(true);
+    expect(session.getOrCreateContact('nobody').isAuthenticated()).toBe(false);
+    // The identified alice replaced an anonymous holder of her id: same user data, new flag.
+    server.push({ type: 'presence', joinedGroup: {}, leftGroup: {}, userDataChanged: [{ id: 'alice', userData: {}, authenticated: true }] });
+    await flush();
+    expect(session.getOrCreateContact('alice').isAuthenticated()).toBe(true);
+    expect(seen).toEqual(['alice']);
+  });
+
   test('second register rejects 6; unregister clears the session and a new register works; unregister without session rejects 0', async () => {
     const { ua, session } = await registered();
     await expect(ua.register({ cloudUrl: 'http://parley.test' })).rejects.toMatchObject({ code: 6, error: new Error('register() - Session already ON') });

@@ -1,6 +1,6 @@
 import { ERROR_OTHER } from '../constants.js';
 import type { Engine } from '../engine/Engine.js';
-import type { PresenceDiff } from '../engine/PresenceTracker.js';
+import { mergeDiffs, type PresenceDiff } from '../engine/PresenceTracker.js';
 import { mirrorInto, runtime } from '../runtime.js';
 import { reject } from '../util/errors.js';
 import { log } from '../util/Logger.js';
@@ -132,7 +132,10 @@ export class Session extends Observable<SessionEvents> {
   /** Same selection as getContacts, as an array. */
   getContactsArray(group?: string): Contact[] {
     if (group === undefined || group === null) return this.#contacts.all();
-    return this.#engine.presence.membersOf(String(group)).map((id) => this.#contacts.getOrCreate(id));
+    // A conversation counts as the group of its name (§3.3); a presence group may share it.
+    const name = String(group);
+    const ids = new Set([...this.#engine.presence.membersOf(name), ...this.#engine.conversationPresence.membersOf(name)]);
+    return [...ids].map((id) => this.#contacts.getOrCreate(id));
   }
 
   /** Same selection, restricted to online contacts. */
@@ -344,10 +347,10 @@ export class Session extends Observable<SessionEvents> {
   }
 
   #contactHost(): ContactHost {
-    const presence = this.#engine.presence;
+    const { presence, conversationPresence } = this.#engine;
     return {
-      inGroup: (id, group) => presence.isIn(id, group),
-      isOnline: (id) => presence.isOnline(id),
+      inGroup: (id, group) => presence.isIn(id, group) || conversationPresence.isIn(id, group),
+      isOnline: (id) => presence.isOnline(id) || conversationPresence.isOnline(id),
       deliver: async (to, delivery) => {
         const data = await this.#engine.request({ type: 'contact.send', to, ...delivery }, { timeoutMs: DELIVERY_TIMEOUT_MS });
         const uuid = (data as { uuid?: unknown } | undefined)?.uuid;
@@ -363,10 +366,8 @@ export class Session extends Observable<SessionEvents> {
       request: (body, options) => engine.request(body, options),
       selfId: () => this.#id,
       contact: (id) => this.#contacts.getOrCreate(id),
-      members: (group) => engine.presence.membersOf(group).filter((id) => id !== this.#id),
-      forgetGroup: (group) => {
-        if (!engine.groups.includes(group) && !engine.subscriptions.includes(group)) engine.presence.forgetGroup(group);
-      },
+      members: (name) => engine.conversationPresence.membersOf(name).filter((id) => id !== this.#id),
+      forgetGroup: (name) => engine.conversationPresence.forgetGroup(name),
       sessionCustomEvent: (payload) => this.emit('customEvent', payload),
     };
   }
@@ -381,7 +382,7 @@ export class Session extends Observable<SessionEvents> {
     engine.on('reconnecting', () => this.emit('reconnecting', { type: 'reconnecting' }));
     engine.on('reconnection', () => this.emit('reconnection', { type: 'reconnection' }));
     engine.on('closed', (reason) => this.#onClosed(reason));
-    engine.on('presence', (diff) => this.#onPresence(diff));
+    engine.on('presence', (groups, conversations) => this.#onPresence(groups, conversations));
     engine.on('contactData', (e) => {
       const sender = this.#contacts.getOrCreate(e.from);
       this.emit('contactData', { sender, content: e.content });
@@ -401,12 +402,13 @@ export class Session extends Observable<SessionEvents> {
     });
   }
 
-  #onPresence(diff: PresenceDiff): void {
-    const { update, contactEvents } = this.#contacts.applyDiff(diff);
+  #onPresence(groups: PresenceDiff, conversations: PresenceDiff): void {
+    const { update, contactEvents } = this.#contacts.applyDiff(mergeDiffs(groups, conversations));
     this.emit('contactListUpdate', update);
     contactEvents();
-    const joined = new Map([...diff.joined].map(([g, list]) => [g, list.map((c) => c.id)]));
-    this.#conversations.presence(joined, diff.left);
+    // Only the conversation namespace makes conversation contacts (a same-named group does not).
+    const joined = new Map([...conversations.joined].map(([name, list]) => [name, list.map((c) => c.id)]));
+    this.#conversations.presence(joined, conversations.left);
   }
 
   #onClosed(reason: string): void {

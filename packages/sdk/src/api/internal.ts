@@ -7,6 +7,9 @@
 /** `observable[EMIT](name, payload)`: emits an event on an apiRTC object from another SDK class. */
 export const EMIT: unique symbol = Symbol('parley.emit');
 
+/** `contact[SET_AUTHENTICATED](flag)`: presence said whether the contact registered with a token. */
+export const SET_AUTHENTICATED: unique symbol = Symbol('parley.setAuthenticated');
+
 /** `contact[RECORD_MESSAGE](message)`: appends a received 1-1 message to the contact's history. */
 export const RECORD_MESSAGE: unique symbol = Symbol('parley.recordMessage');
 

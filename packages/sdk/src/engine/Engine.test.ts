@@ -121,6 +121,7 @@ describe('Engine', () => {
   });
 
   test('resume refused: registers again with the same id, groups and user data; contacts that vanished leave', async () => {
+    server.idTicket = 'ticket-1000';
     const { engine, log } = await connected();
     engine.joinGroup('team');
     await flush();
@@ -129,7 +130,9 @@ describe('Engine', () => {
     expect(engine.dropConnection()).toBe(true);
     await flush(1_200);
     const again = server.of('register')[1];
-    expect(again).toMatchObject({ userId: '1000', groups: ['default', 'team'], subscribeTo: ['default'] });
+    // The ticket of the assigned id goes back with it, so that a key without chosen ids keeps it.
+    expect(again).toMatchObject({ userId: '1000', idTicket: 'ticket-1000', groups: ['default', 'team'], subscribeTo: ['default'] });
+    expect(server.of('register')[0]).not.toHaveProperty('idTicket');
     expect(log.slice(-3)).toEqual(['presence:{"joined":{"default":["8"]},"left":{"default":["7"]}}', 'status:connected', 'reconnection']);
     expect(engine.presence.isOnline('7')).toBe(false);
   });

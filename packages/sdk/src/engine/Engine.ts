@@ -15,7 +15,7 @@ import { ConnectError } from './ConnectError.js';
 import { Heartbeat } from './Heartbeat.js';
 import { lookupServer } from './lookup.js';
 import { Membership } from './Membership.js';
-import { PresenceTracker, isEmptyDiff } from './PresenceTracker.js';
+import { PresenceTracker, isEmptyDiff, emptyDiff } from './PresenceTracker.js';
 import { Reconnector } from './Reconnector.js';
 import { RequestError } from './RequestError.js';
 import { RequestTracker, type TrackOptions } from './RequestTracker.js';
@@ -50,6 +50,11 @@ const FINAL_CLOSE_CODES: ReadonlySet<number> = new Set([
 export class Engine extends Emitter<EngineEvents> {
   /** Membership of the watched presence groups. */
   readonly presence = new PresenceTracker();
+  /**
+   * Members of the joined conversations, by conversation name. Kept apart from {@link presence}:
+   * the server reports them in their own keys and a presence group may have the same name.
+   */
+  readonly conversationPresence = new PresenceTracker();
   readonly #options: EngineOptions;
   readonly #tracker = new RequestTracker();
   readonly #reconnector: Reconnector;
@@ -60,6 +65,8 @@ export class Engine extends Emitter<EngineEvents> {
   #socket: SignalClient | null = null;
   #wsUrl = '';
   #userId: string | undefined;
+  /** The server's proof that it assigned #userId to us (anonymous users): sent back to keep that id. */
+  #idTicket: string | undefined;
   #resumeToken = '';
   #heartbeatMs: number = Defaults.heartbeatMs;
   #lastSeq = 0;
@@ -243,6 +250,7 @@ export class Engine extends Emitter<EngineEvents> {
         apiKey,
         ...(this.#userId !== undefined ? { userId: this.#userId } : {}),
         ...(token !== undefined ? { token } : {}),
+        ...(this.#idTicket !== undefined && this.#userId !== undefined ? { idTicket: this.#idTicket } : {}),
         groups: this.#membership.groups,
         subscribeTo: this.#membership.subscriptions,
         userData: this.#membership.userData,
@@ -254,7 +262,9 @@ export class Engine extends Emitter<EngineEvents> {
     const result = RegisterResult.safeParse(data);
     if (!result.success) throw new ConnectError('refused', 'invalid registration answer');
     this.#userId = result.data.userId;
+    this.#idTicket = result.data.idTicket;
     this.presence.setSelfId(result.data.userId);
+    this.conversationPresence.setSelfId(result.data.userId);
     this.#resumeToken = result.data.resumeToken;
     this.#heartbeatMs = result.data.heartbeatMs;
     return result.data;
@@ -279,7 +289,9 @@ export class Engine extends Emitter<EngineEvents> {
     switch (message.type) {
       case 'presence': {
         const diff = this.presence.apply(message);
-        if (!isEmptyDiff(diff)) this.emit('presence', diff);
+        // User data changes are shared by both namespaces: the group tracker reports them once.
+        const conversations = this.conversationPresence.apply({ joinedGroup: message.joinedConversation ?? {}, leftGroup: message.leftConversation ?? {}, userDataChanged: [] });
+        if (!isEmptyDiff(diff) || !isEmptyDiff(conversations)) this.emit('presence', diff, conversations);
         if (this.#awaitingResync && !this.presence.resyncing) this.#finishResync();
         return;
       }
@@ -349,6 +361,8 @@ export class Engine extends Emitter<EngineEvents> {
       socket = await this.#open();
     }
     this.presence.startResync(this.#membership.watched);
+    // The server ended the old session's conversations; they are joined again on `reRegistered`.
+    this.conversationPresence.forgetAll();
     await this.#register(socket);
     // The registration carried the current groups, subscriptions and user data: requests that
     // only changed those are moot. Contact deliveries still need sending.
@@ -408,7 +422,7 @@ export class Engine extends Emitter<EngineEvents> {
     if (!this.#awaitingResync) return;
     this.#awaitingResync = false;
     const diff = this.presence.finishResync();
-    if (!isEmptyDiff(diff)) this.emit('presence', diff);
+    if (!isEmptyDiff(diff)) this.emit('presence', diff, emptyDiff());
     this.emit('status', 'connected');
     this.emit('reconnection');
   }

@@ -17,7 +17,8 @@ export interface PresenceDiff {
   userDataChanged: ContactSnapshot[];
 }
 
-function emptyDiff(): PresenceDiff {
+/** A diff that changes nothing. */
+export function emptyDiff(): PresenceDiff {
   return { joined: new Map(), left: new Map(), userDataChanged: [] };
 }
 
@@ -45,6 +46,8 @@ export class PresenceTracker {
   readonly #members = new Map<string, Set<string>>();
   readonly #groupsOf = new Map<string, Set<string>>();
   readonly #userData = new Map<string, UserDataBag>();
+  /** Ids presence reported as authenticated (identified users). */
+  readonly #authenticated = new Set<string>();
   #resyncPending: Set<string> | null = null;
   #selfId: string | undefined;
 
@@ -113,6 +116,13 @@ export class PresenceTracker {
     return diff;
   }
 
+  /** Drops every group without reporting anybody as leaving (the server forgot them all). */
+  forgetAll(): void {
+    this.#members.clear();
+    this.#groupsOf.clear();
+    this.#resyncPending = null;
+  }
+
   /** Drops a group the local user stopped watching, without reporting anybody as leaving. */
   forgetGroup(group: string): void {
     for (const id of this.#members.get(group) ?? []) this.#groupsOf.get(id)?.delete(group);
@@ -141,7 +151,16 @@ export class PresenceTracker {
     groups.add(group);
     this.#groupsOf.set(contact.id, groups);
     this.#userData.set(contact.id, contact.userData);
+    this.#setAuthenticated(contact);
     push(diff.joined, group, contact);
+  }
+
+  /** Records the contact's authenticated flag; returns whether it changed. */
+  #setAuthenticated(contact: ContactSnapshot): boolean {
+    const before = this.#authenticated.has(contact.id);
+    if (contact.authenticated === true) this.#authenticated.add(contact.id);
+    else this.#authenticated.delete(contact.id);
+    return before !== (contact.authenticated === true);
   }
 
   #leave(group: string, id: string, diff: PresenceDiff): void {
@@ -155,9 +174,31 @@ export class PresenceTracker {
     if (contact.id === this.#selfId) return;
     const known = this.#userData.get(contact.id);
     this.#userData.set(contact.id, contact.userData);
-    if (deepEqual(known, contact.userData)) return;
+    // A user replaced by another session of the same id (e.g. identified now) is a change too.
+    const flagChanged = this.#setAuthenticated(contact);
+    if (deepEqual(known, contact.userData) && !flagChanged) return;
     const i = diff.userDataChanged.findIndex((c) => c.id === contact.id);
     if (i >= 0) diff.userDataChanged[i] = contact;
     else diff.userDataChanged.push(contact);
   }
+}
+
+/**
+ * One diff reporting both namespaces under their names, as apiRTC's `contactListUpdate` does
+ * (§3.3: a conversation is reported as the group of its name). A contact listed twice under
+ * one name (a group and a conversation sharing it) is listed once.
+ */
+export function mergeDiffs(groups: PresenceDiff, conversations: PresenceDiff): PresenceDiff {
+  if (isEmptyDiff(conversations)) return groups;
+  const merged: PresenceDiff = { joined: new Map(groups.joined), left: new Map(groups.left), userDataChanged: [...groups.userDataChanged] };
+  for (const [name, contacts] of conversations.joined) {
+    const list = [...(merged.joined.get(name) ?? [])];
+    for (const c of contacts) if (!list.some((known) => known.id === c.id)) list.push(c);
+    merged.joined.set(name, list);
+  }
+  for (const [name, ids] of conversations.left) merged.left.set(name, [...new Set([...(merged.left.get(name) ?? []), ...ids])]);
+  for (const c of conversations.userDataChanged) {
+    if (!merged.userDataChanged.some((known) => known.id === c.id)) merged.userDataChanged.push(c);
+  }
+  return merged;
 }

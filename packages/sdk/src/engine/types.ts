@@ -23,7 +23,11 @@ export interface EngineEvents {
   reconnection: [];
   /** Closed for good: unregister (`voluntary`), refused, replaced, or retries exhausted. */
   closed: [reason: string, voluntary: boolean];
-  presence: [diff: PresenceDiff];
+  /**
+   * Presence changed: `groups` for the watched presence groups, `conversations` for the members
+   * of the joined conversations (another namespace: a group may share a conversation's name).
+   */
+  presence: [groups: PresenceDiff, conversations: PresenceDiff];
   contactData: [event: ContactDataEvent];
   contactMessage: [event: ContactMessageEvent];
   contactCustomEvent: [event: ContactCustomEvent];

@@ -72,6 +72,8 @@ export class FakeSocket implements WebSocketLike {
 
 /** Server state of one fake session. */
 export class FakeServer {
+  /** `idTicket` of the register answer (anonymous users of keys without chosen ids). */
+  idTicket: string | undefined;
   readonly sockets: FakeSocket[] = [];
   /** Every client message received, in order. */
   readonly received: ClientMessage[] = [];
@@ -162,7 +164,7 @@ export class FakeServer {
         socket.attached = true;
         this.#resumeToken = 'rt';
         this.#resumes = 0;
-        socket.deliver({ type: 'answer', re: message.id, ok: true, data: { userId: this.userId, resumeToken: this.#resumeToken, resumeWindowMs: 10_000, heartbeatMs: 20_000, serverVersion: 'fake' } });
+        socket.deliver({ type: 'answer', re: message.id, ok: true, data: { userId: this.userId, resumeToken: this.#resumeToken, resumeWindowMs: 10_000, heartbeatMs: 20_000, serverVersion: 'fake', ...(this.idTicket !== undefined ? { idTicket: this.idTicket } : {}) } });
         const joinedGroup: Record<string, ContactInfo[]> = {};
         for (const g of new Set([...message.groups, ...message.subscribeTo])) joinedGroup[g] = (this.snapshot[g] ?? []).filter((c) => c.id !== this.userId);
         this.push({ type: 'presence', joinedGroup, leftGroup: {}, userDataChanged: [] });

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Database } from '../storage/Database.js';
+import { migrations } from '../storage/migrations.js';
 import { ApiKeyError } from './ApiKeyError.js';
 import { ApiKeyStore, DEMO_API_KEY } from './ApiKeyStore.js';
 
@@ -59,11 +60,31 @@ describe('ApiKeyStore', () => {
     expect(again.enabled).toBe(true);
   });
 
+  it('chosen ids are off for new keys unless asked, on for the demo key', () => {
+    const { keys } = store();
+    expect(keys.create({ key: 'plain' }).allowChosenIds).toBe(false);
+    expect(keys.create({ key: 'chooser', allowChosenIds: true }).allowChosenIds).toBe(true);
+    expect(keys.get('chooser')?.allowChosenIds).toBe(true);
+    expect(keys.ensureDemoKey(true).allowChosenIds).toBe(true);
+  });
+
+  it('an existing data directory upgrades: the demo key keeps chosen ids, other keys lose them', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'parley-keys-'));
+    const old = Database.open(dir, migrations.filter((m) => m.version === 1));
+    const insert = old.handle.prepare("INSERT INTO api_keys (key, secret, created_at) VALUES (?, 's', '2026-01-01T00:00:00Z')");
+    insert.run(DEMO_API_KEY);
+    insert.run('legacy');
+    old.close();
+    const { keys } = store(dir);
+    expect(keys.get(DEMO_API_KEY)?.allowChosenIds).toBe(true);
+    expect(keys.get('legacy')?.allowChosenIds).toBe(false);
+  });
+
   it('records migrations', () => {
     const dir = mkdtempSync(join(tmpdir(), 'parley-keys-'));
     const db = Database.open(dir);
     open.push(db);
-    expect(db.schemaVersion).toBe(1);
+    expect(db.schemaVersion).toBe(2);
     expect(db.path).toBe(join(dir, 'parley.sqlite'));
   });
 });

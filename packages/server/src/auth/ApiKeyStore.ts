@@ -19,6 +19,12 @@ export interface ApiKey {
   allowedOrigins: string[] | null;
   /** Whether users may register without a token. */
   allowAnonymous: boolean;
+  /**
+   * Whether an anonymous user's requested `userId` is honoured (never one reserved for an
+   * identified user); otherwise anonymous users get server-assigned ids. Off for new keys, on for
+   * the demo key.
+   */
+  allowChosenIds: boolean;
   label: string | null;
   /** ISO 8601 creation time. */
   createdAt: string;
@@ -32,6 +38,8 @@ export interface CreateApiKeyOptions {
   allowedOrigins?: string[] | null;
   /** Default true. */
   allowAnonymous?: boolean;
+  /** Default false. */
+  allowChosenIds?: boolean;
 }
 
 interface Row {
@@ -40,6 +48,7 @@ interface Row {
   enabled: number;
   allowed_origins: string | null;
   allow_anonymous: number;
+  chosen_ids: number;
   label: string | null;
   created_at: string;
 }
@@ -62,8 +71,8 @@ export class ApiKeyStore {
     this.#get = h.prepare<[string], Row>('SELECT * FROM api_keys WHERE key = ?');
     this.#list = h.prepare<[], Row>('SELECT * FROM api_keys ORDER BY created_at, key');
     this.#insert = h.prepare<[Row]>(
-      `INSERT INTO api_keys (key, secret, enabled, allowed_origins, allow_anonymous, label, created_at)
-       VALUES (@key, @secret, @enabled, @allowed_origins, @allow_anonymous, @label, @created_at)`,
+      `INSERT INTO api_keys (key, secret, enabled, allowed_origins, allow_anonymous, chosen_ids, label, created_at)
+       VALUES (@key, @secret, @enabled, @allowed_origins, @allow_anonymous, @chosen_ids, @label, @created_at)`,
     );
     this.#setEnabled = h.prepare<[number, string]>('UPDATE api_keys SET enabled = ? WHERE key = ?');
   }
@@ -85,6 +94,7 @@ export class ApiKeyStore {
       enabled: 1,
       allowed_origins: origins === null ? null : JSON.stringify(origins),
       allow_anonymous: options.allowAnonymous === false ? 0 : 1,
+      chosen_ids: options.allowChosenIds === true ? 1 : 0,
       label: options.label ?? null,
       created_at: new Date().toISOString(),
     };
@@ -123,7 +133,8 @@ export class ApiKeyStore {
   ensureDemoKey(enabled: boolean): ApiKey {
     const existing = this.get(DEMO_API_KEY);
     if (!existing) {
-      const created = this.create({ key: DEMO_API_KEY, label: 'demo' });
+      // Demo apps pick their users' ids (e.g. `register({id: 'alice'})`): chosen ids stay allowed.
+      const created = this.create({ key: DEMO_API_KEY, label: 'demo', allowChosenIds: true });
       if (!enabled) this.disable(DEMO_API_KEY);
       return { ...created, enabled };
     }
@@ -144,6 +155,7 @@ function toApiKey(row: Row): ApiKey {
     enabled: row.enabled === 1,
     allowedOrigins: row.allowed_origins === null ? null : (JSON.parse(row.allowed_origins) as string[]),
     allowAnonymous: row.allow_anonymous === 1,
+    allowChosenIds: row.chosen_ids === 1,
     label: row.label,
     createdAt: row.created_at,
   };

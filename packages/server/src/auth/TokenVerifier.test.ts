@@ -11,6 +11,7 @@ const key: ApiKey = {
   enabled: true,
   allowedOrigins: null,
   allowAnonymous: true,
+  allowChosenIds: false,
   label: null,
   createdAt: new Date().toISOString(),
 };

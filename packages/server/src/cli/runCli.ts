@@ -8,6 +8,8 @@ import { loadConfig } from '../config/loadConfig.js';
 import { Database } from '../storage/Database.js';
 import { DatabaseError } from '../storage/DatabaseError.js';
 import { SERVER_VERSION } from '../version.js';
+import { idsCommand } from './idsCommand.js';
+import { UsageError } from './UsageError.js';
 
 /** Where the CLI reads its environment and writes its output (injectable for tests). */
 export interface CliIo {
@@ -21,13 +23,18 @@ export const USAGE = `Usage: parley [command] [options]
 
 Commands:
   serve                              Run the server (default command)
-  keys create [--label L] [--origins a,b] [--no-anonymous] [--key K] [--json]
-                                     Create an API key; prints the key and its secret
+  keys create [--label L] [--origins a,b] [--no-anonymous] [--chosen-ids] [--key K] [--json]
+                                     Create an API key; prints the key and its secret.
+                                     --chosen-ids lets anonymous users keep the id they ask
+                                     for (never one reserved for an identified user)
   keys list [--json]                 List API keys (secrets are not shown)
   keys disable KEY                   Refuse new registrations with KEY
   keys enable KEY                    Accept registrations with KEY again
   token --key K --user U [--ttl S]   Print a JWT for user U of key K (default ttl 3600 s;
                                      --user ApiKey_Token authorises any id)
+  ids list KEY [--json]              Ids reserved for identified users of KEY
+  ids reserve KEY ID...              Reserve ids ahead of their users' first registration
+  ids release KEY ID...              Let anonymous users have these ids again
 
 Global options:
   --data-dir DIR                     Data directory (default: PARLEY_DATA_DIR or ./data)
@@ -38,10 +45,6 @@ Global options:
 Configuration is read as by the server: defaults < config file < environment < --data-dir.
 `;
 
-/** A mistake in the command line: exit status 2 with the usage hint. */
-class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
 
 const OPTIONS = {
   'data-dir': { type: 'string' },
@@ -51,6 +54,7 @@ const OPTIONS = {
   label: { type: 'string' },
   origins: { type: 'string' },
   'no-anonymous': { type: 'boolean' },
+  'chosen-ids': { type: 'boolean' },
   key: { type: 'string' },
   user: { type: 'string' },
   ttl: { type: 'string' },
@@ -94,6 +98,14 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         return 0;
       case 'keys':
         return withStore(config, (store) => keysCommand(store, sub, rest, values, io));
+      case 'ids': {
+        const { db, store } = openStore(config);
+        try {
+          return idsCommand(db, store, sub, rest, values.json === true, io);
+        } finally {
+          db.close();
+        }
+      }
       case 'token':
         if (sub !== undefined) throw new UsageError(`unexpected argument '${sub}'`);
         return await withStoreAsync(config, (store) => tokenCommand(store, values, io));
@@ -124,11 +136,13 @@ function keysCommand(store: ApiKeyStore, sub: string | undefined, rest: string[]
         label: values.label ?? null,
         allowedOrigins: origins,
         allowAnonymous: !values['no-anonymous'],
+        allowChosenIds: values['chosen-ids'] === true,
       });
       if (values.json) io.stdout(JSON.stringify(key, null, 2) + '\n');
       else {
         io.stdout(
           `key:       ${key.key}\nsecret:    ${key.secret}\nanonymous: ${key.allowAnonymous ? 'allowed' : 'refused'}\n` +
+            `chosen ids: ${key.allowChosenIds ? 'allowed for anonymous users' : 'no (anonymous users get assigned ids)'}\n` +
             `origins:   ${key.allowedOrigins === null ? 'any' : key.allowedOrigins.join(', ')}\n` +
             `Keep the secret private: it signs the tokens of identified users (HS256).\n`,
         );
@@ -225,11 +239,12 @@ function noMore(rest: string[]): void {
 
 function table(keys: Omit<ApiKey, 'secret'>[]): string {
   const rows = [
-    ['KEY', 'ENABLED', 'ANONYMOUS', 'ORIGINS', 'LABEL', 'CREATED'],
+    ['KEY', 'ENABLED', 'ANONYMOUS', 'CHOSEN-IDS', 'ORIGINS', 'LABEL', 'CREATED'],
     ...keys.map((k) => [
       k.key,
       k.enabled ? 'yes' : 'no',
       k.allowAnonymous ? 'yes' : 'no',
+      k.allowChosenIds ? 'yes' : 'no',
       k.allowedOrigins === null ? 'any' : k.allowedOrigins.join(','),
       k.label ?? '',
       k.createdAt,

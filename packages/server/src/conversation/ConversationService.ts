@@ -7,8 +7,11 @@ import { Reply } from '../session/Reply.js';
 import { Conversation, type ConversationOwner, type ConversationSettings } from './Conversation.js';
 import { fanOut } from './fanOut.js';
 import { MediaStats, type SfuStats } from './MediaStats.js';
+import type { Participant } from './Participant.js';
+import type { Publication } from './Publication.js';
 import { RelayTable, type RelayResult } from './RelayTable.js';
 import { SessionQuotas, type SessionQuotaLimits } from './SessionQuotas.js';
+import { withoutDeviceIds } from './withoutDeviceIds.js';
 
 type Req<T extends SessionRequest['type']> = Extract<SessionRequest, { type: T }>;
 
@@ -35,8 +38,10 @@ export interface ConversationServiceDeps {
 /**
  * Conversations of every tenant, by name: created on first join, closed when empty. Runs the
  * conversation requests (see docs/protocol.md § Conversations) and makes sessions that end
- * leave their conversations. Membership is also a presence group of the same name, so the
- * participants learn about each other through ordinary presence events.
+ * leave their conversations. Each conversation has a membership group in the presence
+ * service's conversation namespace, joined and left only here together with the conversation,
+ * so the participants learn about each other through presence events and nobody receives a
+ * conversation's traffic without being visible in it.
  */
 export class ConversationService implements ConversationOwner {
   readonly #deps: ConversationServiceDeps;
@@ -90,7 +95,7 @@ export class ConversationService implements ConversationOwner {
       case 'conv.join':
         return this.#join(session, request);
       case 'conv.relayAnswer':
-        this.#relays.answer(session, request.relayId, request.ok, request.result, request.error);
+        this.#answerRelay(session, request);
         return undefined;
       default:
         return this.#inConversation(session, request);
@@ -184,7 +189,7 @@ export class ConversationService implements ConversationOwner {
       this.#memberships.set(session, memberships);
     }
     memberships.add(conversation);
-    this.#deps.presence.join(session, conversation.name);
+    this.#deps.presence.joinConversation(session, conversation.name);
     // Snapshot now: streams published after this point reach the joiner as ordinary events.
     const streams = already ? [] : conversation.streams();
     const name = conversation.name;
@@ -199,7 +204,7 @@ export class ConversationService implements ConversationOwner {
     const participant = conversation.participants.get(session.userId);
     if (participant?.session === session) conversation.leave(participant);
     this.#memberships.get(session)?.delete(conversation);
-    this.#deps.presence.leave(session, conversation.name);
+    this.#deps.presence.leaveConversation(session, conversation.name);
   }
 
   #inConversation(session: UserSession, request: Exclude<ConversationRequest, Req<'conv.join'> | Req<'conv.relayAnswer'>>): unknown {
@@ -264,32 +269,67 @@ export class ConversationService implements ConversationOwner {
         conversation.broadcast({ type: 'conv.customEvent', conversation: name, from: session.userId, event: request.event, content: request.content }, session);
         return undefined;
       case 'conv.relay':
-        return this.#relay(conversation, session, request);
+        return this.#relay(conversation, participant, request);
       case 'conv.constraintsChanged': {
         const publication = conversation.publication(request.streamId);
         if (publication.publisherId !== session.userId) throw new ParleyError(ErrorCode.NOT_ALLOWED, 'not the publisher of this stream');
-        const event = { type: 'conv.constraintsChanged', conversation: name, streamId: request.streamId, constraints: request.constraints } as const;
+        const constraints = withoutDeviceIds(request.constraints);
+        const event = { type: 'conv.constraintsChanged', conversation: name, streamId: request.streamId, constraints } as const;
         fanOut(event, conversation.subscribersOf(request.streamId), this.#deps.log);
         return undefined;
       }
     }
   }
 
-  #relay(conversation: Conversation, session: UserSession, request: Req<'conv.relay'>): Promise<RelayResult> {
+  /**
+   * Remote control of a publisher's stream (apiRTC applyRemotely, remote constraints). Allowed to
+   * the stream's subscribers only; re-enabling audio/video also needs the publisher's opt-in
+   * (`remoteUnmuteEnabled`), which the publisher's SDK enforces again on its side.
+   * @throws ParleyError 8 unknown stream, 4 not a subscriber, 14 remote unmute not allowed
+   */
+  #relay(conversation: Conversation, requester: Participant, request: Req<'conv.relay'>): Promise<RelayResult> {
     const publication = conversation.publication(request.streamId);
     const publisher = conversation.participants.get(publication.publisherId);
     if (!publisher) throw new ParleyError(ErrorCode.NOT_FOUND, 'stream not found');
-    this.#quotas.checkRelay(this.#relays.pendingOf(session));
-    const { relayId, answer } = this.#relays.open(session, publisher.session, conversation);
+    if (!mayControl(requester, publication)) {
+      throw new ParleyError(ErrorCode.UNAUTHORIZED, 'only subscribers of this stream may control it');
+    }
+    if ((request.action === 'enableAudio' || request.action === 'enableVideo') && !publication.remoteUnmuteEnabled) {
+      throw new ParleyError(ErrorCode.NOT_ALLOWED, 'the publisher does not allow remote unmute');
+    }
+    this.#quotas.checkRelay(this.#relays.pendingOf(requester.session));
+    const { relayId, answer } = this.#relays.open(requester.session, publisher.session, conversation);
     publisher.session.send({
       type: 'conv.relayRequest',
       conversation: conversation.name,
       relayId,
-      from: session.userId,
+      from: requester.userId,
       streamId: request.streamId,
       action: request.action,
-      ...(request.args !== undefined ? { args: request.args } : {}),
+      // Nor may a requester pick the publisher's capture device (or probe which ones exist).
+      ...(request.args !== undefined ? { args: withoutDeviceIds(request.args) } : {}),
     });
     return answer;
   }
+
+  /** Settles a relay with the publisher's answer, device ids removed (second line after the SDK). */
+  #answerRelay(session: UserSession, request: Req<'conv.relayAnswer'>): void {
+    let result: unknown;
+    try {
+      result = withoutDeviceIds(request.result);
+    } catch (error) {
+      // The requester learns it failed now rather than at the timeout.
+      this.#relays.answer(session, request.relayId, false, undefined, 'invalid relay result');
+      throw error;
+    }
+    this.#relays.answer(session, request.relayId, request.ok, result, request.error);
+  }
+}
+
+/**
+ * Whether `requester` may run relay actions on `publication`: its subscribers may. The hook
+ * for moderation: moderators get the same right once moderation exists (check it here).
+ */
+function mayControl(requester: Participant, publication: Publication): boolean {
+  return requester.subscriptions.has(publication.streamId);
 }

@@ -13,6 +13,8 @@ export interface PublicationInit {
   isVideoMuted: boolean;
   isScreensharing: boolean;
   context?: Record<string, unknown> | undefined;
+  /** The publisher's app allows remote re-enabling of audio/video (default false). */
+  remoteUnmuteEnabled?: boolean | undefined;
 }
 
 /** Fields `conv.updateStream` may change. */
@@ -36,6 +38,8 @@ export class Publication {
   readonly callId: string;
   /** Serialized size of the descriptor as announced, in bytes (flag updates change it by a few). */
   readonly bytes: number;
+  /** Whether subscribers may re-enable the publisher's audio/video (kept off the descriptor). */
+  readonly remoteUnmuteEnabled: boolean;
   #descriptor: StreamDescriptor;
   readonly #tracks = new Set<PublishedTrack>();
 
@@ -43,6 +47,7 @@ export class Publication {
     this.streamId = init.streamId;
     this.msid = init.msid;
     this.publisherId = init.publisherId;
+    this.remoteUnmuteEnabled = init.remoteUnmuteEnabled === true;
     // ≥ 12 digits so ids never collide with small apiRTC local ids; randomInt caps below 2^48.
     this.callId = String(randomInt(100_000_000_000, 2 ** 48 - 1));
     this.#descriptor = {

@@ -1,5 +1,8 @@
 import type { UserSession } from '../session/UserSession.js';
 
+/** Presence groups (`group.*` requests) or conversation membership (ConversationService only). */
+export type GroupNamespace = 'group' | 'conversation';
+
 /**
  * One presence group of one tenant: its members (visible users) and its watchers (members
  * and subscribers, who receive presence about the members).
@@ -13,6 +16,7 @@ import type { UserSession } from '../session/UserSession.js';
 export class Group {
   readonly apiKey: string;
   readonly name: string;
+  readonly namespace: GroupNamespace;
   /** `JSON.stringify(name)`, the key of this group in presence payloads. */
   readonly keyJson: string;
   /** Members in join order. */
@@ -25,9 +29,10 @@ export class Group {
   /** Start of each member's contact JSON in #json; valid when #json is. */
   #offsets: Map<UserSession, number> | null = new Map();
 
-  constructor(apiKey: string, name: string) {
+  constructor(apiKey: string, name: string, namespace: GroupNamespace = 'group') {
     this.apiKey = apiKey;
     this.name = name;
+    this.namespace = namespace;
     this.keyJson = JSON.stringify(name);
   }
 

@@ -59,6 +59,36 @@ describe('PresenceBatcher (through PresenceService)', () => {
     expect(events(b)).toEqual([]);
   });
 
+  it('keeps a conversation apart from the presence group of the same name (own keys, own members)', () => {
+    const a = user('a');
+    const b = user('b');
+    const c = user('c');
+    presence.joinConversation(a, 'x');
+    presence.join(c, 'x');
+    presence.flush();
+    events(a);
+    events(c);
+    // One tick: b joins the conversation and the group; a group.leave of the conversation's name is no leave.
+    presence.joinConversation(b, 'x');
+    presence.join(b, 'x');
+    presence.leave(a, 'x');
+    presence.flush();
+    expect(events(a)).toEqual([
+      { type: 'presence', seq: 2, joinedGroup: {}, leftGroup: {}, userDataChanged: [], joinedConversation: { x: [{ id: 'b', userData: {} }] }, leftConversation: {} },
+    ]);
+    expect(events(b)).toEqual([
+      { type: 'presence', seq: 1, joinedGroup: { x: [{ id: 'c', userData: {} }] }, leftGroup: {}, userDataChanged: [], joinedConversation: { x: [{ id: 'a', userData: {} }] }, leftConversation: {} },
+    ]);
+    expect(events(c)).toEqual([{ type: 'presence', seq: 2, joinedGroup: { x: [{ id: 'b', userData: {} }] }, leftGroup: {}, userDataChanged: [] }]);
+    expect(presence.groupCount).toBe(1);
+    expect(presence.conversationGroup('k', 'x')?.members.size).toBe(2);
+    // Session end leaves both.
+    presence.leaveAll(b);
+    presence.flush();
+    expect(events(a)).toMatchObject([{ leftConversation: { x: ['b'] }, leftGroup: {} }]);
+    expect(events(c)).toMatchObject([{ leftGroup: { x: ['b'] } }]);
+  });
+
   it('merges several changes of one tick into one event per watcher', () => {
     const w = user('w');
     presence.subscribe(w, 'g1');

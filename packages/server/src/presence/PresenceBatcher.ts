@@ -175,22 +175,33 @@ export class PresenceBatcher {
   }
 }
 
+/** The `joinedX` / `leftX` entries of one namespace, as JSON members `"name":[...]`. */
+interface Entries {
+  joined: string[];
+  left: string[];
+}
+
 /** Builds the tail of the `presence` event `plan` describes for `watcher`, or null if empty. */
 function compose(watcher: UserSession, plan: Plan): string | null {
   const self = watcher.userId;
-  const joined: string[] = [];
-  const left: string[] = [];
+  const groups: Entries = { joined: [], left: [] };
+  // Conversation membership travels in its own keys: a presence group of the same name is another group.
+  let conversations: Entries | null = null;
   if (plan.snapshots) {
-    for (const group of plan.snapshots) joined.push(group.keyJson + ':[' + group.snapshotFor(watcher) + ']');
+    for (const group of plan.snapshots) {
+      const into = group.namespace === 'group' ? groups : (conversations ??= { joined: [], left: [] });
+      into.joined.push(group.keyJson + ':[' + group.snapshotFor(watcher) + ']');
+    }
   }
   let userData: UserSession[] | null = null;
   let userDataMerged = false;
   for (const tick of plan.ticks) {
     const exclude = tick.involves(self) ? self : undefined;
+    const into = tick.group.namespace === 'group' ? groups : (conversations ??= { joined: [], left: [] });
     const joins = tick.joinsJson(exclude);
-    if (joins !== '') joined.push(tick.group.keyJson + ':[' + joins + ']');
+    if (joins !== '') into.joined.push(tick.group.keyJson + ':[' + joins + ']');
     const leaves = tick.leavesJson(exclude);
-    if (leaves !== '') left.push(tick.group.keyJson + ':[' + leaves + ']');
+    if (leaves !== '') into.left.push(tick.group.keyJson + ':[' + leaves + ']');
     const changed = tick.userDataSessions();
     if (changed.length === 0) continue;
     if (userData === null) userData = changed;
@@ -207,6 +218,9 @@ function compose(watcher: UserSession, plan: Plan): string | null {
     for (const session of unique) if (session.userId !== self) parts.push(session.contactJson);
     userDataJson = parts.join(',');
   }
-  if (joined.length === 0 && left.length === 0 && userDataJson === '') return null;
-  return EVENT_HEAD + joined.join(',') + '},"leftGroup":{' + left.join(',') + '},"userDataChanged":[' + userDataJson + ']}';
+  const noConversation = conversations === null || (conversations.joined.length === 0 && conversations.left.length === 0);
+  if (groups.joined.length === 0 && groups.left.length === 0 && userDataJson === '' && noConversation) return null;
+  const tail = EVENT_HEAD + groups.joined.join(',') + '},"leftGroup":{' + groups.left.join(',') + '},"userDataChanged":[' + userDataJson + ']';
+  if (conversations === null || noConversation) return tail + '}';
+  return tail + ',"joinedConversation":{' + conversations.joined.join(',') + '},"leftConversation":{' + conversations.left.join(',') + '}}';
 }

@@ -1,6 +1,6 @@
 import type { Logger } from '../logging/logger.js';
 import type { UserSession } from '../session/UserSession.js';
-import { Group } from './Group.js';
+import { Group, type GroupNamespace } from './Group.js';
 import { PresenceBatcher } from './PresenceBatcher.js';
 
 /**
@@ -8,9 +8,15 @@ import { PresenceBatcher } from './PresenceBatcher.js';
  * **subscribes** to it (watching only); watchers receive batched `presence` events about
  * members (see PresenceBatcher). Groups live per API key, so users of different keys never
  * see each other, and are forgotten when nobody is in or watching them.
+ *
+ * Two namespaces: the presence groups of `group.*` requests, and the membership groups of
+ * conversations, which only the ConversationService joins and leaves. A conversation's group is
+ * a different object from the presence group of the same name, so no presence request can
+ * join, leave or watch it (a hidden listener or a ghost participant), and its changes travel in
+ * their own keys of the `presence` event (`joinedConversation` / `leftConversation`).
  */
 export class PresenceService {
-  readonly #tenants = new Map<string, Map<string, Group>>();
+  readonly #tenants: Record<GroupNamespace, Map<string, Map<string, Group>>> = { group: new Map(), conversation: new Map() };
   readonly #batcher: PresenceBatcher;
   #closed = false;
 
@@ -21,16 +27,21 @@ export class PresenceService {
     );
   }
 
-  /** Number of groups, all tenants (for stats). */
+  /** Number of presence groups, all tenants (for stats; conversations are counted apart). */
   get groupCount(): number {
     let n = 0;
-    for (const groups of this.#tenants.values()) n += groups.size;
+    for (const groups of this.#tenants.group.values()) n += groups.size;
     return n;
   }
 
-  /** The group `name` of `apiKey`, if anyone is in or watching it. */
+  /** The presence group `name` of `apiKey`, if anyone is in or watching it. */
   group(apiKey: string, name: string): Group | undefined {
-    return this.#tenants.get(apiKey)?.get(name);
+    return this.#tenants.group.get(apiKey)?.get(name);
+  }
+
+  /** The membership group of conversation `name` of `apiKey`, if anyone is in it. */
+  conversationGroup(apiKey: string, name: string): Group | undefined {
+    return this.#tenants.conversation.get(apiKey)?.get(name);
   }
 
   /**
@@ -39,7 +50,31 @@ export class PresenceService {
    * watching the group already (subscribed). No-op when already a member.
    */
   join(session: UserSession, name: string): void {
-    const group = this.#groupOrCreate(session.apiKey, name);
+    this.#join(session, this.#groupOrCreate('group', session.apiKey, name));
+  }
+
+  /** Removes `session` from the members of `name` (it keeps watching if subscribed). */
+  leave(session: UserSession, name: string): void {
+    const group = this.group(session.apiKey, name);
+    if (group) this.#leave(session, group);
+  }
+
+  /**
+   * Makes `session` a visible member and watcher of conversation `name`'s group (ConversationService
+   * only: called together with the conversation's own join). Same events as {@link join}, under
+   * `joinedConversation`.
+   */
+  joinConversation(session: UserSession, name: string): void {
+    this.#join(session, this.#groupOrCreate('conversation', session.apiKey, name));
+  }
+
+  /** Removes `session` from conversation `name`'s group (ConversationService only). */
+  leaveConversation(session: UserSession, name: string): void {
+    const group = this.conversationGroup(session.apiKey, name);
+    if (group) this.#leave(session, group);
+  }
+
+  #join(session: UserSession, group: Group): void {
     const joined = (session.joined ??= new Set());
     if (joined.has(group)) return;
     joined.add(group);
@@ -52,10 +87,8 @@ export class PresenceService {
     this.#batcher.snapshot(session, group);
   }
 
-  /** Removes `session` from the members of `name` (it keeps watching if subscribed). */
-  leave(session: UserSession, name: string): void {
-    const group = this.group(session.apiKey, name);
-    if (!group || !session.joined?.delete(group)) return;
+  #leave(session: UserSession, group: Group): void {
+    if (!session.joined?.delete(group)) return;
     group.removeMember(session);
     this.#batcher.memberLeft(group, session);
     if (!session.subscribed?.has(group)) group.watchers.delete(session);
@@ -68,7 +101,7 @@ export class PresenceService {
    * subscription.
    */
   subscribe(session: UserSession, name: string): void {
-    const group = this.#groupOrCreate(session.apiKey, name);
+    const group = this.#groupOrCreate('group', session.apiKey, name);
     const subscribed = (session.subscribed ??= new Set());
     if (subscribed.has(group)) return;
     subscribed.add(group);
@@ -80,7 +113,11 @@ export class PresenceService {
   /** Ends the subscription of `session` to `name` (it keeps watching if a member). */
   unsubscribe(session: UserSession, name: string): void {
     const group = this.group(session.apiKey, name);
-    if (!group || !session.subscribed?.delete(group)) return;
+    if (group) this.#unsubscribe(session, group);
+  }
+
+  #unsubscribe(session: UserSession, group: Group): void {
+    if (!session.subscribed?.delete(group)) return;
     if (!session.joined?.has(group)) group.watchers.delete(session);
     this.#forgetIfIdle(group);
   }
@@ -96,8 +133,8 @@ export class PresenceService {
 
   /** Removes `session` from every group it is in or watches (session end). */
   leaveAll(session: UserSession): void {
-    if (session.joined) for (const group of [...session.joined]) this.leave(session, group.name);
-    if (session.subscribed) for (const group of [...session.subscribed]) this.unsubscribe(session, group.name);
+    if (session.joined) for (const group of [...session.joined]) this.#leave(session, group);
+    if (session.subscribed) for (const group of [...session.subscribed]) this.#unsubscribe(session, group);
     session.joined = null;
     session.subscribed = null;
   }
@@ -112,18 +149,20 @@ export class PresenceService {
     if (this.#closed) return;
     this.#closed = true;
     this.#batcher.close();
-    this.#tenants.clear();
+    this.#tenants.group.clear();
+    this.#tenants.conversation.clear();
   }
 
-  #groupOrCreate(apiKey: string, name: string): Group {
-    let groups = this.#tenants.get(apiKey);
+  #groupOrCreate(namespace: GroupNamespace, apiKey: string, name: string): Group {
+    const tenants = this.#tenants[namespace];
+    let groups = tenants.get(apiKey);
     if (!groups) {
       groups = new Map();
-      this.#tenants.set(apiKey, groups);
+      tenants.set(apiKey, groups);
     }
     let group = groups.get(name);
     if (!group) {
-      group = new Group(apiKey, name);
+      group = new Group(apiKey, name, namespace);
       groups.set(name, group);
     }
     return group;
@@ -131,9 +170,10 @@ export class PresenceService {
 
   #forgetIfIdle(group: Group): void {
     if (!group.idle) return;
-    const groups = this.#tenants.get(group.apiKey);
+    const tenants = this.#tenants[group.namespace];
+    const groups = tenants.get(group.apiKey);
     if (groups?.get(group.name) !== group) return;
     groups.delete(group.name);
-    if (groups.size === 0) this.#tenants.delete(group.apiKey);
+    if (groups.size === 0) tenants.delete(group.apiKey);
   }
 }

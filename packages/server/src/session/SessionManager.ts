@@ -75,7 +75,7 @@ export class SessionManager {
     const identity = await authenticator.authenticate(request, origin);
     if (isGone() || this.#closed) throw new ParleyError(ErrorCode.OTHER, 'connection closed during registration');
     // From here to the end: synchronous, so the id decision cannot race another register.
-    const { userId, replaces } = authenticator.admit(identity);
+    const { userId, replaces, idTicket } = authenticator.admit(identity);
     // A replaced session makes room for its successor.
     if (registry.countOf(identity.apiKey.key) - (replaces ? 1 : 0) >= limits.maxSessionsPerKey) {
       this.#deps.log.warn({ apiKey: identity.apiKey.key, max: limits.maxSessionsPerKey }, 'session limit of the key reached: refusing register');
@@ -90,7 +90,7 @@ export class SessionManager {
       userId,
       identified: identity.identified,
       resumeToken: newResumeToken(),
-      contactJson: contactJson(userId, userDataJson),
+      contactJson: contactJson(userId, userDataJson, identity.identified),
       limits,
     });
     registry.add(session);
@@ -105,6 +105,7 @@ export class SessionManager {
         resumeWindowMs: limits.resumeWindowMs,
         heartbeatMs: limits.heartbeatMs,
         serverVersion: this.#deps.serverVersion,
+        ...(idTicket !== undefined ? { idTicket } : {}),
       },
     };
   }
@@ -141,7 +142,7 @@ export class SessionManager {
    * @throws ParleyError code 9 when its JSON exceeds the user-data limit.
    */
   setUserData(session: UserSession, userData: UserDataBag): void {
-    session.setContactJson(contactJson(session.userId, this.#serializeUserData(userData)));
+    session.setContactJson(contactJson(session.userId, this.#serializeUserData(userData), session.identified));
     this.#deps.presence.userDataChanged(session);
   }
 
@@ -202,7 +203,10 @@ function newResumeToken(): string {
   return randomBytes(18).toString('base64url');
 }
 
-/** The contact JSON other users receive: `{"id":…,"userData":…}`. */
-function contactJson(userId: string, userDataJson: string): string {
-  return '{"id":' + JSON.stringify(userId) + ',"userData":' + userDataJson + '}';
+/**
+ * The contact JSON other users receive: `{"id":…,"userData":…}`, plus `"authenticated":true` for
+ * identified users (absent for anonymous ones, so their presence costs no extra bytes).
+ */
+function contactJson(userId: string, userDataJson: string, identified: boolean): string {
+  return '{"id":' + JSON.stringify(userId) + ',"userData":' + userDataJson + (identified ? ',"authenticated":true}' : '}');
 }

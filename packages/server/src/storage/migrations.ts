@@ -25,4 +25,20 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    // Issue 9: anonymous users may choose their id only on keys that say so (the demo key does,
+    // as before); ids identified users registered with are reserved against anonymous use.
+    version: 2,
+    name: 'chosen_ids_and_reserved_user_ids',
+    sql: `
+      ALTER TABLE api_keys ADD COLUMN chosen_ids INTEGER NOT NULL DEFAULT 0;
+      UPDATE api_keys SET chosen_ids = 1 WHERE key = 'myDemoApiKey';
+      CREATE TABLE reserved_user_ids (
+        api_key      TEXT NOT NULL,
+        user_id      TEXT NOT NULL,
+        reserved_at  TEXT NOT NULL,
+        PRIMARY KEY (api_key, user_id)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];

@@ -17,7 +17,7 @@ import { CONVERSATIONS, EMIT } from '../internal.js';
 import { createRemoteStream, REMOTE_STATE, Stream, type RelayAction } from '../Stream.js';
 import type { ConversationContext, ConversationServerEvent } from './context.js';
 import { emitIncoming, sendCustomEvent, sendData, sendMessage } from './messaging.js';
-import { PublicationSet, type Publication } from './publications.js';
+import { PublicationSet, type Publication, type PublishOptions } from './publications.js';
 import { errorText, jsonSafe } from './relay.js';
 import { toStreamId, toStreamInfo, type StreamInfo } from './streamInfo.js';
 
@@ -149,7 +149,7 @@ export class Room {
    */
   async rejoin(): Promise<void> {
     if (!this.joined) return;
-    const pubs = [...this.#pubs.byId.values()].map((p) => ({ stream: p.stream, kinds: p.media.kinds }));
+    const pubs = [...this.#pubs.byId.values()].map((p) => ({ stream: p.stream, kinds: p.media.kinds, remoteUnmute: p.remoteUnmute }));
     const subs = [...this.#subscriptions.values()].map((s) => ({ streamId: s.streamId, kinds: s.kinds }));
     const known = new Map(this.#streams);
     this.#teardown('local', 'reconnection');
@@ -162,7 +162,7 @@ export class Room {
       return;
     }
     for (const p of pubs) {
-      await this.publish(p.stream, { audioOnly: !p.kinds.video, videoOnly: !p.kinds.audio }).catch((err: unknown) => log.error('re-publishing failed', err));
+      await this.publish(p.stream, { audioOnly: !p.kinds.video, videoOnly: !p.kinds.audio, remoteUnmuteEnabled: p.remoteUnmute }).catch((err: unknown) => log.error('re-publishing failed', err));
     }
     // The publishers' streams are announced again (conv.stream added) right after the join; the
     // ones that were not are gone.
@@ -235,7 +235,7 @@ export class Room {
     return pub?.ready ? pub.call : null;
   }
 
-  async publish(stream: unknown, opts: { audioOnly?: boolean; videoOnly?: boolean; context?: object } = {}): Promise<Stream> {
+  async publish(stream: unknown, opts: PublishOptions = {}): Promise<Stream> {
     if (!this.joined) throw apiError(ERROR_OTHER, 'publish() - conversation not joined');
     if (!(stream instanceof Stream) || stream.isRemote || !stream.data) throw apiError(ERROR_OTHER, 'publish() - No stream specified');
     if (this.#pubs.of(stream)) throw apiError(ERROR_OTHER, 'publish() - Stream is already published in this conversation!');
@@ -243,7 +243,8 @@ export class Room {
     const kinds = { audio: stream.hasAudio() && !opts.videoOnly, video: stream.hasVideo() && !opts.audioOnly };
     const streamId = stream.streamId;
     const media: PublishedMedia = { streamId, ms, kinds };
-    const pub: Publication = { stream, streamId, media, callId: '', call: null as unknown as ConversationCall, ready: false, detach: () => undefined };
+    const remoteUnmute = opts.remoteUnmuteEnabled === true;
+    const pub: Publication = { stream, streamId, media, callId: '', call: null as unknown as ConversationCall, ready: false, detach: () => undefined, remoteUnmute };
     this.#pubs.byId.set(streamId, pub);
     const epoch = this.#epoch;
     try {
@@ -258,6 +259,7 @@ export class Room {
         isVideoMuted: !(kinds.video && stream.isVideoEnabled()),
         isScreensharing: stream.isScreensharing(),
         ...(opts.context && typeof opts.context === 'object' ? { context: opts.context as Record<string, unknown> } : {}),
+        remoteUnmuteEnabled: remoteUnmute,
       })) as { callId?: string } | undefined;
       pub.callId = data?.callId ?? String(streamId);
     } catch (err) {

@@ -10,10 +10,10 @@ export interface ConversationContext {
   selfId(): string;
   /** The session's unique Contact for `id` (the local id included). */
   contact(id: string): Contact;
-  /** Ids currently present in presence group `group` (local user excluded). */
-  members(group: string): string[];
-  /** Drops the presence state of a group the local user no longer watches. */
-  forgetGroup(group: string): void;
+  /** Ids currently members of conversation `name` (local user excluded). */
+  members(name: string): string[];
+  /** Drops the membership state of conversation `name` (left). */
+  forgetGroup(name: string): void;
   /** Emits Session `customEvent` for a conversation custom event. */
   sessionCustomEvent(payload: { event: string; content: unknown; sender: Contact; conversation: Conversation }): void;
 }

@@ -6,7 +6,24 @@ import type { Conversation } from '../Conversation.js';
 import { CONVERSATIONS } from '../internal.js';
 import type { Stream } from '../Stream.js';
 import type { ConversationContext } from './context.js';
-import { errorText, jsonSafe, runRelayAction } from './relay.js';
+import { errorText, jsonSafe, runRelayAction, withoutDeviceIds } from './relay.js';
+
+/** `conversation.publish()` options (apiRTC `PublishOptions`, plus a Parley extension). */
+export interface PublishOptions {
+  /** Send only the audio track. */
+  audioOnly?: boolean;
+  /** Send only the video track. */
+  videoOnly?: boolean;
+  /** Free object copied into every StreamInfo of this publication. */
+  context?: object;
+  /**
+   * Parley extension, default false: let subscribers re-enable this stream's audio/video that the
+   * local user disabled (`enableAudio(true)` / `enableVideo(true)` on their remote Stream). Without
+   * it those requests are refused (by this SDK, and by the server). Disabling remotely and the
+   * remote constraints/settings calls stay allowed to subscribers, as in apiRTC.
+   */
+  remoteUnmuteEnabled?: boolean;
+}
 
 /** A local stream published here. */
 export interface Publication {
@@ -18,6 +35,8 @@ export interface Publication {
   call: ConversationCall;
   ready: boolean;
   detach: () => void;
+  /** `PublishOptions.remoteUnmuteEnabled` of this publication. */
+  remoteUnmute: boolean;
 }
 
 /** What a {@link PublicationSet} reports to. */
@@ -62,7 +81,7 @@ export class PublicationSet {
     const onFlow = (): void => this.sendUpdate(pub);
     const onConstraints = (constraints: unknown): void => {
       this.#h.ctx
-        .request({ type: 'conv.constraintsChanged', conversation: this.#h.name, streamId: pub.streamId, constraints: jsonSafe(constraints) })
+        .request({ type: 'conv.constraintsChanged', conversation: this.#h.name, streamId: pub.streamId, constraints: withoutDeviceIds(jsonSafe(constraints)) })
         .catch(() => undefined);
     };
     stream.on('audioFlowStatusChanged', onFlow).on('videoFlowStatusChanged', onFlow).on('constraintsChanged', onConstraints);
@@ -83,15 +102,22 @@ export class PublicationSet {
     this.#h.emit('localStreamUpdated', { callId: pub.callId, streamId: pub.streamId, audio: kinds.audio, audioMuted, video: kinds.video, videoMuted, cause: 'userAction' });
   }
 
-  /** Publisher side of the relay: runs the action on the published Stream, answers `conv.relayAnswer`. */
+  /**
+   * Publisher side of the relay: runs the action on the published Stream, answers `conv.relayAnswer`.
+   * This page owns the media, so it decides: re-enabling needs `remoteUnmuteEnabled`, and device
+   * ids neither leave (results) nor come in (a requester choosing or probing our devices).
+   */
   async answerRelay(e: Extract<ConversationServerEvent, { type: 'conv.relayRequest' }>): Promise<void> {
     const pub = this.byId.get(e.streamId);
     let answer: { ok: boolean; result?: unknown; error?: string };
     if (!pub || !pub.ready) {
       answer = { ok: false, error: 'no such stream' };
+    } else if ((e.action === 'enableAudio' || e.action === 'enableVideo') && !pub.remoteUnmute) {
+      answer = { ok: false, error: 'remote unmute not allowed by the publisher' };
     } else {
       try {
-        answer = { ok: true, result: jsonSafe(await runRelayAction(pub.stream, e.action, e.args)) };
+        const result = await runRelayAction(pub.stream, e.action, withoutDeviceIds(e.args));
+        answer = { ok: true, result: withoutDeviceIds(jsonSafe(result)) };
       } catch (err) {
         answer = { ok: false, error: errorText(err).slice(0, 1000) };
       }

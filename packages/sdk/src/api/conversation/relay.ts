@@ -27,6 +27,23 @@ export async function runRelayAction(stream: Stream, action: RelayAction, args: 
   }
 }
 
+/** Keys naming the capture devices of a page (track settings, constraints, capabilities). */
+const DEVICE_KEYS = new Set(['deviceId', 'groupId']);
+
+/**
+ * A copy of a JSON value without `deviceId` / `groupId` keys at any depth: device ids never leave
+ * the publisher's page through the relay. Plain JSON only (run {@link jsonSafe} first).
+ */
+export function withoutDeviceIds(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map(withoutDeviceIds);
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) {
+    if (!DEVICE_KEYS.has(key)) Object.defineProperty(out, key, { value: withoutDeviceIds(item), enumerable: true, writable: true, configurable: true });
+  }
+  return out;
+}
+
 /** A JSON round trip (drops functions, class instances become plain objects). */
 export function jsonSafe(value: unknown): unknown {
   if (value === undefined) return undefined;
