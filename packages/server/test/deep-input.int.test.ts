@@ -75,7 +75,7 @@ describe('deeply nested frames', () => {
     // The publisher disconnects; when its resume window ends, its streams are withdrawn.
     await alice.drop();
     expect(await carol.nextEvent('conv.stream', (e) => e.change === 'removed')).toMatchObject({ stream: { streamId: 67 } });
-    expect(await carol.nextEvent('presence', (e) => Object.keys(e.leftGroup).length > 0)).toMatchObject({ leftGroup: { d3: ['d3-alice'] } });
+    expect(await carol.nextEvent('presence', (e) => Object.keys(e.leftConversation ?? {}).length > 0)).toMatchObject({ leftConversation: { d3: ['d3-alice'] } });
     await alive();
   });
 });
