@@ -64,9 +64,13 @@ function answerOffer(offer: string): Promise<string> {
   });
 }
 
-/** A random 3-port range, so that parallel test runs on the machine do not share ports. */
+/**
+ * A random small range above Linux's ephemeral ports (32768–60999 by default): a socket another
+ * test binds to an ephemeral port must not land in it, since a subscriber connection that cannot
+ * gather aborts the process (the very thing the capacity check prevents for ports it counts).
+ */
 function tinyRange(size: number): { portMin: number; portMax: number } {
-  const portMin = 42000 + Math.floor(Math.random() * 20000);
+  const portMin = 61000 + Math.floor(Math.random() * 4000);
   return { portMin, portMax: portMin + size - 1 };
 }
 
