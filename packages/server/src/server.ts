@@ -8,7 +8,7 @@ import { ContactRelay } from './contact/ContactRelay.js';
 import { ConversationService } from './conversation/ConversationService.js';
 import { HttpServer } from './http/HttpServer.js';
 import { createRootLogger, type Logger, moduleLogger } from './logging/logger.js';
-import { Emitter, Sfu, type SfuOptions } from './media/index.js';
+import { type ListenerErrorSink, Sfu, type SfuOptions } from './media/index.js';
 import { GroupQuota } from './presence/GroupQuota.js';
 import { PresenceService } from './presence/PresenceService.js';
 import { SessionManager } from './session/SessionManager.js';
@@ -47,10 +47,9 @@ export interface ParleyServer {
 export async function startServer(options: ServerOptions | Config = {}): Promise<ParleyServer> {
   const config = resolveConfig(options);
   const root = createRootLogger(config.logLevel);
-  // Listener and timer errors of the media plane go to the log (process-wide hook: the last
-  // server started in a process owns it).
+  // Listener and callback errors of this server's media plane go to its own log.
   const mediaLog = moduleLogger(root, 'media');
-  Emitter.onListenerError = (error, event) => mediaLog.error({ err: error, event }, 'media callback threw');
+  const mediaErrors: ListenerErrorSink = (error, event) => mediaLog.error({ err: error, event }, 'media callback threw');
   const db = Database.open(config.dataDir, undefined, { log: moduleLogger(root, 'storage') });
   try {
     const apiKeys = new ApiKeyStore(db);
@@ -61,7 +60,7 @@ export async function startServer(options: ServerOptions | Config = {}): Promise
     const groupQuota = new GroupQuota(presence, config.limits);
     const conversations = new ConversationService({
       presence,
-      sfu: createSfu(config),
+      sfu: createSfu(config, mediaErrors),
       settings: {
         policy: {
           meshMaxParticipants: config.conversations.meshMaxParticipants,
@@ -144,7 +143,7 @@ export async function startServer(options: ServerOptions | Config = {}): Promise
 }
 
 /** The media plane with the configured network settings. @throws ConfigError on a bad address */
-function createSfu(config: Config): Sfu {
+function createSfu(config: Config, errorSink: ListenerErrorSink): Sfu {
   const { announcedAddress, bindAddress, portMin, portMax, ...limits } = config.media;
   const options: SfuOptions = {
     ...limits,
@@ -153,7 +152,7 @@ function createSfu(config: Config): Sfu {
     ...(portMin !== undefined && portMax !== undefined ? { portRange: { min: portMin, max: portMax } } : {}),
   };
   try {
-    return new Sfu(options);
+    return new Sfu(options, undefined, errorSink);
   } catch (error) {
     throw new ConfigError(`Invalid configuration:\n  media: ${(error as Error).message}`);
   }

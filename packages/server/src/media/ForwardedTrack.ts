@@ -1,4 +1,4 @@
-import { Emitter } from './Emitter.js';
+import { Emitter, type ListenerErrorSink } from '../util/Emitter.js';
 import { subscriberCodecs, type ForwardedCodec, type MediaKind } from './codecs.js';
 import type { NativeTrack } from './native.js';
 import type { PublishedTrack, TrackOutput } from './PublishedTrack.js';
@@ -52,6 +52,8 @@ export interface ForwardedTrackOwner {
   readonly remb: number;
   /** The connection's retransmission budget, shared by its tracks. */
   readonly nackBudget: NackBudget;
+  /** Where listener exceptions go; a process warning when absent. */
+  readonly errorSink?: ListenerErrorSink;
 }
 
 /**
@@ -104,7 +106,7 @@ export class ForwardedTrack extends Emitter<ForwardedTrackEvents> implements Tra
 
   /** @internal Created by the subscriber transport. */
   constructor(owner: ForwardedTrackOwner, id: string, source: PublishedTrack, mid: string, ssrc: number, enableH264: boolean) {
-    super();
+    super(owner.errorSink);
     this.#owner = owner;
     this.#budget = owner.nackBudget;
     this.id = id;

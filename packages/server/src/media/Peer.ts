@@ -1,4 +1,4 @@
-import { Emitter } from './Emitter.js';
+import { Emitter, type ListenerErrorSink } from '../util/Emitter.js';
 import { badParameter, closedError } from './errors.js';
 import type { ForwardedTrack, ForwardedTrackStats } from './ForwardedTrack.js';
 import type { PublishedTrack, PublishedTrackStats } from './PublishedTrack.js';
@@ -65,6 +65,7 @@ export interface PeerOwner {
   peerTrackPublished(peer: Peer, track: PublishedTrack): void;
   peerTrackUnpublished(peer: Peer, track: PublishedTrack): void;
   peerClosed(peer: Peer): void;
+  readonly errorSink: ListenerErrorSink;
 }
 
 /**
@@ -86,10 +87,10 @@ export class Peer extends Emitter<PeerEvents> {
 
   /** @internal Use {@link Room.addPeer}. */
   constructor(owner: PeerOwner, id: string) {
-    super();
+    super(owner.errorSink);
     this.#owner = owner;
     this.id = id;
-    this.#ctx = { peerId: id, config: owner.config, capacity: owner.capacity, nextId: (p) => owner.nextId(p) };
+    this.#ctx = { peerId: id, config: owner.config, capacity: owner.capacity, nextId: (p) => owner.nextId(p), errorSink: owner.errorSink };
     this.#newPublisher();
     this.#newSubscriber();
   }

@@ -1,4 +1,4 @@
-import { Emitter } from './Emitter.js';
+import { Emitter, type ListenerErrorSink } from '../util/Emitter.js';
 import type { ForwardedCodec, MediaKind } from './codecs.js';
 import type { MediaConfig } from './MediaConfig.js';
 import type { NativeTrack } from './native.js';
@@ -40,6 +40,8 @@ export interface PublishedTrackStats {
 /** What a published track tells its owner (the publisher transport). @internal */
 export interface PublishedTrackOwner {
   publishedTrackClosed(track: PublishedTrack): void;
+  /** Where listener exceptions go; a process warning when absent. */
+  readonly errorSink?: ListenerErrorSink;
 }
 
 /** What a published track needs from its outputs ({@link ForwardedTrack}). @internal */
@@ -115,7 +117,7 @@ export class PublishedTrack extends Emitter<PublishedTrackEvents> {
 
   /** @internal Created by the publisher transport from the (re-)offer. */
   constructor(owner: PublishedTrackOwner, init: PublishedTrackInit, config: MediaConfig) {
-    super();
+    super(owner.errorSink);
     this.#owner = owner;
     this.#config = config;
     this.id = init.id;

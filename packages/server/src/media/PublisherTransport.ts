@@ -1,6 +1,6 @@
 import type { PeerConnection } from 'node-datachannel';
 import { ConnectionWatchdog } from './ConnectionWatchdog.js';
-import { Emitter } from './Emitter.js';
+import { Emitter, type ListenerErrorSink } from '../util/Emitter.js';
 import { badSdp, closedError, noCapacity } from './errors.js';
 import type { CapacityReservation, MediaCapacity } from './MediaCapacity.js';
 import type { MediaConfig } from './MediaConfig.js';
@@ -39,6 +39,8 @@ export interface TransportContext {
   capacity: MediaCapacity;
   /** Allocates a server-wide unique id. */
   nextId(prefix: string): string;
+  /** Where listener and callback exceptions go. */
+  errorSink: ListenerErrorSink;
 }
 
 /**
@@ -70,7 +72,7 @@ export class PublisherTransport extends Emitter<PublisherTransportEvents> implem
 
   /** @internal Created by {@link Peer}. */
   constructor(ctx: TransportContext) {
-    super();
+    super(ctx.errorSink);
     this.#ctx = ctx;
     this.#watchdog = new ConnectionWatchdog(ctx.config.transportTimeoutMs, (reason) => this.#fail(reason));
   }

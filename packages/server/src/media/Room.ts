@@ -1,4 +1,4 @@
-import { Emitter } from './Emitter.js';
+import { Emitter, type ListenerErrorSink } from '../util/Emitter.js';
 import { badParameter, closedError } from './errors.js';
 import type { MediaCapacity } from './MediaCapacity.js';
 import type { MediaConfig } from './MediaConfig.js';
@@ -23,6 +23,7 @@ export interface RoomOwner {
   readonly capacity: MediaCapacity;
   nextId(prefix: string): string;
   roomClosed(room: Room): void;
+  readonly errorSink: ListenerErrorSink;
 }
 
 /** The media side of one conversation: its participants and the tracks they publish. */
@@ -37,7 +38,7 @@ export class Room extends Emitter<RoomEvents> implements PeerOwner {
 
   /** @internal Use {@link Sfu.createRoom}. */
   constructor(owner: RoomOwner, id: string) {
-    super();
+    super(owner.errorSink);
     this.#owner = owner;
     this.id = id;
   }

@@ -1,4 +1,4 @@
-import { Emitter } from './Emitter.js';
+import { Emitter, type ListenerErrorSink } from '../util/Emitter.js';
 import { MediaCapacity, type FdProbe } from './MediaCapacity.js';
 import { badParameter, closedError } from './errors.js';
 import { resolveMediaConfig, type MediaConfig, type SfuOptions } from './MediaConfig.js';
@@ -29,10 +29,12 @@ export class Sfu extends Emitter<SfuEvents> implements RoomOwner {
 
   /**
    * @param fdProbe how the process's descriptors are read (tests replace it)
+   * @param errorSink where exceptions of listeners and of callbacks run by the SFU itself go
+   *   (the server passes its media logger); every object of this SFU shares it
    * @throws ParleyError code 9 on an invalid option.
    */
-  constructor(options: SfuOptions = {}, fdProbe?: FdProbe) {
-    super();
+  constructor(options: SfuOptions = {}, fdProbe?: FdProbe, errorSink?: ListenerErrorSink) {
+    super(errorSink);
     this.config = resolveMediaConfig(options);
     this.capacity = new MediaCapacity(this.config, fdProbe);
   }

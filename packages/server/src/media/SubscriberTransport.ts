@@ -1,7 +1,7 @@
 import type { PeerConnection } from 'node-datachannel';
 import { subscriberCodecs, type ForwardedCodec, type MediaKind } from './codecs.js';
 import { ConnectionWatchdog } from './ConnectionWatchdog.js';
-import { Emitter } from './Emitter.js';
+import { Emitter } from '../util/Emitter.js';
 import { badSdp, closedError, wrongState } from './errors.js';
 import type { CapacityReservation } from './MediaCapacity.js';
 import { ForwardedTrack, type ForwardedTrackOwner } from './ForwardedTrack.js';
@@ -69,7 +69,7 @@ export class SubscriberTransport extends Emitter<SubscriberTransportEvents> impl
 
   /** @internal Created by {@link Peer}. */
   constructor(ctx: TransportContext) {
-    super();
+    super(ctx.errorSink);
     this.#ctx = ctx;
     this.nackBudget = new NackBudget(ctx.config.nackRetransmitRatio, ctx.config.nackBurst, ctx.config.nackRepeatWindowMs);
     this.#watchdog = new ConnectionWatchdog(ctx.config.transportTimeoutMs, (reason) => this.#fail(reason));
@@ -225,7 +225,7 @@ export class SubscriberTransport extends Emitter<SubscriberTransportEvents> impl
       try {
         this.#negotiate();
       } catch (error) {
-        Emitter.onListenerError(error, 'subscriber negotiation');
+        this.errorSink(error, 'subscriber negotiation');
       }
     });
   }

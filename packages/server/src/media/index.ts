@@ -12,6 +12,6 @@ export { PublisherTransport, type PublisherTransportEvents } from './PublisherTr
 export { SubscriberTransport, type SubscriberTransportEvents } from './SubscriberTransport.js';
 export { PublishedTrack, type PublishedTrackEvents, type PublishedTrackStats } from './PublishedTrack.js';
 export { ForwardedTrack, type ForwardedTrackEvents, type ForwardedTrackStats } from './ForwardedTrack.js';
-export { Emitter } from './Emitter.js';
+export { Emitter, type ListenerErrorSink } from '../util/Emitter.js';
 export type { SfuOptions, MediaConfig } from './MediaConfig.js';
 export type { MediaKind } from './codecs.js';

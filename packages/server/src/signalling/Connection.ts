@@ -5,7 +5,7 @@ import type { Logger } from '../logging/logger.js';
 import type { Established, SessionManager } from '../session/SessionManager.js';
 import type { SessionTransport } from '../session/SessionTransport.js';
 import type { UserSession } from '../session/UserSession.js';
-import { Observable } from '../util/Observable.js';
+import { Emitter } from '../util/Emitter.js';
 import { errorAnswer, okAnswer, protocolError } from './answers.js';
 import { exceedsDepth } from './jsonDepth.js';
 import { PEEK_LIMIT, peekRequestId } from './peekRequestId.js';
@@ -46,7 +46,7 @@ type State = 'handshake' | 'pending' | 'attached' | 'closed';
  * Abuse closes the socket: 20 invalid frames in 10 s (4002), repeated rate-limit refusals
  * (4006), no handshake in time (4004).
  */
-export class Connection extends Observable<ConnectionEvents> implements SessionTransport {
+export class Connection extends Emitter<ConnectionEvents> implements SessionTransport {
   readonly origin: string | undefined;
   readonly remoteAddress: string | undefined;
   /** Cleared at each server ping, set by the pong (or any frame); see SignallingServer. */
@@ -62,7 +62,7 @@ export class Connection extends Observable<ConnectionEvents> implements SessionT
   #closing = false;
 
   constructor(ws: WebSocket, info: ConnectionInfo, deps: ConnectionDeps) {
-    super();
+    super((error, event) => deps.log.error({ err: error, event }, 'connection listener threw'));
     this.#ws = ws;
     this.#deps = deps;
     this.origin = info.origin;
@@ -79,10 +79,6 @@ export class Connection extends Observable<ConnectionEvents> implements SessionT
       deps.log.debug({ remote: this.remoteAddress }, 'handshake timeout');
       this.close(CloseCode.HANDSHAKE_TIMEOUT, 'handshake timeout');
     }, deps.limits.handshakeTimeoutMs);
-  }
-
-  protected override onListenerError(event: keyof ConnectionEvents, error: unknown): void {
-    this.#deps.log.error({ err: error, event }, 'connection listener threw');
   }
 
   /** The attached session, once the handshake succeeded. */
