@@ -4,7 +4,8 @@ import type { ForwardedTrack, Peer, PublishedTrack, Room } from '../media/index.
 import type { UserSession } from '../session/UserSession.js';
 import { fanOut } from './fanOut.js';
 import { type SwitchPolicyConfig, tooManyForMesh } from './LossTracker.js';
-import { Participant, type Subscription } from './Participant.js';
+import { Participant } from './Participant.js';
+import type { Subscription } from './SubscriptionSet.js';
 import { Publication, type PublicationInit, type PublicationUpdate } from './Publication.js';
 
 /** Settings a conversation needs from its service. */
@@ -165,9 +166,7 @@ export class Conversation {
     this.#streamListBytes -= publication.bytes;
     participant.publications.delete(streamId);
     for (const other of this.participants.values()) {
-      if (!other.subscriptions.delete(streamId)) continue;
-      const peer = other.peer;
-      if (peer) for (const track of publication.tracks) peer.unsubscribe(track);
+      if (!other.subscriptions.remove(publication)) continue;
       other.session.send({ type: 'conv.subscriptionEnded', conversation: this.name, streamId, reason: 'unpublished' });
     }
     publication.close();
@@ -182,27 +181,13 @@ export class Conversation {
   subscribe(participant: Participant, streamId: number, wanted: Subscription): void {
     const publication = this.publication(streamId);
     if (publication.publisherId === participant.userId) throw new ParleyError(ErrorCode.BAD_PARAMETER, 'cannot subscribe to an own stream');
-    participant.subscriptions.set(streamId, wanted);
-    if (this.#mode !== 'sfu') return;
-    try {
-      const peer = participant.peerIn(this.#mediaRoom());
-      // A repeated subscribe replaces the audio/video choice: drop the kinds no longer wanted.
-      const tracks = publication.tracksFor(wanted.audio, wanted.video);
-      for (const track of publication.tracks) if (!tracks.includes(track)) peer.unsubscribe(track);
-      for (const track of tracks) peer.subscribe(track);
-    } catch (error) {
-      // Refused by the media plane (no capacity, too many subscriptions): not subscribed.
-      participant.subscriptions.delete(streamId);
-      throw error;
-    }
+    // Refused by the media plane (no capacity, too many subscriptions): not subscribed.
+    participant.subscriptions.add(publication, wanted, this.#mode === 'sfu' ? () => participant.peerIn(this.#mediaRoom()) : undefined);
   }
 
   /** Ends a subscription (no-op when not subscribed). @throws ParleyError code 8 unknown stream */
   unsubscribe(participant: Participant, streamId: number): void {
-    const publication = this.publication(streamId);
-    if (!participant.subscriptions.delete(streamId)) return;
-    const peer = participant.peer;
-    if (peer) for (const track of publication.tracks) peer.unsubscribe(track);
+    participant.subscriptions.remove(this.publication(streamId));
   }
 
   /** The media peer of `participant` for SDP/candidates. @throws ParleyError code 16 in mesh mode */
@@ -274,8 +259,7 @@ export class Conversation {
    */
   mediaTransportFailed(participant: Participant, transport: 'publisher' | 'subscriber', _reason: string): void {
     if (transport !== 'subscriber' || this.participants.get(participant.userId) !== participant) return;
-    for (const streamId of [...participant.subscriptions.keys()]) {
-      participant.subscriptions.delete(streamId);
+    for (const streamId of participant.subscriptions.clear()) {
       participant.session.send({ type: 'conv.subscriptionEnded', conversation: this.name, streamId, reason: 'mediaFailed' });
     }
   }
@@ -335,14 +319,11 @@ export class Conversation {
       const publication = this.publications.get(streamId);
       if (!publication?.attach(track)) continue;
       for (const other of this.participants.values()) {
-        const wanted = other.subscriptions.get(streamId);
-        if (!wanted || other === publisher) continue;
-        if (!(track.kind === 'audio' ? wanted.audio : wanted.video)) continue;
+        if (other === publisher) continue;
         try {
-          other.peerIn(this.#mediaRoom()).subscribe(track);
+          other.subscriptions.trackArrived(streamId, track, () => other.peerIn(this.#mediaRoom()));
         } catch (error) {
-          // Refused (no capacity, too many subscriptions): the subscription ends, and says why.
-          other.subscriptions.delete(streamId);
+          // Refused (no capacity, too many subscriptions): the subscription ended; say why.
           const reason = error instanceof ParleyError ? error.message : 'media unavailable';
           other.session.send({ type: 'conv.subscriptionEnded', conversation: this.name, streamId, reason });
         }

@@ -1,13 +1,10 @@
 import { ErrorCode, ParleyError } from '@parley/protocol';
-import type { ForwardedTrack, Peer, PeerSdp, Room } from '../media/index.js';
+import type { ForwardedTrack, Peer, Room } from '../media/index.js';
 import type { UserSession } from '../session/UserSession.js';
 import { LossTracker, type SwitchPolicyConfig } from './LossTracker.js';
+import { SubscriptionSet } from './SubscriptionSet.js';
 
-/** What a participant wants of a stream it subscribed to. */
-export interface Subscription {
-  audio: boolean;
-  video: boolean;
-}
+export type { Subscription } from './SubscriptionSet.js';
 
 /** What a participant asks of its conversation. */
 export interface ParticipantOwner {
@@ -22,12 +19,6 @@ export interface ParticipantOwner {
   mediaTransportFailed(participant: Participant, transport: 'publisher' | 'subscriber', reason: string): void;
 }
 
-interface PendingAnswer {
-  resolve: (result: { sdp: string }) => void;
-  reject: (error: ParleyError) => void;
-  timer: NodeJS.Timeout;
-}
-
 /**
  * One user in one conversation: the streams it published and subscribed to (by stream id), its
  * loss streak (mesh), and in SFU mode its media {@link Peer}, created on first use. Relays the
@@ -37,15 +28,15 @@ export class Participant {
   readonly session: UserSession;
   /** Stream ids this user published here. */
   readonly publications = new Set<number>();
-  /** What this user subscribed to, by stream id. */
-  readonly subscriptions = new Map<number, Subscription>();
+  /** What this user subscribed to, by stream id; drives the media peer's forwarding. */
+  readonly subscriptions = new SubscriptionSet(() => this.#peer);
   readonly loss: LossTracker;
 
   readonly #owner: ParticipantOwner;
   readonly #answerTimeoutMs: number;
   readonly #maxPendingOffers: number;
-  /** `media.publisherOffer` requests waiting for the peer's answer, in order. */
-  readonly #pendingAnswers: PendingAnswer[] = [];
+  /** `media.publisherOffer` requests waiting for the peer's answer. */
+  #offersInFlight = 0;
   #peer: Peer | null = null;
   #closed = false;
 
@@ -81,7 +72,6 @@ export class Participant {
     this.#owner.admitPeer(this);
     const peer = room.addPeer(this.userId);
     this.#peer = peer;
-    peer.on('publisherSdp', (description) => this.#onPublisherSdp(description));
     peer.on('subscriberSdp', (description) => {
       this.session.send({
         type: 'media.subscriberOffer',
@@ -107,43 +97,28 @@ export class Participant {
    * Applies a publisher offer and waits for the SFU's answer (which comes once host candidates
    * are gathered, so asynchronously).
    * @throws ParleyError code 9 on a bad SDP, 14 when too many offers wait already
-   *   (synchronously); the promise fails with 11 on timeout
+   *   (synchronously); the promise fails with 11 on timeout, 16 when the connection closes first
    */
   offerPublisher(room: Room, sdp: string): Promise<{ sdp: string }> {
     // A browser has one offer in flight per connection; more is a client piling up timers.
-    if (this.#pendingAnswers.length >= this.#maxPendingOffers) {
+    if (this.#offersInFlight >= this.#maxPendingOffers) {
       throw new ParleyError(ErrorCode.NOT_ALLOWED, `too many publisher offers waiting for an answer (max ${this.#maxPendingOffers})`);
     }
-    const peer = this.peerIn(room);
-    // Registered before the call: libdatachannel may answer synchronously.
-    const answer = new Promise<{ sdp: string }>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        const index = this.#pendingAnswers.findIndex((p) => p.timer === timer);
-        if (index >= 0) this.#pendingAnswers.splice(index, 1);
-        reject(new ParleyError(ErrorCode.TIMED_OUT, 'no answer from the media server'));
-      }, this.#answerTimeoutMs);
-      timer.unref();
-      this.#pendingAnswers.push({ resolve, reject, timer });
-    });
-    try {
-      peer.handlePublisherOffer(sdp);
-    } catch (error) {
-      const pending = this.#pendingAnswers.pop();
-      if (pending) clearTimeout(pending.timer);
-      throw error;
-    }
+    const answer = this.peerIn(room).handlePublisherOffer(sdp, this.#answerTimeoutMs);
+    this.#offersInFlight++;
+    // Attached before the caller's handlers: the count is down when the caller hears the answer.
+    const settled = (): void => {
+      this.#offersInFlight--;
+    };
+    answer.then(settled, settled);
     return answer;
   }
 
   /**
-   * Drops the media peer (the room left SFU or the participant leaves); pending offers fail.
-   * Idempotent.
+   * Drops the media peer (the room left SFU or the participant leaves); pending offers fail
+   * (the peer's connection rejects them). Idempotent.
    */
   closePeer(): void {
-    for (const pending of this.#pendingAnswers.splice(0)) {
-      clearTimeout(pending.timer);
-      pending.reject(new ParleyError(ErrorCode.WRONG_STATE, 'media connection closed'));
-    }
     const peer = this.#peer;
     this.#peer = null;
     if (!peer) return;
@@ -158,12 +133,5 @@ export class Participant {
     this.closePeer();
     this.publications.clear();
     this.subscriptions.clear();
-  }
-
-  #onPublisherSdp(description: PeerSdp): void {
-    const pending = this.#pendingAnswers.shift();
-    if (!pending) return;
-    clearTimeout(pending.timer);
-    pending.resolve({ sdp: description.sdp });
   }
 }

@@ -27,7 +27,7 @@ export interface PeerCandidate {
 
 /** Events of a {@link Peer}. */
 export interface PeerEvents {
-  /** The SFU's answer on the publisher connection: send it to the browser. */
+  /** The SFU's answer on the publisher connection (also the result of `handlePublisherOffer`). */
   publisherSdp: [description: PeerSdp];
   /** The SFU's offer on the subscriber connection: send it, pass the answer to `handleSubscriberAnswer`. */
   subscriberSdp: [description: PeerSdp];
@@ -120,13 +120,18 @@ export class Peer extends Emitter<PeerEvents> {
   }
 
   /**
-   * Applies an offer (or re-offer) the browser made on its publishing connection. The answer
-   * comes as `publisherSdp`.
-   * @throws ParleyError code 9 on a bad SDP, 16 after close.
+   * Applies an offer (or re-offer) the browser made on its publishing connection and resolves
+   * with the SFU's answer (also emitted as `publisherSdp`). The promise fails with ParleyError
+   * code 11 after `timeoutMs` (no limit when undefined) and code 16 when the connection closes
+   * or fails before answering; a caller may ignore it.
+   * @throws ParleyError (synchronously) code 9 on a bad SDP, 0 when the SFU has no capacity,
+   *   16 after close.
    */
-  handlePublisherOffer(sdp: string): void {
+  handlePublisherOffer(sdp: string, timeoutMs?: number): Promise<{ sdp: string }> {
     if (this.#closed) throw closedError(`peer ${this.id}`);
-    this.publisher.handleOffer(sdp);
+    const answer = this.publisher.handleOffer(sdp, timeoutMs).then((answerSdp) => ({ sdp: answerSdp }));
+    answer.catch(() => undefined);
+    return answer;
   }
 
   /**

@@ -2,6 +2,7 @@ import type { PeerConnection } from 'node-datachannel';
 import { ConnectionWatchdog } from './ConnectionWatchdog.js';
 import { Emitter, type ListenerErrorSink } from '../util/Emitter.js';
 import { badSdp, closedError, noCapacity } from './errors.js';
+import { PendingAnswers } from './PendingAnswers.js';
 import type { CapacityReservation, MediaCapacity } from './MediaCapacity.js';
 import type { MediaConfig } from './MediaConfig.js';
 import type { NativeTrack } from './native.js';
@@ -65,6 +66,8 @@ export class PublisherTransport extends Emitter<PublisherTransportEvents> implem
   /** Codecs per mid from the last offer, to rebuild local descriptions. */
   readonly #sections = new Map<string, PublishedSection>();
   readonly #remoteCandidates = new RemoteCandidates();
+  /** Offers applied and not answered yet: libdatachannel answers each, in order. */
+  readonly #answers = new PendingAnswers();
   #rtcpTimer: NodeJS.Timeout | undefined;
   readonly #rtcpSsrc = randomSsrc();
   readonly #rtcpBuffer = Buffer.alloc(1200);
@@ -93,14 +96,16 @@ export class PublisherTransport extends Emitter<PublisherTransportEvents> implem
 
   /**
    * Applies the browser's offer or re-offer. Synchronously validates and filters it, publishes
-   * new tracks (`trackPublished`) and ends stopped ones (`trackUnpublished`); the answer follows
-   * as an `answer` event.
+   * new tracks (`trackPublished`) and ends stopped ones (`trackUnpublished`). The answer comes
+   * once host candidates are gathered: the returned promise resolves with it (it is also
+   * emitted as `answer`), or fails with code 11 (TIMED_OUT) after `timeoutMs` (none when
+   * undefined) and code 16 (WRONG_STATE) when the connection closes first.
    *
    * @throws ParleyError code 9 (BAD_PARAMETER) when the SDP is invalid, offers nothing
    *   forwardable or more than `maxSectionsPerOffer` m-sections; code 0 "not enough bandwidth"
    *   when the SFU has no port/descriptor left for a new connection; code 16 (WRONG_STATE) after close.
    */
-  handleOffer(sdp: string): void {
+  handleOffer(sdp: string, timeoutMs?: number): Promise<string> {
     if (this.#closed) throw closedError('publisher transport');
     let filtered;
     try {
@@ -135,9 +140,12 @@ export class PublisherTransport extends Emitter<PublisherTransportEvents> implem
       }
     }
 
+    // Registered before the call: libdatachannel may answer synchronously.
+    const answer = this.#answers.add(timeoutMs);
     try {
       pc.setRemoteDescription(filtered.sdp, 'offer');
     } catch (error) {
+      this.#answers.cancelLast();
       // Nothing recorded: the next offer re-applies the wanted directions.
       const message = error instanceof Error ? error.message : String(error);
       // A port of the range held by another process: reservations cannot see it (answerer side, so catchable).
@@ -173,6 +181,7 @@ export class PublisherTransport extends Emitter<PublisherTransportEvents> implem
       this.emit('trackPublished', track);
     }
     this.#remoteCandidates.flush(this.#pc);
+    return answer;
   }
 
   /**
@@ -205,6 +214,7 @@ export class PublisherTransport extends Emitter<PublisherTransportEvents> implem
     this.#inbound.clear();
     this.#keepAlive.length = 0;
     this.#remoteCandidates.clear();
+    this.#answers.rejectAll();
     this.emit('closed');
     this.removeAllListeners();
   }
@@ -236,7 +246,9 @@ export class PublisherTransport extends Emitter<PublisherTransportEvents> implem
     // Answerer: candidates travel inside the answer (see CandidatePolicy).
     this.#signalling = new LocalSignalling(pc, this.#ctx.config.announcedAddress, 'in-description', {
       description: (type, sdp) => {
-        if (!this.#closed && type === 'answer') this.emit('answer', sdp);
+        if (this.#closed || type !== 'answer') return;
+        this.#answers.resolveOldest(sdp);
+        this.emit('answer', sdp);
       },
       candidate: (candidate, mid) => {
         if (!this.#closed) this.emit('candidate', candidate, mid);
