@@ -1,7 +1,8 @@
 /**
  * Parley's SFU media plane. The signalling layer uses:
  * `Sfu` → `createRoom` → `Room.addPeer` → `Peer` (handlePublisherOffer, handleSubscriberAnswer,
- * addRemoteCandidate, subscribe, unsubscribe, close; events publisherSdp, subscriberSdp,
+ * addRemoteCandidate, subscribe, unsubscribe, close; events publisherSdp (also the promised
+ * answer of handlePublisherOffer), subscriberSdp,
  * candidate, connectionStateChange) and `Room` events trackPublished / trackUnpublished.
  * See docs/media-plane.md.
  */
