@@ -292,6 +292,47 @@ describe('Conversation over a fake server', () => {
     expect(fresh.getConversations()).toEqual([]);
   });
 
+  test('where a stream is published: callId, publishedInConversations and getConversations follow publish, replace, unpublish and leave', async () => {
+    server.respond = (m: ClientMessage) => {
+      if (m.type === 'conv.join') return { data: { mode: 'sfu', meshOnly: false } };
+      if (m.type === 'conv.publish') return { data: { callId: `call-${m.conversation}` } };
+      return undefined;
+    };
+    const a = await joined('a');
+    const b = await joined('b');
+    const stream = createLocalStream(fakeMediaStream());
+    expect(stream.callId).toBe(null);
+    const pa = a.publish(stream);
+    await flush();
+    await pa;
+    const pb = b.publish(stream);
+    await flush();
+    await pb;
+    expect(stream.callId).toBe('call-b');
+    expect([...stream.publishedInConversations]).toEqual([['a', 'call-a'], ['b', 'call-b']]);
+    expect(stream.getConversations()).toEqual([a, b]);
+
+    const fresh = createLocalStream(fakeMediaStream());
+    const replaced = b.replacePublishedStream(stream, fresh);
+    await flush();
+    await replaced;
+    expect([...stream.publishedInConversations]).toEqual([['a', 'call-a']]);
+    expect(stream.callId).toBe('call-a');
+    expect(fresh.callId).toBe('call-b');
+    expect(fresh.getConversations()).toEqual([b]);
+
+    a.unpublish(stream);
+    await flush();
+    expect(stream.callId).toBe(null);
+    expect(stream.getConversations()).toEqual([]);
+    const left = b.leave();
+    await flush();
+    await left;
+    expect(fresh.callId).toBe(null);
+    expect(fresh.publishedInConversations.size).toBe(0);
+    expect(b.isPublishedStream(fresh)).toBe(false);
+  });
+
   test('subscribe: resolves the streamAdded Stream; updates; publisher unpublish → streamRemoved + hangup; unsubscribe', async () => {
     const c = await joined();
     push('room', { type: 'conv.stream', change: 'added', stream: desc(100, '7') });

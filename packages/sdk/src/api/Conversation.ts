@@ -13,9 +13,10 @@ import type { Contact } from './Contact.js';
 import type { ConversationCall } from './ConversationCall.js';
 import type { SentInvitation } from './invitations/SentInvitation.js';
 import type { ConversationContext, ConversationServerEvent } from './conversation/context.js';
-import { Room } from './conversation/Room.js';
+import { JoinedConversation } from './conversation/JoinedConversation.js';
 import type { StreamInfo } from './conversation/streamInfo.js';
-import type { PublishOptions } from './conversation/publications.js';
+import type { PublishOptions } from './conversation/PublicationSet.js';
+import type { ConversationEvents } from './conversation/events.js';
 import { CONVERSATION_EVENT, CONVERSATION_PRESENCE, CONVERSATION_REJOIN, CONVERSATION_SESSION_ENDED } from './internal.js';
 import { Observable } from './Observable.js';
 import type { Stream } from './Stream.js';
@@ -32,21 +33,7 @@ export interface ConversationOptions {
   e2ee?: boolean | object;
 }
 
-/** Payload types of the main Conversation events; the others are plain objects. */
-export interface ConversationEvents {
-  streamListChanged: StreamInfo;
-  streamAdded: Stream;
-  streamRemoved: Stream;
-  contactJoined: Contact;
-  contactLeft: Contact;
-  contactJoinedWaitingRoom: Contact;
-  contactLeftWaitingRoom: Contact;
-  joined: undefined;
-  left: undefined;
-  entryAllowed: undefined;
-  entryDenied: undefined;
-  [other: string]: unknown;
-}
+export type { ConversationEvents, StreamUpdate } from './conversation/events.js';
 
 /** Conversation event names in apiRTC's order (§2.6). */
 export const CONVERSATION_EVENTS: readonly string[] = [
@@ -83,7 +70,7 @@ function notYet(method: string): string {
  * `session.getOrCreateConversation(name, options)`.
  *
  * Membership, streams, media (SFU or mesh), messaging and the publisher relay live in
- * {@link Room} (`conversation/`); this class is the apiRTC facade. Moderation/waiting room,
+ * {@link JoinedConversation} (`conversation/`); this class is the apiRTC facade. Moderation/waiting room,
  * recording, pushData/storage, group-chat-only membership and invitations arrive with later issues
  * (methods marked `NEXT: conversations issue`), which answer as before.
  */
@@ -92,7 +79,7 @@ export class Conversation extends Observable<ConversationEvents> {
   readonly #options: ConversationOptions;
   readonly #host: ConversationHost | undefined;
   #destroyed = false;
-  readonly #room: Room | undefined;
+  readonly #room: JoinedConversation | undefined;
 
   /** Internal; apps use `session.getOrCreateConversation(name, options)`. */
   constructor(name: string, opts?: ConversationOptions, host?: ConversationHost) {
@@ -100,7 +87,7 @@ export class Conversation extends Observable<ConversationEvents> {
     this.#name = String(name);
     this.#options = { ...opts };
     this.#host = host;
-    this.#room = host?.context ? new Room(this, this.#name, host.context, this.#options) : undefined;
+    this.#room = host?.context ? new JoinedConversation(this, this.#name, host.context, this.#options) : undefined;
     // Apps often attach streamListChanged after join() resolved (§1.5).
     this.bufferUntilFirstListener('streamListChanged');
   }

@@ -3,12 +3,14 @@ import type { Conversation } from './Conversation.js';
 import { Observable } from './Observable.js';
 import type { Stream } from './Stream.js';
 
+/** A ConversationCall has no events of its own. */
+export type ConversationCallEvents = Record<never, never>;
+
 /**
  * The media leg of a local Stream published in a conversation
- * (`conversation.getConversationCall(stream)`, §2.7). No events of its own. Publishing arrives with
- * the conversation work; until then the SDK never creates one.
+ * (`conversation.getConversationCall(stream)`, §2.7). No events of its own.
  */
-export class ConversationCall extends Observable {
+export class ConversationCall extends Observable<ConversationCallEvents> {
   readonly #conversation: Conversation;
   readonly #callId: string;
   readonly #stream: Stream;

@@ -33,7 +33,6 @@ export interface SessionEvents {
   error: ConnectionEvent;
   reconnecting: ConnectionEvent;
   reconnection: ConnectionEvent;
-  [other: string]: unknown;
 }
 
 const EVENTS = [

@@ -13,7 +13,8 @@ import { ApplyAudioProcessorError } from './ApplyAudioProcessorError.js';
 import { ApplyVideoProcessorError } from './ApplyVideoProcessorError.js';
 import type { Contact } from './Contact.js';
 import type { Conversation } from './Conversation.js';
-import { CONVERSATIONS, MEDIA_REPORTER } from './internal.js';
+import { publicationRegistry } from './conversation/PublicationRegistry.js';
+import { MEDIA_REPORTER } from './internal.js';
 import type { MediaDevice } from '../media/MediaDevice.js';
 import { Observable } from './Observable.js';
 import type { UserAgent } from './UserAgent.js';
@@ -118,14 +119,10 @@ function unavailable(method: string, what: string): Promise<never> {
 export class Stream extends Observable<StreamEvents> {
   /** Stream id (safe integer); `getId()` gives it as a string. */
   readonly streamId: number;
-  /** Media leg id (remote/call streams); null for unpublished local streams. */
-  callId: string | null = null;
   /** False for local streams. */
   readonly isRemote: boolean;
   /** Underlying MediaStream; null after release. */
   data: MediaStream | null;
-  /** Conversation name → callId where this local stream is published. */
-  readonly publishedInConversations = new Map<string, string>();
   callAudioActive = false;
   callAudioAvailable = false;
   callAudioMuted = false;
@@ -145,8 +142,8 @@ export class Stream extends Observable<StreamEvents> {
   readonly #remote: RemoteLink | undefined;
   /** Remote streams: the publisher's enabled state per kind. */
   readonly #remoteEnabled = { audio: true, video: true };
-  /** SDK-internal: conversations where this local stream is published (set by the Conversation). */
-  readonly [CONVERSATIONS] = new Set<Conversation>();
+  /** Remote streams: the media leg id announced by the publisher. */
+  readonly #remoteCallId: string | null = null;
 
   /** Internal: apps get Streams from the SDK factories; a direct call throws. */
   constructor(data: MediaStream | null, init: object) {
@@ -159,7 +156,7 @@ export class Stream extends Observable<StreamEvents> {
     this.isRemote = opts.remote !== undefined;
     this.#remote = opts.remote?.link;
     if (opts.remote) {
-      this.callId = opts.remote.callId;
+      this.#remoteCallId = opts.remote.callId;
       this.#remoteEnabled.audio = opts.remote.audioEnabled;
       this.#remoteEnabled.video = opts.remote.videoEnabled;
     }
@@ -289,9 +286,23 @@ export class Stream extends Observable<StreamEvents> {
     return false;
   }
 
+  /**
+   * Media leg id: the publisher's for a remote stream; for a local one, that of its latest
+   * publication still in place (null when not published).
+   */
+  get callId(): string | null {
+    if (this.isRemote) return this.#remoteCallId;
+    return publicationRegistry.of(this).at(-1)?.callId ?? null;
+  }
+
+  /** Conversation name → callId where this local stream is published (a fresh copy on each read). */
+  get publishedInConversations(): Map<string, string> {
+    return new Map(publicationRegistry.of(this).map((p) => [p.name, p.callId]));
+  }
+
   /** Conversations where this local stream is published. */
   getConversations(): Conversation[] {
-    return [...this[CONVERSATIONS]];
+    return publicationRegistry.of(this).map((p) => p.conversation);
   }
 
   /** Track labels `{audioSourceLabel?, videoSourceLabel?}`. */

@@ -39,6 +39,3 @@ export const CONVERSATION_SESSION_ENDED: unique symbol = Symbol('parley.conversa
 
 /** `conversation[CONVERSATION_REJOIN]()`: re-registered; join, publish and subscribe again. */
 export const CONVERSATION_REJOIN: unique symbol = Symbol('parley.conversationRejoin');
-
-/** `stream[CONVERSATIONS]`: the Set of Conversations where a local Stream is published. */
-export const CONVERSATIONS: unique symbol = Symbol('parley.conversations');

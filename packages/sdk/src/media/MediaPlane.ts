@@ -1,4 +1,5 @@
-import type { ConversationServerEvent, RequestBody } from '../util/messages.js';
+import type { ConversationServerEvent } from '../util/messages.js';
+import type { MediaSignalling } from './MediaSignalling.js';
 import { MeshPlane } from './MeshPlane.js';
 import type { IceReport } from './pcUtil.js';
 import { SfuPlane } from './SfuPlane.js';
@@ -18,9 +19,9 @@ export interface PublishedMedia {
 
 /** What a media plane needs from its conversation. */
 export interface PlaneDeps {
-  conversation: string;
   selfId: string;
-  request(body: RequestBody, timeoutMs?: number): Promise<unknown>;
+  /** Where the plane's signals go (implemented by the conversation layer). */
+  signals: MediaSignalling;
   report: IceReport;
   /** A stream published here, by announced id (mesh: to answer a peer's `subscribe`). */
   published(streamId: number): PublishedMedia | undefined;

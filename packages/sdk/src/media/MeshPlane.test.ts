@@ -51,12 +51,15 @@ describe('MeshPlane', () => {
     vi.stubGlobal('RTCPeerConnection', FakePc);
     vi.stubGlobal('MediaStream', FakeMediaStream);
     sent = [];
+    // The conversation layer's port turns these into the same requests.
     plane = new MeshPlane({
-      conversation: 'room',
       selfId: '5',
-      request: async (body) => {
-        sent.push(body);
-        return undefined;
+      signals: {
+        publisherOffer: async () => '',
+        subscriberAnswer: async () => undefined,
+        candidate: () => undefined,
+        meshSignal: (to, payload) => void sent.push({ type: 'mesh.signal', conversation: 'room', to, payload }),
+        qualityReport: (lossRatio) => void sent.push({ type: 'conv.qualityReport', conversation: 'room', lossRatio }),
       },
       report: () => undefined,
       published: () => undefined,

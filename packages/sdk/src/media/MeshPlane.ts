@@ -3,6 +3,7 @@ import type { ConversationServerEvent } from '../util/messages.js';
 import type { Kinds, MediaPlane, PlaneDeps, PublishedMedia } from './MediaPlane.js';
 import { SUBSCRIBE_TIMEOUT_MS } from './pcUtil.js';
 import { MeshPc, type MeshSdpPayload } from './MeshPc.js';
+import type { MeshSignal } from './MediaSignalling.js';
 
 interface MeshWaiter {
   streamId: number;
@@ -146,8 +147,8 @@ export class MeshPlane implements MediaPlane {
     return pc;
   }
 
-  #signal(to: string, payload: MeshSdpPayload | { kind: 'subscribe'; streamId: number; audio: boolean; video: boolean } | { kind: 'unsubscribe'; streamId: number }): void {
-    this.#deps.request({ type: 'mesh.signal', conversation: this.#deps.conversation, to, payload }).catch((err: unknown) => log.warn('mesh.signal failed', err));
+  #signal(to: string, payload: MeshSignal): void {
+    this.#deps.signals.meshSignal(to, payload);
   }
 
   #ask(publisherId: string, w: MeshWaiter): void {
@@ -215,6 +216,6 @@ export class MeshPlane implements MediaPlane {
     }
     if (lost + received === 0) return;
     const lossRatio = Math.min(1, lost / (lost + received));
-    this.#deps.request({ type: 'conv.qualityReport', conversation: this.#deps.conversation, lossRatio }).catch(() => undefined);
+    this.#deps.signals.qualityReport(lossRatio);
   }
 }

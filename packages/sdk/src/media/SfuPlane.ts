@@ -1,5 +1,5 @@
 import { log } from '../util/Logger.js';
-import type { ConversationServerEvent, RequestBody } from '../util/messages.js';
+import type { ConversationServerEvent } from '../util/messages.js';
 import type { Kinds, MediaPlane, PlaneDeps, PublishedMedia } from './MediaPlane.js';
 import { SUBSCRIBE_TIMEOUT_MS } from './pcUtil.js';
 import { PublisherPc } from './PublisherPc.js';
@@ -71,15 +71,11 @@ export class SfuPlane implements MediaPlane {
   }
 
   #pub(): PublisherPc {
-    const { conversation } = this.#deps;
+    const { signals } = this.#deps;
     this.#publisher ??= new PublisherPc(
       {
-        offer: async (sdp) => {
-          const data = (await this.#deps.request({ type: 'media.publisherOffer', conversation, sdp })) as { sdp?: string } | undefined;
-          if (!data?.sdp) throw new Error('no answer sdp');
-          return data.sdp;
-        },
-        candidate: (candidate, sdpMid) => this.#candidate('publisher', candidate, sdpMid),
+        offer: (sdp) => signals.publisherOffer(sdp),
+        candidate: (candidate, sdpMid) => signals.candidate('publisher', candidate, sdpMid),
       },
       this.#deps.report,
     );
@@ -87,19 +83,14 @@ export class SfuPlane implements MediaPlane {
   }
 
   #sub(): SubscriberPc {
-    const { conversation } = this.#deps;
+    const { signals } = this.#deps;
     this.#subscriber ??= new SubscriberPc(
       {
-        answer: (sdp) => this.#deps.request({ type: 'media.subscriberAnswer', conversation, sdp }),
-        candidate: (candidate, sdpMid) => this.#candidate('subscriber', candidate, sdpMid),
+        answer: (sdp) => signals.subscriberAnswer(sdp),
+        candidate: (candidate, sdpMid) => signals.candidate('subscriber', candidate, sdpMid),
       },
       this.#deps.report,
     );
     return this.#subscriber;
-  }
-
-  #candidate(transport: 'publisher' | 'subscriber', candidate: string, sdpMid: string | undefined): void {
-    const body: RequestBody = { type: 'media.candidate', conversation: this.#deps.conversation, transport, candidate, ...(sdpMid !== undefined ? { sdpMid } : {}) };
-    this.#deps.request(body).catch(() => undefined);
   }
 }

@@ -5,6 +5,11 @@ export type TrackKind = 'audio' | 'video';
 /** Per-kind values, e.g. `{audio: settings, video: settings}`. */
 export type TrackParts<T> = { audio?: T; video?: T };
 
+/** The kind of a track (a MediaStreamTrack's `kind` is `audio` or `video`). */
+function kindOf(track: MediaStreamTrack): TrackKind {
+  return track.kind === 'audio' ? 'audio' : 'video';
+}
+
 /** `{enabled, muted}` of a track kind. */
 export interface FlowStatus {
   enabled: boolean;
@@ -63,7 +68,7 @@ export class TrackSet extends Emitter<TrackSetEvents> {
       for (const t of kind ? this.tracks(kind) : this.stream.getTracks()) {
         t.stop();
         this.stream.removeTrack(t);
-        this.emit('trackStopped', { type: t.kind as TrackKind, id: t.id, reason });
+        this.emit('trackStopped', { type: kindOf(t), id: t.id, reason });
       }
     } finally {
       this.#stopping = false;
@@ -100,7 +105,7 @@ export class TrackSet extends Emitter<TrackSetEvents> {
     track.addEventListener('ended', () => {
       // Tracks stopped by stop() fire no 'ended'; the guard only covers odd browsers.
       if (this.#stopping) return;
-      this.emit('trackStopped', { type: track.kind as TrackKind, id: track.id, reason: 'ended' });
+      this.emit('trackStopped', { type: kindOf(track), id: track.id, reason: 'ended' });
       if (!this.#endedReported && this.stream.getTracks().every((t) => t.readyState === 'ended')) {
         this.#endedReported = true;
         this.emit('ended');

@@ -2,6 +2,7 @@ import type { ConversationServerEvent, RequestBody } from '../../engine/Engine.j
 import type { TrackOptions } from '../../engine/RequestTracker.js';
 import type { Contact } from '../Contact.js';
 import type { Conversation } from '../Conversation.js';
+import type { ConversationEmit } from './events.js';
 
 /** What a Conversation needs from its Session (internal). */
 export interface ConversationContext {
@@ -19,3 +20,16 @@ export interface ConversationContext {
 }
 
 export type { ConversationServerEvent };
+
+/** What every part of a joined conversation shares (internal). */
+export interface ConversationScope {
+  readonly ctx: ConversationContext;
+  readonly conversation: Conversation;
+  /** Name of the conversation. */
+  readonly name: string;
+  readonly emit: ConversationEmit;
+  /** Whether the conversation is joined (not joining, not left). */
+  joined(): boolean;
+  /** Bumped on every join and leave, so that stale async work can tell it is outdated. */
+  epoch(): number;
+}

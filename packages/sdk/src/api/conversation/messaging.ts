@@ -2,6 +2,7 @@ import { ERROR_BAD_PARAMETER, ERROR_OTHER, ERROR_WRONG_STATE } from '../../const
 import { apiError } from '../../util/errors.js';
 import type { Conversation } from '../Conversation.js';
 import type { ConversationContext, ConversationServerEvent } from './context.js';
+import type { ConversationEmit } from './events.js';
 
 /*
  * Conversation chat, data and custom events: the sending side (requests and apiRTC errors) and
@@ -52,7 +53,7 @@ export interface IncomingHost {
   ctx: ConversationContext;
   conversation: Conversation;
   name: string;
-  emit: (name: string, payload?: unknown) => void;
+  emit: ConversationEmit;
 }
 
 /** Emits the apiRTC event of an incoming `conv.message` / `conv.data` / `conv.customEvent`. */

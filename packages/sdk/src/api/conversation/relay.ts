@@ -60,3 +60,15 @@ export function errorText(err: unknown): string {
   if (err && typeof err === 'object' && 'error' in err && (err as { error: unknown }).error instanceof Error) return (err as { error: Error }).error.message;
   return String(err);
 }
+
+/**
+ * The `{audio?, video?}` constraints of a `conv.constraintsChanged` event (the publisher's
+ * `constraintsChanged` payload, relayed as JSON): other keys and non-object parts are dropped.
+ */
+export function constraintParts(value: unknown): { audio?: MediaTrackConstraints; video?: MediaTrackConstraints } {
+  const out: { audio?: MediaTrackConstraints; video?: MediaTrackConstraints } = {};
+  if (typeof value !== 'object' || value === null) return out;
+  if ('audio' in value && typeof value.audio === 'object' && value.audio !== null) out.audio = value.audio;
+  if ('video' in value && typeof value.video === 'object' && value.video !== null) out.video = value.video;
+  return out;
+}

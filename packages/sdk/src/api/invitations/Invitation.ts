@@ -34,7 +34,9 @@ export class Invitation<E extends InvitationEvents = InvitationEvents> extends O
     if (status === this.#status) return;
     this.#status = status;
     const info: StatusChangeInfo = id === undefined ? { status } : { status, id };
-    (this as Invitation).emit('statusChange', info);
+    // Every invitation has statusChange: seen as the base class, `this` emits it typed.
+    const self: Invitation = this;
+    self.emit('statusChange', info);
   }
 
   /** True while the invitation is pending. */

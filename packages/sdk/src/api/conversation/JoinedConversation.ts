@@ -1,0 +1,349 @@
+import type { StreamDescriptor } from '@parley/protocol';
+import {
+  CONVERSATION_STATUS_JOINED,
+  CONVERSATION_STATUS_JOINING,
+  CONVERSATION_STATUS_NOT_JOINED,
+  ERROR_OTHER,
+  ERROR_UNAUTHORIZED,
+  ERROR_WRONG_STATE,
+} from '../../constants.js';
+import { log } from '../../util/Logger.js';
+import { apiError } from '../../util/errors.js';
+import type { Contact } from '../Contact.js';
+import type { ConversationCall } from '../ConversationCall.js';
+import type { Conversation } from '../Conversation.js';
+import { EMIT } from '../internal.js';
+import { REMOTE_STATE, type Stream } from '../Stream.js';
+import { AnnouncedStreams } from './AnnouncedStreams.js';
+import type { ConversationContext, ConversationScope, ConversationServerEvent } from './context.js';
+import { ConversationMedia } from './ConversationMedia.js';
+import type { ConversationEmit } from './events.js';
+import { emitIncoming, sendCustomEvent, sendData, sendMessage } from './messaging.js';
+import { PublicationSet, type PublishOptions } from './PublicationSet.js';
+import type { StreamInfo } from './streamInfo.js';
+import { SubscriptionSet } from './SubscriptionSet.js';
+import { constraintParts, errorText } from './relay.js';
+
+/** After a re-join, how long the re-announcements of the known streams are awaited. */
+const REJOIN_SETTLE_MS = 1_000;
+
+/**
+ * The joined state of one Conversation: the join / leave / re-join state machine, its members,
+ * and the routing of the conversation's server events to its parts: the announced streams, the
+ * publications, the subscriptions, messaging and the media plane ({@link ConversationMedia}).
+ * The Conversation facade delegates its P0/P1 methods here.
+ */
+export class JoinedConversation {
+  readonly #conv: Conversation;
+  readonly #name: string;
+  readonly #ctx: ConversationContext;
+  readonly #options: { meshModeEnabled?: boolean; meshOnlyEnabled?: boolean };
+  readonly #scope: ConversationScope;
+  readonly #media: ConversationMedia;
+  readonly #streams: AnnouncedStreams;
+  readonly #pubs: PublicationSet;
+  readonly #subs: SubscriptionSet;
+  readonly #members = new Set<string>();
+  status: symbol = CONVERSATION_STATUS_NOT_JOINED;
+  /** Bumped on every join/leave, so stale async work can tell it is outdated. */
+  #epoch = 0;
+
+  constructor(conv: Conversation, name: string, ctx: ConversationContext, options: { meshModeEnabled?: boolean; meshOnlyEnabled?: boolean }) {
+    this.#conv = conv;
+    this.#name = name;
+    this.#ctx = ctx;
+    this.#options = options;
+    const emit: ConversationEmit = (event, ...payload) => conv[EMIT](event, ...payload);
+    this.#scope = { ctx, conversation: conv, name, emit, joined: () => this.joined, epoch: () => this.#epoch };
+    this.#streams = new AnnouncedStreams(ctx);
+    this.#media = new ConversationMedia({ ctx, name, published: (streamId) => this.#pubs.readyMedia(streamId) });
+    this.#pubs = new PublicationSet(this.#scope, this.#media);
+    this.#subs = new SubscriptionSet(this.#scope, this.#media, this.#streams);
+    this.#media.on('ice', (state, transport) => this.#onIce(state, transport));
+  }
+
+  get joined(): boolean {
+    return this.status === CONVERSATION_STATUS_JOINED;
+  }
+
+  /** Media mode of the conversation (`sfu` until joined). */
+  get mode(): 'sfu' | 'mesh' {
+    return this.#media.mode;
+  }
+
+  // ---- membership -------------------------------------------------------------------------------
+
+  async join(silent = false): Promise<object> {
+    if (this.status !== CONVERSATION_STATUS_NOT_JOINED) throw apiError(ERROR_OTHER, 'join() - cannot join conversation');
+    this.status = CONVERSATION_STATUS_JOINING;
+    const epoch = ++this.#epoch;
+    let data: { mode?: string; meshOnly?: boolean } | undefined;
+    try {
+      data = (await this.#ctx.request({
+        type: 'conv.join',
+        conversation: this.#name,
+        meshModeEnabled: Boolean(this.#options.meshModeEnabled),
+        meshOnlyEnabled: Boolean(this.#options.meshOnlyEnabled),
+      })) as typeof data;
+    } catch (err) {
+      if (epoch === this.#epoch) this.status = CONVERSATION_STATUS_NOT_JOINED;
+      throw apiError(ERROR_UNAUTHORIZED, `join() - ${errorText(err)}`, err);
+    }
+    if (epoch !== this.#epoch) throw apiError(ERROR_OTHER, 'join() - cannot join conversation');
+    const mode = data?.mode === 'mesh' ? 'mesh' : 'sfu';
+    const meshOnly = Boolean(data?.meshOnly);
+    this.#media.start(mode, meshOnly);
+    this.status = CONVERSATION_STATUS_JOINED;
+    if (!silent) this.#scope.emit('joined');
+    // Members already present are announced after join() resolved (§3.4 step 3).
+    setTimeout(() => {
+      if (epoch === this.#epoch) for (const id of this.#ctx.members(this.#name)) this.#memberJoined(id);
+    }, 0);
+    if (mode === 'mesh') return meshOnly ? { mode: 'mesh', meshOnly: true } : { mode: 'mesh' };
+    return {};
+  }
+
+  async leave(): Promise<void> {
+    if (!this.joined) throw apiError(ERROR_WRONG_STATE, 'leave() - webconf not joined');
+    this.#teardown('local', 'leave');
+    try {
+      await this.#ctx.request({ type: 'conv.leave', conversation: this.#name });
+    } catch (err) {
+      log.warn('conv.leave failed', errorText(err));
+    }
+    this.#ctx.forgetGroup(this.#name);
+    this.#scope.emit('left');
+  }
+
+  /** Local end of everything (leave, session end). */
+  #teardown(from: 'local' | 'remote', reason: string): void {
+    this.#epoch++;
+    for (const sub of this.#subs.all()) this.#subs.end(sub.streamId, from, reason, false);
+    for (const pub of this.#pubs.all()) this.#pubs.drop(pub);
+    this.#media.close();
+    this.#streams.clear();
+    this.#members.clear();
+    this.status = CONVERSATION_STATUS_NOT_JOINED;
+  }
+
+  /** The session ended (disconnect / unregister): everything stops without requests. */
+  sessionEnded(): void {
+    if (this.status === CONVERSATION_STATUS_NOT_JOINED) return;
+    const wasJoined = this.joined;
+    this.#teardown('local', 'disconnected');
+    if (wasJoined) this.#scope.emit('left');
+  }
+
+  /**
+   * The server had dropped the session (re-registration): joins again, publishes the local streams
+   * again and renews the subscriptions (`streamRemoved` then `streamAdded`).
+   */
+  async rejoin(): Promise<void> {
+    if (!this.joined) return;
+    const pubs = this.#pubs.all().map((p) => ({ stream: p.stream, kinds: p.media.kinds, remoteUnmute: p.remoteUnmute }));
+    const subs = this.#subs.all().map((s) => ({ streamId: s.streamId, kinds: s.kinds }));
+    const known = this.#streams.snapshot();
+    this.#teardown('local', 'reconnection');
+    this.#streams.beginResync(known);
+    try {
+      await this.join(true);
+    } catch (err) {
+      log.error(`re-joining conversation ${this.#name} failed`, err);
+      this.#scope.emit('left');
+      return;
+    }
+    for (const p of pubs) {
+      await this.publish(p.stream, { audioOnly: !p.kinds.video, videoOnly: !p.kinds.audio, remoteUnmuteEnabled: p.remoteUnmute }).catch((err: unknown) => log.error('re-publishing failed', err));
+    }
+    // The publishers' streams are announced again (conv.stream added) right after the join; the
+    // ones that were not are gone.
+    await new Promise((r) => setTimeout(r, REJOIN_SETTLE_MS));
+    for (const d of this.#streams.endResync()) {
+      if (this.#streams.has(d.streamId) || !this.joined) continue;
+      this.#scope.emit('streamListChanged', this.#streams.info(d, 'removed'));
+    }
+    for (const s of subs) {
+      await this.subscribe(s.streamId, { audioOnly: !s.kinds.video, videoOnly: !s.kinds.audio }).catch((err: unknown) => log.warn('re-subscribing failed', err));
+    }
+  }
+
+  /** Presence of the conversation's group changed. */
+  onPresence(joined: string[], left: string[]): void {
+    if (!this.joined) return;
+    for (const id of joined) this.#memberJoined(id);
+    for (const id of left) {
+      if (!this.#members.delete(id)) continue;
+      this.#media.handlePeerLeft(id);
+      this.#scope.emit('contactLeft', this.#ctx.contact(id));
+    }
+  }
+
+  #memberJoined(id: string): void {
+    if (id === this.#ctx.selfId() || this.#members.has(id)) return;
+    this.#members.add(id);
+    this.#scope.emit('contactJoined', this.#ctx.contact(id));
+  }
+
+  contacts(): { [id: string]: Contact } {
+    const out: { [id: string]: Contact } = {};
+    for (const id of this.#members) out[id] = this.#ctx.contact(id);
+    return out;
+  }
+
+  // ---- streams, publications, subscriptions (delegated) ----------------------------------------
+
+  streamList(): StreamInfo[] {
+    return this.#streams.list();
+  }
+
+  streamInfo(id: unknown): StreamInfo | undefined {
+    return this.#streams.infoOf(id);
+  }
+
+  isPublished(stream: unknown): boolean {
+    return this.#pubs.of(stream)?.ready === true;
+  }
+
+  call(stream: unknown): ConversationCall | null {
+    const pub = this.#pubs.of(stream);
+    return pub?.ready ? pub.call : null;
+  }
+
+  publish(stream: unknown, opts: PublishOptions = {}): Promise<Stream> {
+    return this.#pubs.publish(stream, opts);
+  }
+
+  unpublish(stream: unknown): void {
+    this.#pubs.unpublish(stream);
+  }
+
+  replace(oldStream: unknown, newStream: unknown): Promise<Stream> {
+    return this.#pubs.replace(oldStream, newStream);
+  }
+
+  subscribed(id: unknown): Stream | undefined {
+    return this.#subs.stream(id);
+  }
+
+  subscribe(id: unknown, opts: { audioOnly?: boolean; videoOnly?: boolean } = {}): Promise<Stream> {
+    return this.#subs.subscribe(id, opts);
+  }
+
+  unsubscribe(id: unknown): void {
+    this.#subs.unsubscribe(id);
+  }
+
+  sendMessage(msg: unknown, opts: { metadata?: object } = {}): Promise<number> {
+    return sendMessage(this.#ctx, this.#name, this.joined, msg, opts);
+  }
+
+  sendData(data: unknown): Promise<void> {
+    return sendData(this.#ctx, this.#name, this.joined, data);
+  }
+
+  sendCustomEvent(event: unknown, content: unknown): Promise<void> {
+    return sendCustomEvent(this.#ctx, this.#name, this.joined, event, content);
+  }
+
+  // ---- server events ---------------------------------------------------------------------------
+
+  onEvent(e: ConversationServerEvent): void {
+    if (!this.joined) return;
+    switch (e.type) {
+      case 'conv.stream':
+        this.#onStream(e.change, e.stream);
+        return;
+      case 'conv.subscriptionEnded':
+        // Subscriptions ended by a mode switch are renewed by the SDK itself.
+        if (!this.#media.switching && !/mode/i.test(e.reason)) this.#subs.end(e.streamId, 'remote', e.reason, true);
+        return;
+      case 'media.subscriberOffer':
+      case 'media.candidate':
+      case 'mesh.signal':
+        this.#media.handleSignal(e);
+        return;
+      case 'conv.modeChanged':
+        if (e.state === 'ongoing' && e.newMode !== this.#media.mode) void this.#switchMode(e.oldMode, e.newMode);
+        return;
+      case 'conv.message':
+      case 'conv.data':
+      case 'conv.customEvent':
+        emitIncoming(e, { ctx: this.#ctx, conversation: this.#conv, name: this.#name, emit: this.#scope.emit });
+        return;
+      case 'conv.relayRequest':
+        void this.#pubs.answerRelay(e);
+        return;
+      case 'conv.constraintsChanged':
+        this.#subs.stream(e.streamId)?.[EMIT]('constraintsChanged', constraintParts(e.constraints));
+        return;
+    }
+  }
+
+  #onStream(change: 'added' | 'removed' | 'updated', d: StreamDescriptor): void {
+    const emit = this.#scope.emit;
+    if (change === 'removed') {
+      if (!this.#streams.delete(d.streamId)) return;
+      emit('streamListChanged', this.#streams.info(d, 'removed'));
+      this.#subs.end(d.streamId, 'remote', 'unpublished', true);
+    } else {
+      const before = this.#streams.takeResync(d.streamId);
+      if (before) {
+        // Re-announced after a re-join: only a real change is reported.
+        this.#streams.set(d);
+        if (JSON.stringify(before) !== JSON.stringify(d)) emit('streamListChanged', this.#streams.info(d, 'updated'));
+        return;
+      }
+      const known = this.#streams.has(d.streamId);
+      this.#streams.set(d);
+      emit('streamListChanged', this.#streams.info(d, known ? 'updated' : change));
+      const stream = this.#subs.stream(d.streamId);
+      if (known && stream) {
+        stream[REMOTE_STATE](!d.isAudioMuted, !d.isVideoMuted);
+        emit('remoteStreamUpdated', {
+          callId: d.callId,
+          streamId: d.streamId,
+          audio: d.hasAudio,
+          audioMuted: d.isAudioMuted,
+          video: d.hasVideo,
+          videoMuted: d.isVideoMuted,
+          cause: 'userAction',
+        });
+      }
+    }
+    emit('availableStreamsUpdated', this.#streams.available());
+  }
+
+  // ---- media plane reports and mode switch -----------------------------------------------------
+
+  #onIce(state: 'disconnected' | 'failed', detail: string): void {
+    if (!this.joined) return;
+    const ids = detail === 'publisher' ? this.#pubs.all().map((p) => p.streamId) : this.#subs.all().map((s) => s.streamId);
+    if (state === 'disconnected') {
+      for (const id of ids) {
+        const streamInfo = this.#streams.infoOf(id);
+        if (streamInfo) this.#scope.emit('disconnectionWarning', { streamInfo });
+      }
+      return;
+    }
+    this.#scope.emit('error', { errorCode: 'ICE_CONNECTION_STATE_FAILED', errorInfo: `${detail} ICE connection failed`, descriptor: { transport: detail } });
+  }
+
+  /**
+   * Mesh → SFU (or back): the media plane is replaced and sends the already-published streams
+   * (same ids, no announcement); the subscriptions are renewed (`streamRemoved(old)` then
+   * `streamAdded(new)`, same streamId, no streamListChanged).
+   */
+  async #switchMode(oldMode: 'sfu' | 'mesh', newMode: 'sfu' | 'mesh'): Promise<void> {
+    this.#media.setSwitching(true);
+    const epoch = this.#epoch;
+    this.#scope.emit('roomModeChanged', { oldMode, newMode, state: 'ongoing' });
+    this.#media.switchTo(newMode);
+    const subs = this.#subs.takeAll();
+    await this.#media.republish(this.#pubs.all().filter((p) => p.ready).map((p) => p.media));
+    if (epoch !== this.#epoch) return;
+    await this.#subs.renew(subs, 'after the mode switch');
+    this.#media.setSwitching(false);
+    if (epoch !== this.#epoch) return;
+    this.#scope.emit('roomModeChanged', { oldMode, newMode, state: 'complete' });
+  }
+}
