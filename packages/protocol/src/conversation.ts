@@ -257,7 +257,7 @@ export type MediaAnswerResult = z.infer<typeof MediaAnswerResult>;
 export const ConvMessageResult = z.object({ uuid: z.number().int().nonnegative() });
 export type ConvMessageResult = z.infer<typeof ConvMessageResult>;
 /** Data of a successful `conv.relay`: what the publisher's SDK answered. */
-export const ConvRelayResult = z.object({ result: z.unknown() });
+export const ConvRelayResult = z.object({ result: z.unknown().optional() });
 export type ConvRelayResult = z.infer<typeof ConvRelayResult>;
 
 // ---- server → client events (each gets a seq when sent) -----------------------------------

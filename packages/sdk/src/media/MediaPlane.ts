@@ -1,4 +1,4 @@
-import type { ConversationServerEvent, RequestBody } from '../util/messages.js';
+import type { ConversationServerEvent, RequestFn } from '../util/messages.js';
 import { MeshPlane } from './MeshPlane.js';
 import type { IceReport } from './pcUtil.js';
 import { SfuPlane } from './SfuPlane.js';
@@ -20,7 +20,7 @@ export interface PublishedMedia {
 export interface PlaneDeps {
   conversation: string;
   selfId: string;
-  request(body: RequestBody, timeoutMs?: number): Promise<unknown>;
+  request: RequestFn<number>;
   report: IceReport;
   /** A stream published here, by announced id (mesh: to answer a peer's `subscribe`). */
   published(streamId: number): PublishedMedia | undefined;

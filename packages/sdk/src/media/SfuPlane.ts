@@ -75,7 +75,7 @@ export class SfuPlane implements MediaPlane {
     this.#publisher ??= new PublisherPc(
       {
         offer: async (sdp) => {
-          const data = (await this.#deps.request({ type: 'media.publisherOffer', conversation, sdp })) as { sdp?: string } | undefined;
+          const data = await this.#deps.request({ type: 'media.publisherOffer', conversation, sdp });
           if (!data?.sdp) throw new Error('no answer sdp');
           return data.sdp;
         },

@@ -1,4 +1,4 @@
-import type { StreamDescriptor } from '@parley/protocol';
+import type { ConvJoinResult, StreamDescriptor } from '@parley/protocol';
 import {
   CONVERSATION_STATUS_JOINED,
   CONVERSATION_STATUS_JOINING,
@@ -85,14 +85,14 @@ export class Room {
     if (this.status !== CONVERSATION_STATUS_NOT_JOINED) throw apiError(ERROR_OTHER, 'join() - cannot join conversation');
     this.status = CONVERSATION_STATUS_JOINING;
     const epoch = ++this.#epoch;
-    let data: { mode?: string; meshOnly?: boolean } | undefined;
+    let data: ConvJoinResult | undefined;
     try {
-      data = (await this.#ctx.request({
+      data = await this.#ctx.request({
         type: 'conv.join',
         conversation: this.#name,
         meshModeEnabled: Boolean(this.#options.meshModeEnabled),
         meshOnlyEnabled: Boolean(this.#options.meshOnlyEnabled),
-      })) as typeof data;
+      });
     } catch (err) {
       if (epoch === this.#epoch) this.status = CONVERSATION_STATUS_NOT_JOINED;
       throw apiError(ERROR_UNAUTHORIZED, `join() - ${errorText(err)}`, err);
@@ -248,7 +248,7 @@ export class Room {
     this.#pubs.byId.set(streamId, pub);
     const epoch = this.#epoch;
     try {
-      const data = (await this.#ctx.request({
+      const data = await this.#ctx.request({
         type: 'conv.publish',
         conversation: this.#name,
         streamId,
@@ -260,7 +260,7 @@ export class Room {
         isScreensharing: stream.isScreensharing(),
         ...(opts.context && typeof opts.context === 'object' ? { context: opts.context as Record<string, unknown> } : {}),
         remoteUnmuteEnabled: remoteUnmute,
-      })) as { callId?: string } | undefined;
+      });
       pub.callId = data?.callId ?? String(streamId);
     } catch (err) {
       if (this.#pubs.byId.get(streamId) === pub) this.#pubs.byId.delete(streamId);
@@ -402,10 +402,10 @@ export class Room {
   async #relay(streamId: number, action: RelayAction, args: unknown): Promise<unknown> {
     if (!this.joined) throw new Error(`${action}() - conversation not joined`);
     try {
-      const data = (await this.#ctx.request(
+      const data = await this.#ctx.request(
         { type: 'conv.relay', conversation: this.#name, streamId, action, ...(args === undefined ? {} : { args: jsonSafe(args) }) },
         { timeoutMs: RELAY_TIMEOUT_MS + 1_000 },
-      )) as { result?: unknown } | undefined;
+      );
       return data?.result;
     } catch (err) {
       if (err instanceof RequestError && err.kind === 'timeout') throw new Error(`${action}() - timeout`);
