@@ -1,4 +1,4 @@
-import type { ConvJoinResult, StreamDescriptor } from '@parley/protocol';
+import { type ConvJoinResult, ErrorCode, type StreamDescriptor } from '@parley/protocol';
 import {
   CONVERSATION_STATUS_JOINED,
   CONVERSATION_STATUS_JOINING,
@@ -354,7 +354,7 @@ export class Room {
       );
     } catch (err) {
       if (this.#subscriptions.get(sub.streamId) === sub) this.#subscriptions.delete(sub.streamId);
-      if (err instanceof RequestError && err.kind === 'answer' && err.code === 8) throw apiError(ERROR_OTHER, 'subscribeToMedia() - no such stream', err);
+      if (err instanceof RequestError && err.kind === 'answer' && err.code === ErrorCode.NOT_FOUND) throw apiError(ERROR_OTHER, 'subscribeToMedia() - no such stream', err);
       throw apiError(ERROR_OTHER, 'subscribeToMedia() - stream not available', err);
     }
     if (this.#subscriptions.get(sub.streamId) !== sub || this.#plane !== plane) {
