@@ -146,7 +146,7 @@ export class Engine extends Emitter<EngineEvents> {
       return Promise.reject(new RequestError('closed', ErrorCode.OTHER, 'not connected'));
     }
     // A body plus its id is the request of the body's type (spreading loses that for TypeScript).
-    const message = { ...body, id: this.#tracker.nextId() } as unknown as ClientMessage & { type: B['type'] };
+    const message = { ...body, id: this.#tracker.nextId() } as ClientMessage & { type: B['type'] };
     const answer = this.#tracker.track(message, options);
     if (this.#state === 'open' && this.#socket) this.#sendTracked(this.#socket, message);
     return answer;
@@ -235,7 +235,7 @@ export class Engine extends Emitter<EngineEvents> {
 
   /** Sends a handshake request on `socket`; volatile, so a dying socket fails it at once. */
   #handshake<B extends MessageBody>(socket: SignalClient, body: B): Promise<AnswerOf<B['type']>> {
-    const message = { ...body, id: this.#tracker.nextId() } as unknown as ClientMessage & { type: B['type'] };
+    const message = { ...body, id: this.#tracker.nextId() } as ClientMessage & { type: B['type'] };
     const answer = this.#tracker.track(message, { timeoutMs: HANDSHAKE_TIMEOUT_MS, volatile: true });
     socket.send(message);
     return answer;
