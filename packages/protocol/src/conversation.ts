@@ -249,8 +249,16 @@ export const ConvJoinResult = z.object({
 export type ConvJoinResult = z.infer<typeof ConvJoinResult>;
 /** Data of a successful `conv.publish`. */
 export const ConvPublishResult = z.object({ callId: CallId });
+export type ConvPublishResult = z.infer<typeof ConvPublishResult>;
 /** Data of a successful `media.publisherOffer`. */
 export const MediaAnswerResult = z.object({ sdp: Sdp });
+export type MediaAnswerResult = z.infer<typeof MediaAnswerResult>;
+/** Data of a successful `conv.message`: the message's id, as its receivers get it. */
+export const ConvMessageResult = z.object({ uuid: z.number().int().nonnegative() });
+export type ConvMessageResult = z.infer<typeof ConvMessageResult>;
+/** Data of a successful `conv.relay`: what the publisher's SDK answered. */
+export const ConvRelayResult = z.object({ result: z.unknown().optional() });
+export type ConvRelayResult = z.infer<typeof ConvRelayResult>;
 
 // ---- server → client events (each gets a seq when sent) -----------------------------------
 

@@ -4,6 +4,8 @@ export * from './common.js';
 export * from './client.js';
 export * from './server.js';
 export * from './conversation.js';
+export * from './results.js';
+export * from './requests.js';
 export { explainIssues } from './explain.js';
 
 /** Protocol revision; bumped on incompatible changes. Sent by the server in `RegisterResult`. */

@@ -53,6 +53,7 @@ export type ResumeResult = z.infer<typeof ResumeResult>;
 
 /** Result data of `contact.send`. */
 export const ContactSendResult = z.object({ uuid: z.number().int().nonnegative() });
+export type ContactSendResult = z.infer<typeof ContactSendResult>;
 
 const Seq = z.number().int().positive();
 

@@ -1,3 +1,5 @@
+import { ErrorCode } from '@parley/protocol';
+
 /**
  * The constants of §1.3, exported on the namespace and as named exports. Status values are
  * Symbols created once here: apps compare them by identity, so never build a second Symbol with
@@ -60,25 +62,25 @@ export const MEDIA_TYPE_VIDEO = 1;
 export const MEDIA_TYPE_AUDIO = 2;
 export const MEDIA_TYPE_DOC = 3;
 
-// Error codes (§1.7); the same values travel on the wire (`ErrorCode` in @parley/protocol).
-export const ERROR_OTHER = 0;
-export const ERROR_INVALID_CREDENTIALS = 1;
-export const ERROR_NETWORK_UNAVAILABLE = 2;
-export const ERROR_SERVER_UNAVAILABLE = 3;
-export const ERROR_UNAUTHORIZED = 4;
-export const ERROR_APIRTC_INITIALISATION_FAILED = 5;
-export const ERROR_APIRTC_SESSION_ALREADY_ON = 6;
-export const ERROR_REGISTRATION_URI_INVALID = 7;
-export const ERROR_NOT_FOUND = 8;
-export const ERROR_BAD_PARAMETER = 9;
-export const ERROR_INVITATION_STATE_INVALID = 10;
-export const ERROR_TIMED_OUT = 11;
-export const ERROR_STREAM_RECORD = 12;
-export const ERROR_HTTP = 13;
-export const ERROR_NOT_ALLOWED = 14;
-export const ERROR_OPERATION_CANCELED = 15;
-export const ERROR_WRONG_STATE = 16;
-export const ERROR_ON_SAVE = 17;
+// Error codes (§1.7): the wire's `ErrorCode` (declared once, in @parley/protocol) under apiRTC's names.
+export const ERROR_OTHER = ErrorCode.OTHER;
+export const ERROR_INVALID_CREDENTIALS = ErrorCode.INVALID_CREDENTIALS;
+export const ERROR_NETWORK_UNAVAILABLE = ErrorCode.NETWORK_UNAVAILABLE;
+export const ERROR_SERVER_UNAVAILABLE = ErrorCode.SERVER_UNAVAILABLE;
+export const ERROR_UNAUTHORIZED = ErrorCode.UNAUTHORIZED;
+export const ERROR_APIRTC_INITIALISATION_FAILED = ErrorCode.INITIALISATION_FAILED;
+export const ERROR_APIRTC_SESSION_ALREADY_ON = ErrorCode.SESSION_ALREADY_ON;
+export const ERROR_REGISTRATION_URI_INVALID = ErrorCode.REGISTRATION_URI_INVALID;
+export const ERROR_NOT_FOUND = ErrorCode.NOT_FOUND;
+export const ERROR_BAD_PARAMETER = ErrorCode.BAD_PARAMETER;
+export const ERROR_INVITATION_STATE_INVALID = ErrorCode.INVITATION_STATE_INVALID;
+export const ERROR_TIMED_OUT = ErrorCode.TIMED_OUT;
+export const ERROR_STREAM_RECORD = ErrorCode.STREAM_RECORD;
+export const ERROR_HTTP = ErrorCode.HTTP;
+export const ERROR_NOT_ALLOWED = ErrorCode.NOT_ALLOWED;
+export const ERROR_OPERATION_CANCELED = ErrorCode.OPERATION_CANCELED;
+export const ERROR_WRONG_STATE = ErrorCode.WRONG_STATE;
+export const ERROR_ON_SAVE = ErrorCode.ON_SAVE;
 
 // Timing constants in ms (normative for the behaviours of §3).
 export const CONTACT_DISCONNECTION_DELAY = 10000;

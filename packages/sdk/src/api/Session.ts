@@ -352,8 +352,7 @@ export class Session extends Observable<SessionEvents> {
       isOnline: (id) => presence.isOnline(id) || conversationPresence.isOnline(id),
       deliver: async (to, delivery) => {
         const data = await this.#engine.request({ type: 'contact.send', to, ...delivery }, { timeoutMs: DELIVERY_TIMEOUT_MS });
-        const uuid = (data as { uuid?: unknown } | undefined)?.uuid;
-        return { uuid: typeof uuid === 'number' ? uuid : 0 };
+        return { uuid: data?.uuid ?? 0 };
       },
       self: () => this.#contacts.self(),
     };

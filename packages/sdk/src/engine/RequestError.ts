@@ -1,5 +1,8 @@
-/** Why a request failed: the server's error answer, no answer in time, or the session ended. */
-export type RequestFailure = 'answer' | 'timeout' | 'closed';
+/**
+ * Why a request failed: the server's error answer, no answer in time, the session ended, or a
+ * success answer whose data does not match the request type's result schema (`invalid`).
+ */
+export type RequestFailure = 'answer' | 'timeout' | 'closed' | 'invalid';
 
 /** Rejection value of a tracked request: an apiRTC error code plus the server's message. */
 export class RequestError extends Error {

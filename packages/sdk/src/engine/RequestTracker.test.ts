@@ -12,12 +12,28 @@ describe('RequestTracker', () => {
   test('ids count up from 1 and the first answer settles the request', async () => {
     const t = new RequestTracker();
     expect([t.nextId(), t.nextId()]).toEqual([1, 2]);
-    const p = t.track(ping(1));
-    expect(t.settle({ type: 'answer', re: 1, ok: true, data: { x: 1 } })).toBe(true);
-    await expect(p).resolves.toEqual({ x: 1 });
+    // Answer data is checked against the request type's result schema (issue 10), so the sample
+    // is a request that has data: conv.message answers its uuid.
+    const p = t.track({ type: 'conv.message', id: 1, conversation: 'c', content: 'hi' });
+    expect(t.settle({ type: 'answer', re: 1, ok: true, data: { uuid: 7 } })).toBe(true);
+    await expect(p).resolves.toEqual({ uuid: 7 });
     // A repeated answer for a settled id is ignored.
     expect(t.settle({ type: 'answer', re: 1, ok: true })).toBe(false);
     expect(t.size).toBe(0);
+  });
+
+  test('a success answer whose data does not match the result schema rejects, kind invalid, code 0', async () => {
+    const t = new RequestTracker();
+    const publish = t.track({ type: 'conv.publish', id: 1, conversation: 'c', streamId: 1, msid: 'm', hasAudio: true, hasVideo: false, isAudioMuted: false, isVideoMuted: false, isScreensharing: false, remoteUnmuteEnabled: false });
+    t.settle({ type: 'answer', re: 1, ok: true, data: { callId: 42 } });
+    await expect(publish).rejects.toMatchObject({ kind: 'invalid', code: 0, message: expect.stringContaining('malformed answer to conv.publish: callId') });
+    // A request answered without data must not get any.
+    const join = t.track({ type: 'group.join', id: 2, group: 'g' });
+    t.settle({ type: 'answer', re: 2, ok: true, data: { unexpected: true } });
+    await expect(join).rejects.toMatchObject({ kind: 'invalid' });
+    const ping2 = t.track(ping(3));
+    t.settle({ type: 'answer', re: 3, ok: true });
+    await expect(ping2).resolves.toBeUndefined();
   });
 
   test('an error answer rejects with its code and message', async () => {

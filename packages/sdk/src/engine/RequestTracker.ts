@@ -1,5 +1,6 @@
 import type { AnswerError, AnswerOk, ClientMessage } from '@parley/protocol';
-import { ErrorCode } from '@parley/protocol';
+import { ErrorCode, explainIssues, RequestResults } from '@parley/protocol';
+import type { AnswerOf } from '../util/messages.js';
 import { log } from '../util/Logger.js';
 import { RequestError } from './RequestError.js';
 
@@ -43,10 +44,15 @@ export class RequestTracker {
     return this.#pending.size;
   }
 
-  /** Starts tracking `message` (which carries its id); resolves with the answer's `data`. */
-  track(message: ClientMessage, options: TrackOptions = {}): Promise<unknown> {
-    return new Promise((resolve, reject) => {
-      const entry: Entry = { message, volatile: options.volatile ?? false, sent: false, resolve, reject, timer: undefined };
+  /**
+   * Starts tracking `message` (which carries its id); resolves with the answer's `data`, checked
+   * against the result schema of the message's type (a malformed answer rejects, kind `invalid`).
+   */
+  track<M extends ClientMessage>(message: M, options: TrackOptions = {}): Promise<AnswerOf<M['type']>> {
+    return new Promise<AnswerOf<M['type']>>((resolve, reject) => {
+      // Entries of every type share one map: settle() parses the data with the schema of the
+      // entry's own type before resolving, which is what makes this widening sound.
+      const entry: Entry = { message, volatile: options.volatile ?? false, sent: false, resolve: resolve as (data: unknown) => void, reject, timer: undefined };
       if (options.timeoutMs !== undefined) {
         entry.timer = setTimeout(() => {
           this.#settle(message.id, (e) => e.reject(new RequestError('timeout', ErrorCode.TIMED_OUT, `${message.type} timed out`)));
@@ -68,8 +74,12 @@ export class RequestTracker {
    */
   settle(answer: AnswerOk | AnswerError): boolean {
     return this.#settle(answer.re, (e) => {
-      if (answer.ok) e.resolve(answer.data);
-      else e.reject(new RequestError('answer', answer.error.code, answer.error.message));
+      if (answer.ok) {
+        // Only the schema of this request's type runs: the answer's shape is known from the request.
+        const parsed = RequestResults[e.message.type].safeParse(answer.data);
+        if (parsed.success) e.resolve(parsed.data);
+        else e.reject(new RequestError('invalid', ErrorCode.OTHER, `malformed answer to ${e.message.type}: ${explainIssues(parsed.error)}`));
+      } else e.reject(new RequestError('answer', answer.error.code, answer.error.message));
     });
   }
 

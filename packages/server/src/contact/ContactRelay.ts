@@ -1,11 +1,7 @@
-import { type ContactSendRequest, ErrorCode, ParleyError } from '@parley/protocol';
+import { type ContactSendRequest, type ContactSendResult, ErrorCode, ParleyError } from '@parley/protocol';
+import type { HandlerTable } from '../session/RequestHandler.js';
 import type { SessionRegistry } from '../session/SessionRegistry.js';
 import type { UserSession } from '../session/UserSession.js';
-
-/** Data of a successful `contact.send`. */
-export interface ContactSendResult {
-  uuid: number;
-}
 
 /**
  * One-to-one delivery between users of the same API key (`Contact.sendData`, `sendMessage`,
@@ -20,6 +16,11 @@ export class ContactRelay {
   constructor(registry: SessionRegistry) {
     this.#registry = registry;
   }
+
+  /** Handler of `contact.send`. */
+  readonly handlers: HandlerTable<'contact.send'> = {
+    'contact.send': (session, request) => this.send(session, request),
+  };
 
   /**
    * Delivers `request` from `from` to its target.

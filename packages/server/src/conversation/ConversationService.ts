@@ -1,27 +1,23 @@
-import { type ConvJoinResult, ErrorCode, ParleyError, type SessionRequest } from '@parley/protocol';
+import { type ConvJoinResult, type ConvMessageResult, type ConvRelayResult, type ConversationRequests, ErrorCode, ParleyError, type RequestOf } from '@parley/protocol';
 import type { Logger } from '../logging/logger.js';
 import type { Peer, Room, Sfu } from '../media/index.js';
 import type { PresenceService } from '../presence/PresenceService.js';
 import type { UserSession } from '../session/UserSession.js';
 import { Reply } from '../session/Reply.js';
+import type { HandlerTable, SessionRequestType } from '../session/RequestHandler.js';
 import { Conversation, type ConversationOwner, type ConversationSettings } from './Conversation.js';
 import { fanOut } from './fanOut.js';
 import { MediaStats, type SfuStats } from './MediaStats.js';
 import type { Participant } from './Participant.js';
 import type { Publication } from './Publication.js';
-import { RelayTable, type RelayResult } from './RelayTable.js';
+import { RelayTable } from './RelayTable.js';
 import { SessionQuotas, type SessionQuotaLimits } from './SessionQuotas.js';
 import { withoutDeviceIds } from './withoutDeviceIds.js';
 
-type Req<T extends SessionRequest['type']> = Extract<SessionRequest, { type: T }>;
+type Req<T extends SessionRequestType> = RequestOf<T>;
 
-/** Requests this service handles. */
-export type ConversationRequest = Extract<SessionRequest, { type: `conv.${string}` | `media.${string}` | 'mesh.signal' }>;
-
-/** Whether `request` is one of the conversation requests. */
-export function isConversationRequest(request: SessionRequest): request is ConversationRequest {
-  return request.type.startsWith('conv.') || request.type.startsWith('media.') || request.type === 'mesh.signal';
-}
+/** Types of the requests this service handles: every one in the protocol's `ConversationRequests`. */
+export type ConversationRequestType = (typeof ConversationRequests)[number]['shape']['type']['value'];
 
 /** Dependencies of {@link ConversationService}. */
 export interface ConversationServiceDeps {
@@ -85,22 +81,61 @@ export class ConversationService implements ConversationOwner {
   }
 
   /**
-   * Runs a conversation request.
-   * @returns answer data, a {@link Reply}, or a promise of the data (relay, publisher offer)
-   * @throws ParleyError for an error answer
+   * Handlers of the conversation requests (see docs/protocol.md § Conversations). Those naming
+   * a conversation need the session to be in it (16 otherwise); all fail with 3 once closed.
    */
-  handle(session: UserSession, request: ConversationRequest): unknown {
-    if (this.#closed) throw new ParleyError(ErrorCode.SERVER_UNAVAILABLE, 'server shutting down');
-    switch (request.type) {
-      case 'conv.join':
-        return this.#join(session, request);
-      case 'conv.relayAnswer':
-        this.#answerRelay(session, request);
-        return undefined;
-      default:
-        return this.#inConversation(session, request);
-    }
-  }
+  readonly handlers: HandlerTable<ConversationRequestType> = {
+    'conv.join': (session, request) => this.#join(session, request),
+    'conv.relayAnswer': (session, request) => this.#answerRelay(session, request),
+    'conv.leave': (session, request) => this.#leave(session, this.#context(session, request).conversation),
+    'conv.publish': (session, request) => {
+      const { conversation, participant } = this.#context(session, request);
+      const { type: _t, id: _i, conversation: _c, ...init } = request;
+      return { callId: conversation.publish(participant, init).callId };
+    },
+    'conv.unpublish': (session, request) => {
+      const { conversation, participant } = this.#context(session, request);
+      conversation.unpublish(participant, request.streamId);
+    },
+    'conv.updateStream': (session, request) => {
+      const { conversation, participant } = this.#context(session, request);
+      const { hasAudio, hasVideo, isAudioMuted, isVideoMuted } = request;
+      conversation.update(participant, request.streamId, { hasAudio, hasVideo, isAudioMuted, isVideoMuted });
+    },
+    'conv.subscribe': (session, request) => {
+      const { conversation, participant } = this.#context(session, request);
+      conversation.subscribe(participant, request.streamId, { audio: request.audio, video: request.video });
+    },
+    'conv.unsubscribe': (session, request) => {
+      const { conversation, participant } = this.#context(session, request);
+      conversation.unsubscribe(participant, request.streamId);
+    },
+    'media.publisherOffer': (session, request) => {
+      const { conversation, participant } = this.#context(session, request);
+      return conversation.publisherOffer(participant, request.sdp);
+    },
+    'media.subscriberAnswer': (session, request) => {
+      const { conversation, participant } = this.#context(session, request);
+      conversation.mediaPeer(participant).handleSubscriberAnswer(request.sdp);
+    },
+    'media.candidate': (session, request) => {
+      const { conversation, participant } = this.#context(session, request);
+      conversation.mediaPeer(participant).addRemoteCandidate(request.transport, request.candidate, request.sdpMid);
+    },
+    'mesh.signal': (session, request) => this.#meshSignal(session, request),
+    'conv.qualityReport': (session, request) => this.#qualityReport(session, request),
+    'conv.message': (session, request) => this.#message(session, request),
+    'conv.data': (session, request) => {
+      const { conversation } = this.#context(session, request);
+      conversation.broadcast({ type: 'conv.data', conversation: conversation.name, from: session.userId, content: request.content }, session);
+    },
+    'conv.customEvent': (session, request) => {
+      const { conversation } = this.#context(session, request);
+      conversation.broadcast({ type: 'conv.customEvent', conversation: conversation.name, from: session.userId, event: request.event, content: request.content }, session);
+    },
+    'conv.relay': (session, request) => this.#relay(session, request),
+    'conv.constraintsChanged': (session, request) => this.#constraintsChanged(session, request),
+  };
 
   /** Makes `session` leave every conversation (session end). */
   leaveAll(session: UserSession): void {
@@ -163,7 +198,8 @@ export class ConversationService implements ConversationOwner {
     this.#deps.log.debug({ apiKey: conversation.apiKey, conversation: conversation.name }, 'conversation closed');
   }
 
-  #join(session: UserSession, request: Req<'conv.join'>): Reply {
+  #join(session: UserSession, request: Req<'conv.join'>): Reply<ConvJoinResult> {
+    this.#checkOpen();
     const memberOf = this.#memberships.get(session);
     const existing = this.get(session.apiKey, request.conversation);
     if (!(existing && memberOf?.has(existing))) this.#quotas.checkJoin(memberOf?.size ?? 0);
@@ -207,78 +243,50 @@ export class ConversationService implements ConversationOwner {
     this.#deps.presence.leaveConversation(session, conversation.name);
   }
 
-  #inConversation(session: UserSession, request: Exclude<ConversationRequest, Req<'conv.join'> | Req<'conv.relayAnswer'>>): unknown {
+  /** The conversation `request` names and the session's participant in it. */
+  #context(session: UserSession, request: { conversation: string }): { conversation: Conversation; participant: Participant } {
+    this.#checkOpen();
     const conversation = this.get(session.apiKey, request.conversation);
     if (!conversation) throw new ParleyError(ErrorCode.WRONG_STATE, 'conversation not joined');
-    const participant = conversation.participantOf(session);
-    const name = conversation.name;
-    switch (request.type) {
-      case 'conv.leave':
-        this.#leave(session, conversation);
-        return undefined;
-      case 'conv.publish': {
-        const { type: _t, id: _i, conversation: _c, ...init } = request;
-        return { callId: conversation.publish(participant, init).callId };
-      }
-      case 'conv.unpublish':
-        conversation.unpublish(participant, request.streamId);
-        return undefined;
-      case 'conv.updateStream': {
-        const { hasAudio, hasVideo, isAudioMuted, isVideoMuted } = request;
-        conversation.update(participant, request.streamId, { hasAudio, hasVideo, isAudioMuted, isVideoMuted });
-        return undefined;
-      }
-      case 'conv.subscribe':
-        conversation.subscribe(participant, request.streamId, { audio: request.audio, video: request.video });
-        return undefined;
-      case 'conv.unsubscribe':
-        conversation.unsubscribe(participant, request.streamId);
-        return undefined;
-      case 'media.publisherOffer':
-        return conversation.publisherOffer(participant, request.sdp);
-      case 'media.subscriberAnswer':
-        conversation.mediaPeer(participant).handleSubscriberAnswer(request.sdp);
-        return undefined;
-      case 'media.candidate':
-        conversation.mediaPeer(participant).addRemoteCandidate(request.transport, request.candidate, request.sdpMid);
-        return undefined;
-      case 'mesh.signal': {
-        if (conversation.mode !== 'mesh') throw new ParleyError(ErrorCode.WRONG_STATE, 'conversation is not in mesh mode');
-        const target = conversation.participants.get(request.to);
-        if (!target || target === participant) throw new ParleyError(ErrorCode.NOT_FOUND, 'participant not found');
-        this.#quotas.admitMeshSignal(session);
-        target.session.send({ type: 'mesh.signal', conversation: name, from: session.userId, payload: request.payload });
-        return undefined;
-      }
-      case 'conv.qualityReport':
-        if (conversation.mode === 'mesh' && !conversation.meshOnly && participant.loss.report(request.lossRatio)) {
-          this.#deps.log.info({ conversation: name, userId: session.userId }, 'sustained loss: moving room to SFU');
-          conversation.switchToSfu();
-        }
-        return undefined;
-      case 'conv.message': {
-        const uuid = this.#nextUuid++;
-        const event = { type: 'conv.message', conversation: name, from: session.userId, content: request.content, uuid, time: Date.now() } as const;
-        conversation.broadcast(request.metadata !== undefined ? { ...event, metadata: request.metadata } : event, session);
-        return { uuid };
-      }
-      case 'conv.data':
-        conversation.broadcast({ type: 'conv.data', conversation: name, from: session.userId, content: request.content }, session);
-        return undefined;
-      case 'conv.customEvent':
-        conversation.broadcast({ type: 'conv.customEvent', conversation: name, from: session.userId, event: request.event, content: request.content }, session);
-        return undefined;
-      case 'conv.relay':
-        return this.#relay(conversation, participant, request);
-      case 'conv.constraintsChanged': {
-        const publication = conversation.publication(request.streamId);
-        if (publication.publisherId !== session.userId) throw new ParleyError(ErrorCode.NOT_ALLOWED, 'not the publisher of this stream');
-        const constraints = withoutDeviceIds(request.constraints);
-        const event = { type: 'conv.constraintsChanged', conversation: name, streamId: request.streamId, constraints } as const;
-        fanOut(event, conversation.subscribersOf(request.streamId), this.#deps.log);
-        return undefined;
-      }
+    return { conversation, participant: conversation.participantOf(session) };
+  }
+
+  #checkOpen(): void {
+    if (this.#closed) throw new ParleyError(ErrorCode.SERVER_UNAVAILABLE, 'server shutting down');
+  }
+
+  #meshSignal(session: UserSession, request: Req<'mesh.signal'>): void {
+    const { conversation, participant } = this.#context(session, request);
+    if (conversation.mode !== 'mesh') throw new ParleyError(ErrorCode.WRONG_STATE, 'conversation is not in mesh mode');
+    const target = conversation.participants.get(request.to);
+    if (!target || target === participant) throw new ParleyError(ErrorCode.NOT_FOUND, 'participant not found');
+    this.#quotas.admitMeshSignal(session);
+    target.session.send({ type: 'mesh.signal', conversation: conversation.name, from: session.userId, payload: request.payload });
+  }
+
+  #qualityReport(session: UserSession, request: Req<'conv.qualityReport'>): void {
+    const { conversation, participant } = this.#context(session, request);
+    if (conversation.mode === 'mesh' && !conversation.meshOnly && participant.loss.report(request.lossRatio)) {
+      this.#deps.log.info({ conversation: conversation.name, userId: session.userId }, 'sustained loss: moving room to SFU');
+      conversation.switchToSfu();
     }
+  }
+
+  #message(session: UserSession, request: Req<'conv.message'>): ConvMessageResult {
+    const { conversation } = this.#context(session, request);
+    const uuid = this.#nextUuid++;
+    const event = { type: 'conv.message', conversation: conversation.name, from: session.userId, content: request.content, uuid, time: Date.now() } as const;
+    conversation.broadcast(request.metadata !== undefined ? { ...event, metadata: request.metadata } : event, session);
+    return { uuid };
+  }
+
+  #constraintsChanged(session: UserSession, request: Req<'conv.constraintsChanged'>): void {
+    const { conversation } = this.#context(session, request);
+    const publication = conversation.publication(request.streamId);
+    if (publication.publisherId !== session.userId) throw new ParleyError(ErrorCode.NOT_ALLOWED, 'not the publisher of this stream');
+    const constraints = withoutDeviceIds(request.constraints);
+    const event = { type: 'conv.constraintsChanged', conversation: conversation.name, streamId: request.streamId, constraints } as const;
+    fanOut(event, conversation.subscribersOf(request.streamId), this.#deps.log);
   }
 
   /**
@@ -287,7 +295,8 @@ export class ConversationService implements ConversationOwner {
    * (`remoteUnmuteEnabled`), which the publisher's SDK enforces again on its side.
    * @throws ParleyError 8 unknown stream, 4 not a subscriber, 14 remote unmute not allowed
    */
-  #relay(conversation: Conversation, requester: Participant, request: Req<'conv.relay'>): Promise<RelayResult> {
+  #relay(session: UserSession, request: Req<'conv.relay'>): Promise<ConvRelayResult> {
+    const { conversation, participant: requester } = this.#context(session, request);
     const publication = conversation.publication(request.streamId);
     const publisher = conversation.participants.get(publication.publisherId);
     if (!publisher) throw new ParleyError(ErrorCode.NOT_FOUND, 'stream not found');
@@ -314,6 +323,7 @@ export class ConversationService implements ConversationOwner {
 
   /** Settles a relay with the publisher's answer, device ids removed (second line after the SDK). */
   #answerRelay(session: UserSession, request: Req<'conv.relayAnswer'>): void {
+    this.#checkOpen();
     let result: unknown;
     try {
       result = withoutDeviceIds(request.result);

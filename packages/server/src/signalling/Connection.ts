@@ -1,4 +1,4 @@
-import { CloseCode, ErrorCode, explainIssues, ParleyError, type RegisterRequest, type ResumeRequest, type SessionRequest } from '@parley/protocol';
+import { checkRequest, CloseCode, ErrorCode, isRequestType, ParleyError, type RegisterRequest, type ResumeRequest, type SessionRequest, type WireError } from '@parley/protocol';
 import { WebSocket, type RawData } from 'ws';
 import type { Limits } from '../config/Config.js';
 import type { Logger } from '../logging/logger.js';
@@ -12,7 +12,6 @@ import { PEEK_LIMIT, peekRequestId } from './peekRequestId.js';
 import { RateLimiter } from './RateLimiter.js';
 import { Reply } from '../session/Reply.js';
 import type { RequestRouter } from './RequestRouter.js';
-import { HANDSHAKE_SCHEMAS, SESSION_SCHEMAS } from './requestSchemas.js';
 import { WindowCounter } from './WindowCounter.js';
 
 /** Events of {@link Connection}. */
@@ -193,26 +192,24 @@ export class Connection extends Emitter<ConnectionEvents> implements SessionTran
       if (type === 'register' || type === 'resume') {
         return this.sendRaw(errorAnswer(id, ErrorCode.WRONG_STATE, 'already registered on this connection'));
       }
-      const schema = typeof type === 'string' ? SESSION_SCHEMAS.get(type) : undefined;
-      if (!schema) return this.#rejectFrame(id, 'unknown message type');
-      const parsed = schema.safeParse(message);
-      if (!parsed.success) return this.#rejectFrame(id, explainIssues(parsed.error));
-      return this.#runSessionRequest(session, parsed.data);
+      const checked = checkRequest(message, 'session');
+      if (!checked.ok) return this.#rejectFrame(id, checked.error);
+      return this.#runSessionRequest(session, checked.request);
     }
     if (this.#state === 'pending') {
       return this.sendRaw(errorAnswer(id, ErrorCode.WRONG_STATE, 'registration in progress'));
     }
     // Handshake.
     if (type === 'register' || type === 'resume') {
-      const parsed = HANDSHAKE_SCHEMAS[type].safeParse(message);
-      if (!parsed.success) return this.#rejectFrame(id, explainIssues(parsed.error));
-      if (parsed.data.type === 'register') return this.#register(parsed.data);
-      return this.#resume(parsed.data);
+      const checked = checkRequest(message, 'handshake');
+      if (!checked.ok) return this.#rejectFrame(id, checked.error);
+      if (checked.request.type === 'register') return this.#register(checked.request);
+      return this.#resume(checked.request);
     }
-    if (typeof type === 'string' && SESSION_SCHEMAS.has(type)) {
+    if (isRequestType(type)) {
       return this.sendRaw(errorAnswer(id, ErrorCode.WRONG_STATE, 'register or resume first'));
     }
-    return this.#rejectFrame(id, 'unknown message type');
+    return this.#rejectFrame(id, { code: ErrorCode.BAD_PARAMETER, message: 'unknown message type' });
   }
 
   #runSessionRequest(session: UserSession, request: SessionRequest): void {
@@ -342,8 +339,9 @@ export class Connection extends Emitter<ConnectionEvents> implements SessionTran
   }
 
   /** Answers an invalid frame (code 9) and counts it towards the 4002 limit. */
-  #rejectFrame(id: number | undefined, message: string): void {
-    this.sendRaw(id === undefined ? protocolError(ErrorCode.BAD_PARAMETER, message) : errorAnswer(id, ErrorCode.BAD_PARAMETER, message));
+  #rejectFrame(id: number | undefined, error: string | WireError): void {
+    const { code, message } = typeof error === 'string' ? { code: ErrorCode.BAD_PARAMETER, message: error } : error;
+    this.sendRaw(id === undefined ? protocolError(code, message) : errorAnswer(id, code, message));
     const { max, windowMs } = this.#deps.limits.invalidFrames;
     this.#invalid ??= new WindowCounter(max, windowMs);
     if (this.#invalid.hit(performance.now())) this.#abuse(CloseCode.PROTOCOL_ABUSE, 'too many invalid frames');

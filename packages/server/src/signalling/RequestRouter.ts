@@ -1,8 +1,10 @@
 import type { SessionRequest } from '@parley/protocol';
 import type { ContactRelay } from '../contact/ContactRelay.js';
-import { type ConversationService, isConversationRequest } from '../conversation/ConversationService.js';
+import type { ConversationService } from '../conversation/ConversationService.js';
 import type { GroupQuota } from '../presence/GroupQuota.js';
+import { presenceHandlers } from '../presence/presenceHandlers.js';
 import type { PresenceService } from '../presence/PresenceService.js';
+import type { Handled, HandlerTable, RequestHandler, SessionRequestType } from '../session/RequestHandler.js';
 import type { SessionManager } from '../session/SessionManager.js';
 import type { UserSession } from '../session/UserSession.js';
 
@@ -15,18 +17,27 @@ export interface RequestRouterDeps {
   conversations: ConversationService;
 }
 
+/** Request types the router runs: all but `unregister`, which the connection answers before ending the session. */
+export type RoutedRequestType = Exclude<SessionRequestType, 'unregister'>;
+
 /**
- * Runs a validated request of an established session and returns the answer data. Handlers
- * are synchronous: the connection answers right after, and nothing can interleave. Two
- * exceptions, both from conversations: a {@link Reply} (events that must follow the answer) and
- * a promise (answers that wait for a peer: relays, publisher offers).
- * `unregister` is not routed here: the connection answers it before ending the session.
+ * Runs a validated request of an established session through one handler per request type,
+ * gathered from the services. Handlers are synchronous: the connection answers right after, and
+ * nothing can interleave. Two exceptions, both from conversations: a Reply (events that must
+ * follow the answer) and a promise (answers that wait for a peer: relays, publisher offers).
  */
 export class RequestRouter {
-  readonly #deps: RequestRouterDeps;
+  readonly #handlers: HandlerTable<RoutedRequestType>;
 
   constructor(deps: RequestRouterDeps) {
-    this.#deps = deps;
+    const { presence, groupQuota, manager, relay, conversations } = deps;
+    this.#handlers = {
+      ping: () => undefined,
+      'userData.set': (session, request) => manager.setUserData(session, request.userData),
+      ...presenceHandlers(presence, groupQuota),
+      ...relay.handlers,
+      ...conversations.handlers,
+    };
   }
 
   /**
@@ -34,33 +45,10 @@ export class RequestRouter {
    * @returns the answer data (undefined for none), a Reply, or a promise of the data
    * @throws ParleyError to answer with an error
    */
-  handle(session: UserSession, request: SessionRequest): unknown {
-    const { presence, groupQuota, manager, relay, conversations } = this.#deps;
-    if (isConversationRequest(request)) return conversations.handle(session, request);
-    switch (request.type) {
-      case 'ping':
-        return undefined;
-      case 'group.join':
-        groupQuota.checkJoin(session, request.group);
-        presence.join(session, request.group);
-        return undefined;
-      case 'group.leave':
-        presence.leave(session, request.group);
-        return undefined;
-      case 'group.subscribe':
-        groupQuota.checkSubscribe(session, request.group);
-        presence.subscribe(session, request.group);
-        return undefined;
-      case 'group.unsubscribe':
-        presence.unsubscribe(session, request.group);
-        return undefined;
-      case 'userData.set':
-        manager.setUserData(session, request.userData);
-        return undefined;
-      case 'contact.send':
-        return relay.send(session, request);
-      case 'unregister':
-        throw new Error('unregister must be handled by the connection');
-    }
+  handle<T extends RoutedRequestType>(session: UserSession, request: SessionRequest & { type: T }): Handled<T> {
+    // The table pairs each type with its handler; TypeScript cannot correlate the lookup with the
+    // request's own type, hence the one cast.
+    const handler = this.#handlers[request.type] as RequestHandler<T>;
+    return handler(session, request as Parameters<RequestHandler<T>>[1]);
   }
 }

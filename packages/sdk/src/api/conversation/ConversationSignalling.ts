@@ -14,7 +14,7 @@ export class ConversationSignalling implements MediaSignalling {
   }
 
   async publisherOffer(sdp: string): Promise<string> {
-    const data = (await this.#ctx.request({ type: 'media.publisherOffer', conversation: this.#conversation, sdp })) as { sdp?: string } | undefined;
+    const data = await this.#ctx.request({ type: 'media.publisherOffer', conversation: this.#conversation, sdp });
     if (!data?.sdp) throw new Error('no answer sdp');
     return data.sdp;
   }

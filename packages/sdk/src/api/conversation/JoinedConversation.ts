@@ -1,4 +1,4 @@
-import type { StreamDescriptor } from '@parley/protocol';
+import type { ConvJoinResult, StreamDescriptor } from '@parley/protocol';
 import {
   CONVERSATION_STATUS_JOINED,
   CONVERSATION_STATUS_JOINING,
@@ -77,14 +77,14 @@ export class JoinedConversation {
     if (this.status !== CONVERSATION_STATUS_NOT_JOINED) throw apiError(ERROR_OTHER, 'join() - cannot join conversation');
     this.status = CONVERSATION_STATUS_JOINING;
     const epoch = ++this.#epoch;
-    let data: { mode?: string; meshOnly?: boolean } | undefined;
+    let data: ConvJoinResult | undefined;
     try {
-      data = (await this.#ctx.request({
+      data = await this.#ctx.request({
         type: 'conv.join',
         conversation: this.#name,
         meshModeEnabled: Boolean(this.#options.meshModeEnabled),
         meshOnlyEnabled: Boolean(this.#options.meshOnlyEnabled),
-      })) as typeof data;
+      });
     } catch (err) {
       if (epoch === this.#epoch) this.status = CONVERSATION_STATUS_NOT_JOINED;
       throw apiError(ERROR_UNAUTHORIZED, `join() - ${errorText(err)}`, err);

@@ -78,7 +78,7 @@ export class PublicationSet {
     publicationRegistry.add(pub);
     const epoch = this.#h.epoch();
     try {
-      const data = (await ctx.request({
+      const data = await ctx.request({
         type: 'conv.publish',
         conversation: name,
         streamId,
@@ -90,7 +90,7 @@ export class PublicationSet {
         isScreensharing: stream.isScreensharing(),
         ...(opts.context && typeof opts.context === 'object' ? { context: opts.context as Record<string, unknown> } : {}),
         remoteUnmuteEnabled: remoteUnmute,
-      })) as { callId?: string } | undefined;
+      });
       pub.callId = data?.callId ?? String(streamId);
     } catch (err) {
       publicationRegistry.remove(pub);

@@ -1,3 +1,4 @@
+import { ErrorCode } from '@parley/protocol';
 import { ERROR_OTHER } from '../../constants.js';
 import { RequestError } from '../../engine/RequestError.js';
 import type { Kinds } from '../../media/MediaPlane.js';
@@ -76,7 +77,7 @@ export class SubscriptionSet {
       );
     } catch (err) {
       if (this.#byId.get(sub.streamId) === sub) this.#byId.delete(sub.streamId);
-      if (err instanceof RequestError && err.kind === 'answer' && err.code === 8) throw apiError(ERROR_OTHER, 'subscribeToMedia() - no such stream', err);
+      if (err instanceof RequestError && err.kind === 'answer' && err.code === ErrorCode.NOT_FOUND) throw apiError(ERROR_OTHER, 'subscribeToMedia() - no such stream', err);
       throw apiError(ERROR_OTHER, 'subscribeToMedia() - stream not available', err);
     }
     if (this.#byId.get(sub.streamId) !== sub || this.#media.plane !== plane) {
@@ -141,10 +142,10 @@ export class SubscriptionSet {
   async #relay(streamId: number, action: RelayAction, args: unknown): Promise<unknown> {
     if (!this.#h.joined()) throw new Error(`${action}() - conversation not joined`);
     try {
-      const data = (await this.#h.ctx.request(
+      const data = await this.#h.ctx.request(
         { type: 'conv.relay', conversation: this.#h.name, streamId, action, ...(args === undefined ? {} : { args: jsonSafe(args) }) },
         { timeoutMs: RELAY_TIMEOUT_MS + 1_000 },
-      )) as { result?: unknown } | undefined;
+      );
       return data?.result;
     } catch (err) {
       if (err instanceof RequestError && err.kind === 'timeout') throw new Error(`${action}() - timeout`);

@@ -1,12 +1,14 @@
-import type { ConversationServerEvent, RequestBody } from '../../engine/Engine.js';
+import type { ConversationServerEvent } from '../../engine/Engine.js';
 import type { TrackOptions } from '../../engine/RequestTracker.js';
 import type { Contact } from '../Contact.js';
 import type { Conversation } from '../Conversation.js';
 import type { ConversationEmit } from './events.js';
+import type { RequestFn } from '../../util/messages.js';
 
 /** What a Conversation needs from its Session (internal). */
 export interface ConversationContext {
-  request(body: RequestBody, options?: TrackOptions): Promise<unknown>;
+  /** Sends a request; resolves its typed, validated result. */
+  request: RequestFn<TrackOptions>;
   /** Local user id. */
   selfId(): string;
   /** The session's unique Contact for `id` (the local id included). */

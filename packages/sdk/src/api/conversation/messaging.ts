@@ -15,13 +15,13 @@ export async function sendMessage(ctx: ConversationContext, name: string, joined
   if (typeof msg !== 'string') throw apiError(ERROR_BAD_PARAMETER, 'sendMessage() - wrong type of message');
   if (msg === '') throw apiError(ERROR_BAD_PARAMETER, 'sendMessage() - message parameter is empty');
   try {
-    const data = (await ctx.request({
+    const data = await ctx.request({
       type: 'conv.message',
       conversation: name,
       content: msg,
       ...(opts.metadata && typeof opts.metadata === 'object' ? { metadata: opts.metadata as Record<string, unknown> } : {}),
-    })) as { uuid?: number } | undefined;
-    return typeof data?.uuid === 'number' ? data.uuid : 0;
+    });
+    return data?.uuid ?? 0;
   } catch (err) {
     throw apiError(ERROR_OTHER, 'sendMessage() - cannot send message', err);
   }

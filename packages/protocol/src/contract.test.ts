@@ -1,0 +1,249 @@
+import type * as z from 'zod';
+import { describe, expect, it } from 'vitest';
+import { ClientMessage, HandshakeRequest, SessionRequest } from './client.js';
+import { ErrorCode } from './errors.js';
+import { checkRequest, isRequestType, RequestSchemas } from './requests.js';
+import { type RequestOf, RequestResults, type RequestType, type ResultOf, resultSchemaOf } from './results.js';
+import { ServerEvent, type ServerEventType, ServerMessage } from './server.js';
+
+/*
+ * The wire contract: every message type round-trips through its schema, invalid frames are
+ * refused with the code the server answers, and every request type has a result schema.
+ */
+
+/** Request types named by a (nested) union of object schemas, read at run time. */
+function typesOf(schema: z.ZodType): string[] {
+  const def = (schema as unknown as { def: { type: string; options?: z.ZodType[]; shape?: { type?: { def: { values: unknown[] } } } } }).def;
+  if (def.type === 'union') return (def.options ?? []).flatMap(typesOf);
+  if (def.type === 'object' && def.shape?.type) return def.shape.type.def.values.map(String);
+  throw new Error(`unexpected schema kind ${def.type}`);
+}
+
+const sdp = 'v=0\r\n';
+
+/** One representative valid request of every type; the mapped type makes a missing one a compile error. */
+const requests: { [T in RequestType]: RequestOf<T> } = {
+  register: { type: 'register', id: 1, apiKey: 'key', userId: 'alice', groups: ['g'], subscribeTo: [], userData: { nick: 'A' } },
+  resume: { type: 'resume', id: 2, resumeToken: 'tok', lastSeq: 4 },
+  unregister: { type: 'unregister', id: 3 },
+  ping: { type: 'ping', id: 4 },
+  'group.join': { type: 'group.join', id: 5, group: 'g' },
+  'group.leave': { type: 'group.leave', id: 6, group: 'g' },
+  'group.subscribe': { type: 'group.subscribe', id: 7, group: 'g' },
+  'group.unsubscribe': { type: 'group.unsubscribe', id: 8, group: 'g' },
+  'userData.set': { type: 'userData.set', id: 9, userData: { nick: 'B' } },
+  'contact.send': { type: 'contact.send', id: 10, to: 'bob', kind: 'customEvent', event: 'wave', content: { n: 1 } },
+  'conv.join': { type: 'conv.join', id: 11, conversation: 'room', meshModeEnabled: true, meshOnlyEnabled: false },
+  'conv.leave': { type: 'conv.leave', id: 12, conversation: 'room' },
+  'conv.publish': {
+    type: 'conv.publish',
+    id: 13,
+    conversation: 'room',
+    streamId: 77,
+    msid: 'ms-1',
+    hasAudio: true,
+    hasVideo: true,
+    isAudioMuted: false,
+    isVideoMuted: true,
+    isScreensharing: false,
+    context: { label: 'cam' },
+    remoteUnmuteEnabled: false,
+  },
+  'conv.unpublish': { type: 'conv.unpublish', id: 14, conversation: 'room', streamId: 77 },
+  'conv.updateStream': { type: 'conv.updateStream', id: 15, conversation: 'room', streamId: 77, hasAudio: true, hasVideo: false, isAudioMuted: true, isVideoMuted: false },
+  'conv.subscribe': { type: 'conv.subscribe', id: 16, conversation: 'room', streamId: 77, audio: true, video: false },
+  'conv.unsubscribe': { type: 'conv.unsubscribe', id: 17, conversation: 'room', streamId: 77 },
+  'media.publisherOffer': { type: 'media.publisherOffer', id: 18, conversation: 'room', sdp },
+  'media.subscriberAnswer': { type: 'media.subscriberAnswer', id: 19, conversation: 'room', sdp },
+  'media.candidate': { type: 'media.candidate', id: 20, conversation: 'room', transport: 'publisher', candidate: 'candidate:1 1 udp 1 10.0.0.1 5000 typ host', sdpMid: '0' },
+  'mesh.signal': { type: 'mesh.signal', id: 21, conversation: 'room', to: 'bob', payload: { kind: 'subscribe', streamId: 77, audio: true, video: true } },
+  'conv.qualityReport': { type: 'conv.qualityReport', id: 22, conversation: 'room', lossRatio: 0.25 },
+  'conv.message': { type: 'conv.message', id: 23, conversation: 'room', content: 'hello', metadata: { lang: 'en' } },
+  'conv.data': { type: 'conv.data', id: 24, conversation: 'room', content: [1, 'two', { three: 3 }] },
+  'conv.customEvent': { type: 'conv.customEvent', id: 25, conversation: 'room', event: 'raise-hand', content: { up: true } },
+  'conv.relay': { type: 'conv.relay', id: 26, conversation: 'room', streamId: 77, action: 'applyConstraints', args: { video: { width: 640 } } },
+  'conv.relayAnswer': { type: 'conv.relayAnswer', id: 27, relayId: 3, ok: true, result: { width: 640 } },
+  'conv.constraintsChanged': { type: 'conv.constraintsChanged', id: 28, conversation: 'room', streamId: 77, constraints: { video: { width: 640 } } },
+};
+
+/** One representative successful answer's data per request type. */
+const results: { [T in RequestType]: ResultOf<T> } = {
+  register: { userId: 'alice', resumeToken: 'tok', resumeWindowMs: 10_000, heartbeatMs: 20_000, serverVersion: '0.1.0', idTicket: 't' },
+  resume: { userId: 'alice', resumeToken: 'tok2', replayed: 3 },
+  unregister: undefined,
+  ping: undefined,
+  'group.join': undefined,
+  'group.leave': undefined,
+  'group.subscribe': undefined,
+  'group.unsubscribe': undefined,
+  'userData.set': undefined,
+  'contact.send': { uuid: 5 },
+  'conv.join': { mode: 'mesh', meshOnly: false },
+  'conv.leave': undefined,
+  'conv.publish': { callId: '1234' },
+  'conv.unpublish': undefined,
+  'conv.updateStream': undefined,
+  'conv.subscribe': undefined,
+  'conv.unsubscribe': undefined,
+  'media.publisherOffer': { sdp },
+  'media.subscriberAnswer': undefined,
+  'media.candidate': undefined,
+  'mesh.signal': undefined,
+  'conv.qualityReport': undefined,
+  'conv.message': { uuid: 9 },
+  'conv.data': undefined,
+  'conv.customEvent': undefined,
+  'conv.relay': { result: { width: 640 } },
+  'conv.relayAnswer': undefined,
+  'conv.constraintsChanged': undefined,
+};
+
+const stream = {
+  streamId: 77,
+  callId: '1234',
+  publisherId: 'alice',
+  hasAudio: true,
+  hasVideo: true,
+  isAudioMuted: false,
+  isVideoMuted: false,
+  isScreensharing: false,
+  context: { label: 'cam' },
+};
+
+/** One representative event of every server event type. */
+const events: { [T in ServerEventType]: Extract<ServerEvent, { type: T }> } = {
+  presence: {
+    type: 'presence',
+    seq: 1,
+    joinedGroup: { g: [{ id: 'bob', userData: { nick: 'B' }, authenticated: true }] },
+    leftGroup: { h: ['carol'] },
+    userDataChanged: [{ id: 'dave', userData: {} }],
+    joinedConversation: { room: [{ id: 'bob', userData: {} }] },
+    leftConversation: { room: ['carol'] },
+  },
+  'contact.data': { type: 'contact.data', seq: 2, from: 'bob', content: { x: 1 } },
+  'contact.message': { type: 'contact.message', seq: 3, from: 'bob', content: 'hi', uuid: 4, time: 1_700_000_000_000 },
+  'contact.customEvent': { type: 'contact.customEvent', seq: 4, from: 'bob', event: 'wave', content: null },
+  'conv.stream': { type: 'conv.stream', seq: 5, conversation: 'room', change: 'added', stream },
+  'conv.subscriptionEnded': { type: 'conv.subscriptionEnded', seq: 6, conversation: 'room', streamId: 77, reason: 'unpublished' },
+  'media.subscriberOffer': { type: 'media.subscriberOffer', seq: 7, conversation: 'room', sdp, streams: [{ streamId: 77, msid: 'ms-1' }] },
+  'media.candidate': { type: 'media.candidate', seq: 8, conversation: 'room', transport: 'subscriber', candidate: 'candidate:1', sdpMid: '0' },
+  'mesh.signal': { type: 'mesh.signal', seq: 9, conversation: 'room', from: 'bob', payload: { kind: 'offer', sdp } },
+  'conv.modeChanged': { type: 'conv.modeChanged', seq: 10, conversation: 'room', oldMode: 'mesh', newMode: 'sfu', state: 'ongoing' },
+  'conv.message': { type: 'conv.message', seq: 11, conversation: 'room', from: 'bob', content: 'hi', uuid: 2, time: 1_700_000_000_000, metadata: { a: 1 } },
+  'conv.data': { type: 'conv.data', seq: 12, conversation: 'room', from: 'bob', content: 'x' },
+  'conv.customEvent': { type: 'conv.customEvent', seq: 13, conversation: 'room', from: 'bob', event: 'e', content: { y: 2 } },
+  'conv.relayRequest': { type: 'conv.relayRequest', seq: 14, conversation: 'room', relayId: 3, from: 'bob', streamId: 77, action: 'getSettings' },
+  'conv.constraintsChanged': { type: 'conv.constraintsChanged', seq: 15, conversation: 'room', streamId: 77, constraints: { video: true } },
+};
+
+/** Through the wire and back: what a peer decodes from the JSON text. */
+const overTheWire = (value: unknown): unknown => JSON.parse(JSON.stringify(value));
+
+describe('request/result map', () => {
+  // contact.send is itself a union (by kind): each of its variants names the type.
+  const requestTypes = [...new Set(typesOf(ClientMessage))];
+
+  it('has a result schema for every request type of the union, and nothing else', () => {
+    expect(requestTypes.length).toBeGreaterThan(20);
+    expect(Object.keys(RequestResults).sort()).toEqual([...requestTypes].sort());
+    expect(Object.keys(RequestSchemas).sort()).toEqual([...requestTypes].sort());
+    for (const type of requestTypes) expect(resultSchemaOf(type), type).toBeDefined();
+    expect(resultSchemaOf('toString')).toBeUndefined();
+  });
+
+  it('splits request types into the handshake and session unions', () => {
+    expect(typesOf(HandshakeRequest).sort()).toEqual(['register', 'resume']);
+    expect(typesOf(SessionRequest)).not.toContain('register');
+  });
+
+  it('is checked at compile time too', () => {
+    // Fails the type-check when a request type lacks a result or a result names no request.
+    const missing: [Exclude<RequestType, keyof typeof RequestResults>] extends [never] ? true : false = true;
+    const extra: [Exclude<keyof typeof RequestResults, RequestType>] extends [never] ? true : false = true;
+    expect(missing && extra).toBe(true);
+  });
+
+  it.each(requestTypes)('%s: its sample answer data parses with its result schema, alone and in an answer', (type) => {
+    if (!isRequestType(type)) throw new Error(`not a request type: ${type}`);
+    const data = results[type];
+    expect(RequestResults[type].parse(overTheWire(data === undefined ? null : data) ?? undefined)).toEqual(data);
+    const answer = data === undefined ? { type: 'answer', re: 1, ok: true } : { type: 'answer', re: 1, ok: true, data };
+    expect(ServerMessage.parse(overTheWire(answer))).toEqual(answer);
+  });
+
+  it('refuses answer data of another shape', () => {
+    expect(RequestResults['conv.publish'].safeParse({ callId: 5 }).success).toBe(false);
+    expect(RequestResults['conv.join'].safeParse({ mode: 'p2p', meshOnly: false }).success).toBe(false);
+    expect(RequestResults['group.join'].safeParse({}).success).toBe(false);
+    expect(RequestResults['media.publisherOffer'].safeParse(undefined).success).toBe(false);
+    // A relay whose publisher answered nothing: the key is dropped by JSON.
+    expect(RequestResults['conv.relay'].parse(overTheWire({ result: undefined }))).toEqual({});
+  });
+});
+
+describe('client requests', () => {
+  it.each(Object.values(requests))('$type round-trips through its schema and the union', (request) => {
+    const wire = overTheWire(request);
+    expect(RequestSchemas[request.type].parse(wire)).toEqual(request);
+    expect(ClientMessage.parse(wire)).toEqual(request);
+    const scope = request.type === 'register' || request.type === 'resume' ? 'handshake' : 'session';
+    expect(checkRequest(wire, scope)).toEqual({ ok: true, request });
+  });
+
+  it('fills defaults the way the server reads them', () => {
+    const checked = checkRequest({ type: 'conv.join', id: 1, conversation: 'room' }, 'session');
+    expect(checked).toEqual({ ok: true, request: { type: 'conv.join', id: 1, conversation: 'room', meshModeEnabled: false, meshOnlyEnabled: false } });
+  });
+});
+
+describe('invalid frames are refused with code 9 and say why', () => {
+  const cases: [name: string, frame: unknown, scope: 'handshake' | 'session', message: RegExp][] = [
+    ['unknown type', { type: 'conv.nope', id: 1 }, 'session', /^unknown message type$/],
+    ['no type', { id: 1 }, 'session', /^unknown message type$/],
+    ['not an object', 'ping', 'session', /^unknown message type$/],
+    ['inherited property as type', { type: 'constructor', id: 1 }, 'session', /^unknown message type$/],
+    ['session request during the handshake', { type: 'ping', id: 1 }, 'handshake', /^unknown message type$/],
+    ['handshake request in a session', { type: 'resume', id: 1, resumeToken: 't', lastSeq: 0 }, 'session', /^unknown message type$/],
+    ['missing field', { type: 'group.join', id: 1 }, 'session', /^group: /],
+    ['empty group name', { type: 'group.join', id: 1, group: '' }, 'session', /^group: /],
+    ['negative id', { type: 'ping', id: -1 }, 'session', /^id: /],
+    ['wrong field type', { type: 'conv.subscribe', id: 1, conversation: 'room', streamId: 'x' }, 'session', /^streamId: /],
+    ['loss ratio out of range', { type: 'conv.qualityReport', id: 1, conversation: 'room', lossRatio: 2 }, 'session', /^lossRatio: /],
+    ['unknown relay action', { type: 'conv.relay', id: 1, conversation: 'room', streamId: 1, action: 'format' }, 'session', /^action: /],
+    ['unknown mesh payload kind', { type: 'mesh.signal', id: 1, conversation: 'room', to: 'bob', payload: { kind: 'bogus' } }, 'session', /^payload/],
+    ['oversized message', { type: 'conv.message', id: 1, conversation: 'room', content: 'x'.repeat(70_000) }, 'session', /^content: larger than/],
+    ['register without api key', { type: 'register', id: 1, groups: [], subscribeTo: [], userData: {} }, 'handshake', /^apiKey: /],
+  ];
+
+  it.each(cases)('%s', (_name, frame, scope, message) => {
+    const checked = checkRequest(frame, scope);
+    expect(checked.ok).toBe(false);
+    if (checked.ok) return;
+    expect(checked.error.code).toBe(ErrorCode.BAD_PARAMETER);
+    expect(checked.error.message).toMatch(message);
+  });
+});
+
+describe('server messages', () => {
+  const eventTypes = typesOf(ServerEvent as unknown as z.ZodType);
+
+  it('has a sample for every event type', () => {
+    expect(Object.keys(events).sort()).toEqual([...new Set(eventTypes)].sort());
+  });
+
+  it.each(Object.values(events))('$type round-trips through ServerEvent and ServerMessage', (event) => {
+    const wire = overTheWire(event);
+    expect(ServerEvent.parse(wire)).toEqual(event);
+    expect(ServerMessage.parse(wire)).toEqual(event);
+  });
+
+  it('error answers and protocol errors round-trip; codes outside apiRTC range are refused', () => {
+    const error = { type: 'answer', re: 3, ok: false, error: { code: ErrorCode.NOT_FOUND, message: 'contact not found' } };
+    expect(ServerMessage.parse(overTheWire(error))).toEqual(error);
+    const notice = { type: 'protocolError', error: { code: ErrorCode.BAD_PARAMETER, message: 'message is not valid JSON' } };
+    expect(ServerMessage.parse(overTheWire(notice))).toEqual(notice);
+    expect(ServerMessage.safeParse({ ...error, error: { code: 18, message: 'x' } }).success).toBe(false);
+    expect(ServerMessage.safeParse({ type: 'presence', seq: 0, joinedGroup: {}, leftGroup: {}, userDataChanged: [] }).success).toBe(false);
+  });
+});
