@@ -295,7 +295,7 @@ describe('Conversation over a fake server', () => {
   test('where a stream is published: callId, publishedInConversations and getConversations follow publish, replace, unpublish and leave', async () => {
     server.respond = (m: ClientMessage) => {
       if (m.type === 'conv.join') return { data: { mode: 'sfu', meshOnly: false } };
-      if (m.type === 'conv.publish') return { data: { callId: `call-${m.conversation}` } };
+      if (m.type === 'conv.publish') return { data: { callId: m.conversation === 'a' ? '101' : '102' } };
       return undefined;
     };
     const a = await joined('a');
@@ -308,17 +308,17 @@ describe('Conversation over a fake server', () => {
     const pb = b.publish(stream);
     await flush();
     await pb;
-    expect(stream.callId).toBe('call-b');
-    expect([...stream.publishedInConversations]).toEqual([['a', 'call-a'], ['b', 'call-b']]);
+    expect(stream.callId).toBe('102');
+    expect([...stream.publishedInConversations]).toEqual([['a', '101'], ['b', '102']]);
     expect(stream.getConversations()).toEqual([a, b]);
 
     const fresh = createLocalStream(fakeMediaStream());
     const replaced = b.replacePublishedStream(stream, fresh);
     await flush();
     await replaced;
-    expect([...stream.publishedInConversations]).toEqual([['a', 'call-a']]);
-    expect(stream.callId).toBe('call-a');
-    expect(fresh.callId).toBe('call-b');
+    expect([...stream.publishedInConversations]).toEqual([['a', '101']]);
+    expect(stream.callId).toBe('101');
+    expect(fresh.callId).toBe('102');
     expect(fresh.getConversations()).toEqual([b]);
 
     a.unpublish(stream);
