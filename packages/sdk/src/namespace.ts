@@ -37,7 +37,7 @@ import { livePeerConnections } from './media/pcUtil.js';
 import { runtime } from './runtime.js';
 import { setLogLevel } from './util/Logger.js';
 import { isWebRTCCompliant, platform } from './util/platform.js';
-import { notSupported } from './util/unsupported.js';
+import { throwNotSupported } from './util/unsupported.js';
 import { API_VERSION, PARLEY_VERSION } from './version.js';
 
 /** Every class of the apiRTC namespace (§1.1), including the declarations-only ones. */
@@ -104,7 +104,7 @@ export function addEventListener(_name: string, _listener: (...args: unknown[]) 
 
 /** P2 legacy v3 initialisation: not supported. */
 export function init(_opts?: object): void {
-  notSupported('init');
+  throwNotSupported('init');
 }
 
 /** Parley's own version and the apiRTC version, as namespace values. */

@@ -1,5 +1,4 @@
-import { CALL_STATUS_ENDED, CALL_STATUS_WAITING_FOR_CALLEE, ERROR_OTHER } from '../constants.js';
-import { reject } from '../util/errors.js';
+import { CALL_STATUS_ENDED, CALL_STATUS_WAITING_FOR_CALLEE } from '../constants.js';
 import { rejectNotSupported } from '../util/unsupported.js';
 import type { Contact } from './Contact.js';
 import { Observable } from './Observable.js';
@@ -88,7 +87,7 @@ export class Call extends Observable<CallEvents> {
 
   /** Replaces the media sent. */
   replacePublishedStreams(_stream: Stream, _callbacks?: object): Promise<Stream> {
-    return reject(ERROR_OTHER, 'replacePublishedStreams() - 1-1 calls are not available in this Parley version yet'); // LATER: 1-1 calls issue
+    return rejectNotSupported('replacePublishedStreams');
   }
 
   /** P2: last stats snapshot. */

@@ -3,6 +3,7 @@ import { reject } from '../util/errors.js';
 import { log } from '../util/Logger.js';
 import type { Contact } from './Contact.js';
 import { Observable } from './Observable.js';
+import { rejectNotSupported } from '../util/unsupported.js';
 
 /** DataChannel events and payloads (§2.13). */
 export interface DataChannelEvents {
@@ -67,7 +68,7 @@ export class DataChannel extends Observable<DataChannelEvents> {
   sendData(_data: unknown, _fileInfo?: { name: string; type: string }): Promise<string> {
     if (this.#status !== DATACHANNEL_STATUS_ONGOING) return reject(ERROR_OTHER, 'Cannot send data as datachannel session is not ongoing');
     if (this.#type === DATACHANNEL_TYPE_RECEIVE) return reject(ERROR_OTHER, 'Cannot send data as datachannel session is receiving only');
-    return reject(ERROR_OTHER, 'sendData() - data channels are not available in this Parley version yet'); // LATER: 1-1 calls issue
+    return rejectNotSupported('sendData');
   }
 
   /** Ends the channel (`ended {from: 'local'}`); logs an error when already ended. */

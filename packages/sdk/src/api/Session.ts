@@ -4,7 +4,7 @@ import { mergeDiffs, type PresenceDiff } from '../engine/PresenceTracker.js';
 import { mirrorInto, runtime } from '../runtime.js';
 import { reject } from '../util/errors.js';
 import { log } from '../util/Logger.js';
-import { notSupported, rejectNotSupported } from '../util/unsupported.js';
+import { rejectNotSupported, throwNotSupported } from '../util/unsupported.js';
 import type { Call } from './Call.js';
 import type { Conference } from './Conference.js';
 import { Contact, DELIVERY_TIMEOUT_MS, type ContactHost } from './Contact.js';
@@ -294,7 +294,7 @@ export class Session extends Observable<SessionEvents> {
 
   /** P2: not supported. */
   startRecordingOutgoingStream(_mode: string, _filename: string): void {
-    notSupported('startRecordingOutgoingStream');
+    throwNotSupported('startRecordingOutgoingStream');
   }
 
   /** P2: not supported. */
@@ -303,14 +303,10 @@ export class Session extends Observable<SessionEvents> {
   }
 
   /** P2 internal initialisation: nothing to do on Parley. */
-  init(_id: string): void {
-    notSupported('init');
-  }
+  init(_id: string): void {}
 
-  /** P2: the media server is the Parley server. */
-  setMCUServer(_server: string): void {
-    notSupported('setMCUServer');
-  }
+  /** P2: nothing to do, the media server is the Parley server. */
+  setMCUServer(_server: string): void {}
 
   /** P2: not supported. */
   getContactFromWebSession(_webSessionId: string): Promise<Contact> {
@@ -319,8 +315,7 @@ export class Session extends Observable<SessionEvents> {
 
   /** P2: whiteboards are not supported. */
   getWhiteboardClient(): null {
-    notSupported('getWhiteboardClient');
-    return null;
+    throwNotSupported('getWhiteboardClient');
   }
 
   /** P2: not supported. */
@@ -330,7 +325,7 @@ export class Session extends Observable<SessionEvents> {
 
   /** P2: not supported. */
   joinConversationSpace(_conversationSpace: string): void {
-    notSupported('joinConversationSpace');
+    throwNotSupported('joinConversationSpace');
   }
 
   /** SDK-internal: the registration succeeded with `userId`. */

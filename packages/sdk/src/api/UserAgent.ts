@@ -13,7 +13,7 @@ import { apiError } from '../util/errors.js';
 import { log } from '../util/Logger.js';
 import { platform } from '../util/platform.js';
 import { getScriptUrl } from '../util/scriptUrl.js';
-import { notSupported, rejectNotSupported } from '../util/unsupported.js';
+import { rejectNotSupported, throwNotSupported } from '../util/unsupported.js';
 import { ATTACH, MEDIA_REPORTER, SESSION_ENDED, SETTINGS } from './internal.js';
 import type { MediaDevice } from '../media/MediaDevice.js';
 import { Observable } from './Observable.js';
@@ -240,32 +240,19 @@ export class UserAgent extends Observable<UserAgentEvents> {
   }
 
   /**
-   * Turns conversation `audioAmplitude` events on/off (§3.10). `threshold` (> 0) replaces 0.4;
-   * above 1 it is an absolute level on the 0..255 scale (Parley rule).
+   * Conversation `audioAmplitude` events (docs/sdk-reference.md#activespeakerdetection): not supported
+   * yet, so enabling throws; disabling what is off is accepted.
    */
-  enableActiveSpeakerDetecting(enabled: boolean, options?: { threshold?: number }): void {
-    if (typeof enabled !== 'boolean') {
-      log.error('enableActiveSpeakerDetecting() - enabled must be a boolean');
-      return;
-    }
-    const threshold = options?.threshold;
-    if (threshold !== undefined && !(typeof threshold === 'number' && threshold > 0)) {
-      log.error('enableActiveSpeakerDetecting() - threshold must be a number > 0; keeping', this.#settings.activeSpeaker.threshold);
-    }
-    const valid = typeof threshold === 'number' && threshold > 0 ? threshold : this.#settings.activeSpeaker.threshold;
-    this.#settings.activeSpeaker = { enabled, threshold: valid };
+  enableActiveSpeakerDetecting(enabled: boolean, _options?: { threshold?: number }): void {
+    if (enabled !== false) throwNotSupported('enableActiveSpeakerDetecting');
   }
 
-  /** Turns periodic `callStatsUpdate` on/off; `interval` in ms, accepted if a number >= 1000 (default 5000). */
-  enableCallStatsMonitoring(enabled: boolean, options?: { interval?: number }): void {
-    if (typeof enabled !== 'boolean') {
-      log.error('enableCallStatsMonitoring() - enabled must be a boolean');
-      return;
-    }
-    const interval = options?.interval;
-    const valid = typeof interval === 'number' && interval >= 1000;
-    if (interval !== undefined && !valid) log.warn('enableCallStatsMonitoring() - interval must be a number >= 1000; using 5000');
-    this.#settings.callStats = { enabled, interval: valid ? interval : 5000 };
+  /**
+   * Periodic `callStatsUpdate` events: not supported yet, so enabling throws; disabling what is off
+   * is accepted.
+   */
+  enableCallStatsMonitoring(enabled: boolean, _options?: { interval?: number }): void {
+    if (enabled !== false) throwNotSupported('enableCallStatsMonitoring');
   }
 
   /** P2: default mesh mode of conversations that do not set it. */
@@ -291,12 +278,12 @@ export class UserAgent extends Observable<UserAgentEvents> {
 
   /** P2: whiteboards are not supported. */
   startWhiteboard(_canvasId?: string, _cursorColor?: string): void {
-    notSupported('startWhiteboard');
+    throwNotSupported('startWhiteboard');
   }
 
   /** P2: whiteboards are not supported. */
   stopWhiteboard(): void {
-    notSupported('stopWhiteboard');
+    throwNotSupported('stopWhiteboard');
   }
 
   /** P2: the (inactive) whiteboard client. */
@@ -333,8 +320,7 @@ export class UserAgent extends Observable<UserAgentEvents> {
 
   /** P2 (cloud enterprises): not supported; null. */
   getEnterprise(): null {
-    notSupported('getEnterprise');
-    return null;
+    throwNotSupported('getEnterprise');
   }
 
   /** P2: the diagnostics event store (stores nothing on Parley). */
