@@ -30,8 +30,24 @@ export interface ConversationOptions {
   e2ee?: boolean | object;
 }
 
+/**
+ * Conversation `message` payload: a group chat message from another participant. A type alias, not
+ * an interface, so that it stays assignable to `Record<string, unknown>` like the other payloads.
+ */
+export type ConversationMessage = {
+  sender: Contact;
+  sender_id: string;
+  content: string;
+  time: Date;
+  uuid: number;
+  metadata?: object;
+};
+
 /** Payload types of the main Conversation events; the others are plain objects. */
 export interface ConversationEvents {
+  message: ConversationMessage;
+  /** apiRTC's payload; Parley keeps a stream's id when its media is replaced, so it is not emitted today. */
+  remoteStreamIdUpdated: { callId: string; oldStreamId: number; newStreamId: number };
   streamListChanged: StreamInfo;
   streamAdded: Stream;
   streamRemoved: Stream;
