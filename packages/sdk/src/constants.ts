@@ -1,5 +1,5 @@
 /**
- * The constants of §1.3, exported on the namespace and as named exports. Status values are
+ * The constants of docs/sdk-reference.md#constants, exported on the namespace and as named exports. Status values are
  * Symbols created once here: apps compare them by identity, so never build a second Symbol with
  * the same description.
  */
@@ -60,7 +60,7 @@ export const MEDIA_TYPE_VIDEO = 1;
 export const MEDIA_TYPE_AUDIO = 2;
 export const MEDIA_TYPE_DOC = 3;
 
-// Error codes (§1.7); the same values travel on the wire (`ErrorCode` in @parley/protocol).
+// Error codes (docs/sdk-reference.md#errors); the same values travel on the wire (`ErrorCode` in @parley/protocol).
 export const ERROR_OTHER = 0;
 export const ERROR_INVALID_CREDENTIALS = 1;
 export const ERROR_NETWORK_UNAVAILABLE = 2;
@@ -80,7 +80,7 @@ export const ERROR_OPERATION_CANCELED = 15;
 export const ERROR_WRONG_STATE = 16;
 export const ERROR_ON_SAVE = 17;
 
-// Timing constants in ms (normative for the behaviours of §3).
+// Timing constants in ms (normative for the behaviours of docs/sdk-reference.md#behaviour).
 export const CONTACT_DISCONNECTION_DELAY = 10000;
 export const CONVERSATION_JOIN_REQUEST_INTERVAL = 5000;
 export const JOIN_WAITING_ROOM_PRESENCE_GROUP_TIMEOUT = 3000;

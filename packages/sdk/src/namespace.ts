@@ -40,7 +40,7 @@ import { isWebRTCCompliant, platform } from './util/platform.js';
 import { throwNotSupported } from './util/unsupported.js';
 import { API_VERSION, PARLEY_VERSION } from './version.js';
 
-/** Every class of the apiRTC namespace (§1.1), including the declarations-only ones. */
+/** Every class of the apiRTC namespace (docs/sdk-reference.md#loading-and-exports), including the declarations-only ones. */
 export const classes = {
   Observable,
   UserAgent,
@@ -111,7 +111,7 @@ export function init(_opts?: object): void {
 export const version = API_VERSION;
 export const parleyVersion = PARLEY_VERSION;
 
-/** Browser description values of the namespace (§1.4). */
+/** Browser description values of the namespace (docs/sdk-reference.md#globals-and-browser-description). */
 export const browser = platform.browser;
 export const browser_version = platform.browser_version;
 export const browser_major_version = platform.browser_major_version;
@@ -148,7 +148,7 @@ export const apiRTC = {
   eventCenter,
   resourcesLoader,
   debug,
-  /** The last constructed UserAgent; undefined until one exists (§1.4). */
+  /** The last constructed UserAgent; undefined until one exists (docs/sdk-reference.md#globals-and-browser-description). */
   get userAgentInstance(): UserAgent | undefined {
     return runtime.userAgentInstance;
   },

@@ -4,7 +4,7 @@ import type { Contact } from './Contact.js';
 import { Observable } from './Observable.js';
 import type { Stream } from './Stream.js';
 
-/** Call events and payloads (§2.12). */
+/** Call events and payloads (docs/sdk-reference.md#call-and-invitations). */
 export interface CallEvents {
   streamAdded: Stream;
   streamRemoved: Stream;
@@ -33,8 +33,8 @@ const EVENTS = [
 ];
 
 /**
- * A 1-1 audio/video or screen-share call with one Contact (§2.12). The 1-1 call media layer comes
- * in a later Parley version; until then the SDK never creates Calls.
+ * A 1-1 audio/video or screen-share call with one Contact (docs/sdk-reference.md#call-and-invitations). 1-1 calls are not
+ * supported yet (docs/roadmap.md#calls-files-and-chat): the SDK never creates Calls.
  */
 export class Call extends Observable<CallEvents> {
   readonly #id: string;

@@ -38,7 +38,7 @@ export interface ContactMessage {
   metadata?: object;
 }
 
-/** Contact events and payloads (§2.4). Invitation/call payloads arrive with the later 1-1 work. */
+/** Contact events and payloads (docs/sdk-reference.md#contact). Invitation and call payloads come with 1-1 calls (docs/roadmap.md#calls-files-and-chat). */
 export interface ContactEvents {
   message: { content: string; uuid: number; time: Date };
   conversationInvitation: unknown;
@@ -70,7 +70,7 @@ const EVENTS = [
 export const DELIVERY_TIMEOUT_MS = 10_000;
 
 /**
- * Maps a failed delivery to apiRTC's rejection (§1.7): 8 not connected, 11 no acknowledgement in
+ * Maps a failed delivery to apiRTC's rejection (docs/sdk-reference.md#errors): 8 not connected, 11 no acknowledgement in
  * time, else 0 with `otherMessage`.
  */
 export function deliveryError(method: string, err: unknown, otherMessage: string): ApiRTCError {
@@ -82,7 +82,7 @@ export function deliveryError(method: string, err: unknown, otherMessage: string
 }
 
 /**
- * A remote user as seen by the local session (§2.4). Exactly one per id per session
+ * A remote user as seen by the local session (docs/sdk-reference.md#contact). Exactly one per id per session
  * (`session.getOrCreateContact`): every payload carrying this user carries this object.
  */
 export class Contact extends Observable<ContactEvents> {

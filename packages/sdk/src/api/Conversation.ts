@@ -20,7 +20,7 @@ import type { Stream } from './Stream.js';
 
 export type { StreamInfo } from './conversation/streamInfo.js';
 
-/** `getOrCreateConversation` options (§2.10), used when the instance is created. */
+/** `getOrCreateConversation` options (docs/sdk-reference.md#option-types), used when the instance is created. */
 export interface ConversationOptions {
   meshModeEnabled?: boolean;
   meshOnlyEnabled?: boolean;
@@ -62,7 +62,7 @@ export interface ConversationEvents {
   [other: string]: unknown;
 }
 
-/** Conversation event names in apiRTC's order (§2.6). */
+/** Conversation event names in apiRTC's order (docs/sdk-reference.md#conversation-and-conference). */
 export const CONVERSATION_EVENTS: readonly string[] = [
   'adaptationTriggered', 'audioAmplitude', 'availableStreamsUpdated', 'bandwidthLimited', 'callStatsUpdate',
   'compositeListChanged', 'contactJoined', 'contactJoinedWaitingRoom', 'contactLeft', 'contactLeftWaitingRoom',
@@ -85,13 +85,13 @@ export interface ConversationHost {
 }
 
 /**
- * A named room for streams, chat, data and files (§2.6), obtained from
+ * A named room for streams, chat, data and files (docs/sdk-reference.md#conversation-and-conference), obtained from
  * `session.getOrCreateConversation(name, options)`.
  *
  * Membership, streams, media (SFU or mesh), messaging and the publisher relay live in
  * {@link Room} (`conversation/`); this class is the apiRTC facade. Moderation/waiting room,
- * recording, pushData/storage, group-chat-only membership and invitations arrive with later issues
- * (methods marked `NEXT: conversations issue`), which answer as before.
+ * recording, pushData/storage, group-chat-only membership and invitations are not supported yet
+ * (docs/sdk-reference.md#members-not-supported-yet, docs/roadmap.md#moderation-and-recording).
  */
 export class Conversation extends Observable<ConversationEvents> {
   readonly #name: string;
@@ -107,7 +107,7 @@ export class Conversation extends Observable<ConversationEvents> {
     this.#options = { ...opts };
     this.#host = host;
     this.#room = host?.context ? new Room(this, this.#name, host.context, this.#options) : undefined;
-    // Apps often attach streamListChanged after join() resolved (§1.5).
+    // Apps often attach streamListChanged after join() resolved (docs/sdk-reference.md#events-and-listeners).
     this.bufferUntilFirstListener('streamListChanged');
   }
 
@@ -250,17 +250,17 @@ export class Conversation extends Observable<ConversationEvents> {
 
   /** While waiting for a moderator, stops waiting; false when there is nothing to cancel. */
   cancelJoin(): boolean {
-    return false; // NEXT: conversations issue
+    return false;
   }
 
   /** `'moderator' | 'contributor' | 'guest'` once join started, null before. */
   getRole(): string | null {
-    return null; // NEXT: conversations issue
+    return null;
   }
 
   /** Known moderator Contact, or null. */
   getModerator(): Contact | null {
-    return null; // NEXT: conversations issue
+    return null;
   }
 
   /** Moderator only: contacts in the waiting room. Not supported yet: throws. */
@@ -338,7 +338,7 @@ export class Conversation extends Observable<ConversationEvents> {
 
   /** True after a successful joinGroupChat(). */
   isGroupChatJoined(): boolean {
-    return false; // NEXT: conversations issue
+    return false;
   }
 
   /** Joins only the chat part. */
@@ -373,12 +373,12 @@ export class Conversation extends Observable<ConversationEvents> {
 
   /** A composite recording is running. */
   isRecorded(): boolean {
-    return false; // NEXT: conversations issue
+    return false;
   }
 
   /** Current recording info (null when not recording). */
   getRecordingInfo(): object | null {
-    return null; // NEXT: conversations issue
+    return null;
   }
 
   /** P2: not supported. */

@@ -5,8 +5,7 @@ import type { Stream } from './Stream.js';
 
 /**
  * The media leg of a local Stream published in a conversation
- * (`conversation.getConversationCall(stream)`, §2.7). No events of its own. Publishing arrives with
- * the conversation work; until then the SDK never creates one.
+ * (`conversation.getConversationCall(stream)`, docs/sdk-reference.md#conversationcall). No events of its own.
  */
 export class ConversationCall extends Observable {
   readonly #conversation: Conversation;

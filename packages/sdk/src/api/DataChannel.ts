@@ -5,7 +5,7 @@ import type { Contact } from './Contact.js';
 import { Observable } from './Observable.js';
 import { rejectNotSupported } from '../util/unsupported.js';
 
-/** DataChannel events and payloads (§2.13). */
+/** DataChannel events and payloads (docs/sdk-reference.md#datachannel). */
 export interface DataChannelEvents {
   response: unknown;
   accepted: undefined;
@@ -22,8 +22,8 @@ export interface DataChannelEvents {
 const EVENTS = ['response', 'accepted', 'declined', 'error', 'opened', 'closed', 'transferProgress', 'transferComplete', 'dataReceived', 'ended'];
 
 /**
- * A peer-to-peer data channel with one Contact (§2.13). Data channels come with the 1-1 call work
- * in a later Parley version; until then the SDK never creates them.
+ * A peer-to-peer data channel with one Contact (docs/sdk-reference.md#datachannel). Data channels are not
+ * supported yet (docs/roadmap.md#calls-files-and-chat): the SDK never creates them.
  */
 export class DataChannel extends Observable<DataChannelEvents> {
   readonly #id: string;

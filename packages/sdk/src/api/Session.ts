@@ -23,7 +23,7 @@ export interface ConnectionEvent {
   reason?: string;
 }
 
-/** Session events and payloads (§2.3); 1-1 call and P2 payloads arrive with their features. */
+/** Session events and payloads (docs/sdk-reference.md#session); 1-1 call and P2 payloads arrive with their features. */
 export interface SessionEvents {
   contactListUpdate: ContactListUpdate;
   contactData: { sender: Contact; content: unknown };
@@ -51,7 +51,7 @@ export interface SessionInit {
 }
 
 /**
- * The authenticated connection of the local user (§2.3), obtained from `userAgent.register()`.
+ * The authenticated connection of the local user (docs/sdk-reference.md#session), obtained from `userAgent.register()`.
  * Owns the contact catalog, presence groups, 1-1 calls and the conversation registry; talks to the
  * server only through its {@link Engine}.
  */
@@ -66,8 +66,8 @@ export class Session extends Observable<SessionEvents> {
   readonly #calls = new Map<string, Call>();
   #id = '';
   #disconnected = false;
-  /** `allowMultipleCalls()`: read by the 1-1 call work (a later Parley version). */
-  #multipleCalls = false; // LATER: 1-1 calls issue
+  /** `allowMultipleCalls()`: kept for 1-1 calls (docs/roadmap.md#calls-files-and-chat). */
+  #multipleCalls = false;
 
   /** Internal: apps get the Session from `userAgent.register()`. */
   constructor(ua: UserAgent, init?: SessionInit) {
@@ -78,7 +78,7 @@ export class Session extends Observable<SessionEvents> {
     this.#userData = init.userData;
     this.#contacts = new ContactCatalog(this.#contactHost());
     this.#conversations = new ConversationRegistry(this.#conversationContext());
-    // Apps attach contactListUpdate after register() resolved: keep the initial membership (§1.5).
+    // Apps attach contactListUpdate after register() resolved: keep the initial membership (docs/sdk-reference.md#events-and-listeners).
     this.bufferUntilFirstListener('contactListUpdate');
     this.#listen(init.engine);
   }
@@ -132,7 +132,7 @@ export class Session extends Observable<SessionEvents> {
   /** Same selection as getContacts, as an array. */
   getContactsArray(group?: string): Contact[] {
     if (group === undefined || group === null) return this.#contacts.all();
-    // A conversation counts as the group of its name (§3.3); a presence group may share it.
+    // A conversation counts as the group of its name (docs/sdk-reference.md#conversation-membership); a presence group may share it.
     const name = String(group);
     const ids = new Set([...this.#engine.presence.membersOf(name), ...this.#engine.conversationPresence.membersOf(name)]);
     return [...ids].map((id) => this.#contacts.getOrCreate(id));

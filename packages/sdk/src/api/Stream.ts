@@ -23,7 +23,7 @@ export type MediaStreamTrackFlowStatus = FlowStatus;
 type Kind = TrackKind;
 type Parts<T> = TrackParts<T>;
 
-/** Stream events and payloads (§2.8). */
+/** Stream events and payloads (docs/sdk-reference.md#stream). */
 export interface StreamEvents {
   stopped: { streamId: number; userMediaStreamId?: number; callId?: string };
   trackStopped: { type: Kind; id: string; reason: string };
@@ -108,7 +108,7 @@ export function createLocalStream(data: MediaStream, opts: { owner?: UserAgent; 
 
 
 /**
- * A local (camera, microphone, screen, wrapped MediaStream) or remote media stream (§2.8).
+ * A local (camera, microphone, screen, wrapped MediaStream) or remote media stream (docs/sdk-reference.md#stream).
  * Local streams come from `userAgent.createStream`, `createStreamFromMediaStream` and the static
  * factories; remote ones from Conversation `streamAdded`.
  */
@@ -303,7 +303,7 @@ export class Stream extends Observable<StreamEvents> {
 
   /**
    * Creates an `<audio>` (audio-only stream) or `<video>` element with id `mediaEltId`, appends it
-   * to the element `divId` and starts playback (§2.8).
+   * to the element `divId` and starts playback (docs/sdk-reference.md#stream).
    */
   addInDiv(divId: string, mediaEltId: string, style?: MediaElementStyle | null, muted?: boolean): void {
     if (!this.data) {
@@ -323,7 +323,7 @@ export class Stream extends Observable<StreamEvents> {
     attachMediaStream(element, this.data);
   }
 
-  /** Enables audio tracks; resolves at once when already enabled (§3.8). */
+  /** Enables audio tracks; resolves at once when already enabled (docs/sdk-reference.md#mute-and-enable). */
   enableAudio(applyRemotely?: boolean): Promise<void> {
     return this.#setEnabled('audio', true, applyRemotely);
   }

@@ -25,7 +25,7 @@ import { Session } from './Session.js';
 import { createLocalStream, Stream } from './Stream.js';
 import { replaceUserData, userDataBag, UserData } from './UserData.js';
 
-/** `new UserAgent(options)` (§2.1). */
+/** `new UserAgent(options)` (docs/sdk-reference.md#useragent). */
 export interface UserAgentOptions {
   /** Identity URI: `apiKey:KEY`, `apzkey:KEY`, … (checked by `register()`). */
   uri?: string;
@@ -35,7 +35,7 @@ export interface UserAgentOptions {
   apiRTCMediaDeviceDetectionDelay?: number;
 }
 
-/** UserAgent events and payloads (§2.1). */
+/** UserAgent events and payloads (docs/sdk-reference.md#useragent). */
 export interface UserAgentEvents {
   mediaDeviceChanged: MediaDeviceChange;
   externalJsLoadingStatus: { extjs: string; status: 'loaded' | 'error' | 'retry' };
@@ -54,7 +54,7 @@ export interface UserAgentSettings {
 const EVENTS = ['mediaDeviceChanged', 'externalJsLoadingStatus', 'ccsConnectionStatus', 'userMediaError'];
 
 /**
- * Entry point; represents the local user (§2.1). Constructing one stores it in
+ * Entry point; represents the local user (docs/sdk-reference.md#useragent). Constructing one stores it in
  * `apiRTC.userAgentInstance`; `register()` opens the Session.
  */
 export class UserAgent extends Observable<UserAgentEvents> {
@@ -93,7 +93,7 @@ export class UserAgent extends Observable<UserAgentEvents> {
 
   /**
    * Authenticates, opens the signalling connection, applies presence groups and resolves the
-   * Session (§3.1). Rejects `{code, error}`: 7 no uri / unknown prefix; 6 session already on;
+   * Session (docs/sdk-reference.md#registration). Rejects `{code, error}`: 7 no uri / unknown prefix; 6 session already on;
    * 0 empty apiKey or server not found; 1 cloud login without password; 5 connection/auth failure.
    */
   async register(opts: RegisterInformation = {}): Promise<Session> {
@@ -166,7 +166,7 @@ export class UserAgent extends Observable<UserAgentEvents> {
   }
 
   /**
-   * Acquires camera/microphone and resolves a local Stream (§2.1). Rejects with the browser's
+   * Acquires camera/microphone and resolves a local Stream (docs/sdk-reference.md#useragent). Rejects with the browser's
    * getUserMedia error; `userMediaError` is emitted too.
    */
   async createStream(opts?: CreateStreamOptions): Promise<Stream> {
@@ -240,7 +240,7 @@ export class UserAgent extends Observable<UserAgentEvents> {
   }
 
   /**
-   * Conversation `audioAmplitude` events (docs/sdk-reference.md#activespeakerdetection): not supported
+   * Conversation `audioAmplitude` events (docs/sdk-reference.md#active-speaker-detection-and-call-statistics): not supported
    * yet, so enabling throws; disabling what is off is accepted.
    */
   enableActiveSpeakerDetecting(enabled: boolean, _options?: { threshold?: number }): void {
@@ -364,7 +364,7 @@ export class UserAgent extends Observable<UserAgentEvents> {
     if (runtime.userAgentInstance === this) runtime.legacySession.apiCCId = null;
   }
 
-  /** Replay rule of §1.5: the first listener hears about a change detected before it existed. */
+  /** Replay rule of docs/sdk-reference.md#events-and-listeners: the first listener hears about a change detected before it existed. */
   protected override onListenerAdded(eventType: string, listener: (payload?: unknown) => void): void {
     if (eventType !== 'mediaDeviceChanged' || this.listenerCount(eventType) !== 1) return;
     const change = this.#devices.takeUnannounced();

@@ -24,7 +24,7 @@ import { toStreamId, toStreamInfo, type StreamInfo } from './streamInfo.js';
 /** After a re-join, how long the re-announcements of the known streams are awaited. */
 const REJOIN_SETTLE_MS = 1_000;
 
-/** Relay requests to a publisher time out after this long (§3.9). */
+/** Relay requests to a publisher time out after this long (docs/sdk-reference.md#remote-constraints-relay). */
 export const RELAY_TIMEOUT_MS = 10_000;
 
 /** A subscription to a remote stream. */
@@ -103,7 +103,7 @@ export class Room {
     this.#plane = this.#createPlane(this.mode);
     this.status = CONVERSATION_STATUS_JOINED;
     if (!silent) this.#emit('joined');
-    // Members already present are announced after join() resolved (§3.4 step 3).
+    // Members already present are announced after join() resolved (docs/sdk-reference.md#join-publish-and-subscribe-order, step 2).
     setTimeout(() => {
       if (epoch === this.#epoch) this.#syncMembers();
     }, 0);

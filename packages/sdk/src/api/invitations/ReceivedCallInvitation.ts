@@ -11,7 +11,7 @@ export interface ReceivedCallInvitationEvents extends InvitationEvents {
   expired: undefined;
 }
 
-/** Delivered by Session/Contact `incomingCall` (§2.12). */
+/** Delivered by Session/Contact `incomingCall` (docs/sdk-reference.md#call-and-invitations). */
 export class ReceivedCallInvitation extends ReceivedInvitation<ReceivedCallInvitationEvents> {
   readonly #callType: string;
   readonly #call: Call | null = null;

@@ -3,7 +3,7 @@ import { reject } from '../../util/errors.js';
 import { ReceivedInvitation } from './ReceivedInvitation.js';
 import { rejectNotSupported } from '../../util/unsupported.js';
 
-/** Delivered by Session/Contact `conversationInvitation` (§2.12). */
+/** Delivered by Session/Contact `conversationInvitation` (docs/sdk-reference.md#call-and-invitations). */
 export class ReceivedConversationInvitation extends ReceivedInvitation {
   /** Event names accepted by `on()`. */
   static override getAvailableEvents(): string[] {

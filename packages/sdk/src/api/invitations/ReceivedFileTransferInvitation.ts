@@ -17,7 +17,7 @@ export interface ReceivedFileTransferInvitationEvents extends InvitationEvents {
   progress: object;
 }
 
-/** Delivered by Session/Contact `fileTransferInvitation` (§2.12). */
+/** Delivered by Session/Contact `fileTransferInvitation` (docs/sdk-reference.md#call-and-invitations). */
 export class ReceivedFileTransferInvitation extends ReceivedInvitation<ReceivedFileTransferInvitationEvents> {
   readonly #fileInfo: FileInfo;
 
