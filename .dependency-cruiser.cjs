@@ -67,10 +67,18 @@ module.exports = {
     {
       name: 'meet-uses-served-sdk',
       comment:
-        'The demo app is an ordinary apiRTC app: it loads the SDK the server serves (/sdk/parley.js) and imports nothing from packages/.',
+        'The demo app is an ordinary apiRTC app: it loads the SDK the server serves (/sdk/parley.js) and imports no code from packages/.',
       severity: 'error',
       from: { path: '^apps/meet/' },
-      to: { path: '^packages/' },
+      to: { path: '^packages/', dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'meet-types-from-sdk-entry',
+      comment:
+        "The demo app's types are the SDK's public declarations (apps/meet/src/apirtc.d.ts), so it cannot drift from the SDK: type-only imports of the SDK's public entry, nothing else.",
+      severity: 'error',
+      from: { path: '^apps/meet/' },
+      to: { path: '^packages/', pathNot: '^packages/sdk/src/index\\.ts$' },
     },
     {
       name: 'no-runtime-cycles',

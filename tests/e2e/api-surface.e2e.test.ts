@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { esmPageHtml, newUser, paths, useE2E, waitInPage } from './harness/index.js';
+import { NOT_SUPPORTED, NOT_SUPPORTED_GLOBALS } from './not-supported.js';
 
 const env = useE2E('api-surface');
 
@@ -232,6 +233,70 @@ describe('the classic script /sdk/parley.js', () => {
       return { ten: attempt(10), warn: attempt(apiRTC.LOG_LEVEL_WARN), negative: attempt(-1), fraction: attempt(1.5) };
     });
     expect(result).toEqual({ ten: 'ok', warn: 'ok', negative: 'Log level invalid', fraction: 'Log level invalid' });
+  });
+});
+
+describe('members not supported by Parley yet', () => {
+  test('each one fails with code 0 and "<method>() - not supported by Parley yet": promise members reject, synchronous ones throw', async () => {
+    const user = await env.user('not-supported');
+    const members = [...NOT_SUPPORTED, ...NOT_SUPPORTED_GLOBALS];
+    const result = await user.page.evaluate(async (list) => {
+      const ua = new apiRTC.UserAgent({ uri: 'apiKey:myDemoApiKey' });
+      const session = await ua.register();
+      const stream = await ua.createStream();
+      // Joined on purpose: moderation and recording must not answer "not joined" to a member.
+      const conversation = session.getOrCreateConversation('not-supported-room');
+      await conversation.join();
+      const live: Record<string, object> = {
+        apiRTC,
+        UserAgent: ua,
+        Session: session,
+        Contact: session.getOrCreateContact('not-supported-contact'),
+        Conversation: conversation,
+        Stream: stream,
+        ConversationCall: new apiRTC.ConversationCall(conversation, 'not-supported-call', stream),
+      };
+      const wrong: string[] = [];
+      for (const m of list) {
+        const target = (m.static ? apiRTC[m.cls] : (live[m.cls] ?? new apiRTC[m.cls]())) as Record<string, (...args: unknown[]) => unknown>;
+        const name = `${m.cls}.${m.method}`;
+        let outcome: { how: string; failure?: unknown };
+        try {
+          const value = target[m.method]!(...(m.args ?? []));
+          if (value instanceof Promise) {
+            outcome = await value.then(
+              () => ({ how: 'resolved' }),
+              (failure: unknown) => ({ how: 'reject', failure }),
+            );
+          } else outcome = { how: 'returned' };
+        } catch (failure) {
+          outcome = { how: 'throw', failure };
+        }
+        const f = outcome.failure as { code?: unknown; error?: { message?: unknown } } | undefined;
+        const expected = `${m.method}() - not supported by Parley yet`;
+        if (outcome.how !== m.kind) wrong.push(`${name}: ${outcome.how}, expected ${m.kind}`);
+        else if (f?.code !== 0 || f.error?.message !== expected) wrong.push(`${name}: ${JSON.stringify({ code: f?.code, message: f?.error?.message })}`);
+      }
+      return { wrong, joined: conversation.isJoined() };
+    }, members);
+    expect(result.joined).toBe(true);
+    expect(result.wrong).toEqual([]);
+    expect(members.length).toBeGreaterThan(100);
+  });
+
+  test('disabling speaker detection or call statistics, which are off, is accepted', async () => {
+    const user = await env.user('not-supported-off');
+    const threw = await user.page.evaluate(() => {
+      const ua = new apiRTC.UserAgent({ uri: 'apiKey:myDemoApiKey' });
+      try {
+        ua.enableActiveSpeakerDetecting(false);
+        ua.enableCallStatsMonitoring(false);
+        return false;
+      } catch {
+        return true;
+      }
+    });
+    expect(threw).toBe(false);
   });
 });
 

@@ -156,7 +156,7 @@ export class Meeting {
     conv.on('streamRemoved', (stream) => {
       if (this.#closed) return;
       const streamId = String(stream.streamId);
-      // A renewal (§3.4 step 7) removes the old Stream object, then adds a new one.
+      // A renewal (docs/sdk-reference.md#join-publish-and-subscribe-order, step 6) removes the old Stream object, then adds a new one.
       if (this.#remote.get(streamId) === stream) this.#remote.delete(streamId);
       this.#render();
     });

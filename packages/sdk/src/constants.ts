@@ -1,7 +1,7 @@
 import { ErrorCode } from '@parley/protocol';
 
 /**
- * The constants of §1.3, exported on the namespace and as named exports. Status values are
+ * The constants of docs/sdk-reference.md#constants, exported on the namespace and as named exports. Status values are
  * Symbols created once here: apps compare them by identity, so never build a second Symbol with
  * the same description.
  */
@@ -62,7 +62,7 @@ export const MEDIA_TYPE_VIDEO = 1;
 export const MEDIA_TYPE_AUDIO = 2;
 export const MEDIA_TYPE_DOC = 3;
 
-// Error codes (§1.7): the wire's `ErrorCode` (declared once, in @parley/protocol) under apiRTC's names.
+// Error codes (docs/sdk-reference.md#errors): the wire's `ErrorCode` (declared once, in @parley/protocol) under apiRTC's names.
 export const ERROR_OTHER = ErrorCode.OTHER;
 export const ERROR_INVALID_CREDENTIALS = ErrorCode.INVALID_CREDENTIALS;
 export const ERROR_NETWORK_UNAVAILABLE = ErrorCode.NETWORK_UNAVAILABLE;
@@ -82,7 +82,7 @@ export const ERROR_OPERATION_CANCELED = ErrorCode.OPERATION_CANCELED;
 export const ERROR_WRONG_STATE = ErrorCode.WRONG_STATE;
 export const ERROR_ON_SAVE = ErrorCode.ON_SAVE;
 
-// Timing constants in ms (normative for the behaviours of §3).
+// Timing constants in ms (normative for the behaviours of docs/sdk-reference.md#behaviour).
 export const CONTACT_DISCONNECTION_DELAY = 10000;
 export const CONVERSATION_JOIN_REQUEST_INTERVAL = 5000;
 export const JOIN_WAITING_ROOM_PRESENCE_GROUP_TIMEOUT = 3000;

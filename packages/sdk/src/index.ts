@@ -71,7 +71,7 @@ export type { UserAgentOptions, UserAgentEvents } from './api/UserAgent.js';
 export type { SessionEvents } from './api/Session.js';
 export type { ContactEvents, ContactMessage } from './api/Contact.js';
 export type { ContactListUpdate } from './api/ContactCatalog.js';
-export type { ConversationOptions, StreamInfo } from './api/Conversation.js';
+export type { ConversationMessage, ConversationOptions, StreamInfo } from './api/Conversation.js';
 export type { StreamEvents, MediaStreamTrackFlowStatus } from './api/Stream.js';
 export type { CreateStreamOptions } from './media/constraints.js';
 export type { MediaDeviceList, MediaDeviceChange } from './media/DeviceManager.js';

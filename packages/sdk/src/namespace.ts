@@ -37,10 +37,10 @@ import { livePeerConnections } from './media/pcUtil.js';
 import { runtime } from './runtime.js';
 import { setLogLevel } from './util/Logger.js';
 import { isWebRTCCompliant, platform } from './util/platform.js';
-import { notSupported } from './util/unsupported.js';
+import { throwNotSupported } from './util/unsupported.js';
 import { API_VERSION, PARLEY_VERSION } from './version.js';
 
-/** Every class of the apiRTC namespace (§1.1), including the declarations-only ones. */
+/** Every class of the apiRTC namespace (docs/sdk-reference.md#loading-and-exports), including the declarations-only ones. */
 export const classes = {
   Observable,
   UserAgent,
@@ -104,14 +104,14 @@ export function addEventListener(_name: string, _listener: (...args: unknown[]) 
 
 /** P2 legacy v3 initialisation: not supported. */
 export function init(_opts?: object): void {
-  notSupported('init');
+  throwNotSupported('init');
 }
 
 /** Parley's own version and the apiRTC version, as namespace values. */
 export const version = API_VERSION;
 export const parleyVersion = PARLEY_VERSION;
 
-/** Browser description values of the namespace (§1.4). */
+/** Browser description values of the namespace (docs/sdk-reference.md#globals-and-browser-description). */
 export const browser = platform.browser;
 export const browser_version = platform.browser_version;
 export const browser_major_version = platform.browser_major_version;
@@ -148,7 +148,7 @@ export const apiRTC = {
   eventCenter,
   resourcesLoader,
   debug,
-  /** The last constructed UserAgent; undefined until one exists (§1.4). */
+  /** The last constructed UserAgent; undefined until one exists (docs/sdk-reference.md#globals-and-browser-description). */
   get userAgentInstance(): UserAgent | undefined {
     return runtime.userAgentInstance;
   },

@@ -1,6 +1,6 @@
 import type { UserAgent } from './api/UserAgent.js';
 
-/** `apiRTC.session`: apiRTC's internal session object, of which apps only read these fields (§1.4). */
+/** `apiRTC.session`: apiRTC's internal session object, of which apps only read these fields (docs/sdk-reference.md#globals-and-browser-description). */
 export interface LegacySession {
   /** Id of the registered user; null before registration. */
   apiCCId: string | null;

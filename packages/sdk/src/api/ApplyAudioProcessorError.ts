@@ -1,6 +1,6 @@
 import type { Stream } from './Stream.js';
 
-/** Rejection value of `stream.applyAudioProcessor()` (§2.8): which processor and stream are in effect. */
+/** Rejection value of `stream.applyAudioProcessor()` (docs/sdk-reference.md#stream): which processor and stream are in effect. */
 export class ApplyAudioProcessorError extends Error {
   /** Processor actually in effect after the failure. */
   readonly appliedAudioProcessorType: 'none' | 'noiseReduction';

@@ -1,6 +1,6 @@
 import type { Stream } from './Stream.js';
 
-/** Rejection value of `stream.applyVideoProcessor()` (§2.8): which processor and stream are in effect. */
+/** Rejection value of `stream.applyVideoProcessor()` (docs/sdk-reference.md#stream): which processor and stream are in effect. */
 export class ApplyVideoProcessorError extends Error {
   /** Processor actually in effect after the failure. */
   readonly appliedVideoProcessorType: 'none' | 'blur' | 'backgroundImage';

@@ -1,11 +1,10 @@
-import { CALL_STATUS_ENDED, CALL_STATUS_WAITING_FOR_CALLEE, ERROR_OTHER } from '../constants.js';
-import { reject } from '../util/errors.js';
+import { CALL_STATUS_ENDED, CALL_STATUS_WAITING_FOR_CALLEE } from '../constants.js';
 import { rejectNotSupported } from '../util/unsupported.js';
 import type { Contact } from './Contact.js';
 import { Observable } from './Observable.js';
 import type { Stream } from './Stream.js';
 
-/** Call events and payloads (§2.12). */
+/** Call events and payloads (docs/sdk-reference.md#call-and-invitations). */
 export interface CallEvents {
   streamAdded: Stream;
   streamRemoved: Stream;
@@ -34,8 +33,8 @@ const EVENTS = [
 ];
 
 /**
- * A 1-1 audio/video or screen-share call with one Contact (§2.12). The 1-1 call media layer comes
- * in a later Parley version; until then the SDK never creates Calls.
+ * A 1-1 audio/video or screen-share call with one Contact (docs/sdk-reference.md#call-and-invitations). 1-1 calls are not
+ * supported yet (docs/roadmap.md#calls-files-and-chat): the SDK never creates Calls.
  */
 export class Call extends Observable<CallEvents> {
   readonly #id: string;
@@ -88,7 +87,7 @@ export class Call extends Observable<CallEvents> {
 
   /** Replaces the media sent. */
   replacePublishedStreams(_stream: Stream, _callbacks?: object): Promise<Stream> {
-    return reject(ERROR_OTHER, 'replacePublishedStreams() - 1-1 calls are not available in this Parley version yet'); // LATER: 1-1 calls issue
+    return rejectNotSupported('replacePublishedStreams');
   }
 
   /** P2: last stats snapshot. */

@@ -1,9 +1,9 @@
 import { ErrorCode } from '@parley/protocol';
 import { ERROR_BAD_PARAMETER, ERROR_NOT_FOUND, ERROR_OTHER, ERROR_TIMED_OUT } from '../constants.js';
 import { RequestError } from '../engine/RequestError.js';
-import { apiError, reject, type ApiRTCError } from '../util/errors.js';
+import { apiError, type ApiRTCError } from '../util/errors.js';
 import { log } from '../util/Logger.js';
-import { notSupported, rejectNotSupported } from '../util/unsupported.js';
+import { rejectNotSupported, throwNotSupported } from '../util/unsupported.js';
 import type { Call } from './Call.js';
 import type { DataChannel } from './DataChannel.js';
 import type { SentInvitation } from './invitations/SentInvitation.js';
@@ -38,7 +38,7 @@ export interface ContactMessage {
   metadata?: object;
 }
 
-/** Contact events and payloads (§2.4). Invitation/call payloads arrive with the later 1-1 work. */
+/** Contact events and payloads (docs/sdk-reference.md#contact). Invitation and call payloads come with 1-1 calls (docs/roadmap.md#calls-files-and-chat). */
 export interface ContactEvents {
   message: { content: string; uuid: number; time: Date };
   conversationInvitation: unknown;
@@ -70,7 +70,7 @@ const EVENTS = [
 export const DELIVERY_TIMEOUT_MS = 10_000;
 
 /**
- * Maps a failed delivery to apiRTC's rejection (§1.7): 8 not connected, 11 no acknowledgement in
+ * Maps a failed delivery to apiRTC's rejection (docs/sdk-reference.md#errors): 8 not connected, 11 no acknowledgement in
  * time, else 0 with `otherMessage`.
  */
 export function deliveryError(method: string, err: unknown, otherMessage: string): ApiRTCError {
@@ -82,7 +82,7 @@ export function deliveryError(method: string, err: unknown, otherMessage: string
 }
 
 /**
- * A remote user as seen by the local session (§2.4). Exactly one per id per session
+ * A remote user as seen by the local session (docs/sdk-reference.md#contact). Exactly one per id per session
  * (`session.getOrCreateContact`): every payload carrying this user carries this object.
  */
 export class Contact extends Observable<ContactEvents> {
@@ -212,20 +212,19 @@ export class Contact extends Observable<ContactEvents> {
     return [...this.#history];
   }
 
-  /** P2 (persisted history): rejects 0 "loadMessageHistory() - could not load session history". */
+  /** P2 (persisted history): not supported. */
   loadMessageHistory(_session: unknown, _opts?: object): Promise<void> {
-    notSupported('loadMessageHistory');
-    return reject(ERROR_OTHER, 'loadMessageHistory() - could not load session history');
+    return rejectNotSupported('loadMessageHistory');
   }
 
-  /** 1-1 call: needs the 1-1 call layer (a later Parley version); logs an error, returns null. */
+  /** 1-1 call: not supported yet, throws. */
   call(_stream?: unknown, _opts?: object): Call | null {
-    return this.#needsCalls('call'); // LATER: 1-1 calls issue
+    return throwNotSupported('call');
   }
 
   /** 1-1 screen share: same availability as {@link call}. */
   shareScreen(_opts?: { captureSourceType?: string }): Call | null {
-    return this.#needsCalls('shareScreen'); // LATER: 1-1 calls issue
+    return throwNotSupported('shareScreen');
   }
 
   /** Invites this contact to `conversation` (= `conversation.sendInvitation(contact, opts)`). */
@@ -238,32 +237,29 @@ export class Contact extends Observable<ContactEvents> {
     return target.sendInvitation(this, opts);
   }
 
-  /** P2P file transfer: needs data channels (a later Parley version); logs an error, returns null. */
+  /** P2P file transfer: not supported yet, throws. */
   sendFile(_fileInfo: { name: string; type: string }, _data: unknown, _opts?: object): SentInvitation | null {
-    return this.#needsCalls('sendFile'); // LATER: 1-1 calls issue
+    return throwNotSupported('sendFile');
   }
 
   /** P2P data channel: same availability as {@link sendFile}. */
   startDataChannel(_opts?: object): DataChannel | null {
-    return this.#needsCalls('startDataChannel'); // LATER: 1-1 calls issue
+    return throwNotSupported('startDataChannel');
   }
 
-  /** P2: not supported; returns null. */
+  /** P2: not supported. */
   sendWhiteboardInvitation(_roomId: string, _opts?: object): SentInvitation | null {
-    notSupported('sendWhiteboardInvitation');
-    return null;
+    throwNotSupported('sendWhiteboardInvitation');
   }
 
-  /** P2: rejects 0 "pushMedia() - failed to push media". */
+  /** P2: not supported. */
   pushMedia(_media: string, _session: unknown, _opts?: object): Promise<object> {
-    notSupported('pushMedia');
-    return reject(ERROR_OTHER, 'pushMedia() - failed to push media');
+    return rejectNotSupported('pushMedia');
   }
 
-  /** P2: rejects 0 "getMediaList() - failed to get media list". */
+  /** P2: not supported. */
   fetchMediaList(_session: unknown, _opts?: object): Promise<object[]> {
-    notSupported('fetchMediaList');
-    return reject(ERROR_OTHER, 'getMediaList() - failed to get media list');
+    return rejectNotSupported('fetchMediaList');
   }
 
   /** P2: streams received from this contact (none until conversations exist). */
@@ -298,10 +294,5 @@ export class Contact extends Observable<ContactEvents> {
 
   #warnIfOffline(method: string): void {
     if (!this.isOnline()) log.warn(`${method}() - contact ${this.#id} looks offline; sending anyway`);
-  }
-
-  #needsCalls(method: string): null {
-    log.error(`${method}() - 1-1 calls, file transfer and data channels are not available in this Parley version yet`);
-    return null;
   }
 }

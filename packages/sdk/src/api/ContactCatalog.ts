@@ -3,7 +3,7 @@ import { Contact, type ContactHost } from './Contact.js';
 import { EMIT, SET_AUTHENTICATED } from './internal.js';
 import { replaceUserData } from './UserData.js';
 
-/** Session `contactListUpdate` payload (§2.3); the three keys are always present. */
+/** Session `contactListUpdate` payload (docs/sdk-reference.md#session); the three keys are always present. */
 export interface ContactListUpdate {
   joinedGroup: { [group: string]: Contact[] };
   leftGroup: { [group: string]: Contact[] };
@@ -12,7 +12,7 @@ export interface ContactListUpdate {
 
 /**
  * The contacts of one Session: exactly one Contact object per remote id, so that every payload
- * carries the same object for the same user (§1.5 rule 7). The local user has its own Contact
+ * carries the same object for the same user (docs/sdk-reference.md#events-and-listeners, last rule). The local user has its own Contact
  * (sender of our own messages) that is never listed.
  */
 export class ContactCatalog {

@@ -181,7 +181,7 @@ describe('Conversation over a fake server', () => {
     server.push({ type: 'presence', joinedGroup: {}, leftGroup: {}, userDataChanged: [], joinedConversation: { room: [{ id: '7', userData: {} }] } });
     await flush();
     expect(joinedIds).toEqual(['7']);
-    // §3.3: Session contactListUpdate still reports the conversation as the group of its name.
+    // docs/sdk-reference.md#conversation-membership: Session contactListUpdate still reports the conversation as the group of its name.
     expect(updates).toEqual([{ room: ['9'] }, { room: ['7'] }]);
     expect(session.getContactsArray('room').map((x) => x.getId()).sort()).toEqual(['7', '9']);
     // Leaving the group leaves the conversation contact alone.

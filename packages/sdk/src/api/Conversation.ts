@@ -1,14 +1,12 @@
 import {
   CONVERSATION_STATUS_JOINED,
   CONVERSATION_STATUS_NOT_JOINED,
-  ERROR_APIRTC_INITIALISATION_FAILED,
-  ERROR_HTTP,
   ERROR_OTHER,
   ERROR_WRONG_STATE,
 } from '../constants.js';
 import { reject } from '../util/errors.js';
 import { log } from '../util/Logger.js';
-import { notSupported, rejectNotSupported } from '../util/unsupported.js';
+import { rejectNotSupported, throwNotSupported } from '../util/unsupported.js';
 import type { Contact } from './Contact.js';
 import type { ConversationCall } from './ConversationCall.js';
 import type { SentInvitation } from './invitations/SentInvitation.js';
@@ -23,7 +21,7 @@ import type { Stream } from './Stream.js';
 
 export type { StreamInfo } from './conversation/streamInfo.js';
 
-/** `getOrCreateConversation` options (§2.10), used when the instance is created. */
+/** `getOrCreateConversation` options (docs/sdk-reference.md#option-types), used when the instance is created. */
 export interface ConversationOptions {
   meshModeEnabled?: boolean;
   meshOnlyEnabled?: boolean;
@@ -33,9 +31,9 @@ export interface ConversationOptions {
   e2ee?: boolean | object;
 }
 
-export type { ConversationEvents, StreamUpdate } from './conversation/events.js';
+export type { ConversationEvents, ConversationMessage, StreamUpdate } from './conversation/events.js';
 
-/** Conversation event names in apiRTC's order (§2.6). */
+/** Conversation event names in apiRTC's order (docs/sdk-reference.md#conversation-and-conference). */
 export const CONVERSATION_EVENTS: readonly string[] = [
   'adaptationTriggered', 'audioAmplitude', 'availableStreamsUpdated', 'bandwidthLimited', 'callStatsUpdate',
   'compositeListChanged', 'contactJoined', 'contactJoinedWaitingRoom', 'contactLeft', 'contactLeftWaitingRoom',
@@ -57,22 +55,14 @@ export interface ConversationHost {
   readonly context?: ConversationContext;
 }
 
-/** Why the conversation features of later issues (recording, invitations, storage) fail in this version. */
-const NOT_YET = 'not available in this Parley version yet';
-
-/** The message of a conversation method whose feature arrives later. */
-function notYet(method: string): string {
-  return `${method}() - ${NOT_YET}`;
-}
-
 /**
- * A named room for streams, chat, data and files (§2.6), obtained from
+ * A named room for streams, chat, data and files (docs/sdk-reference.md#conversation-and-conference), obtained from
  * `session.getOrCreateConversation(name, options)`.
  *
  * Membership, streams, media (SFU or mesh), messaging and the publisher relay live in
  * {@link JoinedConversation} (`conversation/`); this class is the apiRTC facade. Moderation/waiting room,
- * recording, pushData/storage, group-chat-only membership and invitations arrive with later issues
- * (methods marked `NEXT: conversations issue`), which answer as before.
+ * recording, pushData/storage, group-chat-only membership and invitations are not supported yet
+ * (docs/sdk-reference.md#members-not-supported-yet, docs/roadmap.md#moderation-and-recording).
  */
 export class Conversation extends Observable<ConversationEvents> {
   readonly #name: string;
@@ -88,7 +78,7 @@ export class Conversation extends Observable<ConversationEvents> {
     this.#options = { ...opts };
     this.#host = host;
     this.#room = host?.context ? new JoinedConversation(this, this.#name, host.context, this.#options) : undefined;
-    // Apps often attach streamListChanged after join() resolved (§1.5).
+    // Apps often attach streamListChanged after join() resolved (docs/sdk-reference.md#events-and-listeners).
     this.bufferUntilFirstListener('streamListChanged');
   }
 
@@ -206,48 +196,47 @@ export class Conversation extends Observable<ConversationEvents> {
 
   /** Moderator admits a waiting contact. */
   allowEntry(_contact: Contact, _opts?: object): Promise<void> {
-    return reject(ERROR_OTHER, 'allowEntry() - conference not joined'); // NEXT: conversations issue
+    return rejectNotSupported('allowEntry');
   }
 
   /** Moderator refuses a waiting contact. */
   denyEntry(_contact: Contact, _opts?: object): Promise<void> {
-    return reject(ERROR_OTHER, 'denyEntry() - conference not joined'); // NEXT: conversations issue
+    return rejectNotSupported('denyEntry');
   }
 
   /** Moderator removes a participant. */
   eject(_contact: Contact, _opts?: { reason?: string }): Promise<void> {
-    return reject(ERROR_OTHER, 'eject() - conference not joined'); // NEXT: conversations issue
+    return rejectNotSupported('eject');
   }
 
   /** Starts the composite recording. */
   startRecording(_opts?: object): Promise<object> {
-    return reject(ERROR_OTHER, 'startRecording() - conversation not joined'); // NEXT: conversations issue
+    return rejectNotSupported('startRecording');
   }
 
   /** Stops the composite recording. */
   stopRecording(): Promise<object> {
-    return reject(ERROR_OTHER, notYet('stopRecording')); // NEXT: conversations issue
+    return rejectNotSupported('stopRecording');
   }
 
   /** While waiting for a moderator, stops waiting; false when there is nothing to cancel. */
   cancelJoin(): boolean {
-    return false; // NEXT: conversations issue
+    return false;
   }
 
   /** `'moderator' | 'contributor' | 'guest'` once join started, null before. */
   getRole(): string | null {
-    return null; // NEXT: conversations issue
+    return null;
   }
 
   /** Known moderator Contact, or null. */
   getModerator(): Contact | null {
-    return null; // NEXT: conversations issue
+    return null;
   }
 
-  /** Moderator only: contacts in the waiting room; `{}` with an error log when not joined. */
+  /** Moderator only: contacts in the waiting room. Not supported yet: throws. */
   getWaitingRoomContacts(): { [id: string]: Contact } {
-    log.error('getWaitingRoomContacts() - conversation not joined'); // NEXT: conversations issue
-    return {};
+    return throwNotSupported('getWaitingRoomContacts');
   }
 
   /** Members of the conversation (other users); `{}` with a warning when not joined. */
@@ -320,48 +309,47 @@ export class Conversation extends Observable<ConversationEvents> {
 
   /** True after a successful joinGroupChat(). */
   isGroupChatJoined(): boolean {
-    return false; // NEXT: conversations issue
+    return false;
   }
 
   /** Joins only the chat part. */
   joinGroupChat(): Promise<unknown> {
-    return reject(ERROR_OTHER, 'joinGroupChat() - cannot join group chat'); // NEXT: conversations issue
+    return rejectNotSupported('joinGroupChat');
   }
 
   /** Leaves the chat part. Rejects 16 when not joined. */
   leaveGroupChat(): Promise<unknown> {
-    return reject(ERROR_WRONG_STATE, 'leaveGroupChat() - group chat not joined'); // NEXT: conversations issue
+    return rejectNotSupported('leaveGroupChat');
   }
 
-  /** Invites a contact; logs an error and returns null while conversations are unavailable. */
+  /** Invites a contact. Not supported yet: throws. */
   sendInvitation(_contact: Contact, _opts?: object): SentInvitation | null {
-    log.error(notYet('sendInvitation')); // NEXT: conversations issue
-    return null;
+    return throwNotSupported('sendInvitation');
   }
 
   /** Uploads a file to the conversation storage. */
   pushData(_data: object, _opts?: object): Promise<object> {
-    return reject(ERROR_OTHER, 'pushData() - A - cannot push data'); // NEXT: conversations issue
+    return rejectNotSupported('pushData');
   }
 
-  /** Cancels a pushData. Rejects 0 when unknown. */
+  /** Cancels a pushData. */
   cancelPushData(_id: string): Promise<void> {
-    return reject(ERROR_OTHER, 'cancelPushData() - no such push data'); // NEXT: conversations issue
+    return rejectNotSupported('cancelPushData');
   }
 
   /** Downloads a stored media. */
   getMedia(_mediaURL: string): Promise<Blob> {
-    return reject(ERROR_OTHER, notYet('getMedia')); // NEXT: conversations issue
+    return rejectNotSupported('getMedia');
   }
 
   /** A composite recording is running. */
   isRecorded(): boolean {
-    return false; // NEXT: conversations issue
+    return false;
   }
 
   /** Current recording info (null when not recording). */
   getRecordingInfo(): object | null {
-    return null; // NEXT: conversations issue
+    return null;
   }
 
   /** P2: not supported. */
@@ -374,10 +362,9 @@ export class Conversation extends Observable<ConversationEvents> {
     return this.#room?.subscribed(streamId);
   }
 
-  /** P2: rejects 5 "checkAccess() - cannot check access" (cloud conferences are not supported). */
+  /** P2 (cloud conferences): not supported. */
   checkAccess(_opts?: object): Promise<object> {
-    notSupported('checkAccess');
-    return reject(ERROR_APIRTC_INITIALISATION_FAILED, 'checkAccess() - cannot check access');
+    return rejectNotSupported('checkAccess');
   }
 
   /** P2: no server-side conversation id. */
@@ -385,10 +372,9 @@ export class Conversation extends Observable<ConversationEvents> {
     return false;
   }
 
-  /** P2: rejects 13 "bind() - cannot bind conversation". */
+  /** P2 (cloud conferences): not supported. */
   bind(_opts: object): Promise<string> {
-    notSupported('bind');
-    return reject(ERROR_HTTP, 'bind() - cannot bind conversation');
+    return rejectNotSupported('bind');
   }
 
   /** P2: null (no server-side id). */
@@ -403,7 +389,7 @@ export class Conversation extends Observable<ConversationEvents> {
 
   /** P2: not supported. */
   setData(_data: unknown): void {
-    notSupported('setData');
+    throwNotSupported('setData');
   }
 
   /** P2: not supported. */
@@ -428,7 +414,7 @@ export class Conversation extends Observable<ConversationEvents> {
 
   /** P2: not supported. */
   sendRawData(_data: object, _opts?: object): void {
-    notSupported('sendRawData');
+    throwNotSupported('sendRawData');
   }
 
   /** P2: not supported. */
@@ -458,12 +444,12 @@ export class Conversation extends Observable<ConversationEvents> {
 
   /** P2: not supported. */
   sendPointerLocation(_source: object, _x: number, _y: number, _data?: object): void {
-    notSupported('sendPointerLocation');
+    throwNotSupported('sendPointerLocation');
   }
 
   /** P2: not supported. */
   sendJoinRequest(_session: unknown): void {
-    notSupported('sendJoinRequest');
+    throwNotSupported('sendJoinRequest');
   }
 
   /** P2 (SIP): not supported. */
@@ -488,12 +474,11 @@ export class Conversation extends Observable<ConversationEvents> {
 
   /** P2 (declarations only in apiRTC): not supported. */
   startScreensharing(): number {
-    notSupported('startScreensharing');
-    return 0;
+    throwNotSupported('startScreensharing');
   }
 
   /** P2 (declarations only in apiRTC): not supported. */
   stopScreensharing(_streamId: number): void {
-    notSupported('stopScreensharing');
+    throwNotSupported('stopScreensharing');
   }
 }

@@ -8,7 +8,7 @@ export type ConversationCallEvents = Record<never, never>;
 
 /**
  * The media leg of a local Stream published in a conversation
- * (`conversation.getConversationCall(stream)`, §2.7). No events of its own.
+ * (`conversation.getConversationCall(stream)`, docs/sdk-reference.md#conversationcall). No events of its own.
  */
 export class ConversationCall extends Observable<ConversationCallEvents> {
   readonly #conversation: Conversation;

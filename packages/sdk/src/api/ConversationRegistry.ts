@@ -4,11 +4,11 @@ import type { ConversationContext, ConversationServerEvent } from './conversatio
 import { Conversation, type ConversationHost, type ConversationOptions } from './Conversation.js';
 import { CONVERSATION_EVENT, CONVERSATION_PRESENCE, CONVERSATION_REJOIN, CONVERSATION_SESSION_ENDED } from './internal.js';
 
-/** `prefix:name` (exactly one colon) designates a Conference (§1.6). */
+/** `prefix:name` (exactly one colon) designates a Conference (docs/sdk-reference.md#identifiers). */
 const CONFERENCE_NAME = /^([^:]+):([^:]+)$/;
 
 /**
- * The conversations of one Session, one instance per name (§2.3 getOrCreateConversation).
+ * The conversations of one Session, one instance per name (docs/sdk-reference.md#session, getOrCreateConversation).
  * Conferences live in their own map so that `getConversation` never returns one.
  */
 export class ConversationRegistry implements ConversationHost {
@@ -98,7 +98,7 @@ export class ConversationRegistry implements ConversationHost {
   }
 
   #key(name: unknown): string {
-    // An empty or missing name creates a conversation with a generated name (§2.3).
+    // An empty or missing name creates a conversation with a generated name (docs/sdk-reference.md#session).
     if (name === undefined || name === null || String(name) === '') return `conversation-${randomString(12)}`;
     return String(name);
   }

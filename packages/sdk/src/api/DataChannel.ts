@@ -3,8 +3,9 @@ import { reject } from '../util/errors.js';
 import { log } from '../util/Logger.js';
 import type { Contact } from './Contact.js';
 import { Observable } from './Observable.js';
+import { rejectNotSupported } from '../util/unsupported.js';
 
-/** DataChannel events and payloads (§2.13). */
+/** DataChannel events and payloads (docs/sdk-reference.md#datachannel). */
 export interface DataChannelEvents {
   response: unknown;
   accepted: undefined;
@@ -21,8 +22,8 @@ export interface DataChannelEvents {
 const EVENTS = ['response', 'accepted', 'declined', 'error', 'opened', 'closed', 'transferProgress', 'transferComplete', 'dataReceived', 'ended'];
 
 /**
- * A peer-to-peer data channel with one Contact (§2.13). Data channels come with the 1-1 call work
- * in a later Parley version; until then the SDK never creates them.
+ * A peer-to-peer data channel with one Contact (docs/sdk-reference.md#datachannel). Data channels are not
+ * supported yet (docs/roadmap.md#calls-files-and-chat): the SDK never creates them.
  */
 export class DataChannel extends Observable<DataChannelEvents> {
   readonly #id: string;
@@ -67,7 +68,7 @@ export class DataChannel extends Observable<DataChannelEvents> {
   sendData(_data: unknown, _fileInfo?: { name: string; type: string }): Promise<string> {
     if (this.#status !== DATACHANNEL_STATUS_ONGOING) return reject(ERROR_OTHER, 'Cannot send data as datachannel session is not ongoing');
     if (this.#type === DATACHANNEL_TYPE_RECEIVE) return reject(ERROR_OTHER, 'Cannot send data as datachannel session is receiving only');
-    return reject(ERROR_OTHER, 'sendData() - data channels are not available in this Parley version yet'); // LATER: 1-1 calls issue
+    return rejectNotSupported('sendData');
   }
 
   /** Ends the channel (`ended {from: 'local'}`); logs an error when already ended. */

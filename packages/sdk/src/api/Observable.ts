@@ -9,7 +9,7 @@ type AnyListener = (payload?: any) => void; // any: apps annotate the payload wi
 
 
 /**
- * Base of every event-emitting apiRTC class (§1.5).
+ * Base of every event-emitting apiRTC class (docs/sdk-reference.md#events-and-listeners).
  *
  * - `on(name, fn)` accepts only the names of the class's static `getAvailableEvents()`; any other
  *   name logs the error `No such event <name>` and adds nothing. It always returns `this`.

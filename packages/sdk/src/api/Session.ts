@@ -4,7 +4,7 @@ import { mergeDiffs, type PresenceDiff } from '../engine/PresenceTracker.js';
 import { mirrorInto, runtime } from '../runtime.js';
 import { reject } from '../util/errors.js';
 import { log } from '../util/Logger.js';
-import { notSupported, rejectNotSupported } from '../util/unsupported.js';
+import { rejectNotSupported, throwNotSupported } from '../util/unsupported.js';
 import type { Call } from './Call.js';
 import type { Conference } from './Conference.js';
 import { Contact, DELIVERY_TIMEOUT_MS, type ContactHost } from './Contact.js';
@@ -23,7 +23,7 @@ export interface ConnectionEvent {
   reason?: string;
 }
 
-/** Session events and payloads (§2.3); 1-1 call and P2 payloads arrive with their features. */
+/** Session events and payloads (docs/sdk-reference.md#session); 1-1 call and P2 payloads arrive with their features. */
 export interface SessionEvents {
   contactListUpdate: ContactListUpdate;
   contactData: { sender: Contact; content: unknown };
@@ -50,7 +50,7 @@ export interface SessionInit {
 }
 
 /**
- * The authenticated connection of the local user (§2.3), obtained from `userAgent.register()`.
+ * The authenticated connection of the local user (docs/sdk-reference.md#session), obtained from `userAgent.register()`.
  * Owns the contact catalog, presence groups, 1-1 calls and the conversation registry; talks to the
  * server only through its {@link Engine}.
  */
@@ -65,8 +65,8 @@ export class Session extends Observable<SessionEvents> {
   readonly #calls = new Map<string, Call>();
   #id = '';
   #disconnected = false;
-  /** `allowMultipleCalls()`: read by the 1-1 call work (a later Parley version). */
-  #multipleCalls = false; // LATER: 1-1 calls issue
+  /** `allowMultipleCalls()`: kept for 1-1 calls (docs/roadmap.md#calls-files-and-chat). */
+  #multipleCalls = false;
 
   /** Internal: apps get the Session from `userAgent.register()`. */
   constructor(ua: UserAgent, init?: SessionInit) {
@@ -77,7 +77,7 @@ export class Session extends Observable<SessionEvents> {
     this.#userData = init.userData;
     this.#contacts = new ContactCatalog(this.#contactHost());
     this.#conversations = new ConversationRegistry(this.#conversationContext());
-    // Apps attach contactListUpdate after register() resolved: keep the initial membership (§1.5).
+    // Apps attach contactListUpdate after register() resolved: keep the initial membership (docs/sdk-reference.md#events-and-listeners).
     this.bufferUntilFirstListener('contactListUpdate');
     this.#listen(init.engine);
   }
@@ -131,7 +131,7 @@ export class Session extends Observable<SessionEvents> {
   /** Same selection as getContacts, as an array. */
   getContactsArray(group?: string): Contact[] {
     if (group === undefined || group === null) return this.#contacts.all();
-    // A conversation counts as the group of its name (§3.3); a presence group may share it.
+    // A conversation counts as the group of its name (docs/sdk-reference.md#conversation-membership); a presence group may share it.
     const name = String(group);
     const ids = new Set([...this.#engine.presence.membersOf(name), ...this.#engine.conversationPresence.membersOf(name)]);
     return [...ids].map((id) => this.#contacts.getOrCreate(id));
@@ -293,7 +293,7 @@ export class Session extends Observable<SessionEvents> {
 
   /** P2: not supported. */
   startRecordingOutgoingStream(_mode: string, _filename: string): void {
-    notSupported('startRecordingOutgoingStream');
+    throwNotSupported('startRecordingOutgoingStream');
   }
 
   /** P2: not supported. */
@@ -302,14 +302,10 @@ export class Session extends Observable<SessionEvents> {
   }
 
   /** P2 internal initialisation: nothing to do on Parley. */
-  init(_id: string): void {
-    notSupported('init');
-  }
+  init(_id: string): void {}
 
-  /** P2: the media server is the Parley server. */
-  setMCUServer(_server: string): void {
-    notSupported('setMCUServer');
-  }
+  /** P2: nothing to do, the media server is the Parley server. */
+  setMCUServer(_server: string): void {}
 
   /** P2: not supported. */
   getContactFromWebSession(_webSessionId: string): Promise<Contact> {
@@ -318,8 +314,7 @@ export class Session extends Observable<SessionEvents> {
 
   /** P2: whiteboards are not supported. */
   getWhiteboardClient(): null {
-    notSupported('getWhiteboardClient');
-    return null;
+    throwNotSupported('getWhiteboardClient');
   }
 
   /** P2: not supported. */
@@ -329,7 +324,7 @@ export class Session extends Observable<SessionEvents> {
 
   /** P2: not supported. */
   joinConversationSpace(_conversationSpace: string): void {
-    notSupported('joinConversationSpace');
+    throwNotSupported('joinConversationSpace');
   }
 
   /** SDK-internal: the registration succeeded with `userId`. */

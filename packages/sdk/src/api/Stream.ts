@@ -1,4 +1,4 @@
-import { ERROR_OTHER, STREAM_TYPE_AUDIO, STREAM_TYPE_NO_INPUT, STREAM_TYPE_VIDEO } from '../constants.js';
+import { STREAM_TYPE_AUDIO, STREAM_TYPE_NO_INPUT, STREAM_TYPE_VIDEO } from '../constants.js';
 import { buildUserMediaConstraints, type CreateStreamOptions } from '../media/constraints.js';
 import { addMediaElement, attachMediaStream, removeMediaElement, type MediaElementStyle } from '../media/mediaElement.js';
 import { captureFrame, type SnapshotOptions } from '../media/snapshot.js';
@@ -6,7 +6,6 @@ import { StreamRecorder } from '../media/StreamRecorder.js';
 import { TrackSet, type FlowStatus, type TrackKind, type TrackParts } from '../media/TrackSet.js';
 import { getDisplayMediaStream, getUserMediaStream } from '../media/userMedia.js';
 import { runtime } from '../runtime.js';
-import { apiError } from '../util/errors.js';
 import { randomSafeInteger } from '../util/ids.js';
 import { log } from '../util/Logger.js';
 import { ApplyAudioProcessorError } from './ApplyAudioProcessorError.js';
@@ -18,13 +17,14 @@ import { MEDIA_REPORTER } from './internal.js';
 import type { MediaDevice } from '../media/MediaDevice.js';
 import { Observable } from './Observable.js';
 import type { UserAgent } from './UserAgent.js';
+import { notSupportedError, rejectNotSupported, throwNotSupported } from '../util/unsupported.js';
 
 /** `{enabled, muted}` of a track kind. */
 export type MediaStreamTrackFlowStatus = FlowStatus;
 type Kind = TrackKind;
 type Parts<T> = TrackParts<T>;
 
-/** Stream events and payloads (§2.8). */
+/** Stream events and payloads (docs/sdk-reference.md#stream). */
 export interface StreamEvents {
   stopped: { streamId: number; userMediaStreamId?: number; callId?: string };
   trackStopped: { type: Kind; id: string; reason: string };
@@ -107,12 +107,9 @@ export function createLocalStream(data: MediaStream, opts: { owner?: UserAgent; 
   return new Stream(data, init);
 }
 
-function unavailable(method: string, what: string): Promise<never> {
-  return Promise.reject(apiError(ERROR_OTHER, `${method}() - ${what} are not available in this Parley version yet`));
-}
 
 /**
- * A local (camera, microphone, screen, wrapped MediaStream) or remote media stream (§2.8).
+ * A local (camera, microphone, screen, wrapped MediaStream) or remote media stream (docs/sdk-reference.md#stream).
  * Local streams come from `userAgent.createStream`, `createStreamFromMediaStream` and the static
  * factories; remote ones from Conversation `streamAdded`.
  */
@@ -317,7 +314,7 @@ export class Stream extends Observable<StreamEvents> {
 
   /**
    * Creates an `<audio>` (audio-only stream) or `<video>` element with id `mediaEltId`, appends it
-   * to the element `divId` and starts playback (§2.8).
+   * to the element `divId` and starts playback (docs/sdk-reference.md#stream).
    */
   addInDiv(divId: string, mediaEltId: string, style?: MediaElementStyle | null, muted?: boolean): void {
     if (!this.data) {
@@ -337,7 +334,7 @@ export class Stream extends Observable<StreamEvents> {
     attachMediaStream(element, this.data);
   }
 
-  /** Enables audio tracks; resolves at once when already enabled (§3.8). */
+  /** Enables audio tracks; resolves at once when already enabled (docs/sdk-reference.md#mute-and-enable). */
   enableAudio(applyRemotely?: boolean): Promise<void> {
     return this.#setEnabled('audio', true, applyRemotely);
   }
@@ -485,16 +482,16 @@ export class Stream extends Observable<StreamEvents> {
     return Promise.resolve({ audio: caps('audio'), video: caps('video') });
   }
 
-  /** `'none'` resolves this stream; noise reduction is not available yet (rejects ApplyAudioProcessorError). */
+  /** `'none'` resolves this stream; noise reduction is not supported yet (rejects ApplyAudioProcessorError). */
   applyAudioProcessor(audioProcessorType: 'none' | 'noiseReduction'): Promise<Stream> {
     if (audioProcessorType === this.audioAppliedFilter) return Promise.resolve(this);
-    return Promise.reject(new ApplyAudioProcessorError(`applyAudioProcessor() - '${audioProcessorType}' is not available in this Parley version yet`, this.audioAppliedFilter, this)); // NEXT: processors issue
+    return Promise.reject(new ApplyAudioProcessorError(notSupportedError('applyAudioProcessor').error.message, this.audioAppliedFilter, this));
   }
 
-  /** `'none'` resolves this stream; blur/background are not available yet (rejects ApplyVideoProcessorError). */
+  /** `'none'` resolves this stream; blur/background are not supported yet (rejects ApplyVideoProcessorError). */
   applyVideoProcessor(videoProcessorType: 'none' | 'blur' | 'backgroundImage', _opts?: { backgroundImageUrl?: string }): Promise<Stream> {
     if (videoProcessorType === this.videoAppliedFilter) return Promise.resolve(this);
-    return Promise.reject(new ApplyVideoProcessorError(`applyVideoProcessor() - '${videoProcessorType}' is not available in this Parley version yet`, this.videoAppliedFilter, this)); // NEXT: processors issue
+    return Promise.reject(new ApplyVideoProcessorError(notSupportedError('applyVideoProcessor').error.message, this.videoAppliedFilter, this));
   }
 
   /** Lower-level noise filter start (same availability as applyAudioProcessor). */
@@ -534,7 +531,7 @@ export class Stream extends Observable<StreamEvents> {
   async takeSnapshot(opts: SnapshotOptions = {}): Promise<string | Blob> {
     if (!this.data) throw new Error('takeSnapshot() - stream has no data');
     if (this.isRemote && (opts.applyRemotely || opts.fullResolution)) {
-      return unavailable('takeSnapshot', 'remote snapshots'); // NEXT: conversations issue
+      return rejectNotSupported('takeSnapshot');
     }
     return captureFrame(this.data, opts);
   }
@@ -556,12 +553,12 @@ export class Stream extends Observable<StreamEvents> {
 
   /** Per-stream amplitude analysis (P2): not supported. */
   enableAudioAnalysis(_opts?: { threshold?: number }): void {
-    log.warn('enableAudioAnalysis() is not supported by Parley');
+    throwNotSupported('enableAudioAnalysis');
   }
 
   /** P2: not supported. */
   disableAudioAnalysis(): void {
-    log.warn('disableAudioAnalysis() is not supported by Parley');
+    throwNotSupported('disableAudioAnalysis');
   }
 
   /** SDK-internal: the publisher changed its enabled state; emits the remote flow events that changed. */

@@ -13,7 +13,7 @@ import { apiError } from '../util/errors.js';
 import { log } from '../util/Logger.js';
 import { platform } from '../util/platform.js';
 import { getScriptUrl } from '../util/scriptUrl.js';
-import { notSupported, rejectNotSupported } from '../util/unsupported.js';
+import { rejectNotSupported, throwNotSupported } from '../util/unsupported.js';
 import { ATTACH, MEDIA_REPORTER, SESSION_ENDED, SETTINGS } from './internal.js';
 import type { MediaDevice } from '../media/MediaDevice.js';
 import { Observable } from './Observable.js';
@@ -25,7 +25,7 @@ import { Session } from './Session.js';
 import { createLocalStream, Stream } from './Stream.js';
 import { replaceUserData, userDataBag, UserData } from './UserData.js';
 
-/** `new UserAgent(options)` (§2.1). */
+/** `new UserAgent(options)` (docs/sdk-reference.md#useragent). */
 export interface UserAgentOptions {
   /** Identity URI: `apiKey:KEY`, `apzkey:KEY`, … (checked by `register()`). */
   uri?: string;
@@ -35,7 +35,7 @@ export interface UserAgentOptions {
   apiRTCMediaDeviceDetectionDelay?: number;
 }
 
-/** UserAgent events and payloads (§2.1). */
+/** UserAgent events and payloads (docs/sdk-reference.md#useragent). */
 export interface UserAgentEvents {
   mediaDeviceChanged: MediaDeviceChange;
   externalJsLoadingStatus: { extjs: string; status: 'loaded' | 'error' | 'retry' };
@@ -54,7 +54,7 @@ export interface UserAgentSettings {
 const EVENTS = ['mediaDeviceChanged', 'externalJsLoadingStatus', 'ccsConnectionStatus', 'userMediaError'];
 
 /**
- * Entry point; represents the local user (§2.1). Constructing one stores it in
+ * Entry point; represents the local user (docs/sdk-reference.md#useragent). Constructing one stores it in
  * `apiRTC.userAgentInstance`; `register()` opens the Session.
  */
 export class UserAgent extends Observable<UserAgentEvents> {
@@ -93,7 +93,7 @@ export class UserAgent extends Observable<UserAgentEvents> {
 
   /**
    * Authenticates, opens the signalling connection, applies presence groups and resolves the
-   * Session (§3.1). Rejects `{code, error}`: 7 no uri / unknown prefix; 6 session already on;
+   * Session (docs/sdk-reference.md#registration). Rejects `{code, error}`: 7 no uri / unknown prefix; 6 session already on;
    * 0 empty apiKey or server not found; 1 cloud login without password; 5 connection/auth failure.
    */
   async register(opts: RegisterInformation = {}): Promise<Session> {
@@ -166,7 +166,7 @@ export class UserAgent extends Observable<UserAgentEvents> {
   }
 
   /**
-   * Acquires camera/microphone and resolves a local Stream (§2.1). Rejects with the browser's
+   * Acquires camera/microphone and resolves a local Stream (docs/sdk-reference.md#useragent). Rejects with the browser's
    * getUserMedia error; `userMediaError` is emitted too.
    */
   async createStream(opts?: CreateStreamOptions): Promise<Stream> {
@@ -240,32 +240,19 @@ export class UserAgent extends Observable<UserAgentEvents> {
   }
 
   /**
-   * Turns conversation `audioAmplitude` events on/off (§3.10). `threshold` (> 0) replaces 0.4;
-   * above 1 it is an absolute level on the 0..255 scale (Parley rule).
+   * Conversation `audioAmplitude` events (docs/sdk-reference.md#active-speaker-detection-and-call-statistics): not supported
+   * yet, so enabling throws; disabling what is off is accepted.
    */
-  enableActiveSpeakerDetecting(enabled: boolean, options?: { threshold?: number }): void {
-    if (typeof enabled !== 'boolean') {
-      log.error('enableActiveSpeakerDetecting() - enabled must be a boolean');
-      return;
-    }
-    const threshold = options?.threshold;
-    if (threshold !== undefined && !(typeof threshold === 'number' && threshold > 0)) {
-      log.error('enableActiveSpeakerDetecting() - threshold must be a number > 0; keeping', this.#settings.activeSpeaker.threshold);
-    }
-    const valid = typeof threshold === 'number' && threshold > 0 ? threshold : this.#settings.activeSpeaker.threshold;
-    this.#settings.activeSpeaker = { enabled, threshold: valid };
+  enableActiveSpeakerDetecting(enabled: boolean, _options?: { threshold?: number }): void {
+    if (enabled !== false) throwNotSupported('enableActiveSpeakerDetecting');
   }
 
-  /** Turns periodic `callStatsUpdate` on/off; `interval` in ms, accepted if a number >= 1000 (default 5000). */
-  enableCallStatsMonitoring(enabled: boolean, options?: { interval?: number }): void {
-    if (typeof enabled !== 'boolean') {
-      log.error('enableCallStatsMonitoring() - enabled must be a boolean');
-      return;
-    }
-    const interval = options?.interval;
-    const valid = typeof interval === 'number' && interval >= 1000;
-    if (interval !== undefined && !valid) log.warn('enableCallStatsMonitoring() - interval must be a number >= 1000; using 5000');
-    this.#settings.callStats = { enabled, interval: valid ? interval : 5000 };
+  /**
+   * Periodic `callStatsUpdate` events: not supported yet, so enabling throws; disabling what is off
+   * is accepted.
+   */
+  enableCallStatsMonitoring(enabled: boolean, _options?: { interval?: number }): void {
+    if (enabled !== false) throwNotSupported('enableCallStatsMonitoring');
   }
 
   /** P2: default mesh mode of conversations that do not set it. */
@@ -291,12 +278,12 @@ export class UserAgent extends Observable<UserAgentEvents> {
 
   /** P2: whiteboards are not supported. */
   startWhiteboard(_canvasId?: string, _cursorColor?: string): void {
-    notSupported('startWhiteboard');
+    throwNotSupported('startWhiteboard');
   }
 
   /** P2: whiteboards are not supported. */
   stopWhiteboard(): void {
-    notSupported('stopWhiteboard');
+    throwNotSupported('stopWhiteboard');
   }
 
   /** P2: the (inactive) whiteboard client. */
@@ -333,8 +320,7 @@ export class UserAgent extends Observable<UserAgentEvents> {
 
   /** P2 (cloud enterprises): not supported; null. */
   getEnterprise(): null {
-    notSupported('getEnterprise');
-    return null;
+    throwNotSupported('getEnterprise');
   }
 
   /** P2: the diagnostics event store (stores nothing on Parley). */
@@ -378,7 +364,7 @@ export class UserAgent extends Observable<UserAgentEvents> {
     if (runtime.userAgentInstance === this) runtime.legacySession.apiCCId = null;
   }
 
-  /** Replay rule of §1.5: the first listener hears about a change detected before it existed. */
+  /** Replay rule of docs/sdk-reference.md#events-and-listeners: the first listener hears about a change detected before it existed. */
   protected override onListenerAdded(eventType: string, listener: (payload?: unknown) => void): void {
     if (eventType !== 'mediaDeviceChanged' || this.listenerCount(eventType) !== 1) return;
     const change = this.#devices.takeUnannounced();

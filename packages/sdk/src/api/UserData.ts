@@ -12,7 +12,7 @@ export type UserDataPublisher = (bag: Record<string, unknown>) => void;
 const publishers = new WeakMap<UserData, UserDataPublisher>();
 
 /**
- * A key/value bag attached to a user and shared through presence (§2.5). Keys live as own
+ * A key/value bag attached to a user and shared through presence (docs/sdk-reference.md#userdata). Keys live as own
  * enumerable properties, so `userData.username` works as well as `userData.get('username')`; the
  * SDK's own state is kept in private fields that never show up as keys.
  */

@@ -7,7 +7,7 @@ const fail = (uri: unknown, password?: unknown) => {
   return 'code' in r ? { code: r.code, message: r.error.message } : r;
 };
 
-describe('register() uri checks (§3.1)', () => {
+describe('register() uri checks (docs/sdk-reference.md#registration)', () => {
   test('apiKey: and apzkey: give the key', () => {
     expect(checkRegisterUri('apiKey:myDemoApiKey', undefined)).toEqual({ apiKey: 'myDemoApiKey' });
     expect(checkRegisterUri('apzkey:k:with:colons', undefined)).toEqual({ apiKey: 'k:with:colons' });

@@ -10,7 +10,7 @@ import { randomString } from '../util/ids.js';
 import { isWebRTCCompliant, type PlatformInfo } from '../util/platform.js';
 import { API_VERSION } from '../version.js';
 
-/** `userAgent.register()` options (§2.2 RegisterInformation). All optional. */
+/** `userAgent.register()` options (docs/sdk-reference.md#registerinformation). All optional. */
 export interface RegisterInformation {
   cloudUrl?: string;
   id?: string;
@@ -32,7 +32,7 @@ export interface RegisterInformation {
 }
 
 /**
- * Checks the identity URI (§3.1) and extracts the API key.
+ * Checks the identity URI (docs/sdk-reference.md#registration) and extracts the API key.
  * @returns `{apiKey}` for `apiKey:`/`apzkey:` uris, else the ApiRTCError `register()` rejects with.
  */
 export function checkRegisterUri(uri: unknown, password: unknown): { apiKey: string } | ApiRTCError {
@@ -71,7 +71,7 @@ export function groupList(value: unknown, fallback: string[]): string[] {
 }
 
 /**
- * The user data published at registration (§2.5): the keys already set before `register()`, then
+ * The user data published at registration (docs/sdk-reference.md#userdata): the keys already set before `register()`, then
  * `username` (the `nickname` option, else the username set earlier, else `guest-` + 13 random
  * characters), `userConfId` (username + timestamp) and the browser descriptors, then
  * `RegisterInformation.userData` merged last.
@@ -115,7 +115,7 @@ export function numberOption(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined;
 }
 
-/** Maps an engine connection failure to `register()`'s rejection (§1.7). */
+/** Maps an engine connection failure to `register()`'s rejection (docs/sdk-reference.md#errors). */
 export function registerError(err: unknown): unknown {
   if (!(err instanceof ConnectError)) return apiError(ERROR_APIRTC_INITIALISATION_FAILED, `register() - ApiRTC Initialization error : ${String(err)}`, err);
   switch (err.kind) {

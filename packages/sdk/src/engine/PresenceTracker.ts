@@ -34,7 +34,7 @@ function push<V>(map: Map<string, V[]>, key: string, value: V): void {
 }
 
 /**
- * Membership of the presence groups the local user watches, by id (§3.2). Pure state: it applies
+ * Membership of the presence groups the local user watches, by id (docs/sdk-reference.md#presence-groups). Pure state: it applies
  * server `presence` events and returns the effective diff; the Session turns ids into Contacts.
  *
  * Resync: after a re-registration (the server had dropped the session), the server sends a fresh
@@ -185,7 +185,7 @@ export class PresenceTracker {
 
 /**
  * One diff reporting both namespaces under their names, as apiRTC's `contactListUpdate` does
- * (§3.3: a conversation is reported as the group of its name). A contact listed twice under
+ * (docs/sdk-reference.md#conversation-membership: a conversation is reported as the group of its name). A contact listed twice under
  * one name (a group and a conversation sharing it) is listed once.
  */
 export function mergeDiffs(groups: PresenceDiff, conversations: PresenceDiff): PresenceDiff {

@@ -23,7 +23,7 @@ export interface ReconnectOptions {
 }
 
 /**
- * The retry policy of §3.12: attempts spaced by a growing, jittered delay (×1.5 up to 5 s),
+ * The retry policy of docs/sdk-reference.md#connection-loss-and-reconnection: attempts spaced by a growing, jittered delay (×1.5 up to 5 s),
  * at most `maxRetries` of them, until one succeeds or is refused.
  */
 export class Reconnector {

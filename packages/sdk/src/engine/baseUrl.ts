@@ -1,5 +1,5 @@
 /**
- * Server base URL rule (§3.1 `cloudUrl`, Parley rule): apps hard-code the vendor's cloud URL or
+ * Server base URL rule (docs/sdk-reference.md#registration, `cloudUrl`, Parley rule): apps hard-code the vendor's cloud URL or
  * omit it, so that swapping the script URL is enough. The SDK therefore uses `cloudUrl` only when
  * it names some other host; otherwise it talks to the origin its own script was loaded from, and
  * failing that to the page's origin.

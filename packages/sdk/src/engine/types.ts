@@ -11,7 +11,7 @@ import type { WebSocketFactory } from './SignalClient.js';
 
 export type { ConversationServerEvent, RequestBody } from '../util/messages.js';
 
-/** apiRTC's `ccsConnectionStatus` values (§3.12). */
+/** apiRTC's `ccsConnectionStatus` values (docs/sdk-reference.md#connection-loss-and-reconnection). */
 export type ConnectionStatus = 'connected' | 'disconnected' | 'error' | 'retry';
 
 /** Events of the {@link Engine}, heard by the Session facade. */

@@ -135,7 +135,7 @@ export class DeviceManager extends Emitter<DeviceManagerEvents> {
   }
 
   /**
-   * The replay rule of §1.5: when a change was detected while nobody listened, the difference
+   * The replay rule of docs/sdk-reference.md#events-and-listeners: when a change was detected while nobody listened, the difference
    * between the last announced list and the current one (then marked announced), else undefined.
    */
   takeUnannounced(): MediaDeviceChange | undefined {

@@ -3,7 +3,7 @@ export type MediaDeviceType = 'audioinput' | 'audiooutput' | 'videoinput';
 
 /**
  * One input/output device, as found in `getUserMediaDevices()` maps and `mediaDeviceChanged`
- * payloads (§2.1). Built by the SDK from `navigator.mediaDevices.enumerateDevices()`.
+ * payloads (docs/sdk-reference.md#useragent). Built by the SDK from `navigator.mediaDevices.enumerateDevices()`.
  */
 export class MediaDevice {
   /** Browser deviceId. */

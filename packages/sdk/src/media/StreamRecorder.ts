@@ -5,7 +5,7 @@ import { log } from '../util/Logger.js';
 const PREFERRED_TYPES = ['video/webm;codecs=vp8,opus', 'video/webm', 'audio/webm;codecs=opus', 'audio/webm'];
 
 /**
- * Local MediaRecorder recording of a stream (`Stream.startRecord/stopRecord`, §2.8). apiRTC allows
+ * Local MediaRecorder recording of a stream (`Stream.startRecord/stopRecord`, docs/sdk-reference.md#stream). apiRTC allows
  * one recording at a time per page, hence the single active instance.
  */
 export class StreamRecorder {

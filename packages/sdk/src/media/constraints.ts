@@ -1,4 +1,4 @@
-/** `userAgent.createStream()` options (§2.10 CreateStreamOptions). */
+/** `userAgent.createStream()` options (docs/sdk-reference.md#option-types, CreateStreamOptions). */
 export interface CreateStreamOptions {
   /** Passed to getUserMedia; `{audio: true, video: true}` semantics when absent. */
   constraints?: MediaStreamConstraints;
@@ -32,7 +32,7 @@ function part(id: string | boolean | null | undefined, given: Part | undefined):
   return given ?? true;
 }
 
-/** Builds the getUserMedia constraints of `createStream(options)` (§2.1). */
+/** Builds the getUserMedia constraints of `createStream(options)` (docs/sdk-reference.md#useragent). */
 export function buildUserMediaConstraints(options: CreateStreamOptions = {}): MediaStreamConstraints {
   const given = options.constraints ?? {};
   let audio = part(options.audioInputId, given.audio);

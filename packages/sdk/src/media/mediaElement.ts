@@ -17,14 +17,14 @@ export function play(element: HTMLMediaElement): void {
   if (p) p.catch((err: unknown) => log.warn('media playback did not start (autoplay policy?)', err));
 }
 
-/** Sets `srcObject` and starts playback (§2.8 attachToElement). */
+/** Sets `srcObject` and starts playback (docs/sdk-reference.md#stream, attachToElement). */
 export function attachMediaStream(element: HTMLMediaElement, stream: MediaStream | null): void {
   element.srcObject = stream;
   if (stream) play(element);
 }
 
 /**
- * Creates the media element of `addInDiv` (§2.8): `<audio>` for an audio-only stream, else
+ * Creates the media element of `addInDiv` (docs/sdk-reference.md#stream): `<audio>` for an audio-only stream, else
  * `<video>`, with id `mediaEltId`, autoplay, `muted` as given, size and controls from `style`, then
  * appends it to the element `divId` and starts playback. An element with that id already in the
  * div is reused rather than duplicated.

@@ -1,4 +1,4 @@
-/** `stream.takeSnapshot()` options (§2.10 SnapshotOptions). */
+/** `stream.takeSnapshot()` options (docs/sdk-reference.md#option-types, SnapshotOptions). */
 export interface SnapshotOptions {
   /** `'blob'` for a Blob; anything else gives a data URL string. */
   output?: string;

@@ -1,7 +1,7 @@
 import { mediaDevices } from '../util/platform.js';
 import { requestedMedia } from './constraints.js';
 
-/** `userMediaError` payload of the UserAgent (§2.1). */
+/** `userMediaError` payload of the UserAgent (docs/sdk-reference.md#useragent). */
 export interface UserMediaErrorInfo {
   error: unknown;
   audio: boolean;
@@ -25,7 +25,7 @@ function requireMediaDevices(): MediaDevices {
 }
 
 /**
- * Calls getUserMedia; rejects with the browser's own error (not an ApiRTCError, §2.1) after
+ * Calls getUserMedia; rejects with the browser's own error (not an ApiRTCError, docs/sdk-reference.md#useragent) after
  * telling `reporter`.
  */
 export async function getUserMediaStream(

@@ -1,5 +1,5 @@
 /**
- * The SDK's console logger. One process-wide level, set by `apiRTC.setLogLevel` (§1.2):
+ * The SDK's console logger. One process-wide level, set by `apiRTC.setLogLevel` (docs/sdk-reference.md#log-levels):
  * 0 off, 1 error, 2 warn (default), 3 info, 4 debug, 5 trace.
  */
 

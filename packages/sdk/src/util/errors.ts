@@ -1,11 +1,11 @@
 /**
- * apiRTC's rejection shape (§1.7): a plain object, not an Error subclass, because apps read
+ * apiRTC's rejection shape (docs/sdk-reference.md#errors): a plain object, not an Error subclass, because apps read
  * `err.code` and `err.error.message` and some log the object as is.
  */
 export interface ApiRTCError {
   /** One of the ERROR_* codes (0–17). */
   code: number;
-  /** Carries the representative message of §1.7. */
+  /** Carries the representative message of docs/sdk-reference.md#errors. */
   error: Error;
   /** Underlying cause, when there is one. */
   fromError?: unknown;

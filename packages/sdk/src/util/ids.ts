@@ -1,4 +1,4 @@
-/** Random identifiers in the formats of §1.6. */
+/** Random identifiers in the formats of docs/sdk-reference.md#identifiers. */
 
 const ALPHANUM = 'abcdefghijklmnopqrstuvwxyz0123456789';
 

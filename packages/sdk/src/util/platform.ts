@@ -1,5 +1,5 @@
 /**
- * Browser and OS description from the user-agent string (`apiRTC.browser`, `osName`, …, §1.4).
+ * Browser and OS description from the user-agent string (`apiRTC.browser`, `osName`, …, docs/sdk-reference.md#globals-and-browser-description).
  * Pure and safe without `navigator` (side-effect-free import in Node or jsdom).
  */
 export interface PlatformInfo {

@@ -95,7 +95,7 @@ export class JoinedConversation {
     this.#media.start(mode, meshOnly);
     this.status = CONVERSATION_STATUS_JOINED;
     if (!silent) this.#scope.emit('joined');
-    // Members already present are announced after join() resolved (§3.4 step 3).
+    // Members already present are announced after join() resolved (docs/sdk-reference.md#join-publish-and-subscribe-order, step 2).
     setTimeout(() => {
       if (epoch === this.#epoch) for (const id of this.#ctx.members(this.#name)) this.#memberJoined(id);
     }, 0);

@@ -11,7 +11,7 @@ import type { ConversationScope } from './context.js';
 import { errorText, jsonSafe } from './relay.js';
 import { toStreamId } from './streamInfo.js';
 
-/** Relay requests to a publisher time out after this long (§3.9). */
+/** Relay requests to a publisher time out after this long (docs/sdk-reference.md#remote-constraints-relay). */
 export const RELAY_TIMEOUT_MS = 10_000;
 
 /** A subscription to a remote stream. */

@@ -14,6 +14,19 @@ export interface StreamUpdate {
 }
 
 /**
+ * Conversation `message` payload: a group chat message from another participant. A type alias, not
+ * an interface, so that it stays assignable to `Record<string, unknown>` like the other payloads.
+ */
+export type ConversationMessage = {
+  sender: Contact;
+  sender_id: string;
+  content: string;
+  time: Date;
+  uuid: number;
+  metadata?: object;
+};
+
+/**
  * The Conversation events Parley emits, with their payloads (`undefined`: no payload). The other
  * apiRTC names of `Conversation.getAvailableEvents()` are accepted by `on()` but not emitted yet.
  */
@@ -33,7 +46,9 @@ export interface ConversationEvents {
   hangup: { from: 'local' | 'remote'; reason: string; streamId: number };
   localStreamUpdated: StreamUpdate;
   remoteStreamUpdated: StreamUpdate;
-  message: { sender: Contact; sender_id: string; content: string; time: Date; metadata?: object; uuid: number };
+  message: ConversationMessage;
+  /** apiRTC's payload; Parley keeps a stream's id when its media is replaced, so it is not emitted today. */
+  remoteStreamIdUpdated: { callId: string; oldStreamId: number; newStreamId: number };
   data: { sender: Contact; content: unknown };
   customEvent: { event: string; sender: Contact; content: object };
   disconnectionWarning: { streamInfo: StreamInfo };

@@ -1,7 +1,7 @@
 import type { StreamDescriptor } from '@parley/protocol';
 import type { Contact } from '../Contact.js';
 
-/** StreamInfo (§2.9): a published stream as announced by `streamListChanged`. */
+/** StreamInfo (docs/sdk-reference.md#streaminfo): a published stream as announced by `streamListChanged`. */
 export interface StreamInfo {
   streamId: number;
   listEventType?: 'added' | 'removed' | 'updated';

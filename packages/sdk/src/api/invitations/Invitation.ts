@@ -13,7 +13,7 @@ export interface InvitationEvents {
 }
 
 /**
- * Abstract base of sent and received invitations (§2.12). Status is one of the
+ * Abstract base of sent and received invitations (docs/sdk-reference.md#call-and-invitations). Status is one of the
  * `INVITATION_STATUS_*` Symbols: STANDBY → ACCEPTED | DECLINED | EXPIRED | CANCELLED, ENDED later.
  */
 export class Invitation<E extends InvitationEvents = InvitationEvents> extends Observable<E> {

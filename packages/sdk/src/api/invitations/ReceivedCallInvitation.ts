@@ -1,16 +1,17 @@
-import { ERROR_INVITATION_STATE_INVALID, ERROR_OTHER } from '../../constants.js';
+import { ERROR_INVITATION_STATE_INVALID } from '../../constants.js';
 import { reject } from '../../util/errors.js';
 import type { Call } from '../Call.js';
 import type { Contact } from '../Contact.js';
 import type { InvitationEvents } from './Invitation.js';
 import { ReceivedInvitation } from './ReceivedInvitation.js';
+import { rejectNotSupported } from '../../util/unsupported.js';
 
 /** Events of a {@link ReceivedCallInvitation}. */
 export interface ReceivedCallInvitationEvents extends InvitationEvents {
   expired: undefined;
 }
 
-/** Delivered by Session/Contact `incomingCall` (§2.12). */
+/** Delivered by Session/Contact `incomingCall` (docs/sdk-reference.md#call-and-invitations). */
 export class ReceivedCallInvitation extends ReceivedInvitation<ReceivedCallInvitationEvents> {
   readonly #callType: string;
   readonly #call: Call | null = null;
@@ -29,7 +30,7 @@ export class ReceivedCallInvitation extends ReceivedInvitation<ReceivedCallInvit
   /** Answers the call. Rejects 10 when not pending. */
   override accept(_stream?: unknown, _opts?: object): Promise<Call> {
     if (!this.isPending) return reject(ERROR_INVITATION_STATE_INVALID, 'accept() - Cannot join this call, invitation state invalid');
-    return reject(ERROR_OTHER, 'accept() - 1-1 calls are not available in this Parley version yet'); // LATER: 1-1 calls issue
+    return rejectNotSupported('accept');
   }
 
   /** `'audio' | 'media' | 'videoOnly' | 'screenSharing' | …`. */

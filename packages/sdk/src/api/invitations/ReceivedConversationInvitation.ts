@@ -1,8 +1,9 @@
-import { ERROR_OTHER, ERROR_WRONG_STATE } from '../../constants.js';
+import { ERROR_WRONG_STATE } from '../../constants.js';
 import { reject } from '../../util/errors.js';
 import { ReceivedInvitation } from './ReceivedInvitation.js';
+import { rejectNotSupported } from '../../util/unsupported.js';
 
-/** Delivered by Session/Contact `conversationInvitation` (§2.12). */
+/** Delivered by Session/Contact `conversationInvitation` (docs/sdk-reference.md#call-and-invitations). */
 export class ReceivedConversationInvitation extends ReceivedInvitation {
   /** Event names accepted by `on()`. */
   static override getAvailableEvents(): string[] {
@@ -15,7 +16,7 @@ export class ReceivedConversationInvitation extends ReceivedInvitation {
    */
   override accept(_stream?: unknown, _options?: object): Promise<unknown> {
     if (!this.isPending) return reject(ERROR_WRONG_STATE, 'accept() - cannot accept invitation');
-    return reject(ERROR_OTHER, 'accept() - cannot join webconf'); // NEXT: conversations issue
+    return rejectNotSupported('accept');
   }
 
   /** Target conversation. */

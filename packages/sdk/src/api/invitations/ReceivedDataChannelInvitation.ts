@@ -1,8 +1,9 @@
-import { ERROR_INVITATION_STATE_INVALID, ERROR_OTHER } from '../../constants.js';
+import { ERROR_INVITATION_STATE_INVALID } from '../../constants.js';
 import { reject } from '../../util/errors.js';
 import type { DataChannel } from '../DataChannel.js';
 import type { InvitationEvents } from './Invitation.js';
 import { ReceivedInvitation } from './ReceivedInvitation.js';
+import { rejectNotSupported } from '../../util/unsupported.js';
 
 /** Events of a {@link ReceivedDataChannelInvitation}. */
 export interface ReceivedDataChannelInvitationEvents extends InvitationEvents {
@@ -21,6 +22,6 @@ export class ReceivedDataChannelInvitation extends ReceivedInvitation<ReceivedDa
     if (!this.isPending) {
       return reject(ERROR_INVITATION_STATE_INVALID, 'accept() - Cannot join this datachannel session, invitation state invalid');
     }
-    return reject(ERROR_OTHER, 'accept() - data channels are not available in this Parley version yet'); // LATER: 1-1 calls issue
+    return rejectNotSupported('accept');
   }
 }

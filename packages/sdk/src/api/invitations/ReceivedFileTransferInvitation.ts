@@ -1,8 +1,9 @@
-import { ERROR_INVITATION_STATE_INVALID, ERROR_OTHER } from '../../constants.js';
+import { ERROR_INVITATION_STATE_INVALID } from '../../constants.js';
 import { reject } from '../../util/errors.js';
 import type { Contact } from '../Contact.js';
 import type { InvitationEvents } from './Invitation.js';
 import { ReceivedInvitation } from './ReceivedInvitation.js';
+import { rejectNotSupported } from '../../util/unsupported.js';
 
 /** `{name, type}` of a transferred file. */
 export interface FileInfo {
@@ -16,7 +17,7 @@ export interface ReceivedFileTransferInvitationEvents extends InvitationEvents {
   progress: object;
 }
 
-/** Delivered by Session/Contact `fileTransferInvitation` (§2.12). */
+/** Delivered by Session/Contact `fileTransferInvitation` (docs/sdk-reference.md#call-and-invitations). */
 export class ReceivedFileTransferInvitation extends ReceivedInvitation<ReceivedFileTransferInvitationEvents> {
   readonly #fileInfo: FileInfo;
 
@@ -36,7 +37,7 @@ export class ReceivedFileTransferInvitation extends ReceivedInvitation<ReceivedF
     if (!this.isPending) {
       return reject(ERROR_INVITATION_STATE_INVALID, 'accept() - Cannot join this file transfer session, invitation state invalid');
     }
-    return reject(ERROR_OTHER, 'accept() - Could not read file received'); // LATER: 1-1 calls issue
+    return rejectNotSupported('accept');
   }
 
   /** `{name, type}` announced by the sender. */

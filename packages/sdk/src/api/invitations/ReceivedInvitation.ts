@@ -4,7 +4,7 @@ import { log } from '../../util/Logger.js';
 import type { Contact } from '../Contact.js';
 import { Invitation, type InvitationEvents } from './Invitation.js';
 
-/** Abstract base of invitations delivered to the invitee through Session/Contact events (§2.12). */
+/** Abstract base of invitations delivered to the invitee through Session/Contact events (docs/sdk-reference.md#call-and-invitations). */
 export class ReceivedInvitation<E extends InvitationEvents = InvitationEvents> extends Invitation<E> {
   readonly #sender: Contact | undefined;
   readonly #conversation: unknown;

@@ -1,4 +1,4 @@
-import { notSupported, rejectNotSupported } from '../../util/unsupported.js';
+import { rejectNotSupported, throwNotSupported } from '../../util/unsupported.js';
 import { ReceivedInvitation } from './ReceivedInvitation.js';
 import type { RemoteAccessInvitationEvents } from './SentRemoteAccessInvitation.js';
 
@@ -36,6 +36,6 @@ export class ReceivedRemoteAccessInvitation extends ReceivedInvitation<RemoteAcc
 
   /** P2: not supported. */
   stop(_sendMessage?: boolean, _reason?: string): void {
-    notSupported('stop');
+    throwNotSupported('stop');
   }
 }

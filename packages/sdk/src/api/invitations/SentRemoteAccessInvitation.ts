@@ -1,4 +1,4 @@
-import { notSupported, rejectNotSupported } from '../../util/unsupported.js';
+import { rejectNotSupported, throwNotSupported } from '../../util/unsupported.js';
 import type { InvitationEvents } from './Invitation.js';
 import { SentInvitation, type SentInvitationEvents } from './SentInvitation.js';
 
@@ -17,12 +17,12 @@ export class SentRemoteAccessInvitation extends SentInvitation<SentInvitationEve
 
   /** P2: not supported. */
   setRemoteAccessStream(_stream: unknown): void {
-    notSupported('setRemoteAccessStream');
+    throwNotSupported('setRemoteAccessStream');
   }
 
   /** P2: not supported. */
   setScreenSharingStreamDOMElementId(_DOMElementId: string): void {
-    notSupported('setScreenSharingStreamDOMElementId');
+    throwNotSupported('setScreenSharingStreamDOMElementId');
   }
 
   /** P2: not supported. */
@@ -37,6 +37,6 @@ export class SentRemoteAccessInvitation extends SentInvitation<SentInvitationEve
 
   /** P2: not supported. */
   stop(_sendMessage?: boolean, _reason?: string): void {
-    notSupported('stop');
+    throwNotSupported('stop');
   }
 }

@@ -1,4 +1,4 @@
-import { notSupported } from '../../util/unsupported.js';
+import { throwNotSupported } from '../../util/unsupported.js';
 
 /** Canvas drawing client of the whiteboard features (P2). Not supported by Parley: methods only log. */
 export class ApiCCWhiteBoardClient {
@@ -12,7 +12,7 @@ export class ApiCCWhiteBoardClient {
   }
 
   setCanvas(_canvasId: string): void {
-    notSupported('setCanvas');
+    throwNotSupported('setCanvas');
   }
 
   getScale(): number {
@@ -24,7 +24,7 @@ export class ApiCCWhiteBoardClient {
   }
 
   setReadOnly(_value: boolean): void {
-    notSupported('setReadOnly');
+    throwNotSupported('setReadOnly');
   }
 
   getContext(): CanvasRenderingContext2D | null {
@@ -32,54 +32,54 @@ export class ApiCCWhiteBoardClient {
   }
 
   setBrushColor(_color: string): void {
-    notSupported('setBrushColor');
+    throwNotSupported('setBrushColor');
   }
 
   setBrushSize(_value: number): void {
-    notSupported('setBrushSize');
+    throwNotSupported('setBrushSize');
   }
 
   setFocusOnDrawing(_value: boolean): void {
-    notSupported('setFocusOnDrawing');
+    throwNotSupported('setFocusOnDrawing');
   }
 
   setDrawingTool(_tool: string): void {
-    notSupported('setDrawingTool');
+    throwNotSupported('setDrawingTool');
   }
 
   stop(): void {
-    notSupported('stop');
+    throwNotSupported('stop');
   }
 
   refreshCanvas(): void {
-    notSupported('refreshCanvas');
+    throwNotSupported('refreshCanvas');
   }
 
   redraw(): void {
-    notSupported('redraw');
+    throwNotSupported('redraw');
   }
 
   undo(): void {
-    notSupported('undo');
+    throwNotSupported('undo');
   }
 
   redo(): void {
-    notSupported('redo');
+    throwNotSupported('redo');
   }
 
   clearPaper(): void {
-    notSupported('clearPaper');
+    throwNotSupported('clearPaper');
   }
 
   printSharedText(_x: number, _y: number, _text: string, _size: number, _font: string, _border: number): void {
-    notSupported('printSharedText');
+    throwNotSupported('printSharedText');
   }
 
   activateTouchScreen(): void {
-    notSupported('activateTouchScreen');
+    throwNotSupported('activateTouchScreen');
   }
 
   deactivateTouchScreen(): void {
-    notSupported('deactivateTouchScreen');
+    throwNotSupported('deactivateTouchScreen');
   }
 }

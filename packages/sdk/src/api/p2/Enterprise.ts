@@ -1,5 +1,3 @@
-import { ERROR_OTHER } from '../../constants.js';
-import { reject } from '../../util/errors.js';
 import { rejectNotSupported } from '../../util/unsupported.js';
 
 /** Enterprise account of a cloud user (P2). Parley has no cloud accounts: every call rejects. */
@@ -25,9 +23,9 @@ export class Enterprise {
     return rejectNotSupported('fetchEnterpriseInformation');
   }
 
-  /** P2: rejects 0 "fetchSiteAgents() - could not fetch site agents". */
+  /** P2: not supported. */
   static fetchSiteAgents(_siteKey: string, _options?: object): Promise<object[]> {
-    return reject(ERROR_OTHER, 'fetchSiteAgents() - could not fetch site agents');
+    return rejectNotSupported('fetchSiteAgents');
   }
 
   getSession(): unknown {
