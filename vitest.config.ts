@@ -50,6 +50,21 @@ export default defineConfig({
           pool: 'forks',
         },
       },
+      {
+        // Tools, never run by `npm test`: re-recording the fuzz corpus, crash hunting. Run one by
+        // name: `npx vitest run --project tools tests/e2e/fuzz/fuzz-hunt.tool.ts`.
+        resolve,
+        ssr,
+        test: {
+          name: 'tools',
+          include: ['tests/e2e/**/*.tool.ts'],
+          environment: 'node',
+          testTimeout: 1_800_000,
+          hookTimeout: 60_000,
+          fileParallelism: false,
+          pool: 'forks',
+        },
+      },
     ],
   },
 });

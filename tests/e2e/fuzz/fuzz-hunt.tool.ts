@@ -12,11 +12,9 @@ import { startFuzzServer, wsUrl } from './fuzzServer.js';
  * tests/e2e/artifacts/fuzz-crash-<seed>-<n>.json, restarts it and goes on with the next seed.
  * A tool for finding and minimising crashes, not part of the normal run:
  *
- *   PARLEY_FUZZ_HUNT=1 [PARLEY_FUZZ_SEED=n] [PARLEY_FUZZ_FRAMES=n] [PARLEY_FUZZ_ROUNDS=n] [PARLEY_FUZZ_AVOID=result,context,args] npx vitest run --project e2e tests/e2e/fuzz/fuzz-hunt.e2e.test.ts
+ *   [PARLEY_FUZZ_SEED=n] [PARLEY_FUZZ_FRAMES=n] [PARLEY_FUZZ_ROUNDS=n] [PARLEY_FUZZ_AVOID=result,context,args] npx vitest run --project tools tests/e2e/fuzz/fuzz-hunt.tool.ts
  */
-const HUNT = process.env.PARLEY_FUZZ_HUNT === '1';
-
-test.runIf(HUNT)('hunt for server crashes', async () => {
+test('hunt for server crashes', async () => {
   const corpus = loadCorpus();
   const frames = Number(process.env.PARLEY_FUZZ_FRAMES ?? 100_000);
   let seed = Number(process.env.PARLEY_FUZZ_SEED ?? Date.now() % 2 ** 31);

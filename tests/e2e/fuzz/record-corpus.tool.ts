@@ -13,15 +13,14 @@ import { CORPUS_FILE, type Corpus, type RecordedFrame } from './corpus.js';
  * from the pages by ws-tap.js, a WebSocket.prototype.send wrapper loaded before the SDK.
  *
  * Not part of the normal run (the corpus is a committed fixture, so the fuzz test is
- * reproducible): `PARLEY_RECORD_FUZZ_CORPUS=1 npx vitest run --project e2e tests/e2e/fuzz/record-corpus.e2e.test.ts`
+ * reproducible): `npx vitest run --project tools tests/e2e/fuzz/record-corpus.tool.ts`
  */
-const RECORD = process.env.PARLEY_RECORD_FUZZ_CORPUS === '1';
 const TAP = fileURLToPath(new URL('./ws-tap.js', import.meta.url));
 const CONV_PAGE = readFileSync(fileURLToPath(new URL('../conversation/conv-page.js', import.meta.url)), 'utf8');
 
 const env = useE2E('fuzz-record-corpus');
 
-test.runIf(RECORD)('record the frames of a full SDK session', async () => {
+test('record the frames of a full SDK session', async () => {
   const alice = await tappedUser('alice');
   const bob = await tappedUser('bob');
 
