@@ -234,7 +234,7 @@ export class Engine extends Emitter<EngineEvents> {
 
   /** Sends a handshake request on `socket`; volatile, so a dying socket fails it at once. */
   #handshake(socket: SignalClient, body: MessageBody): Promise<unknown> {
-    const message = { ...body, id: this.#tracker.nextId() } as ClientMessage;
+    const message = { ...body, id: this.#tracker.nextId() };
     const answer = this.#tracker.track(message, { timeoutMs: HANDSHAKE_TIMEOUT_MS, volatile: true });
     socket.send(message);
     return answer;

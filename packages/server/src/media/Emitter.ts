@@ -14,7 +14,7 @@ type AnyListener = (...args: unknown[]) => void;
 export class Emitter<E extends EventMap<E>> {
   /** Where listener exceptions go. Replace it to route them to a logger. */
   static onListenerError: (error: unknown, event: string) => void = (error, event) => {
-    // eslint-disable-next-line no-console
+    // eslint-disable-next-line no-console -- the fallback before server.ts installs the pino logger (unit tests)
     console.error(`media: listener for "${event}" threw`, error);
   };
 

@@ -76,6 +76,7 @@ export class Room {
   }
 
   #emit: Emit = (name, payload) => {
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- tsc needs it: it drops EMIT's per-event payload typing
     (this.#conv[EMIT] as (n: string, ...p: unknown[]) => void)(name, ...(payload === undefined ? [] : [payload]));
   };
 
