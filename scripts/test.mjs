@@ -1,5 +1,6 @@
 // `npm test`: install what is missing (npm dependencies, Chromium and ffmpeg), build, type-check,
-// check the import boundaries (npm run lint:deps), then run the unit, integration and browser
+// check the import boundaries (npm run lint:deps), lint (npm run lint) and check the formatting
+// (npm run format:check), then run the unit, integration and browser
 // end-to-end suites one after the other (the browser suite needs both cores to itself). Extra
 // arguments select suites: `npm test -- unit e2e`.
 import { spawnSync } from 'node:child_process';
@@ -18,6 +19,10 @@ console.log('• Type-checking…');
 run('npm', ['run', 'typecheck', '--silent']);
 console.log('• Checking import boundaries…');
 run(process.execPath, [join(root, 'scripts', 'lint-deps.mjs')]);
+console.log('• Linting…');
+run('npm', ['run', 'lint', '--silent']);
+console.log('• Checking formatting…');
+run('npm', ['run', 'format:check', '--silent']);
 
 const reportDir = join(root, 'node_modules', '.cache', 'parley-test');
 mkdirSync(reportDir, { recursive: true });

@@ -12,6 +12,7 @@
 // loss ((expected − received) ÷ expected over the window). Derived: CPU per forwarded Mbps (CPU
 // seconds per second ÷ Mbps) at each N, CPU per forwarded packet and RSS per subscriber from the
 // least-squares slope over N, and the largest N held on one core (CPU < 100 %) with 0 loss.
+/* global Parley -- Page globals: the SDK bundle and the harness scripts loaded before these functions run. */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
@@ -224,7 +225,7 @@ export async function run(ctx) {
   const met = (v, target, higher = false) => (!Number.isFinite(v) ? '—' : (higher ? v >= target : v <= target) ? 'met' : 'MISSED');
   const summaryRows = [];
   const per = (key, f) => (d[key] ? f(d[key]) : notMeasured(key));
-  summaryRows.push(['CPU per forwarded Mbps (ms/s per Mbps) at N=' + (Number.isFinite(rJ.n) ? rJ.n : rT.n), per('parley', (x) => fmt(at('parley', Number.isFinite(rJ.n) ? rJ.n : rT.n)?.cpuPerMbps * 1000, 2)), per('janus', () => fmt(at('janus', rJ.n)?.cpuPerMbps * 1000, 2)), per('janusTuned', () => fmt(at('janusTuned', rT.n)?.cpuPerMbps * 1000, 2)), fmtRatio(rJ.r), fmtRatio(rT.r), `≤ ${TARGETS.cpuVsJanus} ${met(rJ.r, TARGETS.cpuVsJanus)} / ≤ ${TARGETS.cpuVsJanusTuned} ${met(rT.r, TARGETS.cpuVsJanusTuned)}`]);
+  summaryRows.push(['CPU per forwarded Mbps (ms/s per Mbps) at N=' + (Number.isFinite(rJ.n) ? rJ.n : rT.n), per('parley', () => fmt(at('parley', Number.isFinite(rJ.n) ? rJ.n : rT.n)?.cpuPerMbps * 1000, 2)), per('janus', () => fmt(at('janus', rJ.n)?.cpuPerMbps * 1000, 2)), per('janusTuned', () => fmt(at('janusTuned', rT.n)?.cpuPerMbps * 1000, 2)), fmtRatio(rJ.r), fmtRatio(rT.r), `≤ ${TARGETS.cpuVsJanus} ${met(rJ.r, TARGETS.cpuVsJanus)} / ≤ ${TARGETS.cpuVsJanusTuned} ${met(rT.r, TARGETS.cpuVsJanusTuned)}`]);
   summaryRows.push(['marginal CPU per forwarded Mbps, slope over N ≤ 40 (ms/s per Mbps)', ...['parley', 'janus', 'janusTuned'].map((k) => per(k, (x) => fmt(x.perMbpsSlope * 1000, 2))), fmtRatio(ratio(d.parley?.perMbpsSlope, d.janus?.perMbpsSlope)), fmtRatio(ratio(d.parley?.perMbpsSlope, d.janusTuned?.perMbpsSlope)), '—']);
   summaryRows.push(['CPU per forwarded packet, slope over N ≤ 40 (µs)', ...['parley', 'janus', 'janusTuned'].map((k) => per(k, (x) => fmt(x.perPacketUs, 1))), fmtRatio(ratio(d.parley?.perPacketUs, d.janus?.perPacketUs)), fmtRatio(ratio(d.parley?.perPacketUs, d.janusTuned?.perPacketUs)), '—']);
   const rssR = ratio(d.parley?.rssPerSub, d.janus?.rssPerSub);

@@ -176,7 +176,7 @@ export async function run({ flags, log }) {
   // ---- report ----
   const P = res.parley;
   const R = res.ref;
-  const row = (metric, p, r, fmtv, { target = '', lowerIsBetter = true } = {}) => [metric, fmtv(p), fmtv(r), fmtRatio(ratio(p, r)), target];
+  const row = (metric, p, r, fmtv, { target = '' } = {}) => [metric, fmtv(p), fmtv(r), fmtRatio(ratio(p, r)), target];
   const ms = (v) => (Number.isFinite(v) ? `${fmt(v, v < 10 ? 2 : 1)} ms` : '—');
   const perSec = (v) => `${fmt(v)} /s`;
   const us = (v) => `${fmt(v, 0)} µs`;

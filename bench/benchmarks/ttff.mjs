@@ -12,6 +12,7 @@
 // p50 / p95 / min / max over the trials. Reference in the same run: the same page measuring a
 // local loopback RTCPeerConnection pair carrying the same camera (create PCs → first frame), i.e.
 // the floor of Chromium's own connect + decode on this machine at this moment.
+/* global B, REF_STREAM:writable -- Page globals: the SDK bundle and the harness scripts loaded before these functions run. */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -55,7 +56,7 @@ const PAGE_TRIAL = async ({ room, timeoutMs }) => {
       v.autoplay = true;
       v.playsInline = true;
       document.getElementById('media').appendChild(v);
-      v.requestVideoFrameCallback((now) => {
+      v.requestVideoFrameCallback(() => {
         clearTimeout(timer);
         resolve(performance.now());
       });

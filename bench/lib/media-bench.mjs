@@ -1,6 +1,7 @@
 // Shared pieces of the benchmarks: the built Parley server as a child (every benchmark that
 // runs it) and, for the media ones (ttff, sfu-fanout), the realistic fake-camera source (y4m
 // made by ffmpeg) and Debian's Chromium through playwright-core with the e2e harness's flags.
+/* global apiRTC, B, Parley -- Page globals: the SDK bundle and the harness scripts loaded before these functions run. */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { networkInterfaces, tmpdir } from 'node:os';

@@ -64,10 +64,10 @@ function watchToast(page: Page, text: string | RegExp): () => Promise<void> {
   const seen = page
     .locator('.toast', { hasText: text })
     .waitFor(WAIT)
-    .then(() => null, (error: unknown) => error);
+    .then(() => null, (error: unknown) => ({ error }));
   return async () => {
-    const error = await seen;
-    if (error) throw error;
+    const failure = await seen;
+    if (failure) throw failure.error;
   };
 }
 

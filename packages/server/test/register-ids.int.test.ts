@@ -42,9 +42,9 @@ describe('ids of anonymous users', () => {
     expect(result.idTicket).toEqual(expect.any(String));
     expect((await client.request({ type: 'unregister' })).ok).toBe(true);
     await client.closed;
-    expect((await registered({ apiKey: key.key, userId, idTicket: result.idTicket as string })).userId).toBe(userId);
+    expect((await registered({ apiKey: key.key, userId, idTicket: result.idTicket })).userId).toBe(userId);
     // A ticket is worth one id only, and nothing without it.
-    expect((await registered({ apiKey: key.key, userId: 'alice', idTicket: result.idTicket as string })).userId).not.toBe('alice');
+    expect((await registered({ apiKey: key.key, userId: 'alice', idTicket: result.idTicket })).userId).not.toBe('alice');
     const other = await registered({ apiKey: key.key, userId: '1234567', idTicket: 'forged' });
     expect(other.userId).not.toBe('1234567');
     // Keys with chosen ids need no ticket and give none.

@@ -1,5 +1,6 @@
 // Injected into conversation test pages (after the SDK): `CONV` drives one Conversation and records
 // its events into E2E.events as serialisable summaries. Plain browser JavaScript, never transformed.
+/* global E2E, apiRTC, Parley -- Page globals: the SDK bundle and the harness scripts loaded before these functions run. */
 (() => {
   if (window.CONV) return;
   const info = (i) => ({

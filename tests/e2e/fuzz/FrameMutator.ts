@@ -220,7 +220,7 @@ export class FrameMutator {
     const walk = (v: Json, depth: number): void => {
       if (depth > 6 || containers.length > 100) return;
       if (Array.isArray(v)) { containers.push(v); v.forEach((c) => walk(c, depth + 1)); }
-      else if (isObject(v)) { containers.push(v); Object.values(v).forEach((c) => walk(c as Json, depth + 1)); }
+      else if (isObject(v)) { containers.push(v); Object.values(v).forEach((c) => walk(c, depth + 1)); }
     };
     walk(value, 0);
     return containers.length === 0 ? value : this.rng.pick(containers);

@@ -75,7 +75,9 @@ export class FuzzConnection {
   async run(): Promise<void> {
     const ws = new WebSocket(this.url, { maxPayload: 64 * 1024 * 1024 });
     this.#ws = ws;
-    ws.on('message', (data, isBinary) => this.#onMessage(isBinary ? '' : data.toString()));
+    ws.on('message', (data, isBinary) =>
+      this.#onMessage(isBinary ? '' : (Array.isArray(data) ? Buffer.concat(data) : data instanceof ArrayBuffer ? Buffer.from(data) : data).toString()),
+    );
     ws.on('close', () => {
       this.#closed = true;
       this.#wake?.();

@@ -1,6 +1,7 @@
 // Injected into the fuzz test's chat pages (after conv-page.js): `CHAT` sends numbered
 // conversation messages until stopped and lists what arrived from a given sender.
 // Plain browser JavaScript, never transformed.
+/* global CONV, E2E -- Page globals: the SDK bundle and the harness scripts loaded before these functions run. */
 (() => {
   if (window.CHAT) return;
   const CHAT = {

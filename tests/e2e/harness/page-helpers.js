@@ -4,6 +4,7 @@
 // It gives tests one global, `E2E`, that records what the SDK emits as plain serialisable
 // summaries (Contact objects become ids), so Node-side assertions can read them with
 // page.evaluate and wait for them with page.waitForFunction.
+/* global apiRTC -- Page globals: the SDK bundle and the harness scripts loaded before these functions run. */
 (() => {
   if (window.E2E) return;
 

@@ -19,7 +19,7 @@ export async function pollUntil<T>(check: () => T | Promise<T>, options: PollOpt
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
-    if (value) return value as NonNullable<T>;
+    if (value) return value;
     if (Date.now() >= deadline) {
       throw new Error(`timed out after ${timeoutMs} ms waiting for ${options.what ?? 'condition'}`);
     }

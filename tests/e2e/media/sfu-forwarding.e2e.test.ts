@@ -21,15 +21,8 @@ if (process.env.NDC_LOG) {
 
 const WAIT_MS = 15_000;
 
-interface VideoState { width: number; framesDecoded: number; codec: string; pliCount: number; nackCount: number }
-interface SubscriberState {
-  video: Record<string, VideoState>;
-  audio: Record<string, { packetsReceived: number }>;
-  transceivers: { mid: string | null; currentDirection: string | null; kind: string; trackId: string }[];
-  removedTracks: { streamId: string; trackId: string; kind: string }[];
-  firstFrameAt: Record<string, number>;
-  connectionState: string;
-}
+type SubscriberState = MediaPageSubscriberState; // page.html's, declared in media-globals.d.ts
+type VideoState = MediaPageVideoState;
 
 /** Polls `probe` until it returns a value that is not undefined, or fails after `ms`. */
 async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, ms = WAIT_MS): Promise<T> {
@@ -42,7 +35,7 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T 
     } catch (error) {
       last = error;
     }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${last instanceof Error ? String(last) : JSON.stringify(last)}` : ''}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -73,21 +66,21 @@ describe('SFU media plane forwards Chromium media', () => {
     });
     await page.goto(url);
     peer.on('candidate', (c) => {
-      page.evaluate(([t, cand, mid]) => (window as any).addCandidate(t, cand, mid), [c.transport, c.candidate, c.sdpMid] as const).catch((e) => errors.push(e));
+      page.evaluate(([t, cand, mid]) => window.addCandidate(t, cand, mid), [c.transport, c.candidate, c.sdpMid] as const).catch((e) => errors.push(e));
     });
     peer.on('publisherSdp', ({ sdp }) => {
-      page.evaluate((s) => (window as any).applyPublisherAnswer(s), sdp).catch((e) => errors.push(e));
+      page.evaluate((s) => window.applyPublisherAnswer(s), sdp).catch((e) => errors.push(e));
     });
     peer.on('subscriberSdp', ({ sdp }) => {
       page
-        .evaluate((s) => (window as any).answerSubscriberOffer(s) as Promise<string>, sdp)
+        .evaluate((s) => window.answerSubscriberOffer(s), sdp)
         .then((answer) => peer.handleSubscriberAnswer(answer))
         .catch((e) => errors.push(e));
     });
     return { page, peer };
   }
 
-  const subscriberState = (page: Page): Promise<SubscriberState> => page.evaluate(() => (window as any).subscriberState());
+  const subscriberState = (page: Page): Promise<SubscriberState> => page.evaluate(() => window.subscriberState());
 
   /** Waits until `streamId` decodes on `page`: width > 0 and framesDecoded rising. */
   async function waitDecoding(page: Page, streamId: string, peer?: Peer): Promise<VideoState> {
@@ -143,7 +136,7 @@ describe('SFU media plane forwards Chromium media', () => {
     alice = await join('alice');
     const published: PublishedTrack[] = [];
     room.on('trackPublished', (t) => published.push(t));
-    const offer: { sdp: string; streamId: string } = await alice.page.evaluate(() => (window as any).publishCamera());
+    const offer: { sdp: string; streamId: string } = await alice.page.evaluate(() => window.publishCamera());
     cameraStreamId = offer.streamId;
     alice.peer.handlePublisherOffer(offer.sdp);
     expect(published.map((t) => t.kind).sort()).toEqual(['audio', 'video']);
@@ -193,7 +186,7 @@ describe('SFU media plane forwards Chromium media', () => {
   });
 
   it('a second stream published on the same connection is received on the same subscriber connection', async () => {
-    const offer: { sdp: string; streamId: string } = await alice.page.evaluate(() => (window as any).publishSecond());
+    const offer: { sdp: string; streamId: string } = await alice.page.evaluate(() => window.publishSecond());
     secondStreamId = offer.streamId;
     alice.peer.handlePublisherOffer(offer.sdp);
     const [second] = tracksOf(secondStreamId);
@@ -235,12 +228,12 @@ describe('SFU media plane forwards Chromium media', () => {
     const [second] = tracksOf(secondStreamId);
     const unpublished: PublishedTrack[] = [];
     room.on('trackUnpublished', (t) => unpublished.push(t));
-    const sdp: string = await alice.page.evaluate(() => (window as any).unpublishSecond());
+    const sdp: string = await alice.page.evaluate(() => window.unpublishSecond());
     alice.peer.handlePublisherOffer(sdp);
     expect(unpublished).toEqual([second]);
     expect(bob.peer.subscriptions.some((f) => f.source === second)).toBe(false);
     await waitFor('publisher renegotiated', async () => {
-      const st = await alice.page.evaluate(() => (window as any).publisherState());
+      const st = await alice.page.evaluate(() => window.publisherState());
       return st.connectionState === 'connected' ? st : undefined;
     });
     // The camera keeps flowing to bob.
@@ -251,14 +244,14 @@ describe('SFU media plane forwards Chromium media', () => {
   it('a stopped stream can be published again on the same mid', async () => {
     const [old] = room.tracks.filter((t) => t.streamId === secondStreamId);
     expect(old).toBeUndefined();
-    const sdp: string = await alice.page.evaluate(() => (window as any).republishSecond());
+    const sdp: string = await alice.page.evaluate(() => window.republishSecond());
     alice.peer.handlePublisherOffer(sdp);
     const [again] = tracksOf(secondStreamId);
     expect(again?.kind).toBe('video');
     await waitFor('republished media', () => (again!.getStats().packetsIn > 0 ? true : undefined));
     bob.peer.subscribe(again!);
     await waitDecoding(bob.page, secondStreamId, bob.peer);
-    const st = await alice.page.evaluate(() => (window as any).publisherState());
+    const st = await alice.page.evaluate(() => window.publisherState());
     expect(st.connectionState).toBe('connected');
     expect(errors).toEqual([]);
   });
@@ -269,9 +262,9 @@ describe('SFU media plane forwards Chromium media', () => {
     await waitFor('sender reports to the subscriber', () => (video.getStats().senderReports > 0 && audio.getStats().senderReports > 0 ? true : undefined));
     await waitFor('REMB from the subscriber', () => (video.getStats().remb > 0 ? true : undefined));
     const remote = await waitFor('receiver reports at the publisher', async () => {
-      const st = await alice.page.evaluate(() => (window as any).publisherState());
+      const st = await alice.page.evaluate(() => window.publisherState());
       const r = st.remoteInbound.find((x: { kind: string }) => x.kind === 'video');
-      return r && r.roundTripTime !== undefined ? r : undefined;
+      return r?.roundTripTime !== undefined ? { ...r, roundTripTime: r.roundTripTime } : undefined;
     });
     figures.push(`publisher-side RTT from the SFU's receiver reports: ${Math.round(remote.roundTripTime * 1000)} ms; subscriber REMB ${Math.round(video.getStats().remb / 1000)} kbit/s`);
     const camera = tracksOf(cameraStreamId).find((t) => t.kind === 'video')!;

@@ -98,8 +98,10 @@ export class ConversationRegistry implements ConversationHost {
   }
 
   #key(name: unknown): string {
+    // Any other value is coerced as apiRTC does, objects included.
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- String() of any name is apiRTC's behaviour
+    const text = name === undefined || name === null ? '' : String(name);
     // An empty or missing name creates a conversation with a generated name (docs/sdk-reference.md#session).
-    if (name === undefined || name === null || String(name) === '') return `conversation-${randomString(12)}`;
-    return String(name);
+    return text === '' ? `conversation-${randomString(12)}` : text;
   }
 }

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, test, vi, type MockInstance } from 'vitest';
 import { EMIT } from './internal.js';
 import { Observable } from './Observable.js';
 
@@ -18,13 +18,13 @@ class Pinger extends Observable<Events> {
     this.bufferUntilFirstListener('replayed');
   }
 
-  fire<K extends keyof Events & string>(name: K, ...payload: Events[K] extends undefined ? [] : [Events[K]]): void {
+  fire<K extends keyof Events>(name: K, ...payload: Events[K] extends undefined ? [] : [Events[K]]): void {
     this.emit(name, ...payload);
   }
 }
 
 describe('Observable', () => {
-  let errors: ReturnType<typeof vi.spyOn>;
+  let errors: MockInstance<typeof console.error>;
   beforeEach(() => {
     errors = vi.spyOn(console, 'error').mockImplementation(() => undefined);
   });

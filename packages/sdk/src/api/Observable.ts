@@ -5,7 +5,8 @@ import { EMIT } from './internal.js';
 export type EventPayloads = object;
 
 // apiRTC listeners are plain functions of one payload.
-type AnyListener = (payload?: any) => void; // any: apps annotate the payload with their own types
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- apps annotate the payload with their own types
+type AnyListener = (payload?: any) => void;
 
 
 /**

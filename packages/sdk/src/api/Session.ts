@@ -65,8 +65,6 @@ export class Session extends Observable<SessionEvents> {
   readonly #calls = new Map<string, Call>();
   #id = '';
   #disconnected = false;
-  /** `allowMultipleCalls()`: kept for 1-1 calls (docs/roadmap.md#calls-files-and-chat). */
-  #multipleCalls = false;
 
   /** Internal: apps get the Session from `userAgent.register()`. */
   constructor(ua: UserAgent, init?: SessionInit) {
@@ -259,16 +257,18 @@ export class Session extends Observable<SessionEvents> {
    */
   async disconnect(_opts?: { invalidateUserToken?: boolean }): Promise<void> {
     // apiRTC rejects a plain string here.
+    // eslint-disable-next-line @typescript-eslint/only-throw-error -- apps catch the string as such
     if (this.#disconnected) throw 'disconnect() - session already disconnected';
     // Leave the joined conversations first (the server would also do it on unregister).
     await Promise.all(Object.values(this.#conversations.active()).map((c) => c.leave().catch(() => undefined)));
     await this.#engine.unregister();
   }
 
-  /** Whether several 1-1 Calls may be ongoing at once (default false). */
-  allowMultipleCalls(v: boolean): void {
-    this.#multipleCalls = Boolean(v);
-  }
+  /**
+   * Whether several 1-1 Calls may be ongoing at once (default false). Accepted and ignored: Parley
+   * has no 1-1 calls yet, so there is nothing for it to allow.
+   */
+  allowMultipleCalls(_v: boolean): void {}
 
   /** 1-1 Call by callId (none until 1-1 calls exist). */
   getCall(id: string): Call | undefined {

@@ -448,14 +448,16 @@ export class Stream extends Observable<StreamEvents> {
    */
   async applyConstraints(constraints?: Parts<MediaTrackConstraints>): Promise<void> {
     if (!constraints || typeof constraints !== 'object' || (constraints.audio === undefined && constraints.video === undefined)) {
-      throw 'Missing argument'; // apiRTC rejects a string here
+      // eslint-disable-next-line @typescript-eslint/only-throw-error -- apiRTC rejects a string here
+      throw 'Missing argument';
     }
     if (this.isRemote) {
       // The publisher applies them; `constraintsChanged` arrives here through the conversation.
       await this.#relay('applyConstraints', constraints);
       return;
     }
-    if (!this.#media) throw 'Stream has no data'; // string, like apiRTC's other constraint errors
+    // eslint-disable-next-line @typescript-eslint/only-throw-error -- a string, like apiRTC's other constraint errors
+    if (!this.#media) throw 'Stream has no data';
     await this.#media.applyConstraints(constraints);
     this.emit('constraintsChanged', constraints);
   }

@@ -109,7 +109,7 @@ export class DeviceManager extends Emitter<DeviceManagerEvents> {
     const infos = await md.enumerateDevices();
     const next = emptyDeviceList();
     for (const info of infos) {
-      const kind = info.kind as MediaDeviceType;
+      const kind = info.kind;
       if (KINDS.includes(kind)) next[kind][info.deviceId] = new MediaDevice(info.deviceId, kind, info.label);
     }
     const first = !this.#initialized;

@@ -95,7 +95,8 @@ export class TrackSet extends Emitter<TrackSetEvents> {
       const wanted = constraints[kind];
       if (wanted === undefined) continue;
       const track = this.tracks(kind)[0];
-      if (!track) throw `No ${kind} track`; // apiRTC's constraint errors are strings
+      // eslint-disable-next-line @typescript-eslint/only-throw-error -- apiRTC's constraint errors are strings
+      if (!track) throw `No ${kind} track`;
       jobs.push(track.applyConstraints(wanted));
     }
     await Promise.all(jobs);

@@ -13,8 +13,8 @@ function cssSize(v: string | number): string {
 
 /** Starts playback; autoplay refusals are expected (no user gesture yet) and only logged. */
 export function play(element: HTMLMediaElement): void {
-  const p = element.play();
-  if (p) p.catch((err: unknown) => log.warn('media playback did not start (autoplay policy?)', err));
+  // Older browsers return undefined rather than a promise; Promise.resolve() takes either.
+  Promise.resolve(element.play()).catch((err: unknown) => log.warn('media playback did not start (autoplay policy?)', err));
 }
 
 /** Sets `srcObject` and starts playback (docs/sdk-reference.md#stream, attachToElement). */

@@ -111,16 +111,12 @@ export class FakeServer {
   readonly fetch: typeof fetch;
 
   constructor() {
-    const server = this;
-    this.WebSocket = class extends FakeSocket {
-      constructor(url: string) {
-        super(server, url);
-      }
-    };
+    this.WebSocket = socketClassFor(this);
     // A plain object rather than a Response: reading a real body takes real I/O turns, which fake
     // timers do not drive.
     this.fetch = (async (input: RequestInfo | URL) => {
-      const found = String(input).endsWith('/api/v1/lookup');
+      const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+      const found = url.endsWith('/api/v1/lookup');
       return { ok: found, status: found ? 200 : 404, json: async () => ({ wsPath: '/ws', serverVersion: 'fake', protocolVersion: 1 }) };
     }) as unknown as typeof fetch;
   }
@@ -220,4 +216,13 @@ export class FakeServer {
     this.#answers.set(answer.re, answer);
     if (!this.loseAnswers) socket?.deliver(answer);
   }
+}
+
+/** A `WebSocket` constructor whose sockets connect to `server`. */
+function socketClassFor(server: FakeServer): WebSocketFactory {
+  return class extends FakeSocket {
+    constructor(url: string) {
+      super(server, url);
+    }
+  };
 }

@@ -16,7 +16,7 @@ export class Emitter<E extends EventMap<E>> {
   /** Adds a listener; returns a function that removes it. */
   on<K extends keyof E>(name: K, listener: Listener<E[K]>): () => void {
     const list = this.#listeners.get(name) ?? [];
-    list.push(listener as Listener<never>);
+    list.push(listener);
     this.#listeners.set(name, list);
     return () => this.off(name, listener);
   }
@@ -25,7 +25,7 @@ export class Emitter<E extends EventMap<E>> {
   off<K extends keyof E>(name: K, listener: Listener<E[K]>): void {
     const list = this.#listeners.get(name);
     if (!list) return;
-    const i = list.indexOf(listener as Listener<never>);
+    const i = list.indexOf(listener);
     if (i >= 0) list.splice(i, 1);
   }
 

@@ -15,7 +15,7 @@ let level: number = LogLevel.WARN;
  */
 export function setLogLevel(value: number): void {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
-    // apiRTC throws a string here, not an Error; apps catch it as such.
+    // eslint-disable-next-line @typescript-eslint/only-throw-error -- apiRTC throws a string here, not an Error; apps catch it as such
     throw 'Log level invalid';
   }
   level = Math.min(value, LogLevel.TRACE);

@@ -51,12 +51,12 @@ describe('Authenticator: which id a session gets', () => {
   it('an assigned id comes with a ticket that gets it back, and only it', async () => {
     const first = auth.admit(await auth.authenticate({ apiKey: 'plain' }, undefined));
     expect(first.idTicket).toEqual(expect.any(String));
-    const back = await auth.authenticate({ apiKey: 'plain', userId: first.userId, idTicket: first.idTicket as string }, undefined);
+    const back = await auth.authenticate({ apiKey: 'plain', userId: first.userId, idTicket: first.idTicket }, undefined);
     expect(back.userId).toBe(first.userId);
-    const stolen = await auth.authenticate({ apiKey: 'plain', userId: 'alice', idTicket: first.idTicket as string }, undefined);
+    const stolen = await auth.authenticate({ apiKey: 'plain', userId: 'alice', idTicket: first.idTicket }, undefined);
     expect(stolen.userId).toBeUndefined();
     // Tickets are per key (HMAC with the key's secret).
-    const elsewhere = await auth.authenticate({ apiKey: 'chooser', userId: first.userId, idTicket: first.idTicket as string }, undefined);
+    const elsewhere = await auth.authenticate({ apiKey: 'chooser', userId: first.userId, idTicket: first.idTicket }, undefined);
     expect(auth.admit(elsewhere).idTicket).toBeUndefined();
   });
 

@@ -55,6 +55,7 @@ export class HttpServer {
     this.#deps = deps;
     this.roots = staticRoots(deps.config);
     this.fastify = Fastify({
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- tsc needs it: it picks Fastify's logger type parameter
       loggerInstance: deps.log as FastifyBaseLogger,
       // One line per HTTP request would drown the signalling logs; errors are still logged.
       logController: new LogController({ disableRequestLogging: true }),

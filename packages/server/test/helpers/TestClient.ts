@@ -69,7 +69,7 @@ export class TestClient {
         resolve({ code, reason: reason.toString() });
       });
     });
-    ws.on('message', (data) => this.#onMessage(data.toString()));
+    ws.on('message', (data) => this.#onMessage((Array.isArray(data) ? Buffer.concat(data) : data instanceof ArrayBuffer ? Buffer.from(data) : data).toString()));
     ws.on('error', () => {
       /* surfaced through `closed` */
     });

@@ -69,7 +69,7 @@ export function emitIncoming(e: ConversationServerEvent, h: IncomingHost): void 
       return;
     case 'conv.customEvent': {
       const sender = h.ctx.contact(e.from);
-      const base = e.content && typeof e.content === 'object' ? (e.content as object) : {};
+      const base = e.content && typeof e.content === 'object' ? e.content : {};
       const content = { ...base, event: e.event, roomname: h.name };
       h.emit('customEvent', { event: e.event, sender, content });
       h.ctx.sessionCustomEvent({ event: e.event, content, sender, conversation: h.conversation });

@@ -57,7 +57,7 @@ export function jsonSafe(value: unknown): unknown {
 export function errorText(err: unknown): string {
   if (typeof err === 'string') return err;
   if (err instanceof Error) return err.message;
-  if (err && typeof err === 'object' && 'error' in err && (err as { error: unknown }).error instanceof Error) return (err as { error: Error }).error.message;
+  if (err && typeof err === 'object' && 'error' in err && err.error instanceof Error) return (err as { error: Error }).error.message;
   return String(err);
 }
 

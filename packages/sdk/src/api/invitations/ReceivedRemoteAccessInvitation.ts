@@ -15,6 +15,7 @@ export class ReceivedRemoteAccessInvitation extends ReceivedInvitation<RemoteAcc
   }
 
   /** P2: not supported (declared as returning a promise in apiRTC). */
+  // eslint-disable-next-line @typescript-eslint/no-misused-promises -- apiRTC's signature for this class, unlike the base's void
   override decline(): Promise<string> {
     return rejectNotSupported('decline');
   }
