@@ -13,8 +13,7 @@ module.exports = {
   forbidden: [
     {
       name: 'protocol-is-a-leaf',
-      comment:
-        'packages/protocol is the wire contract both ends share: it imports neither the server nor the SDK (nor the demo app).',
+      comment: 'packages/protocol is the wire contract both ends share: it imports neither the server nor the SDK (nor the demo app).',
       severity: 'error',
       from: { path: '^packages/protocol/' },
       to: { path: '^(packages/(server|sdk)|apps)/' },
@@ -66,8 +65,7 @@ module.exports = {
     },
     {
       name: 'meet-uses-served-sdk',
-      comment:
-        'The demo app is an ordinary apiRTC app: it loads the SDK the server serves (/sdk/parley.js) and imports no code from packages/.',
+      comment: 'The demo app is an ordinary apiRTC app: it loads the SDK the server serves (/sdk/parley.js) and imports no code from packages/.',
       severity: 'error',
       from: { path: '^apps/meet/' },
       to: { path: '^packages/', dependencyTypesNot: ['type-only'] },

@@ -33,11 +33,10 @@ for (const suite of suites) {
   console.log(`\n• ${suite} tests`);
   const report = join(reportDir, `${suite}.json`);
   rmSync(report, { force: true });
-  const res = spawnSync(
-    'npx',
-    ['vitest', 'run', '--project', suite, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`],
-    { cwd: root, stdio: 'inherit' },
-  );
+  const res = spawnSync('npx', ['vitest', 'run', '--project', suite, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`], {
+    cwd: root,
+    stdio: 'inherit',
+  });
   if (existsSync(report)) {
     const json = JSON.parse(readFileSync(report, 'utf8'));
     passed += json.numPassedTests ?? 0;

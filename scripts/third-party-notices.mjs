@@ -88,7 +88,14 @@ function walk(dir, pkg, usedBy) {
       if (seen.usedBy.has(usedBy)) continue;
       seen.usedBy.add(usedBy);
     } else {
-      found.set(key, { name: dep.name, version: dep.version, licence: licenceOf(dep), url: homepageOf(dep), usedBy: new Set([usedBy]), platform: optional && Array.isArray(dep.os) });
+      found.set(key, {
+        name: dep.name,
+        version: dep.version,
+        licence: licenceOf(dep),
+        url: homepageOf(dep),
+        usedBy: new Set([usedBy]),
+        platform: optional && Array.isArray(dep.os),
+      });
     }
     walk(depDir, dep, usedBy);
   }
@@ -135,7 +142,7 @@ const lines = [
   '',
   '- *server*: needed by `@parley/server` (`npm start`).',
   '- *SDK*: bundled into `/sdk/parley.js` and `/sdk/parley.mjs` by `@parley/sdk` (through',
-  '  `@parley/protocol`); these files carry the package\'s code, so its licence applies to them.',
+  "  `@parley/protocol`); these files carry the package's code, so its licence applies to them.",
   '- Platform packages (marked †) hold prebuilt native binaries; npm installs only the one that',
   '  matches the machine.',
   '',
@@ -144,11 +151,14 @@ const lines = [
   'node-datachannel and its prebuilt binaries are under the Mozilla Public License 2.0, a',
   'file-level copyleft: Parley uses them unmodified, and their source is available from the',
   'repository listed below. Anyone who distributes modified versions of those files must publish',
-  'the modified files under MPL-2.0; Parley\'s own code is not affected.',
+  "the modified files under MPL-2.0; Parley's own code is not affected.",
   '',
   '## Packages',
   '',
-  `${rows.length} packages: ${[...byLicence].sort((a, b) => b[1] - a[1]).map(([l, n]) => `${n} ${l}`).join(', ')}.`,
+  `${rows.length} packages: ${[...byLicence]
+    .sort((a, b) => b[1] - a[1])
+    .map(([l, n]) => `${n} ${l}`)
+    .join(', ')}.`,
   '',
   '| package | version | licence | used by | source |',
   '|---|---|---|---|---|',
@@ -165,7 +175,9 @@ for (const [pkgName, { checkedVersion, parts }] of Object.entries(embedded)) {
   const installed = rows.find((r) => r.name === pkgName);
   if (!installed) continue;
   if (installed.version !== checkedVersion) {
-    console.warn(`! ${pkgName} is ${installed.version}, its embedded components were checked for ${checkedVersion}: check them again and update scripts/${relative(join(root, 'scripts'), new URL(import.meta.url).pathname)}`);
+    console.warn(
+      `! ${pkgName} is ${installed.version}, its embedded components were checked for ${checkedVersion}: check them again and update scripts/${relative(join(root, 'scripts'), new URL(import.meta.url).pathname)}`,
+    );
   }
   for (const [component, licence, url] of parts) lines.push(`| ${pkgName} ${checkedVersion} | ${component} | ${licence} | ${url} |`);
 }

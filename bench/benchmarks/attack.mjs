@@ -78,7 +78,13 @@ async function measure(server) {
   return { rss, heap: heapProbe.heapUsed, external: heapProbe.external + heapProbe.arrayBuffers, fds: openFds(server.pid), threads: threads(server.pid) };
 }
 
-const delta = (a, b, n) => ({ rss: (b.rss - a.rss) / n, heap: (b.heap - a.heap) / n, external: (b.external - a.external) / n, fds: (b.fds - a.fds) / n, threads: (b.threads - a.threads) / n });
+const delta = (a, b, n) => ({
+  rss: (b.rss - a.rss) / n,
+  heap: (b.heap - a.heap) / n,
+  external: (b.external - a.external) / n,
+  fds: (b.fds - a.fds) / n,
+  threads: (b.threads - a.threads) / n,
+});
 
 /** Sends `make(i)` for i < n, `batch` in flight, until the first refusal; counts the accepted ones. */
 async function pushUntilRefused(n, make, batch) {
@@ -100,12 +106,27 @@ async function attack(url, tag, cfg, sdp) {
   await c.register({ groups: [], subscribeTo: [] });
   const out = {};
   out.groups = await pushUntilRefused(cfg.caps.groups, (i) => c.request({ type: 'group.join', group: `${tag}-g${i}` }), 50);
-  out.conversations = await pushUntilRefused(cfg.caps.conversations, (i) => c.request({ type: 'conv.join', conversation: `${tag}-c${i}`, meshModeEnabled: false, meshOnlyEnabled: false }), 20);
+  out.conversations = await pushUntilRefused(
+    cfg.caps.conversations,
+    (i) => c.request({ type: 'conv.join', conversation: `${tag}-c${i}`, meshModeEnabled: false, meshOnlyEnabled: false }),
+    20,
+  );
   const room = `${tag}-c0`;
   let contextBytes = 0;
   let first = null;
   for (const size of cfg.contextSizes) {
-    first = await c.request({ type: 'conv.publish', conversation: room, streamId: 1, msid: `${tag}-m1`, hasAudio: true, hasVideo: true, isAudioMuted: false, isVideoMuted: false, isScreensharing: false, context: { pad: 'x'.repeat(size) } });
+    first = await c.request({
+      type: 'conv.publish',
+      conversation: room,
+      streamId: 1,
+      msid: `${tag}-m1`,
+      hasAudio: true,
+      hasVideo: true,
+      isAudioMuted: false,
+      isVideoMuted: false,
+      isScreensharing: false,
+      context: { pad: 'x'.repeat(size) },
+    });
     if (first.ok) {
       contextBytes = size;
       break;
@@ -114,9 +135,26 @@ async function attack(url, tag, cfg, sdp) {
   out.contextBytes = contextBytes;
   out.contextRefusal = contextBytes === cfg.contextSizes[0] ? null : first?.error;
   const pad = 'x'.repeat(contextBytes);
-  const more = contextBytes > 0
-    ? await pushUntilRefused(cfg.caps.publications - 1, (i) => c.request({ type: 'conv.publish', conversation: room, streamId: i + 2, msid: `${tag}-m${i + 2}`, hasAudio: true, hasVideo: true, isAudioMuted: false, isVideoMuted: false, isScreensharing: false, context: { pad } }), 20)
-    : { accepted: 0, refusal: first?.error };
+  const more =
+    contextBytes > 0
+      ? await pushUntilRefused(
+          cfg.caps.publications - 1,
+          (i) =>
+            c.request({
+              type: 'conv.publish',
+              conversation: room,
+              streamId: i + 2,
+              msid: `${tag}-m${i + 2}`,
+              hasAudio: true,
+              hasVideo: true,
+              isAudioMuted: false,
+              isVideoMuted: false,
+              isScreensharing: false,
+              context: { pad },
+            }),
+          20,
+        )
+      : { accepted: 0, refusal: first?.error };
   out.publications = { accepted: more.accepted + (contextBytes > 0 ? 1 : 0), refusal: more.refusal };
   // One publisher PeerConnection per joined conversation (the SDK's shape): offers in each of them.
   const pcRooms = Math.min(cfg.caps.peerConnections, out.conversations.accepted);
@@ -157,11 +195,13 @@ export async function run({ flags, log }) {
     const m0 = await measure(server);
     log(`• ${cfg.idleSessions} idle registered sessions…`);
     for (let i = 0; i < cfg.idleSessions; i += 50) {
-      const batch = await Promise.all(Array.from({ length: Math.min(50, cfg.idleSessions - i) }, async () => {
-        const c = await AttackClient.open(server.url);
-        await c.register({ groups: [], subscribeTo: [] });
-        return c;
-      }));
+      const batch = await Promise.all(
+        Array.from({ length: Math.min(50, cfg.idleSessions - i) }, async () => {
+          const c = await AttackClient.open(server.url);
+          await c.register({ groups: [], subscribeTo: [] });
+          return c;
+        }),
+      );
       idle.push(...batch);
     }
     const m1 = await measure(server);
@@ -201,7 +241,13 @@ export async function run({ flags, log }) {
         rows: [
           ['presence groups joined', fmt(r0.groups.accepted), stoppedBy(r0.groups, cfg.caps.groups)],
           ['conversations joined', fmt(r0.conversations.accepted), stoppedBy(r0.conversations, cfg.caps.conversations)],
-          ['largest publication context accepted', fmtBytes(r0.contextBytes), r0.contextRefusal ? `larger refused: code ${r0.contextRefusal.code} ${r0.contextRefusal.message}` : `largest size tried (${fmtBytes(cfg.contextSizes[0])})`],
+          [
+            'largest publication context accepted',
+            fmtBytes(r0.contextBytes),
+            r0.contextRefusal
+              ? `larger refused: code ${r0.contextRefusal.code} ${r0.contextRefusal.message}`
+              : `largest size tried (${fmtBytes(cfg.contextSizes[0])})`,
+          ],
           ['publications in one conversation', fmt(r0.publications.accepted), stoppedBy(r0.publications, cfg.caps.publications)],
           ['publisher PeerConnections', fmt(r0.peerConnections.accepted), stoppedBy(r0.peerConnections, cfg.caps.peerConnections)],
         ],

@@ -55,7 +55,9 @@ function fetchApiRtc(dir) {
   let file = join(pkg, 'apiRTC.min.js');
   if (!existsSync(file)) {
     // Fall back to the largest minified script of the package, and say so.
-    const candidates = walk(pkg).filter((p) => p.endsWith('.min.js')).sort((a, b) => statSync(b).size - statSync(a).size);
+    const candidates = walk(pkg)
+      .filter((p) => p.endsWith('.min.js'))
+      .sort((a, b) => statSync(b).size - statSync(a).size);
     if (!candidates.length) throw new Error(`@apirtc/apirtc@${info.version} has no apiRTC.min.js nor any *.min.js`);
     file = candidates[0];
   }
@@ -95,7 +97,10 @@ export async function run({ log }) {
     tables.push({
       title: 'Largest source files in /sdk/parley.js',
       columns: ['source file', 'bytes', 'share'],
-      rows: [...perSource].sort((a, b) => b[1] - a[1]).slice(0, 10).map(([f, n]) => [f, fmtBytes(n), share(n)]),
+      rows: [...perSource]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 10)
+        .map(([f, n]) => [f, fmtBytes(n), share(n)]),
     });
   }
   const gz = ratio(parley.gzip, apirtc.gzip);
@@ -115,8 +120,18 @@ export async function run({ log }) {
         rows: [
           ['Parley /sdk/parley.js', fmtBytes(parley.raw), fmtBytes(parley.gzip), fmtBytes(parley.brotli)],
           [`apiRTC ${api.version} ${api.file}`, fmtBytes(apirtc.raw), fmtBytes(apirtc.gzip), fmtBytes(apirtc.brotli)],
-          ['Parley ÷ apiRTC', fmtRatio(ratio(parley.raw, apirtc.raw)), `${fmtRatio(gz)} (target ≤ ${TARGET}: ${met ? 'met' : 'MISSED'})`, fmtRatio(ratio(parley.brotli, apirtc.brotli))],
-          ['bytes (exact)', `${fmt(parley.raw)} / ${fmt(apirtc.raw)}`, `${fmt(parley.gzip)} / ${fmt(apirtc.gzip)}`, `${fmt(parley.brotli)} / ${fmt(apirtc.brotli)}`],
+          [
+            'Parley ÷ apiRTC',
+            fmtRatio(ratio(parley.raw, apirtc.raw)),
+            `${fmtRatio(gz)} (target ≤ ${TARGET}: ${met ? 'met' : 'MISSED'})`,
+            fmtRatio(ratio(parley.brotli, apirtc.brotli)),
+          ],
+          [
+            'bytes (exact)',
+            `${fmt(parley.raw)} / ${fmt(apirtc.raw)}`,
+            `${fmt(parley.gzip)} / ${fmt(apirtc.gzip)}`,
+            `${fmt(parley.brotli)} / ${fmt(apirtc.brotli)}`,
+          ],
         ],
       },
       ...tables,

@@ -159,7 +159,9 @@ export async function run(ctx) {
       browser = await launchChromium({ y4m });
       const origin = 'http://127.0.0.1:9'; // answered by playwright's route, no server behind it
       const context = await browser.newContext();
-      await context.route(`${origin}/**`, (route) => route.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html><html><body></body></html>' }));
+      await context.route(`${origin}/**`, (route) =>
+        route.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html><html><body></body></html>' }),
+      );
       const page = await context.newPage();
       await page.goto(`${origin}/janus.html`);
       const feed = await page.evaluate(PAGE_JANUS_PUBLISH, { url: janus.url, room: 1234 });
@@ -199,11 +201,41 @@ export async function run(ctx) {
     d[key] = derive(series[key]);
     tables.push({
       title: `${names[key]}: per N (${windowS} s window; ${PROBE_WINDOW_S} s past N = ${HEADLINE_MAX_N})`,
-      columns: ['N', 'server CPU', 'RSS', 'pkts in/s', 'pub video Mbps', 'pkts out/s', 'fwd Mbps', 'Mbps per subscriber', 'loss', 'UDP drops', 'CPU ms/s per fwd Mbps', 'receiving', 'load client CPU', 'held'],
+      columns: [
+        'N',
+        'server CPU',
+        'RSS',
+        'pkts in/s',
+        'pub video Mbps',
+        'pkts out/s',
+        'fwd Mbps',
+        'Mbps per subscriber',
+        'loss',
+        'UDP drops',
+        'CPU ms/s per fwd Mbps',
+        'receiving',
+        'load client CPU',
+        'held',
+      ],
       rows: series[key].map((r) =>
         r.error
           ? [String(r.n), r.error, '', '', '', '', '', '', '', '', '', '', '', 'no']
-          : [String(r.n), `${fmt(r.cpu * 100, 1)} %`, fmtBytes(r.rss), fmt(r.inPps), fmt(r.pubMbps, 2), (r.counted < r.n ? '≈ ' : '') + fmt(r.outPps), (r.counted < r.n ? '≈ ' : '') + fmt(r.mbps, 1), fmt(r.mbps / r.n, 2) + (r.degraded ? ' (degraded)' : ''), `${fmt(r.loss * 100, 3)} %` + (r.counted < r.n ? ` (${r.counted} counted)` : ''), String(r.udpDrops), fmt(r.cpuPerMbps * 1000, 2), `${r.receiving}/${r.n}`, `${fmt(r.lcCpu * 100, 0)} %`, holds(r) ? 'yes' : 'no'],
+          : [
+              String(r.n),
+              `${fmt(r.cpu * 100, 1)} %`,
+              fmtBytes(r.rss),
+              fmt(r.inPps),
+              fmt(r.pubMbps, 2),
+              (r.counted < r.n ? '≈ ' : '') + fmt(r.outPps),
+              (r.counted < r.n ? '≈ ' : '') + fmt(r.mbps, 1),
+              fmt(r.mbps / r.n, 2) + (r.degraded ? ' (degraded)' : ''),
+              `${fmt(r.loss * 100, 3)} %` + (r.counted < r.n ? ` (${r.counted} counted)` : ''),
+              String(r.udpDrops),
+              fmt(r.cpuPerMbps * 1000, 2),
+              `${r.receiving}/${r.n}`,
+              `${fmt(r.lcCpu * 100, 0)} %`,
+              holds(r) ? 'yes' : 'no',
+            ],
       ),
     });
   }
@@ -225,22 +257,57 @@ export async function run(ctx) {
   const met = (v, target, higher = false) => (!Number.isFinite(v) ? '—' : (higher ? v >= target : v <= target) ? 'met' : 'MISSED');
   const summaryRows = [];
   const per = (key, f) => (d[key] ? f(d[key]) : notMeasured(key));
-  summaryRows.push(['CPU per forwarded Mbps (ms/s per Mbps) at N=' + (Number.isFinite(rJ.n) ? rJ.n : rT.n), per('parley', () => fmt(at('parley', Number.isFinite(rJ.n) ? rJ.n : rT.n)?.cpuPerMbps * 1000, 2)), per('janus', () => fmt(at('janus', rJ.n)?.cpuPerMbps * 1000, 2)), per('janusTuned', () => fmt(at('janusTuned', rT.n)?.cpuPerMbps * 1000, 2)), fmtRatio(rJ.r), fmtRatio(rT.r), `≤ ${TARGETS.cpuVsJanus} ${met(rJ.r, TARGETS.cpuVsJanus)} / ≤ ${TARGETS.cpuVsJanusTuned} ${met(rT.r, TARGETS.cpuVsJanusTuned)}`]);
-  summaryRows.push(['marginal CPU per forwarded Mbps, slope over N ≤ 40 (ms/s per Mbps)', ...['parley', 'janus', 'janusTuned'].map((k) => per(k, (x) => fmt(x.perMbpsSlope * 1000, 2))), fmtRatio(ratio(d.parley?.perMbpsSlope, d.janus?.perMbpsSlope)), fmtRatio(ratio(d.parley?.perMbpsSlope, d.janusTuned?.perMbpsSlope)), '—']);
-  summaryRows.push(['CPU per forwarded packet, slope over N ≤ 40 (µs)', ...['parley', 'janus', 'janusTuned'].map((k) => per(k, (x) => fmt(x.perPacketUs, 1))), fmtRatio(ratio(d.parley?.perPacketUs, d.janus?.perPacketUs)), fmtRatio(ratio(d.parley?.perPacketUs, d.janusTuned?.perPacketUs)), '—']);
+  summaryRows.push([
+    'CPU per forwarded Mbps (ms/s per Mbps) at N=' + (Number.isFinite(rJ.n) ? rJ.n : rT.n),
+    per('parley', () => fmt(at('parley', Number.isFinite(rJ.n) ? rJ.n : rT.n)?.cpuPerMbps * 1000, 2)),
+    per('janus', () => fmt(at('janus', rJ.n)?.cpuPerMbps * 1000, 2)),
+    per('janusTuned', () => fmt(at('janusTuned', rT.n)?.cpuPerMbps * 1000, 2)),
+    fmtRatio(rJ.r),
+    fmtRatio(rT.r),
+    `≤ ${TARGETS.cpuVsJanus} ${met(rJ.r, TARGETS.cpuVsJanus)} / ≤ ${TARGETS.cpuVsJanusTuned} ${met(rT.r, TARGETS.cpuVsJanusTuned)}`,
+  ]);
+  summaryRows.push([
+    'marginal CPU per forwarded Mbps, slope over N ≤ 40 (ms/s per Mbps)',
+    ...['parley', 'janus', 'janusTuned'].map((k) => per(k, (x) => fmt(x.perMbpsSlope * 1000, 2))),
+    fmtRatio(ratio(d.parley?.perMbpsSlope, d.janus?.perMbpsSlope)),
+    fmtRatio(ratio(d.parley?.perMbpsSlope, d.janusTuned?.perMbpsSlope)),
+    '—',
+  ]);
+  summaryRows.push([
+    'CPU per forwarded packet, slope over N ≤ 40 (µs)',
+    ...['parley', 'janus', 'janusTuned'].map((k) => per(k, (x) => fmt(x.perPacketUs, 1))),
+    fmtRatio(ratio(d.parley?.perPacketUs, d.janus?.perPacketUs)),
+    fmtRatio(ratio(d.parley?.perPacketUs, d.janusTuned?.perPacketUs)),
+    '—',
+  ]);
   const rssR = ratio(d.parley?.rssPerSub, d.janus?.rssPerSub);
-  summaryRows.push(['RSS per subscriber, slope over N ≤ 40', ...['parley', 'janus', 'janusTuned'].map((k) => per(k, (x) => fmtBytes(x.rssPerSub))), fmtRatio(rssR), fmtRatio(ratio(d.parley?.rssPerSub, d.janusTuned?.rssPerSub)), `≤ ${TARGETS.rssPerSub} ${met(rssR, TARGETS.rssPerSub)}`]);
+  summaryRows.push([
+    'RSS per subscriber, slope over N ≤ 40',
+    ...['parley', 'janus', 'janusTuned'].map((k) => per(k, (x) => fmtBytes(x.rssPerSub))),
+    fmtRatio(rssR),
+    fmtRatio(ratio(d.parley?.rssPerSub, d.janusTuned?.rssPerSub)),
+    `≤ ${TARGETS.rssPerSub} ${met(rssR, TARGETS.rssPerSub)}`,
+  ]);
   const maxN = ns[ns.length - 1];
   const heldR = ratio(d.parley?.maxHeld, d.janus?.maxHeld);
   const bothCapped = d.parley?.maxHeld === maxN && d.janus?.maxHeld === maxN;
   summaryRows.push([
     `largest N held on one core with 0 loss (of ${ns.join(', ')})`,
     ...['parley', 'janus', 'janusTuned'].map((k) => per(k, (x) => String(x.maxHeld))),
-    fmtRatio(heldR) + (bothCapped ? ' (both held the largest N tried: ratio is a lower bound of neither)' : d.parley?.maxHeld === maxN ? ' (Parley held the largest N tried: a lower bound)' : ''),
+    fmtRatio(heldR) +
+      (bothCapped
+        ? ' (both held the largest N tried: ratio is a lower bound of neither)'
+        : d.parley?.maxHeld === maxN
+          ? ' (Parley held the largest N tried: a lower bound)'
+          : ''),
     fmtRatio(ratio(d.parley?.maxHeld, d.janusTuned?.maxHeld)),
     `≥ ${TARGETS.subsAtZeroLoss} ${bothCapped ? 'not decided (both at the largest N)' : met(heldR, TARGETS.subsAtZeroLoss, true)}`,
   ]);
-  tables.push({ title: 'Parley against Janus 1.1.2 (videoroom), same run', columns: ['metric', 'Parley', 'Janus default', 'Janus event_loops=2', 'Parley ÷ default', 'Parley ÷ tuned', 'target'], rows: summaryRows });
+  tables.push({
+    title: 'Parley against Janus 1.1.2 (videoroom), same run',
+    columns: ['metric', 'Parley', 'Janus default', 'Janus event_loops=2', 'Parley ÷ default', 'Parley ÷ tuned', 'target'],
+    rows: summaryRows,
+  });
 
   notes.push(
     `Publisher: Chromium (${chromiumVersion()}) with --use-file-for-fake-video-capture (640×480 30 fps testsrc2 + noise=alls=12:allf=t y4m) + fake mic, VP8 + Opus; ` +

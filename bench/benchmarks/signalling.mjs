@@ -110,7 +110,12 @@ export async function run({ flags, log }) {
   const tmp = mkdtempSync(join(tmpdir(), 'parley-bench-signalling-'));
   const profileDir = profile ? join(tmp, 'profiles') : null;
   const targets = [
-    { key: 'parley', label: 'Parley', start: (tag) => startParley({ tmp, tag, nodeArgs: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${tag}.cpuprofile`] : [] }) },
+    {
+      key: 'parley',
+      label: 'Parley',
+      start: (tag) =>
+        startParley({ tmp, tag, nodeArgs: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${tag}.cpuprofile`] : [] }),
+    },
     { key: 'ref', label: 'bare ws', start: (tag) => startReference({ tmp, tag }) },
   ];
   if (flags.has('--ref-as-parley')) targets[0].start = (tag) => startReference({ tmp, tag }); // harness self-test
@@ -136,14 +141,27 @@ export async function run({ flags, log }) {
   try {
     const idlePhases = [
       ...cfg.idleKs.map((k) => ({ key: `idle${k}`, k, groups: [], what: `${fmt(k)} idle registered sessions` })),
-      { key: 'idleGroup', k: cfg.groupIdle.k, groups: [cfg.groupIdle.group], what: `${fmt(cfg.groupIdle.k)} idle sessions all in group '${cfg.groupIdle.group}'` },
+      {
+        key: 'idleGroup',
+        k: cfg.groupIdle.k,
+        groups: [cfg.groupIdle.group],
+        what: `${fmt(cfg.groupIdle.k)} idle sessions all in group '${cfg.groupIdle.group}'`,
+      },
     ];
     for (const { key, k, groups, what } of idlePhases) {
       for (const target of targets) {
         log(`• ${target.label}: ${what}…`);
         res[target.key][key] = await withServer(target, key, async (server) => {
           // Warm-up: load every code path a registration uses before the baseline is taken.
-          await call({ cmd: 'idle', url: server.url, k: cfg.warmupSessions, concurrency: 10, prefix: 'warm', serverPid: server.pid, groups: groups.map((g) => `warm-${g}`) });
+          await call({
+            cmd: 'idle',
+            url: server.url,
+            k: cfg.warmupSessions,
+            concurrency: 10,
+            prefix: 'warm',
+            serverPid: server.pid,
+            groups: groups.map((g) => `warm-${g}`),
+          });
           await call({ cmd: 'closeAll' });
           await sleep(500);
           const rssBefore = await settledRss(server.pid);
@@ -161,11 +179,24 @@ export async function run({ flags, log }) {
     for (const target of targets) {
       await withServer(target, 'traffic', async (server) => {
         log(`• ${target.label}: presence fan-out to ${fmt(cfg.fanout.subscribers)} subscribers, ${cfg.fanout.rounds} rounds…`);
-        res[target.key].fanout = await call({ cmd: 'fanout', url: server.url, ...cfg.fanout, concurrency: cfg.registerConcurrency, prefix: 'f', serverPid: server.pid });
+        res[target.key].fanout = await call({
+          cmd: 'fanout',
+          url: server.url,
+          ...cfg.fanout,
+          concurrency: cfg.registerConcurrency,
+          prefix: 'f',
+          serverPid: server.pid,
+        });
         log(`• ${target.label}: contact messages…`);
-        res[target.key].messages = await call({ cmd: 'messages', url: server.url, ...cfg.messages, concurrency: cfg.registerConcurrency, prefix: 'm', serverPid: server.pid }, 180_000);
+        res[target.key].messages = await call(
+          { cmd: 'messages', url: server.url, ...cfg.messages, concurrency: cfg.registerConcurrency, prefix: 'm', serverPid: server.pid },
+          180_000,
+        );
         log(`• ${target.label}: conversation messages…`);
-        res[target.key].convMessages = await call({ cmd: 'convMessages', url: server.url, ...cfg.convMessages, concurrency: cfg.registerConcurrency, prefix: 'c', serverPid: server.pid }, 180_000);
+        res[target.key].convMessages = await call(
+          { cmd: 'convMessages', url: server.url, ...cfg.convMessages, concurrency: cfg.registerConcurrency, prefix: 'c', serverPid: server.pid },
+          180_000,
+        );
       });
     }
   } finally {
@@ -190,8 +221,16 @@ export async function run({ flags, log }) {
     rows.push(row(`server CPU per registration, K=${fmt(k)}`, (p.serverCpuMs * 1000) / p.registered, (r.serverCpuMs * 1000) / r.registered, us));
     rows.push(row(`RSS per idle session, K=${fmt(k)}`, p.perSession, r.perSession, fmtBytes));
     const pass = p.perGiB >= TARGET_SESSIONS_PER_GIB;
-    rows.push(row(`idle sessions per GiB RSS, K=${fmt(k)}`, p.perGiB, r.perGiB, (v) => fmt(v), { target: `≥ ${fmt(TARGET_SESSIONS_PER_GIB)}: ${check(pass)}` }));
-    rows.push([`RSS before → after, K=${fmt(k)}`, `${fmtBytes(p.rssBefore)} → ${fmtBytes(p.rssAfter)}`, `${fmtBytes(r.rssBefore)} → ${fmtBytes(r.rssAfter)}`, '', '']);
+    rows.push(
+      row(`idle sessions per GiB RSS, K=${fmt(k)}`, p.perGiB, r.perGiB, (v) => fmt(v), { target: `≥ ${fmt(TARGET_SESSIONS_PER_GIB)}: ${check(pass)}` }),
+    );
+    rows.push([
+      `RSS before → after, K=${fmt(k)}`,
+      `${fmtBytes(p.rssBefore)} → ${fmtBytes(p.rssAfter)}`,
+      `${fmtBytes(r.rssBefore)} → ${fmtBytes(r.rssAfter)}`,
+      '',
+      '',
+    ]);
   }
   {
     const p = P.idleGroup;
@@ -216,9 +255,18 @@ export async function run({ flags, log }) {
   const light = `${cfg.messages.latencyPairs} pairs × ${1000 / cfg.messages.latencyIntervalMs}/s`;
   rows.push(row(`contact message latency p50 (${light})`, pm.p50, rm.p50, ms));
   rows.push(row(`contact message latency p99 (${light})`, pm.p99, rm.p99, ms));
-  rows.push(row(`contact message throughput (${fmt(cfg.messages.tputPairs)} pairs, ${cfg.messages.window} in flight each)`, P.messages.throughputPerSec, R.messages.throughputPerSec, perSec));
+  rows.push(
+    row(
+      `contact message throughput (${fmt(cfg.messages.tputPairs)} pairs, ${cfg.messages.window} in flight each)`,
+      P.messages.throughputPerSec,
+      R.messages.throughputPerSec,
+      perSec,
+    ),
+  );
   rows.push(row('server CPU per delivered message', P.messages.serverCpuUsPerMessage, R.messages.serverCpuUsPerMessage, us));
-  rows.push(row('messages per server CPU-second (1 s ÷ the above)', 1e6 / P.messages.serverCpuUsPerMessage, 1e6 / R.messages.serverCpuUsPerMessage, (v) => fmt(v)));
+  rows.push(
+    row('messages per server CPU-second (1 s ÷ the above)', 1e6 / P.messages.serverCpuUsPerMessage, 1e6 / R.messages.serverCpuUsPerMessage, (v) => fmt(v)),
+  );
   const pml = summarize(P.messages.loadedLatency);
   const rml = summarize(R.messages.loadedLatency);
   rows.push(row('message latency at saturation p50', pml.p50, rml.p50, ms));
@@ -241,7 +289,10 @@ export async function run({ flags, log }) {
     rows.push(row('conversation message latency at saturation p99', pcl.p99, rcl.p99, ms));
   }
 
-  for (const [label, obj] of [['Parley', P], ['bare ws', R]]) {
+  for (const [label, obj] of [
+    ['Parley', P],
+    ['bare ws', R],
+  ]) {
     for (const [phase, r] of Object.entries(obj)) notes.push(...problems(`${label} ${phase}`, r));
   }
   const kMax = cfg.idleKs[cfg.idleKs.length - 1];
@@ -258,7 +309,10 @@ export async function run({ flags, log }) {
       `Load generator CPU (fan-out rounds / message throughput): Parley ${fmt(P.fanout.loadgenCpuMs)} / ${fmt(P.messages.loadgenCpuMs)} ms, bare ws ${fmt(R.fanout.loadgenCpuMs)} / ${fmt(R.messages.loadgenCpuMs)} ms.`,
   );
   const bound = (r, wallMs) => r.loadgenCpuMs >= 0.8 * wallMs;
-  for (const [label, obj] of [['Parley', P], ['bare ws', R]]) {
+  for (const [label, obj] of [
+    ['Parley', P],
+    ['bare ws', R],
+  ]) {
     const m = obj.messages;
     if (bound(m, m.tputWallMs)) {
       notes.push(
@@ -273,7 +327,9 @@ export async function run({ flags, log }) {
     }
     const idle = obj[`idle${kMax}`];
     if (bound(idle, idle.wallMs)) {
-      notes.push(`${label}: register rate at K=${fmt(kMax)} was limited by the load generator (its CPU ${fmt(idle.loadgenCpuMs)} ms over ${fmt(idle.wallMs)} ms); compare server CPU per registration instead.`);
+      notes.push(
+        `${label}: register rate at K=${fmt(kMax)} was limited by the load generator (its CPU ${fmt(idle.loadgenCpuMs)} ms over ${fmt(idle.wallMs)} ms); compare server CPU per registration instead.`,
+      );
     }
   }
   notes.push(`1-minute load average when each phase started: ${loads.join(', ')}.`);

@@ -68,11 +68,12 @@ const PAGE_TRIAL = async ({ room, timeoutMs }) => {
   await conv.join();
   const tJoined = performance.now();
   // Streams already announced before join() resolved (the snapshot) are in the list.
-  for (const i of conv.getAvailableStreamList()) if (i.isRemote && !subscribed) {
-    subscribed = true;
-    t1 = performance.now();
-    conv.subscribeToStream(i.streamId);
-  }
+  for (const i of conv.getAvailableStreamList())
+    if (i.isRemote && !subscribed) {
+      subscribed = true;
+      t1 = performance.now();
+      conv.subscribeToStream(i.streamId);
+    }
   const t2 = await frame;
   await conv.leave();
   conv.destroy();
@@ -185,7 +186,11 @@ export async function run(ctx) {
     const row = (name, a, target) => [name, fmt(p(a, 50)), fmt(p(a, 95)), fmt(Math.min(...a)), fmt(Math.max(...a)), String(a.length), target];
     const met = (v, t) => (v <= t ? 'met' : 'MISSED');
     const rows = [
-      row('subscribe → first decoded frame (ms)', sfu, `p50 ≤ ${TARGET_P50} ${met(p(sfu, 50), TARGET_P50)}, p95 ≤ ${TARGET_P95} ${met(p(sfu, 95), TARGET_P95)}`),
+      row(
+        'subscribe → first decoded frame (ms)',
+        sfu,
+        `p50 ≤ ${TARGET_P50} ${met(p(sfu, 50), TARGET_P50)}, p95 ≤ ${TARGET_P95} ${met(p(sfu, 95), TARGET_P95)}`,
+      ),
       row('join() → first remote frame (ms)', joinFrame, '—'),
       row('  of which subscribe → streamAdded (ms)', toAdded, '—'),
       row('  of which streamAdded → first frame (ms)', addedToFrame, '—'),

@@ -37,7 +37,12 @@ export class AttackClient {
         this.#pending.delete(id);
         resolve({ ok: false, error: { code: -2, message: `no answer within ${timeoutMs} ms` } });
       }, timeoutMs);
-      this.#pending.set(id, { resolve: (a) => { clearTimeout(timer); resolve(a); } });
+      this.#pending.set(id, {
+        resolve: (a) => {
+          clearTimeout(timer);
+          resolve(a);
+        },
+      });
       this.#ws.send(JSON.stringify({ ...frame, id }));
     });
   }

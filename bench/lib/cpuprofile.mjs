@@ -48,7 +48,15 @@ export function summarizeProfiles(files) {
       const cf = n.callFrame;
       const key = `${cf.functionName || '(anonymous)'} ${location(cf)}`;
       keyOf.set(n.id, key);
-      if (!fn.has(key)) fn.set(key, { name: cf.functionName || '(anonymous)', location: location(cf), selfMs: 0, totalMs: 0, meta: META.has(cf.functionName), pkg: packageOf(cf) });
+      if (!fn.has(key))
+        fn.set(key, {
+          name: cf.functionName || '(anonymous)',
+          location: location(cf),
+          selfMs: 0,
+          totalMs: 0,
+          meta: META.has(cf.functionName),
+          pkg: packageOf(cf),
+        });
     }
     for (let i = 0; i < prof.samples.length; i++) {
       const ms = (prof.timeDeltas[i] ?? 0) / 1000;

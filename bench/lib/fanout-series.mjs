@@ -137,7 +137,7 @@ export async function measureSeries({ label, pid, lcPid, ns, windowS, settleS, a
     have = n;
     // Settle: every subscriber's connection receiving, then settleS more seconds.
     const deadline = Date.now() + 20000;
-    for (let prev = await loadclient({ cmd: 'stats' }); ; ) {
+    for (let prev = await loadclient({ cmd: 'stats' }); ;) {
       await sleep(500);
       const cur = await loadclient({ cmd: 'stats' });
       if (receivingCount(prev, cur) >= n || Date.now() > deadline) break;
@@ -164,9 +164,19 @@ export function derive(rows) {
   const ok = rows.filter((r) => !r.error && Number.isFinite(r.cpu));
   // Slopes over the N (≤ 40); the capacity probes saturate the machine.
   const lin = ok.filter((r) => r.n <= HEADLINE_MAX_N);
-  const perPacketUs = slope(lin.map((r) => r.outPps), lin.map((r) => r.cpu)) * 1e6;
-  const perMbpsSlope = slope(lin.map((r) => r.mbps), lin.map((r) => r.cpu));
-  const rssPerSub = slope(lin.map((r) => r.n), lin.map((r) => r.rss));
+  const perPacketUs =
+    slope(
+      lin.map((r) => r.outPps),
+      lin.map((r) => r.cpu),
+    ) * 1e6;
+  const perMbpsSlope = slope(
+    lin.map((r) => r.mbps),
+    lin.map((r) => r.cpu),
+  );
+  const rssPerSub = slope(
+    lin.map((r) => r.n),
+    lin.map((r) => r.rss),
+  );
   const held = ok.filter(holds).map((r) => r.n);
   // Largest N such that it and every smaller N held (a later success after a failure is not counted).
   let maxHeld = 0;

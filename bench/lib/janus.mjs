@@ -46,9 +46,20 @@ export const PAGE_JANUS_PUBLISH = async ({ url, room }) => {
   const pc = new RTCPeerConnection();
   for (const t of stream.getTracks()) pc.addTrack(t, stream);
   pc.onicecandidate = (e) =>
-    ws.send(JSON.stringify({ janus: 'trickle', transaction: 'c' + ++tx, session_id: sessionId, handle_id: handleId, candidate: e.candidate ? e.candidate.toJSON() : { completed: true } }));
+    ws.send(
+      JSON.stringify({
+        janus: 'trickle',
+        transaction: 'c' + ++tx,
+        session_id: sessionId,
+        handle_id: handleId,
+        candidate: e.candidate ? e.candidate.toJSON() : { completed: true },
+      }),
+    );
   await pc.setLocalDescription();
-  const conf = await send({ janus: 'message', body: { request: 'configure', audio: true, video: true }, jsep: { type: 'offer', sdp: pc.localDescription.sdp } }, 'event');
+  const conf = await send(
+    { janus: 'message', body: { request: 'configure', audio: true, video: true }, jsep: { type: 'offer', sdp: pc.localDescription.sdp } },
+    'event',
+  );
   if (!conf.jsep) throw new Error('janus configure: no answer ' + JSON.stringify(conf));
   await pc.setRemoteDescription(conf.jsep);
   setInterval(() => ws.send(JSON.stringify({ janus: 'keepalive', session_id: sessionId, transaction: 'k' + ++tx })), 20000);
@@ -118,7 +129,10 @@ export async function startJanus({ tmp, tuned }) {
   const dir = mkdtempSync(join(tmp, `janus-${tuned ? 'tuned' : 'default'}-`));
   const wsPort = await freePort();
   janusConfig(dir, { wsPort, tuned });
-  const child = spawnCommand('janus', ['-F', dir, '-C', join(dir, 'janus.jcfg'), '-o'], { cwd: dir, logFile: join(tmp, `janus-${tuned ? 'tuned' : 'default'}.log`) });
+  const child = spawnCommand('janus', ['-F', dir, '-C', join(dir, 'janus.jcfg'), '-o'], {
+    cwd: dir,
+    logFile: join(tmp, `janus-${tuned ? 'tuned' : 'default'}.log`),
+  });
   const url = `ws://127.0.0.1:${wsPort}`;
   const deadline = Date.now() + 15000;
   for (;;) {

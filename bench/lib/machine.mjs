@@ -32,14 +32,16 @@ export function loadAverage() {
   try {
     return readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
   } catch {
-    return os.loadavg().map((l) => l.toFixed(2)).join(' ');
+    return os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ');
   }
 }
 
 /** Current commit (short) and whether the work tree has changes; read-only git calls. */
 export function gitState() {
-  const git = (args) =>
-    execFileSync('git', ['--no-optional-locks', ...args], { cwd: repoRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  const git = (args) => execFileSync('git', ['--no-optional-locks', ...args], { cwd: repoRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
   try {
     const commit = git(['rev-parse', '--short=12', 'HEAD']);
     // RESULTS.md is what the benchmarks of this very run append to: it does not make the code dirty.

@@ -22,9 +22,13 @@ export function ensureY4m() {
   mkdirSync(dir, { recursive: true });
   const file = join(dir, 'src-640x480-30-noise12.y4m');
   if (existsSync(file) && statSync(file).size > 100e6) return file;
-  execFileSync('ffmpeg', ['-y', '-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=640x480:rate=30,noise=alls=12:allf=t', '-t', '10', '-pix_fmt', 'yuv420p', file], {
-    stdio: 'inherit',
-  });
+  execFileSync(
+    'ffmpeg',
+    ['-y', '-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=640x480:rate=30,noise=alls=12:allf=t', '-t', '10', '-pix_fmt', 'yuv420p', file],
+    {
+      stdio: 'inherit',
+    },
+  );
   return file;
 }
 
@@ -62,10 +66,23 @@ export async function startParley({ tmp, tag, env = {}, nodeArgs = [] }) {
   if (!existsSync(main)) throw new Error('packages/server/dist/main.js is missing: build the server (npm run build)');
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmp, `data-${tag}-`));
-  const inherited = Object.fromEntries(Object.keys(process.env).filter((k) => k.startsWith('PARLEY_')).map((k) => [k, undefined]));
+  const inherited = Object.fromEntries(
+    Object.keys(process.env)
+      .filter((k) => k.startsWith('PARLEY_'))
+      .map((k) => [k, undefined]),
+  );
   const child = spawnNode([...nodeArgs, main], {
     cwd: dataDir,
-    env: { ...inherited, NODE_OPTIONS: undefined, PORT: String(port), HOST: '127.0.0.1', PARLEY_DATA_DIR: dataDir, PARLEY_DEMO_KEY: 'on', LOG_LEVEL: 'warn', ...env },
+    env: {
+      ...inherited,
+      NODE_OPTIONS: undefined,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      PARLEY_DATA_DIR: dataDir,
+      PARLEY_DEMO_KEY: 'on',
+      LOG_LEVEL: 'warn',
+      ...env,
+    },
     logFile: join(tmp, `parley-${tag}.log`),
   });
   await waitForHttp(`http://127.0.0.1:${port}/healthz`, { child });

@@ -99,7 +99,9 @@ export function openFds(pid) {
 export function udpDrops() {
   // InErrors already includes RcvbufErrors.
   let total = 0;
-  const snmp = readFileSync('/proc/net/snmp', 'utf8').split('\n').filter((l) => l.startsWith('Udp: '));
+  const snmp = readFileSync('/proc/net/snmp', 'utf8')
+    .split('\n')
+    .filter((l) => l.startsWith('Udp: '));
   if (snmp.length === 2) {
     const names = snmp[0].split(/\s+/).slice(1);
     const values = snmp[1].split(/\s+/).slice(1).map(Number);

@@ -121,7 +121,15 @@ wss.on('connection', (ws) => {
       }
       case 'conv.message': {
         const id = ++uuid;
-        const frame = JSON.stringify({ type: 'conv.message', seq: 0, conversation: msg.conversation, from: ws.userId, content: msg.content, uuid: id, time: Date.now() });
+        const frame = JSON.stringify({
+          type: 'conv.message',
+          seq: 0,
+          conversation: msg.conversation,
+          from: ws.userId,
+          content: msg.content,
+          uuid: id,
+          time: Date.now(),
+        });
         for (const m of group(msg.conversation).members) if (m !== ws) m.send(frame);
         return answer(true, { data: { uuid: id } });
       }

@@ -29,10 +29,12 @@ export function fmtRatio(r) {
 /** A table: {title?, columns: string[], rows: string[][]} → aligned plain text. */
 export function textTable({ title, columns, rows }) {
   const widths = columns.map((c, i) => Math.max(c.length, ...rows.map((r) => String(r[i] ?? '').length)));
-  const line = (cells) => cells.map((c, i) => String(c ?? '').padEnd(widths[i])).join('  ').trimEnd();
-  return [title ? `${title}` : null, line(columns), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)]
-    .filter((l) => l !== null)
-    .join('\n');
+  const line = (cells) =>
+    cells
+      .map((c, i) => String(c ?? '').padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
+  return [title ? `${title}` : null, line(columns), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].filter((l) => l !== null).join('\n');
 }
 
 /** The same table as Markdown. */
@@ -70,7 +72,10 @@ export function appendResults({ name, command, machine, loadAtEnd, startedAt, du
     );
   }
   const m = machine;
-  const stamp = startedAt.toISOString().replace('T', ' ').replace(/:\d\d\.\d+Z$/, ' UTC');
+  const stamp = startedAt
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/:\d\d\.\d+Z$/, ' UTC');
   const versions = [
     `Node ${m.node}`,
     `Parley ${m.parley} at \`${m.commit}\`${m.dirty ? ' (with uncommitted changes)' : ''}`,

@@ -100,9 +100,7 @@ async function parleySubscriber(url, room, index, counted) {
       streamResolve(m.stream.streamId);
     } else if (m.type === 'media.subscriberOffer') {
       if (!sub.pc) {
-        newPc(sub, (candidate, sdpMid) =>
-          request({ type: 'media.candidate', conversation: room, transport: 'subscriber', candidate, sdpMid }).catch(() => {}),
-        );
+        newPc(sub, (candidate, sdpMid) => request({ type: 'media.candidate', conversation: room, transport: 'subscriber', candidate, sdpMid }).catch(() => {}));
         sub.pc.onLocalDescription((sdp, type) => {
           if (type === 'answer') request({ type: 'media.subscriberAnswer', conversation: room, sdp }).catch((e) => (sub.error = String(e)));
         });
@@ -224,7 +222,8 @@ function closeAll() {
 }
 
 process.on('message', async (msg) => {
-  const reply = (ok, resultOrError) => process.send(ok ? { rid: msg.rid, ok, result: resultOrError } : { rid: msg.rid, ok, error: String(resultOrError?.stack ?? resultOrError) });
+  const reply = (ok, resultOrError) =>
+    process.send(ok ? { rid: msg.rid, ok, result: resultOrError } : { rid: msg.rid, ok, error: String(resultOrError?.stack ?? resultOrError) });
   try {
     const counted = (i) => i < (msg.sample ?? Infinity) || i % (msg.every ?? 1) === 0;
     if (msg.cmd === 'parley') reply(true, await addMany(msg.n, (i) => parleySubscriber(msg.url, msg.room, i, counted(i))));

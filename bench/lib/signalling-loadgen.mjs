@@ -390,7 +390,20 @@ const commands = {
    * Throughput phase: `rooms` conversations of `members`, every member sends `tputMessages` with
    * `window` in flight; throughput = deliveries ÷ time from the first send to the last receipt.
    */
-  async convMessages({ url, members, latencyRooms, latencyMessages, latencyIntervalMs, rooms, tputMessages, window, concurrency, prefix, serverPid, timeoutMs }) {
+  async convMessages({
+    url,
+    members,
+    latencyRooms,
+    latencyMessages,
+    latencyIntervalMs,
+    rooms,
+    tputMessages,
+    window,
+    concurrency,
+    prefix,
+    serverPid,
+    timeoutMs,
+  }) {
     const stats = newStats();
     const pad = 'x'.repeat(80);
 
@@ -400,7 +413,12 @@ const commands = {
       if (opened.clients.length !== n * members) throw new Error(`could not register ${n * members} members: ${opened.failures.slice(0, 3).join('; ')}`);
       const groups = Array.from({ length: n }, (_, r) => opened.clients.slice(r * members, (r + 1) * members));
       const failures = await pool(opened.clients.length, concurrency, async (i) => {
-        const answer = await opened.clients[i].request({ type: 'conv.join', conversation: `${prefix}${tag}-room${Math.floor(i / members)}`, meshModeEnabled: false, meshOnlyEnabled: false });
+        const answer = await opened.clients[i].request({
+          type: 'conv.join',
+          conversation: `${prefix}${tag}-room${Math.floor(i / members)}`,
+          meshModeEnabled: false,
+          meshOnlyEnabled: false,
+        });
         if (!answer.ok) throw new Error(`conv.join refused: ${answer.error?.code} ${answer.error?.message}`);
       });
       if (failures.length) throw new Error(`${failures.length} joins failed: ${failures.slice(0, 3).join('; ')}`);

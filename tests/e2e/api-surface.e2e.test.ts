@@ -44,10 +44,7 @@ describe('the classic script /sdk/parley.js', () => {
 
   test('every class of the fixture exists on apiRTC', async () => {
     const user = await env.user('classes');
-    const missing = await user.page.evaluate(
-      (names) => names.filter((name) => typeof apiRTC[name] !== 'function'),
-      Object.keys(surface.classes),
-    );
+    const missing = await user.page.evaluate((names) => names.filter((name) => typeof apiRTC[name] !== 'function'), Object.keys(surface.classes));
     expect(missing).toEqual([]);
   });
 
@@ -311,7 +308,9 @@ describe('the ES module /sdk/parley.mjs', () => {
     const result = await esm.page.evaluate(() => {
       const { ns, def } = (window as unknown as { __esm: { ns: Record<string, unknown>; def: Record<string, unknown> } }).__esm;
       return {
-        named: Object.keys(ns).filter((k) => k !== 'default').sort(),
+        named: Object.keys(ns)
+          .filter((k) => k !== 'default')
+          .sort(),
         defaultKeys: Object.keys(def).sort(),
         defaultVersion: def.version,
         sameClasses: ['UserAgent', 'Session', 'Contact', 'Stream', 'UserData'].every((k) => def[k] === ns[k] && typeof ns[k] === 'function'),

@@ -54,7 +54,11 @@ describe('contact to contact delivery', () => {
 
     const history = (user: typeof alice, other: string) =>
       user.page.evaluate(
-        (id) => E2E.session.getOrCreateContact(id).getPreviousMessages().map((m: { content: string }) => m.content),
+        (id) =>
+          E2E.session
+            .getOrCreateContact(id)
+            .getPreviousMessages()
+            .map((m: { content: string }) => m.content),
         other,
       );
     expect(await history(alice, bobId)).toContain('Hello Bob!');
@@ -86,7 +90,11 @@ describe('contact to contact delivery', () => {
     await alice.page.evaluate(() => E2E.register());
     const results = await alice.page.evaluate(async () => {
       const ghost = E2E.session.getOrCreateContact('nobody-connected-with-this-id');
-      const settle = (p: Promise<unknown>) => p.then(() => ({ resolved: true }), (e: unknown) => E2E.error(e));
+      const settle = (p: Promise<unknown>) =>
+        p.then(
+          () => ({ resolved: true }),
+          (e: unknown) => E2E.error(e),
+        );
       return {
         data: await settle(ghost.sendData({ x: 1 })),
         message: await settle(ghost.sendMessage('hello?')),
@@ -102,7 +110,11 @@ describe('contact to contact delivery', () => {
     const { alice, bob, bobId } = await pair();
     const results = await alice.page.evaluate(async (to) => {
       const contact = E2E.session.getOrCreateContact(to);
-      const settle = (p: Promise<unknown>) => p.then(() => ({ resolved: true }), (e: unknown) => E2E.error(e));
+      const settle = (p: Promise<unknown>) =>
+        p.then(
+          () => ({ resolved: true }),
+          (e: unknown) => E2E.error(e),
+        );
       return { empty: await settle(contact.sendMessage('')), notString: await settle(contact.sendMessage(42)) };
     }, bobId);
     expect(results.empty).toEqual({ code: 9, message: 'sendMessage() - message parameter is empty' });

@@ -1,13 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import {
-  crossOriginAppHtml,
-  newUser,
-  startStaticOrigin,
-  useE2E,
-  waitInPage,
-  type StaticOrigin,
-  type User,
-} from './harness/index.js';
+import { crossOriginAppHtml, newUser, startStaticOrigin, useE2E, waitInPage, type StaticOrigin, type User } from './harness/index.js';
 
 const env = useE2E('cross-origin');
 

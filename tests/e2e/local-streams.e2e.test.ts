@@ -13,15 +13,7 @@ async function withStream(name: string, options?: Record<string, unknown>): Prom
     E2E.ua = new apiRTC.UserAgent({ uri: 'apiKey:myDemoApiKey' });
     const stream = await (opts === undefined ? E2E.ua.createStream() : E2E.ua.createStream(opts));
     E2E.keep.stream = stream;
-    for (const event of [
-      'trackStopped',
-      'release',
-      'flowStatusChanged',
-      'audioFlowStatusChanged',
-      'videoFlowStatusChanged',
-      'constraintsChanged',
-      'stopped',
-    ]) {
+    for (const event of ['trackStopped', 'release', 'flowStatusChanged', 'audioFlowStatusChanged', 'videoFlowStatusChanged', 'constraintsChanged', 'stopped']) {
       stream.on(event, (payload: unknown) => E2E.record(`stream:${event}`, { payload: JSON.parse(JSON.stringify(payload ?? null)) }));
     }
   }, options);
@@ -181,7 +173,9 @@ describe('local streams from the fake camera and microphone', () => {
     await user.page.evaluate(() => E2E.keep.stream.release());
     await waitInPage(user, 'release event', () => E2E.count('stream:release') > 0);
     const result = await user.page.evaluate(() => ({
-      stopped: E2E.of('stream:trackStopped').map((e) => e.payload.type).sort(),
+      stopped: E2E.of('stream:trackStopped')
+        .map((e) => e.payload.type)
+        .sort(),
       releaseIndex: E2E.events.findIndex((e) => e.type === 'stream:release'),
       lastTrackStoppedIndex: E2E.events.map((e) => e.type).lastIndexOf('stream:trackStopped'),
       hasData: E2E.keep.stream.hasData(),
@@ -201,7 +195,9 @@ describe('local streams from the fake camera and microphone', () => {
     await waitInPage(user, 'mediaDeviceChanged', () => E2E.count('mediaDeviceChanged') > 0);
     const devices = await user.page.evaluate(() => {
       const list = E2E.ua.getUserMediaDevices();
-      const describe = (map: Record<string, { getId(): string; getLabel(): string; getType(): string; isCamera(): boolean; isMicrophone(): boolean; isAudioOutput(): boolean }>) =>
+      const describe = (
+        map: Record<string, { getId(): string; getLabel(): string; getType(): string; isCamera(): boolean; isMicrophone(): boolean; isAudioOutput(): boolean }>,
+      ) =>
         Object.entries(map).map(([key, d]) => ({
           keyIsId: key === d.getId(),
           label: d.getLabel(),

@@ -34,8 +34,7 @@ async function joinCall(name: string, room: string, viewport?: { width: number; 
 }
 
 /** CSS selector of the remote camera tile of `name`. */
-const remoteTile = (name: string, kind: 'camera' | 'screen' = 'camera'): string =>
-  `#stage .tile[data-local="false"][data-kind="${kind}"][data-name="${name}"]`;
+const remoteTile = (name: string, kind: 'camera' | 'screen' = 'camera'): string => `#stage .tile[data-local="false"][data-kind="${kind}"][data-name="${name}"]`;
 
 /** The <video> of the tile matching `selector` shows frames and its time advances. */
 async function tilePlays(user: User, selector: string): Promise<void> {
@@ -64,7 +63,10 @@ function watchToast(page: Page, text: string | RegExp): () => Promise<void> {
   const seen = page
     .locator('.toast', { hasText: text })
     .waitFor(WAIT)
-    .then(() => null, (error: unknown) => ({ error }));
+    .then(
+      () => null,
+      (error: unknown) => ({ error }),
+    );
   return async () => {
     const failure = await seen;
     if (failure) throw failure.error;

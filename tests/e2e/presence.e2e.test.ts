@@ -79,12 +79,10 @@ describe('presence groups', () => {
     await bob.user.page.evaluate((g) => E2E.session.joinGroup(g), group);
 
     await seesJoin(alice.user, group, bob.id);
-    await waitInPage(
-      alice.user,
-      'Contact joinGroup event',
-      (a) => E2E.of('contact:joinGroup').some((e) => e.id === a.bob && e.group === a.group),
-      { group, bob: bob.id },
-    );
+    await waitInPage(alice.user, 'Contact joinGroup event', (a) => E2E.of('contact:joinGroup').some((e) => e.id === a.bob && e.group === a.group), {
+      group,
+      bob: bob.id,
+    });
     // Bob joined after Alice: he gets her in the snapshot of the group he just joined.
     await seesJoin(bob.user, group, alice.id);
 
@@ -97,9 +95,7 @@ describe('presence groups', () => {
     );
     expect(aliceView.members).toEqual([bob.id]);
     expect(aliceView.inGroup).toBe(true);
-    expect(await bob.user.page.evaluate(() => E2E.session.getPresenceGroup())).toEqual(
-      expect.arrayContaining(['default', group]),
-    );
+    expect(await bob.user.page.evaluate(() => E2E.session.getPresenceGroup())).toEqual(expect.arrayContaining(['default', group]));
   });
 
   test('subscribeToGroup watches a group without making the user visible in it', async () => {
@@ -108,10 +104,13 @@ describe('presence groups', () => {
     const [alice, bob] = await registered('alice', 'bob');
     if (!alice || !bob) throw new Error('users missing');
 
-    await alice.user.page.evaluate((a) => {
-      E2E.session.joinGroup(a.group);
-      E2E.session.joinGroup(a.marker);
-    }, { group, marker });
+    await alice.user.page.evaluate(
+      (a) => {
+        E2E.session.joinGroup(a.group);
+        E2E.session.joinGroup(a.marker);
+      },
+      { group, marker },
+    );
     await seesJoin(bob.user, 'default', alice.id);
 
     await bob.user.page.evaluate((g) => E2E.session.subscribeToGroup(g), group);
@@ -149,12 +148,10 @@ describe('presence groups', () => {
 
     await bob.user.page.evaluate((g) => E2E.session.leaveGroup(g), group);
     await seesLeave(alice.user, group, bob.id);
-    await waitInPage(
-      alice.user,
-      'Contact leaveGroup event',
-      (a) => E2E.of('contact:leaveGroup').some((e) => e.id === a.bob && e.group === a.group),
-      { group, bob: bob.id },
-    );
+    await waitInPage(alice.user, 'Contact leaveGroup event', (a) => E2E.of('contact:leaveGroup').some((e) => e.id === a.bob && e.group === a.group), {
+      group,
+      bob: bob.id,
+    });
     const view = await alice.user.page.evaluate(
       (a) => {
         const contact = E2E.session.getOrCreateContact(a.bob);

@@ -21,8 +21,7 @@ async function pair(serverUrl: string = env.server.url) {
 }
 
 /** Index of the first recorded event of that type, -1 if none. */
-const firstIndex = (user: User, type: string): Promise<number> =>
-  user.page.evaluate((t) => E2E.events.findIndex((e) => e.type === t), type);
+const firstIndex = (user: User, type: string): Promise<number> => user.page.evaluate((t) => E2E.events.findIndex((e) => e.type === t), type);
 
 describe('reconnection within the resume window (server default 10 s)', () => {
   test('dropConnection(): reconnecting then reconnection, same id, ccsConnectionStatus retry then connected', async () => {
@@ -66,9 +65,7 @@ describe('reconnection within the resume window (server default 10 s)', () => {
 
     await alice.context.setOffline(false);
     await waitInPage(alice, 'reconnection', () => E2E.count('reconnection') > 0, undefined, 20_000);
-    await waitInPage(alice, 'the message sent during the drop', () =>
-      E2E.of('contactMessage').some((e) => e.content === 'sent while you were away'),
-    );
+    await waitInPage(alice, 'the message sent during the drop', () => E2E.of('contactMessage').some((e) => e.content === 'sent while you were away'));
     await waitInPage(alice, 'the data sent during the drop', () => E2E.of('contactData').some((e) => e.content?.queued === true));
     const received = await alice.page.evaluate(() => E2E.of('contactMessage').find((e) => e.content === 'sent while you were away'));
     expect(received).toMatchObject({ sender: bobId, uuid });
@@ -86,7 +83,14 @@ describe('reconnection within the resume window (server default 10 s)', () => {
     // could have caused would have reached Bob before it.
     await alice.page.evaluate((to) => E2E.session.getOrCreateContact(to).sendMessage('back'), bobId);
     await waitInPage(bob, 'message from Alice after resume', () => E2E.of('contactMessage').some((e) => e.content === 'back'));
-    expect(await bob.page.evaluate((id) => E2E.events.filter((e) => e.type === 'contactListUpdate' && Object.values(e.leftGroup as Record<string, string[]>).some((ids) => ids.includes(id))).length, aliceId)).toBe(0);
+    expect(
+      await bob.page.evaluate(
+        (id) =>
+          E2E.events.filter((e) => e.type === 'contactListUpdate' && Object.values(e.leftGroup as Record<string, string[]>).some((ids) => ids.includes(id)))
+            .length,
+        aliceId,
+      ),
+    ).toBe(0);
 
     // The server still lists Alice in the group: a newcomer gets her in its snapshot.
     const carol = await env.user('carol');
@@ -112,10 +116,7 @@ async function leaveAndComeBack(serverUrl: string): Promise<void> {
   await alice.page.evaluate(() => Parley.debug.dropConnection());
   await waitInPage(alice, 'reconnecting', () => E2E.count('reconnecting') > 0);
   await waitInPage(bob, 'leftGroup.default of Alice', (id) => E2E.left('default', id), aliceId, 15_000);
-  const joinsBefore = await bob.page.evaluate(
-    (id) => E2E.of('contactListUpdate').filter((e) => (e.joinedGroup.default ?? []).includes(id)).length,
-    aliceId,
-  );
+  const joinsBefore = await bob.page.evaluate((id) => E2E.of('contactListUpdate').filter((e) => (e.joinedGroup.default ?? []).includes(id)).length, aliceId);
   expect(await bob.page.evaluate((id) => E2E.session.getOrCreateContact(id).isOnline(), aliceId)).toBe(false);
 
   await alice.context.setOffline(false);
@@ -127,12 +128,15 @@ async function leaveAndComeBack(serverUrl: string): Promise<void> {
     20_000,
   );
   await waitInPage(alice, 'reconnection', () => E2E.count('reconnection') > 0);
-  const aliceState = await alice.page.evaluate((other) => ({
-    id: E2E.session.getId(),
-    userId: E2E.ua.userId,
-    registered: E2E.ua.isRegistered(),
-    seesBob: Object.keys(E2E.session.getContacts('default')).includes(other),
-  }), bobId);
+  const aliceState = await alice.page.evaluate(
+    (other) => ({
+      id: E2E.session.getId(),
+      userId: E2E.ua.userId,
+      registered: E2E.ua.isRegistered(),
+      seesBob: Object.keys(E2E.session.getContacts('default')).includes(other),
+    }),
+    bobId,
+  );
   expect(aliceState).toEqual({ id: aliceId, userId: aliceId, registered: true, seesBob: true });
   expect(await bob.page.evaluate((id) => E2E.session.getOrCreateContact(id).isOnline(), aliceId)).toBe(true);
 }

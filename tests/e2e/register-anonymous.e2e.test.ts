@@ -6,41 +6,38 @@ const env = useE2E('register-anonymous');
 const INIT_ERROR_PREFIX = 'register() - ApiRTC Initialization error : ';
 
 describe('anonymous registration with the demo key', () => {
-  test.each(['apiKey', 'apzkey'])(
-    '%s:myDemoApiKey gets a server-assigned numeric id that session, userAgent and apiRTC.session agree on',
-    async (prefix) => {
-      const alice = await env.user('alice');
-      const result = await alice.page.evaluate(async (uri) => {
-        const ua = new apiRTC.UserAgent({ uri });
-        const before = { userId: ua.userId, apiCCId: apiRTC.session.apiCCId, registered: ua.isRegistered() };
-        const session = await ua.register();
-        return {
-          before,
-          id: session.getId(),
-          sessionIdProperty: session.id,
-          userId: ua.userId,
-          apiCCId: apiRTC.session.apiCCId,
-          registered: ua.isRegistered(),
-          currentSessionIsIt: ua.getCurrentSession() === session,
-          activeSessionIsIt: apiRTC.Session.getActiveSession() === session,
-          userAgentInstanceIsIt: apiRTC.userAgentInstance === ua,
-          username: ua.getUsername(),
-        };
-      }, `${prefix}:myDemoApiKey`);
+  test.each(['apiKey', 'apzkey'])('%s:myDemoApiKey gets a server-assigned numeric id that session, userAgent and apiRTC.session agree on', async (prefix) => {
+    const alice = await env.user('alice');
+    const result = await alice.page.evaluate(async (uri) => {
+      const ua = new apiRTC.UserAgent({ uri });
+      const before = { userId: ua.userId, apiCCId: apiRTC.session.apiCCId, registered: ua.isRegistered() };
+      const session = await ua.register();
+      return {
+        before,
+        id: session.getId(),
+        sessionIdProperty: session.id,
+        userId: ua.userId,
+        apiCCId: apiRTC.session.apiCCId,
+        registered: ua.isRegistered(),
+        currentSessionIsIt: ua.getCurrentSession() === session,
+        activeSessionIsIt: apiRTC.Session.getActiveSession() === session,
+        userAgentInstanceIsIt: apiRTC.userAgentInstance === ua,
+        username: ua.getUsername(),
+      };
+    }, `${prefix}:myDemoApiKey`);
 
-      expect(result.before).toEqual({ userId: null, apiCCId: null, registered: false });
-      expect(result.id).toMatch(/^\d+$/);
-      expect(result.sessionIdProperty).toBe(result.id);
-      expect(result.userId).toBe(result.id);
-      expect(result.apiCCId).toBe(result.id);
-      expect(result.registered).toBe(true);
-      expect(result.currentSessionIsIt).toBe(true);
-      expect(result.activeSessionIsIt).toBe(true);
-      expect(result.userAgentInstanceIsIt).toBe(true);
-      expect(result.username).toMatch(/^guest-.{13}$/);
-      expect(alice.errors()).toEqual([]);
-    },
-  );
+    expect(result.before).toEqual({ userId: null, apiCCId: null, registered: false });
+    expect(result.id).toMatch(/^\d+$/);
+    expect(result.sessionIdProperty).toBe(result.id);
+    expect(result.userId).toBe(result.id);
+    expect(result.apiCCId).toBe(result.id);
+    expect(result.registered).toBe(true);
+    expect(result.currentSessionIsIt).toBe(true);
+    expect(result.activeSessionIsIt).toBe(true);
+    expect(result.userAgentInstanceIsIt).toBe(true);
+    expect(result.username).toMatch(/^guest-.{13}$/);
+    expect(alice.errors()).toEqual([]);
+  });
 
   test('two anonymous users get different ids', async () => {
     const alice = await env.user('alice');
@@ -60,10 +57,7 @@ describe('anonymous registration with the demo key', () => {
     expect(id).toBe(wanted);
     expect(await alice.page.evaluate(() => [E2E.ua.userId, apiRTC.session.apiCCId])).toEqual([wanted, wanted]);
 
-    const refused = await bob.page.evaluate(
-      (requested) => E2E.registerError({ id: requested }, 'apiKey:myDemoApiKey'),
-      wanted,
-    );
+    const refused = await bob.page.evaluate((requested) => E2E.registerError({ id: requested }, 'apiKey:myDemoApiKey'), wanted);
     expect(refused.code).toBe(5);
     expect(refused.message?.startsWith(INIT_ERROR_PREFIX)).toBe(true);
     expect(refused.message?.length).toBeGreaterThan(INIT_ERROR_PREFIX.length);

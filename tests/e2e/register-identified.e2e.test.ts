@@ -69,10 +69,7 @@ describe('identified registration (JWT)', () => {
     const keyUser = await env.user('key-user');
     const demoUser = await env.user('demo-user');
     const watcher = await env.user('watcher');
-    const keyUserId = await keyUser.page.evaluate(
-      ({ uri, jwt }) => E2E.register({ id: `k-${Date.now()}`, token: jwt }, uri),
-      { uri: uriOf(key), jwt: token },
-    );
+    const keyUserId = await keyUser.page.evaluate(({ uri, jwt }) => E2E.register({ id: `k-${Date.now()}`, token: jwt }, uri), { uri: uriOf(key), jwt: token });
     const demoUserId = await demoUser.page.evaluate(() => E2E.register());
     // The watcher registers anonymously with the same custom key: its initial snapshot of
     // "default" is taken after both others are present.

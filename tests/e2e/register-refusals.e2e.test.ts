@@ -1,15 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { beforeAll, describe, expect, onTestFinished, test } from 'vitest';
-import {
-  createKey,
-  disableKey,
-  mintToken,
-  openSdkPage,
-  startServer,
-  useE2E,
-  type CreatedKey,
-} from './harness/index.js';
+import { createKey, disableKey, mintToken, openSdkPage, startServer, useE2E, type CreatedKey } from './harness/index.js';
 
 const env = useE2E('register-refusals');
 
@@ -32,13 +24,7 @@ beforeAll(async () => {
 });
 
 /** A JWT built like a customer backend would, with every claim overridable. */
-async function jwt(options: {
-  secret: string;
-  sub: string;
-  user: string;
-  aud?: string;
-  exp?: number;
-}): Promise<string> {
+async function jwt(options: { secret: string; sub: string; user: string; aud?: string; exp?: number }): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
   return new SignJWT({ grants: { apiRTC_UserAgent_Id: options.user } })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })

@@ -4,7 +4,17 @@ import { CallModel, gridColumns, gridSize, namesSentence, stageLayout, type List
 const me: LocalState = { id: '1', name: 'Me', hasStream: true, audioOn: true, videoOn: true, sharing: false };
 
 function listed(streamId: string, contactId: string, extra: Partial<ListedStream> = {}): ListedStream {
-  return { streamId, contactId, contactName: `User ${contactId}`, screen: false, hasAudio: true, hasVideo: true, audioMuted: false, videoMuted: false, ...extra };
+  return {
+    streamId,
+    contactId,
+    contactName: `User ${contactId}`,
+    screen: false,
+    hasAudio: true,
+    hasVideo: true,
+    audioMuted: false,
+    videoMuted: false,
+    ...extra,
+  };
 }
 
 describe('CallModel', () => {
@@ -15,7 +25,7 @@ describe('CallModel', () => {
     expect(model.tiles({ ...me, audioOn: false })[0]?.audioMuted).toBe(true);
   });
 
-  test('regression: a stream listed before its publisher\'s contactJoined still counts the join as an arrival', () => {
+  test("regression: a stream listed before its publisher's contactJoined still counts the join as an arrival", () => {
     const model = new CallModel();
     model.streamListed(listed('77', '2', { contactName: 'Grace' }));
     expect(model.tiles(me).map((t) => t.key)).toEqual(['local', 'stream-77']);

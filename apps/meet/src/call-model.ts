@@ -159,7 +159,16 @@ export class CallModel {
     const screens: TileSpec[] = [];
     const people: TileSpec[] = [];
     if (local.sharing) {
-      screens.push({ key: LOCAL_SCREEN_KEY, kind: 'screen', local: true, contactId: local.id, name: local.name, streamId: null, audioMuted: true, videoMuted: false });
+      screens.push({
+        key: LOCAL_SCREEN_KEY,
+        kind: 'screen',
+        local: true,
+        contactId: local.id,
+        name: local.name,
+        streamId: null,
+        audioMuted: true,
+        videoMuted: false,
+      });
     }
     people.push({
       key: LOCAL_KEY,
@@ -192,7 +201,16 @@ export class CallModel {
     }
     for (const member of this.#members.values()) {
       if (withCamera.has(member.id)) continue;
-      people.push({ key: `member-${member.id}`, kind: 'avatar', local: false, contactId: member.id, name: member.name, streamId: null, audioMuted: true, videoMuted: true });
+      people.push({
+        key: `member-${member.id}`,
+        kind: 'avatar',
+        local: false,
+        contactId: member.id,
+        name: member.name,
+        streamId: null,
+        audioMuted: true,
+        videoMuted: true,
+      });
     }
     return [...screens, ...people];
   }

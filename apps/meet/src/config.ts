@@ -36,8 +36,50 @@ export function cleanRoom(raw: string): string {
     .slice(0, MAX_NAME_LENGTH);
 }
 
-const ADJECTIVES = ['amber', 'bold', 'brisk', 'calm', 'clever', 'cosy', 'crisp', 'eager', 'gentle', 'golden', 'happy', 'lively', 'lucky', 'mellow', 'merry', 'quiet', 'rapid', 'sunny', 'swift', 'witty'];
-const NOUNS = ['badger', 'comet', 'falcon', 'fjord', 'harbor', 'heron', 'lagoon', 'maple', 'meadow', 'otter', 'panda', 'pebble', 'river', 'robin', 'summit', 'tiger', 'tulip', 'valley', 'walrus', 'willow'];
+const ADJECTIVES = [
+  'amber',
+  'bold',
+  'brisk',
+  'calm',
+  'clever',
+  'cosy',
+  'crisp',
+  'eager',
+  'gentle',
+  'golden',
+  'happy',
+  'lively',
+  'lucky',
+  'mellow',
+  'merry',
+  'quiet',
+  'rapid',
+  'sunny',
+  'swift',
+  'witty',
+];
+const NOUNS = [
+  'badger',
+  'comet',
+  'falcon',
+  'fjord',
+  'harbor',
+  'heron',
+  'lagoon',
+  'maple',
+  'meadow',
+  'otter',
+  'panda',
+  'pebble',
+  'river',
+  'robin',
+  'summit',
+  'tiger',
+  'tulip',
+  'valley',
+  'walrus',
+  'willow',
+];
 
 /** A friendly random room name such as `sunny-otter-42`. `random` returns numbers in [0, 1). */
 export function randomRoomName(random: () => number = Math.random): string {

@@ -50,12 +50,28 @@ const requests: { [T in RequestType]: RequestOf<T> } = {
     remoteUnmuteEnabled: false,
   },
   'conv.unpublish': { type: 'conv.unpublish', id: 14, conversation: 'room', streamId: 77 },
-  'conv.updateStream': { type: 'conv.updateStream', id: 15, conversation: 'room', streamId: 77, hasAudio: true, hasVideo: false, isAudioMuted: true, isVideoMuted: false },
+  'conv.updateStream': {
+    type: 'conv.updateStream',
+    id: 15,
+    conversation: 'room',
+    streamId: 77,
+    hasAudio: true,
+    hasVideo: false,
+    isAudioMuted: true,
+    isVideoMuted: false,
+  },
   'conv.subscribe': { type: 'conv.subscribe', id: 16, conversation: 'room', streamId: 77, audio: true, video: false },
   'conv.unsubscribe': { type: 'conv.unsubscribe', id: 17, conversation: 'room', streamId: 77 },
   'media.publisherOffer': { type: 'media.publisherOffer', id: 18, conversation: 'room', sdp },
   'media.subscriberAnswer': { type: 'media.subscriberAnswer', id: 19, conversation: 'room', sdp },
-  'media.candidate': { type: 'media.candidate', id: 20, conversation: 'room', transport: 'publisher', candidate: 'candidate:1 1 udp 1 10.0.0.1 5000 typ host', sdpMid: '0' },
+  'media.candidate': {
+    type: 'media.candidate',
+    id: 20,
+    conversation: 'room',
+    transport: 'publisher',
+    candidate: 'candidate:1 1 udp 1 10.0.0.1 5000 typ host',
+    sdpMid: '0',
+  },
   'mesh.signal': { type: 'mesh.signal', id: 21, conversation: 'room', to: 'bob', payload: { kind: 'subscribe', streamId: 77, audio: true, video: true } },
   'conv.qualityReport': { type: 'conv.qualityReport', id: 22, conversation: 'room', lossRatio: 0.25 },
   'conv.message': { type: 'conv.message', id: 23, conversation: 'room', content: 'hello', metadata: { lang: 'en' } },
@@ -226,7 +242,7 @@ describe('invalid frames are refused with code 9 and say why', () => {
 });
 
 describe('server messages', () => {
-  const eventTypes = typesOf(ServerEvent as unknown as z.ZodType);
+  const eventTypes = typesOf(ServerEvent);
 
   it('has a sample for every event type', () => {
     expect(Object.keys(events).sort()).toEqual([...new Set(eventTypes)].sort());

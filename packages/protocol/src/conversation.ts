@@ -14,7 +14,10 @@ export const ConversationName = z.string().min(1).max(Bounds.groupName);
 export const StreamId = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 /** Leg ids are numeric strings. */
 export const CallId = z.string().regex(/^[0-9]{1,16}$/);
-const Sdp = z.string().min(1).max(64 * 1024);
+const Sdp = z
+  .string()
+  .min(1)
+  .max(64 * 1024);
 const JsonObject = z.record(z.string(), z.unknown());
 /**
  * A stream's application context as the publisher sends it, bounded: it is stored and sent with

@@ -98,13 +98,7 @@ export const ContactCustomEvent = z.object({
 });
 
 /** Server events (everything but answers). */
-export const ServerEvent = z.discriminatedUnion('type', [
-  PresenceEvent,
-  ContactDataEvent,
-  ContactMessageEvent,
-  ContactCustomEvent,
-  ...ConversationEvents,
-]);
+export const ServerEvent = z.discriminatedUnion('type', [PresenceEvent, ContactDataEvent, ContactMessageEvent, ContactCustomEvent, ...ConversationEvents]);
 export type ServerEvent = z.infer<typeof ServerEvent>;
 export type ServerEventType = ServerEvent['type'];
 

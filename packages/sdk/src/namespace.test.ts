@@ -59,8 +59,12 @@ describe('module shape (imported in Node: no DOM, no WebRTC)', () => {
 
   test('named ESM exports are exactly the namespace keys (state holders aside)', () => {
     const state = new Set(['userAgentInstance', 'session']);
-    const named = Object.keys(esm).filter((k) => k !== 'default').sort();
-    const keys = Object.keys(apiRTC).filter((k) => !state.has(k)).sort();
+    const named = Object.keys(esm)
+      .filter((k) => k !== 'default')
+      .sort();
+    const keys = Object.keys(apiRTC)
+      .filter((k) => !state.has(k))
+      .sort();
     expect(named).toEqual(keys);
     for (const k of keys) expect(esm[k as keyof typeof esm], k).toBe(apiRTC[k]);
   });

@@ -20,10 +20,7 @@ export const EXIT_CRASHED = 70; // EX_SOFTWARE (sysexits.h)
 export async function serve(config: Config): Promise<ParleyServer> {
   const server = await startServer(config);
   const log = moduleLogger(server.logger, 'main');
-  log.info(
-    { url: server.url, host: config.host, port: server.port, dataDir: config.dataDir, demoKey: config.demoKey },
-    `listening on ${server.url}`,
-  );
+  log.info({ url: server.url, host: config.host, port: server.port, dataDir: config.dataDir, demoKey: config.demoKey }, `listening on ${server.url}`);
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {
     if (stopping) {

@@ -133,7 +133,12 @@ export async function startServer(options: ServerOptions | Config = {}): Promise
       config,
       apiKeys,
       logger: root,
-      stats: () => ({ sessions: registry.size, connections: signalling.connectionCount, groups: presence.groupCount, conversations: conversations.conversationCount }),
+      stats: () => ({
+        sessions: registry.size,
+        connections: signalling.connectionCount,
+        groups: presence.groupCount,
+        conversations: conversations.conversationCount,
+      }),
       close: () => (closing ??= close()),
     };
   } catch (error) {

@@ -163,7 +163,10 @@ describe('parley CLI', () => {
       expect((await parley(dataDir, ['ids', 'reserve', 'chooser', 'ceo', 'cfo'])).stdout).toMatch(/2 id\(s\) reserved/);
       expect(JSON.parse((await parley(dataDir, ['ids', 'list', 'chooser', '--json'])).stdout)).toEqual(['ceo', 'cfo']);
       const squatter = await TestClient.connect(server.url);
-      expect(await squatter.register({ apiKey: 'chooser', userId: 'ceo' })).toMatchObject({ ok: false, error: { code: 5, message: 'id ceo is reserved for an identified user' } });
+      expect(await squatter.register({ apiKey: 'chooser', userId: 'ceo' })).toMatchObject({
+        ok: false,
+        error: { code: 5, message: 'id ceo is reserved for an identified user' },
+      });
       expect((await parley(dataDir, ['ids', 'release', 'chooser', 'ceo'])).code).toBe(0);
       const { client } = await TestClient.registered(server.url, { apiKey: 'chooser', userId: 'ceo' });
       await client.close();
@@ -176,7 +179,10 @@ describe('parley CLI', () => {
       expect((await parley(dataDir, ['keys', 'disable', created.key])).code).toBe(0);
       const jwt = (await parley(dataDir, ['token', '--key', created.key, '--user', 'bob'])).stdout.trim();
       const client = await TestClient.connect(server.url, { origin: 'https://a.example' });
-      expect(await client.register({ apiKey: created.key, userId: 'bob', token: jwt })).toMatchObject({ ok: false, error: { code: 5, message: 'invalid apiKey' } });
+      expect(await client.register({ apiKey: created.key, userId: 'bob', token: jwt })).toMatchObject({
+        ok: false,
+        error: { code: 5, message: 'invalid apiKey' },
+      });
     });
   });
 });

@@ -18,7 +18,9 @@ function open(server: TestServer, headers: Record<string, string> = {}): Promise
 }
 
 async function closeAll(sockets: WebSocket[]): Promise<void> {
-  await Promise.all(sockets.map((ws) => new Promise((resolve) => (ws.readyState === WebSocket.CLOSED ? resolve(null) : (ws.once('close', resolve), ws.close())))));
+  await Promise.all(
+    sockets.map((ws) => new Promise((resolve) => (ws.readyState === WebSocket.CLOSED ? resolve(null) : (ws.once('close', resolve), ws.close())))),
+  );
 }
 
 async function until(condition: () => boolean): Promise<void> {

@@ -24,7 +24,13 @@ describe('contact.send', () => {
 
     const custom = await alice.request({ type: 'contact.send', to: 'c-bob', kind: 'customEvent', event: 'wave', content: { hand: 'left' } });
     expect(custom.ok).toBe(true);
-    expect(await bob.nextEvent('contact.customEvent')).toEqual({ type: 'contact.customEvent', seq: 3, from: 'c-alice', event: 'wave', content: { hand: 'left' } });
+    expect(await bob.nextEvent('contact.customEvent')).toEqual({
+      type: 'contact.customEvent',
+      seq: 3,
+      from: 'c-alice',
+      event: 'wave',
+      content: { hand: 'left' },
+    });
   });
 
   it('uuids increase', async () => {

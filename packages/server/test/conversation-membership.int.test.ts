@@ -16,8 +16,12 @@ const env = useTestServer();
 const convJoins = (e: PresenceEvent, name: string): string[] => (e.joinedConversation?.[name] ?? []).map((c) => c.id);
 /** Every id any presence event lists anywhere (groups or conversations). */
 const listed = (e: PresenceEvent): string[] => [
-  ...Object.values(e.joinedGroup).flat().map((c) => c.id),
-  ...Object.values(e.joinedConversation ?? {}).flat().map((c) => c.id),
+  ...Object.values(e.joinedGroup)
+    .flat()
+    .map((c) => c.id),
+  ...Object.values(e.joinedConversation ?? {})
+    .flat()
+    .map((c) => c.id),
 ];
 
 /** Waits until `client` has seen `id` join conversation `name`. */

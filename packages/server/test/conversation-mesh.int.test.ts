@@ -59,7 +59,8 @@ describe('mesh conversations', () => {
   it('mesh-only rooms never switch and refuse joiners beyond their cap (14)', async () => {
     const all = await users('m3', 7);
     for (const c of all.slice(0, 6)) expect(await joinConversation(c, 'm3', { mesh: true, meshOnly: true })).toEqual({ mode: 'mesh', meshOnly: true });
-    for (let i = 0; i < 4; i++) expect((await (all[0] as TestClient).request({ type: 'conv.qualityReport', conversation: 'm3', lossRatio: 0.5 })).ok).toBe(true);
+    for (let i = 0; i < 4; i++)
+      expect((await (all[0] as TestClient).request({ type: 'conv.qualityReport', conversation: 'm3', lossRatio: 0.5 })).ok).toBe(true);
     const answer = await (all[6] as TestClient).request({ type: 'conv.join', conversation: 'm3', meshModeEnabled: true, meshOnlyEnabled: true });
     expect(codeOf(answer)).toBe(14);
     await (all[0] as TestClient).request({ type: 'ping' });

@@ -23,8 +23,16 @@ async function room(name: string, publishExtra: Record<string, unknown> = {}): P
   if (Object.keys(publishExtra).length === 0) expect((await publish(alice, name, 1)).ok).toBe(true);
   else {
     const answer = await alice.request({
-      type: 'conv.publish', conversation: name, streamId: 1, msid: 'ms-1',
-      hasAudio: true, hasVideo: true, isAudioMuted: true, isVideoMuted: true, isScreensharing: false, ...publishExtra,
+      type: 'conv.publish',
+      conversation: name,
+      streamId: 1,
+      msid: 'ms-1',
+      hasAudio: true,
+      hasVideo: true,
+      isAudioMuted: true,
+      isVideoMuted: true,
+      isScreensharing: false,
+      ...publishExtra,
     });
     expect(answer.ok).toBe(true);
   }
@@ -34,7 +42,16 @@ async function room(name: string, publishExtra: Record<string, unknown> = {}): P
 describe('conv.relay authorization', () => {
   it('a participant that does not subscribe to the stream gets code 4 for every action, and the publisher hears nothing', async () => {
     const { alice, bob } = await room('r1');
-    for (const action of ['enableAudio', 'enableVideo', 'disableAudio', 'applyConstraints', 'getSettings', 'getConstraints', 'getCapabilities', 'getAudioFlowStatus']) {
+    for (const action of [
+      'enableAudio',
+      'enableVideo',
+      'disableAudio',
+      'applyConstraints',
+      'getSettings',
+      'getConstraints',
+      'getCapabilities',
+      'getAudioFlowStatus',
+    ]) {
       const answer = await relay(bob, 'r1', 1, action, action === 'applyConstraints' ? { video: { width: 1 } } : undefined);
       expect({ action, code: codeOf(answer) }).toEqual({ action, code: 4 });
     }
@@ -86,13 +103,28 @@ describe('conv.relay authorization', () => {
     expect(JSON.stringify(answer)).not.toMatch(/deviceId|groupId|secret/);
 
     // A subscriber cannot choose (or probe) the publisher's device either.
-    const applyId = bob.send({ type: 'conv.relay', conversation: 'r4', streamId: 1, action: 'applyConstraints', args: { video: { deviceId: { exact: 'guess' }, width: 320 } } });
+    const applyId = bob.send({
+      type: 'conv.relay',
+      conversation: 'r4',
+      streamId: 1,
+      action: 'applyConstraints',
+      args: { video: { deviceId: { exact: 'guess' }, width: 320 } },
+    });
     const apply = await alice.nextEvent('conv.relayRequest');
     expect(apply.args).toEqual({ video: { width: 320 } });
     await alice.request({ type: 'conv.relayAnswer', relayId: apply.relayId, ok: true });
     expect((await bob.nextAnswer(applyId)).ok).toBe(true);
 
-    expect((await alice.request({ type: 'conv.constraintsChanged', conversation: 'r4', streamId: 1, constraints: { video: { deviceId: 'cam-secret', width: 320 } } })).ok).toBe(true);
+    expect(
+      (
+        await alice.request({
+          type: 'conv.constraintsChanged',
+          conversation: 'r4',
+          streamId: 1,
+          constraints: { video: { deviceId: 'cam-secret', width: 320 } },
+        })
+      ).ok,
+    ).toBe(true);
     expect((await bob.nextEvent('conv.constraintsChanged')).constraints).toEqual({ video: { width: 320 } });
   });
 });

@@ -16,7 +16,16 @@ const CAMERA_MSID = 'c8f257c5-83dd-4e1d-a5ee-687f1a0e16e7';
 interface Stats {
   sessions: number;
   conversations: number;
-  sfu: { rooms: number; peers: number; publishedTracks: number; forwardedTracks: number; packetsIn: number; packetsOut: number; bytesIn: number; bytesOut: number };
+  sfu: {
+    rooms: number;
+    peers: number;
+    publishedTracks: number;
+    forwardedTracks: number;
+    packetsIn: number;
+    packetsOut: number;
+    bytesIn: number;
+    bytesOut: number;
+  };
 }
 
 let server: TestServer;
@@ -95,7 +104,17 @@ describe('SFU conversations', () => {
     const bobAnswer = await answerOffer(offer.sdp);
     expect((await bob.request({ type: 'media.subscriberAnswer', conversation: 's1', sdp: bobAnswer })).ok).toBe(true);
     expect((await bob.request({ type: 'media.candidate', conversation: 's1', transport: 'subscriber', candidate: '' })).ok).toBe(true);
-    expect((await alice.request({ type: 'media.candidate', conversation: 's1', transport: 'publisher', candidate: 'candidate:1 1 udp 2122260223 192.0.2.1 54400 typ host', sdpMid: '0' })).ok).toBe(true);
+    expect(
+      (
+        await alice.request({
+          type: 'media.candidate',
+          conversation: 's1',
+          transport: 'publisher',
+          candidate: 'candidate:1 1 udp 2122260223 192.0.2.1 54400 typ host',
+          sdpMid: '0',
+        })
+      ).ok,
+    ).toBe(true);
 
     const during = await stats();
     expect(during.sfu).toMatchObject({ rooms: 1, peers: 2, publishedTracks: 2, forwardedTracks: 2 });

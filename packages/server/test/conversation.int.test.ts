@@ -61,7 +61,19 @@ describe('conversation membership and streams', () => {
     expect((await carol.nextAnswer(answerId)).ok).toBe(true);
     expect(await carol.nextEvent('conv.stream')).toMatchObject({ change: 'added', stream: { streamId: 7, callId } });
 
-    expect((await alice.request({ type: 'conv.updateStream', conversation: 'c3', streamId: 7, hasAudio: true, hasVideo: true, isAudioMuted: true, isVideoMuted: false })).ok).toBe(true);
+    expect(
+      (
+        await alice.request({
+          type: 'conv.updateStream',
+          conversation: 'c3',
+          streamId: 7,
+          hasAudio: true,
+          hasVideo: true,
+          isAudioMuted: true,
+          isVideoMuted: false,
+        })
+      ).ok,
+    ).toBe(true);
     for (const client of [alice, bob, carol]) {
       expect(await client.nextEvent('conv.stream')).toMatchObject({ change: 'updated', stream: { streamId: 7, isAudioMuted: true } });
     }

@@ -75,7 +75,9 @@ describe('deeply nested frames', () => {
     // The publisher disconnects; when its resume window ends, its streams are withdrawn.
     await alice.drop();
     expect(await carol.nextEvent('conv.stream', (e) => e.change === 'removed')).toMatchObject({ stream: { streamId: 67 } });
-    expect(await carol.nextEvent('presence', (e) => Object.keys(e.leftConversation ?? {}).length > 0)).toMatchObject({ leftConversation: { d3: ['d3-alice'] } });
+    expect(await carol.nextEvent('presence', (e) => Object.keys(e.leftConversation ?? {}).length > 0)).toMatchObject({
+      leftConversation: { d3: ['d3-alice'] },
+    });
     await alive();
   });
 });
@@ -86,7 +88,22 @@ describe('free-form fields are bounded (code 9)', () => {
     await joinConversation(alice, 'b1', { mesh: true });
     const text = (bytes: number): string => 'x'.repeat(bytes);
     const cases: [Record<string, unknown> & { type: string }, string, number][] = [
-      [{ type: 'conv.publish', conversation: 'b1', streamId: 5, msid: 'm5', hasAudio: true, hasVideo: false, isAudioMuted: false, isVideoMuted: false, isScreensharing: false, context: { t: text(Bounds.streamContext) } }, 'context', Bounds.streamContext],
+      [
+        {
+          type: 'conv.publish',
+          conversation: 'b1',
+          streamId: 5,
+          msid: 'm5',
+          hasAudio: true,
+          hasVideo: false,
+          isAudioMuted: false,
+          isVideoMuted: false,
+          isScreensharing: false,
+          context: { t: text(Bounds.streamContext) },
+        },
+        'context',
+        Bounds.streamContext,
+      ],
       [{ type: 'conv.message', conversation: 'b1', content: text(Bounds.messageContent) }, 'content', Bounds.messageContent],
       [{ type: 'conv.message', conversation: 'b1', content: 'hi', metadata: { t: text(Bounds.messageMetadata) } }, 'metadata', Bounds.messageMetadata],
       [{ type: 'conv.data', conversation: 'b1', content: { t: text(Bounds.dataContent) } }, 'content', Bounds.dataContent],

@@ -87,7 +87,15 @@ function manySections(count: number): string {
     'a=fingerprint:sha-256 98:16:88:74:04:5E:99:4B:A9:57:73:D0:01:25:29:79:53:D9:13:07:65:49:39:D7:EA:2E:EB:E2:C2:DC:7E:3A',
     'a=setup:actpass',
   ];
-  const sections = Array.from({ length: count }, (_, i) => [`m=video 9 UDP/TLS/RTP/SAVPF 96`, 'c=IN IP4 0.0.0.0', `a=mid:${i}`, 'a=sendonly', 'a=rtcp-mux', 'a=rtpmap:96 VP8/90000', `a=ssrc:${1000 + i} cname:x`]);
+  const sections = Array.from({ length: count }, (_, i) => [
+    `m=video 9 UDP/TLS/RTP/SAVPF 96`,
+    'c=IN IP4 0.0.0.0',
+    `a=mid:${i}`,
+    'a=sendonly',
+    'a=rtcp-mux',
+    'a=rtpmap:96 VP8/90000',
+    `a=ssrc:${1000 + i} cname:x`,
+  ]);
   return [...head, ...sections.flat(), ''].join('\r\n');
 }
 

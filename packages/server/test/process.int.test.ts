@@ -93,8 +93,11 @@ describe('process-level failures', () => {
 
   it('main.js exits 78 when the server cannot start (bad configuration)', async () => {
     const run = await new Promise<{ code: number; stderr: string }>((done) => {
-      execFile(process.execPath, [join(buildDir, 'main.js')], { env: { ...process.env, PORT: 'not-a-port', PARLEY_CONFIG: '' }, cwd: work, timeout: 15_000 }, (error, _stdout, stderr) =>
-        done({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stderr }),
+      execFile(
+        process.execPath,
+        [join(buildDir, 'main.js')],
+        { env: { ...process.env, PORT: 'not-a-port', PARLEY_CONFIG: '' }, cwd: work, timeout: 15_000 },
+        (error, _stdout, stderr) => done({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stderr }),
       );
     });
     expect(run.code).toBe(78);

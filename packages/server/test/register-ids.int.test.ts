@@ -13,7 +13,9 @@ import { tokenFor } from './helpers/tokens.js';
 
 const env = useTestServer();
 
-async function registered(options: Parameters<TestClient['register']>[0] & { idTicket?: string }): Promise<{ client: TestClient; userId: string; result: RegisterResult }> {
+async function registered(
+  options: Parameters<TestClient['register']>[0] & { idTicket?: string },
+): Promise<{ client: TestClient; userId: string; result: RegisterResult }> {
   const client = env.track(await TestClient.connect(env.server.url));
   const { idTicket, ...rest } = options;
   const answer =
@@ -51,15 +53,21 @@ describe('ids of anonymous users', () => {
     expect((await registered({})).result.idTicket).toBeUndefined();
   });
 
-  it('on a key with chosen ids, an anonymous user can neither take an identified user\'s id while present nor after', async () => {
+  it("on a key with chosen ids, an anonymous user can neither take an identified user's id while present nor after", async () => {
     const key = env.server.apiKeys.create({ allowChosenIds: true });
     expect((await registered({ apiKey: key.key, userId: 'free-id' })).userId).toBe('free-id');
     const { client: alice } = await registered({ apiKey: key.key, userId: 'alice', token: await tokenFor(key, { user: 'alice' }) });
     const squatter = env.track(await TestClient.connect(env.server.url));
-    expect(await squatter.register({ apiKey: key.key, userId: 'alice' })).toMatchObject({ ok: false, error: { code: 5, message: 'id alice is reserved for an identified user' } });
+    expect(await squatter.register({ apiKey: key.key, userId: 'alice' })).toMatchObject({
+      ok: false,
+      error: { code: 5, message: 'id alice is reserved for an identified user' },
+    });
     await alice.close();
     const later = env.track(await TestClient.connect(env.server.url));
-    expect(await later.register({ apiKey: key.key, userId: 'alice' })).toMatchObject({ ok: false, error: { code: 5, message: 'id alice is reserved for an identified user' } });
+    expect(await later.register({ apiKey: key.key, userId: 'alice' })).toMatchObject({
+      ok: false,
+      error: { code: 5, message: 'id alice is reserved for an identified user' },
+    });
     // The identified user still gets her id.
     expect((await registered({ apiKey: key.key, userId: 'alice', token: await tokenFor(key, { user: 'alice' }) })).userId).toBe('alice');
   });
@@ -74,7 +82,10 @@ describe('ids of anonymous users', () => {
     expect((await dave.request({ type: 'unregister' })).ok).toBe(true);
     await dave.closed;
     const again = env.track(await TestClient.connect(env.server.url));
-    expect(await again.register({ apiKey: key.key, userId: 'dave' })).toMatchObject({ ok: false, error: { code: 5, message: 'id dave is reserved for an identified user' } });
+    expect(await again.register({ apiKey: key.key, userId: 'dave' })).toMatchObject({
+      ok: false,
+      error: { code: 5, message: 'id dave is reserved for an identified user' },
+    });
   });
 });
 

@@ -37,7 +37,15 @@
       conv.on('streamRemoved', (s) => E2E.record('streamRemoved', { streamId: s.streamId, same: CONV.remote[s.streamId] === s }));
       conv.on('contactJoined', (c) => E2E.record('contactJoined', { id: c.getId(), unique: E2E.isUnique(c) }));
       conv.on('contactLeft', (c) => E2E.record('contactLeft', { id: c.getId() }));
-      conv.on('message', (m) => E2E.record('message', { senderId: m.sender.getId(), sender_id: m.sender_id, content: m.content, isDate: m.time instanceof Date, metadata: plain(m.metadata) }));
+      conv.on('message', (m) =>
+        E2E.record('message', {
+          senderId: m.sender.getId(),
+          sender_id: m.sender_id,
+          content: m.content,
+          isDate: m.time instanceof Date,
+          metadata: plain(m.metadata),
+        }),
+      );
       conv.on('data', (m) => E2E.record('data', { senderId: m.sender.getId(), content: plain(m.content) }));
       conv.on('customEvent', (m) => E2E.record('customEvent', { event: m.event, senderId: m.sender.getId(), content: plain(m.content) }));
       for (const ev of ['hangup', 'roomModeChanged', 'remoteStreamUpdated', 'localStreamUpdated', 'error', 'disconnectionWarning', 'joined', 'left']) {
@@ -59,7 +67,10 @@
       return s.streamId;
     },
     remoteIds() {
-      return CONV.conv.getAvailableStreamList().filter((i) => i.isRemote).map((i) => i.streamId);
+      return CONV.conv
+        .getAvailableStreamList()
+        .filter((i) => i.isRemote)
+        .map((i) => i.streamId);
     },
     async subscribe(id, opts) {
       const s = await CONV.conv.subscribeToStream(id, opts);

@@ -36,7 +36,12 @@ describe('mesh conversations', () => {
     await b.user.page.evaluate((i: number) => CONV.conv.unsubscribeToStream(i), fromA);
     expect(await b.user.page.evaluate((i: number) => E2E.of('streamRemoved').some((e) => e.streamId === i), fromA)).toBe(true);
     await a.user.page.evaluate(() => CONV.conv.unpublish(CONV.local.camera));
-    await waitInPage(a.user, 'alice: bob keeps receiving nothing from alice; own stream removed', (i: number) => E2E.of('streamListChanged').some((e) => e.streamId === i && e.listEventType === 'removed'), pubA.streamId);
+    await waitInPage(
+      a.user,
+      'alice: bob keeps receiving nothing from alice; own stream removed',
+      (i: number) => E2E.of('streamListChanged').some((e) => e.streamId === i && e.listEventType === 'removed'),
+      pubA.streamId,
+    );
   });
 
   test('a fifth participant moves the room to SFU: roomModeChanged ongoing → complete, subscriptions renewed (same streamId), video decodes before and after', async () => {
@@ -65,12 +70,15 @@ describe('mesh conversations', () => {
       { oldMode: 'mesh', newMode: 'sfu', state: 'ongoing' },
       { oldMode: 'mesh', newMode: 'sfu', state: 'complete' },
     ]);
-    const renewal = await p1.user.page.evaluate((i: number) => ({
-      removed: E2E.of('streamRemoved').filter((e) => e.streamId === i).length,
-      added: E2E.of('streamAdded').filter((e) => e.streamId === i).length,
-      listRemoved: E2E.of('streamListChanged').filter((e) => e.listEventType === 'removed').length,
-      mode: CONV.conv.getMode(),
-    }), id);
+    const renewal = await p1.user.page.evaluate(
+      (i: number) => ({
+        removed: E2E.of('streamRemoved').filter((e) => e.streamId === i).length,
+        added: E2E.of('streamAdded').filter((e) => e.streamId === i).length,
+        listRemoved: E2E.of('streamListChanged').filter((e) => e.listEventType === 'removed').length,
+        mode: CONV.conv.getMode(),
+      }),
+      id,
+    );
     expect(renewal).toEqual({ removed: 1, added: 2, listRemoved: 0, mode: 'sfu' });
     await waitDecoding(p1.user, 'p1 receives p2 through the SFU');
     const stats = await serverStats();

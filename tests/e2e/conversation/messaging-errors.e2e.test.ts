@@ -11,7 +11,11 @@ describe('conversation chat, data, custom events and documented errors', () => {
     await join(a.user, 'chat-1');
     await join(b.user, 'chat-1');
     await waitInPage(a.user, 'contactJoined bob', (id: string) => E2E.of('contactJoined').some((e) => e.id === id), b.id);
-    await b.user.page.evaluate(() => E2E.session.on('customEvent', (e: { event: string; conversation?: { getName(): string }; sender: { getId(): string } }) => E2E.record('session:customEvent', { event: e.event, conv: e.conversation && e.conversation.getName(), senderId: e.sender.getId() })));
+    await b.user.page.evaluate(() =>
+      E2E.session.on('customEvent', (e: { event: string; conversation?: { getName(): string }; sender: { getId(): string } }) =>
+        E2E.record('session:customEvent', { event: e.event, conv: e.conversation && e.conversation.getName(), senderId: e.sender.getId() }),
+      ),
+    );
 
     const uuid = await a.user.page.evaluate(() => CONV.conv.sendMessage('hello room', { metadata: { lang: 'en' } }));
     expect(typeof uuid).toBe('number');

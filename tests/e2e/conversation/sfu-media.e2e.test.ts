@@ -27,8 +27,16 @@ describe('conversation media through the SFU', () => {
     expect(own).toMatchObject({ listEventType: 'added', isRemote: false, contactId: a.id });
     const seen = await b.user.page.evaluate((id: number) => E2E.of('streamListChanged').find((e) => e.streamId === id), pubA.streamId);
     expect(seen).toMatchObject({
-      listEventType: 'added', isRemote: true, contactId: a.id, unique: true, infoType: 'regular',
-      hasAudio: true, hasVideo: true, isAudioMuted: false, isVideoMuted: false, isScreensharing: false,
+      listEventType: 'added',
+      isRemote: true,
+      contactId: a.id,
+      unique: true,
+      infoType: 'regular',
+      hasAudio: true,
+      hasVideo: true,
+      isAudioMuted: false,
+      isVideoMuted: false,
+      isScreensharing: false,
     });
     expect(seen?.callId).toMatch(/^[0-9]+$/);
 
@@ -43,7 +51,12 @@ describe('conversation media through the SFU', () => {
 
     // Unpublish: bob sees removed + streamRemoved + hangup from remote.
     await a.user.page.evaluate(() => CONV.conv.unpublish(CONV.local.camera));
-    await waitInPage(b.user, 'streamListChanged removed', (id: number) => E2E.of('streamListChanged').some((e) => e.streamId === id && e.listEventType === 'removed'), idFromA);
+    await waitInPage(
+      b.user,
+      'streamListChanged removed',
+      (id: number) => E2E.of('streamListChanged').some((e) => e.streamId === id && e.listEventType === 'removed'),
+      idFromA,
+    );
     await waitInPage(b.user, 'streamRemoved', (id: number) => E2E.of('streamRemoved').some((e) => e.streamId === id && e.same), idFromA);
     await waitInPage(b.user, 'hangup', (id: number) => E2E.of('hangup').some((e) => e.payload.streamId === id && e.payload.from === 'remote'), idFromA);
     expect(await a.user.page.evaluate(() => CONV.conv.isPublishedStream(CONV.local.camera))).toBe(false);
@@ -51,7 +64,12 @@ describe('conversation media through the SFU', () => {
     // Leave: alice sees bob's stream removed, streamRemoved, contactLeft.
     await b.user.page.evaluate(() => CONV.conv.leave());
     expect(await b.user.page.evaluate(() => [CONV.conv.isJoined(), E2E.count('left')])).toEqual([false, 1]);
-    await waitInPage(a.user, 'bob stream removed', (id: number) => E2E.of('streamListChanged').some((e) => e.streamId === id && e.listEventType === 'removed'), idFromB);
+    await waitInPage(
+      a.user,
+      'bob stream removed',
+      (id: number) => E2E.of('streamListChanged').some((e) => e.streamId === id && e.listEventType === 'removed'),
+      idFromB,
+    );
     await waitInPage(a.user, 'bob streamRemoved', (id: number) => E2E.of('streamRemoved').some((e) => e.streamId === id), idFromB);
     await waitInPage(a.user, 'contactLeft bob', (id: string) => E2E.of('contactLeft').some((e) => e.id === id), b.id);
   });
@@ -67,9 +85,24 @@ describe('conversation media through the SFU', () => {
     await waitDecoding(b.user, 'bob receives alice');
 
     await a.user.page.evaluate(() => CONV.local.camera.disableVideo());
-    await waitInPage(b.user, 'streamListChanged updated isVideoMuted', (i: number) => E2E.of('streamListChanged').some((e) => e.streamId === i && e.listEventType === 'updated' && e.isVideoMuted === true), id);
-    await waitInPage(b.user, 'remoteVideoFlowStatusChanged', (i: number) => E2E.of('remote:remoteVideoFlowStatusChanged').some((e) => e.streamId === i && e.payload.enabled === false), id);
-    await waitInPage(b.user, 'remoteStreamUpdated', (i: number) => E2E.of('remoteStreamUpdated').some((e) => e.payload.streamId === i && e.payload.videoMuted === true), id);
+    await waitInPage(
+      b.user,
+      'streamListChanged updated isVideoMuted',
+      (i: number) => E2E.of('streamListChanged').some((e) => e.streamId === i && e.listEventType === 'updated' && e.isVideoMuted === true),
+      id,
+    );
+    await waitInPage(
+      b.user,
+      'remoteVideoFlowStatusChanged',
+      (i: number) => E2E.of('remote:remoteVideoFlowStatusChanged').some((e) => e.streamId === i && e.payload.enabled === false),
+      id,
+    );
+    await waitInPage(
+      b.user,
+      'remoteStreamUpdated',
+      (i: number) => E2E.of('remoteStreamUpdated').some((e) => e.payload.streamId === i && e.payload.videoMuted === true),
+      id,
+    );
     expect(await b.user.page.evaluate((i: number) => CONV.remote[i].isVideoEnabled(), id)).toBe(false);
     expect(await a.user.page.evaluate(() => E2E.of('localStreamUpdated').map((e) => e.payload))).toEqual([
       { callId: expect.stringMatching(/^[0-9]+$/), streamId: pub.streamId, audio: true, audioMuted: false, video: true, videoMuted: true, cause: 'userAction' },
@@ -81,7 +114,12 @@ describe('conversation media through the SFU', () => {
     const applied = await b.user.page.evaluate((i: number) => CONV.remote[i].applyConstraints({ video: { frameRate: 10 } }).then(() => 'ok', CONV.err), id);
     expect(applied).toBe('ok');
     await waitInPage(a.user, 'local constraintsChanged', () => E2E.of('local:constraintsChanged').some((e) => e.payload.video.frameRate === 10));
-    await waitInPage(b.user, 'remote constraintsChanged', (i: number) => E2E.of('remote:constraintsChanged').some((e) => e.streamId === i && e.payload.video.frameRate === 10), id);
+    await waitInPage(
+      b.user,
+      'remote constraintsChanged',
+      (i: number) => E2E.of('remote:constraintsChanged').some((e) => e.streamId === i && e.payload.video.frameRate === 10),
+      id,
+    );
     const settings = await b.user.page.evaluate((i: number) => CONV.remote[i].getSettings(), id);
     expect(settings.video.frameRate).toBe(10);
     expect(settings.video.width).toBeGreaterThan(0);
@@ -93,7 +131,12 @@ describe('conversation media through the SFU', () => {
     // applyRemotely: bob disables alice's audio for everyone.
     await b.user.page.evaluate((i: number) => CONV.remote[i].disableAudio(true), id);
     await waitInPage(a.user, 'publisher audio disabled by the relay', () => CONV.local.camera.isAudioEnabled() === false);
-    await waitInPage(b.user, 'remoteAudioFlowStatusChanged', (i: number) => E2E.of('remote:remoteAudioFlowStatusChanged').some((e) => e.streamId === i && e.payload.enabled === false), id);
+    await waitInPage(
+      b.user,
+      'remoteAudioFlowStatusChanged',
+      (i: number) => E2E.of('remote:remoteAudioFlowStatusChanged').some((e) => e.streamId === i && e.payload.enabled === false),
+      id,
+    );
     // ...but cannot unmute her again: she did not publish with remoteUnmuteEnabled (Parley extension).
     const unmute = await b.user.page.evaluate((i: number) => CONV.remote[i].enableAudio(true).then(() => 'ok', CONV.err), id);
     expect(JSON.stringify(unmute)).toMatch(/remote unmute/);

@@ -12,12 +12,47 @@ type Path = (string | number)[];
 
 /** Every request type of the protocol, plus names that are not. */
 const TYPES = [
-  'register', 'resume', 'unregister', 'ping', 'group.join', 'group.leave', 'group.subscribe', 'group.unsubscribe',
-  'userData.set', 'contact.send', 'conv.join', 'conv.leave', 'conv.publish', 'conv.unpublish', 'conv.updateStream',
-  'conv.subscribe', 'conv.unsubscribe', 'media.publisherOffer', 'media.subscriberAnswer', 'media.candidate',
-  'mesh.signal', 'conv.qualityReport', 'conv.message', 'conv.data', 'conv.customEvent', 'conv.relay',
-  'conv.relayAnswer', 'conv.constraintsChanged', 'answer', 'presence', 'conv.stream', 'protocolError',
-  '', 'CONV.JOIN', 'conv.join\u0000', '__proto__', 'constructor', 'toString', 'hasOwnProperty', 'conv.', '.',
+  'register',
+  'resume',
+  'unregister',
+  'ping',
+  'group.join',
+  'group.leave',
+  'group.subscribe',
+  'group.unsubscribe',
+  'userData.set',
+  'contact.send',
+  'conv.join',
+  'conv.leave',
+  'conv.publish',
+  'conv.unpublish',
+  'conv.updateStream',
+  'conv.subscribe',
+  'conv.unsubscribe',
+  'media.publisherOffer',
+  'media.subscriberAnswer',
+  'media.candidate',
+  'mesh.signal',
+  'conv.qualityReport',
+  'conv.message',
+  'conv.data',
+  'conv.customEvent',
+  'conv.relay',
+  'conv.relayAnswer',
+  'conv.constraintsChanged',
+  'answer',
+  'presence',
+  'conv.stream',
+  'protocolError',
+  '',
+  'CONV.JOIN',
+  'conv.join\u0000',
+  '__proto__',
+  'constructor',
+  'toString',
+  'hasOwnProperty',
+  'conv.',
+  '.',
 ];
 
 /** Fields whose schema takes any JSON (or any JSON object, for RECORDS). */
@@ -25,16 +60,65 @@ const FREEFORM = ['context', 'content', 'result', 'args', 'metadata', 'userData'
 const RECORDS = new Set(['context', 'metadata', 'userData']);
 const HUGE = [1_000, 10_000, 60_000, 70_000, 200_000];
 const ODD_STRINGS = [
-  '', ' ', '\u0000', 'a\u0000b', '\ud800', '\udfff', 'x\ud83d', '\udc00y\ud800', '\u202e\u200b\ufeff', 'e\u0301\u0301\u0301',
-  '\uffff\ufffe', '__proto__', 'constructor', 'prototype', '../../etc/passwd', '%s%n%x', '<script>alert(1)</script>',
-  '-1', '0', '-0', 'NaN', 'Infinity', '1e308', ' 1', '0x10', 'null', 'undefined', 'true', '[]', '{}', '\n', '🎥',
-  'default', 'a'.repeat(129), 'a'.repeat(257),
+  '',
+  ' ',
+  '\u0000',
+  'a\u0000b',
+  '\ud800',
+  '\udfff',
+  'x\ud83d',
+  '\udc00y\ud800',
+  '\u202e\u200b\ufeff',
+  'e\u0301\u0301\u0301',
+  '\uffff\ufffe',
+  '__proto__',
+  'constructor',
+  'prototype',
+  '../../etc/passwd',
+  '%s%n%x',
+  '<script>alert(1)</script>',
+  '-1',
+  '0',
+  '-0',
+  'NaN',
+  'Infinity',
+  '1e308',
+  ' 1',
+  '0x10',
+  'null',
+  'undefined',
+  'true',
+  '[]',
+  '{}',
+  '\n',
+  '🎥',
+  'default',
+  'a'.repeat(129),
+  'a'.repeat(257),
 ];
 /** Number literals written as text: some do not survive JSON.stringify (-0, overflow to Infinity, precision loss). */
 const NUMBER_TEXTS = [
-  '-0', '0', '-1', '1e308', '-1e308', '1e309', '-1e309', '1e-400', '9007199254740993', '-9007199254740993',
-  '9007199254740991', '4294967296', '2147483648', '-2147483649', '0.5', '1.0', '1e21', '123456789012345678901234567890',
-  '5e-324', '0.1e1', '-0.0',
+  '-0',
+  '0',
+  '-1',
+  '1e308',
+  '-1e308',
+  '1e309',
+  '-1e309',
+  '1e-400',
+  '9007199254740993',
+  '-9007199254740993',
+  '9007199254740991',
+  '4294967296',
+  '2147483648',
+  '-2147483649',
+  '0.5',
+  '1.0',
+  '1e21',
+  '123456789012345678901234567890',
+  '5e-324',
+  '0.1e1',
+  '-0.0',
 ];
 
 /**
@@ -207,11 +291,20 @@ export class FrameMutator {
     const paths: Path[] = [];
     const walk = (v: Json, path: Path, depth: number): void => {
       if (paths.length > 200 || depth > 6) return;
-      if (Array.isArray(v)) v.forEach((c, i) => { paths.push([...path, i]); walk(c, [...path, i], depth + 1); });
-      else if (isObject(v)) for (const k of Object.keys(v)) { paths.push([...path, k]); walk(v[k] as Json, [...path, k], depth + 1); }
+      if (Array.isArray(v))
+        v.forEach((c, i) => {
+          paths.push([...path, i]);
+          walk(c, [...path, i], depth + 1);
+        });
+      else if (isObject(v))
+        for (const k of Object.keys(v)) {
+          paths.push([...path, k]);
+          walk(v[k] as Json, [...path, k], depth + 1);
+        }
     };
     walk(value, [], 0);
-    if (forInsert && isObject(value) && this.rng.chance(0.3)) return [this.rng.pick(['context', 'result', 'content', 'args', 'metadata', 'userData', 'payload', 'extra'])];
+    if (forInsert && isObject(value) && this.rng.chance(0.3))
+      return [this.rng.pick(['context', 'result', 'content', 'args', 'metadata', 'userData', 'payload', 'extra'])];
     return paths.length === 0 ? [] : this.rng.pick(paths);
   }
 
@@ -219,8 +312,13 @@ export class FrameMutator {
     const containers: Json[] = [];
     const walk = (v: Json, depth: number): void => {
       if (depth > 6 || containers.length > 100) return;
-      if (Array.isArray(v)) { containers.push(v); v.forEach((c) => walk(c, depth + 1)); }
-      else if (isObject(v)) { containers.push(v); Object.values(v).forEach((c) => walk(c, depth + 1)); }
+      if (Array.isArray(v)) {
+        containers.push(v);
+        v.forEach((c) => walk(c, depth + 1));
+      } else if (isObject(v)) {
+        containers.push(v);
+        Object.values(v).forEach((c) => walk(c, depth + 1));
+      }
     };
     walk(value, 0);
     return containers.length === 0 ? value : this.rng.pick(containers);

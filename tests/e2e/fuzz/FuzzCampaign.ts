@@ -101,7 +101,13 @@ export class FuzzCampaign {
     for (const op of frame.label.split('+')) this.#labels[op] = (this.#labels[op] ?? 0) + 1;
     const full = typeof frame.data === 'string' ? frame.data : `<binary ${frame.data.toString('hex', 0, 64)}…>`;
     const text = full.length <= 2 * HEAD_CHARS ? full : `${full.slice(0, HEAD_CHARS)}…[${full.length - 2 * HEAD_CHARS} chars]…${full.slice(-HEAD_CHARS)}`;
-    this.#log.push({ conn, at: Date.now(), label: frame.label, bytes: typeof frame.data === 'string' ? Buffer.byteLength(frame.data) : frame.data.length, head: text });
+    this.#log.push({
+      conn,
+      at: Date.now(),
+      label: frame.label,
+      bytes: typeof frame.data === 'string' ? Buffer.byteLength(frame.data) : frame.data.length,
+      head: text,
+    });
     if (this.#log.length > LOG_SIZE) this.#log.splice(0, this.#log.length - LOG_SIZE);
   }
 }

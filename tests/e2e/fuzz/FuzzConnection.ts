@@ -92,7 +92,15 @@ export class FuzzConnection {
     try {
       if (rng.chance(0.1)) for (let i = rng.int(1, 3); i > 0; i--) await this.#send(this.#next(rng.chance(0.5)));
       if (rng.chance(0.05)) {
-        await this.#send({ data: JSON.stringify({ type: 'resume', id: this.#nextId++, resumeToken: rng.pick(['x', 'a'.repeat(256), '\ud800']), lastSeq: rng.pick([0, 5, 2 ** 53]) }), label: 'resume-bogus' });
+        await this.#send({
+          data: JSON.stringify({
+            type: 'resume',
+            id: this.#nextId++,
+            resumeToken: rng.pick(['x', 'a'.repeat(256), '\ud800']),
+            lastSeq: rng.pick([0, 5, 2 ** 53]),
+          }),
+          label: 'resume-bogus',
+        });
       }
       await this.#send(this.#register());
       await this.#drain();
@@ -106,7 +114,14 @@ export class FuzzConnection {
       if (!this.#closed && rng.chance(0.5)) await this.#send(this.#valid({ type: 'unregister' }));
     } finally {
       ws.close();
-      if (!this.#closed) await new Promise<void>((resolve) => { const t = setTimeout(resolve, 1000); ws.once('close', () => { clearTimeout(t); resolve(); }); });
+      if (!this.#closed)
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(resolve, 1000);
+          ws.once('close', () => {
+            clearTimeout(t);
+            resolve();
+          });
+        });
       ws.terminate();
     }
   }
@@ -153,7 +168,8 @@ export class FuzzConnection {
     const frame: Msg = { ...structuredClone(base), id: this.#nextId++ };
     delete frame.userId;
     const r = this.rng.next();
-    if (r < 0.05) frame.userId = this.rng.pick(this.shared.targets.userIds); // in use: refused
+    if (r < 0.05)
+      frame.userId = this.rng.pick(this.shared.targets.userIds); // in use: refused
     else if (r < 0.15) frame.userId = `fz-${this.index}-${this.rng.int(0, 1e9)}`;
     if (this.rng.chance(0.5)) frame.groups = [this.rng.pick(this.#rooms)];
     if (this.rng.chance(0.1)) return this.#mutator.mutate(frame);
@@ -169,7 +185,10 @@ export class FuzzConnection {
     while (this.#inFlight >= WINDOW && !this.#closed) {
       const answered = await new Promise<boolean>((resolve) => {
         const timer = setTimeout(() => resolve(false), STALL_MS);
-        this.#wake = () => { clearTimeout(timer); resolve(true); };
+        this.#wake = () => {
+          clearTimeout(timer);
+          resolve(true);
+        };
       });
       if (!answered) {
         this.#inFlight = 0;
@@ -188,7 +207,10 @@ export class FuzzConnection {
     while (this.#inFlight > 0 && !this.#closed && Date.now() < deadline) {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, 100);
-        this.#wake = () => { clearTimeout(timer); resolve(); };
+        this.#wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
       });
     }
   }
@@ -225,7 +247,10 @@ export class FuzzConnection {
       case 'media.subscriberOffer':
         if (this.#reactRng.chance(0.3)) {
           const answer = this.#frames.find((f) => f.type === 'media.subscriberAnswer');
-          if (answer) this.#reply(this.#maybeMutate({ data: JSON.stringify({ ...answer, id: this.#nextId++, conversation: msg.conversation }), label: 'subscriberAnswer' }));
+          if (answer)
+            this.#reply(
+              this.#maybeMutate({ data: JSON.stringify({ ...answer, id: this.#nextId++, conversation: msg.conversation }), label: 'subscriberAnswer' }),
+            );
         }
         return;
       default:

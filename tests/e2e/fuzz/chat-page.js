@@ -32,7 +32,9 @@
     },
     /** Contents of the conversation messages received from `senderId`, in arrival order. */
     from(senderId) {
-      return E2E.of('message').filter((m) => m.senderId === senderId).map((m) => m.content);
+      return E2E.of('message')
+        .filter((m) => m.senderId === senderId)
+        .map((m) => m.content);
     },
   };
   window.CHAT = CHAT;

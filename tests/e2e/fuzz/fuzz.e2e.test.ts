@@ -56,79 +56,103 @@ async function sdkUser(name: string): Promise<{ user: User; id: string }> {
   return { user, id };
 }
 
-test(`${FRAMES} fuzzed frames while two users chat and a third publishes video: the server survives, nothing is lost`, async () => {
-  if (!server) throw new Error('e2e: server not started');
-  console.log(`fuzz seed ${SEED} (replay with PARLEY_FUZZ_SEED=${SEED}), ${FRAMES} frames, ${CONNECTIONS} connections${AVOID.size ? `, avoiding ${[...AVOID].join(',')}` : ''}`);
-  const corpus = loadCorpus();
+test(
+  `${FRAMES} fuzzed frames while two users chat and a third publishes video: the server survives, nothing is lost`,
+  async () => {
+    if (!server) throw new Error('e2e: server not started');
+    console.log(
+      `fuzz seed ${SEED} (replay with PARLEY_FUZZ_SEED=${SEED}), ${FRAMES} frames, ${CONNECTIONS} connections${AVOID.size ? `, avoiding ${[...AVOID].join(',')}` : ''}`,
+    );
+    const corpus = loadCorpus();
 
-  const alice = await sdkUser('alice');
-  const bob = await sdkUser('bob');
-  const publisher = await sdkUser('publisher');
-  const viewer = await sdkUser('viewer');
-  for (const u of [alice, bob]) await joinConversation(u.user, CHAT_ROOM);
-  await waitInPage(alice.user, 'bob in the chat', (id: string) => E2E.of('contactJoined').some((e) => e.id === id), bob.id);
-  await joinConversation(publisher.user, VIDEO_ROOM);
-  await joinConversation(viewer.user, VIDEO_ROOM);
-  const published = await publisher.user.page.evaluate(() => CONV.publishCamera());
-  const streamId = await waitRemoteStream(viewer.user);
-  expect(streamId).toBe(published.streamId);
-  await subscribe(viewer.user, streamId);
-  await waitDecoding(viewer.user, 'viewer decodes the video before the fuzzing');
-  const decodedBefore = (await viewer.user.page.evaluate(() => CONV.inbound())).framesDecoded;
+    const alice = await sdkUser('alice');
+    const bob = await sdkUser('bob');
+    const publisher = await sdkUser('publisher');
+    const viewer = await sdkUser('viewer');
+    for (const u of [alice, bob]) await joinConversation(u.user, CHAT_ROOM);
+    await waitInPage(alice.user, 'bob in the chat', (id: string) => E2E.of('contactJoined').some((e) => e.id === id), bob.id);
+    await joinConversation(publisher.user, VIDEO_ROOM);
+    await joinConversation(viewer.user, VIDEO_ROOM);
+    const published = await publisher.user.page.evaluate(() => CONV.publishCamera());
+    const streamId = await waitRemoteStream(viewer.user);
+    expect(streamId).toBe(published.streamId);
+    await subscribe(viewer.user, streamId);
+    await waitDecoding(viewer.user, 'viewer decodes the video before the fuzzing');
+    const decodedBefore = (await viewer.user.page.evaluate(() => CONV.inbound())).framesDecoded;
 
-  await alice.user.page.evaluate(() => CHAT.start('alice', 200));
-  await bob.user.page.evaluate(() => CHAT.start('bob', 200));
+    await alice.user.page.evaluate(() => CHAT.start('alice', 200));
+    await bob.user.page.evaluate(() => CHAT.start('bob', 200));
 
-  const campaign = new FuzzCampaign({
-    url: wsUrl(server),
-    seed: SEED,
-    frames: FRAMES,
-    connections: CONNECTIONS,
-    corpus: corpus.frames,
-    targets: { chatRoom: CHAT_ROOM, videoRoom: VIDEO_ROOM, userIds: [alice.id, bob.id, publisher.id, viewer.id], streamIds: [streamId] },
-    avoid: AVOID,
-  });
-  const running = server;
-  const watch = setInterval(() => {
-    if (running.exitInfo() !== undefined) campaign.stop();
-  }, 100);
-  let stats: CampaignStats;
-  try {
-    stats = await campaign.run();
-  } finally {
-    clearInterval(watch);
-  }
-  console.log(`fuzz seed ${SEED}: ${stats.sent} frames in ${(stats.ms / 1000).toFixed(1)} s over ${stats.lives} connections (${stats.stalls} waits for unanswered frames); by kind and mutation: ${JSON.stringify(stats.labels)}`);
+    const campaign = new FuzzCampaign({
+      url: wsUrl(server),
+      seed: SEED,
+      frames: FRAMES,
+      connections: CONNECTIONS,
+      corpus: corpus.frames,
+      targets: { chatRoom: CHAT_ROOM, videoRoom: VIDEO_ROOM, userIds: [alice.id, bob.id, publisher.id, viewer.id], streamIds: [streamId] },
+      avoid: AVOID,
+    });
+    const running = server;
+    const watch = setInterval(() => {
+      if (running.exitInfo() !== undefined) campaign.stop();
+    }, 100);
+    let stats: CampaignStats;
+    try {
+      stats = await campaign.run();
+    } finally {
+      clearInterval(watch);
+    }
+    console.log(
+      `fuzz seed ${SEED}: ${stats.sent} frames in ${(stats.ms / 1000).toFixed(1)} s over ${stats.lives} connections (${stats.stalls} waits for unanswered frames); by kind and mutation: ${JSON.stringify(stats.labels)}`,
+    );
 
-  const exit = server.exitInfo();
-  if (exit !== undefined) {
-    mkdirSync(paths.artifacts, { recursive: true });
-    const file = join(paths.artifacts, `fuzz-crash-${SEED}.json`);
-    writeFileSync(file, JSON.stringify({ seed: SEED, exit, sent: stats.sent, serverLog: server.logTail(), frames: campaign.recentFrames() }, null, 1));
-    expect.fail(`server exited (${exit}) after ${stats.sent} fuzz frames, seed ${SEED}; last frames in ${file}; server log tail:\n${server.logTail().slice(-12).join('\n')}`);
-  }
-  expect(stats.sent).toBe(FRAMES);
-  const health = await fetch(`${server.url}/healthz`, { signal: AbortSignal.timeout(10_000) });
-  expect(health.status, 'server still answers HTTP').toBe(200);
+    const exit = server.exitInfo();
+    if (exit !== undefined) {
+      mkdirSync(paths.artifacts, { recursive: true });
+      const file = join(paths.artifacts, `fuzz-crash-${SEED}.json`);
+      writeFileSync(file, JSON.stringify({ seed: SEED, exit, sent: stats.sent, serverLog: server.logTail(), frames: campaign.recentFrames() }, null, 1));
+      expect.fail(
+        `server exited (${exit}) after ${stats.sent} fuzz frames, seed ${SEED}; last frames in ${file}; server log tail:\n${server.logTail().slice(-12).join('\n')}`,
+      );
+    }
+    expect(stats.sent).toBe(FRAMES);
+    const health = await fetch(`${server.url}/healthz`, { signal: AbortSignal.timeout(10_000) });
+    expect(health.status, 'server still answers HTTP').toBe(200);
 
-  // Chat: every message each side sent (and saw resolved) arrived at the other, in order, none lost.
-  const sentByAlice = await alice.user.page.evaluate(() => CHAT.stop());
-  const sentByBob = await bob.user.page.evaluate(() => CHAT.stop());
-  expect(sentByAlice.failures, 'alice: sendMessage failures').toEqual([]);
-  expect(sentByBob.failures, 'bob: sendMessage failures').toEqual([]);
-  expect(sentByAlice.sent.length).toBeGreaterThan(0);
-  expect(sentByBob.sent.length).toBeGreaterThan(0);
-  await waitInPage(bob.user, `all ${sentByAlice.sent.length} messages of alice`, ([id, n]: [string, number]) => CHAT.from(id).length >= n, [alice.id, sentByAlice.sent.length] as [string, number], 30_000);
-  await waitInPage(alice.user, `all ${sentByBob.sent.length} messages of bob`, ([id, n]: [string, number]) => CHAT.from(id).length >= n, [bob.id, sentByBob.sent.length] as [string, number], 30_000);
-  expect(await bob.user.page.evaluate((id: string) => CHAT.from(id), alice.id)).toEqual(sentByAlice.sent);
-  expect(await alice.user.page.evaluate((id: string) => CHAT.from(id), bob.id)).toEqual(sentByBob.sent);
+    // Chat: every message each side sent (and saw resolved) arrived at the other, in order, none lost.
+    const sentByAlice = await alice.user.page.evaluate(() => CHAT.stop());
+    const sentByBob = await bob.user.page.evaluate(() => CHAT.stop());
+    expect(sentByAlice.failures, 'alice: sendMessage failures').toEqual([]);
+    expect(sentByBob.failures, 'bob: sendMessage failures').toEqual([]);
+    expect(sentByAlice.sent.length).toBeGreaterThan(0);
+    expect(sentByBob.sent.length).toBeGreaterThan(0);
+    await waitInPage(
+      bob.user,
+      `all ${sentByAlice.sent.length} messages of alice`,
+      ([id, n]: [string, number]) => CHAT.from(id).length >= n,
+      [alice.id, sentByAlice.sent.length] as [string, number],
+      30_000,
+    );
+    await waitInPage(
+      alice.user,
+      `all ${sentByBob.sent.length} messages of bob`,
+      ([id, n]: [string, number]) => CHAT.from(id).length >= n,
+      [bob.id, sentByBob.sent.length] as [string, number],
+      30_000,
+    );
+    expect(await bob.user.page.evaluate((id: string) => CHAT.from(id), alice.id)).toEqual(sentByAlice.sent);
+    expect(await alice.user.page.evaluate((id: string) => CHAT.from(id), bob.id)).toEqual(sentByBob.sent);
 
-  // Video: still decoding after the fuzzing, and it decoded more than before it.
-  await waitDecoding(viewer.user, 'viewer still decodes the video after the fuzzing');
-  const decodedAfter = (await viewer.user.page.evaluate(() => CONV.inbound())).framesDecoded;
-  expect(decodedAfter).toBeGreaterThan(decodedBefore);
-  // Sessions the fuzzer dropped expire after the resume window, and run their clean-up in timers.
-  await new Promise((r) => setTimeout(r, FUZZ_RESUME_WINDOW_MS + 2000));
-  expect(server.exitInfo(), `server exited after the fuzzing (seed ${SEED}):\n${server.logTail().slice(-12).join('\n')}`).toBeUndefined();
-  console.log(`chat: alice ${sentByAlice.sent.length} and bob ${sentByBob.sent.length} messages, all delivered in order; video frames decoded ${decodedBefore} → ${decodedAfter}`);
-}, 6 * 60_000);
+    // Video: still decoding after the fuzzing, and it decoded more than before it.
+    await waitDecoding(viewer.user, 'viewer still decodes the video after the fuzzing');
+    const decodedAfter = (await viewer.user.page.evaluate(() => CONV.inbound())).framesDecoded;
+    expect(decodedAfter).toBeGreaterThan(decodedBefore);
+    // Sessions the fuzzer dropped expire after the resume window, and run their clean-up in timers.
+    await new Promise((r) => setTimeout(r, FUZZ_RESUME_WINDOW_MS + 2000));
+    expect(server.exitInfo(), `server exited after the fuzzing (seed ${SEED}):\n${server.logTail().slice(-12).join('\n')}`).toBeUndefined();
+    console.log(
+      `chat: alice ${sentByAlice.sent.length} and bob ${sentByBob.sent.length} messages, all delivered in order; video frames decoded ${decodedBefore} → ${decodedAfter}`,
+    );
+  },
+  6 * 60_000,
+);

@@ -57,13 +57,15 @@ test('record the frames of a full SDK session', async () => {
     await CONV.conv.sendCustomEvent('raise-hand', { up: true });
   });
   await waitInPage(bob.user, 'room custom event', () => E2E.of('customEvent').some((e) => e.event === 'raise-hand'));
-  expect(await bob.user.page.evaluate(async (i: number) => {
-    const s = CONV.remote[i];
-    await s.applyConstraints({ video: { frameRate: 10 } });
-    await s.getSettings();
-    await s.disableAudio(true);
-    return 'ok';
-  }, streamId)).toBe('ok');
+  expect(
+    await bob.user.page.evaluate(async (i: number) => {
+      const s = CONV.remote[i];
+      await s.applyConstraints({ video: { frameRate: 10 } });
+      await s.getSettings();
+      await s.disableAudio(true);
+      return 'ok';
+    }, streamId),
+  ).toBe('ok');
   await alice.user.page.evaluate(() => CONV.local.camera.disableVideo());
   await alice.user.page.evaluate(() => CONV.local.camera.enableVideo());
   await bob.user.page.evaluate((i: number) => CONV.conv.unsubscribeToStream(i), streamId);
@@ -84,7 +86,22 @@ test('record the frames of a full SDK session', async () => {
     for (const frame of sent) frames.push({ user: u.user.name, frame });
   }
   const types = new Set(frames.map((f) => (f.frame as { type?: string }).type));
-  for (const t of ['register', 'group.join', 'contact.send', 'conv.join', 'conv.publish', 'media.publisherOffer', 'conv.subscribe', 'media.subscriberAnswer', 'conv.message', 'conv.data', 'conv.customEvent', 'conv.relay', 'conv.relayAnswer', 'conv.leave']) {
+  for (const t of [
+    'register',
+    'group.join',
+    'contact.send',
+    'conv.join',
+    'conv.publish',
+    'media.publisherOffer',
+    'conv.subscribe',
+    'media.subscriberAnswer',
+    'conv.message',
+    'conv.data',
+    'conv.customEvent',
+    'conv.relay',
+    'conv.relayAnswer',
+    'conv.leave',
+  ]) {
     expect(types, `recorded a ${t}`).toContain(t);
   }
   const corpus: Corpus = {

@@ -123,12 +123,7 @@ export async function newUser(
  * server is that origin). `window.apiRTC` and `window.E2E` are ready when this resolves. A
  * `persistent` user survives the end of a test (for a page shared by several tests of a file).
  */
-export async function openSdkPage(
-  browser: Browser,
-  serverUrl: string,
-  name: string,
-  options: { persistent?: boolean } = {},
-): Promise<User> {
+export async function openSdkPage(browser: Browser, serverUrl: string, name: string, options: { persistent?: boolean } = {}): Promise<User> {
   const user = await newUser(browser, name, {
     routeOrigin: serverUrl,
     routeHtml: sdkPageHtml('/sdk/parley.js'),
@@ -143,8 +138,7 @@ export async function openSdkPage(
       (e: unknown) => String(e),
     );
     throw new Error(
-      `${name}: window.apiRTC missing after loading ${serverUrl}/sdk/parley.js (GET now answers ${status}); ` +
-        `console: ${JSON.stringify(user.errors())}`,
+      `${name}: window.apiRTC missing after loading ${serverUrl}/sdk/parley.js (GET now answers ${status}); ` + `console: ${JSON.stringify(user.errors())}`,
     );
   }
   return user;
@@ -188,13 +182,7 @@ export const DEFAULT_WAIT_MS = 15_000;
  * Bounded wait for a condition evaluated in the user's page (polled every 50 ms). On timeout the
  * error names the condition and shows the page's last recorded SDK events and console errors.
  */
-export async function waitInPage<Arg>(
-  user: User,
-  what: string,
-  condition: (arg: Arg) => unknown,
-  arg?: Arg,
-  timeoutMs = DEFAULT_WAIT_MS,
-): Promise<void> {
+export async function waitInPage<Arg>(user: User, what: string, condition: (arg: Arg) => unknown, arg?: Arg, timeoutMs = DEFAULT_WAIT_MS): Promise<void> {
   try {
     // Serialised to the page, so the argument's static type does not matter to Playwright.
     const fn = condition as (value: unknown) => unknown;

@@ -60,10 +60,7 @@ export function parseCreatedKey(stdout: string): CreatedKey {
 }
 
 /** `parley keys create [--label L] [--origins a,b] [--no-anonymous]` */
-export async function createKey(
-  dataDir: string,
-  options: { label?: string; origins?: string[]; anonymous?: boolean } = {},
-): Promise<CreatedKey> {
+export async function createKey(dataDir: string, options: { label?: string; origins?: string[]; anonymous?: boolean } = {}): Promise<CreatedKey> {
   const args = ['keys', 'create'];
   if (options.label) args.push('--label', options.label);
   if (options.origins) args.push('--origins', options.origins.join(','));

@@ -82,9 +82,7 @@
     /** Records the Session events the tests look at. */
     watchSession(session) {
       session.on('contactListUpdate', (u) => E2E.record('contactListUpdate', E2E.summarizeUpdate(u)));
-      session.on('contactData', (e) =>
-        E2E.record('contactData', { sender: e.sender.getId(), unique: E2E.isUnique(e.sender), content: e.content }),
-      );
+      session.on('contactData', (e) => E2E.record('contactData', { sender: e.sender.getId(), unique: E2E.isUnique(e.sender), content: e.content }));
       session.on('contactMessage', (e) =>
         E2E.record('contactMessage', {
           sender: e.sender.getId(),
@@ -112,9 +110,7 @@
     watchContact(id) {
       const contact = E2E.session.getOrCreateContact(id);
       contact.on('data', (content) => E2E.record('contact:data', { id, content }));
-      contact.on('message', (m) =>
-        E2E.record('contact:message', { id, content: m.content, uuid: m.uuid, timeIsDate: m.time instanceof Date }),
-      );
+      contact.on('message', (m) => E2E.record('contact:message', { id, content: m.content, uuid: m.uuid, timeIsDate: m.time instanceof Date }));
       contact.on('customEvent', (e) => E2E.record('contact:customEvent', { id, event: e.event, content: e.content }));
       contact.on('joinGroup', (group) => E2E.record('contact:joinGroup', { id, group }));
       contact.on('leaveGroup', (group) => E2E.record('contact:leaveGroup', { id, group }));

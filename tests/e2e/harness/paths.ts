@@ -29,9 +29,7 @@ export async function assertBuilt(graceMs = 5000): Promise<void> {
     const missing = [paths.serverMain, paths.sdkScript, paths.meetIndex].filter((p) => !existsSync(p));
     if (missing.length === 0) return;
     if (Date.now() >= deadline) {
-      throw new Error(
-        `e2e: build output missing (${missing.join(', ')}). Run \`npm run build\` before \`npx vitest run --project e2e\`.`,
-      );
+      throw new Error(`e2e: build output missing (${missing.join(', ')}). Run \`npm run build\` before \`npx vitest run --project e2e\`.`);
     }
     await new Promise((r) => setTimeout(r, 200));
   }

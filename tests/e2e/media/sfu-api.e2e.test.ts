@@ -41,7 +41,7 @@ describe('Sfu API on libdatachannel', () => {
     const published: string[] = [];
     room.on('trackPublished', (t) => published.push(`${t.kind}:${t.mid}:${t.ssrc}`));
     const answer = next<PeerSdp>((r) => alice.once('publisherSdp', r));
-    alice.handlePublisherOffer(CAMERA);
+    void alice.handlePublisherOffer(CAMERA);
     expect(published).toEqual(['audio:0:3958800154', 'video:1:2691664866']);
     const { type, sdp } = await answer;
     expect(type).toBe('answer');
@@ -68,7 +68,7 @@ describe('Sfu API on libdatachannel', () => {
     const room = sfu.createRoom('r');
     const alice = room.addPeer('alice');
     const bob = room.addPeer('bob');
-    alice.handlePublisherOffer(CAMERA);
+    void alice.handlePublisherOffer(CAMERA);
     const offer = next<PeerSdp>((r) => bob.once('subscriberSdp', r));
     const subs = room.tracks.map((t) => bob.subscribe(t.id));
     expect(bob.subscribe(room.tracks[0]!)).toBe(subs[0]); // idempotent
@@ -86,7 +86,7 @@ describe('Sfu API on libdatachannel', () => {
   it('holds the subscriber candidates until the answer is applied (regression: DTLS "unknown CA" under load)', async () => {
     sfu = new Sfu();
     const room = sfu.createRoom('r');
-    room.addPeer('alice').handlePublisherOffer(CAMERA);
+    void room.addPeer('alice').handlePublisherOffer(CAMERA);
     const bob = room.addPeer('bob');
     const candidates: PeerCandidate[] = [];
     bob.on('candidate', (c) => candidates.push(c));
@@ -114,7 +114,7 @@ describe('Sfu API on libdatachannel', () => {
     sfu = new Sfu();
     const room = sfu.createRoom('r');
     const alice = room.addPeer('alice');
-    alice.handlePublisherOffer(CAMERA);
+    void alice.handlePublisherOffer(CAMERA);
     expect(codeOf(() => alice.subscribe(room.tracks[0]!))).toBe(ErrorCode.BAD_PARAMETER);
     expect(codeOf(() => alice.subscribe('no-such-track'))).toBe(ErrorCode.BAD_PARAMETER);
     expect(codeOf(() => alice.handleSubscriberAnswer(CAMERA))).toBe(ErrorCode.WRONG_STATE);
@@ -129,7 +129,7 @@ describe('Sfu API on libdatachannel', () => {
     const trickled: PeerCandidate[] = [];
     alice.on('candidate', (c) => trickled.push(c));
     const answer = next<PeerSdp>((r) => alice.once('publisherSdp', r));
-    alice.handlePublisherOffer(CAMERA);
+    void alice.handlePublisherOffer(CAMERA);
     const { sdp } = await answer;
     const lines = [...sdp.matchAll(/^a=(candidate:.*)$/gm)].map((m) => m[1]!.trim());
     expect(lines.length).toBeGreaterThan(0);
@@ -145,7 +145,7 @@ describe('Sfu API on libdatachannel', () => {
     const room = sfu.createRoom('r');
     const alice = room.addPeer('alice');
     const bob = room.addPeer('bob');
-    alice.handlePublisherOffer(CAMERA);
+    void alice.handlePublisherOffer(CAMERA);
     const sub = bob.subscribe(room.tracks[0]!);
     const events: string[] = [];
     room.on('trackUnpublished', (t) => events.push(`unpublished ${t.kind}`));

@@ -35,7 +35,8 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T 
     } catch (error) {
       last = error;
     }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${last instanceof Error ? String(last) : JSON.stringify(last)}` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}${last ? `: ${last instanceof Error ? String(last) : JSON.stringify(last)}` : ''}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -97,10 +98,18 @@ describe('SFU media plane forwards Chromium media', () => {
       // Say what each side saw, so that a failure can be diagnosed from the log alone.
       const pageState = await subscriberState(page).catch((e) => String(e));
       const sfuState = peer
-        ? { ...peer.getStats(), subscriber: peer.subscriber.connectionState, negotiating: peer.subscriber.negotiating, states: stateHistory.get(peer), now: Date.now() - T0 }
+        ? {
+            ...peer.getStats(),
+            subscriber: peer.subscriber.connectionState,
+            negotiating: peer.subscriber.negotiating,
+            states: stateHistory.get(peer),
+            now: Date.now() - T0,
+          }
         : undefined;
       const sources = room.tracks.map((t) => ({ id: t.id, kind: t.kind, ...t.getStats() }));
-      throw new Error(`${(error as Error).message}\npage: ${JSON.stringify(pageState)}\nsfu peer: ${JSON.stringify(sfuState)}\nsources: ${JSON.stringify(sources)}\nerrors: ${errors.map(String).join('; ')}`);
+      throw new Error(
+        `${(error as Error).message}\npage: ${JSON.stringify(pageState)}\nsfu peer: ${JSON.stringify(sfuState)}\nsources: ${JSON.stringify(sources)}\nerrors: ${errors.map(String).join('; ')}`,
+      );
     }
   }
 
@@ -138,7 +147,7 @@ describe('SFU media plane forwards Chromium media', () => {
     room.on('trackPublished', (t) => published.push(t));
     const offer: { sdp: string; streamId: string } = await alice.page.evaluate(() => window.publishCamera());
     cameraStreamId = offer.streamId;
-    alice.peer.handlePublisherOffer(offer.sdp);
+    void alice.peer.handlePublisherOffer(offer.sdp);
     expect(published.map((t) => t.kind).sort()).toEqual(['audio', 'video']);
     const [video] = tracksOf(cameraStreamId).filter((t) => t.kind === 'video');
     const [audio] = tracksOf(cameraStreamId).filter((t) => t.kind === 'audio');
@@ -188,7 +197,7 @@ describe('SFU media plane forwards Chromium media', () => {
   it('a second stream published on the same connection is received on the same subscriber connection', async () => {
     const offer: { sdp: string; streamId: string } = await alice.page.evaluate(() => window.publishSecond());
     secondStreamId = offer.streamId;
-    alice.peer.handlePublisherOffer(offer.sdp);
+    void alice.peer.handlePublisherOffer(offer.sdp);
     const [second] = tracksOf(secondStreamId);
     expect(second?.kind).toBe('video');
     await waitFor('second stream media', () => (second!.getStats().packetsIn > 0 ? true : undefined));
@@ -229,7 +238,7 @@ describe('SFU media plane forwards Chromium media', () => {
     const unpublished: PublishedTrack[] = [];
     room.on('trackUnpublished', (t) => unpublished.push(t));
     const sdp: string = await alice.page.evaluate(() => window.unpublishSecond());
-    alice.peer.handlePublisherOffer(sdp);
+    void alice.peer.handlePublisherOffer(sdp);
     expect(unpublished).toEqual([second]);
     expect(bob.peer.subscriptions.some((f) => f.source === second)).toBe(false);
     await waitFor('publisher renegotiated', async () => {
@@ -245,7 +254,7 @@ describe('SFU media plane forwards Chromium media', () => {
     const [old] = room.tracks.filter((t) => t.streamId === secondStreamId);
     expect(old).toBeUndefined();
     const sdp: string = await alice.page.evaluate(() => window.republishSecond());
-    alice.peer.handlePublisherOffer(sdp);
+    void alice.peer.handlePublisherOffer(sdp);
     const [again] = tracksOf(secondStreamId);
     expect(again?.kind).toBe('video');
     await waitFor('republished media', () => (again!.getStats().packetsIn > 0 ? true : undefined));
@@ -266,7 +275,9 @@ describe('SFU media plane forwards Chromium media', () => {
       const r = st.remoteInbound.find((x: { kind: string }) => x.kind === 'video');
       return r?.roundTripTime !== undefined ? { ...r, roundTripTime: r.roundTripTime } : undefined;
     });
-    figures.push(`publisher-side RTT from the SFU's receiver reports: ${Math.round(remote.roundTripTime * 1000)} ms; subscriber REMB ${Math.round(video.getStats().remb / 1000)} kbit/s`);
+    figures.push(
+      `publisher-side RTT from the SFU's receiver reports: ${Math.round(remote.roundTripTime * 1000)} ms; subscriber REMB ${Math.round(video.getStats().remb / 1000)} kbit/s`,
+    );
     const camera = tracksOf(cameraStreamId).find((t) => t.kind === 'video')!;
     expect(camera.getStats().targetBitrate).toBeGreaterThan(0);
   });

@@ -241,9 +241,7 @@ export function setToggle(button: HTMLButtonElement, on: boolean, what: string, 
 
 function fillSelect(select: HTMLSelectElement, list: apiRTC.MediaDevice[], selected: string | undefined, kind: string): void {
   const value = selected ?? select.value;
-  select.replaceChildren(
-    ...list.map((d, i) => h('option', { value: d.getId(), selected: d.getId() === value }, d.getLabel() || `${kind} ${i + 1}`)),
-  );
+  select.replaceChildren(...list.map((d, i) => h('option', { value: d.getId(), selected: d.getId() === value }, d.getLabel() || `${kind} ${i + 1}`)));
   if (list.length === 0) select.append(h('option', { value: '' }, `No ${kind.toLowerCase()}`));
   select.disabled = list.length === 0;
 }

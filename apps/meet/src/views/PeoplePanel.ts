@@ -32,7 +32,13 @@ export class PeoplePanel {
       'li',
       { class: 'person', 'data-contact-id': row.id, 'data-audio': row.state.audioMuted ? 'muted' : 'on', 'data-video': row.state.videoMuted ? 'off' : 'on' },
       avatar,
-      h('span', { class: 'person-name' }, row.name, row.me ? h('small', {}, ' (you)') : null, row.state.sharing ? h('small', { class: 'sharing' }, ' · presenting') : null),
+      h(
+        'span',
+        { class: 'person-name' },
+        row.name,
+        row.me ? h('small', {}, ' (you)') : null,
+        row.state.sharing ? h('small', { class: 'sharing' }, ' · presenting') : null,
+      ),
       icon(row.state.audioMuted ? 'i-mic-off' : 'i-mic', row.state.audioMuted ? 'Microphone off' : 'Microphone on', row.state.audioMuted),
       icon(row.state.videoMuted ? 'i-cam-off' : 'i-cam', row.state.videoMuted ? 'Camera off' : 'Camera on', row.state.videoMuted),
     );

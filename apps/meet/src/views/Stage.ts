@@ -71,12 +71,7 @@ export class Stage {
       { class: 'tile', 'data-key': spec.key, role: 'group' },
       video,
       h('div', { class: 'tile-avatar' }, avatar),
-      h(
-        'div',
-        { class: 'tile-label' },
-        h('span', { class: 'mic-off', title: 'Microphone off', 'aria-hidden': 'true' }, svgUse('i-mic-off')),
-        name,
-      ),
+      h('div', { class: 'tile-label' }, h('span', { class: 'mic-off', title: 'Microphone off', 'aria-hidden': 'true' }, svgUse('i-mic-off')), name),
     );
     return { root, video, avatar, name, attached: null };
   }
@@ -92,7 +87,10 @@ export class Stage {
     root.dataset.media = stream ? 'attached' : 'none';
     const label = spec.kind === 'screen' ? (spec.local ? 'Your screen' : `${spec.name}'s screen`) : spec.local ? `${spec.name} (you)` : spec.name;
     root.dataset.name = spec.name;
-    root.setAttribute('aria-label', `${label}${spec.kind !== 'screen' && spec.audioMuted ? ', microphone off' : ''}${spec.kind === 'camera' && spec.videoMuted ? ', camera off' : ''}`);
+    root.setAttribute(
+      'aria-label',
+      `${label}${spec.kind !== 'screen' && spec.audioMuted ? ', microphone off' : ''}${spec.kind === 'camera' && spec.videoMuted ? ', camera off' : ''}`,
+    );
     tile.name.textContent = label;
     if (tile.avatar.dataset.for !== spec.contactId + spec.name) {
       paintAvatar(tile.avatar, spec.contactId, spec.name);

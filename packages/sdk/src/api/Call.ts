@@ -27,9 +27,24 @@ export interface CallEvents {
 }
 
 const EVENTS = [
-  'streamAdded', 'streamRemoved', 'response', 'accepted', 'declined', 'hangup', 'localStreamAvailable',
-  'recordAvailable', 'statsUpdate', 'error', 'disconnectionWarning', 'userMediaError', 'desktopCapture',
-  'remoteStreamUpdated', 'recordingStarted', 'recordingStopped', 'recordingAvailable', 'remoteStreamIdUpdated',
+  'streamAdded',
+  'streamRemoved',
+  'response',
+  'accepted',
+  'declined',
+  'hangup',
+  'localStreamAvailable',
+  'recordAvailable',
+  'statsUpdate',
+  'error',
+  'disconnectionWarning',
+  'userMediaError',
+  'desktopCapture',
+  'remoteStreamUpdated',
+  'recordingStarted',
+  'recordingStopped',
+  'recordingAvailable',
+  'remoteStreamIdUpdated',
 ];
 
 /**

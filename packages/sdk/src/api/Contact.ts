@@ -12,10 +12,7 @@ import { Observable } from './Observable.js';
 import { UserData } from './UserData.js';
 
 /** What a contact-to-contact delivery carries (protocol `contact.send`). */
-export type Delivery =
-  | { kind: 'data'; content: unknown }
-  | { kind: 'message'; content: string }
-  | { kind: 'customEvent'; event: string; content: unknown };
+export type Delivery = { kind: 'data'; content: unknown } | { kind: 'message'; content: string } | { kind: 'customEvent'; event: string; content: unknown };
 
 /** The Session side of a Contact: presence lookups and deliveries (internal). */
 export interface ContactHost {
@@ -60,10 +57,23 @@ export interface ContactEvents {
 }
 
 const EVENTS = [
-  'message', 'conversationInvitation', 'data', 'joinGroup', 'leaveGroup', 'whiteboardInvitation',
-  'fileSentSuccessfully', 'fileTransferInvitation', 'fileTransferProgress', 'dataChannelInvitation', 'incomingCall',
-  'internalApiRTCdataChannelInvitation', 'newMediaAvailable', 'customEvent', 'fileTransferError',
-  'incomingScreenSharingCall', 'incomingScreenSharingCallInvitation',
+  'message',
+  'conversationInvitation',
+  'data',
+  'joinGroup',
+  'leaveGroup',
+  'whiteboardInvitation',
+  'fileSentSuccessfully',
+  'fileTransferInvitation',
+  'fileTransferProgress',
+  'dataChannelInvitation',
+  'incomingCall',
+  'internalApiRTCdataChannelInvitation',
+  'newMediaAvailable',
+  'customEvent',
+  'fileTransferError',
+  'incomingScreenSharingCall',
+  'incomingScreenSharingCallInvitation',
 ];
 
 /** How long a delivery waits for the server's acknowledgement (apiRTC value), in ms. */

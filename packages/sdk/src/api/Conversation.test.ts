@@ -183,7 +183,12 @@ describe('Conversation over a fake server', () => {
     expect(joinedIds).toEqual(['7']);
     // docs/sdk-reference.md#conversation-membership: Session contactListUpdate still reports the conversation as the group of its name.
     expect(updates).toEqual([{ room: ['9'] }, { room: ['7'] }]);
-    expect(session.getContactsArray('room').map((x) => x.getId()).sort()).toEqual(['7', '9']);
+    expect(
+      session
+        .getContactsArray('room')
+        .map((x) => x.getId())
+        .sort(),
+    ).toEqual(['7', '9']);
     // Leaving the group leaves the conversation contact alone.
     server.push({ type: 'presence', joinedGroup: {}, leftGroup: { room: ['9'] }, userDataChanged: [] });
     await flush();
@@ -233,8 +238,18 @@ describe('Conversation over a fake server', () => {
     c.on('streamListChanged', (i) => seen.push(i));
     expect(seen).toHaveLength(2);
     expect(seen[0]).toEqual({
-      streamId: 100, listEventType: 'added', isRemote: true, contact: session.getOrCreateContact('7'), type: 'regular', callId: '101',
-      hasAudio: true, hasVideo: true, isAudioMuted: false, isVideoMuted: false, isScreensharing: true, context: { label: 'screen' },
+      streamId: 100,
+      listEventType: 'added',
+      isRemote: true,
+      contact: session.getOrCreateContact('7'),
+      type: 'regular',
+      callId: '101',
+      hasAudio: true,
+      hasVideo: true,
+      isAudioMuted: false,
+      isVideoMuted: false,
+      isScreensharing: true,
+      context: { label: 'screen' },
     });
     expect(seen[1]).toMatchObject({ streamId: 200, isRemote: false, hasAudio: false, isAudioMuted: true });
     expect(seen[1]?.contact.getId()).toBe(session.getId());
@@ -258,8 +273,15 @@ describe('Conversation over a fake server', () => {
     await flush();
     expect(await p).toBe(stream);
     expect(server.of('conv.publish')[0]).toMatchObject({
-      conversation: 'room', streamId: stream.streamId, msid: stream.data?.id, hasAudio: true, hasVideo: true,
-      isAudioMuted: false, isVideoMuted: false, isScreensharing: false, context: { role: 'cam' },
+      conversation: 'room',
+      streamId: stream.streamId,
+      msid: stream.data?.id,
+      hasAudio: true,
+      hasVideo: true,
+      isAudioMuted: false,
+      isVideoMuted: false,
+      isScreensharing: false,
+      context: { role: 'cam' },
     });
     expect(planes[0]?.calls).toContain(`publish ${stream.streamId}`);
     expect(c.isPublishedStream(stream)).toBe(true);
@@ -272,7 +294,13 @@ describe('Conversation over a fake server', () => {
     c.on('localStreamUpdated', (u) => updates.push(u as object));
     await stream.disableVideo();
     await flush();
-    expect(server.of('conv.updateStream').at(-1)).toMatchObject({ streamId: stream.streamId, hasAudio: true, hasVideo: true, isAudioMuted: false, isVideoMuted: true });
+    expect(server.of('conv.updateStream').at(-1)).toMatchObject({
+      streamId: stream.streamId,
+      hasAudio: true,
+      hasVideo: true,
+      isAudioMuted: false,
+      isVideoMuted: true,
+    });
     expect(updates).toEqual([{ callId: '555', streamId: stream.streamId, audio: true, audioMuted: false, video: true, videoMuted: true, cause: 'userAction' }]);
     await stream.applyConstraints({ video: { frameRate: 10 } });
     await flush();
@@ -309,7 +337,10 @@ describe('Conversation over a fake server', () => {
     await flush();
     await pb;
     expect(stream.callId).toBe('102');
-    expect([...stream.publishedInConversations]).toEqual([['a', '101'], ['b', '102']]);
+    expect([...stream.publishedInConversations]).toEqual([
+      ['a', '101'],
+      ['b', '102'],
+    ]);
     expect(stream.getConversations()).toEqual([a, b]);
 
     const fresh = createLocalStream(fakeMediaStream());
@@ -341,7 +372,9 @@ describe('Conversation over a fake server', () => {
     const added: Stream[] = [];
     const removed: Stream[] = [];
     const hangups: object[] = [];
-    c.on('streamAdded', (s) => added.push(s)).on('streamRemoved', (s) => removed.push(s)).on('hangup', (h) => hangups.push(h as object));
+    c.on('streamAdded', (s) => added.push(s))
+      .on('streamRemoved', (s) => removed.push(s))
+      .on('hangup', (h) => hangups.push(h as object));
     const p = c.subscribeToStream('100', {});
     await flush();
     const remote = await p;
@@ -430,7 +463,14 @@ describe('Conversation over a fake server', () => {
     await pub;
     const changed: object[] = [];
     local.on('constraintsChanged', (x) => changed.push(x));
-    push('room', { type: 'conv.relayRequest', relayId: 3, from: '7', streamId: local.streamId, action: 'applyConstraints', args: { video: { frameRate: 10 } } });
+    push('room', {
+      type: 'conv.relayRequest',
+      relayId: 3,
+      from: '7',
+      streamId: local.streamId,
+      action: 'applyConstraints',
+      args: { video: { frameRate: 10 } },
+    });
     push('room', { type: 'conv.relayRequest', relayId: 4, from: '7', streamId: local.streamId, action: 'getSettings' });
     push('room', { type: 'conv.relayRequest', relayId: 5, from: '7', streamId: 12345, action: 'getSettings' });
     push('room', { type: 'conv.relayRequest', relayId: 6, from: '7', streamId: local.streamId, action: 'disableAudio' });

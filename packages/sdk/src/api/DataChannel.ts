@@ -1,4 +1,11 @@
-import { DATACHANNEL_STATUS_ENDED, DATACHANNEL_STATUS_ONGOING, DATACHANNEL_STATUS_WAITING, DATACHANNEL_TYPE_RECEIVE, DATACHANNEL_TYPE_SEND, ERROR_OTHER } from '../constants.js';
+import {
+  DATACHANNEL_STATUS_ENDED,
+  DATACHANNEL_STATUS_ONGOING,
+  DATACHANNEL_STATUS_WAITING,
+  DATACHANNEL_TYPE_RECEIVE,
+  DATACHANNEL_TYPE_SEND,
+  ERROR_OTHER,
+} from '../constants.js';
 import { reject } from '../util/errors.js';
 import { log } from '../util/Logger.js';
 import type { Contact } from './Contact.js';

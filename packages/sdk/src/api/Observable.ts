@@ -8,7 +8,6 @@ export type EventPayloads = object;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- apps annotate the payload with their own types
 type AnyListener = (payload?: any) => void;
 
-
 /**
  * Base of every event-emitting apiRTC class (docs/sdk-reference.md#events-and-listeners).
  *

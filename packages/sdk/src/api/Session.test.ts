@@ -82,7 +82,17 @@ describe('UserAgent and Session over a fake server', () => {
     const { session } = await registered();
     const seen: string[] = [];
     session.on('contactListUpdate', (u) => seen.push(...u.userDataChanged.map((c) => c.getId())));
-    server.push({ type: 'presence', joinedGroup: { default: [{ id: 'alice', userData: {} }, { id: 'bob', userData: {}, authenticated: true }] }, leftGroup: {}, userDataChanged: [] });
+    server.push({
+      type: 'presence',
+      joinedGroup: {
+        default: [
+          { id: 'alice', userData: {} },
+          { id: 'bob', userData: {}, authenticated: true },
+        ],
+      },
+      leftGroup: {},
+      userDataChanged: [],
+    });
     await flush();
     expect(session.getOrCreateContact('alice').isAuthenticated()).toBe(false);
     expect(session.getOrCreateContact('bob').isAuthenticated()).toBe(true);
@@ -117,7 +127,9 @@ describe('UserAgent and Session over a fake server', () => {
     expect(await refused).toMatchObject({ code: 5, error: new Error('register() - ApiRTC Initialization error : token required') });
 
     vi.stubGlobal('fetch', () => Promise.reject(new TypeError('Failed to fetch')));
-    const lost = new UserAgent({ uri: 'apiKey:key' }).register({ cloudUrl: 'http://parley.test', cloudFetchRetries: 1, cloudFetchRetryDelay: 10 }).catch((e: unknown) => e);
+    const lost = new UserAgent({ uri: 'apiKey:key' })
+      .register({ cloudUrl: 'http://parley.test', cloudFetchRetries: 1, cloudFetchRetryDelay: 10 })
+      .catch((e: unknown) => e);
     await flush(100);
     expect(await lost).toMatchObject({ code: 0, error: new Error('register() - Could not get preferred CCS') });
   });
@@ -132,16 +144,26 @@ describe('UserAgent and Session over a fake server', () => {
     server.push({ type: 'contact.message', from: '7', content: 'hi', uuid: 4, time: 1_700_000_000_000 });
     server.push({ type: 'contact.data', from: '7', content: { a: 1 } });
     await flush();
-    expect(events).toEqual([['session', true, 'hi', 4, true], ['contact', 'hi'], ['data', { a: 1 }]]);
+    expect(events).toEqual([
+      ['session', true, 'hi', 4, true],
+      ['contact', 'hi'],
+      ['data', { a: 1 }],
+    ]);
 
     const sent = seven.sendMessage('hello');
     await flush();
     expect(typeof (await sent)).toBe('number');
-    expect(seven.getPreviousMessages().map((m) => [m.content, m.sender.getId()])).toEqual([['hi', '7'], ['hello', '1000']]);
+    expect(seven.getPreviousMessages().map((m) => [m.content, m.sender.getId()])).toEqual([
+      ['hi', '7'],
+      ['hello', '1000'],
+    ]);
 
     await expect(seven.sendMessage('')).rejects.toMatchObject({ code: 9, error: new Error('sendMessage() - message parameter is empty') });
     await expect(seven.sendMessage(3 as unknown as string)).rejects.toMatchObject({ code: 9 });
-    const missing = session.getOrCreateContact('404').sendData({ x: 1 }).catch((e: unknown) => e);
+    const missing = session
+      .getOrCreateContact('404')
+      .sendData({ x: 1 })
+      .catch((e: unknown) => e);
     await flush();
     expect(await missing).toMatchObject({ code: 8, error: new Error('sendData() - Contact was not found ') });
     server.autoAnswer = false;

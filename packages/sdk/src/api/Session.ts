@@ -36,11 +36,31 @@ export interface SessionEvents {
 }
 
 const EVENTS = [
-  'rawData', 'whiteboardInvitation', 'fileTransferInvitation', 'conversationMessage', 'conversationData',
-  'dataChannelInvitation', 'contactMessage', 'contactData', 'customEvent', 'conversationInvitation', 'incomingCall',
-  'disconnect', 'error', 'contactListUpdate', 'reconnecting', 'reconnection', 'conversationJoinRequest',
-  'newMediaAvailableFromContact', 'whiteboardRoomMemberUpdate', 'incomingScreenSharingCall', 'pointerSharingInvitation',
-  'pointerLocationChanged', 'incomingScreenSharingCallInvitation', 'cloudEventOccurred', 'remoteAccessInvitation',
+  'rawData',
+  'whiteboardInvitation',
+  'fileTransferInvitation',
+  'conversationMessage',
+  'conversationData',
+  'dataChannelInvitation',
+  'contactMessage',
+  'contactData',
+  'customEvent',
+  'conversationInvitation',
+  'incomingCall',
+  'disconnect',
+  'error',
+  'contactListUpdate',
+  'reconnecting',
+  'reconnection',
+  'conversationJoinRequest',
+  'newMediaAvailableFromContact',
+  'whiteboardRoomMemberUpdate',
+  'incomingScreenSharingCall',
+  'pointerSharingInvitation',
+  'pointerLocationChanged',
+  'incomingScreenSharingCallInvitation',
+  'cloudEventOccurred',
+  'remoteAccessInvitation',
 ];
 
 /** What the UserAgent hands to its Session (internal). */

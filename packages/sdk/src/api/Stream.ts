@@ -46,10 +46,23 @@ export interface StreamEvents {
 }
 
 const EVENTS = [
-  'stopped', 'trackStopped', 'audioAmplitude', 'audioAmplitudeInfo', 'muteStateChange', 'activeStateChange',
-  'backgroundSubstractionStopVisibilityChange', 'backgroundSubstractionStopComputeTime', 'AIESnapshot', 'AIELog',
-  'flowStatusChanged', 'audioFlowStatusChanged', 'videoFlowStatusChanged', 'remoteAudioFlowStatusChanged',
-  'remoteVideoFlowStatusChanged', 'release', 'constraintsChanged',
+  'stopped',
+  'trackStopped',
+  'audioAmplitude',
+  'audioAmplitudeInfo',
+  'muteStateChange',
+  'activeStateChange',
+  'backgroundSubstractionStopVisibilityChange',
+  'backgroundSubstractionStopComputeTime',
+  'AIESnapshot',
+  'AIELog',
+  'flowStatusChanged',
+  'audioFlowStatusChanged',
+  'videoFlowStatusChanged',
+  'remoteAudioFlowStatusChanged',
+  'remoteVideoFlowStatusChanged',
+  'release',
+  'constraintsChanged',
 ];
 
 /** Only SDK code holds this key, which is why `new apiRTC.Stream()` throws for apps. */
@@ -82,9 +95,16 @@ export interface RemoteStreamInit {
 
 /** Operations relayed to a publisher (protocol `RelayAction`). */
 export type RelayAction =
-  | 'applyConstraints' | 'getConstraints' | 'getSettings' | 'getCapabilities'
-  | 'enableAudio' | 'disableAudio' | 'enableVideo' | 'disableVideo'
-  | 'getAudioFlowStatus' | 'getVideoFlowStatus';
+  | 'applyConstraints'
+  | 'getConstraints'
+  | 'getSettings'
+  | 'getCapabilities'
+  | 'enableAudio'
+  | 'disableAudio'
+  | 'enableVideo'
+  | 'disableVideo'
+  | 'getAudioFlowStatus'
+  | 'getVideoFlowStatus';
 
 /** SDK-internal: `stream[REMOTE_STATE](audioEnabled, videoEnabled)` records the publisher's new choice. */
 export const REMOTE_STATE: unique symbol = Symbol('parley.remoteState');
@@ -106,7 +126,6 @@ export function createLocalStream(data: MediaStream, opts: { owner?: UserAgent; 
   const init: StreamInit = { [INTERNAL]: true, owner: opts.owner ?? runtime.userAgentInstance, screensharing: opts.screensharing ?? false };
   return new Stream(data, init);
 }
-
 
 /**
  * A local (camera, microphone, screen, wrapped MediaStream) or remote media stream (docs/sdk-reference.md#stream).

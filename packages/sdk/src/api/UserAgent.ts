@@ -1,8 +1,4 @@
-import {
-  APIRTC_MEDIA_DEVICE_DETECTION_DELAY,
-  ERROR_APIRTC_SESSION_ALREADY_ON,
-  ERROR_OTHER,
-} from '../constants.js';
+import { APIRTC_MEDIA_DEVICE_DETECTION_DELAY, ERROR_APIRTC_SESSION_ALREADY_ON, ERROR_OTHER } from '../constants.js';
 import { resolveBaseUrl } from '../engine/baseUrl.js';
 import { Engine } from '../engine/Engine.js';
 import { buildUserMediaConstraints, type CreateStreamOptions } from '../media/constraints.js';

@@ -87,4 +87,3 @@ export function attachPublisher(userData: UserData, publisher: UserDataPublisher
   if (publisher) publishers.set(userData, publisher);
   else publishers.delete(userData);
 }
-

@@ -1,9 +1,4 @@
-import {
-  ERROR_APIRTC_INITIALISATION_FAILED,
-  ERROR_INVALID_CREDENTIALS,
-  ERROR_OTHER,
-  ERROR_REGISTRATION_URI_INVALID,
-} from '../constants.js';
+import { ERROR_APIRTC_INITIALISATION_FAILED, ERROR_INVALID_CREDENTIALS, ERROR_OTHER, ERROR_REGISTRATION_URI_INVALID } from '../constants.js';
 import { ConnectError } from '../engine/ConnectError.js';
 import { apiError, type ApiRTCError } from '../util/errors.js';
 import { randomString } from '../util/ids.js';

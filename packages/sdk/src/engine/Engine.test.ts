@@ -21,7 +21,11 @@ function engineFor(server: FakeServer, options: Partial<EngineOptions> = {}): { 
   record('reconnecting', () => 'reconnecting');
   record('reconnection', () => 'reconnection');
   record('closed', (reason, voluntary) => `closed:${voluntary ? 'voluntary' : reason}`);
-  record('presence', (d) => `presence:${JSON.stringify({ joined: Object.fromEntries([...d.joined].map(([g, l]) => [g, l.map((c) => c.id)])), left: Object.fromEntries(d.left) })}`);
+  record(
+    'presence',
+    (d) =>
+      `presence:${JSON.stringify({ joined: Object.fromEntries([...d.joined].map(([g, l]) => [g, l.map((c) => c.id)])), left: Object.fromEntries(d.left) })}`,
+  );
   record('contactMessage', (e) => `message:${e.from}:${e.content}`);
   return { engine, log };
 }

@@ -1,12 +1,4 @@
-import {
-  CloseCode,
-  Defaults,
-  ErrorCode,
-  type ClientMessage,
-  type RegisterResult,
-  type ServerMessage,
-  type UserDataBag,
-} from '@parley/protocol';
+import { CloseCode, Defaults, ErrorCode, type ClientMessage, type RegisterResult, type ServerMessage, type UserDataBag } from '@parley/protocol';
 import { Emitter } from '../util/Emitter.js';
 import type { AnswerOf } from '../util/messages.js';
 import { log } from '../util/Logger.js';
@@ -35,11 +27,7 @@ const RESYNC_SETTLE_MS = 1_500;
 /** Rejection message of a delivery sent on a session that was lost before answering it. */
 const UNKNOWN_OUTCOME = 'connection lost before the server confirmed it; not sent again, as it may have been delivered';
 /** Close codes after which reconnecting is pointless. */
-const FINAL_CLOSE_CODES: ReadonlySet<number> = new Set([
-  CloseCode.REPLACED,
-  CloseCode.PROTOCOL_ABUSE,
-  CloseCode.RATE_LIMITED,
-]);
+const FINAL_CLOSE_CODES: ReadonlySet<number> = new Set([CloseCode.REPLACED, CloseCode.PROTOCOL_ABUSE, CloseCode.RATE_LIMITED]);
 
 /**
  * Connection state of one Session: lookup, WebSocket, registration, request/answer correlation,
@@ -146,6 +134,7 @@ export class Engine extends Emitter<EngineEvents> {
       return Promise.reject(new RequestError('closed', ErrorCode.OTHER, 'not connected'));
     }
     // A body plus its id is the request of the body's type (spreading loses that for TypeScript).
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- the rule is wrong here: without it the tracker's answer widens to every request type
     const message = { ...body, id: this.#tracker.nextId() } as ClientMessage & { type: B['type'] };
     const answer = this.#tracker.track(message, options);
     if (this.#state === 'open' && this.#socket) this.#sendTracked(this.#socket, message);
@@ -235,6 +224,7 @@ export class Engine extends Emitter<EngineEvents> {
 
   /** Sends a handshake request on `socket`; volatile, so a dying socket fails it at once. */
   #handshake<B extends MessageBody>(socket: SignalClient, body: B): Promise<AnswerOf<B['type']>> {
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- the rule is wrong here: without it the tracker's answer widens to every request type
     const message = { ...body, id: this.#tracker.nextId() } as ClientMessage & { type: B['type'] };
     const answer = this.#tracker.track(message, { timeoutMs: HANDSHAKE_TIMEOUT_MS, volatile: true });
     socket.send(message);
@@ -292,7 +282,11 @@ export class Engine extends Emitter<EngineEvents> {
       case 'presence': {
         const diff = this.presence.apply(message);
         // User data changes are shared by both namespaces: the group tracker reports them once.
-        const conversations = this.conversationPresence.apply({ joinedGroup: message.joinedConversation ?? {}, leftGroup: message.leftConversation ?? {}, userDataChanged: [] });
+        const conversations = this.conversationPresence.apply({
+          joinedGroup: message.joinedConversation ?? {},
+          leftGroup: message.leftConversation ?? {},
+          userDataChanged: [],
+        });
         if (!isEmptyDiff(diff) || !isEmptyDiff(conversations)) this.emit('presence', diff, conversations);
         if (this.#awaitingResync && !this.presence.resyncing) this.#finishResync();
         return;

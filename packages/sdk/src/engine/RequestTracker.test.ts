@@ -24,7 +24,19 @@ describe('RequestTracker', () => {
 
   test('a success answer whose data does not match the result schema rejects, kind invalid, code 0', async () => {
     const t = new RequestTracker();
-    const publish = t.track({ type: 'conv.publish', id: 1, conversation: 'c', streamId: 1, msid: 'm', hasAudio: true, hasVideo: false, isAudioMuted: false, isVideoMuted: false, isScreensharing: false, remoteUnmuteEnabled: false });
+    const publish = t.track({
+      type: 'conv.publish',
+      id: 1,
+      conversation: 'c',
+      streamId: 1,
+      msid: 'm',
+      hasAudio: true,
+      hasVideo: false,
+      isAudioMuted: false,
+      isVideoMuted: false,
+      isScreensharing: false,
+      remoteUnmuteEnabled: false,
+    });
     t.settle({ type: 'answer', re: 1, ok: true, data: { callId: 42 } });
     await expect(publish).rejects.toMatchObject({ kind: 'invalid', code: 0, message: expect.stringContaining('malformed answer to conv.publish: callId') });
     // A request answered without data must not get any.

@@ -29,17 +29,11 @@ function httpOrigin(url: string | undefined): string | undefined {
  * @param pageOrigin `location.origin` of the page, when there is one.
  * @returns undefined when no usable URL is known (e.g. outside a browser without `cloudUrl`).
  */
-export function resolveBaseUrl(
-  cloudUrl: string | undefined,
-  scriptUrl: string | undefined,
-  pageOrigin: string | undefined,
-): string | undefined {
+export function resolveBaseUrl(cloudUrl: string | undefined, scriptUrl: string | undefined, pageOrigin: string | undefined): string | undefined {
   if (typeof cloudUrl === 'string' && cloudUrl.trim() !== '') {
     const trimmed = cloudUrl.trim();
     // Apps sometimes write "host:port" without a scheme; assume the page's scheme.
-    const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed)
-      ? trimmed
-      : `${pageOrigin?.startsWith('http:') ? 'http' : 'https'}://${trimmed}`;
+    const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed) ? trimmed : `${pageOrigin?.startsWith('http:') ? 'http' : 'https'}://${trimmed}`;
     try {
       const u = new URL(withScheme);
       if ((u.protocol === 'http:' || u.protocol === 'https:') && !isVendorHost(u.hostname)) {

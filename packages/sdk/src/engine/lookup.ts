@@ -19,7 +19,6 @@ export interface LookupOptions {
   signal?: AbortSignal;
 }
 
-
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     const t = setTimeout(resolve, ms);

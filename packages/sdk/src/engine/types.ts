@@ -1,10 +1,4 @@
-import type {
-  ClientMessage,
-  ContactCustomEvent,
-  ContactDataEvent,
-  ContactMessageEvent,
-  UserDataBag,
-} from '@parley/protocol';
+import type { ClientMessage, ContactCustomEvent, ContactDataEvent, ContactMessageEvent, UserDataBag } from '@parley/protocol';
 import type { ConversationServerEvent, DistributiveOmit } from '../util/messages.js';
 import type { PresenceDiff } from './PresenceTracker.js';
 import type { WebSocketFactory } from './SignalClient.js';

@@ -19,7 +19,13 @@ describe('device list differences', () => {
   test('MediaDevice accessors', () => {
     const d = new MediaDevice('id1', 'videoinput', 'Cam');
     expect([d.id, d.getId(), d.getType(), d.getLabel(), d.isCamera(), d.isMicrophone(), d.isAudioOutput()]).toEqual([
-      'id1', 'id1', 'videoinput', 'Cam', true, false, false,
+      'id1',
+      'id1',
+      'videoinput',
+      'Cam',
+      true,
+      false,
+      false,
     ]);
   });
 });

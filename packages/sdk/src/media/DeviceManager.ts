@@ -44,7 +44,10 @@ function flatten(list: MediaDeviceList): Map<string, MediaDevice> {
  * Differences between two device maps: devices that appeared, disappeared, or kept their id but
  * changed label (labels appear after the first granted getUserMedia).
  */
-export function diffDeviceLists(before: MediaDeviceList, after: MediaDeviceList): Omit<MediaDeviceChange, 'updateReason' | 'firstMediaDeviceListInitialization'> {
+export function diffDeviceLists(
+  before: MediaDeviceList,
+  after: MediaDeviceList,
+): Omit<MediaDeviceChange, 'updateReason' | 'firstMediaDeviceListInitialization'> {
   const a = flatten(before);
   const b = flatten(after);
   const added: MediaDevice[] = [];

@@ -1,10 +1,7 @@
 import type { MeshSdpPayload } from './MeshPc.js';
 
 /** A `mesh.signal` payload: SDP/ICE of the pair connection, or a request for one of the peer's streams. */
-export type MeshSignal =
-  | MeshSdpPayload
-  | { kind: 'subscribe'; streamId: number; audio: boolean; video: boolean }
-  | { kind: 'unsubscribe'; streamId: number };
+export type MeshSignal = MeshSdpPayload | { kind: 'subscribe'; streamId: number; audio: boolean; video: boolean } | { kind: 'unsubscribe'; streamId: number };
 
 /**
  * The signals a media plane sends for its conversation. The conversation layer implements it over

@@ -1,10 +1,7 @@
 import { Queue, closePeerConnection, createPeerConnection, preferVp8, watchIce, type IceReport } from './pcUtil.js';
 
 /** Offer/answer/candidate payloads of `mesh.signal` (the subscribe payloads are handled above). */
-export type MeshSdpPayload =
-  | { kind: 'offer'; sdp: string }
-  | { kind: 'answer'; sdp: string }
-  | { kind: 'candidate'; candidate: string; sdpMid?: string };
+export type MeshSdpPayload = { kind: 'offer'; sdp: string } | { kind: 'answer'; sdp: string } | { kind: 'candidate'; candidate: string; sdpMid?: string };
 
 /**
  * The RTCPeerConnection shared with one remote participant in a mesh conversation, negotiated with
@@ -30,7 +27,8 @@ export class MeshPc {
     this.#send = send;
     this.pc = createPeerConnection();
     this.pc.onicecandidate = (e) => {
-      if (e.candidate && e.candidate.candidate !== '') this.#send({ kind: 'candidate', candidate: e.candidate.candidate, sdpMid: e.candidate.sdpMid ?? undefined });
+      if (e.candidate && e.candidate.candidate !== '')
+        this.#send({ kind: 'candidate', candidate: e.candidate.candidate, sdpMid: e.candidate.sdpMid ?? undefined });
     };
     this.pc.ontrack = (e) => {
       const msid = e.streams[0]?.id;

@@ -112,7 +112,9 @@ export class MeshPlane implements MediaPlane {
         return;
       }
       default:
-        this.#pc(from).onSignal(payload).catch((err: unknown) => log.warn('mesh negotiation failed', err));
+        this.#pc(from)
+          .onSignal(payload)
+          .catch((err: unknown) => log.warn('mesh negotiation failed', err));
     }
   }
 

@@ -47,7 +47,9 @@ export class SfuPlane implements MediaPlane {
   onEvent(event: ConversationServerEvent): void {
     switch (event.type) {
       case 'media.subscriberOffer':
-        this.#sub().onOffer(event.sdp, event.streams).catch((err: unknown) => log.error('subscriber negotiation failed', err));
+        this.#sub()
+          .onOffer(event.sdp, event.streams)
+          .catch((err: unknown) => log.error('subscriber negotiation failed', err));
         return;
       case 'media.candidate': {
         const pc = event.transport === 'publisher' ? this.#publisher : this.#subscriber;

@@ -37,9 +37,7 @@ export class StreamRecorder {
       throw apiError(ERROR_STREAM_RECORD, 'mediaRecorder is already recording');
     }
     const audioOnly = stream.getVideoTracks().length === 0;
-    const mimeType = PREFERRED_TYPES.filter((t) => !audioOnly || t.startsWith('audio/')).find((t) =>
-      MediaRecorder.isTypeSupported(t),
-    );
+    const mimeType = PREFERRED_TYPES.filter((t) => !audioOnly || t.startsWith('audio/')).find((t) => MediaRecorder.isTypeSupported(t));
     let recorder: MediaRecorder;
     try {
       recorder = new MediaRecorder(stream, mimeType ? { mimeType } : undefined);

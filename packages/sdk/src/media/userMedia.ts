@@ -28,10 +28,7 @@ function requireMediaDevices(): MediaDevices {
  * Calls getUserMedia; rejects with the browser's own error (not an ApiRTCError, docs/sdk-reference.md#useragent) after
  * telling `reporter`.
  */
-export async function getUserMediaStream(
-  constraints: MediaStreamConstraints,
-  reporter: MediaReporter | undefined,
-): Promise<MediaStream> {
+export async function getUserMediaStream(constraints: MediaStreamConstraints, reporter: MediaReporter | undefined): Promise<MediaStream> {
   try {
     const stream = await requireMediaDevices().getUserMedia(constraints);
     reporter?.userMediaSuccess();
@@ -43,10 +40,7 @@ export async function getUserMediaStream(
 }
 
 /** Calls getDisplayMedia; rejects with the browser's error (e.g. the user cancelled). */
-export async function getDisplayMediaStream(
-  constraints: DisplayMediaStreamOptions,
-  reporter: MediaReporter | undefined,
-): Promise<MediaStream> {
+export async function getDisplayMediaStream(constraints: DisplayMediaStreamOptions, reporter: MediaReporter | undefined): Promise<MediaStream> {
   try {
     return await requireMediaDevices().getDisplayMedia(constraints);
   } catch (error) {

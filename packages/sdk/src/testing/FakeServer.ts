@@ -21,7 +21,10 @@ export class FakeSocket implements WebSocketLike {
   attached = false;
   readonly #server: FakeServer;
 
-  constructor(server: FakeServer, readonly url: string) {
+  constructor(
+    server: FakeServer,
+    readonly url: string,
+  ) {
     this.#server = server;
     server.sockets.push(this);
     setTimeout(() => {
@@ -160,7 +163,19 @@ export class FakeServer {
         socket.attached = true;
         this.#resumeToken = 'rt';
         this.#resumes = 0;
-        socket.deliver({ type: 'answer', re: message.id, ok: true, data: { userId: this.userId, resumeToken: this.#resumeToken, resumeWindowMs: 10_000, heartbeatMs: 20_000, serverVersion: 'fake', ...(this.idTicket !== undefined ? { idTicket: this.idTicket } : {}) } });
+        socket.deliver({
+          type: 'answer',
+          re: message.id,
+          ok: true,
+          data: {
+            userId: this.userId,
+            resumeToken: this.#resumeToken,
+            resumeWindowMs: 10_000,
+            heartbeatMs: 20_000,
+            serverVersion: 'fake',
+            ...(this.idTicket !== undefined ? { idTicket: this.idTicket } : {}),
+          },
+        });
         const joinedGroup: Record<string, ContactInfo[]> = {};
         for (const g of new Set([...message.groups, ...message.subscribeTo])) joinedGroup[g] = (this.snapshot[g] ?? []).filter((c) => c.id !== this.userId);
         this.push({ type: 'presence', joinedGroup, leftGroup: {}, userDataChanged: [] });

@@ -73,9 +73,7 @@ export function parseUserAgent(ua: string): PlatformInfo {
 }
 
 /** The current page's platform, or empty strings outside a browser. */
-export const platform: PlatformInfo = parseUserAgent(
-  typeof navigator !== 'undefined' && typeof navigator.userAgent === 'string' ? navigator.userAgent : '',
-);
+export const platform: PlatformInfo = parseUserAgent(typeof navigator !== 'undefined' && typeof navigator.userAgent === 'string' ? navigator.userAgent : '');
 
 /** `navigator.mediaDevices`, or undefined outside a secure browser context. */
 export function mediaDevices(): MediaDevices | undefined {

@@ -70,7 +70,10 @@ describe('ApiKeyStore', () => {
 
   it('an existing data directory upgrades: the demo key keeps chosen ids, other keys lose them', () => {
     const dir = mkdtempSync(join(tmpdir(), 'parley-keys-'));
-    const old = Database.open(dir, migrations.filter((m) => m.version === 1));
+    const old = Database.open(
+      dir,
+      migrations.filter((m) => m.version === 1),
+    );
     const insert = old.handle.prepare("INSERT INTO api_keys (key, secret, created_at) VALUES (?, 's', '2026-01-01T00:00:00Z')");
     insert.run(DEMO_API_KEY);
     insert.run('legacy');

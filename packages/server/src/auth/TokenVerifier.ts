@@ -46,10 +46,7 @@ export class TokenVerifier {
       throw new TokenError(reasonOf(error));
     }
     const grants = payload.grants;
-    const granted =
-      typeof grants === 'object' && grants !== null
-        ? (grants as Record<string, unknown>).apiRTC_UserAgent_Id
-        : undefined;
+    const granted = typeof grants === 'object' && grants !== null ? (grants as Record<string, unknown>).apiRTC_UserAgent_Id : undefined;
     if (typeof granted !== 'string' || granted.length === 0) {
       throw new TokenError('token has no grants.apiRTC_UserAgent_Id');
     }

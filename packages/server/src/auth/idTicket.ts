@@ -11,7 +11,9 @@ const PREFIX = 'parley-anonymous-id\u0000';
  * that otherwise ignore requested anonymous ids.
  */
 export function idTicket(apiKey: Pick<ApiKey, 'secret'>, userId: string): string {
-  return createHmac('sha256', apiKey.secret).update(PREFIX + userId).digest('base64url');
+  return createHmac('sha256', apiKey.secret)
+    .update(PREFIX + userId)
+    .digest('base64url');
 }
 
 /** Whether `ticket` is {@link idTicket} of `userId` (constant time). */

@@ -45,7 +45,6 @@ Global options:
 Configuration is read as by the server: defaults < config file < environment < --data-dir.
 `;
 
-
 const OPTIONS = {
   'data-dir': { type: 'string' },
   config: { type: 'string' },
@@ -251,5 +250,14 @@ function table(keys: Omit<ApiKey, 'secret'>[]): string {
     ]),
   ];
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] as string).length)));
-  return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i] as number)).join('  ').trimEnd()).join('\n') + '\n';
+  return (
+    rows
+      .map((r) =>
+        r
+          .map((cell, i) => cell.padEnd(widths[i] as number))
+          .join('  ')
+          .trimEnd(),
+      )
+      .join('\n') + '\n'
+  );
 }

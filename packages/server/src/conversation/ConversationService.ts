@@ -1,4 +1,12 @@
-import { type ConvJoinResult, type ConvMessageResult, type ConvRelayResult, type ConversationRequests, ErrorCode, ParleyError, type RequestOf } from '@parley/protocol';
+import {
+  type ConvJoinResult,
+  type ConvMessageResult,
+  type ConvRelayResult,
+  type ConversationRequests,
+  ErrorCode,
+  ParleyError,
+  type RequestOf,
+} from '@parley/protocol';
 import type { Logger } from '../logging/logger.js';
 import type { Peer, Room, Sfu } from '../media/index.js';
 import type { PresenceService } from '../presence/PresenceService.js';
@@ -131,7 +139,10 @@ export class ConversationService implements ConversationOwner {
     },
     'conv.customEvent': (session, request) => {
       const { conversation } = this.#context(session, request);
-      conversation.broadcast({ type: 'conv.customEvent', conversation: conversation.name, from: session.userId, event: request.event, content: request.content }, session);
+      conversation.broadcast(
+        { type: 'conv.customEvent', conversation: conversation.name, from: session.userId, event: request.event, content: request.content },
+        session,
+      );
     },
     'conv.relay': (session, request) => this.#relay(session, request),
     'conv.constraintsChanged': (session, request) => this.#constraintsChanged(session, request),

@@ -112,7 +112,10 @@ export class HttpServer {
         uptimeS: Math.round((Date.now() - this.#startedAt) / 1000),
         sessions: this.#deps.sessionCount(),
       };
-      return reply.code(this.#ready ? 200 : 503).header('Cache-Control', 'no-store').send(body);
+      return reply
+        .code(this.#ready ? 200 : 503)
+        .header('Cache-Control', 'no-store')
+        .send(body);
     });
 
     app.get('/api/v1/lookup', async (_request, reply) =>
@@ -126,7 +129,10 @@ export class HttpServer {
       const refusal = statsRefusal(request.raw, this.#deps.config.http);
       if (refusal) {
         if (refusal.status === 401) reply.header('WWW-Authenticate', 'Bearer realm="parley-stats"');
-        return reply.code(refusal.status).type('text/plain; charset=utf-8').send(refusal.message + '\n');
+        return reply
+          .code(refusal.status)
+          .type('text/plain; charset=utf-8')
+          .send(refusal.message + '\n');
       }
       return reply.send(this.#deps.stats?.() ?? {});
     });

@@ -277,7 +277,7 @@ export class ForwardedTrack extends Emitter<ForwardedTrackEvents> implements Tra
     const b1 = packet[1]!;
     if (b1 < 192 || b1 > 223) return; // not RTCP (a subscriber sends no media)
     const ssrc = this.ssrc;
-    for (let off = 0; off < len; ) {
+    for (let off = 0; off < len;) {
       const end = nextRtcpPacket(packet, off, len);
       if (end < 0) return;
       if (isPliFor(packet, off, end, ssrc)) {

@@ -44,7 +44,8 @@ describe('MediaCapacity', () => {
   });
 
   it('reads the soft limit of /proc/self/limits', () => {
-    const text = 'Limit                     Soft Limit           Hard Limit           Units\nMax open files            1024                 524288               files\n';
+    const text =
+      'Limit                     Soft Limit           Hard Limit           Units\nMax open files            1024                 524288               files\n';
     expect(parseSoftFdLimit(text)).toBe(1024);
     expect(parseSoftFdLimit('Max open files            unlimited            unlimited            files')).toBe(Infinity);
     expect(parseSoftFdLimit('nothing')).toBeUndefined();

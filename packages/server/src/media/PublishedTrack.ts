@@ -267,7 +267,7 @@ export class PublishedTrack extends Emitter<PublishedTrackEvents> {
   #onRtcp(packet: Buffer): void {
     this.#rtcpIn++;
     const len = packet.length;
-    for (let off = 0; off < len; ) {
+    for (let off = 0; off < len;) {
       const end = nextRtcpPacket(packet, off, len);
       if (end < 0) return;
       // A compound packet reaches every track whose SSRC it names: act on our own SR only.

@@ -272,8 +272,6 @@ export class PublisherTransport extends Emitter<PublisherTransportEvents> implem
     return pc;
   }
 
-
-
   /**
    * Once per RTCP interval: one compound packet with a receiver report block per track
    * (RFC 3550 §6.4.2: loss for Chromium's loss-based estimate, LSR/DLSR for its RTT) and a REMB

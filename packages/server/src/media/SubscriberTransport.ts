@@ -299,8 +299,6 @@ export class SubscriberTransport extends Emitter<SubscriberTransportEvents> impl
     this.#pc = pc;
     return pc;
   }
-
-
 }
 
 /** The subscriber-side codecs of a kind with their payload types. */

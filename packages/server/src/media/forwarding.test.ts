@@ -190,7 +190,13 @@ describe('forwarding one published track to two subscribers', () => {
     const first = readSequenceNumber(a!.out.rtp()[0]!);
     a!.out.sent = [];
     const nack = Buffer.alloc(16);
-    writeNack(nack, 0, 1, a!.fwd.ssrc, Array.from({ length: 17 }, (_, i) => (first + i) & 0xffff)); // PID + BLP 0xffff
+    writeNack(
+      nack,
+      0,
+      1,
+      a!.fwd.ssrc,
+      Array.from({ length: 17 }, (_, i) => (first + i) & 0xffff),
+    ); // PID + BLP 0xffff
     expect(nack.readUInt16BE(14)).toBe(0xffff);
     a!.out.deliver(nack);
     expect(a!.out.rtp()).toHaveLength(4);

@@ -22,7 +22,12 @@ describe('ICE candidate helpers', () => {
   });
 
   it('rewrites candidates inside a description and drops the duplicates it creates', () => {
-    const sdp = ['v=0', 'a=candidate:2 1 UDP 2116026111 fd00::2 40046 typ host', 'a=candidate:1 1 UDP 2114977791 10.0.0.5 40046 typ host', 'a=end-of-candidates'].join('\r\n');
+    const sdp = [
+      'v=0',
+      'a=candidate:2 1 UDP 2116026111 fd00::2 40046 typ host',
+      'a=candidate:1 1 UDP 2114977791 10.0.0.5 40046 typ host',
+      'a=end-of-candidates',
+    ].join('\r\n');
     expect(rewriteSdpCandidates(sdp, '203.0.113.7').split('\r\n')).toEqual([
       'v=0',
       'a=candidate:2 1 UDP 2116026111 203.0.113.7 40046 typ host',

@@ -11,7 +11,4 @@ import type { Track } from 'node-datachannel';
  *   again right after; it throws "Track is not open" before DTLS is up;
  * - a wrapper that is garbage-collected closes its track: keep every wrapper referenced.
  */
-export type NativeTrack = Pick<
-  Track,
-  'mid' | 'isOpen' | 'sendMessageBinary' | 'onMessage' | 'onOpen' | 'onClosed' | 'onError' | 'close'
->;
+export type NativeTrack = Pick<Track, 'mid' | 'isOpen' | 'sendMessageBinary' | 'onMessage' | 'onOpen' | 'onClosed' | 'onError' | 'close'>;

@@ -47,12 +47,8 @@ describe('PresenceBatcher (through PresenceService)', () => {
     expect(events(a)).toEqual([{ type: 'presence', seq: 1, joinedGroup: { default: [] }, leftGroup: {}, userDataChanged: [] }]);
     presence.join(b, 'default');
     presence.flush();
-    expect(events(b)).toEqual([
-      { type: 'presence', seq: 1, joinedGroup: { default: [{ id: 'a', userData: {} }] }, leftGroup: {}, userDataChanged: [] },
-    ]);
-    expect(events(a)).toEqual([
-      { type: 'presence', seq: 2, joinedGroup: { default: [{ id: 'b', userData: {} }] }, leftGroup: {}, userDataChanged: [] },
-    ]);
+    expect(events(b)).toEqual([{ type: 'presence', seq: 1, joinedGroup: { default: [{ id: 'a', userData: {} }] }, leftGroup: {}, userDataChanged: [] }]);
+    expect(events(a)).toEqual([{ type: 'presence', seq: 2, joinedGroup: { default: [{ id: 'b', userData: {} }] }, leftGroup: {}, userDataChanged: [] }]);
     presence.leave(b, 'default');
     presence.flush();
     expect(events(a)).toMatchObject([{ seq: 3, joinedGroup: {}, leftGroup: { default: ['b'] }, userDataChanged: [] }]);
@@ -74,10 +70,26 @@ describe('PresenceBatcher (through PresenceService)', () => {
     presence.leave(a, 'x');
     presence.flush();
     expect(events(a)).toEqual([
-      { type: 'presence', seq: 2, joinedGroup: {}, leftGroup: {}, userDataChanged: [], joinedConversation: { x: [{ id: 'b', userData: {} }] }, leftConversation: {} },
+      {
+        type: 'presence',
+        seq: 2,
+        joinedGroup: {},
+        leftGroup: {},
+        userDataChanged: [],
+        joinedConversation: { x: [{ id: 'b', userData: {} }] },
+        leftConversation: {},
+      },
     ]);
     expect(events(b)).toEqual([
-      { type: 'presence', seq: 1, joinedGroup: { x: [{ id: 'c', userData: {} }] }, leftGroup: {}, userDataChanged: [], joinedConversation: { x: [{ id: 'a', userData: {} }] }, leftConversation: {} },
+      {
+        type: 'presence',
+        seq: 1,
+        joinedGroup: { x: [{ id: 'c', userData: {} }] },
+        leftGroup: {},
+        userDataChanged: [],
+        joinedConversation: { x: [{ id: 'a', userData: {} }] },
+        leftConversation: {},
+      },
     ]);
     expect(events(c)).toEqual([{ type: 'presence', seq: 2, joinedGroup: { x: [{ id: 'b', userData: {} }] }, leftGroup: {}, userDataChanged: [] }]);
     expect(presence.groupCount).toBe(1);
@@ -177,7 +189,12 @@ describe('PresenceBatcher (through PresenceService)', () => {
       {
         type: 'presence',
         seq: 1,
-        joinedGroup: { g: [{ id: 'x', userData: {} }, { id: 'y', userData: {} }] },
+        joinedGroup: {
+          g: [
+            { id: 'x', userData: {} },
+            { id: 'y', userData: {} },
+          ],
+        },
         leftGroup: {},
         userDataChanged: [],
       },
@@ -251,7 +268,10 @@ describe('Group snapshots', () => {
         if (group.members.has(s)) group.invalidate();
       }
       const viewer = pool[random(pool.length)] as UserSession;
-      const naive = [...group.members].filter((m) => m !== viewer).map((m) => m.contactJson).join(',');
+      const naive = [...group.members]
+        .filter((m) => m !== viewer)
+        .map((m) => m.contactJson)
+        .join(',');
       expect(group.snapshotFor(viewer)).toBe(naive);
     }
   });

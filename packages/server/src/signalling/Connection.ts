@@ -1,4 +1,14 @@
-import { checkRequest, CloseCode, ErrorCode, isRequestType, ParleyError, type RegisterRequest, type ResumeRequest, type SessionRequest, type WireError } from '@parley/protocol';
+import {
+  checkRequest,
+  CloseCode,
+  ErrorCode,
+  isRequestType,
+  ParleyError,
+  type RegisterRequest,
+  type ResumeRequest,
+  type SessionRequest,
+  type WireError,
+} from '@parley/protocol';
 import { WebSocket, type RawData } from 'ws';
 import type { Limits } from '../config/Config.js';
 import type { Logger } from '../logging/logger.js';

@@ -82,9 +82,7 @@ export class SignallingServer {
   async #close(code: number, reason: string, graceMs: number): Promise<void> {
     clearInterval(this.#pingTimer);
     this.#http.off('upgrade', this.#onUpgrade);
-    const pending = [...this.#connections].map(
-      (connection) => new Promise<void>((resolve) => connection.on('closed', () => resolve())),
-    );
+    const pending = [...this.#connections].map((connection) => new Promise<void>((resolve) => connection.on('closed', () => resolve())));
     for (const connection of this.#connections) connection.close(code, reason);
     let timer: NodeJS.Timeout | undefined;
     const grace = new Promise<'timeout'>((resolve) => {

@@ -5,9 +5,7 @@
 
 /** `{type:"answer", re, ok:true, data?}` */
 export function okAnswer(id: number, data?: unknown): string {
-  return data === undefined
-    ? '{"type":"answer","re":' + id + ',"ok":true}'
-    : '{"type":"answer","re":' + id + ',"ok":true,"data":' + JSON.stringify(data) + '}';
+  return data === undefined ? '{"type":"answer","re":' + id + ',"ok":true}' : '{"type":"answer","re":' + id + ',"ok":true,"data":' + JSON.stringify(data) + '}';
 }
 
 /** `{type:"answer", re, ok:false, error:{code, message}}` */

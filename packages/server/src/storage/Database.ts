@@ -93,10 +93,7 @@ export class Database {
     const current = this.schemaVersion;
     const latest = migrations.reduce((max, m) => Math.max(max, m.version), 0);
     if (current > latest) {
-      throw new DatabaseError(
-        'DB_TOO_NEW',
-        `Database ${this.path} has schema version ${current}, newer than this server (${latest}); upgrade Parley`,
-      );
+      throw new DatabaseError('DB_TOO_NEW', `Database ${this.path} has schema version ${current}, newer than this server (${latest}); upgrade Parley`);
     }
     const record = this.#db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
     for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {

@@ -1,11 +1,4 @@
-import {
-  type AnswerError,
-  type AnswerOk,
-  type RegisterResult,
-  type ResumeResult,
-  ServerMessage,
-  type ServerEvent,
-} from '@parley/protocol';
+import { type AnswerError, type AnswerOk, type RegisterResult, type ResumeResult, ServerMessage, type ServerEvent } from '@parley/protocol';
 import { WebSocket } from 'ws';
 
 /** Any answer. */
@@ -69,7 +62,9 @@ export class TestClient {
         resolve({ code, reason: reason.toString() });
       });
     });
-    ws.on('message', (data) => this.#onMessage((Array.isArray(data) ? Buffer.concat(data) : data instanceof ArrayBuffer ? Buffer.from(data) : data).toString()));
+    ws.on('message', (data) =>
+      this.#onMessage((Array.isArray(data) ? Buffer.concat(data) : data instanceof ArrayBuffer ? Buffer.from(data) : data).toString()),
+    );
     ws.on('error', () => {
       /* surfaced through `closed` */
     });
@@ -86,7 +81,11 @@ export class TestClient {
   }
 
   /** Connects and registers; throws when registration fails. */
-  static async registered(baseUrl: string, options: RegisterOptions = {}, connect: ConnectOptions = {}): Promise<{ client: TestClient; result: RegisterResult }> {
+  static async registered(
+    baseUrl: string,
+    options: RegisterOptions = {},
+    connect: ConnectOptions = {},
+  ): Promise<{ client: TestClient; result: RegisterResult }> {
     const client = await TestClient.connect(baseUrl, connect);
     const answer = await client.register(options);
     if (!answer.ok) throw new Error(`register failed: ${answer.error.code} ${answer.error.message}`);
@@ -149,7 +148,11 @@ export class TestClient {
   }
 
   /** Waits for the next event matching `filter` (earlier non-matching events stay queued). */
-  nextEvent<T extends ServerEvent['type']>(type?: T, filter: (e: Extract<ServerEvent, { type: T }>) => boolean = () => true, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<Extract<ServerEvent, { type: T }>> {
+  nextEvent<T extends ServerEvent['type']>(
+    type?: T,
+    filter: (e: Extract<ServerEvent, { type: T }>) => boolean = () => true,
+    timeoutMs = DEFAULT_TIMEOUT_MS,
+  ): Promise<Extract<ServerEvent, { type: T }>> {
     return this.#take(
       this.#events,
       this.#eventWaiters,

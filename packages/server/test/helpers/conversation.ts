@@ -1,7 +1,11 @@
 import type { Answer, TestClient } from './TestClient.js';
 
 /** Joins `conversation` and returns the answer (throws on failure). */
-export async function joinConversation(client: TestClient, conversation: string, options: { mesh?: boolean; meshOnly?: boolean } = {}): Promise<{ mode: string; meshOnly: boolean }> {
+export async function joinConversation(
+  client: TestClient,
+  conversation: string,
+  options: { mesh?: boolean; meshOnly?: boolean } = {},
+): Promise<{ mode: string; meshOnly: boolean }> {
   const answer = await client.request({
     type: 'conv.join',
     conversation,

@@ -39,7 +39,8 @@ async function emitTree(srcDir: string, outDir: string, protocolPath: (fileOut: 
       },
     });
     const replacement = protocolPath(out);
-    const js = replacement === '' ? outputText : outputText.replaceAll(`'@parley/protocol'`, `'${replacement}'`).replaceAll(`"@parley/protocol"`, `"${replacement}"`);
+    const js =
+      replacement === '' ? outputText : outputText.replaceAll(`'@parley/protocol'`, `'${replacement}'`).replaceAll(`"@parley/protocol"`, `"${replacement}"`);
     await mkdir(dirname(out), { recursive: true });
     await writeFile(out, js);
   }

@@ -15,7 +15,7 @@ function recorder(answer: (body: RequestBody) => unknown = () => undefined): { c
   return { ctx, sent };
 }
 
-describe('ConversationSignalling (the media planes\' port)', () => {
+describe("ConversationSignalling (the media planes' port)", () => {
   test('each signal becomes its request of the conversation', async () => {
     const { ctx, sent } = recorder((b) => (b.type === 'media.publisherOffer' ? { sdp: 'answer-sdp' } : undefined));
     const port = new ConversationSignalling(ctx, 'room');

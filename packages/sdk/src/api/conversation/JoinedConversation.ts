@@ -153,7 +153,9 @@ export class JoinedConversation {
       return;
     }
     for (const p of pubs) {
-      await this.publish(p.stream, { audioOnly: !p.kinds.video, videoOnly: !p.kinds.audio, remoteUnmuteEnabled: p.remoteUnmute }).catch((err: unknown) => log.error('re-publishing failed', err));
+      await this.publish(p.stream, { audioOnly: !p.kinds.video, videoOnly: !p.kinds.audio, remoteUnmuteEnabled: p.remoteUnmute }).catch((err: unknown) =>
+        log.error('re-publishing failed', err),
+      );
     }
     // The publishers' streams are announced again (conv.stream added) right after the join; the
     // ones that were not are gone.
@@ -163,7 +165,9 @@ export class JoinedConversation {
       this.#scope.emit('streamListChanged', this.#streams.info(d, 'removed'));
     }
     for (const s of subs) {
-      await this.subscribe(s.streamId, { audioOnly: !s.kinds.video, videoOnly: !s.kinds.audio }).catch((err: unknown) => log.warn('re-subscribing failed', err));
+      await this.subscribe(s.streamId, { audioOnly: !s.kinds.video, videoOnly: !s.kinds.audio }).catch((err: unknown) =>
+        log.warn('re-subscribing failed', err),
+      );
     }
   }
 
@@ -339,7 +343,12 @@ export class JoinedConversation {
     this.#scope.emit('roomModeChanged', { oldMode, newMode, state: 'ongoing' });
     this.#media.switchTo(newMode);
     const subs = this.#subs.takeAll();
-    await this.#media.republish(this.#pubs.all().filter((p) => p.ready).map((p) => p.media));
+    await this.#media.republish(
+      this.#pubs
+        .all()
+        .filter((p) => p.ready)
+        .map((p) => p.media),
+    );
     if (epoch !== this.#epoch) return;
     await this.#subs.renew(subs, 'after the mode switch');
     this.#media.setSwitching(false);

@@ -74,7 +74,18 @@ export class PublicationSet {
     const streamId = stream.streamId;
     const media: PublishedMedia = { streamId, ms, kinds };
     const remoteUnmute = opts.remoteUnmuteEnabled === true;
-    const pub: Publication = { conversation, name, stream, streamId, media, callId: '', call: null as unknown as ConversationCall, ready: false, detach: () => undefined, remoteUnmute };
+    const pub: Publication = {
+      conversation,
+      name,
+      stream,
+      streamId,
+      media,
+      callId: '',
+      call: null as unknown as ConversationCall,
+      ready: false,
+      detach: () => undefined,
+      remoteUnmute,
+    };
     publicationRegistry.add(pub);
     const epoch = this.#h.epoch();
     try {
@@ -120,7 +131,9 @@ export class PublicationSet {
       return;
     }
     this.drop(pub);
-    this.#h.ctx.request({ type: 'conv.unpublish', conversation: this.#h.name, streamId: pub.streamId }).catch((err: unknown) => log.warn('conv.unpublish failed', errorText(err)));
+    this.#h.ctx
+      .request({ type: 'conv.unpublish', conversation: this.#h.name, streamId: pub.streamId })
+      .catch((err: unknown) => log.warn('conv.unpublish failed', errorText(err)));
     this.#media.plane?.unpublish(pub.media).catch(() => undefined);
     this.#h.emit('hangup', { from: 'local', reason: 'unpublished', streamId: pub.streamId });
   }
@@ -156,7 +169,10 @@ export class PublicationSet {
     };
     stream.on('audioFlowStatusChanged', onFlow).on('videoFlowStatusChanged', onFlow).on('constraintsChanged', onConstraints);
     return () => {
-      stream.removeListener('audioFlowStatusChanged', onFlow).removeListener('videoFlowStatusChanged', onFlow).removeListener('constraintsChanged', onConstraints);
+      stream
+        .removeListener('audioFlowStatusChanged', onFlow)
+        .removeListener('videoFlowStatusChanged', onFlow)
+        .removeListener('constraintsChanged', onConstraints);
     };
   }
 
@@ -167,9 +183,25 @@ export class PublicationSet {
     const audioMuted = !(kinds.audio && s.isAudioEnabled());
     const videoMuted = !(kinds.video && s.isVideoEnabled());
     this.#h.ctx
-      .request({ type: 'conv.updateStream', conversation: this.#h.name, streamId: pub.streamId, hasAudio: kinds.audio, hasVideo: kinds.video, isAudioMuted: audioMuted, isVideoMuted: videoMuted })
+      .request({
+        type: 'conv.updateStream',
+        conversation: this.#h.name,
+        streamId: pub.streamId,
+        hasAudio: kinds.audio,
+        hasVideo: kinds.video,
+        isAudioMuted: audioMuted,
+        isVideoMuted: videoMuted,
+      })
       .catch((err: unknown) => log.warn('conv.updateStream failed', errorText(err)));
-    this.#h.emit('localStreamUpdated', { callId: pub.callId, streamId: pub.streamId, audio: kinds.audio, audioMuted, video: kinds.video, videoMuted, cause: 'userAction' });
+    this.#h.emit('localStreamUpdated', {
+      callId: pub.callId,
+      streamId: pub.streamId,
+      audio: kinds.audio,
+      audioMuted,
+      video: kinds.video,
+      videoMuted,
+      cause: 'userAction',
+    });
   }
 
   /**
@@ -192,7 +224,12 @@ export class PublicationSet {
         answer = { ok: false, error: errorText(err).slice(0, 1000) };
       }
     }
-    const body = { type: 'conv.relayAnswer' as const, relayId: e.relayId, ok: answer.ok, ...(answer.ok ? { result: answer.result } : { error: answer.error ?? 'failed' }) };
+    const body = {
+      type: 'conv.relayAnswer' as const,
+      relayId: e.relayId,
+      ok: answer.ok,
+      ...(answer.ok ? { result: answer.result } : { error: answer.error ?? 'failed' }),
+    };
     await this.#h.ctx.request(body).catch((err: unknown) => log.warn('conv.relayAnswer failed', errorText(err)));
   }
 }

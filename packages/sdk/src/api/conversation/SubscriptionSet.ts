@@ -77,7 +77,8 @@ export class SubscriptionSet {
       );
     } catch (err) {
       if (this.#byId.get(sub.streamId) === sub) this.#byId.delete(sub.streamId);
-      if (err instanceof RequestError && err.kind === 'answer' && err.code === ErrorCode.NOT_FOUND) throw apiError(ERROR_OTHER, 'subscribeToMedia() - no such stream', err);
+      if (err instanceof RequestError && err.kind === 'answer' && err.code === ErrorCode.NOT_FOUND)
+        throw apiError(ERROR_OTHER, 'subscribeToMedia() - no such stream', err);
       throw apiError(ERROR_OTHER, 'subscribeToMedia() - stream not available', err);
     }
     if (this.#byId.get(sub.streamId) !== sub || this.#media.plane !== plane) {
@@ -135,7 +136,11 @@ export class SubscriptionSet {
   /** Subscribes again to `subs` (same kinds), logging failures. */
   renew(subs: { streamId: number; kinds: Kinds }[], what: string): Promise<unknown> {
     return Promise.all(
-      subs.map((s) => this.subscribe(s.streamId, { audioOnly: !s.kinds.video, videoOnly: !s.kinds.audio }).catch((err: unknown) => log.warn(`re-subscribing ${what} failed`, err))),
+      subs.map((s) =>
+        this.subscribe(s.streamId, { audioOnly: !s.kinds.video, videoOnly: !s.kinds.audio }).catch((err: unknown) =>
+          log.warn(`re-subscribing ${what} failed`, err),
+        ),
+      ),
     );
   }
 

@@ -61,7 +61,14 @@ export function emitIncoming(e: ConversationServerEvent, h: IncomingHost): void 
   switch (e.type) {
     case 'conv.message': {
       const sender = h.ctx.contact(e.from);
-      h.emit('message', { sender, sender_id: e.from, content: e.content, time: new Date(e.time), ...(e.metadata ? { metadata: e.metadata } : {}), uuid: e.uuid });
+      h.emit('message', {
+        sender,
+        sender_id: e.from,
+        content: e.content,
+        time: new Date(e.time),
+        ...(e.metadata ? { metadata: e.metadata } : {}),
+        uuid: e.uuid,
+      });
       return;
     }
     case 'conv.data':

@@ -35,6 +35,7 @@ export class Invitation<E extends InvitationEvents = InvitationEvents> extends O
     this.#status = status;
     const info: StatusChangeInfo = id === undefined ? { status } : { status, id };
     // Every invitation has statusChange: seen as the base class, `this` emits it typed.
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- widening `this` to the base class types the emit; no alias is kept
     const self: Invitation = this;
     self.emit('statusChange', info);
   }

@@ -31,12 +31,7 @@ export function feedbackMediaSsrc(buf: Uint8Array, off: number): number {
 
 /** True when the RTCP packet at `off` (ending at `end`) is a PLI for `mediaSsrc`. */
 export function isPliFor(buf: Uint8Array, off: number, end: number, mediaSsrc: number): boolean {
-  return (
-    buf[off + 1] === RtcpType.PSFB &&
-    (buf[off]! & 0x1f) === FeedbackFormat.PLI &&
-    end - off >= PLI_LENGTH &&
-    readU32(buf, off + 8) === mediaSsrc
-  );
+  return buf[off + 1] === RtcpType.PSFB && (buf[off]! & 0x1f) === FeedbackFormat.PLI && end - off >= PLI_LENGTH && readU32(buf, off + 8) === mediaSsrc;
 }
 
 /**

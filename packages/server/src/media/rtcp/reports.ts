@@ -33,7 +33,7 @@ export function rtcpSenderSsrc(buf: Uint8Array, off: number): number {
 
 /** Middle 32 bits of the SR's NTP timestamp at `off` (the LSR field of report blocks). */
 export function senderReportNtpMiddle(buf: Uint8Array, off: number): number {
-  return (((buf[off + 10]! << 24) | (buf[off + 11]! << 16) | (buf[off + 12]! << 8) | buf[off + 13]!) >>> 0);
+  return ((buf[off + 10]! << 24) | (buf[off + 11]! << 16) | (buf[off + 12]! << 8) | buf[off + 13]!) >>> 0;
 }
 
 /** RTP timestamp of the SR at `off`. */

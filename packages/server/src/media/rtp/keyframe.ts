@@ -42,7 +42,7 @@ export function isH264KeyframeStart(packet: Uint8Array): boolean {
   if (type === 5 || type === 7) return true;
   if (type === 28) return off + 1 < len && (packet[off + 1]! & 0x80) !== 0 && ((packet[off + 1]! & 0x1f) === 5 || (packet[off + 1]! & 0x1f) === 7);
   if (type === 24) {
-    for (off += 1; off + 2 < len; ) {
+    for (off += 1; off + 2 < len;) {
       const size = (packet[off]! << 8) | packet[off + 1]!;
       const nal = packet[off + 2]! & 0x1f;
       if (nal === 5 || nal === 7) return true;
