@@ -1,7 +1,7 @@
 import { ErrorCode, ParleyError } from '@parley/protocol';
 import type { Limits } from '../config/Config.js';
 import type { UserSession } from '../session/UserSession.js';
-import { WindowQuota } from '../util/WindowQuota.js';
+import { SlidingWindow } from '../util/SlidingWindow.js';
 
 /** The limits {@link SessionQuotas} enforces. */
 export type SessionQuotaLimits = Pick<
@@ -18,8 +18,8 @@ export type SessionQuotaLimits = Pick<
  */
 export class SessionQuotas {
   readonly #limits: SessionQuotaLimits;
-  readonly #peerCreations = new WeakMap<UserSession, WindowQuota>();
-  readonly #meshSignals = new WeakMap<UserSession, WindowQuota>();
+  readonly #peerCreations = new WeakMap<UserSession, SlidingWindow>();
+  readonly #meshSignals = new WeakMap<UserSession, SlidingWindow>();
 
   constructor(limits: SessionQuotaLimits) {
     this.#limits = limits;
@@ -60,10 +60,10 @@ export class SessionQuotas {
   }
 }
 
-function window(map: WeakMap<UserSession, WindowQuota>, session: UserSession, max: number, windowMs: number): WindowQuota {
+function window(map: WeakMap<UserSession, SlidingWindow>, session: UserSession, max: number, windowMs: number): SlidingWindow {
   let quota = map.get(session);
   if (!quota) {
-    quota = new WindowQuota(max, windowMs);
+    quota = new SlidingWindow(max, windowMs);
     map.set(session, quota);
   }
   return quota;

@@ -22,7 +22,7 @@ import { PEEK_LIMIT, peekRequestId } from './peekRequestId.js';
 import { RateLimiter } from './RateLimiter.js';
 import { Reply } from '../session/Reply.js';
 import type { RequestRouter } from './RequestRouter.js';
-import { WindowCounter } from './WindowCounter.js';
+import { SlidingWindow } from '../util/SlidingWindow.js';
 
 /** Events of {@link Connection}. */
 export interface ConnectionEvents {
@@ -64,7 +64,7 @@ export class Connection extends Emitter<ConnectionEvents> implements SessionTran
   readonly #ws: WebSocket;
   readonly #deps: ConnectionDeps;
   readonly #rate: RateLimiter;
-  #invalid: WindowCounter | null = null;
+  #invalid: SlidingWindow | null = null;
   #state: State = 'handshake';
   #session: UserSession | null = null;
   #handshakeTimer: NodeJS.Timeout | null;
@@ -353,7 +353,7 @@ export class Connection extends Emitter<ConnectionEvents> implements SessionTran
     const { code, message } = typeof error === 'string' ? { code: ErrorCode.BAD_PARAMETER, message: error } : error;
     this.sendRaw(id === undefined ? protocolError(code, message) : errorAnswer(id, code, message));
     const { max, windowMs } = this.#deps.limits.invalidFrames;
-    this.#invalid ??= new WindowCounter(max, windowMs);
+    this.#invalid ??= new SlidingWindow(max, windowMs);
     if (this.#invalid.hit(performance.now())) this.#abuse(CloseCode.PROTOCOL_ABUSE, 'too many invalid frames');
   }
 

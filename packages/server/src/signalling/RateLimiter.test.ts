@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RateLimiter } from './RateLimiter.js';
-import { WindowCounter } from './WindowCounter.js';
+import { SlidingWindow } from '../util/SlidingWindow.js';
 
 const config = { burst: 3, perSecond: 2, maxRefusals: 4, refusalWindowMs: 1000 };
 
@@ -38,9 +38,9 @@ describe('RateLimiter', () => {
   });
 });
 
-describe('WindowCounter', () => {
+describe('SlidingWindow', () => {
   it('reports the limit-th hit within the window only', () => {
-    const counter = new WindowCounter(3, 100);
+    const counter = new SlidingWindow(3, 100);
     expect(counter.hit(0)).toBe(false);
     expect(counter.hit(50)).toBe(false);
     expect(counter.hit(99)).toBe(true);
@@ -49,7 +49,7 @@ describe('WindowCounter', () => {
   });
 
   it('with limit 1 every hit counts', () => {
-    const counter = new WindowCounter(1, 100);
+    const counter = new SlidingWindow(1, 100);
     expect(counter.hit(5)).toBe(true);
   });
 });

@@ -1,5 +1,5 @@
 import type { RateLimitConfig } from '../config/Config.js';
-import { WindowCounter } from './WindowCounter.js';
+import { SlidingWindow } from '../util/SlidingWindow.js';
 
 /**
  * Per-connection token bucket: `burst` requests at once, refilled at `perSecond`. Refusals
@@ -10,7 +10,7 @@ export class RateLimiter {
   readonly #config: RateLimitConfig;
   #tokens: number;
   #last: number;
-  #refusals: WindowCounter | null = null;
+  #refusals: SlidingWindow | null = null;
   #exhausted = false;
 
   /** @param now current time in ms (monotonic), injectable for tests */
@@ -39,7 +39,7 @@ export class RateLimiter {
       this.#tokens -= 1;
       return true;
     }
-    this.#refusals ??= new WindowCounter(this.#config.maxRefusals, this.#config.refusalWindowMs);
+    this.#refusals ??= new SlidingWindow(this.#config.maxRefusals, this.#config.refusalWindowMs);
     if (this.#refusals.hit(now)) this.#exhausted = true;
     return false;
   }

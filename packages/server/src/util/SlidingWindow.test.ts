@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { WindowQuota } from './WindowQuota.js';
+import { SlidingWindow } from './SlidingWindow.js';
 
-describe('WindowQuota', () => {
+describe('SlidingWindow', () => {
   it('admits max events within the window and refuses the next', () => {
-    const quota = new WindowQuota(3, 1000);
+    const quota = new SlidingWindow(3, 1000);
     expect([quota.take(0), quota.take(10), quota.take(20)]).toEqual([true, true, true]);
     expect(quota.take(30)).toBe(false);
     expect(quota.take(999)).toBe(false);
   });
 
   it('admits again once the oldest admitted event left the window, refusals not counted', () => {
-    const quota = new WindowQuota(2, 1000);
+    const quota = new SlidingWindow(2, 1000);
     quota.take(0);
     quota.take(500);
     for (let t = 600; t < 1000; t += 50) expect(quota.take(t)).toBe(false);
@@ -20,6 +20,6 @@ describe('WindowQuota', () => {
   });
 
   it('rejects a max below 1', () => {
-    expect(() => new WindowQuota(0, 1000)).toThrow(RangeError);
+    expect(() => new SlidingWindow(0, 1000)).toThrow(RangeError);
   });
 });
