@@ -8,60 +8,18 @@ import { rejectNotSupported, throwNotSupported } from '../util/unsupported.js';
 import type { Call } from './Call.js';
 import type { Conference } from './Conference.js';
 import { Contact, DELIVERY_TIMEOUT_MS, type ContactHost } from './Contact.js';
-import { ContactCatalog, type ContactListUpdate } from './ContactCatalog.js';
+import { ContactCatalog } from './ContactCatalog.js';
 import type { Conversation, ConversationOptions } from './Conversation.js';
 import type { ConversationContext } from './conversation/context.js';
 import { ConversationRegistry } from './ConversationRegistry.js';
-import { ATTACH, DROP_CONNECTION, EMIT, RECORD_MESSAGE, SESSION_ENDED } from './internal.js';
+import { ATTACH, DROP_CONNECTION, EMIT, SESSION_ENDED } from './internal.js';
 import { Observable } from './Observable.js';
+import { relayContactEvents } from './session/contactEvents.js';
+import { SESSION_EVENTS, type SessionEvents } from './session/events.js';
 import type { UserAgent } from './UserAgent.js';
 import { attachPublisher, replaceUserData, userDataBag, type UserData } from './UserData.js';
 
-/** Opaque payload of the connection events (apps must not rely on fields). */
-export interface ConnectionEvent {
-  type: string;
-  reason?: string;
-}
-
-/** Session events and payloads (docs/sdk-reference.md#session); 1-1 call and P2 payloads arrive with their features. */
-export interface SessionEvents {
-  contactListUpdate: ContactListUpdate;
-  contactData: { sender: Contact; content: unknown };
-  contactMessage: { sender: Contact; content: string; uuid: number; time: Date };
-  customEvent: { event: string; content: unknown; sender: Contact; conversation?: Conversation };
-  disconnect: ConnectionEvent;
-  error: ConnectionEvent;
-  reconnecting: ConnectionEvent;
-  reconnection: ConnectionEvent;
-}
-
-const EVENTS = [
-  'rawData',
-  'whiteboardInvitation',
-  'fileTransferInvitation',
-  'conversationMessage',
-  'conversationData',
-  'dataChannelInvitation',
-  'contactMessage',
-  'contactData',
-  'customEvent',
-  'conversationInvitation',
-  'incomingCall',
-  'disconnect',
-  'error',
-  'contactListUpdate',
-  'reconnecting',
-  'reconnection',
-  'conversationJoinRequest',
-  'newMediaAvailableFromContact',
-  'whiteboardRoomMemberUpdate',
-  'incomingScreenSharingCall',
-  'pointerSharingInvitation',
-  'pointerLocationChanged',
-  'incomingScreenSharingCallInvitation',
-  'cloudEventOccurred',
-  'remoteAccessInvitation',
-];
+export type { ConnectionEvent, SessionEvents } from './session/events.js';
 
 /** What the UserAgent hands to its Session (internal). */
 export interface SessionInit {
@@ -102,7 +60,7 @@ export class Session extends Observable<SessionEvents> {
 
   /** Event names accepted by `on()`, in apiRTC order. */
   static override getAvailableEvents(): string[] {
-    return [...EVENTS];
+    return [...SESSION_EVENTS];
   }
 
   /** The Session of the registered UserAgent, or null. */
@@ -396,22 +354,10 @@ export class Session extends Observable<SessionEvents> {
     engine.on('reconnection', () => this.emit('reconnection', { type: 'reconnection' }));
     engine.on('closed', (reason) => this.#onClosed(reason));
     engine.on('presence', (groups, conversations) => this.#onPresence(groups, conversations));
-    engine.on('contactData', (e) => {
-      const sender = this.#contacts.getOrCreate(e.from);
-      this.emit('contactData', { sender, content: e.content });
-      sender[EMIT]('data', e.content);
-    });
-    engine.on('contactMessage', (e) => {
-      const sender = this.#contacts.getOrCreate(e.from);
-      const time = new Date(e.time);
-      sender[RECORD_MESSAGE]({ content: e.content, sender, time, uuid: e.uuid });
-      this.emit('contactMessage', { sender, content: e.content, uuid: e.uuid, time });
-      sender[EMIT]('message', { content: e.content, uuid: e.uuid, time });
-    });
-    engine.on('contactCustomEvent', (e) => {
-      const sender = this.#contacts.getOrCreate(e.from);
-      this.emit('customEvent', { event: e.event, content: e.content, sender });
-      sender[EMIT]('customEvent', { event: e.event, content: e.content });
+    relayContactEvents(engine, this.#contacts, {
+      contactData: (payload) => this.emit('contactData', payload),
+      contactMessage: (payload) => this.emit('contactMessage', payload),
+      customEvent: (payload) => this.emit('customEvent', payload),
     });
   }
 
