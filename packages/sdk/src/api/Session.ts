@@ -7,14 +7,14 @@ import { log } from '../util/Logger.js';
 import { rejectNotSupported, throwNotSupported } from '../util/unsupported.js';
 import type { Call } from './Call.js';
 import type { Conference } from './Conference.js';
-import { Contact, DELIVERY_TIMEOUT_MS, type ContactHost } from './Contact.js';
+import { Contact } from './Contact.js';
 import { ContactCatalog } from './ContactCatalog.js';
 import type { Conversation, ConversationOptions } from './Conversation.js';
-import type { ConversationContext } from './conversation/context.js';
 import { ConversationRegistry } from './ConversationRegistry.js';
 import { ATTACH, DROP_CONNECTION, EMIT, SESSION_ENDED } from './internal.js';
 import { Observable } from './Observable.js';
 import { relayContactEvents } from './session/contactEvents.js';
+import { contactServices, conversationServices } from './session/services.js';
 import { SESSION_EVENTS, type SessionEvents } from './session/events.js';
 import type { UserAgent } from './UserAgent.js';
 import { attachPublisher, replaceUserData, userDataBag, type UserData } from './UserData.js';
@@ -51,8 +51,14 @@ export class Session extends Observable<SessionEvents> {
     this.#ua = ua;
     this.#engine = init.engine;
     this.#userData = init.userData;
-    this.#contacts = new ContactCatalog(this.#contactHost());
-    this.#conversations = new ConversationRegistry(this.#conversationContext());
+    this.#contacts = new ContactCatalog(contactServices(init.engine, () => this.#contacts));
+    this.#conversations = new ConversationRegistry(
+      conversationServices(init.engine, {
+        selfId: () => this.#id,
+        contact: (id) => this.#contacts.getOrCreate(id),
+        sessionCustomEvent: (payload) => this.emit('customEvent', payload),
+      }),
+    );
     // Apps attach contactListUpdate after register() resolved: keep the initial membership (docs/sdk-reference.md#events-and-listeners).
     this.bufferUntilFirstListener('contactListUpdate');
     this.#listen(init.engine);
@@ -316,31 +322,6 @@ export class Session extends Observable<SessionEvents> {
   /** SDK-internal (debug hook): drops the socket as a network loss would; false when not connected. */
   [DROP_CONNECTION](): boolean {
     return this.#engine.dropConnection();
-  }
-
-  #contactHost(): ContactHost {
-    const { presence, conversationPresence } = this.#engine;
-    return {
-      inGroup: (id, group) => presence.isIn(id, group) || conversationPresence.isIn(id, group),
-      isOnline: (id) => presence.isOnline(id) || conversationPresence.isOnline(id),
-      deliver: async (to, delivery) => {
-        const data = await this.#engine.request({ type: 'contact.send', to, ...delivery }, { timeoutMs: DELIVERY_TIMEOUT_MS });
-        return { uuid: data?.uuid ?? 0 };
-      },
-      self: () => this.#contacts.self(),
-    };
-  }
-
-  #conversationContext(): ConversationContext {
-    const engine = this.#engine;
-    return {
-      request: (body, options) => engine.request(body, options),
-      selfId: () => this.#id,
-      contact: (id) => this.#contacts.getOrCreate(id),
-      members: (name) => engine.conversationPresence.membersOf(name).filter((id) => id !== this.#id),
-      forgetGroup: (name) => engine.conversationPresence.forgetGroup(name),
-      sessionCustomEvent: (payload) => this.emit('customEvent', payload),
-    };
   }
 
   #listen(engine: Engine): void {
