@@ -1,17 +1,14 @@
 import { CONVERSATION_STATUS_JOINED, CONVERSATION_STATUS_NOT_JOINED, ERROR_OTHER, ERROR_WRONG_STATE } from '../constants.js';
 import { reject } from '../util/errors.js';
 import { log } from '../util/Logger.js';
-import { rejectNotSupported, throwNotSupported } from '../util/unsupported.js';
 import type { Contact } from './Contact.js';
 import type { ConversationCall } from './ConversationCall.js';
-import type { SentInvitation } from './invitations/SentInvitation.js';
 import type { ConversationContext, ConversationServerEvent } from './conversation/context.js';
 import { JoinedConversation } from './conversation/JoinedConversation.js';
 import type { StreamInfo } from './conversation/streamInfo.js';
 import type { PublishOptions } from './conversation/PublicationSet.js';
-import type { ConversationEvents } from './conversation/events.js';
 import { CONVERSATION_EVENT, CONVERSATION_PRESENCE, CONVERSATION_REJOIN, CONVERSATION_SESSION_ENDED } from './internal.js';
-import { Observable } from './Observable.js';
+import { ConversationStubs } from './conversation/ConversationStubs.js';
 import type { Stream } from './Stream.js';
 
 export type { StreamInfo } from './conversation/streamInfo.js';
@@ -97,10 +94,11 @@ export interface ConversationHost {
  *
  * Membership, streams, media (SFU or mesh), messaging and the publisher relay live in
  * {@link JoinedConversation} (`conversation/`); this class is the apiRTC facade. Moderation/waiting room,
- * recording, pushData/storage, group-chat-only membership and invitations are not supported yet
+ * recording, pushData/storage, group-chat-only membership and invitations are not supported yet: their
+ * members are inherited from {@link ConversationStubs}
  * (docs/sdk-reference.md#members-not-supported-yet, docs/roadmap.md#moderation-and-recording).
  */
-export class Conversation extends Observable<ConversationEvents> {
+export class Conversation extends ConversationStubs {
   readonly #name: string;
   readonly #options: ConversationOptions;
   readonly #host: ConversationHost | undefined;
@@ -230,51 +228,6 @@ export class Conversation extends Observable<ConversationEvents> {
     this.unsubscribeToStream(streamId);
   }
 
-  /** Moderator admits a waiting contact. */
-  allowEntry(_contact: Contact, _opts?: object): Promise<void> {
-    return rejectNotSupported('allowEntry');
-  }
-
-  /** Moderator refuses a waiting contact. */
-  denyEntry(_contact: Contact, _opts?: object): Promise<void> {
-    return rejectNotSupported('denyEntry');
-  }
-
-  /** Moderator removes a participant. */
-  eject(_contact: Contact, _opts?: { reason?: string }): Promise<void> {
-    return rejectNotSupported('eject');
-  }
-
-  /** Starts the composite recording. */
-  startRecording(_opts?: object): Promise<object> {
-    return rejectNotSupported('startRecording');
-  }
-
-  /** Stops the composite recording. */
-  stopRecording(): Promise<object> {
-    return rejectNotSupported('stopRecording');
-  }
-
-  /** While waiting for a moderator, stops waiting; false when there is nothing to cancel. */
-  cancelJoin(): boolean {
-    return false;
-  }
-
-  /** `'moderator' | 'contributor' | 'guest'` once join started, null before. */
-  getRole(): string | null {
-    return null;
-  }
-
-  /** Known moderator Contact, or null. */
-  getModerator(): Contact | null {
-    return null;
-  }
-
-  /** Moderator only: contacts in the waiting room. Not supported yet: throws. */
-  getWaitingRoomContacts(): { [id: string]: Contact } {
-    return throwNotSupported('getWaitingRoomContacts');
-  }
-
   /** Members of the conversation (other users); `{}` with a warning when not joined. */
   getContacts(): { [id: string]: Contact } {
     if (!this.#room?.joined) {
@@ -343,178 +296,13 @@ export class Conversation extends Observable<ConversationEvents> {
     return this.#room.sendCustomEvent(event, content);
   }
 
-  /** True after a successful joinGroupChat(). */
-  isGroupChatJoined(): boolean {
-    return false;
-  }
-
-  /** Joins only the chat part. */
-  joinGroupChat(): Promise<unknown> {
-    return rejectNotSupported('joinGroupChat');
-  }
-
-  /** Leaves the chat part. Rejects 16 when not joined. */
-  leaveGroupChat(): Promise<unknown> {
-    return rejectNotSupported('leaveGroupChat');
-  }
-
-  /** Invites a contact. Not supported yet: throws. */
-  sendInvitation(_contact: Contact, _opts?: object): SentInvitation | null {
-    return throwNotSupported('sendInvitation');
-  }
-
-  /** Uploads a file to the conversation storage. */
-  pushData(_data: object, _opts?: object): Promise<object> {
-    return rejectNotSupported('pushData');
-  }
-
-  /** Cancels a pushData. */
-  cancelPushData(_id: string): Promise<void> {
-    return rejectNotSupported('cancelPushData');
-  }
-
-  /** Downloads a stored media. */
-  getMedia(_mediaURL: string): Promise<Blob> {
-    return rejectNotSupported('getMedia');
-  }
-
-  /** A composite recording is running. */
-  isRecorded(): boolean {
-    return false;
-  }
-
-  /** Current recording info (null when not recording). */
-  getRecordingInfo(): object | null {
-    return null;
-  }
-
-  /** P2: not supported. */
-  updateSubscribedStream(_streamId: string, _opts?: object): Promise<unknown> {
-    return rejectNotSupported('updateSubscribedStream');
-  }
-
   /** P2: remote Stream of an active subscription. */
   getSubscribedStream(streamId: number | string): Stream | undefined {
     return this.#room?.subscribed(streamId);
   }
 
-  /** P2 (cloud conferences): not supported. */
-  checkAccess(_opts?: object): Promise<object> {
-    return rejectNotSupported('checkAccess');
-  }
-
-  /** P2: no server-side conversation id. */
-  isBound(): boolean {
-    return false;
-  }
-
-  /** P2 (cloud conferences): not supported. */
-  bind(_opts: object): Promise<string> {
-    return rejectNotSupported('bind');
-  }
-
-  /** P2: null (no server-side id). */
-  getCloudConversationId(): string | null {
-    return null;
-  }
-
-  /** P2: persistent data is not supported. */
-  getData(): unknown {
-    return undefined;
-  }
-
-  /** P2: not supported. */
-  setData(_data: unknown): void {
-    throwNotSupported('setData');
-  }
-
-  /** P2: not supported. */
-  updateData(): Promise<void> {
-    return rejectNotSupported('updateData');
-  }
-
-  /** P2: not supported. */
-  fetchMessageHistory(_session: unknown, _options?: object): Promise<object[]> {
-    return rejectNotSupported('fetchMessageHistory');
-  }
-
-  /** P2: not supported. */
-  fetchMediaList(_session: unknown, _opts: object): Promise<object[]> {
-    return rejectNotSupported('fetchMediaList');
-  }
-
-  /** P2: not supported. */
-  pushMedia(_media: string, _opts?: object): Promise<object> {
-    return rejectNotSupported('pushMedia');
-  }
-
-  /** P2: not supported. */
-  sendRawData(_data: object, _opts?: object): void {
-    throwNotSupported('sendRawData');
-  }
-
-  /** P2: not supported. */
-  startComposite(): Promise<void> {
-    return rejectNotSupported('startComposite');
-  }
-
-  /** P2: not supported. */
-  stopComposite(): Promise<void> {
-    return rejectNotSupported('stopComposite');
-  }
-
-  /** P2: not supported. */
-  startNewWhiteboardSession(_canvasId: string, _cursorColor?: string): Promise<void> {
-    return rejectNotSupported('startNewWhiteboardSession');
-  }
-
-  /** P2: not supported. */
-  stopNewWhiteboardSession(): Promise<void> {
-    return rejectNotSupported('stopNewWhiteboardSession');
-  }
-
-  /** P2: not supported. */
-  enablePointerSharing(_enabled: boolean): Promise<string> {
-    return rejectNotSupported('enablePointerSharing');
-  }
-
-  /** P2: not supported. */
-  sendPointerLocation(_source: object, _x: number, _y: number, _data?: object): void {
-    throwNotSupported('sendPointerLocation');
-  }
-
-  /** P2: not supported. */
-  sendJoinRequest(_session: unknown): void {
-    throwNotSupported('sendJoinRequest');
-  }
-
-  /** P2 (SIP): not supported. */
-  callVoIP(_phoneNumber: string): Promise<void> {
-    return rejectNotSupported('callVoIP');
-  }
-
-  /** P2: null. */
-  getInstanceId(): string | null {
-    return null;
-  }
-
   /** P2, deprecated: the name. */
   getFriendlyName(): string | null {
     return this.#name;
-  }
-
-  /** P2: end-to-end encryption is off. */
-  getE2EEStatus(): boolean {
-    return false;
-  }
-
-  /** P2 (declarations only in apiRTC): not supported. */
-  startScreensharing(): number {
-    throwNotSupported('startScreensharing');
-  }
-
-  /** P2 (declarations only in apiRTC): not supported. */
-  stopScreensharing(_streamId: number): void {
-    throwNotSupported('stopScreensharing');
   }
 }

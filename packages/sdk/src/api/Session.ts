@@ -7,61 +7,19 @@ import { log } from '../util/Logger.js';
 import { rejectNotSupported, throwNotSupported } from '../util/unsupported.js';
 import type { Call } from './Call.js';
 import type { Conference } from './Conference.js';
-import { Contact, DELIVERY_TIMEOUT_MS, type ContactHost } from './Contact.js';
-import { ContactCatalog, type ContactListUpdate } from './ContactCatalog.js';
+import { Contact } from './Contact.js';
+import { ContactCatalog } from './ContactCatalog.js';
 import type { Conversation, ConversationOptions } from './Conversation.js';
-import type { ConversationContext } from './conversation/context.js';
 import { ConversationRegistry } from './ConversationRegistry.js';
-import { ATTACH, DROP_CONNECTION, EMIT, RECORD_MESSAGE, SESSION_ENDED } from './internal.js';
+import { ATTACH, DROP_CONNECTION, EMIT, SESSION_ENDED } from './internal.js';
 import { Observable } from './Observable.js';
+import { relayContactEvents } from './session/contactEvents.js';
+import { contactServices, conversationServices } from './session/services.js';
+import { SESSION_EVENTS, type SessionEvents } from './session/events.js';
 import type { UserAgent } from './UserAgent.js';
 import { attachPublisher, replaceUserData, userDataBag, type UserData } from './UserData.js';
 
-/** Opaque payload of the connection events (apps must not rely on fields). */
-export interface ConnectionEvent {
-  type: string;
-  reason?: string;
-}
-
-/** Session events and payloads (docs/sdk-reference.md#session); 1-1 call and P2 payloads arrive with their features. */
-export interface SessionEvents {
-  contactListUpdate: ContactListUpdate;
-  contactData: { sender: Contact; content: unknown };
-  contactMessage: { sender: Contact; content: string; uuid: number; time: Date };
-  customEvent: { event: string; content: unknown; sender: Contact; conversation?: Conversation };
-  disconnect: ConnectionEvent;
-  error: ConnectionEvent;
-  reconnecting: ConnectionEvent;
-  reconnection: ConnectionEvent;
-}
-
-const EVENTS = [
-  'rawData',
-  'whiteboardInvitation',
-  'fileTransferInvitation',
-  'conversationMessage',
-  'conversationData',
-  'dataChannelInvitation',
-  'contactMessage',
-  'contactData',
-  'customEvent',
-  'conversationInvitation',
-  'incomingCall',
-  'disconnect',
-  'error',
-  'contactListUpdate',
-  'reconnecting',
-  'reconnection',
-  'conversationJoinRequest',
-  'newMediaAvailableFromContact',
-  'whiteboardRoomMemberUpdate',
-  'incomingScreenSharingCall',
-  'pointerSharingInvitation',
-  'pointerLocationChanged',
-  'incomingScreenSharingCallInvitation',
-  'cloudEventOccurred',
-  'remoteAccessInvitation',
-];
+export type { ConnectionEvent, SessionEvents } from './session/events.js';
 
 /** What the UserAgent hands to its Session (internal). */
 export interface SessionInit {
@@ -93,8 +51,14 @@ export class Session extends Observable<SessionEvents> {
     this.#ua = ua;
     this.#engine = init.engine;
     this.#userData = init.userData;
-    this.#contacts = new ContactCatalog(this.#contactHost());
-    this.#conversations = new ConversationRegistry(this.#conversationContext());
+    this.#contacts = new ContactCatalog(contactServices(init.engine, () => this.#contacts));
+    this.#conversations = new ConversationRegistry(
+      conversationServices(init.engine, {
+        selfId: () => this.#id,
+        contact: (id) => this.#contacts.getOrCreate(id),
+        sessionCustomEvent: (payload) => this.emit('customEvent', payload),
+      }),
+    );
     // Apps attach contactListUpdate after register() resolved: keep the initial membership (docs/sdk-reference.md#events-and-listeners).
     this.bufferUntilFirstListener('contactListUpdate');
     this.#listen(init.engine);
@@ -102,7 +66,7 @@ export class Session extends Observable<SessionEvents> {
 
   /** Event names accepted by `on()`, in apiRTC order. */
   static override getAvailableEvents(): string[] {
-    return [...EVENTS];
+    return [...SESSION_EVENTS];
   }
 
   /** The Session of the registered UserAgent, or null. */
@@ -360,31 +324,6 @@ export class Session extends Observable<SessionEvents> {
     return this.#engine.dropConnection();
   }
 
-  #contactHost(): ContactHost {
-    const { presence, conversationPresence } = this.#engine;
-    return {
-      inGroup: (id, group) => presence.isIn(id, group) || conversationPresence.isIn(id, group),
-      isOnline: (id) => presence.isOnline(id) || conversationPresence.isOnline(id),
-      deliver: async (to, delivery) => {
-        const data = await this.#engine.request({ type: 'contact.send', to, ...delivery }, { timeoutMs: DELIVERY_TIMEOUT_MS });
-        return { uuid: data?.uuid ?? 0 };
-      },
-      self: () => this.#contacts.self(),
-    };
-  }
-
-  #conversationContext(): ConversationContext {
-    const engine = this.#engine;
-    return {
-      request: (body, options) => engine.request(body, options),
-      selfId: () => this.#id,
-      contact: (id) => this.#contacts.getOrCreate(id),
-      members: (name) => engine.conversationPresence.membersOf(name).filter((id) => id !== this.#id),
-      forgetGroup: (name) => engine.conversationPresence.forgetGroup(name),
-      sessionCustomEvent: (payload) => this.emit('customEvent', payload),
-    };
-  }
-
   #listen(engine: Engine): void {
     engine.on('conversation', (e) => this.#conversations.dispatch(e));
     engine.on('reRegistered', () => this.#conversations.rejoin());
@@ -396,22 +335,10 @@ export class Session extends Observable<SessionEvents> {
     engine.on('reconnection', () => this.emit('reconnection', { type: 'reconnection' }));
     engine.on('closed', (reason) => this.#onClosed(reason));
     engine.on('presence', (groups, conversations) => this.#onPresence(groups, conversations));
-    engine.on('contactData', (e) => {
-      const sender = this.#contacts.getOrCreate(e.from);
-      this.emit('contactData', { sender, content: e.content });
-      sender[EMIT]('data', e.content);
-    });
-    engine.on('contactMessage', (e) => {
-      const sender = this.#contacts.getOrCreate(e.from);
-      const time = new Date(e.time);
-      sender[RECORD_MESSAGE]({ content: e.content, sender, time, uuid: e.uuid });
-      this.emit('contactMessage', { sender, content: e.content, uuid: e.uuid, time });
-      sender[EMIT]('message', { content: e.content, uuid: e.uuid, time });
-    });
-    engine.on('contactCustomEvent', (e) => {
-      const sender = this.#contacts.getOrCreate(e.from);
-      this.emit('customEvent', { event: e.event, content: e.content, sender });
-      sender[EMIT]('customEvent', { event: e.event, content: e.content });
+    relayContactEvents(engine, this.#contacts, {
+      contactData: (payload) => this.emit('contactData', payload),
+      contactMessage: (payload) => this.emit('contactMessage', payload),
+      customEvent: (payload) => this.emit('customEvent', payload),
     });
   }
 

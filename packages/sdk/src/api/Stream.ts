@@ -1,13 +1,8 @@
-import { STREAM_TYPE_AUDIO, STREAM_TYPE_NO_INPUT, STREAM_TYPE_VIDEO } from '../constants.js';
-import { buildUserMediaConstraints, type CreateStreamOptions } from '../media/constraints.js';
-import { addMediaElement, attachMediaStream, removeMediaElement, type MediaElementStyle } from '../media/mediaElement.js';
-import { captureFrame, type SnapshotOptions } from '../media/snapshot.js';
-import { StreamRecorder } from '../media/StreamRecorder.js';
-import { TrackSet, type FlowStatus, type TrackKind, type TrackParts } from '../media/TrackSet.js';
-import { getDisplayMediaStream, getUserMediaStream } from '../media/userMedia.js';
+import type { CreateStreamOptions } from '../media/constraints.js';
+import { TrackSet, type TrackKind, type TrackParts } from '../media/TrackSet.js';
+import { getDisplayMediaStream } from '../media/userMedia.js';
 import { runtime } from '../runtime.js';
 import { randomSafeInteger } from '../util/ids.js';
-import { log } from '../util/Logger.js';
 import { ApplyAudioProcessorError } from './ApplyAudioProcessorError.js';
 import { ApplyVideoProcessorError } from './ApplyVideoProcessorError.js';
 import type { Contact } from './Contact.js';
@@ -15,55 +10,16 @@ import type { Conversation } from './Conversation.js';
 import { publicationRegistry } from './conversation/PublicationRegistry.js';
 import { MEDIA_REPORTER } from './internal.js';
 import type { MediaDevice } from '../media/MediaDevice.js';
-import { Observable } from './Observable.js';
+import { RemoteControl } from './stream/RemoteControl.js';
+import { localStreams } from './stream/localStreams.js';
+import { userMediaFromDevices } from './stream/userMediaFromDevices.js';
+import { StreamData } from './stream/StreamData.js';
+import { REMOTE_STATE, STREAM_EVENTS, type MediaStreamTrackFlowStatus, type RelayAction, type RemoteStreamInit } from './stream/types.js';
 import type { UserAgent } from './UserAgent.js';
-import { notSupportedError, rejectNotSupported, throwNotSupported } from '../util/unsupported.js';
+import { notSupportedError } from '../util/unsupported.js';
 
-/** `{enabled, muted}` of a track kind. */
-export type MediaStreamTrackFlowStatus = FlowStatus;
-type Kind = TrackKind;
-type Parts<T> = TrackParts<T>;
-
-/** Stream events and payloads (docs/sdk-reference.md#stream). */
-export interface StreamEvents {
-  stopped: { streamId: number; userMediaStreamId?: number; callId?: string };
-  trackStopped: { type: Kind; id: string; reason: string };
-  audioAmplitude: number;
-  audioAmplitudeInfo: { amplitude: number; isSpeaking: boolean };
-  muteStateChange: object;
-  activeStateChange: object;
-  backgroundSubstractionStopVisibilityChange: object;
-  backgroundSubstractionStopComputeTime: object;
-  AIESnapshot: object;
-  AIELog: object;
-  flowStatusChanged: MediaStreamTrackFlowStatus & { type: Kind };
-  audioFlowStatusChanged: MediaStreamTrackFlowStatus;
-  videoFlowStatusChanged: MediaStreamTrackFlowStatus;
-  remoteAudioFlowStatusChanged: MediaStreamTrackFlowStatus;
-  remoteVideoFlowStatusChanged: MediaStreamTrackFlowStatus;
-  release: { streamId: number; userMediaStreamId: number };
-  constraintsChanged: Parts<MediaTrackConstraints>;
-}
-
-const EVENTS = [
-  'stopped',
-  'trackStopped',
-  'audioAmplitude',
-  'audioAmplitudeInfo',
-  'muteStateChange',
-  'activeStateChange',
-  'backgroundSubstractionStopVisibilityChange',
-  'backgroundSubstractionStopComputeTime',
-  'AIESnapshot',
-  'AIELog',
-  'flowStatusChanged',
-  'audioFlowStatusChanged',
-  'videoFlowStatusChanged',
-  'remoteAudioFlowStatusChanged',
-  'remoteVideoFlowStatusChanged',
-  'release',
-  'constraintsChanged',
-];
+export { REMOTE_STATE } from './stream/types.js';
+export type { MediaStreamTrackFlowStatus, RelayAction, RemoteLink, RemoteStreamInit, StreamEvents } from './stream/types.js';
 
 /** Only SDK code holds this key, which is why `new apiRTC.Stream()` throws for apps. */
 const INTERNAL = Symbol('parley.stream');
@@ -76,47 +32,11 @@ interface StreamInit {
   remote?: RemoteStreamInit;
 }
 
-/** How a remote Stream reaches its publisher (provided by the Conversation that subscribed). */
-export interface RemoteLink {
-  /** Runs `action` on the published stream through the publisher's SDK (`conv.relay`); resolves its result. */
-  relay(action: RelayAction, args?: unknown): Promise<unknown>;
-}
-
-/** Construction data of a remote (subscribed) Stream. */
-export interface RemoteStreamInit {
-  streamId: number;
-  callId: string;
-  link: RemoteLink;
-  /** The publisher's choice (StreamInfo `isAudioMuted` / `isVideoMuted` negated). */
-  audioEnabled: boolean;
-  videoEnabled: boolean;
-  screensharing: boolean;
-}
-
-/** Operations relayed to a publisher (protocol `RelayAction`). */
-export type RelayAction =
-  | 'applyConstraints'
-  | 'getConstraints'
-  | 'getSettings'
-  | 'getCapabilities'
-  | 'enableAudio'
-  | 'disableAudio'
-  | 'enableVideo'
-  | 'disableVideo'
-  | 'getAudioFlowStatus'
-  | 'getVideoFlowStatus';
-
-/** SDK-internal: `stream[REMOTE_STATE](audioEnabled, videoEnabled)` records the publisher's new choice. */
-export const REMOTE_STATE: unique symbol = Symbol('parley.remoteState');
-
 /** A remote Stream received in a conversation, published by `contact`. */
 export function createRemoteStream(data: MediaStream | null, contact: Contact, remote: RemoteStreamInit): Stream {
   const init: StreamInit = { [INTERNAL]: true, owner: contact, screensharing: remote.screensharing, remote };
   return new Stream(data, init);
 }
-
-/** Live local streams by id (`Stream.getStream`, `getLocalStreams`). */
-const localStreams = new Map<number, Stream>();
 
 /**
  * Wraps a MediaStream the SDK acquired (or the app handed over) as a local Stream owned by
@@ -130,15 +50,14 @@ export function createLocalStream(data: MediaStream, opts: { owner?: UserAgent; 
 /**
  * A local (camera, microphone, screen, wrapped MediaStream) or remote media stream (docs/sdk-reference.md#stream).
  * Local streams come from `userAgent.createStream`, `createStreamFromMediaStream` and the static
- * factories; remote ones from Conversation `streamAdded`.
+ * factories; remote ones from Conversation `streamAdded`. Data queries, element attach, snapshot and
+ * recording come from {@link StreamData}; a remote stream's relay to its publisher is a {@link RemoteControl}.
  */
-export class Stream extends Observable<StreamEvents> {
+export class Stream extends StreamData {
   /** Stream id (safe integer); `getId()` gives it as a string. */
   readonly streamId: number;
   /** False for local streams. */
   readonly isRemote: boolean;
-  /** Underlying MediaStream; null after release. */
-  data: MediaStream | null;
   callAudioActive = false;
   callAudioAvailable = false;
   callAudioMuted = false;
@@ -155,11 +74,8 @@ export class Stream extends Observable<StreamEvents> {
   readonly #owner: UserAgent | Contact | undefined;
   readonly #screensharing: boolean;
   #media: TrackSet | null;
-  readonly #remote: RemoteLink | undefined;
-  /** Remote streams: the publisher's enabled state per kind. */
-  readonly #remoteEnabled = { audio: true, video: true };
-  /** Remote streams: the media leg id announced by the publisher. */
-  readonly #remoteCallId: string | null = null;
+  /** Remote streams: the publisher's state and the relay to it. */
+  readonly #remote: RemoteControl | undefined;
 
   /** Internal: apps get Streams from the SDK factories; a direct call throws. */
   constructor(data: MediaStream | null, init: object) {
@@ -170,12 +86,7 @@ export class Stream extends Observable<StreamEvents> {
     }
     this.streamId = opts.remote?.streamId ?? randomSafeInteger();
     this.isRemote = opts.remote !== undefined;
-    this.#remote = opts.remote?.link;
-    if (opts.remote) {
-      this.#remoteCallId = opts.remote.callId;
-      this.#remoteEnabled.audio = opts.remote.audioEnabled;
-      this.#remoteEnabled.video = opts.remote.videoEnabled;
-    }
+    this.#remote = opts.remote ? new RemoteControl(opts.remote) : undefined;
     this.data = data;
     this.#owner = opts.owner;
     this.#screensharing = opts.screensharing ?? false;
@@ -189,7 +100,7 @@ export class Stream extends Observable<StreamEvents> {
 
   /** Event names accepted by `on()`, in apiRTC order. */
   static override getAvailableEvents(): string[] {
-    return [...EVENTS];
+    return [...STREAM_EVENTS];
   }
 
   /** Screen/window/tab capture; resolves a local Stream with `isScreensharing() === true`. */
@@ -213,14 +124,7 @@ export class Stream extends Observable<StreamEvents> {
     constraints?: MediaStreamConstraints | null,
     options?: CreateStreamOptions,
   ): Promise<Stream> {
-    const built = buildUserMediaConstraints({
-      ...options,
-      constraints: constraints ?? { audio: true, video: true },
-      audioInputId: audioInput ? audioInput.getId() : null,
-      videoInputId: videoinput ? videoinput.getId() : null,
-    });
-    const ms = await getUserMediaStream(built, runtime.userAgentInstance?.[MEDIA_REPORTER]);
-    return createLocalStream(ms);
+    return createLocalStream(await userMediaFromDevices(audioInput, videoinput, constraints, options));
   }
 
   /** Wraps an existing MediaStream (canvas, element capture, …) as a local Stream. */
@@ -266,32 +170,6 @@ export class Stream extends Observable<StreamEvents> {
     return this.#owner;
   }
 
-  /** Underlying MediaStream (null after release). */
-  getData(): MediaStream | null {
-    return this.data;
-  }
-
-  /** `'video'` with video, else `'audio'` with audio, else `'no_input'`. */
-  getType(): string {
-    if (this.hasVideo()) return STREAM_TYPE_VIDEO;
-    return this.hasAudio() ? STREAM_TYPE_AUDIO : STREAM_TYPE_NO_INPUT;
-  }
-
-  /** A MediaStream is attached (false after release). */
-  hasData(): boolean {
-    return this.data !== null;
-  }
-
-  /** Has an audio track. */
-  hasAudio(): boolean {
-    return (this.data?.getAudioTracks().length ?? 0) > 0;
-  }
-
-  /** Has a video track. */
-  hasVideo(): boolean {
-    return (this.data?.getVideoTracks().length ?? 0) > 0;
-  }
-
   /** Screen capture stream. */
   isScreensharing(): boolean {
     return this.#screensharing;
@@ -307,7 +185,7 @@ export class Stream extends Observable<StreamEvents> {
    * publication still in place (null when not published).
    */
   get callId(): string | null {
-    if (this.isRemote) return this.#remoteCallId;
+    if (this.isRemote) return this.#remote?.callId ?? null;
     return publicationRegistry.of(this).at(-1)?.callId ?? null;
   }
 
@@ -319,38 +197,6 @@ export class Stream extends Observable<StreamEvents> {
   /** Conversations where this local stream is published. */
   getConversations(): Conversation[] {
     return publicationRegistry.of(this).map((p) => p.conversation);
-  }
-
-  /** Track labels `{audioSourceLabel?, videoSourceLabel?}`. */
-  getLabels(): { audioSourceLabel?: string; videoSourceLabel?: string } {
-    const labels: { audioSourceLabel?: string; videoSourceLabel?: string } = {};
-    const a = this.data?.getAudioTracks()[0];
-    const v = this.data?.getVideoTracks()[0];
-    if (a) labels.audioSourceLabel = a.label;
-    if (v) labels.videoSourceLabel = v.label;
-    return labels;
-  }
-
-  /**
-   * Creates an `<audio>` (audio-only stream) or `<video>` element with id `mediaEltId`, appends it
-   * to the element `divId` and starts playback (docs/sdk-reference.md#stream).
-   */
-  addInDiv(divId: string, mediaEltId: string, style?: MediaElementStyle | null, muted?: boolean): void {
-    if (!this.data) {
-      log.error('addInDiv() - stream has no data');
-      return;
-    }
-    addMediaElement(this.data, divId, mediaEltId, style, Boolean(muted));
-  }
-
-  /** Removes the element `mediaEltId` from `divId`; silent when absent. */
-  removeFromDiv(divId: string, mediaEltId: string): void {
-    removeMediaElement(divId, mediaEltId);
-  }
-
-  /** Plays the stream in an existing media element. */
-  attachToElement(element: HTMLMediaElement): void {
-    attachMediaStream(element, this.data);
   }
 
   /** Enables audio tracks; resolves at once when already enabled (docs/sdk-reference.md#mute-and-enable). */
@@ -375,13 +221,13 @@ export class Stream extends Observable<StreamEvents> {
 
   /** First audio track enabled (false without audio). */
   isAudioEnabled(): boolean {
-    if (this.isRemote) return this.#remoteEnabled.audio && this.hasAudio();
+    if (this.#remote) return this.#remote.isEnabled('audio') && this.hasAudio();
     return this.#flow('audio').enabled;
   }
 
   /** First video track enabled (false without video). */
   isVideoEnabled(): boolean {
-    if (this.isRemote) return this.#remoteEnabled.video && this.hasVideo();
+    if (this.#remote) return this.#remote.isEnabled('video') && this.hasVideo();
     return this.#flow('video').enabled;
   }
 
@@ -393,30 +239,6 @@ export class Stream extends Observable<StreamEvents> {
   /** First video track's `muted`; true without video. */
   isVideoMuted(): boolean {
     return this.#flow('video').muted;
-  }
-
-  /** Deprecated alias of disableAudio(). */
-  muteAudio(): void {
-    log.warn('muteAudio() is deprecated, use disableAudio()');
-    void this.disableAudio();
-  }
-
-  /** Deprecated alias of enableAudio(). */
-  unmuteAudio(): void {
-    log.warn('unmuteAudio() is deprecated, use enableAudio()');
-    void this.enableAudio();
-  }
-
-  /** Deprecated alias of disableVideo(). */
-  muteVideo(): void {
-    log.warn('muteVideo() is deprecated, use disableVideo()');
-    void this.disableVideo();
-  }
-
-  /** Deprecated alias of enableVideo(). */
-  unmuteVideo(): void {
-    log.warn('unmuteVideo() is deprecated, use enableVideo()');
-    void this.enableVideo();
   }
 
   /** `{enabled, muted}` of the audio track. */
@@ -465,7 +287,7 @@ export class Stream extends Observable<StreamEvents> {
    * Applies `constraints.audio` / `constraints.video` to the matching track and emits
    * `constraintsChanged`. Rejects the string "Missing argument" without constraints, or the track's error.
    */
-  async applyConstraints(constraints?: Parts<MediaTrackConstraints>): Promise<void> {
+  async applyConstraints(constraints?: TrackParts<MediaTrackConstraints>): Promise<void> {
     if (!constraints || typeof constraints !== 'object' || (constraints.audio === undefined && constraints.video === undefined)) {
       // eslint-disable-next-line @typescript-eslint/only-throw-error -- apiRTC rejects a string here
       throw 'Missing argument';
@@ -482,21 +304,21 @@ export class Stream extends Observable<StreamEvents> {
   }
 
   /** Constraints in effect per track `{audio, video}` (kinds without a track are absent). */
-  getConstraints(): Promise<Parts<MediaTrackConstraints>> {
-    if (this.isRemote) return this.#relay('getConstraints') as Promise<Parts<MediaTrackConstraints>>;
+  getConstraints(): Promise<TrackParts<MediaTrackConstraints>> {
+    if (this.isRemote) return this.#relay('getConstraints') as Promise<TrackParts<MediaTrackConstraints>>;
     return Promise.resolve(this.#media?.perKind((t) => t.getConstraints()) ?? {});
   }
 
   /** Current track settings `{audio, video}`. */
-  getSettings(): Promise<Parts<MediaTrackSettings>> {
-    if (this.isRemote) return this.#relay('getSettings') as Promise<Parts<MediaTrackSettings>>;
+  getSettings(): Promise<TrackParts<MediaTrackSettings>> {
+    if (this.isRemote) return this.#relay('getSettings') as Promise<TrackParts<MediaTrackSettings>>;
     return Promise.resolve(this.#media?.perKind((t) => t.getSettings()) ?? {});
   }
 
   /** Supported ranges `{audio, video}`; `false` for a kind without track. */
   getCapabilities(): Promise<{ audio: MediaTrackCapabilities | boolean; video: MediaTrackCapabilities | boolean }> {
     if (this.isRemote) return this.#relay('getCapabilities') as Promise<{ audio: MediaTrackCapabilities | boolean; video: MediaTrackCapabilities | boolean }>;
-    const caps = (kind: Kind): MediaTrackCapabilities | boolean => {
+    const caps = (kind: TrackKind): MediaTrackCapabilities | boolean => {
       const t = this.#media?.tracks(kind)[0];
       return t ? (t.getCapabilities?.() ?? {}) : false;
     };
@@ -545,52 +367,12 @@ export class Stream extends Observable<StreamEvents> {
     return this.applyVideoProcessor('none');
   }
 
-  /**
-   * Grabs a video frame: a data URL by default, a Blob with `output: 'blob'`. Rejects an Error when
-   * the stream has no data or no video.
-   */
-  async takeSnapshot(opts: SnapshotOptions = {}): Promise<string | Blob> {
-    if (!this.data) throw new Error('takeSnapshot() - stream has no data');
-    if (this.isRemote && (opts.applyRemotely || opts.fullResolution)) {
-      return rejectNotSupported('takeSnapshot');
-    }
-    return captureFrame(this.data, opts);
-  }
-
-  /** Starts a local MediaRecorder recording (one per page). Rejects code 12 on failure. */
-  startRecord(): Promise<void> {
-    try {
-      StreamRecorder.start(this, this.data);
-      return Promise.resolve();
-    } catch (err) {
-      return Promise.reject(err);
-    }
-  }
-
-  /** Stops the recording and resolves the recorded Blob. Rejects code 12 when not recording. */
-  stopRecord(): Promise<Blob> {
-    return StreamRecorder.stop(this);
-  }
-
-  /** Per-stream amplitude analysis (P2): not supported. */
-  enableAudioAnalysis(_opts?: { threshold?: number }): void {
-    throwNotSupported('enableAudioAnalysis');
-  }
-
-  /** P2: not supported. */
-  disableAudioAnalysis(): void {
-    throwNotSupported('disableAudioAnalysis');
-  }
-
   /** SDK-internal: the publisher changed its enabled state; emits the remote flow events that changed. */
   [REMOTE_STATE](audioEnabled: boolean, videoEnabled: boolean): void {
-    const changed: Kind[] = [];
-    if (this.#remoteEnabled.audio !== audioEnabled) changed.push('audio');
-    if (this.#remoteEnabled.video !== videoEnabled) changed.push('video');
-    this.#remoteEnabled.audio = audioEnabled;
-    this.#remoteEnabled.video = videoEnabled;
-    for (const kind of changed) {
-      const status = { enabled: this.#remoteEnabled[kind], muted: this.#flow(kind).muted };
+    const remote = this.#remote;
+    if (!remote) return;
+    for (const kind of remote.update(audioEnabled, videoEnabled)) {
+      const status = { enabled: remote.isEnabled(kind), muted: this.#flow(kind).muted };
       this.emit(kind === 'audio' ? 'remoteAudioFlowStatusChanged' : 'remoteVideoFlowStatusChanged', status);
     }
   }
@@ -601,16 +383,12 @@ export class Stream extends Observable<StreamEvents> {
     return this.#remote.relay(action, args);
   }
 
-  #flow(kind: Kind): MediaStreamTrackFlowStatus {
+  #flow(kind: TrackKind): MediaStreamTrackFlowStatus {
     return this.#media?.flow(kind) ?? { enabled: false, muted: true };
   }
 
-  #setEnabled(kind: Kind, enabled: boolean, applyRemotely?: boolean): Promise<void> {
-    if (this.isRemote && applyRemotely) {
-      const action = `${enabled ? 'enable' : 'disable'}${kind === 'audio' ? 'Audio' : 'Video'}` as RelayAction;
-      if (this.#remoteEnabled[kind] === enabled) return Promise.resolve();
-      return this.#relay(action).then(() => undefined);
-    }
+  #setEnabled(kind: TrackKind, enabled: boolean, applyRemotely?: boolean): Promise<void> {
+    if (this.#remote && applyRemotely) return this.#remote.setEnabled(kind, enabled);
     // Remote without applyRemotely: local playback only. Local: the conversations where the stream
     // is published hear the flow events below and announce the change (conv.updateStream).
     if (!this.#media?.setEnabled(kind, enabled)) return Promise.resolve();

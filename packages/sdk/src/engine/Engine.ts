@@ -1,4 +1,4 @@
-import { CloseCode, Defaults, ErrorCode, type ClientMessage, type RegisterResult, type ServerMessage, type UserDataBag } from '@parley/protocol';
+import { CloseCode, ErrorCode, type ClientMessage, type RegisterResult, type ServerMessage, type UserDataBag } from '@parley/protocol';
 import { Emitter } from '../util/Emitter.js';
 import type { AnswerOf } from '../util/messages.js';
 import { log } from '../util/Logger.js';
@@ -9,17 +9,16 @@ import { lookupServer } from './lookup.js';
 import { Membership } from './Membership.js';
 import { PresenceTracker, isEmptyDiff, emptyDiff } from './PresenceTracker.js';
 import { Reconnector } from './Reconnector.js';
+import { errorText, HANDSHAKE_TIMEOUT_MS, Registrar } from './Registrar.js';
 import { RequestError } from './RequestError.js';
 import { RequestTracker, type TrackOptions } from './RequestTracker.js';
 import { SignalClient, type WebSocketFactory } from './SignalClient.js';
-import type { EngineEvents, EngineOptions, MessageBody, RequestBody } from './types.js';
+import type { EngineEvents, EngineOptions, RequestBody } from './types.js';
 
 export type { ConnectionStatus, ConversationServerEvent, EngineEvents, EngineOptions, RequestBody } from './types.js';
 
 type State = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'closed';
 
-/** Timeouts of the handshake and socket opening, in ms. */
-const HANDSHAKE_TIMEOUT_MS = 10_000;
 /** A ping without answer within this time means the socket is dead (protocol: Heartbeat). */
 const PING_TIMEOUT_MS = 10_000;
 /** Longest wait for the presence snapshots after a re-registration before concluding. */
@@ -32,8 +31,9 @@ const FINAL_CLOSE_CODES: ReadonlySet<number> = new Set([CloseCode.REPLACED, Clos
 /**
  * Connection state of one Session: lookup, WebSocket, registration, request/answer correlation,
  * event sequence tracking, heartbeat, and reconnection (resume, or register again and resync
- * presence when the server has dropped the session). Knows nothing of apiRTC objects: it speaks
- * ids and protocol payloads, and the Session facade listens to its events.
+ * presence when the server has dropped the session). The handshakes themselves (register, resume)
+ * and the identity they establish are the {@link Registrar}'s. Knows nothing of apiRTC objects: it
+ * speaks ids and protocol payloads, and the Session facade listens to its events.
  */
 export class Engine extends Emitter<EngineEvents> {
   /** Membership of the watched presence groups. */
@@ -47,16 +47,12 @@ export class Engine extends Emitter<EngineEvents> {
   readonly #tracker = new RequestTracker();
   readonly #reconnector: Reconnector;
   readonly #membership: Membership;
+  readonly #registrar: Registrar;
   readonly #heartbeat: Heartbeat;
   readonly #abort = new AbortController();
   #state: State = 'idle';
   #socket: SignalClient | null = null;
   #wsUrl = '';
-  #userId: string | undefined;
-  /** The server's proof that it assigned #userId to us (anonymous users): sent back to keep that id. */
-  #idTicket: string | undefined;
-  #resumeToken = '';
-  #heartbeatMs: number = Defaults.heartbeatMs;
   #lastSeq = 0;
   #awaitingResync = false;
   #resyncTimer: ReturnType<typeof setTimeout> | undefined;
@@ -64,8 +60,8 @@ export class Engine extends Emitter<EngineEvents> {
   constructor(options: EngineOptions) {
     super();
     this.#options = options;
-    this.#userId = options.userId;
     this.#membership = new Membership(options.groups, options.subscribeTo, options.userData);
+    this.#registrar = new Registrar(options, this.#tracker, this.#membership);
     this.#reconnector = new Reconnector(
       {
         attempt: () => this.#reconnectOnce(),
@@ -112,7 +108,7 @@ export class Engine extends Emitter<EngineEvents> {
       const result = await this.#register(await this.#open());
       if (this.#state !== 'connecting') throw new ConnectError('aborted', 'unregistered while connecting');
       this.#state = 'open';
-      this.#heartbeat.start(this.#heartbeatMs);
+      this.#heartbeat.start(this.#registrar.heartbeatMs);
       this.emit('status', 'connected');
       return result;
     } catch (err) {
@@ -222,43 +218,11 @@ export class Engine extends Emitter<EngineEvents> {
     return socket;
   }
 
-  /** Sends a handshake request on `socket`; volatile, so a dying socket fails it at once. */
-  #handshake<B extends MessageBody>(socket: SignalClient, body: B): Promise<AnswerOf<B['type']>> {
-    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- the rule is wrong here: without it the tracker's answer widens to every request type
-    const message = { ...body, id: this.#tracker.nextId() } as ClientMessage & { type: B['type'] };
-    const answer = this.#tracker.track(message, { timeoutMs: HANDSHAKE_TIMEOUT_MS, volatile: true });
-    socket.send(message);
-    return answer;
-  }
-
   async #register(socket: SignalClient): Promise<RegisterResult> {
-    const { apiKey, token } = this.#options;
     this.#lastSeq = 0;
-    let data: RegisterResult | undefined;
-    try {
-      data = await this.#handshake(socket, {
-        type: 'register',
-        apiKey,
-        ...(this.#userId !== undefined ? { userId: this.#userId } : {}),
-        ...(token !== undefined ? { token } : {}),
-        ...(this.#idTicket !== undefined && this.#userId !== undefined ? { idTicket: this.#idTicket } : {}),
-        groups: this.#membership.groups,
-        subscribeTo: this.#membership.subscriptions,
-        userData: this.#membership.userData,
-      });
-    } catch (err) {
-      if (err instanceof RequestError && err.kind === 'answer') throw new ConnectError('refused', err.message);
-      if (err instanceof RequestError && err.kind === 'invalid') throw new ConnectError('refused', 'invalid registration answer');
-      throw new ConnectError('network', errorText(err));
-    }
-    // The answer was checked against RegisterResult; only a request settled without one is empty.
-    if (data === undefined) throw new ConnectError('refused', 'invalid registration answer');
-    this.#userId = data.userId;
-    this.#idTicket = data.idTicket;
+    const data = await this.#registrar.register(socket);
     this.presence.setSelfId(data.userId);
     this.conversationPresence.setSelfId(data.userId);
-    this.#resumeToken = data.resumeToken;
-    this.#heartbeatMs = data.heartbeatMs;
     return data;
   }
 
@@ -348,8 +312,8 @@ export class Engine extends Emitter<EngineEvents> {
     let socket = await this.#open();
     // Always try to resume first, whatever our clock says about the resume window: only the
     // server knows whether the session is still there, and registering while it is is refused.
-    if (this.#resumeToken !== '') {
-      if (await this.#resume(socket)) {
+    if (this.#registrar.resumeToken !== '') {
+      if (await this.#registrar.resume(socket, this.#lastSeq)) {
         this.#onReconnected(false);
         return;
       }
@@ -375,26 +339,10 @@ export class Engine extends Emitter<EngineEvents> {
     this.#onReconnected(true);
   }
 
-  /** Resume handshake; false when the server refused it (session expired). */
-  async #resume(socket: SignalClient): Promise<boolean> {
-    try {
-      const data = await this.#handshake(socket, { type: 'resume', resumeToken: this.#resumeToken, lastSeq: this.#lastSeq });
-      if (data === undefined) throw new ConnectError('network', 'invalid resume answer');
-      this.#resumeToken = data.resumeToken;
-      return true;
-    } catch (err) {
-      if (err instanceof RequestError && err.kind === 'invalid') throw new ConnectError('network', 'invalid resume answer');
-      if (!(err instanceof RequestError && err.kind === 'answer')) throw err;
-      log.info(`resume refused (${err.message}); registering again`);
-      this.#resumeToken = '';
-      return false;
-    }
-  }
-
   #onReconnected(reRegistered: boolean): void {
     if (this.#state !== 'reconnecting') return;
     this.#state = 'open';
-    this.#heartbeat.start(this.#heartbeatMs);
+    this.#heartbeat.start(this.#registrar.heartbeatMs);
     const socket = this.#socket;
     if (socket) for (const message of this.#tracker.unanswered()) this.#sendTracked(socket, message);
     if (reRegistered && this.presence.resyncing) {
@@ -445,8 +393,4 @@ export class Engine extends Emitter<EngineEvents> {
     this.emit('status', 'disconnected');
     this.emit('closed', reason, voluntary);
   }
-}
-
-function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }
