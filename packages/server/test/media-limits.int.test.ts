@@ -141,10 +141,13 @@ describe('a media port range smaller than the demand', () => {
 
     // A leaver gives its port back: the refused subscriber now gets in.
     expect((await bob!.request({ type: 'conv.leave', conversation: 'ports' })).ok).toBe(true);
-    expect((await dave!.request({ type: 'conv.subscribe', conversation: 'ports', streamId: 100 })).ok).toBe(true);
+    expect((await accepted(() => dave!.request({ type: 'conv.subscribe', conversation: 'ports', streamId: 100 }))).ok).toBe(true);
     const offer = await dave!.nextEvent('media.subscriberOffer');
     expect((await dave!.request({ type: 'media.subscriberAnswer', conversation: 'ports', sdp: await answerOffer(offer.sdp) })).ok).toBe(true);
-    expect(await sfuStats(server)).toMatchObject({ connections: 3, connectionsRefused: 2 });
+    const after = await sfuStats(server);
+    expect(after).toMatchObject({ connections: 3 });
+    // Tries refused while bob's socket was still closing count as refusals too.
+    expect(after.connectionsRefused).toBeGreaterThanOrEqual(2);
   });
 });
 
@@ -215,15 +218,28 @@ describe('a media connection that never connects', () => {
     await statsUntil(server, (s) => s.publishedTracks === 0 && s.forwardedTracks === 0);
 
     // Their ports came back: a new publisher connection (new ICE credentials) and a new subscription.
-    const second = dataOf<{ sdp: string }>(await alice.request({ type: 'media.publisherOffer', conversation: 'ice', sdp: CAMERA })).sdp;
+    const second = dataOf<{ sdp: string }>(await accepted(() => alice.request({ type: 'media.publisherOffer', conversation: 'ice', sdp: CAMERA }))).sdp;
     expect(iceUfrag(second)).not.toBe(iceUfrag(first));
-    expect((await bob.request({ type: 'conv.subscribe', conversation: 'ice', streamId: 100 })).ok).toBe(true);
+    expect((await accepted(() => bob.request({ type: 'conv.subscribe', conversation: 'ice', streamId: 100 }))).ok).toBe(true);
     // (An offer turning the ended mids inactive may have gone out before the subscriber connection failed.)
     const again = await bob.nextEvent('media.subscriberOffer', (e) => e.streams.length > 0);
     expect(again.streams).toEqual([{ streamId: 100, msid: CAMERA_MSID }]);
     expect(iceUfrag(again.sdp)).not.toBe(iceUfrag(offer.sdp));
   });
 });
+
+/**
+ * Repeats `request` while it is refused for want of a port: libdatachannel closes a connection's
+ * socket on its own thread shortly after close(), and the server counts the port as taken until
+ * the socket is really gone (see MediaCapacity). Gives up after 50 tries, 100 ms apart.
+ */
+async function accepted<A extends { ok: boolean; error?: { message: string } }>(request: () => Promise<A>): Promise<A> {
+  for (let tries = 1; ; tries++) {
+    const answer = await request();
+    if (answer.ok || tries >= 50 || !/^not enough bandwidth: no free media port/.test(answer.error?.message ?? '')) return answer;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
 
 function iceUfrag(sdp: string): string | undefined {
   return /^a=ice-ufrag:(\S+)/m.exec(sdp)?.[1];

@@ -5,8 +5,8 @@ import type { MediaConfig } from './MediaConfig.js';
 /**
  * UDP sockets one PeerConnection holds. Measured with node-datachannel 0.33.4 (libjuice, BUNDLE,
  * rtcp-mux): creating the PeerConnection opens none, gathering (the first local description)
- * opens one socket, dual-stack, bound to one port of the range; `close()` closes it
- * synchronously. libdatachannel's threads add a few descriptors once per process.
+ * opens one socket, dual-stack, bound to one port of the range; libdatachannel closes it on its
+ * own thread a moment after `close()` (seen under load: a port reused at once was still bound). libdatachannel's threads add a few descriptors once per process.
  */
 export const SOCKETS_PER_CONNECTION = 1;
 
@@ -16,6 +16,11 @@ export interface FdProbe {
   softLimit(): number | undefined;
   /** Descriptors open now, undefined when they cannot be counted. */
   openCount(): number | undefined;
+  /**
+   * Distinct UDP ports of `min`–`max` bound right now by any socket of the machine's network
+   * namespace, undefined when they cannot be read.
+   */
+  portsBound?(min: number, max: number): number | undefined;
 }
 
 /** One PeerConnection's share of the capacity. */
@@ -44,6 +49,7 @@ export class MediaCapacity {
   readonly portSlots: number;
   readonly #fdReserve: number;
   readonly #probe: FdProbe;
+  readonly #range: { readonly min: number; readonly max: number } | undefined;
   #reserved = 0;
   /** Reserved, socket not open yet: not seen by the live count. */
   #pending = 0;
@@ -54,6 +60,7 @@ export class MediaCapacity {
     this.portSlots = range === undefined ? Infinity : Math.floor((range.max - range.min + 1) / SOCKETS_PER_CONNECTION);
     this.#fdReserve = config.fdReserve;
     this.#probe = probe;
+    this.#range = range;
   }
 
   /** PeerConnections currently reserved. */
@@ -98,6 +105,12 @@ export class MediaCapacity {
   /** Why one more connection does not fit, or undefined when it does. */
   #shortage(): string | undefined {
     if (this.#reserved + 1 > this.portSlots) return 'no free media port on the server';
+    // The ports really bound count too: libdatachannel closes a connection's socket on its own
+    // thread a moment after close() (a released slot may still be held), and another process may
+    // hold a port of the range. Either would make the next gathering fail, and abort.
+    const range = this.#range;
+    const bound = range === undefined ? undefined : this.#probe.portsBound?.(range.min, range.max);
+    if (bound !== undefined && bound + this.#pending + 1 > this.portSlots) return 'no free media port on the server';
     const limit = this.#probe.softLimit();
     if (limit === undefined || limit === Infinity) return undefined;
     const budget = limit - this.#fdReserve;
@@ -124,7 +137,31 @@ export const procFdProbe: FdProbe = {
       return undefined;
     }
   },
+  portsBound(min: number, max: number): number | undefined {
+    try {
+      const ports = new Set<number>();
+      for (const table of ['/proc/net/udp', '/proc/net/udp6']) collectBoundPorts(readFileSync(table, 'utf8'), min, max, ports);
+      return ports.size;
+    } catch {
+      return undefined;
+    }
+  },
 };
+
+/**
+ * Adds to `into` the local ports within `min`–`max` of a `/proc/net/udp` or `udp6` table (one
+ * socket a line, `local_address` as `HEXADDR:HEXPORT` in the second column).
+ */
+export function collectBoundPorts(table: string, min: number, max: number, into: Set<number>): Set<number> {
+  for (const line of table.split('\n').slice(1)) {
+    const local = line.trim().split(/\s+/)[1];
+    const colon = local?.lastIndexOf(':') ?? -1;
+    if (local === undefined || colon < 0) continue;
+    const port = parseInt(local.slice(colon + 1), 16);
+    if (port >= min && port <= max) into.add(port);
+  }
+  return into;
+}
 
 /** Soft RLIMIT_NOFILE from `/proc/self/limits`. Node raises it to the hard limit at start-up. */
 export function readSoftFdLimit(): number | undefined {
