@@ -3,34 +3,22 @@
  * publisher, a node-datachannel PeerConnection the browser subscriber. Media flow itself is
  * covered by the browser suites.
  */
-import { readFileSync } from 'node:fs';
-import nodeDataChannel, { type PeerConnection } from 'node-datachannel';
+import type { SfuStats } from '../src/conversation/MediaStats.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { codeOf, dataOf, joinConversation, publish } from './helpers/conversation.js';
+import { CAMERA, CAMERA_MSID, SubscriberPeers } from './helpers/SubscriberPeers.js';
 import { TestClient } from './helpers/TestClient.js';
 import { startTestServer, type TestServer } from './helpers/testServer.js';
-
-const CAMERA = readFileSync(new URL('../src/media/sdp/fixtures/chromium-offer-camera.sdp', import.meta.url), 'utf8');
-const CAMERA_MSID = 'c8f257c5-83dd-4e1d-a5ee-687f1a0e16e7';
 
 interface Stats {
   sessions: number;
   conversations: number;
-  sfu: {
-    rooms: number;
-    peers: number;
-    publishedTracks: number;
-    forwardedTracks: number;
-    packetsIn: number;
-    packetsOut: number;
-    bytesIn: number;
-    bytesOut: number;
-  };
+  sfu: SfuStats;
 }
 
 let server: TestServer;
 const clients: TestClient[] = [];
-const pcs: PeerConnection[] = [];
+const subscribers = new SubscriberPeers('sub');
 
 async function user(userId: string): Promise<TestClient> {
   const { client } = await TestClient.registered(server.url, { userId });
@@ -42,37 +30,12 @@ async function stats(): Promise<Stats> {
   return (await (await fetch(`${server.url}/api/v1/stats`)).json()) as Stats;
 }
 
-function withoutCandidates(sdp: string): string {
-  return sdp.replace(/^a=(candidate|end-of-candidates).*\r\n/gm, '');
-}
-
-/** Native tracks of the test PCs: a collected wrapper would close its track. */
-const keep: unknown[] = [];
-
-/**
- * A libdatachannel "browser" answering the server's subscriber offer. Candidates are withheld
- * both ways so that no connection is attempted: these tests are about signalling, and a
- * loopback DTLS attempt that happens to fail would end the subscriber PC mid-test.
- */
-function answerOffer(offer: string): Promise<string> {
-  const pc = new nodeDataChannel.PeerConnection(`sub-${pcs.length}`, { iceServers: [] });
-  pcs.push(pc);
-  pc.onTrack((track) => keep.push(track));
-  return new Promise((resolve) => {
-    pc.onLocalDescription((sdp, type) => {
-      if (type === 'answer') resolve(withoutCandidates(sdp));
-    });
-    pc.setRemoteDescription(withoutCandidates(offer), 'offer');
-  });
-}
-
 beforeAll(async () => {
   server = await startTestServer();
 });
 afterAll(() => server.stop());
 afterEach(async () => {
-  for (const pc of pcs.splice(0)) pc.close();
-  keep.length = 0;
+  subscribers.closeAll();
   for (const client of clients.splice(0)) {
     expect(client.violations).toEqual([]);
     await client.close();
@@ -101,7 +64,7 @@ describe('SFU conversations', () => {
     expect(offer.sdp).toContain(`msid:${CAMERA_MSID}`);
     expect(offer.sdp.match(/a=sendonly/g)).toHaveLength(2);
 
-    const bobAnswer = await answerOffer(offer.sdp);
+    const bobAnswer = await subscribers.answer(offer.sdp);
     expect((await bob.request({ type: 'media.subscriberAnswer', conversation: 's1', sdp: bobAnswer })).ok).toBe(true);
     expect((await bob.request({ type: 'media.candidate', conversation: 's1', transport: 'subscriber', candidate: '' })).ok).toBe(true);
     expect(

@@ -6,36 +6,20 @@
  * conversation-sfu.int.test.ts; candidates are withheld so no connection is ever attempted.
  */
 import { createSocket } from 'node:dgram';
-import { readFileSync } from 'node:fs';
-import nodeDataChannel, { type PeerConnection } from 'node-datachannel';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { codeOf, dataOf, joinConversation, publish } from './helpers/conversation.js';
+import type { SfuStats } from '../src/conversation/MediaStats.js';
+import { CAMERA, CAMERA_MSID, sfuStats, SubscriberPeers } from './helpers/SubscriberPeers.js';
 import { TestClient } from './helpers/TestClient.js';
 import { startTestServer, type TestServer } from './helpers/testServer.js';
 
-const CAMERA = readFileSync(new URL('../src/media/sdp/fixtures/chromium-offer-camera.sdp', import.meta.url), 'utf8');
-const CAMERA_MSID = 'c8f257c5-83dd-4e1d-a5ee-687f1a0e16e7';
-
-interface SfuStats {
-  peers: number;
-  publishedTracks: number;
-  forwardedTracks: number;
-  connections: number;
-  connectionsRefused: number;
-}
-
 const clients: TestClient[] = [];
-const pcs: PeerConnection[] = [];
-const keep: unknown[] = [];
+const subscribers = new SubscriberPeers('limits-sub');
 
 async function user(server: TestServer, userId: string): Promise<TestClient> {
   const { client } = await TestClient.registered(server.url, { userId });
   clients.push(client);
   return client;
-}
-
-async function sfuStats(server: TestServer): Promise<SfuStats> {
-  return ((await (await fetch(`${server.url}/api/v1/stats`)).json()) as { sfu: SfuStats }).sfu;
 }
 
 /** Polls the stats until `accept` holds (no fixed sleep: the machine may be slow). */
@@ -45,23 +29,6 @@ async function statsUntil(server: TestServer, accept: (s: SfuStats) => boolean):
     if (accept(s)) return s;
     await new Promise((r) => setTimeout(r, 50));
   }
-}
-
-function withoutCandidates(sdp: string): string {
-  return sdp.replace(/^a=(candidate|end-of-candidates).*\r\n/gm, '');
-}
-
-/** A node-datachannel "browser" answering a subscriber offer, without candidates either way. */
-function answerOffer(offer: string): Promise<string> {
-  const pc = new nodeDataChannel.PeerConnection(`limits-sub-${pcs.length}`, { iceServers: [] });
-  pcs.push(pc);
-  pc.onTrack((track) => keep.push(track));
-  return new Promise((resolve) => {
-    pc.onLocalDescription((sdp, type) => {
-      if (type === 'answer') resolve(withoutCandidates(sdp));
-    });
-    pc.setRemoteDescription(withoutCandidates(offer), 'offer');
-  });
 }
 
 /**
@@ -100,8 +67,7 @@ function manySections(count: number): string {
 }
 
 afterEach(async () => {
-  for (const pc of pcs.splice(0)) pc.close();
-  keep.length = 0;
+  subscribers.closeAll();
   for (const client of clients.splice(0)) {
     expect(client.violations).toEqual([]);
     await client.close();
@@ -135,7 +101,7 @@ describe('a media port range smaller than the demand', () => {
     for (const c of [bob!, carol!]) {
       const offer = await c.nextEvent('media.subscriberOffer');
       expect(offer.streams).toEqual([{ streamId: 100, msid: CAMERA_MSID }]);
-      expect((await c.request({ type: 'media.subscriberAnswer', conversation: 'ports', sdp: await answerOffer(offer.sdp) })).ok).toBe(true);
+      expect((await c.request({ type: 'media.subscriberAnswer', conversation: 'ports', sdp: await subscribers.answer(offer.sdp) })).ok).toBe(true);
     }
     expect(await sfuStats(server)).toMatchObject({ publishedTracks: 2, forwardedTracks: 4, connections: 3, connectionsRefused: 2 });
 
@@ -143,7 +109,7 @@ describe('a media port range smaller than the demand', () => {
     expect((await bob!.request({ type: 'conv.leave', conversation: 'ports' })).ok).toBe(true);
     expect((await accepted(() => dave!.request({ type: 'conv.subscribe', conversation: 'ports', streamId: 100 }))).ok).toBe(true);
     const offer = await dave!.nextEvent('media.subscriberOffer');
-    expect((await dave!.request({ type: 'media.subscriberAnswer', conversation: 'ports', sdp: await answerOffer(offer.sdp) })).ok).toBe(true);
+    expect((await dave!.request({ type: 'media.subscriberAnswer', conversation: 'ports', sdp: await subscribers.answer(offer.sdp) })).ok).toBe(true);
     const after = await sfuStats(server);
     expect(after).toMatchObject({ connections: 3 });
     // Tries refused while bob's socket was still closing count as refusals too.
@@ -211,7 +177,7 @@ describe('a media connection that never connects', () => {
     const first = dataOf<{ sdp: string }>(await alice.request({ type: 'media.publisherOffer', conversation: 'ice', sdp: CAMERA })).sdp;
     expect((await bob.request({ type: 'conv.subscribe', conversation: 'ice', streamId: 100 })).ok).toBe(true);
     const offer = await bob.nextEvent('media.subscriberOffer');
-    expect((await bob.request({ type: 'media.subscriberAnswer', conversation: 'ice', sdp: await answerOffer(offer.sdp) })).ok).toBe(true);
+    expect((await bob.request({ type: 'media.subscriberAnswer', conversation: 'ice', sdp: await subscribers.answer(offer.sdp) })).ok).toBe(true);
 
     // No candidates ever reach either side: both server connections time out and close.
     expect(await bob.nextEvent('conv.subscriptionEnded')).toMatchObject({ streamId: 100, reason: 'mediaFailed' });
