@@ -33,7 +33,7 @@ const requests: { [T in RequestType]: RequestOf<T> } = {
   'group.unsubscribe': { type: 'group.unsubscribe', id: 8, group: 'g' },
   'userData.set': { type: 'userData.set', id: 9, userData: { nick: 'B' } },
   'contact.send': { type: 'contact.send', id: 10, to: 'bob', kind: 'customEvent', event: 'wave', content: { n: 1 } },
-  'conv.join': { type: 'conv.join', id: 11, conversation: 'room', meshModeEnabled: true, meshOnlyEnabled: false },
+  'conv.join': { type: 'conv.join', id: 11, conversation: 'room', meshModeEnabled: true, meshOnlyEnabled: false, moderationEnabled: true, moderator: false },
   'conv.leave': { type: 'conv.leave', id: 12, conversation: 'room' },
   'conv.publish': {
     type: 'conv.publish',
@@ -80,6 +80,9 @@ const requests: { [T in RequestType]: RequestOf<T> } = {
   'conv.relay': { type: 'conv.relay', id: 26, conversation: 'room', streamId: 77, action: 'applyConstraints', args: { video: { width: 640 } } },
   'conv.relayAnswer': { type: 'conv.relayAnswer', id: 27, relayId: 3, ok: true, result: { width: 640 } },
   'conv.constraintsChanged': { type: 'conv.constraintsChanged', id: 28, conversation: 'room', streamId: 77, constraints: { video: { width: 640 } } },
+  'conv.allowEntry': { type: 'conv.allowEntry', id: 29, conversation: 'room', userId: 'bob' },
+  'conv.denyEntry': { type: 'conv.denyEntry', id: 30, conversation: 'room', userId: 'bob', reason: 'not today' },
+  'conv.eject': { type: 'conv.eject', id: 31, conversation: 'room', userId: 'bob', reason: 'rude' },
 };
 
 /** One representative successful answer's data per request type. */
@@ -94,7 +97,7 @@ const results: { [T in RequestType]: ResultOf<T> } = {
   'group.unsubscribe': undefined,
   'userData.set': undefined,
   'contact.send': { uuid: 5 },
-  'conv.join': { mode: 'mesh', meshOnly: false },
+  'conv.join': { mode: 'mesh', meshOnly: false, moderation: { role: 'guest', waiting: true, moderator: { id: 'mod', userData: {} } } },
   'conv.leave': undefined,
   'conv.publish': { callId: '1234' },
   'conv.unpublish': undefined,
@@ -112,6 +115,9 @@ const results: { [T in RequestType]: ResultOf<T> } = {
   'conv.relay': { result: { width: 640 } },
   'conv.relayAnswer': undefined,
   'conv.constraintsChanged': undefined,
+  'conv.allowEntry': undefined,
+  'conv.denyEntry': undefined,
+  'conv.eject': undefined,
 };
 
 const stream = {
@@ -151,6 +157,10 @@ const events: { [T in ServerEventType]: Extract<ServerEvent, { type: T }> } = {
   'conv.customEvent': { type: 'conv.customEvent', seq: 13, conversation: 'room', from: 'bob', event: 'e', content: { y: 2 } },
   'conv.relayRequest': { type: 'conv.relayRequest', seq: 14, conversation: 'room', relayId: 3, from: 'bob', streamId: 77, action: 'getSettings' },
   'conv.constraintsChanged': { type: 'conv.constraintsChanged', seq: 15, conversation: 'room', streamId: 77, constraints: { video: true } },
+  'conv.waitingRoom': { type: 'conv.waitingRoom', seq: 16, conversation: 'room', change: 'joined', contact: { id: 'bob', userData: { nick: 'B' } } },
+  'conv.entry': { type: 'conv.entry', seq: 17, conversation: 'room', decision: 'allowed', mode: 'sfu', meshOnly: false },
+  'conv.moderator': { type: 'conv.moderator', seq: 18, conversation: 'room', moderator: { id: 'alice', userData: {} } },
+  'conv.ejected': { type: 'conv.ejected', seq: 19, conversation: 'room', userId: 'bob', reason: 'rude' },
 };
 
 /** Through the wire and back: what a peer decodes from the JSON text. */
@@ -209,7 +219,10 @@ describe('client requests', () => {
 
   it('fills defaults the way the server reads them', () => {
     const checked = checkRequest({ type: 'conv.join', id: 1, conversation: 'room' }, 'session');
-    expect(checked).toEqual({ ok: true, request: { type: 'conv.join', id: 1, conversation: 'room', meshModeEnabled: false, meshOnlyEnabled: false } });
+    expect(checked).toEqual({
+      ok: true,
+      request: { type: 'conv.join', id: 1, conversation: 'room', meshModeEnabled: false, meshOnlyEnabled: false, moderationEnabled: false, moderator: false },
+    });
   });
 });
 

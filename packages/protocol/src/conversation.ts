@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { bounded } from './bounded.js';
 import { Bounds } from './limits.js';
 import { RequestId, UserId } from './common.js';
+import { JoinModeration } from './joinModeration.js';
 
 /*
  * Conversations: membership, stream announcements, SFU media negotiation, mesh relay,
@@ -50,6 +51,10 @@ export const ConvJoinRequest = z.object({
   conversation: ConversationName,
   meshModeEnabled: z.boolean().default(false),
   meshOnlyEnabled: z.boolean().default(false),
+  /** apiRTC `moderationEnabled`: creates the conversation moderated (docs/protocol.md § Moderation). */
+  moderationEnabled: z.boolean().default(false),
+  /** apiRTC `moderator`: asks for the moderator role (granted by the server's rule, not by this flag). */
+  moderator: z.boolean().default(false),
 });
 export const ConvLeaveRequest = z.object({ type: z.literal('conv.leave'), id: RequestId, conversation: ConversationName });
 
@@ -248,6 +253,8 @@ export const ConversationRequests = [
 export const ConvJoinResult = z.object({
   mode: ConversationMode,
   meshOnly: z.boolean(),
+  /** Present in a moderated conversation (see moderation.ts). */
+  moderation: JoinModeration.optional(),
 });
 export type ConvJoinResult = z.infer<typeof ConvJoinResult>;
 /** Data of a successful `conv.publish`. */

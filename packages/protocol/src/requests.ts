@@ -34,6 +34,7 @@ import {
   MeshSignalRequest,
 } from './conversation.js';
 import { ErrorCode, type WireError } from './errors.js';
+import { ConvAllowEntryRequest, ConvDenyEntryRequest, ConvEjectRequest } from './moderation.js';
 import { explainIssues } from './explain.js';
 import type { RequestOf, RequestType } from './results.js';
 
@@ -74,6 +75,9 @@ export const RequestSchemas = {
   'conv.relay': ConvRelayRequest,
   'conv.relayAnswer': ConvRelayAnswerRequest,
   'conv.constraintsChanged': ConvConstraintsChangedRequest,
+  'conv.allowEntry': ConvAllowEntryRequest,
+  'conv.denyEntry': ConvDenyEntryRequest,
+  'conv.eject': ConvEjectRequest,
 } satisfies RequestSchemaMap;
 
 /** Whether `type` names a request (handshake or session). */

@@ -42,6 +42,9 @@ export const RequestResults = {
   'conv.relay': ConvRelayResult,
   'conv.relayAnswer': NoData,
   'conv.constraintsChanged': NoData,
+  'conv.allowEntry': NoData,
+  'conv.denyEntry': NoData,
+  'conv.eject': NoData,
 } as const satisfies { readonly [T in ClientMessage['type']]: z.ZodType };
 
 /** Every request type (handshake and session). */

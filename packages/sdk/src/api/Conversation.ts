@@ -9,6 +9,7 @@ import type { StreamInfo } from './conversation/streamInfo.js';
 import type { PublishOptions } from './conversation/PublicationSet.js';
 import { CONVERSATION_EVENT, CONVERSATION_PRESENCE, CONVERSATION_REJOIN, CONVERSATION_SESSION_ENDED } from './internal.js';
 import { ConversationStubs } from './conversation/ConversationStubs.js';
+import type { ConversationModeration } from './conversation/ConversationModeration.js';
 import type { Stream } from './Stream.js';
 
 export type { StreamInfo } from './conversation/streamInfo.js';
@@ -93,8 +94,8 @@ export interface ConversationHost {
  * `session.getOrCreateConversation(name, options)`.
  *
  * Membership, streams, media (SFU or mesh), messaging and the publisher relay live in
- * {@link JoinedConversation} (`conversation/`); this class is the apiRTC facade. Moderation/waiting room,
- * recording, pushData/storage, group-chat-only membership and invitations are not supported yet: their
+ * {@link JoinedConversation} (`conversation/`) and moderation in {@link ConversationModeration}; this
+ * class is the apiRTC facade. Recording, pushData/storage, group-chat-only membership and invitations are not supported yet: their
  * members are inherited from {@link ConversationStubs}
  * (docs/sdk-reference.md#members-not-supported-yet, docs/roadmap.md#moderation-and-recording).
  */
@@ -294,6 +295,54 @@ export class Conversation extends ConversationStubs {
   sendCustomEvent(event: string, content?: object): Promise<void> {
     if (!this.#room) return reject(ERROR_OTHER, 'sendCustomEvent() - cannot send data');
     return this.#room.sendCustomEvent(event, content);
+  }
+
+  // ---- moderation (docs/sdk.md § Moderation) ----------------------------------------------------
+
+  /** Moderator admits a waiting contact; resolves once the server took the answer. */
+  allowEntry(contact: Contact, _opts?: object): Promise<void> {
+    if (!this.#room) return reject(ERROR_OTHER, 'allowEntry() - conference not joined');
+    return this.#room.moderation.allowEntry(contact);
+  }
+
+  /** Moderator refuses a waiting contact; its join() rejects 14. */
+  denyEntry(contact: Contact, opts?: { reason?: string }): Promise<void> {
+    if (!this.#room) return reject(ERROR_OTHER, 'denyEntry() - conference not joined');
+    return this.#room.moderation.denyEntry(contact, opts ?? {});
+  }
+
+  /** Moderator removes a participant; resolves on the server's confirmation (5 s timeout). */
+  eject(contact: Contact, opts?: { reason?: string }): Promise<void> {
+    if (!this.#room) return reject(ERROR_OTHER, 'eject() - conference not joined');
+    return this.#room.moderation.eject(contact, opts ?? {});
+  }
+
+  /** While waiting for a moderator, stops waiting (join() rejects 15); false when there is nothing to cancel. */
+  cancelJoin(): boolean {
+    return this.#moderation?.cancelJoin() ?? false;
+  }
+
+  /** `'moderator' | 'contributor' | 'guest'` once join started in a moderated conversation, null otherwise. */
+  getRole(): string | null {
+    return this.#moderation?.role ?? null;
+  }
+
+  /** Known moderator Contact, or null. */
+  getModerator(): Contact | null {
+    return this.#moderation?.moderator ?? null;
+  }
+
+  /** Moderator only: contacts in the waiting room; `{}` with an error log otherwise. */
+  getWaitingRoomContacts(): { [id: string]: Contact } {
+    if (!this.#moderation) {
+      log.error('getWaitingRoomContacts() - conversation not joined');
+      return {};
+    }
+    return this.#moderation.waitingRoomContacts();
+  }
+
+  get #moderation(): ConversationModeration | undefined {
+    return this.#room?.moderation;
   }
 
   /** P2: remote Stream of an active subscription. */

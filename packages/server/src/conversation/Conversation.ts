@@ -5,6 +5,7 @@ import type { UserSession } from '../session/UserSession.js';
 import { fanOut } from './fanOut.js';
 import { type SwitchPolicyConfig, tooManyForMesh } from './LossTracker.js';
 import { Participant } from './Participant.js';
+import type { Moderation } from './moderation/Moderation.js';
 import type { Subscription } from './SubscriptionSet.js';
 import { Publication, type PublicationInit, type PublicationUpdate } from './Publication.js';
 
@@ -49,6 +50,8 @@ export class Conversation {
   readonly meshOnly: boolean;
   readonly participants = new Map<string, Participant>();
   readonly publications = new Map<number, Publication>();
+  /** Set when the conversation was created moderated (its waiting room keeps it open). */
+  moderation: Moderation | null = null;
 
   readonly #owner: ConversationOwner;
   readonly #settings: ConversationSettings;
@@ -123,7 +126,12 @@ export class Conversation {
   leave(participant: Participant): void {
     if (this.participants.get(participant.userId) !== participant) return;
     this.#remove(participant);
-    if (this.participants.size === 0) this.close();
+    this.closeIfEmpty();
+  }
+
+  /** Closes the conversation when nobody is in it nor waits to enter. */
+  closeIfEmpty(): void {
+    if (this.participants.size === 0 && (this.moderation?.waitingRoom.size ?? 0) === 0) this.close();
   }
 
   /**
@@ -275,6 +283,7 @@ export class Conversation {
     this.#streamListBytes = 0;
     this.#room?.close();
     this.#room = null;
+    this.moderation?.close();
     this.#owner.conversationClosed(this);
   }
 

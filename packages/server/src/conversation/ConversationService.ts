@@ -16,6 +16,8 @@ import type { HandlerTable, SessionRequestType } from '../session/RequestHandler
 import { Conversation, type ConversationOwner, type ConversationSettings } from './Conversation.js';
 import { fanOut } from './fanOut.js';
 import { MediaStats, type SfuStats } from './MediaStats.js';
+import { Moderation, type ModeratorRule } from './moderation/Moderation.js';
+import { ModerationGate, type ModerationRequestType } from './moderation/ModerationGate.js';
 import type { Participant } from './Participant.js';
 import type { Publication } from './Publication.js';
 import { RelayTable } from './RelayTable.js';
@@ -36,6 +38,8 @@ export interface ConversationServiceDeps {
   relayTimeoutMs: number;
   /** Per-session limits (see SessionQuotas). */
   limits: SessionQuotaLimits;
+  /** Who may be moderator in the moderated conversations of an API key (docs/operations.md). */
+  moderatorRule?: (apiKey: string) => ModeratorRule;
   log: Logger;
 }
 
@@ -55,6 +59,7 @@ export class ConversationService implements ConversationOwner {
   readonly #relays: RelayTable<UserSession>;
   readonly #media: MediaStats;
   readonly #quotas: SessionQuotas;
+  readonly #gate: ModerationGate;
   #rooms = 0;
   #nextUuid = 1;
   #closed = false;
@@ -64,6 +69,14 @@ export class ConversationService implements ConversationOwner {
     this.#relays = new RelayTable(deps.relayTimeoutMs);
     this.#media = new MediaStats(deps.sfu);
     this.#quotas = new SessionQuotas(deps.limits);
+    this.#gate = new ModerationGate({
+      log: deps.log,
+      context: (session, request) => this.#context(session, request),
+      enter: (session, conversation) => this.#enter(session, conversation),
+      leave: (session, conversation) => this.#leave(session, conversation),
+      addMembership: (session, conversation) => this.#addMembership(session, conversation),
+      dropMembership: (session, conversation) => this.#memberships.get(session)?.delete(conversation),
+    });
   }
 
   /** @internal {@link ConversationOwner} */
@@ -92,10 +105,19 @@ export class ConversationService implements ConversationOwner {
    * Handlers of the conversation requests (see docs/protocol.md § Conversations). Those naming
    * a conversation need the session to be in it (16 otherwise); all fail with 3 once closed.
    */
-  readonly handlers: HandlerTable<ConversationRequestType> = {
+  readonly handlers: HandlerTable<ConversationRequestType | ModerationRequestType> = {
     'conv.join': (session, request) => this.#join(session, request),
     'conv.relayAnswer': (session, request) => this.#answerRelay(session, request),
-    'conv.leave': (session, request) => this.#leave(session, this.#context(session, request).conversation),
+    'conv.leave': (session, request) => {
+      // A waiting guest leaves the waiting room (apiRTC cancelJoin); a participant the conversation.
+      const waitingIn = this.get(session.apiKey, request.conversation);
+      if (waitingIn && this.#gate.stopWaiting(session, waitingIn)) return;
+      this.#leave(session, this.#context(session, request).conversation);
+    },
+    // Looked up at call time: the gate is built in the constructor, after this field.
+    'conv.allowEntry': (session, request) => this.#gate.handlers['conv.allowEntry'](session, request),
+    'conv.denyEntry': (session, request) => this.#gate.handlers['conv.denyEntry'](session, request),
+    'conv.eject': (session, request) => this.#gate.handlers['conv.eject'](session, request),
     'conv.publish': (session, request) => {
       const { conversation, participant } = this.#context(session, request);
       const { type: _t, id: _i, conversation: _c, ...init } = request;
@@ -154,6 +176,9 @@ export class ConversationService implements ConversationOwner {
     this.#relays.drop(session);
     if (!conversations) return;
     for (const conversation of [...conversations]) {
+      // The role is released only by the session holding it, not by an older one ending late.
+      const holder = conversation.participants.get(session.userId);
+      if (!holder || holder.session === session) conversation.moderation?.sessionEnded(session.userId);
       // Runs when a session ends (often from its expiry timer): one conversation failing to
       // let it go must not keep it in the others.
       try {
@@ -222,31 +247,73 @@ export class ConversationService implements ConversationOwner {
     let conversation = conversations.get(request.conversation);
     const created = conversation === undefined;
     conversation ??= new Conversation(this, session.apiKey, request.conversation, request.meshModeEnabled, request.meshOnlyEnabled, this.#deps.settings);
-    if (created) conversations.set(conversation.name, conversation);
+    if (created) {
+      conversations.set(conversation.name, conversation);
+      // Decided by the creator, like the mode; a client without the option cannot walk in later.
+      if (request.moderationEnabled) conversation.moderation = new Moderation(this.#deps.moderatorRule?.(session.apiKey) ?? 'first');
+    }
+    const moderation = conversation.moderation;
     const already = conversation.participants.get(session.userId)?.session === session;
+    if (!moderation || already) {
+      const entered = this.#enterOrClose(session, conversation, created);
+      if (moderation) entered.result.moderation = { role: moderation.isModerator(session.userId) ? 'moderator' : 'guest', waiting: false };
+      return new Reply(entered.result, entered.after);
+    }
+    // Tokens carry no moderator grant yet: under the `grant` rule nobody is moderator.
+    const role = moderation.roleFor({ userId: session.userId, wantsModerator: request.moderator, granted: false });
+    if (role !== 'moderator') return this.#gate.wait(session, conversation, moderation);
+    const entered = this.#enterOrClose(session, conversation, created);
+    entered.result.moderation = { role, waiting: false };
+    const gate = this.#gate;
+    const target = conversation;
+    return new Reply(entered.result, () => {
+      entered.after();
+      gate.moderatorEntered(session, target, moderation);
+    });
+  }
+
+  #enterOrClose(session: UserSession, conversation: Conversation, created: boolean): { result: ConvJoinResult; after: () => void } {
     try {
-      conversation.join(session);
+      return this.#enter(session, conversation);
     } catch (error) {
       if (created) conversation.close();
       throw error;
     }
+  }
+
+  /**
+   * Makes `session` a participant of `conversation` (idempotent). Returns the join result and
+   * what must follow its answer: the streams already published, as `conv.stream` events.
+   * @throws ParleyError when the conversation refuses it (mesh-only room full)
+   */
+  #enter(session: UserSession, conversation: Conversation): { result: ConvJoinResult; after: () => void } {
+    const already = conversation.participants.get(session.userId)?.session === session;
+    conversation.join(session);
+    this.#addMembership(session, conversation);
+    this.#deps.presence.joinConversation(session, conversation.name);
+    // Snapshot now: streams published after this point reach the joiner as ordinary events.
+    const streams = already ? [] : conversation.streams();
+    const name = conversation.name;
+    const result: ConvJoinResult = { mode: conversation.mode, meshOnly: conversation.meshOnly };
+    return {
+      result,
+      after: () => {
+        for (const stream of streams) session.send({ type: 'conv.stream', conversation: name, change: 'added', stream });
+      },
+    };
+  }
+
+  #addMembership(session: UserSession, conversation: Conversation): void {
     let memberships = this.#memberships.get(session);
     if (!memberships) {
       memberships = new Set();
       this.#memberships.set(session, memberships);
     }
     memberships.add(conversation);
-    this.#deps.presence.joinConversation(session, conversation.name);
-    // Snapshot now: streams published after this point reach the joiner as ordinary events.
-    const streams = already ? [] : conversation.streams();
-    const name = conversation.name;
-    const result: ConvJoinResult = { mode: conversation.mode, meshOnly: conversation.meshOnly };
-    return new Reply(result, () => {
-      for (const stream of streams) session.send({ type: 'conv.stream', conversation: name, change: 'added', stream });
-    });
   }
 
   #leave(session: UserSession, conversation: Conversation): void {
+    if (this.#gate.stopWaiting(session, conversation)) return;
     this.#relays.drop(session, conversation);
     const participant = conversation.participants.get(session.userId);
     if (participant?.session === session) conversation.leave(participant);

@@ -6,27 +6,12 @@ import type { ConversationEvents } from './events.js';
 
 /**
  * The Conversation members Parley does not support yet (docs/sdk-reference.md#members-not-supported-yet):
- * moderation and the waiting room, recording, group-chat-only membership, invitations, storage and
+ * recording, group-chat-only membership, invitations, storage and
  * the P2 cloud, whiteboard, pointer and SIP features. They fail with the one "not supported" error
  * or answer the neutral value apiRTC gives when the feature is off, so the {@link Conversation}
  * facade keeps only what works.
  */
 export class ConversationStubs extends Observable<ConversationEvents> {
-  /** Moderator admits a waiting contact. */
-  allowEntry(_contact: Contact, _opts?: object): Promise<void> {
-    return rejectNotSupported('allowEntry');
-  }
-
-  /** Moderator refuses a waiting contact. */
-  denyEntry(_contact: Contact, _opts?: object): Promise<void> {
-    return rejectNotSupported('denyEntry');
-  }
-
-  /** Moderator removes a participant. */
-  eject(_contact: Contact, _opts?: { reason?: string }): Promise<void> {
-    return rejectNotSupported('eject');
-  }
-
   /** Starts the composite recording. */
   startRecording(_opts?: object): Promise<object> {
     return rejectNotSupported('startRecording');
@@ -35,26 +20,6 @@ export class ConversationStubs extends Observable<ConversationEvents> {
   /** Stops the composite recording. */
   stopRecording(): Promise<object> {
     return rejectNotSupported('stopRecording');
-  }
-
-  /** While waiting for a moderator, stops waiting; false when there is nothing to cancel. */
-  cancelJoin(): boolean {
-    return false;
-  }
-
-  /** `'moderator' | 'contributor' | 'guest'` once join started, null before. */
-  getRole(): string | null {
-    return null;
-  }
-
-  /** Known moderator Contact, or null. */
-  getModerator(): Contact | null {
-    return null;
-  }
-
-  /** Moderator only: contacts in the waiting room. Not supported yet: throws. */
-  getWaitingRoomContacts(): { [id: string]: Contact } {
-    return throwNotSupported('getWaitingRoomContacts');
   }
 
   /** True after a successful joinGroupChat(). */

@@ -3,6 +3,7 @@ import {
   CONVERSATION_STATUS_JOINED,
   CONVERSATION_STATUS_JOINING,
   CONVERSATION_STATUS_NOT_JOINED,
+  CONVERSATION_STATUS_WAITING,
   ERROR_OTHER,
   ERROR_UNAUTHORIZED,
   ERROR_WRONG_STATE,
@@ -17,12 +18,16 @@ import { REMOTE_STATE, type Stream } from '../Stream.js';
 import { AnnouncedStreams } from './AnnouncedStreams.js';
 import type { ConversationContext, ConversationScope, ConversationServerEvent } from './context.js';
 import { ConversationMedia } from './ConversationMedia.js';
+import { ConversationModeration } from './ConversationModeration.js';
 import type { ConversationEmit } from './events.js';
 import { emitIncoming, sendCustomEvent, sendData, sendMessage } from './messaging.js';
 import { PublicationSet, type PublishOptions } from './PublicationSet.js';
 import type { StreamInfo } from './streamInfo.js';
 import { SubscriptionSet } from './SubscriptionSet.js';
 import { constraintParts, errorText } from './relay.js';
+
+/** The `getOrCreateConversation` options the join request carries. */
+type JoinFlags = { meshModeEnabled?: boolean; meshOnlyEnabled?: boolean; moderationEnabled?: boolean; moderator?: boolean };
 
 /** After a re-join, how long the re-announcements of the known streams are awaited. */
 const REJOIN_SETTLE_MS = 1_000;
@@ -37,7 +42,7 @@ export class JoinedConversation {
   readonly #conv: Conversation;
   readonly #name: string;
   readonly #ctx: ConversationContext;
-  readonly #options: { meshModeEnabled?: boolean; meshOnlyEnabled?: boolean };
+  readonly #options: JoinFlags;
   readonly #scope: ConversationScope;
   readonly #media: ConversationMedia;
   readonly #streams: AnnouncedStreams;
@@ -48,7 +53,9 @@ export class JoinedConversation {
   /** Bumped on every join/leave, so stale async work can tell it is outdated. */
   #epoch = 0;
 
-  constructor(conv: Conversation, name: string, ctx: ConversationContext, options: { meshModeEnabled?: boolean; meshOnlyEnabled?: boolean }) {
+  readonly moderation: ConversationModeration;
+
+  constructor(conv: Conversation, name: string, ctx: ConversationContext, options: JoinFlags) {
     this.#conv = conv;
     this.#name = name;
     this.#ctx = ctx;
@@ -60,6 +67,17 @@ export class JoinedConversation {
     this.#pubs = new PublicationSet(this.#scope, this.#media);
     this.#subs = new SubscriptionSet(this.#scope, this.#media, this.#streams);
     this.#media.on('ice', (state, transport) => this.#onIce(state, transport));
+    this.moderation = new ConversationModeration(this.#scope, {
+      ejected: () => {
+        this.#teardown('remote', 'ejected');
+        ctx.forgetGroup(name);
+        this.#scope.emit('left');
+      },
+      stoppedWaiting: () => {
+        this.#epoch++;
+        this.status = CONVERSATION_STATUS_NOT_JOINED;
+      },
+    });
   }
 
   get joined(): boolean {
@@ -84,14 +102,25 @@ export class JoinedConversation {
         conversation: this.#name,
         meshModeEnabled: Boolean(this.#options.meshModeEnabled),
         meshOnlyEnabled: Boolean(this.#options.meshOnlyEnabled),
+        moderationEnabled: Boolean(this.#options.moderationEnabled),
+        moderator: Boolean(this.#options.moderator),
       });
     } catch (err) {
       if (epoch === this.#epoch) this.status = CONVERSATION_STATUS_NOT_JOINED;
       throw apiError(ERROR_UNAUTHORIZED, `join() - ${errorText(err)}`, err);
     }
     if (epoch !== this.#epoch) throw apiError(ERROR_OTHER, 'join() - cannot join conversation');
-    const mode = data?.mode === 'mesh' ? 'mesh' : 'sfu';
-    const meshOnly = Boolean(data?.meshOnly);
+    let entered: { mode?: string; meshOnly?: boolean } | undefined = data;
+    const decision = this.moderation.started(data?.moderation);
+    if (decision) {
+      // A guest of a moderated conversation: outside it until a moderator decides (rejects 14 / 15).
+      this.status = CONVERSATION_STATUS_WAITING;
+      entered = await decision;
+      if (epoch !== this.#epoch) throw apiError(ERROR_OTHER, 'join() - cannot join conversation');
+      this.status = CONVERSATION_STATUS_JOINING;
+    }
+    const mode = entered?.mode === 'mesh' ? 'mesh' : 'sfu';
+    const meshOnly = Boolean(entered?.meshOnly);
     this.#media.start(mode, meshOnly);
     this.status = CONVERSATION_STATUS_JOINED;
     if (!silent) this.#scope.emit('joined');
@@ -128,6 +157,7 @@ export class JoinedConversation {
 
   /** The session ended (disconnect / unregister): everything stops without requests. */
   sessionEnded(): void {
+    this.moderation.reset();
     if (this.status === CONVERSATION_STATUS_NOT_JOINED) return;
     const wasJoined = this.joined;
     this.#teardown('local', 'disconnected');
@@ -252,7 +282,7 @@ export class JoinedConversation {
   // ---- server events ---------------------------------------------------------------------------
 
   onEvent(e: ConversationServerEvent): void {
-    if (!this.joined) return;
+    if (this.moderation.handle(e) || !this.joined) return;
     switch (e.type) {
       case 'conv.stream':
         this.#onStream(e.change, e.stream);

@@ -43,6 +43,9 @@ export interface ConversationEvents {
   left: undefined;
   entryAllowed: undefined;
   entryDenied: undefined;
+  waitingForModeratorAcceptance: Contact;
+  moderatorConnected: Contact;
+  participantEjected: { self: true; reason?: string } | { self: false; contact: Contact };
   hangup: { from: 'local' | 'remote'; reason: string; streamId: number };
   localStreamUpdated: StreamUpdate;
   remoteStreamUpdated: StreamUpdate;

@@ -1,0 +1,167 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, test } from 'vitest';
+import { useE2E, waitInPage, type E2EEnv, type User } from '../harness/index.js';
+
+/*
+ * Issue 11 in real Chromium: a moderator and two guests. The guests' WebSocket frames are
+ * recorded from the first one on, so "a waiting guest receives nothing" is checked at the
+ * protocol level, not only through the SDK's events.
+ */
+
+const env = useE2E('conversation-moderation');
+const CONV_PAGE = readFileSync(fileURLToPath(new URL('./conv-page.js', import.meta.url)), 'utf8');
+const ROOM = 'moderated-1';
+
+interface Frames {
+  /** Parsed server frames received by the page so far. */
+  received: { type?: string; conversation?: string; joinedConversation?: Record<string, unknown> }[];
+}
+
+/** A registered user whose every received WebSocket frame is kept. */
+async function recordedUser(e: E2EEnv, name: string): Promise<{ user: User; id: string; frames: Frames }> {
+  const user = await e.user(name);
+  const frames: Frames = { received: [] };
+  user.page.on('websocket', (ws) => {
+    ws.on('framereceived', (frame) => {
+      if (typeof frame.payload === 'string') frames.received.push(JSON.parse(frame.payload) as Frames['received'][number]);
+    });
+  });
+  await user.page.evaluate(CONV_PAGE);
+  const id = await user.page.evaluate(() => E2E.register());
+  return { user, id, frames };
+}
+
+/** Creates the moderated conversation in the page, records the moderation events, starts join(). */
+function startJoin(user: User, moderator: boolean): Promise<void> {
+  return user.page.evaluate(
+    ([room, mod]) => {
+      const conv = E2E.session.getOrCreateConversation(room, { moderationEnabled: true, moderator: mod });
+      CONV.conv = conv;
+      const id = (c: { getId(): string }) => ({ id: c.getId() });
+      conv.on('contactJoinedWaitingRoom', (c: { getId(): string }) => E2E.record('contactJoinedWaitingRoom', id(c)));
+      conv.on('contactLeftWaitingRoom', (c: { getId(): string }) => E2E.record('contactLeftWaitingRoom', id(c)));
+      conv.on('waitingForModeratorAcceptance', (c: { getId(): string }) => E2E.record('waitingForModeratorAcceptance', id(c)));
+      conv.on('moderatorConnected', (c: { getId(): string }) => E2E.record('moderatorConnected', id(c)));
+      conv.on('participantEjected', (p: { self: boolean; reason?: string; contact?: { getId(): string } }) =>
+        E2E.record('participantEjected', { self: p.self, reason: p.reason, contactId: p.contact?.getId() }),
+      );
+      for (const ev of ['entryAllowed', 'entryDenied', 'joined', 'left']) conv.on(ev, () => E2E.record(ev));
+      conv.on('streamListChanged', (i: { streamId: number; isRemote: boolean }) =>
+        E2E.record('streamListChanged', { streamId: i.streamId, isRemote: i.isRemote }),
+      );
+      conv.on('message', (m: { content: string }) => E2E.record('message', { content: m.content }));
+      E2E.keep.join = conv.join().then(
+        (r: unknown) => E2E.record('join:resolved', { result: JSON.parse(JSON.stringify(r)) }),
+        (err: unknown) => E2E.record('join:rejected', E2E.error(err)),
+      );
+    },
+    [ROOM, moderator] as const,
+  );
+}
+
+const statusOf = (user: User): Promise<{ status: string; role: string | null; moderator: string | null }> =>
+  user.page.evaluate(() => ({
+    status: String(CONV.conv.getStatus().description),
+    role: CONV.conv.getRole(),
+    moderator: CONV.conv.getModerator()?.getId() ?? null,
+  }));
+
+/** Frames of `room` a guest outside it must never get (the moderator announcement aside). */
+const leaks = (frames: Frames): unknown[] =>
+  frames.received.filter(
+    (f) =>
+      (f.conversation === ROOM && f.type !== 'conv.moderator' && f.type !== 'conv.entry') ||
+      (f.joinedConversation !== undefined && ROOM in f.joinedConversation),
+  );
+
+describe('moderation with a waiting room', () => {
+  test('two guests wait and receive nothing; one is allowed, one denied (14); the allowed one is ejected and must be allowed again', async () => {
+    const mod = await recordedUser(env, 'moderator');
+    const g1 = await recordedUser(env, 'guest1');
+    const g2 = await recordedUser(env, 'guest2');
+
+    await startJoin(mod.user, true);
+    await waitInPage(mod.user, 'moderator joined', () => E2E.count('join:resolved') === 1);
+    expect(await statusOf(mod.user)).toEqual({ status: 'CONVERSATION_STATUS_JOINED', role: 'moderator', moderator: null });
+    await mod.user.page.evaluate(() => CONV.publishCamera());
+
+    await startJoin(g1.user, false);
+    await startJoin(g2.user, false);
+    await waitInPage(mod.user, 'both guests in the waiting room', () => E2E.count('contactJoinedWaitingRoom') === 2);
+    expect(await mod.user.page.evaluate(() => Object.keys(CONV.conv.getWaitingRoomContacts()).sort())).toEqual([g1.id, g2.id].sort());
+    for (const g of [g1, g2]) {
+      await waitInPage(g.user, 'waitingForModeratorAcceptance', () => E2E.count('waitingForModeratorAcceptance') === 1);
+      expect(await statusOf(g.user)).toEqual({ status: 'CONVERSATION_STATUS_WAITING', role: 'guest', moderator: mod.id });
+    }
+
+    // The moderator talks while they wait; a round trip of each guest makes sure it would have arrived.
+    await mod.user.page.evaluate(async () => {
+      await CONV.conv.sendMessage('for participants only');
+      await CONV.conv.sendData({ secret: true });
+    });
+    for (const g of [g1, g2]) {
+      await g.user.page.evaluate(() =>
+        E2E.session
+          .getOrCreateContact('nobody-here')
+          .sendData({ x: 1 })
+          .catch(() => undefined),
+      );
+      // The recording works (the join answer is there), and nothing of the room is.
+      expect(g.frames.received.some((f) => f.type === 'answer')).toBe(true);
+      expect(leaks(g.frames)).toEqual([]);
+      expect(await g.user.page.evaluate(() => E2E.count('streamListChanged') + E2E.count('message') + E2E.count('joined'))).toBe(0);
+    }
+
+    // Allowed: g1's join() resolves and it gets the stream list.
+    await mod.user.page.evaluate((id) => CONV.conv.allowEntry(CONV.conv.getWaitingRoomContacts()[id]), g1.id);
+    await waitInPage(g1.user, 'join resolved', () => E2E.count('join:resolved') === 1);
+    expect(
+      await g1.user.page.evaluate(() => E2E.events.filter((e) => ['entryAllowed', 'joined', 'join:resolved'].includes(e.type)).map((e) => e.type)),
+    ).toEqual(['entryAllowed', 'joined', 'join:resolved']);
+    await waitInPage(g1.user, "the moderator's stream", () => E2E.of('streamListChanged').some((e) => e.isRemote));
+    expect(await statusOf(g1.user)).toMatchObject({ status: 'CONVERSATION_STATUS_JOINED', role: 'guest' });
+
+    // A participant that is not a moderator cannot decide (code 4).
+    const notModerator = await g1.user.page.evaluate((id) => CONV.conv.allowEntry(E2E.session.getOrCreateContact(id)).then(() => 'resolved', CONV.err), g2.id);
+    expect(notModerator).toEqual({ code: 4, message: 'allowEntry() - only moderator can allow entry to a contact' });
+
+    // Denied: g2's join() rejects 14.
+    await mod.user.page.evaluate((id) => CONV.conv.denyEntry(CONV.conv.getWaitingRoomContacts()[id]), g2.id);
+    await waitInPage(g2.user, 'join rejected', () => E2E.count('join:rejected') === 1);
+    expect(await g2.user.page.evaluate(() => ({ rejected: E2E.of('join:rejected')[0], denied: E2E.count('entryDenied') }))).toMatchObject({
+      rejected: { code: 14, message: 'You were not allowed to join the conversation' },
+      denied: 1,
+    });
+    expect(await statusOf(g2.user)).toMatchObject({ status: 'CONVERSATION_STATUS_NOT_JOINED' });
+    expect(leaks(g2.frames)).toEqual([]);
+    await waitInPage(mod.user, 'waiting room empty', () => E2E.count('contactLeftWaitingRoom') === 2);
+
+    // Ejected: the promise resolves on the server's confirmation; g1 left, then is told.
+    const ejected = await mod.user.page.evaluate(
+      (id) => CONV.conv.eject(E2E.session.getOrCreateContact(id), { reason: 'bye' }).then(() => 'resolved', CONV.err),
+      g1.id,
+    );
+    expect(ejected).toBe('resolved');
+    await waitInPage(g1.user, 'participantEjected', () => E2E.count('participantEjected') === 1);
+    expect(await g1.user.page.evaluate(() => E2E.events.filter((e) => ['left', 'participantEjected'].includes(e.type)).map(({ at: _at, ...e }) => e))).toEqual([
+      { type: 'left' },
+      { type: 'participantEjected', self: true, reason: 'bye' },
+    ]);
+    await waitInPage(mod.user, 'participantEjected (other)', () => E2E.count('participantEjected') === 1);
+    expect(await mod.user.page.evaluate(() => E2E.of('participantEjected')[0])).toMatchObject({ self: false, contactId: g1.id });
+
+    // Coming back goes through the waiting room again; g1 then gives up (cancelJoin, 15).
+    const framesBefore = g1.frames.received.length;
+    await g1.user.page.evaluate(() => E2E.events.splice(0));
+    await startJoin(g1.user, true);
+    await waitInPage(mod.user, 'g1 waits again', (id: string) => E2E.of('contactJoinedWaitingRoom').filter((e) => e.id === id).length === 2, g1.id);
+    expect(await statusOf(g1.user)).toMatchObject({ status: 'CONVERSATION_STATUS_WAITING', role: 'guest' });
+    await mod.user.page.evaluate(() => CONV.conv.sendMessage('still private'));
+    expect(await g1.user.page.evaluate(() => CONV.conv.cancelJoin())).toBe(true);
+    await waitInPage(g1.user, 'join cancelled', () => E2E.count('join:rejected') === 1);
+    expect(await g1.user.page.evaluate(() => E2E.of('join:rejected')[0])).toMatchObject({ code: 15, message: 'Operation canceled' });
+    expect(leaks({ received: g1.frames.received.slice(framesBefore) })).toEqual([]);
+    await waitInPage(mod.user, 'g1 left the waiting room', () => E2E.count('contactLeftWaitingRoom') === 3);
+  });
+});
