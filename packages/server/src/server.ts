@@ -75,6 +75,8 @@ export async function startServer(options: ServerOptions | Config = {}): Promise
       },
       relayTimeoutMs: config.conversations.relayTimeoutMs,
       limits: config.limits,
+      // Read when a moderated conversation is created: a key changed from the CLI applies to the next one.
+      moderatorRule: (key) => (apiKeys.get(key)?.moderatorGrant === true ? 'grant' : 'first'),
       log: moduleLogger(root, 'conversation'),
     });
     const authenticator = new Authenticator(apiKeys, new TokenVerifier(), registry, new ReservedUserIds(db));

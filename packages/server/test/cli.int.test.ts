@@ -74,7 +74,7 @@ describe('parley CLI', () => {
   it('keys list shows keys as a table and as JSON, without secrets', async () => {
     const table = await parley(dataDir, ['keys', 'list']);
     expect(table.code).toBe(0);
-    expect(table.stdout).toMatch(/^KEY\s+ENABLED\s+ANONYMOUS\s+CHOSEN-IDS\s+ORIGINS\s+LABEL\s+CREATED/);
+    expect(table.stdout).toMatch(/^KEY\s+ENABLED\s+ANONYMOUS\s+CHOSEN-IDS\s+MODERATOR-GRANT\s+ORIGINS\s+LABEL\s+CREATED/);
     expect(table.stdout).toContain(created.key);
     expect(table.stdout).toContain('myDemoApiKey');
     expect(table.stdout).not.toContain(created.secret);
@@ -86,6 +86,7 @@ describe('parley CLI', () => {
       allowedOrigins: ['https://a.example', 'https://b.example'],
       allowAnonymous: false,
       allowChosenIds: false,
+      moderatorGrant: false,
       label: 'shop',
       createdAt: expect.any(String),
     });
@@ -100,8 +101,20 @@ describe('parley CLI', () => {
     expect(keys.find((k) => k.key === 'myDemoApiKey')?.allowChosenIds).toBe(true);
     expect(keys.find((k) => k.key === created.key)?.allowChosenIds).toBe(false);
     const table = (await parley(dataDir, ['keys', 'list'])).stdout.split('\n');
-    expect(table.find((line) => line.startsWith('chooser '))).toMatch(/^chooser\s+yes\s+yes\s+yes\s+any/);
-    expect(table.find((line) => line.startsWith(created.key))).toMatch(/\s+yes\s+no\s+no\s+https:/);
+    expect(table.find((line) => line.startsWith('chooser '))).toMatch(/^chooser\s+yes\s+yes\s+yes\s+no\s+any/);
+    expect(table.find((line) => line.startsWith(created.key))).toMatch(/\s+yes\s+no\s+no\s+no\s+https:/);
+  });
+
+  it('keys create --moderator-grant makes the moderator role need the token grant; token --moderator mints it', async () => {
+    const run = await parley(dataDir, ['keys', 'create', '--key', 'granted', '--moderator-grant']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^moderator: needs the token grant parley_moderator/m);
+    const keys = JSON.parse((await parley(dataDir, ['keys', 'list', '--json'])).stdout) as { key: string; moderatorGrant: boolean }[];
+    expect(keys.find((k) => k.key === 'granted')?.moderatorGrant).toBe(true);
+    expect(keys.find((k) => k.key === 'chooser')?.moderatorGrant).toBe(false);
+    const token = (await parley(dataDir, ['token', '--key', 'granted', '--user', 'mod', '--moderator'])).stdout.trim();
+    const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as { grants: Record<string, unknown> };
+    expect(payload.grants).toEqual({ apiRTC_UserAgent_Id: 'mod', parley_moderator: true });
   });
 
   it('keys disable / enable', async () => {

@@ -1,6 +1,7 @@
 import type { RegisterResult, ServerEvent } from '@parley/protocol';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { codeOf, dataOf, publish } from './helpers/conversation.js';
+import { mintToken } from '../src/auth/mintToken.js';
 import { TestClient } from './helpers/TestClient.js';
 import { startTestServer, type TestServer } from './helpers/testServer.js';
 
@@ -211,6 +212,46 @@ describe('moderator comings and goings', () => {
     expect(leaks(await drained(guest), 'm4')).toEqual([]);
     expect((await next.request({ type: 'conv.allowEntry', conversation: 'm4', userId: 'm4-g' })).ok).toBe(true);
     expect(await guest.nextEvent('conv.entry')).toMatchObject({ decision: 'allowed' });
+  });
+});
+
+describe('who may be moderator', () => {
+  it('on a key with --moderator-grant only tokens with the grant get the role, several at once; asking is not enough', async () => {
+    const key = server.apiKeys.create({ moderatorGrant: true });
+    const registered = async (userId: string, moderator: boolean | string[] | null): Promise<TestClient> => {
+      let token: string | undefined;
+      if (moderator === true || moderator === false) token = await mintToken(key, { userId, moderator });
+      else if (moderator !== null) {
+        // A grant limited to some conversations (Parley claim, list of names).
+        const { SignJWT } = await import('jose');
+        const now = Math.floor(Date.now() / 1000);
+        token = await new SignJWT({ grants: { apiRTC_UserAgent_Id: userId, parley_moderator: moderator } })
+          .setProtectedHeader({ alg: 'HS256' })
+          .setAudience('apiRTC')
+          .setSubject(key.key)
+          .setIssuedAt(now)
+          .setExpirationTime(now + 600)
+          .sign(new TextEncoder().encode(key.secret));
+      }
+      const { client: c } = await TestClient.registered(server.url, { apiKey: key.key, userId, ...(token ? { token } : {}) });
+      clients.push(c);
+      return c;
+    };
+    // First come but no grant (anonymous, and identified without the claim): guests.
+    const anonymous = await registered('g-anon', null);
+    const plainToken = await registered('g-plain', false);
+    expect(await join(anonymous, 'g1', true)).toMatchObject({ moderation: { role: 'guest', waiting: true } });
+    expect(await join(plainToken, 'g1', true)).toMatchObject({ moderation: { role: 'guest', waiting: true } });
+    const elsewhere = await registered('g-elsewhere', ['other-room']);
+    expect(await join(elsewhere, 'g1', true)).toMatchObject({ moderation: { role: 'guest', waiting: true } });
+    const first = await registered('g-mod1', true);
+    const second = await registered('g-mod2', ['g1']);
+    expect(await join(first, 'g1', true)).toMatchObject({ moderation: { role: 'moderator', waiting: false } });
+    expect(await join(second, 'g1', true)).toMatchObject({ moderation: { role: 'moderator', waiting: false } });
+    // The first answer wins; the other moderator's comes too late.
+    expect((await second.request({ type: 'conv.allowEntry', conversation: 'g1', userId: 'g-plain' })).ok).toBe(true);
+    expect(codeOf(await first.request({ type: 'conv.denyEntry', conversation: 'g1', userId: 'g-plain' }))).toBe(8);
+    expect(await plainToken.nextEvent('conv.entry')).toMatchObject({ decision: 'allowed' });
   });
 });
 

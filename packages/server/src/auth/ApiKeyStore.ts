@@ -25,6 +25,12 @@ export interface ApiKey {
    * the demo key.
    */
   allowChosenIds: boolean;
+  /**
+   * Whether the moderator role of moderated conversations needs the token grant
+   * `grants.parley_moderator` (docs/operations.md § Moderation); otherwise the first user asking
+   * for it gets it. Off by default.
+   */
+  moderatorGrant: boolean;
   label: string | null;
   /** ISO 8601 creation time. */
   createdAt: string;
@@ -40,6 +46,8 @@ export interface CreateApiKeyOptions {
   allowAnonymous?: boolean;
   /** Default false. */
   allowChosenIds?: boolean;
+  /** Default false. */
+  moderatorGrant?: boolean;
 }
 
 interface Row {
@@ -49,6 +57,7 @@ interface Row {
   allowed_origins: string | null;
   allow_anonymous: number;
   chosen_ids: number;
+  moderator_grant: number;
   label: string | null;
   created_at: string;
 }
@@ -71,8 +80,8 @@ export class ApiKeyStore {
     this.#get = h.prepare<[string], Row>('SELECT * FROM api_keys WHERE key = ?');
     this.#list = h.prepare<[], Row>('SELECT * FROM api_keys ORDER BY created_at, key');
     this.#insert = h.prepare<[Row]>(
-      `INSERT INTO api_keys (key, secret, enabled, allowed_origins, allow_anonymous, chosen_ids, label, created_at)
-       VALUES (@key, @secret, @enabled, @allowed_origins, @allow_anonymous, @chosen_ids, @label, @created_at)`,
+      `INSERT INTO api_keys (key, secret, enabled, allowed_origins, allow_anonymous, chosen_ids, moderator_grant, label, created_at)
+       VALUES (@key, @secret, @enabled, @allowed_origins, @allow_anonymous, @chosen_ids, @moderator_grant, @label, @created_at)`,
     );
     this.#setEnabled = h.prepare<[number, string]>('UPDATE api_keys SET enabled = ? WHERE key = ?');
   }
@@ -95,6 +104,7 @@ export class ApiKeyStore {
       allowed_origins: origins === null ? null : JSON.stringify(origins),
       allow_anonymous: options.allowAnonymous === false ? 0 : 1,
       chosen_ids: options.allowChosenIds === true ? 1 : 0,
+      moderator_grant: options.moderatorGrant === true ? 1 : 0,
       label: options.label ?? null,
       created_at: new Date().toISOString(),
     };
@@ -156,6 +166,7 @@ function toApiKey(row: Row): ApiKey {
     allowedOrigins: row.allowed_origins === null ? null : (JSON.parse(row.allowed_origins) as string[]),
     allowAnonymous: row.allow_anonymous === 1,
     allowChosenIds: row.chosen_ids === 1,
+    moderatorGrant: row.moderator_grant === 1,
     label: row.label,
     createdAt: row.created_at,
   };

@@ -17,6 +17,8 @@ export interface Identity {
    */
   userId: string | undefined;
   identified: boolean;
+  /** Token grant of the moderator role (identified users only): everywhere, some conversations, nowhere. */
+  moderatorGrant: boolean | readonly string[];
 }
 
 /** Outcome of {@link Authenticator.admit}. */
@@ -73,11 +75,11 @@ export class Authenticator {
       // Without chosen ids the request's id is ignored (apiRTC assigns anonymous users theirs),
       // unless it comes with the ticket of an id this server assigned to that client before.
       const reclaimed = request.userId !== undefined && request.idTicket !== undefined && validIdTicket(apiKey, request.userId, request.idTicket);
-      return { apiKey, userId: apiKey.allowChosenIds || reclaimed ? request.userId : undefined, identified: false };
+      return { apiKey, userId: apiKey.allowChosenIds || reclaimed ? request.userId : undefined, identified: false, moderatorGrant: false };
     }
     try {
-      const userId = await this.#verifier.verify(request.token, apiKey, request.userId);
-      return { apiKey, userId, identified: true };
+      const { userId, moderator } = await this.#verifier.verifyClaims(request.token, apiKey, request.userId);
+      return { apiKey, userId, identified: true, moderatorGrant: moderator };
     } catch (error) {
       if (error instanceof TokenError) throw refuse(error.reason);
       throw error;

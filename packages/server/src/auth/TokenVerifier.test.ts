@@ -12,6 +12,7 @@ const key: ApiKey = {
   allowedOrigins: null,
   allowAnonymous: true,
   allowChosenIds: false,
+  moderatorGrant: false,
   label: null,
   createdAt: new Date().toISOString(),
 };

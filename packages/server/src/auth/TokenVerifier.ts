@@ -7,6 +7,16 @@ export const TOKEN_AUDIENCE = 'apiRTC';
 /** Grant value that authorises any user id of the key. */
 export const ANY_ID_GRANT = 'ApiKey_Token';
 
+/** Token grant of the moderator role (Parley extension): `true`, or the conversation names it covers. */
+export const MODERATOR_GRANT = 'parley_moderator';
+
+/** What a valid token says: the user id, and where it may be moderator. */
+export interface VerifiedToken {
+  userId: string;
+  /** `true`: any conversation; a list: those conversations; absent claim: none. */
+  moderator: boolean | readonly string[];
+}
+
 /** Options of {@link TokenVerifier}. */
 export interface TokenVerifierOptions {
   /** Accepted clock skew on `exp`/`nbf`/`iat`, in seconds. Default 30. */
@@ -33,6 +43,11 @@ export class TokenVerifier {
    * @throws TokenError with the precise reason.
    */
   async verify(token: string, apiKey: ApiKey, requestedId: string | undefined): Promise<string> {
+    return (await this.verifyClaims(token, apiKey, requestedId)).userId;
+  }
+
+  /** {@link verify}, also reading the moderator grant. @throws TokenError */
+  async verifyClaims(token: string, apiKey: ApiKey, requestedId: string | undefined): Promise<VerifiedToken> {
     let payload: JWTPayload;
     try {
       ({ payload } = await jwtVerify(token, encoder.encode(apiKey.secret), {
@@ -46,20 +61,29 @@ export class TokenVerifier {
       throw new TokenError(reasonOf(error));
     }
     const grants = payload.grants;
-    const granted = typeof grants === 'object' && grants !== null ? (grants as Record<string, unknown>).apiRTC_UserAgent_Id : undefined;
+    const grantBag = typeof grants === 'object' && grants !== null ? (grants as Record<string, unknown>) : {};
+    const granted = grantBag.apiRTC_UserAgent_Id;
+    const moderator = moderatorGrant(grantBag[MODERATOR_GRANT]);
     if (typeof granted !== 'string' || granted.length === 0) {
       throw new TokenError('token has no grants.apiRTC_UserAgent_Id');
     }
     if (granted === ANY_ID_GRANT) {
       if (requestedId === undefined) throw new TokenError('an id is required with an ApiKey_Token token');
-      return requestedId;
+      return { userId: requestedId, moderator };
     }
     // Parley rule: with a token naming one id the client may omit the id and get that one.
     if (requestedId !== undefined && requestedId !== granted) {
       throw new TokenError(`token does not grant id ${requestedId}`);
     }
-    return granted;
+    return { userId: granted, moderator };
   }
+}
+
+/** Reads the moderator grant: anything but `true` or a list of names grants nothing. */
+function moderatorGrant(claim: unknown): boolean | readonly string[] {
+  if (claim === true) return true;
+  if (Array.isArray(claim)) return claim.filter((name): name is string => typeof name === 'string');
+  return false;
 }
 
 function reasonOf(error: unknown): string {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 import type { ApiKey } from './ApiKeyStore.js';
-import { TOKEN_AUDIENCE } from './TokenVerifier.js';
+import { MODERATOR_GRANT, TOKEN_AUDIENCE } from './TokenVerifier.js';
 
 /** Options of {@link mintToken}. */
 export interface MintTokenOptions {
@@ -9,6 +9,8 @@ export interface MintTokenOptions {
   userId: string;
   /** Lifetime in seconds; default 3600. */
   ttlS?: number;
+  /** Adds the moderator grant `grants.parley_moderator: true` (keys with `--moderator-grant`). */
+  moderator?: boolean;
 }
 
 const encoder = new TextEncoder();
@@ -22,7 +24,8 @@ export async function mintToken(apiKey: Pick<ApiKey, 'key' | 'secret'>, options:
   const ttl = options.ttlS ?? 3600;
   if (!Number.isInteger(ttl) || ttl <= 0) throw new RangeError(`ttl must be a positive integer number of seconds, got ${ttl}`);
   const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({ grants: { apiRTC_UserAgent_Id: options.userId } })
+  const grants = { apiRTC_UserAgent_Id: options.userId, ...(options.moderator === true ? { [MODERATOR_GRANT]: true } : {}) };
+  return new SignJWT({ grants })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setAudience(TOKEN_AUDIENCE)
     .setSubject(apiKey.key)

@@ -23,15 +23,19 @@ export const USAGE = `Usage: parley [command] [options]
 
 Commands:
   serve                              Run the server (default command)
-  keys create [--label L] [--origins a,b] [--no-anonymous] [--chosen-ids] [--key K] [--json]
+  keys create [--label L] [--origins a,b] [--no-anonymous] [--chosen-ids] [--moderator-grant] [--key K] [--json]
                                      Create an API key; prints the key and its secret.
                                      --chosen-ids lets anonymous users keep the id they ask
-                                     for (never one reserved for an identified user)
+                                     for (never one reserved for an identified user);
+                                     --moderator-grant: only tokens with the moderator grant
+                                     get the moderator role of moderated conversations
   keys list [--json]                 List API keys (secrets are not shown)
   keys disable KEY                   Refuse new registrations with KEY
   keys enable KEY                    Accept registrations with KEY again
-  token --key K --user U [--ttl S]   Print a JWT for user U of key K (default ttl 3600 s;
-                                     --user ApiKey_Token authorises any id)
+  token --key K --user U [--ttl S] [--moderator]
+                                     Print a JWT for user U of key K (default ttl 3600 s;
+                                     --user ApiKey_Token authorises any id; --moderator adds
+                                     the moderator grant of --moderator-grant keys)
   ids list KEY [--json]              Ids reserved for identified users of KEY
   ids reserve KEY ID...              Reserve ids ahead of their users' first registration
   ids release KEY ID...              Let anonymous users have these ids again
@@ -54,6 +58,8 @@ const OPTIONS = {
   origins: { type: 'string' },
   'no-anonymous': { type: 'boolean' },
   'chosen-ids': { type: 'boolean' },
+  'moderator-grant': { type: 'boolean' },
+  moderator: { type: 'boolean' },
   key: { type: 'string' },
   user: { type: 'string' },
   ttl: { type: 'string' },
@@ -136,12 +142,14 @@ function keysCommand(store: ApiKeyStore, sub: string | undefined, rest: string[]
         allowedOrigins: origins,
         allowAnonymous: !values['no-anonymous'],
         allowChosenIds: values['chosen-ids'] === true,
+        moderatorGrant: values['moderator-grant'] === true,
       });
       if (values.json) io.stdout(JSON.stringify(key, null, 2) + '\n');
       else {
         io.stdout(
           `key:       ${key.key}\nsecret:    ${key.secret}\nanonymous: ${key.allowAnonymous ? 'allowed' : 'refused'}\n` +
             `chosen ids: ${key.allowChosenIds ? 'allowed for anonymous users' : 'no (anonymous users get assigned ids)'}\n` +
+            `moderator: ${key.moderatorGrant ? 'needs the token grant parley_moderator' : 'first user asking for it'}\n` +
             `origins:   ${key.allowedOrigins === null ? 'any' : key.allowedOrigins.join(', ')}\n` +
             `Keep the secret private: it signs the tokens of identified users (HS256).\n`,
         );
@@ -183,7 +191,7 @@ async function tokenCommand(store: ApiKeyStore, values: Values, io: CliIo): Prom
   const key = store.get(values.key);
   if (!key) throw new ApiKeyError('API_KEY_NOT_FOUND', `unknown apiKey ${values.key}`);
   if (!key.enabled) io.stderr(`parley: warning: apiKey ${key.key} is disabled; the server will refuse this token until it is enabled\n`);
-  io.stdout((await mintToken(key, { userId: values.user, ttlS })) + '\n');
+  io.stdout((await mintToken(key, { userId: values.user, ttlS, moderator: values.moderator === true })) + '\n');
   return 0;
 }
 
@@ -238,12 +246,13 @@ function noMore(rest: string[]): void {
 
 function table(keys: Omit<ApiKey, 'secret'>[]): string {
   const rows = [
-    ['KEY', 'ENABLED', 'ANONYMOUS', 'CHOSEN-IDS', 'ORIGINS', 'LABEL', 'CREATED'],
+    ['KEY', 'ENABLED', 'ANONYMOUS', 'CHOSEN-IDS', 'MODERATOR-GRANT', 'ORIGINS', 'LABEL', 'CREATED'],
     ...keys.map((k) => [
       k.key,
       k.enabled ? 'yes' : 'no',
       k.allowAnonymous ? 'yes' : 'no',
       k.allowChosenIds ? 'yes' : 'no',
+      k.moderatorGrant ? 'yes' : 'no',
       k.allowedOrigins === null ? 'any' : k.allowedOrigins.join(','),
       k.label ?? '',
       k.createdAt,

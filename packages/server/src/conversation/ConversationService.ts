@@ -259,8 +259,9 @@ export class ConversationService implements ConversationOwner {
       if (moderation) entered.result.moderation = { role: moderation.isModerator(session.userId) ? 'moderator' : 'guest', waiting: false };
       return new Reply(entered.result, entered.after);
     }
-    // Tokens carry no moderator grant yet: under the `grant` rule nobody is moderator.
-    const role = moderation.roleFor({ userId: session.userId, wantsModerator: request.moderator, granted: false });
+    const grant = session.moderatorGrant;
+    const granted = grant === true || (Array.isArray(grant) && grant.includes(conversation.name));
+    const role = moderation.roleFor({ userId: session.userId, wantsModerator: request.moderator, granted });
     if (role !== 'moderator') return this.#gate.wait(session, conversation, moderation);
     const entered = this.#enterOrClose(session, conversation, created);
     entered.result.moderation = { role, waiting: false };

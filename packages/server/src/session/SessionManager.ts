@@ -89,6 +89,7 @@ export class SessionManager {
       apiKey: identity.apiKey.key,
       userId,
       identified: identity.identified,
+      moderatorGrant: identity.moderatorGrant,
       resumeToken: newResumeToken(),
       contactJson: contactJson(userId, userDataJson, identity.identified),
       limits,

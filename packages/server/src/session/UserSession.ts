@@ -16,6 +16,8 @@ export interface UserSessionInit {
   apiKey: string;
   userId: string;
   identified: boolean;
+  /** Moderator grant of the user's token (see Identity); default none. */
+  moderatorGrant?: boolean | readonly string[];
   resumeToken: string;
   /** `{"id":…,"userData":…}` as published to other users. */
   contactJson: string;
@@ -35,6 +37,8 @@ export class UserSession {
   readonly userId: string;
   /** True when registered with a token (identified user). */
   readonly identified: boolean;
+  /** Where the user's token grants the moderator role: everywhere, those conversations, nowhere. */
+  readonly moderatorGrant: boolean | readonly string[];
   /** Secret the client presents to resume this session; replaced at every resume (see SessionRegistry.rotateToken). */
   resumeToken: string;
   /** Groups the user joined (visible and watching); owned by PresenceService. */
@@ -54,6 +58,7 @@ export class UserSession {
     this.apiKey = init.apiKey;
     this.userId = init.userId;
     this.identified = init.identified;
+    this.moderatorGrant = init.moderatorGrant ?? false;
     this.resumeToken = init.resumeToken;
     this.#contactJson = init.contactJson;
     this.#replay = new ReplayBuffer(init.limits.replayEvents, init.limits.replayChars);

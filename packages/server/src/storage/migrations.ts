@@ -41,4 +41,11 @@ export const migrations: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    // Issue 11: on keys that say so, the moderator role of moderated conversations needs a
+    // token grant instead of going to whoever asks first.
+    version: 3,
+    name: 'moderator_grant',
+    sql: `ALTER TABLE api_keys ADD COLUMN moderator_grant INTEGER NOT NULL DEFAULT 0;`,
+  },
 ];
