@@ -215,6 +215,25 @@ describe('moderator comings and goings', () => {
   });
 });
 
+describe('moderator rights on streams', () => {
+  it('a moderator may relay to a stream without subscribing; a guest participant may not', async () => {
+    const mod = await client('r1-mod');
+    const guest = await client('r1-g');
+    const other = await client('r1-o');
+    await join(mod, 'r1', true);
+    await join(guest, 'r1', false);
+    await join(other, 'r1', false);
+    for (const id of ['r1-g', 'r1-o']) expect((await mod.request({ type: 'conv.allowEntry', conversation: 'r1', userId: id })).ok).toBe(true);
+    expect((await publish(guest, 'r1', 31)).ok).toBe(true);
+    expect(codeOf(await other.request({ type: 'conv.relay', conversation: 'r1', streamId: 31, action: 'disableAudio' }))).toBe(4);
+    const relayed = mod.request({ type: 'conv.relay', conversation: 'r1', streamId: 31, action: 'disableAudio' });
+    const asked = await guest.nextEvent('conv.relayRequest');
+    expect(asked).toMatchObject({ from: 'r1-mod', streamId: 31, action: 'disableAudio' });
+    expect((await guest.request({ type: 'conv.relayAnswer', relayId: asked.relayId, ok: true, result: null })).ok).toBe(true);
+    expect((await relayed).ok).toBe(true);
+  });
+});
+
 describe('who may be moderator', () => {
   it('on a key with --moderator-grant only tokens with the grant get the role, several at once; asking is not enough', async () => {
     const key = server.apiKeys.create({ moderatorGrant: true });

@@ -379,7 +379,7 @@ export class ConversationService implements ConversationOwner {
     const publication = conversation.publication(request.streamId);
     const publisher = conversation.participants.get(publication.publisherId);
     if (!publisher) throw new ParleyError(ErrorCode.NOT_FOUND, 'stream not found');
-    if (!mayControl(requester, publication)) {
+    if (!mayControl(requester, publication, conversation)) {
       throw new ParleyError(ErrorCode.UNAUTHORIZED, 'only subscribers of this stream may control it');
     }
     if ((request.action === 'enableAudio' || request.action === 'enableVideo') && !publication.remoteUnmuteEnabled) {
@@ -415,10 +415,7 @@ export class ConversationService implements ConversationOwner {
   }
 }
 
-/**
- * Whether `requester` may run relay actions on `publication`: its subscribers may. The hook
- * for moderation: moderators get the same right once moderation exists (check it here).
- */
-function mayControl(requester: Participant, publication: Publication): boolean {
-  return requester.subscriptions.has(publication.streamId);
+/** Whether `requester` may run relay actions on `publication`: its subscribers and the conversation's moderators may. */
+function mayControl(requester: Participant, publication: Publication, conversation: Conversation): boolean {
+  return requester.subscriptions.has(publication.streamId) || conversation.moderation?.isModerator(requester.userId) === true;
 }
