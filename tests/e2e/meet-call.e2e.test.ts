@@ -269,3 +269,57 @@ describe('the meeting app (apps/meet): offline past the resume window (server PA
     keepConsole(grace, 'call-expired-grace');
   });
 });
+
+/** Opens `/?room=<room>&moderated=1`, joins under `name`, waits for the call view (or the waiting screen over it). */
+async function joinModerated(name: string, room: string): Promise<User> {
+  const user = await newUser(env.browser, name, { url: `${env.server.url}/?room=${encodeURIComponent(room)}&moderated=1` });
+  await user.page.locator('#join-form').waitFor(WAIT);
+  expect(await user.page.isChecked('#moderated-input')).toBe(true);
+  await user.page.fill('#name-input', name);
+  await user.page.locator('#preview[data-state="live"]').waitFor(WAIT);
+  await user.page.click('#join-btn');
+  await user.page.locator('#call-view').waitFor({ state: 'visible', ...WAIT });
+  return user;
+}
+
+describe('the meeting app (apps/meet): a moderated room', () => {
+  test('guests wait for the moderator, who admits one, denies another and removes the admitted one', async () => {
+    const room = `e2e-moderated-${Date.now()}`;
+    const ada = await joinModerated('Ada Lovelace', room);
+    expect(await ada.page.textContent('#room-name')).toBe(room);
+    await ada.page.locator('#waiting-screen').waitFor({ state: 'hidden', ...WAIT });
+
+    // Bob waits: the waiting screen, and the moderator's waiting room lists him.
+    const waitingToast = watchToast(ada.page, 'Bob Tester is waiting to join');
+    const bob = await joinModerated('Bob Tester', room);
+    await bob.page.locator('#waiting-screen').waitFor({ state: 'visible', ...WAIT });
+    await waitingToast();
+    await ada.page.click('#people-btn');
+    await ada.page.locator('#waiting-room li', { hasText: 'Bob Tester' }).waitFor(WAIT);
+    await bob.page.screenshot({ path: shotPath('moderated-waiting') });
+    await ada.page.screenshot({ path: shotPath('moderated-waiting-room') });
+    // While waiting, Bob sees nobody.
+    expect(await bob.page.locator(remoteTile('Ada Lovelace')).count()).toBe(0);
+
+    // Admitted: Bob's screen goes and the call starts.
+    await ada.page.click('#waiting-room li:has-text("Bob Tester") [data-action="admit"]');
+    await bob.page.locator('#waiting-screen').waitFor({ state: 'hidden', ...WAIT });
+    await tilePlays(bob, remoteTile('Ada Lovelace'));
+    await tilePlays(ada, remoteTile('Bob Tester'));
+
+    // Carol is denied: back on the pre-join screen with the reason.
+    const carol = await joinModerated('Carol Denied', room);
+    await carol.page.locator('#waiting-screen').waitFor({ state: 'visible', ...WAIT });
+    await ada.page.click('#waiting-room li:has-text("Carol Denied") [data-action="deny"]');
+    await carol.page.locator('#join-error', { hasText: 'the moderator did not let you in' }).waitFor(WAIT);
+    expect(await carol.page.isVisible('#call-view')).toBe(false);
+
+    // Bob is removed: he sees why, Ada sees him go.
+    await ada.page.click('#people-list li:has-text("Bob Tester") [data-action="remove"]');
+    await bob.page.locator('#join-error', { hasText: 'The moderator removed you from the meeting.' }).waitFor(WAIT);
+    await ada.page.locator(remoteTile('Bob Tester')).waitFor({ state: 'detached', ...WAIT });
+    // A guest has no moderator buttons.
+    expect(await bob.page.locator('[data-action="remove"]').count()).toBe(0);
+    keepConsole(ada, 'moderated-ada');
+  });
+});

@@ -1,6 +1,7 @@
 import { CallModel, LOCAL_KEY, LOCAL_SCREEN_KEY, namesSentence, type TileSpec } from './call-model.js';
 import { inviteLink, type MeetConfig } from './config.js';
 import { byId } from './dom.js';
+import { MeetingModeration } from './MeetingModeration.js';
 import { RoomChat } from './room-chat.js';
 import { ChatPanel } from './views/ChatPanel.js';
 import { ConnectionStatus } from './views/ConnectionStatus.js';
@@ -35,6 +36,7 @@ export class Meeting {
   readonly #people = new PeoplePanel();
   readonly #connection: ConnectionStatus;
   readonly #conversation: apiRTC.Conversation;
+  readonly #moderation: MeetingModeration;
   readonly #cleanup: (() => void)[] = [];
   #screen: apiRTC.Stream | null = null;
   #sharing: Promise<void> | null = null;
@@ -55,7 +57,9 @@ export class Meeting {
   ) {
     this.#stage = stage;
     this.#connection = connection;
-    this.#conversation = session.getOrCreateConversation(room);
+    // In a moderated room everyone asks for the role: the server gives it to the first one in.
+    this.#conversation = session.getOrCreateConversation(room, config.moderated ? { moderationEnabled: true, moderator: true } : {});
+    this.#moderation = new MeetingModeration(this.#conversation, { toasts, render: () => this.#render(), leave: (reason) => this.onLeave(reason) });
     this.#chatPanel = new ChatPanel(this.#chat, (text) => void this.#send(text));
     this.#chat.onChange = () => {
       this.#chatPanel.render();
@@ -71,12 +75,12 @@ export class Meeting {
   /** Joins the room and publishes the camera/microphone. Rejects when the join fails. */
   async start(): Promise<void> {
     byId('room-name').textContent = this.room;
-    const link = inviteLink(location.href, { apiKey: this.config.apiKey, room: this.room });
+    const link = inviteLink(location.href, { apiKey: this.config.apiKey, room: this.room, moderated: this.config.moderated });
     byId<HTMLInputElement>('invite-link').value = link;
     document.title = `${this.room} · Parley Meet`;
     this.#connection.set('connected');
     this.#render();
-    await this.#conversation.join();
+    await this.#moderation.join();
     if (this.#closed) return;
     this.#arrivals = [];
     setTimeout(() => this.#flushArrivals(), ARRIVAL_BATCH_MS);
@@ -96,6 +100,7 @@ export class Meeting {
   async leave(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.#moderation.close();
     this.#stopShare();
     for (const undo of this.#cleanup) undo();
     if (this.#conversation.isJoined()) await this.#conversation.leave().catch(() => undefined);
@@ -384,7 +389,9 @@ export class Meeting {
       { ...me, me: true, state: { audioMuted: !local.audioOn, videoMuted: !local.videoOn, sharing: local.sharing } },
       ...this.#model.members().map((m) => ({ id: m.id, name: m.name, me: false, state: this.#model.memberState(m.id) })),
     ];
-    this.#people.render(rows);
+    const moderation = this.#moderation;
+    this.#people.render(rows, moderation.isModerator ? (row) => void moderation.remove(row.id, row.name) : undefined);
+    moderation.render();
   }
 
   #streamFor(spec: TileSpec): apiRTC.Stream | null {

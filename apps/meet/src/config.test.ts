@@ -3,11 +3,17 @@ import { cleanName, cleanRoom, DEMO_API_KEY, inviteLink, randomRoomName, readCon
 
 describe('readConfig', () => {
   test('defaults to the demo key, no room and no name', () => {
-    expect(readConfig('')).toEqual({ apiKey: DEMO_API_KEY, room: '', name: '' });
+    expect(readConfig('')).toEqual({ apiKey: DEMO_API_KEY, room: '', name: '', moderated: false });
   });
 
   test('?apiKey=, ?room= and ?name= override them, cleaned', () => {
-    expect(readConfig('?apiKey=%20abc%20&room=%20Team%20Sync%20&name=%20Ada%20%20L%20')).toEqual({ apiKey: 'abc', room: 'team-sync', name: 'Ada L' });
+    expect(readConfig('?apiKey=%20abc%20&room=%20Team%20Sync%20&name=%20Ada%20%20L%20')).toEqual({
+      apiKey: 'abc',
+      room: 'team-sync',
+      name: 'Ada L',
+      moderated: false,
+    });
+    expect(readConfig('?room=r&moderated=1').moderated).toBe(true);
   });
 
   test('an empty ?apiKey= falls back to the demo key', () => {
@@ -43,5 +49,6 @@ describe('inviteLink', () => {
   test('names the room, and the key only when it is not the demo key', () => {
     expect(inviteLink('http://h:3000/?name=Ada#x', { apiKey: DEMO_API_KEY, room: 'sunny-otter-42' })).toBe('http://h:3000/?room=sunny-otter-42');
     expect(inviteLink('http://h:3000/?room=old', { apiKey: 'k1', room: 'team' })).toBe('http://h:3000/?apiKey=k1&room=team');
+    expect(inviteLink('http://h:3000/', { apiKey: DEMO_API_KEY, room: 'team', moderated: true })).toBe('http://h:3000/?room=team&moderated=1');
   });
 });

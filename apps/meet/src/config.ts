@@ -6,6 +6,8 @@ export interface MeetConfig {
   room: string;
   /** Display name to prefill. `?name=`; empty when absent. */
   name: string;
+  /** Moderated room (guests wait for the moderator). `?moderated=1`. */
+  moderated: boolean;
 }
 
 export const DEMO_API_KEY = 'myDemoApiKey';
@@ -87,7 +89,7 @@ export function randomRoomName(random: () => number = Math.random): string {
   return `${pick(ADJECTIVES)}-${pick(NOUNS)}-${10 + (Math.floor(random() * 90) % 90)}`;
 }
 
-/** Reads `?apiKey=`, `?room=` and `?name=` from a query string (`location.search`). */
+/** Reads `?apiKey=`, `?room=`, `?name=` and `?moderated=1` from a query string (`location.search`). */
 export function readConfig(search: string): MeetConfig {
   const params = new URLSearchParams(search);
   const apiKey = (params.get('apiKey') ?? '').trim();
@@ -95,15 +97,17 @@ export function readConfig(search: string): MeetConfig {
     apiKey: apiKey === '' ? DEMO_API_KEY : apiKey,
     room: cleanRoom(params.get('room') ?? ''),
     name: cleanName(params.get('name') ?? ''),
+    moderated: params.get('moderated') === '1',
   };
 }
 
 /** The link that opens `room` with the same API key (to invite people). */
-export function inviteLink(base: string, config: Pick<MeetConfig, 'apiKey' | 'room'>): string {
+export function inviteLink(base: string, config: Pick<MeetConfig, 'apiKey' | 'room'> & { moderated?: boolean }): string {
   const url = new URL(base);
   url.search = '';
   url.hash = '';
   if (config.apiKey !== DEMO_API_KEY) url.searchParams.set('apiKey', config.apiKey);
   url.searchParams.set('room', config.room);
+  if (config.moderated === true) url.searchParams.set('moderated', '1');
   return url.toString();
 }

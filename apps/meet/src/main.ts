@@ -1,6 +1,7 @@
 import { readConfig } from './config.js';
 import { byId } from './dom.js';
 import { Meeting } from './Meeting.js';
+import { CancelledJoin } from './MeetingModeration.js';
 import { ConnectionStatus } from './views/ConnectionStatus.js';
 import { describe, LocalMedia } from './views/LocalMedia.js';
 import { PreJoin } from './views/PreJoin.js';
@@ -28,20 +29,22 @@ function main(): void {
   let meeting: Meeting | null = null;
   let joining = false;
   /** Name and room of the current/last call (the "Rejoin" button of the banner uses them). */
-  let last: { name: string; room: string } | null = null;
+  let last: { name: string; room: string; moderated: boolean } | null = null;
 
-  const join = async (name: string, room: string): Promise<void> => {
+  const join = async (name: string, room: string, moderated: boolean): Promise<void> => {
     if (joining || meeting) return;
     joining = true;
-    last = { name, room };
+    last = { name, room, moderated };
     prejoin.busy(true);
     const url = new URL(location.href);
     url.searchParams.set('room', room);
+    if (moderated) url.searchParams.set('moderated', '1');
+    else url.searchParams.delete('moderated');
     history.replaceState(null, '', url);
     let session: apiRTC.Session | null = null;
     try {
       session = await ua.register({ nickname: name });
-      const current = new Meeting(session, name, room, { ...config, room, name }, media, toasts, stage, connection, (reason) => void leave(reason));
+      const current = new Meeting(session, name, room, { ...config, room, name, moderated }, media, toasts, stage, connection, (reason) => void leave(reason));
       meeting = current;
       media.setPreviewing(false);
       prejoin.hide();
@@ -55,7 +58,8 @@ function main(): void {
       callView.hidden = true;
       prejoin.show();
       media.setPreviewing(true);
-      prejoin.fail(`Could not join "${room}": ${describe(error)}`);
+      if (error instanceof CancelledJoin) prejoin.busy(false);
+      else prejoin.fail(`Could not join "${room}": ${describe(error)}`);
     } finally {
       joining = false;
     }
@@ -71,11 +75,12 @@ function main(): void {
     toasts.clear();
     prejoin.show();
     media.setPreviewing(true);
-    if (reason === 'rejoin' && last) void join(last.name, last.room);
+    if (reason === 'rejoin' && last) void join(last.name, last.room, last.moderated);
+    else if (reason === 'ejected') prejoin.fail('The moderator removed you from the meeting.');
     else toasts.show('You left the meeting', 'info');
   };
 
-  const prejoin = new PreJoin(config, media, (name, room) => void join(name, room));
+  const prejoin = new PreJoin(config, media, (name, room, moderated) => void join(name, room, moderated));
   void media.start();
   // M / V toggle the microphone / camera on the pre-join screen too (the call has its own).
   document.addEventListener('keydown', (event) => {

@@ -17,13 +17,14 @@ export class PeoplePanel {
   readonly #count = byId('people-count');
   readonly #badge = byId('people-badge');
 
-  render(rows: readonly PeopleRow[]): void {
+  /** `remove`: given to moderators, adds a "Remove" button to the other participants. */
+  render(rows: readonly PeopleRow[], remove?: (row: PeopleRow) => void): void {
     this.#count.textContent = String(rows.length);
     this.#badge.textContent = String(rows.length);
-    this.#list.replaceChildren(...rows.map((row) => this.#row(row)));
+    this.#list.replaceChildren(...rows.map((row) => this.#row(row, remove)));
   }
 
-  #row(row: PeopleRow): HTMLLIElement {
+  #row(row: PeopleRow, remove: ((row: PeopleRow) => void) | undefined): HTMLLIElement {
     const avatar = h('span', { class: 'avatar' });
     paintAvatar(avatar, row.id, row.name);
     const icon = (id: string, label: string, off: boolean): HTMLElement =>
@@ -41,6 +42,9 @@ export class PeoplePanel {
       ),
       icon(row.state.audioMuted ? 'i-mic-off' : 'i-mic', row.state.audioMuted ? 'Microphone off' : 'Microphone on', row.state.audioMuted),
       icon(row.state.videoMuted ? 'i-cam-off' : 'i-cam', row.state.videoMuted ? 'Camera off' : 'Camera on', row.state.videoMuted),
+      remove && !row.me
+        ? h('button', { class: 'btn btn-small btn-dark', type: 'button', 'data-action': 'remove', onclick: () => remove(row) }, 'Remove')
+        : null,
     );
   }
 }

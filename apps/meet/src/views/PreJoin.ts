@@ -8,12 +8,14 @@ export class PreJoin {
   readonly #form = byId<HTMLFormElement>('join-form');
   readonly #name = byId<HTMLInputElement>('name-input');
   readonly #room = byId<HTMLInputElement>('room-input');
+  readonly #moderated = byId<HTMLInputElement>('moderated-input');
   readonly #button = byId<HTMLButtonElement>('join-btn');
   readonly #error = byId('join-error');
 
-  constructor(config: MeetConfig, media: LocalMedia, onJoin: (name: string, room: string) => void) {
+  constructor(config: MeetConfig, media: LocalMedia, onJoin: (name: string, room: string, moderated: boolean) => void) {
     this.#name.value = config.name || readStoredName();
     this.#room.value = config.room || randomRoomName();
+    this.#moderated.checked = config.moderated;
     media.setIdentity(this.#name.value);
     this.#name.addEventListener('input', () => media.setIdentity(cleanName(this.#name.value)));
     byId('key-hint').textContent = config.apiKey === DEMO_API_KEY ? 'Using the demo API key.' : `Using API key ${config.apiKey}.`;
@@ -37,7 +39,7 @@ export class PreJoin {
       } catch {
         /* storage disabled: the name is just not remembered */
       }
-      onJoin(name, room);
+      onJoin(name, room, this.#moderated.checked);
     });
     if (this.#name.value === '') this.#name.focus();
     else this.#button.focus();

@@ -111,10 +111,11 @@ export class JoinedConversation {
     }
     if (epoch !== this.#epoch) throw apiError(ERROR_OTHER, 'join() - cannot join conversation');
     let entered: { mode?: string; meshOnly?: boolean } | undefined = data;
+    // A guest of a moderated conversation is outside it until a moderator decides (rejects 14 / 15);
+    // WAITING before the moderation events, which apps read the status in.
+    if (data?.moderation?.waiting === true) this.status = CONVERSATION_STATUS_WAITING;
     const decision = this.moderation.started(data?.moderation);
     if (decision) {
-      // A guest of a moderated conversation: outside it until a moderator decides (rejects 14 / 15).
-      this.status = CONVERSATION_STATUS_WAITING;
       entered = await decision;
       if (epoch !== this.#epoch) throw apiError(ERROR_OTHER, 'join() - cannot join conversation');
       this.status = CONVERSATION_STATUS_JOINING;
