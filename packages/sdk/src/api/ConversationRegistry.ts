@@ -1,3 +1,4 @@
+import { CONVERSATION_STATUS_WAITING } from '../constants.js';
 import { randomString } from '../util/ids.js';
 import { Conference } from './Conference.js';
 import type { ConversationContext, ConversationServerEvent } from './conversation/context.js';
@@ -85,9 +86,9 @@ export class ConversationRegistry implements ConversationHost {
     for (const c of this.all()) c[CONVERSATION_SESSION_ENDED]();
   }
 
-  /** The session was registered again: joined conversations join again. */
+  /** The session was registered again: joined conversations join again, waiting guests wait again. */
   rejoin(): void {
-    for (const c of this.all()) if (c.isJoined()) void c[CONVERSATION_REJOIN]();
+    for (const c of this.all()) if (c.isJoined() || c.getStatus() === CONVERSATION_STATUS_WAITING) void c[CONVERSATION_REJOIN]();
   }
 
   /** Called by `conversation.destroy()`. */

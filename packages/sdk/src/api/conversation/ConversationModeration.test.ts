@@ -126,6 +126,19 @@ describe('Conversation moderation over a fake server', () => {
     expect(denied.c.getStatus()).toBe(CONVERSATION_STATUS_NOT_JOINED);
   });
 
+  test('a guest re-registered while waiting (session dropped by the server) asks again and waits on', async () => {
+    const { c, result } = await guestWaiting();
+    server.refuseResume = true;
+    server.current?.serverClose(1006);
+    await flush(5_000);
+    expect(server.of('conv.join')).toHaveLength(2);
+    expect(c.getStatus()).toBe(CONVERSATION_STATUS_WAITING);
+    server.push({ type: 'conv.entry', conversation: 'room', decision: 'allowed', mode: 'sfu', meshOnly: false });
+    await flush();
+    expect(await result).toBe('resolved');
+    expect(c.getStatus()).toBe(CONVERSATION_STATUS_JOINED);
+  });
+
   test("moderator: waiting room, allow / deny / eject, and apiRTC's errors", async () => {
     const c = session.getOrCreateConversation('room', { moderationEnabled: true, moderator: true });
     const seen = record(c);

@@ -109,6 +109,16 @@ export class ConversationModeration {
     return true;
   }
 
+  /** The answer to a `conv.join` sent again while waiting (re-registration): wait on, or enter. */
+  resumeWait(answer: { mode: ConversationMode; meshOnly: boolean; moderation?: JoinModeration } | undefined): void {
+    const wait = this.#wait;
+    if (!wait || !answer) return;
+    if (answer.moderation) this.#role = answer.moderation.role;
+    if (answer.moderation?.waiting === true) return;
+    this.#wait = null;
+    wait.resolve({ mode: answer.mode, meshOnly: answer.meshOnly });
+  }
+
   /** The session ended or the conversation was left: a pending wait fails. */
   reset(): void {
     const wait = this.#wait;

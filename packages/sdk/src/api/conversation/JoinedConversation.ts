@@ -97,14 +97,7 @@ export class JoinedConversation {
     const epoch = ++this.#epoch;
     let data: ConvJoinResult | undefined;
     try {
-      data = await this.#ctx.request({
-        type: 'conv.join',
-        conversation: this.#name,
-        meshModeEnabled: Boolean(this.#options.meshModeEnabled),
-        meshOnlyEnabled: Boolean(this.#options.meshOnlyEnabled),
-        moderationEnabled: Boolean(this.#options.moderationEnabled),
-        moderator: Boolean(this.#options.moderator),
-      });
+      data = await this.#joinRequest();
     } catch (err) {
       if (epoch === this.#epoch) this.status = CONVERSATION_STATUS_NOT_JOINED;
       throw apiError(ERROR_UNAUTHORIZED, `join() - ${errorText(err)}`, err);
@@ -131,6 +124,35 @@ export class JoinedConversation {
     }, 0);
     if (mode === 'mesh') return meshOnly ? { mode: 'mesh', meshOnly: true } : { mode: 'mesh' };
     return {};
+  }
+
+  #joinRequest(): Promise<ConvJoinResult | undefined> {
+    return this.#ctx.request({
+      type: 'conv.join',
+      conversation: this.#name,
+      meshModeEnabled: Boolean(this.#options.meshModeEnabled),
+      meshOnlyEnabled: Boolean(this.#options.meshOnlyEnabled),
+      moderationEnabled: Boolean(this.#options.moderationEnabled),
+      moderator: Boolean(this.#options.moderator),
+    });
+  }
+
+  /**
+   * Re-registered while waiting for a moderator: the new session is in no waiting room, so it
+   * asks again; the pending join() goes on with the answer (waits, or enters at once).
+   */
+  async #waitAgain(): Promise<void> {
+    const epoch = this.#epoch;
+    try {
+      const data = await this.#joinRequest();
+      if (epoch === this.#epoch) this.moderation.resumeWait(data);
+    } catch (err) {
+      if (epoch !== this.#epoch) return;
+      this.#epoch++;
+      this.status = CONVERSATION_STATUS_NOT_JOINED;
+      this.moderation.reset();
+      log.error(`waiting again in conversation ${this.#name} failed`, err);
+    }
   }
 
   async leave(): Promise<void> {
@@ -170,6 +192,7 @@ export class JoinedConversation {
    * again and renews the subscriptions (`streamRemoved` then `streamAdded`).
    */
   async rejoin(): Promise<void> {
+    if (this.status === CONVERSATION_STATUS_WAITING) return this.#waitAgain();
     if (!this.joined) return;
     const pubs = this.#pubs.all().map((p) => ({ stream: p.stream, kinds: p.media.kinds, remoteUnmute: p.remoteUnmute }));
     const subs = this.#subs.all().map((s) => ({ streamId: s.streamId, kinds: s.kinds }));
