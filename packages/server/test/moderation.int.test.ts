@@ -215,6 +215,23 @@ describe('moderator comings and goings', () => {
   });
 });
 
+describe('a waiting guest asking for a free role', () => {
+  it('becomes moderator and leaves the waiting room', async () => {
+    const guest = await client('p1-g');
+    const other = await client('p1-o');
+    // Nobody holds the role yet, but the guest did not ask for it: it waits.
+    await join(guest, 'p1', false);
+    await join(other, 'p1', false);
+    expect(await join(guest, 'p1', true)).toEqual({ mode: 'sfu', meshOnly: false, moderation: { role: 'moderator', waiting: false } });
+    // It sees the other waiting user, not itself.
+    expect(await guest.nextEvent('conv.waitingRoom')).toMatchObject({ change: 'joined', contact: { id: 'p1-o' } });
+    expect((await guest.request({ type: 'conv.allowEntry', conversation: 'p1', userId: 'p1-g' })).ok).toBe(false);
+    expect((await guest.request({ type: 'conv.allowEntry', conversation: 'p1', userId: 'p1-o' })).ok).toBe(true);
+    expect(await other.nextEvent('conv.moderator')).toMatchObject({ moderator: { id: 'p1-g' } });
+    expect(await other.nextEvent('conv.entry')).toMatchObject({ decision: 'allowed' });
+  });
+});
+
 describe('moderator rights on streams', () => {
   it('a moderator may relay to a stream without subscribing; a guest participant may not', async () => {
     const mod = await client('r1-mod');

@@ -263,6 +263,7 @@ export class ConversationService implements ConversationOwner {
     const granted = grant === true || (Array.isArray(grant) && grant.includes(conversation.name));
     const role = moderation.roleFor({ userId: session.userId, wantsModerator: request.moderator, granted });
     if (role !== 'moderator') return this.#gate.wait(session, conversation, moderation);
+    this.#gate.promoted(session, conversation, moderation);
     const entered = this.#enterOrClose(session, conversation, created);
     entered.result.moderation = { role, waiting: false };
     const gate = this.#gate;

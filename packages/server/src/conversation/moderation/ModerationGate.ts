@@ -69,6 +69,13 @@ export class ModerationGate {
     fanOut(event, moderation.waitingRoom.sessions(), this.#host.log);
   }
 
+  /** A waiting user got the role (it asked again once the role was free): out of the room, the conversation stays. */
+  promoted(session: UserSession, conversation: Conversation, moderation: Moderation): void {
+    if (!moderation.waitingRoom.has(session)) return;
+    moderation.waitingRoom.take(session.userId);
+    this.#toModerators(conversation, moderation, 'left', session);
+  }
+
   /** `session` stops waiting (cancelled, left, session ended). @returns false when it was not waiting */
   stopWaiting(session: UserSession, conversation: Conversation): boolean {
     const moderation = conversation.moderation;
