@@ -22,6 +22,20 @@ function typesOf(schema: z.ZodType): string[] {
 const sdp = 'v=0\r\n';
 
 /** One representative valid request of every type; the mapped type makes a missing one a compile error. */
+const recordingInfo = {
+  roomName: 'room',
+  callId: 'COMPOSITE' as const,
+  recordType: 'composite' as const,
+  convId: 'c-1',
+  mediaId: 'm-1',
+  mediaURL: 'http://127.0.0.1:3000/media/recordings/m-1/f.mp4?exp=1&sig=x',
+  recordedFileName: 'f.mp4',
+  audioOnly: false,
+  videoOnly: false,
+  mode: 'complete',
+  labelEnabled: false,
+};
+
 const requests: { [T in RequestType]: RequestOf<T> } = {
   register: { type: 'register', id: 1, apiKey: 'key', userId: 'alice', groups: ['g'], subscribeTo: [], userData: { nick: 'A' } },
   resume: { type: 'resume', id: 2, resumeToken: 'tok', lastSeq: 4 },
@@ -80,6 +94,18 @@ const requests: { [T in RequestType]: RequestOf<T> } = {
   'conv.relay': { type: 'conv.relay', id: 26, conversation: 'room', streamId: 77, action: 'applyConstraints', args: { video: { width: 640 } } },
   'conv.relayAnswer': { type: 'conv.relayAnswer', id: 27, relayId: 3, ok: true, result: { width: 640 } },
   'conv.constraintsChanged': { type: 'conv.constraintsChanged', id: 28, conversation: 'room', streamId: 77, constraints: { video: { width: 640 } } },
+  'conv.startRecording': {
+    type: 'conv.startRecording',
+    id: 29,
+    conversation: 'room',
+    audioOnly: false,
+    videoOnly: false,
+    mode: 'complete',
+    labelEnabled: true,
+    labels: ['cam'],
+    customIdInFilename: 'weekly',
+  },
+  'conv.stopRecording': { type: 'conv.stopRecording', id: 30, conversation: 'room' },
 };
 
 /** One representative successful answer's data per request type. */
@@ -112,6 +138,8 @@ const results: { [T in RequestType]: ResultOf<T> } = {
   'conv.relay': { result: { width: 640 } },
   'conv.relayAnswer': undefined,
   'conv.constraintsChanged': undefined,
+  'conv.startRecording': { info: recordingInfo },
+  'conv.stopRecording': { info: recordingInfo },
 };
 
 const stream = {
@@ -151,6 +179,7 @@ const events: { [T in ServerEventType]: Extract<ServerEvent, { type: T }> } = {
   'conv.customEvent': { type: 'conv.customEvent', seq: 13, conversation: 'room', from: 'bob', event: 'e', content: { y: 2 } },
   'conv.relayRequest': { type: 'conv.relayRequest', seq: 14, conversation: 'room', relayId: 3, from: 'bob', streamId: 77, action: 'getSettings' },
   'conv.constraintsChanged': { type: 'conv.constraintsChanged', seq: 15, conversation: 'room', streamId: 77, constraints: { video: true } },
+  'conv.recording': { type: 'conv.recording', seq: 16, conversation: 'room', state: 'available', info: recordingInfo },
 };
 
 /** Through the wire and back: what a peer decodes from the JSON text. */

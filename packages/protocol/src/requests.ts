@@ -34,6 +34,7 @@ import {
   MeshSignalRequest,
 } from './conversation.js';
 import { ErrorCode, type WireError } from './errors.js';
+import { ConvStartRecordingRequest, ConvStopRecordingRequest } from './recording.js';
 import { explainIssues } from './explain.js';
 import type { RequestOf, RequestType } from './results.js';
 
@@ -74,6 +75,8 @@ export const RequestSchemas = {
   'conv.relay': ConvRelayRequest,
   'conv.relayAnswer': ConvRelayAnswerRequest,
   'conv.constraintsChanged': ConvConstraintsChangedRequest,
+  'conv.startRecording': ConvStartRecordingRequest,
+  'conv.stopRecording': ConvStopRecordingRequest,
 } satisfies RequestSchemaMap;
 
 /** Whether `type` names a request (handshake or session). */
