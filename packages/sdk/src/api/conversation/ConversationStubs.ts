@@ -6,7 +6,7 @@ import type { ConversationEvents } from './events.js';
 
 /**
  * The Conversation members Parley does not support yet (docs/sdk-reference.md#members-not-supported-yet):
- * moderation and the waiting room, recording, group-chat-only membership, invitations, storage and
+ * moderation and the waiting room, group-chat-only membership, invitations, storage and
  * the P2 cloud, whiteboard, pointer and SIP features. They fail with the one "not supported" error
  * or answer the neutral value apiRTC gives when the feature is off, so the {@link Conversation}
  * facade keeps only what works.
@@ -27,15 +27,7 @@ export class ConversationStubs extends Observable<ConversationEvents> {
     return rejectNotSupported('eject');
   }
 
-  /** Starts the composite recording. */
-  startRecording(_opts?: object): Promise<object> {
-    return rejectNotSupported('startRecording');
-  }
 
-  /** Stops the composite recording. */
-  stopRecording(): Promise<object> {
-    return rejectNotSupported('stopRecording');
-  }
 
   /** While waiting for a moderator, stops waiting; false when there is nothing to cancel. */
   cancelJoin(): boolean {
@@ -87,20 +79,8 @@ export class ConversationStubs extends Observable<ConversationEvents> {
     return rejectNotSupported('cancelPushData');
   }
 
-  /** Downloads a stored media. */
-  getMedia(_mediaURL: string): Promise<Blob> {
-    return rejectNotSupported('getMedia');
-  }
 
-  /** A composite recording is running. */
-  isRecorded(): boolean {
-    return false;
-  }
 
-  /** Current recording info (null when not recording). */
-  getRecordingInfo(): object | null {
-    return null;
-  }
 
   /** P2: not supported. */
   updateSubscribedStream(_streamId: string, _opts?: object): Promise<unknown> {

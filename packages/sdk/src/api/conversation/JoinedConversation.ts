@@ -17,6 +17,7 @@ import { REMOTE_STATE, type Stream } from '../Stream.js';
 import { AnnouncedStreams } from './AnnouncedStreams.js';
 import type { ConversationContext, ConversationScope, ConversationServerEvent } from './context.js';
 import { ConversationMedia } from './ConversationMedia.js';
+import { ConversationRecording } from './ConversationRecording.js';
 import type { ConversationEmit } from './events.js';
 import { emitIncoming, sendCustomEvent, sendData, sendMessage } from './messaging.js';
 import { PublicationSet, type PublishOptions } from './PublicationSet.js';
@@ -44,6 +45,8 @@ export class JoinedConversation {
   readonly #pubs: PublicationSet;
   readonly #subs: SubscriptionSet;
   readonly #members = new Set<string>();
+  /** The composite recording (start/stop, state, events). */
+  readonly recording: ConversationRecording;
   status: symbol = CONVERSATION_STATUS_NOT_JOINED;
   /** Bumped on every join/leave, so stale async work can tell it is outdated. */
   #epoch = 0;
@@ -59,6 +62,7 @@ export class JoinedConversation {
     this.#media = new ConversationMedia({ ctx, name, published: (streamId) => this.#pubs.readyMedia(streamId) });
     this.#pubs = new PublicationSet(this.#scope, this.#media);
     this.#subs = new SubscriptionSet(this.#scope, this.#media, this.#streams);
+    this.recording = new ConversationRecording(this.#scope);
     this.#media.on('ice', (state, transport) => this.#onIce(state, transport));
   }
 
@@ -123,6 +127,7 @@ export class JoinedConversation {
     this.#media.close();
     this.#streams.clear();
     this.#members.clear();
+    this.recording.reset();
     this.status = CONVERSATION_STATUS_NOT_JOINED;
   }
 
@@ -279,6 +284,9 @@ export class JoinedConversation {
         return;
       case 'conv.constraintsChanged':
         this.#subs.stream(e.streamId)?.[EMIT]('constraintsChanged', constraintParts(e.constraints));
+        return;
+      case 'conv.recording':
+        this.recording.onEvent(e);
         return;
     }
   }
