@@ -99,7 +99,14 @@ export const ContactCustomEvent = z.object({
 });
 
 /** Server events (everything but answers). */
-export const ServerEvent = z.discriminatedUnion('type', [PresenceEvent, ContactDataEvent, ContactMessageEvent, ContactCustomEvent, ...ConversationEvents, ...RecordingEvents]);
+export const ServerEvent = z.discriminatedUnion('type', [
+  PresenceEvent,
+  ContactDataEvent,
+  ContactMessageEvent,
+  ContactCustomEvent,
+  ...ConversationEvents,
+  ...RecordingEvents,
+]);
 export type ServerEvent = z.infer<typeof ServerEvent>;
 export type ServerEventType = ServerEvent['type'];
 

@@ -14,10 +14,14 @@ export async function probe(file: string): Promise<{ codecs: string[]; duration:
 
 /** The frame at `atS` seconds of `file` as packed RGB (`width`×`height`×3 bytes). */
 export async function frameAt(file: string, atS: number, width: number, height: number): Promise<Buffer> {
-  const { stdout } = await run('ffmpeg', ['-v', 'error', '-ss', String(atS), '-i', file, '-frames:v', '1', '-s', `${width}x${height}`, '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'], {
-    encoding: 'buffer',
-    maxBuffer: width * height * 3 + 1024,
-  });
+  const { stdout } = await run(
+    'ffmpeg',
+    ['-v', 'error', '-ss', String(atS), '-i', file, '-frames:v', '1', '-s', `${width}x${height}`, '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'],
+    {
+      encoding: 'buffer',
+      maxBuffer: width * height * 3 + 1024,
+    },
+  );
   return stdout;
 }
 

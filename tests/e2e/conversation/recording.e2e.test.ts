@@ -43,7 +43,15 @@ describe('composite recording', () => {
 
     const started = Date.now();
     const info = (await a.user.page.evaluate(() => CONV.conv.startRecording())) as Info;
-    expect(info).toMatchObject({ roomName: 'rec-room', callId: 'COMPOSITE', recordType: 'composite', audioOnly: false, videoOnly: false, mode: 'complete', labelEnabled: false });
+    expect(info).toMatchObject({
+      roomName: 'rec-room',
+      callId: 'COMPOSITE',
+      recordType: 'composite',
+      audioOnly: false,
+      videoOnly: false,
+      mode: 'complete',
+      labelEnabled: false,
+    });
     expect(info.mediaId).toMatch(/^[0-9]+$/);
     expect(info.recordedFileName).toMatch(new RegExp(`^[0-9a-f]+-${info.mediaId}-composite\\.mp4$`));
     expect(info.mediaURL.startsWith(`${env.server.url}/media/recordings/${info.mediaId}/`)).toBe(true);
@@ -52,10 +60,12 @@ describe('composite recording', () => {
     }
     expect(await c.user.page.evaluate(() => [CONV.conv.isRecorded(), CONV.conv.getRecordingInfo()?.mediaId])).toEqual([true, info.mediaId]);
     // A second start gets the server's refusal.
-    const second = await b.user.page.evaluate(() => CONV.conv.startRecording().then(
-      () => 'resolved',
-      (e: { code: number; error: Error }) => ({ code: e.code, message: e.error.message }),
-    ));
+    const second = await b.user.page.evaluate(() =>
+      CONV.conv.startRecording().then(
+        () => 'resolved',
+        (e: { code: number; error: Error }) => ({ code: e.code, message: e.error.message }),
+      ),
+    );
     expect(second).toEqual({ code: 0, message: 'startRecording() - START_RECORD_ALREADY_ON' });
 
     // A late joiner learns that the conversation is being recorded.
@@ -131,10 +141,12 @@ describe('composite recording', () => {
     otherFile.pathname = otherFile.pathname.replace(/[^/]+$/, 'x.mp4');
     expect((await fetch(otherFile)).status).toBe(403);
     // And stopping twice is refused.
-    const again = await a.user.page.evaluate(() => CONV.conv.stopRecording().then(
-      () => 'resolved',
-      (e: { code: number; error: Error }) => ({ code: e.code, message: e.error.message }),
-    ));
+    const again = await a.user.page.evaluate(() =>
+      CONV.conv.stopRecording().then(
+        () => 'resolved',
+        (e: { code: number; error: Error }) => ({ code: e.code, message: e.error.message }),
+      ),
+    );
     expect(again).toEqual({ code: 0, message: 'stopRecording() - no recording running' });
   }, 240_000);
 

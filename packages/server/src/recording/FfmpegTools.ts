@@ -66,7 +66,9 @@ export class FfmpegTools {
 
   #probe(args: string[]): Promise<string> {
     return new Promise((resolve) => {
-      execFile(this.options.ffprobe, ['-v', 'error', ...args], { timeout: 60_000, maxBuffer: 64 * 1024 * 1024 }, (error, stdout) => resolve(error ? '' : stdout));
+      execFile(this.options.ffprobe, ['-v', 'error', ...args], { timeout: 60_000, maxBuffer: 64 * 1024 * 1024 }, (error, stdout) =>
+        resolve(error ? '' : stdout),
+      );
     });
   }
 }

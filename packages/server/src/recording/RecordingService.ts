@@ -95,7 +95,9 @@ export class RecordingService {
     setTimeout(() => {
       for (const row of unfinished) {
         this.#deps.log.info({ mediaId: row.mediaId }, 'recording: finishing a recording left unfinished');
-        this.#composer.compose(row, this.#dir(row.mediaId)).catch((error: unknown) => this.#deps.log.error({ err: error, mediaId: row.mediaId }, 'recording: compose failed'));
+        this.#composer
+          .compose(row, this.#dir(row.mediaId))
+          .catch((error: unknown) => this.#deps.log.error({ err: error, mediaId: row.mediaId }, 'recording: compose failed'));
       }
     }, RECOVERY_DELAY_MS).unref();
   }

@@ -18,7 +18,7 @@ export class RtpClock {
       this.#last = ts >>> 0;
       return 0;
     }
-    const step = ((ts - this.#last) | 0) as number; // signed 32-bit difference: wrap and reordering
+    const step = (ts - this.#last) | 0; // signed 32-bit difference: wrap and reordering
     if (step > 0) {
       this.#elapsed += step;
       this.#last = ts >>> 0;

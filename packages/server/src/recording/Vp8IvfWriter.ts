@@ -36,7 +36,11 @@ export class Vp8IvfWriter {
     if (this.#nextSeq >= 0) {
       const d = ((seq - this.#nextSeq) << 16) >> 16;
       if (d < 0) return 'ok'; // late duplicate or retransmission of what was already given up
-      if (d > 0) this.#broken = true; // lost packets
+      if (d > 0) {
+        // Lost packets: whatever frame they belonged to is gone, and the frames after it refer to it.
+        this.#broken = true;
+        this.#waitKeyframe = true;
+      }
     }
     this.#nextSeq = (seq + 1) & 0xffff;
     const bounds = rtpPayloadBounds(packet);
@@ -46,7 +50,7 @@ export class Vp8IvfWriter {
     if (desc.frameStart) {
       this.#chunks = [];
       this.#frameTs = ts;
-      this.#broken = false;
+      this.#broken = false; // a keyframe starting here is whole if no packet of it goes missing
     } else if (ts !== this.#frameTs || this.#chunks.length === 0) {
       this.#broken = true;
     }

@@ -145,7 +145,9 @@ export function filterGraph(spec: CompositeSpec): { inputs: SegmentInput[]; filt
       }
       const labels = copies.map((_, k) => `v${v}c${k}`);
       const shifted = `setpts=PTS-STARTPTS+${seconds(s.startMs)}/TB`;
-      chains.push(copies.length === 1 ? `[${i}:v]${shifted}[${labels[0]}]` : `[${i}:v]${shifted},split=${copies.length}${labels.map((l) => `[${l}]`).join('')}`);
+      chains.push(
+        copies.length === 1 ? `[${i}:v]${shifted}[${labels[0]}]` : `[${i}:v]${shifted},split=${copies.length}${labels.map((l) => `[${l}]`).join('')}`,
+      );
       copies.forEach(({ interval, tile }, k) => {
         const a = seconds(interval.startMs);
         const b = seconds(interval.endMs);

@@ -73,7 +73,10 @@ export class ConversationRecording {
     this.#busy = true;
     const last = this.info;
     try {
-      const data = await this.#scope.ctx.request({ type: 'conv.stopRecording', conversation: this.#scope.name }, { timeoutMs: CONVERSATION_RECORDING_STOPPED_DELAY });
+      const data = await this.#scope.ctx.request(
+        { type: 'conv.stopRecording', conversation: this.#scope.name },
+        { timeoutMs: CONVERSATION_RECORDING_STOPPED_DELAY },
+      );
       return data ? { ...data.info } : last;
     } catch (err) {
       // apiRTC resolves with the last known info when the confirmation does not come in time.

@@ -27,8 +27,6 @@ export class ConversationStubs extends Observable<ConversationEvents> {
     return rejectNotSupported('eject');
   }
 
-
-
   /** While waiting for a moderator, stops waiting; false when there is nothing to cancel. */
   cancelJoin(): boolean {
     return false;
@@ -78,9 +76,6 @@ export class ConversationStubs extends Observable<ConversationEvents> {
   cancelPushData(_id: string): Promise<void> {
     return rejectNotSupported('cancelPushData');
   }
-
-
-
 
   /** P2: not supported. */
   updateSubscribedStream(_streamId: string, _opts?: object): Promise<unknown> {
