@@ -112,7 +112,8 @@ export function ensureFfmpeg() {
     console.log('• Installing ffmpeg with apt-get (composite recording)…');
     const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
     const update = spawnSync('apt-get', ['update', '-q'], { stdio: 'inherit', env });
-    const install = update.status === 0 ? spawnSync('apt-get', ['install', '-y', '-q', '--no-install-recommends', 'ffmpeg'], { stdio: 'inherit', env }) : update;
+    const install =
+      update.status === 0 ? spawnSync('apt-get', ['install', '-y', '-q', '--no-install-recommends', 'ffmpeg'], { stdio: 'inherit', env }) : update;
     if (install.status === 0) return;
   }
   console.warn('! ffmpeg is not installed: recording is off (Debian/Ubuntu: sudo apt-get install ffmpeg).');
