@@ -6,7 +6,7 @@
 // to it as much as one that calls it.
 
 /** Server folders whose code the media plane must not reach into. */
-const serverAboveMedia = ['signalling', 'conversation', 'presence', 'session'];
+const serverAboveMedia = ['signalling', 'conversation', 'presence', 'session', 'recording'];
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {

@@ -99,3 +99,22 @@ export function ensureSystemPackages() {
   );
   process.exit(1);
 }
+
+/**
+ * `npm start`: recording needs ffmpeg. Installed with apt-get when missing and running as root on
+ * Debian; otherwise the server starts anyway, says in its log that recording is off, and
+ * `startRecording()` is refused with that reason.
+ */
+export function ensureFfmpeg() {
+  if (onPath('ffmpeg') && onPath('ffprobe')) return;
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (isRoot && existsSync('/etc/debian_version') && onPath('apt-get')) {
+    console.log('• Installing ffmpeg with apt-get (composite recording)…');
+    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+    const update = spawnSync('apt-get', ['update', '-q'], { stdio: 'inherit', env });
+    const install =
+      update.status === 0 ? spawnSync('apt-get', ['install', '-y', '-q', '--no-install-recommends', 'ffmpeg'], { stdio: 'inherit', env }) : update;
+    if (install.status === 0) return;
+  }
+  console.warn('! ffmpeg is not installed: recording is off (Debian/Ubuntu: sudo apt-get install ffmpeg).');
+}

@@ -33,13 +33,10 @@ export const NOT_SUPPORTED: NotSupportedMember[] = [
   ...r('Contact', ['fetchMediaList', 'fetchProfileInformation', 'fetchWebSessionInformation', 'loadMessageHistory', 'pushMedia', 'sendRemoteAccessInvitation']),
   ...t('Contact', ['call', 'sendFile', 'sendWhiteboardInvitation', 'shareScreen', 'startDataChannel']),
   ...r('Conversation', [
-    'startRecording',
-    'stopRecording',
     'joinGroupChat',
     'leaveGroupChat',
     'pushData',
     'cancelPushData',
-    'getMedia',
     'updateSubscribedStream',
     'checkAccess',
     'bind',

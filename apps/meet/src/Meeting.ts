@@ -7,6 +7,7 @@ import { ChatPanel } from './views/ChatPanel.js';
 import { ConnectionStatus } from './views/ConnectionStatus.js';
 import { describe, setToggle, type LocalMedia } from './views/LocalMedia.js';
 import { PeoplePanel, type PeopleRow } from './views/PeoplePanel.js';
+import { RecordingControl } from './views/RecordingControl.js';
 import { Stage } from './views/Stage.js';
 import type { Toasts } from './views/Toasts.js';
 
@@ -232,6 +233,9 @@ export class Meeting {
     on(byId('mic-btn'), 'click', () => void this.media.toggle('audio'));
     on(byId('cam-btn'), 'click', () => void this.media.toggle('video'));
     on(byId('share-btn'), 'click', () => void this.toggleShare());
+    const recording = new RecordingControl(this.#conversation, byId<HTMLButtonElement>('rec-btn'), byId<HTMLAnchorElement>('rec-link'), this.toasts);
+    recording.refresh();
+    on(byId('rec-btn'), 'click', () => void recording.toggle());
     // Mobile browsers cannot capture the screen: no button rather than one that fails.
     byId('share-btn').hidden = typeof navigator.mediaDevices?.getDisplayMedia !== 'function';
     on(byId('chat-btn'), 'click', () => this.#setPanel(this.#panel === 'chat' ? null : 'chat'));

@@ -22,6 +22,20 @@ function typesOf(schema: z.ZodType): string[] {
 const sdp = 'v=0\r\n';
 
 /** One representative valid request of every type; the mapped type makes a missing one a compile error. */
+const recordingInfo = {
+  roomName: 'room',
+  callId: 'COMPOSITE' as const,
+  recordType: 'composite' as const,
+  convId: 'c-1',
+  mediaId: 'm-1',
+  mediaURL: 'http://127.0.0.1:3000/media/recordings/m-1/f.mp4?exp=1&sig=x',
+  recordedFileName: 'f.mp4',
+  audioOnly: false,
+  videoOnly: false,
+  mode: 'complete',
+  labelEnabled: false,
+};
+
 const requests: { [T in RequestType]: RequestOf<T> } = {
   register: { type: 'register', id: 1, apiKey: 'key', userId: 'alice', groups: ['g'], subscribeTo: [], userData: { nick: 'A' } },
   resume: { type: 'resume', id: 2, resumeToken: 'tok', lastSeq: 4 },
@@ -83,6 +97,18 @@ const requests: { [T in RequestType]: RequestOf<T> } = {
   'conv.allowEntry': { type: 'conv.allowEntry', id: 29, conversation: 'room', userId: 'bob' },
   'conv.denyEntry': { type: 'conv.denyEntry', id: 30, conversation: 'room', userId: 'bob', reason: 'not today' },
   'conv.eject': { type: 'conv.eject', id: 31, conversation: 'room', userId: 'bob', reason: 'rude' },
+  'conv.startRecording': {
+    type: 'conv.startRecording',
+    id: 29,
+    conversation: 'room',
+    audioOnly: false,
+    videoOnly: false,
+    mode: 'complete',
+    labelEnabled: true,
+    labels: ['cam'],
+    customIdInFilename: 'weekly',
+  },
+  'conv.stopRecording': { type: 'conv.stopRecording', id: 30, conversation: 'room' },
 };
 
 /** One representative successful answer's data per request type. */
@@ -118,6 +144,8 @@ const results: { [T in RequestType]: ResultOf<T> } = {
   'conv.allowEntry': undefined,
   'conv.denyEntry': undefined,
   'conv.eject': undefined,
+  'conv.startRecording': { info: recordingInfo },
+  'conv.stopRecording': { info: recordingInfo },
 };
 
 const stream = {
@@ -161,6 +189,7 @@ const events: { [T in ServerEventType]: Extract<ServerEvent, { type: T }> } = {
   'conv.entry': { type: 'conv.entry', seq: 17, conversation: 'room', decision: 'allowed', mode: 'sfu', meshOnly: false },
   'conv.moderator': { type: 'conv.moderator', seq: 18, conversation: 'room', moderator: { id: 'alice', userData: {} } },
   'conv.ejected': { type: 'conv.ejected', seq: 19, conversation: 'room', userId: 'bob', reason: 'rude' },
+  'conv.recording': { type: 'conv.recording', seq: 16, conversation: 'room', state: 'available', info: recordingInfo },
 };
 
 /** Through the wire and back: what a peer decodes from the JSON text. */

@@ -35,6 +35,7 @@ import {
 } from './conversation.js';
 import { ErrorCode, type WireError } from './errors.js';
 import { ConvAllowEntryRequest, ConvDenyEntryRequest, ConvEjectRequest } from './moderation.js';
+import { ConvStartRecordingRequest, ConvStopRecordingRequest } from './recording.js';
 import { explainIssues } from './explain.js';
 import type { RequestOf, RequestType } from './results.js';
 
@@ -78,6 +79,8 @@ export const RequestSchemas = {
   'conv.allowEntry': ConvAllowEntryRequest,
   'conv.denyEntry': ConvDenyEntryRequest,
   'conv.eject': ConvEjectRequest,
+  'conv.startRecording': ConvStartRecordingRequest,
+  'conv.stopRecording': ConvStopRecordingRequest,
 } satisfies RequestSchemaMap;
 
 /** Whether `type` names a request (handshake or session). */

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import type { ClientMessage } from './client.js';
 import { ConvJoinResult, ConvMessageResult, ConvPublishResult, ConvRelayResult, MediaAnswerResult } from './conversation.js';
+import { RecordingResult } from './recording.js';
 import { ContactSendResult, RegisterResult, ResumeResult } from './server.js';
 
 /*
@@ -45,6 +46,8 @@ export const RequestResults = {
   'conv.allowEntry': NoData,
   'conv.denyEntry': NoData,
   'conv.eject': NoData,
+  'conv.startRecording': RecordingResult,
+  'conv.stopRecording': RecordingResult,
 } as const satisfies { readonly [T in ClientMessage['type']]: z.ZodType };
 
 /** Every request type (handshake and session). */

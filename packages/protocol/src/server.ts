@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { ContactInfo, RequestId, UserDataBag, UserId } from './common.js';
 import { ConversationEvents } from './conversation.js';
 import { ModerationEvents } from './moderation.js';
+import { RecordingEvents } from './recording.js';
 
 /*
  * Messages the server sends. `answer` closes one request; every other message is an event
@@ -106,6 +107,7 @@ export const ServerEvent = z.discriminatedUnion('type', [
   ContactCustomEvent,
   ...ConversationEvents,
   ...ModerationEvents,
+  ...RecordingEvents,
 ]);
 export type ServerEvent = z.infer<typeof ServerEvent>;
 export type ServerEventType = ServerEvent['type'];

@@ -11,6 +11,10 @@ import { createRootLogger, type Logger, moduleLogger } from './logging/logger.js
 import { type ListenerErrorSink, Sfu, type SfuOptions } from './media/index.js';
 import { GroupQuota } from './presence/GroupQuota.js';
 import { PresenceService } from './presence/PresenceService.js';
+import { FfmpegTools } from './recording/FfmpegTools.js';
+import { registerRecordingRoutes } from './recording/recordingRoutes.js';
+import { RecordingService } from './recording/RecordingService.js';
+import { RecordingStore } from './recording/RecordingStore.js';
 import { SessionManager } from './session/SessionManager.js';
 import { SessionRegistry } from './session/SessionRegistry.js';
 import { RequestRouter } from './signalling/RequestRouter.js';
@@ -79,6 +83,14 @@ export async function startServer(options: ServerOptions | Config = {}): Promise
       moderatorRule: (key) => (apiKeys.get(key)?.moderatorGrant === true ? 'grant' : 'first'),
       log: moduleLogger(root, 'conversation'),
     });
+    const recordings = new RecordingService({
+      config: config.recording,
+      dataDir: config.dataDir,
+      store: new RecordingStore(db),
+      tools: new FfmpegTools({ ffmpeg: config.recording.ffmpegPath, ffprobe: config.recording.ffprobePath, nice: config.recording.nice }),
+      conversations,
+      log: moduleLogger(root, 'recording'),
+    });
     const authenticator = new Authenticator(apiKeys, new TokenVerifier(), registry, new ReservedUserIds(db));
     const manager = new SessionManager({
       registry,
@@ -90,7 +102,7 @@ export async function startServer(options: ServerOptions | Config = {}): Promise
       log: moduleLogger(root, 'session'),
       sessionEnding: (session) => conversations.leaveAll(session),
     });
-    const router = new RequestRouter({ manager, presence, groupQuota, relay: new ContactRelay(registry), conversations });
+    const router = new RequestRouter({ manager, presence, groupQuota, relay: new ContactRelay(registry), conversations, recordings });
     const http = new HttpServer({
       config,
       log: moduleLogger(root, 'http'),
@@ -98,6 +110,7 @@ export async function startServer(options: ServerOptions | Config = {}): Promise
       sessionCount: () => registry.size,
       stats: () => ({ sessions: registry.size, conversations: conversations.conversationCount, sfu: conversations.sfuStats() }),
     });
+    registerRecordingRoutes(http.fastify, recordings);
     const signalling = new SignallingServer(http.server, {
       manager,
       router,
@@ -112,17 +125,22 @@ export async function startServer(options: ServerOptions | Config = {}): Promise
     } catch (error) {
       await signalling.close();
       await http.close();
+      await recordings.close();
       conversations.close();
       throw error;
     }
     http.markReady();
     const url = baseUrl(config.host, port);
+    recordings.start(url);
 
     let closing: Promise<void> | null = null;
     const close = async (): Promise<void> => {
       // Sockets first (clients learn it is a shutdown, 4005), then sessions, HTTP, storage.
       http.markStopping();
       await signalling.close();
+      // Captures end and keep their files (composing them is the next start's job) before the
+      // sessions' leaving would end the recordings normally.
+      await recordings.close();
       manager.close();
       conversations.close();
       presence.close();

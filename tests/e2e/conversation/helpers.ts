@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 import { waitInPage, type E2EEnv, type User } from '../harness/index.js';
 
-const CONV_PAGE = readFileSync(fileURLToPath(new URL('./conv-page.js', import.meta.url)), 'utf8');
+export const CONV_PAGE = readFileSync(fileURLToPath(new URL('./conv-page.js', import.meta.url)), 'utf8');
 
 /** A registered user whose page has the CONV helper; returns the user and its id. */
 export async function convUser(env: E2EEnv, name: string): Promise<{ user: User; id: string }> {

@@ -32,6 +32,11 @@ export interface RunningServer {
   readonly logFile: string;
   /** Stops the process group (SIGTERM, then SIGKILL after 5 s) and removes the data dir. Idempotent. */
   stop(): Promise<void>;
+  /**
+   * Kills the server process alone with SIGKILL (a crash): what it spawned is left to notice by
+   * itself. Resolves once it exited. `stop()` still cleans up afterwards.
+   */
+  crash(): Promise<void>;
   /** `exit code … signal …` once the process exited (by itself or stopped), else undefined. */
   exitInfo(): string | undefined;
   /** The last lines the server printed (stdout and stderr). */
@@ -185,6 +190,12 @@ class ServerProcess implements RunningServer {
     ).catch((error: unknown) => {
       throw new Error(`${(error as Error).message}\nserver log tail:\n${this.#tail.join('\n')}`);
     });
+  }
+
+  async crash(): Promise<void> {
+    if (this.child.pid === undefined || this.#exited) return;
+    this.child.kill('SIGKILL');
+    await this.#exit;
   }
 
   /** Kills the whole process group; resolves once the leader exited. */

@@ -1,5 +1,6 @@
 import { CONVERSATION_STATUS_JOINED, CONVERSATION_STATUS_NOT_JOINED, ERROR_OTHER, ERROR_WRONG_STATE } from '../constants.js';
-import { reject } from '../util/errors.js';
+import type { RecordingInfo } from '@parley/protocol';
+import { apiError, reject } from '../util/errors.js';
 import { log } from '../util/Logger.js';
 import type { Contact } from './Contact.js';
 import type { ConversationCall } from './ConversationCall.js';
@@ -7,6 +8,7 @@ import type { ConversationContext, ConversationServerEvent } from './conversatio
 import { JoinedConversation } from './conversation/JoinedConversation.js';
 import type { StreamInfo } from './conversation/streamInfo.js';
 import type { PublishOptions } from './conversation/PublicationSet.js';
+import type { RecordingOptions } from './conversation/ConversationRecording.js';
 import { CONVERSATION_EVENT, CONVERSATION_PRESENCE, CONVERSATION_REJOIN, CONVERSATION_SESSION_ENDED } from './internal.js';
 import { ConversationStubs } from './conversation/ConversationStubs.js';
 import type { ConversationModeration } from './conversation/ConversationModeration.js';
@@ -95,7 +97,7 @@ export interface ConversationHost {
  *
  * Membership, streams, media (SFU or mesh), messaging and the publisher relay live in
  * {@link JoinedConversation} (`conversation/`) and moderation in {@link ConversationModeration}; this
- * class is the apiRTC facade. Recording, pushData/storage, group-chat-only membership and invitations are not supported yet: their
+ * class is the apiRTC facade, recording in `conversation/ConversationRecording.ts`. PushData/storage, group-chat-only membership and invitations are not supported yet: their
  * members are inherited from {@link ConversationStubs}
  * (docs/sdk-reference.md#members-not-supported-yet, docs/roadmap.md#moderation-and-recording).
  */
@@ -343,6 +345,40 @@ export class Conversation extends ConversationStubs {
 
   get #moderation(): ConversationModeration | undefined {
     return this.#room?.moderation;
+  }
+
+  /**
+   * Starts the composite recording of the conversation (server side, MP4). Resolves the
+   * RecordingInfo once the server confirms; every participant gets `recordingStarted`.
+   */
+  startRecording(opts?: RecordingOptions): Promise<RecordingInfo> {
+    if (!this.#room) return reject(ERROR_OTHER, 'startRecording() - conversation not joined');
+    return this.#room.recording.start(opts && typeof opts === 'object' ? opts : {});
+  }
+
+  /** Stops the composite recording; `recordingAvailable` follows once the file is ready. */
+  stopRecording(): Promise<RecordingInfo | null> {
+    if (!this.#room) return reject(ERROR_OTHER, 'stopRecording() - conversation not joined');
+    return this.#room.recording.stop();
+  }
+
+  /** A composite recording of this conversation is running. */
+  isRecorded(): boolean {
+    return this.#room?.recording.recorded ?? false;
+  }
+
+  /** The running recording's info, or null. */
+  getRecordingInfo(): RecordingInfo | null {
+    return this.#room?.recording.info ?? null;
+  }
+
+  /** Downloads a stored media (a recording's `mediaURL`, signed by the server) as a Blob. */
+  async getMedia(mediaURL: string): Promise<Blob> {
+    const response = await fetch(String(mediaURL)).catch((err: unknown) => {
+      throw apiError(ERROR_OTHER, 'getMedia() - cannot get media', err);
+    });
+    if (!response.ok) throw apiError(ERROR_OTHER, `getMedia() - cannot get media (HTTP ${response.status})`);
+    return response.blob();
   }
 
   /** P2: remote Stream of an active subscription. */

@@ -9,6 +9,7 @@ import { Database } from '../storage/Database.js';
 import { DatabaseError } from '../storage/DatabaseError.js';
 import { SERVER_VERSION } from '../version.js';
 import { idsCommand } from './idsCommand.js';
+import { recordingsCommand } from './recordingsCommand.js';
 import { UsageError } from './UsageError.js';
 
 /** Where the CLI reads its environment and writes its output (injectable for tests). */
@@ -39,6 +40,8 @@ Commands:
   ids list KEY [--json]              Ids reserved for identified users of KEY
   ids reserve KEY ID...              Reserve ids ahead of their users' first registration
   ids release KEY ID...              Let anonymous users have these ids again
+  recordings list [--json]           Composite recordings: state, duration, size, file
+  recordings delete MEDIA_ID...      Delete recordings (metadata and files)
 
 Global options:
   --data-dir DIR                     Data directory (default: PARLEY_DATA_DIR or ./data)
@@ -107,6 +110,14 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         const { db, store } = openStore(config);
         try {
           return idsCommand(db, store, sub, rest, values.json === true, io);
+        } finally {
+          db.close();
+        }
+      }
+      case 'recordings': {
+        const db = Database.open(config.dataDir);
+        try {
+          return recordingsCommand(db, config.dataDir, sub, rest, values.json === true, io);
         } finally {
           db.close();
         }

@@ -158,6 +158,32 @@ const HttpSchema = z.strictObject({
   trustProxy: z.boolean().default(false),
 });
 
+/** Composite recording (docs/operations.md § Recording). */
+const RecordingSchema = z.strictObject({
+  /** Whether `conv.startRecording` is accepted (also off when ffmpeg is missing). */
+  enabled: z.boolean().default(true),
+  /** The ffmpeg and ffprobe executables (Debian's `ffmpeg` package). */
+  ffmpegPath: z.string().min(1).default('ffmpeg'),
+  ffprobePath: z.string().min(1).default('ffprobe'),
+  /**
+   * Base of the download URLs handed to apps (`mediaURL`), e.g. `https://meet.example.com` behind
+   * a reverse proxy; default the URL the server listens on.
+   */
+  publicUrl: z.url().optional(),
+  /** Lifetime of a signed download URL, seconds (default 7 days). */
+  urlTtlSeconds: positiveInt().default(7 * 24 * 3600),
+  /** Recordings older than this many days are deleted (files and metadata); 0 keeps them. */
+  retentionDays: z.number().min(0).default(0),
+  /** Composite frame size and rate. */
+  width: positiveInt().max(3840).default(1280),
+  height: positiveInt().max(2160).default(720),
+  fps: positiveInt().max(60).default(25),
+  /** Threads of the composite encoder (one encode at a time). */
+  threads: positiveInt().max(16).default(1),
+  /** Niceness of the composite encoder, 0–19: live forwarding keeps priority. */
+  nice: z.number().int().min(0).max(19).default(10),
+});
+
 /** Schema of the whole configuration; every field has a default. */
 export const ConfigSchema = z.strictObject({
   /** TCP port; 0 picks a free one. */
@@ -176,6 +202,7 @@ export const ConfigSchema = z.strictObject({
   http: HttpSchema.prefault({}),
   media: MediaSchema.prefault({}),
   conversations: ConversationsSchema.prefault({}),
+  recording: RecordingSchema.prefault({}),
 });
 
 /** The resolved server configuration. */
@@ -186,6 +213,7 @@ export type Limits = Config['limits'];
 export type RateLimitConfig = Limits['rateLimit'];
 export type WindowLimit = Limits['peerCreations'];
 export type HttpConfig = Config['http'];
+export type RecordingConfig = Config['recording'];
 
 /**
  * Validates `input`, fills defaults and makes `dataDir`, `sdkDir` and `appDir` absolute

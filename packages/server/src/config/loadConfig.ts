@@ -20,6 +20,9 @@ const NUMERIC_ENV: ReadonlyArray<[name: string, path: readonly string[]]> = [
   ['PARLEY_MEDIA_PORT_MIN', ['media', 'portMin']],
   ['PARLEY_MEDIA_PORT_MAX', ['media', 'portMax']],
   ['PARLEY_MEDIA_FD_RESERVE', ['media', 'fdReserve']],
+  ['PARLEY_RECORDING_RETENTION_DAYS', ['recording', 'retentionDays']],
+  ['PARLEY_RECORDING_URL_TTL_S', ['recording', 'urlTtlSeconds']],
+  ['PARLEY_RECORDING_THREADS', ['recording', 'threads']],
 ];
 const STRING_ENV: ReadonlyArray<[name: string, path: readonly string[]]> = [
   ['HOST', ['host']],
@@ -30,6 +33,9 @@ const STRING_ENV: ReadonlyArray<[name: string, path: readonly string[]]> = [
   ['PARLEY_MEDIA_ANNOUNCED_IP', ['media', 'announcedAddress']],
   ['PARLEY_MEDIA_BIND_IP', ['media', 'bindAddress']],
   ['PARLEY_STATS_TOKEN', ['http', 'statsToken']],
+  ['PARLEY_FFMPEG', ['recording', 'ffmpegPath']],
+  ['PARLEY_FFPROBE', ['recording', 'ffprobePath']],
+  ['PARLEY_PUBLIC_URL', ['recording', 'publicUrl']],
 ];
 
 /** Name of the configuration file picked up from the working directory. */
@@ -92,6 +98,8 @@ function fromEnv(env: Env): Json {
   if (demo !== undefined) setPath(out, ['demoKey'], parseSwitch('PARLEY_DEMO_KEY', demo));
   const trustProxy = nonEmpty(env.PARLEY_TRUST_PROXY);
   if (trustProxy !== undefined) setPath(out, ['http', 'trustProxy'], parseSwitch('PARLEY_TRUST_PROXY', trustProxy));
+  const recording = nonEmpty(env.PARLEY_RECORDING);
+  if (recording !== undefined) setPath(out, ['recording', 'enabled'], parseSwitch('PARLEY_RECORDING', recording));
   return out;
 }
 

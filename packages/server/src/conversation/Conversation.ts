@@ -198,6 +198,16 @@ export class Conversation {
     participant.subscriptions.remove(this.publication(streamId));
   }
 
+  /** The media room, created when missing (the recorder needs it before anyone publishes). @throws 16 in mesh mode */
+  mediaRoom(): Room {
+    return this.#mediaRoom();
+  }
+
+  /** The publication a published track belongs to, if announced. */
+  publicationOfTrack(track: PublishedTrack): Publication | undefined {
+    return this.#publicationOfTrack(track);
+  }
+
   /** The media peer of `participant` for SDP/candidates. @throws ParleyError code 16 in mesh mode */
   mediaPeer(participant: Participant): Peer {
     return participant.peerIn(this.#mediaRoom());

@@ -60,6 +60,7 @@ export class ConversationService implements ConversationOwner {
   readonly #media: MediaStats;
   readonly #quotas: SessionQuotas;
   readonly #gate: ModerationGate;
+  readonly #joinHooks: ((session: UserSession, conversation: Conversation) => void)[] = [];
   #rooms = 0;
   #nextUuid = 1;
   #closed = false;
@@ -169,6 +170,16 @@ export class ConversationService implements ConversationOwner {
     'conv.relay': (session, request) => this.#relay(session, request),
     'conv.constraintsChanged': (session, request) => this.#constraintsChanged(session, request),
   };
+
+  /** The conversation `request` names and the session's participant in it. @throws 16 when not joined, 3 once closed */
+  contextOf(session: UserSession, request: { conversation: string }): { conversation: Conversation; participant: Participant } {
+    return this.#context(session, request);
+  }
+
+  /** Adds a hook run after each `conv.join` answer went out (recording tells late joiners). */
+  onJoined(hook: (session: UserSession, conversation: Conversation) => void): void {
+    this.#joinHooks.push(hook);
+  }
 
   /** Makes `session` leave every conversation (session end). */
   leaveAll(session: UserSession): void {
@@ -301,6 +312,7 @@ export class ConversationService implements ConversationOwner {
       result,
       after: () => {
         for (const stream of streams) session.send({ type: 'conv.stream', conversation: name, change: 'added', stream });
+        for (const hook of this.#joinHooks) hook(session, conversation);
       },
     };
   }

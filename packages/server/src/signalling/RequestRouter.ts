@@ -4,6 +4,7 @@ import type { ConversationService } from '../conversation/ConversationService.js
 import type { GroupQuota } from '../presence/GroupQuota.js';
 import { presenceHandlers } from '../presence/presenceHandlers.js';
 import type { PresenceService } from '../presence/PresenceService.js';
+import type { RecordingService } from '../recording/RecordingService.js';
 import type { Handled, HandlerTable, RequestHandler, SessionRequestType } from '../session/RequestHandler.js';
 import type { SessionManager } from '../session/SessionManager.js';
 import type { UserSession } from '../session/UserSession.js';
@@ -15,6 +16,7 @@ export interface RequestRouterDeps {
   groupQuota: GroupQuota;
   relay: ContactRelay;
   conversations: ConversationService;
+  recordings: RecordingService;
 }
 
 /** Request types the router runs: all but `unregister`, which the connection answers before ending the session. */
@@ -30,13 +32,14 @@ export class RequestRouter {
   readonly #handlers: HandlerTable<RoutedRequestType>;
 
   constructor(deps: RequestRouterDeps) {
-    const { presence, groupQuota, manager, relay, conversations } = deps;
+    const { presence, groupQuota, manager, relay, conversations, recordings } = deps;
     this.#handlers = {
       ping: () => undefined,
       'userData.set': (session, request) => manager.setUserData(session, request.userData),
       ...presenceHandlers(presence, groupQuota),
       ...relay.handlers,
       ...conversations.handlers,
+      ...recordings.handlers,
     };
   }
 

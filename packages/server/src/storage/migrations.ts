@@ -48,4 +48,39 @@ export const migrations: readonly Migration[] = [
     name: 'moderator_grant',
     sql: `ALTER TABLE api_keys ADD COLUMN moderator_grant INTEGER NOT NULL DEFAULT 0;`,
   },
+  {
+    // Issue 11: composite recordings (metadata; the files live under <dataDir>/recordings) and
+    // the server secret that signs their download URLs.
+    version: 4,
+    name: 'recordings',
+    sql: `
+      CREATE TABLE recordings (
+        media_id       TEXT PRIMARY KEY,
+        api_key        TEXT NOT NULL,
+        conversation   TEXT NOT NULL,
+        conv_id        TEXT NOT NULL,
+        file_name      TEXT NOT NULL,
+        options        TEXT NOT NULL,
+        state          TEXT NOT NULL,
+        started_at     INTEGER NOT NULL,
+        stopped_at     INTEGER,
+        duration_ms    INTEGER,
+        size_bytes     INTEGER,
+        error          TEXT
+      );
+      CREATE INDEX recordings_by_key ON recordings (api_key, started_at);
+      CREATE TABLE recording_segments (
+        media_id    TEXT NOT NULL REFERENCES recordings (media_id) ON DELETE CASCADE,
+        seq         INTEGER NOT NULL,
+        kind        TEXT NOT NULL,
+        file        TEXT NOT NULL,
+        started_at  INTEGER,
+        PRIMARY KEY (media_id, seq)
+      ) WITHOUT ROWID;
+      CREATE TABLE server_secrets (
+        name   TEXT PRIMARY KEY,
+        value  TEXT NOT NULL
+      ) WITHOUT ROWID;
+    `,
+  },
 ];

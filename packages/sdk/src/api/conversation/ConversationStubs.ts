@@ -6,22 +6,12 @@ import type { ConversationEvents } from './events.js';
 
 /**
  * The Conversation members Parley does not support yet (docs/sdk-reference.md#members-not-supported-yet):
- * recording, group-chat-only membership, invitations, storage and
+ * group-chat-only membership, invitations, storage and
  * the P2 cloud, whiteboard, pointer and SIP features. They fail with the one "not supported" error
  * or answer the neutral value apiRTC gives when the feature is off, so the {@link Conversation}
  * facade keeps only what works.
  */
 export class ConversationStubs extends Observable<ConversationEvents> {
-  /** Starts the composite recording. */
-  startRecording(_opts?: object): Promise<object> {
-    return rejectNotSupported('startRecording');
-  }
-
-  /** Stops the composite recording. */
-  stopRecording(): Promise<object> {
-    return rejectNotSupported('stopRecording');
-  }
-
   /** True after a successful joinGroupChat(). */
   isGroupChatJoined(): boolean {
     return false;
@@ -50,21 +40,6 @@ export class ConversationStubs extends Observable<ConversationEvents> {
   /** Cancels a pushData. */
   cancelPushData(_id: string): Promise<void> {
     return rejectNotSupported('cancelPushData');
-  }
-
-  /** Downloads a stored media. */
-  getMedia(_mediaURL: string): Promise<Blob> {
-    return rejectNotSupported('getMedia');
-  }
-
-  /** A composite recording is running. */
-  isRecorded(): boolean {
-    return false;
-  }
-
-  /** Current recording info (null when not recording). */
-  getRecordingInfo(): object | null {
-    return null;
   }
 
   /** P2: not supported. */

@@ -19,6 +19,7 @@ import { AnnouncedStreams } from './AnnouncedStreams.js';
 import type { ConversationContext, ConversationScope, ConversationServerEvent } from './context.js';
 import { ConversationMedia } from './ConversationMedia.js';
 import { ConversationModeration } from './ConversationModeration.js';
+import { ConversationRecording } from './ConversationRecording.js';
 import type { ConversationEmit } from './events.js';
 import { emitIncoming, sendCustomEvent, sendData, sendMessage } from './messaging.js';
 import { PublicationSet, type PublishOptions } from './PublicationSet.js';
@@ -49,6 +50,8 @@ export class JoinedConversation {
   readonly #pubs: PublicationSet;
   readonly #subs: SubscriptionSet;
   readonly #members = new Set<string>();
+  /** The composite recording (start/stop, state, events). */
+  readonly recording: ConversationRecording;
   status: symbol = CONVERSATION_STATUS_NOT_JOINED;
   /** Bumped on every join/leave, so stale async work can tell it is outdated. */
   #epoch = 0;
@@ -66,6 +69,7 @@ export class JoinedConversation {
     this.#media = new ConversationMedia({ ctx, name, published: (streamId) => this.#pubs.readyMedia(streamId) });
     this.#pubs = new PublicationSet(this.#scope, this.#media);
     this.#subs = new SubscriptionSet(this.#scope, this.#media, this.#streams);
+    this.recording = new ConversationRecording(this.#scope);
     this.#media.on('ice', (state, transport) => this.#onIce(state, transport));
     this.moderation = new ConversationModeration(this.#scope, {
       ejected: () => {
@@ -175,6 +179,7 @@ export class JoinedConversation {
     this.#media.close();
     this.#streams.clear();
     this.#members.clear();
+    this.recording.reset();
     this.status = CONVERSATION_STATUS_NOT_JOINED;
   }
 
@@ -333,6 +338,9 @@ export class JoinedConversation {
         return;
       case 'conv.constraintsChanged':
         this.#subs.stream(e.streamId)?.[EMIT]('constraintsChanged', constraintParts(e.constraints));
+        return;
+      case 'conv.recording':
+        this.recording.onEvent(e);
         return;
     }
   }

@@ -1,3 +1,4 @@
+import type { RecordingInfo } from '@parley/protocol';
 import type { Contact } from '../Contact.js';
 import type { Stream } from '../Stream.js';
 import type { StreamInfo } from './streamInfo.js';
@@ -57,6 +58,9 @@ export interface ConversationEvents {
   disconnectionWarning: { streamInfo: StreamInfo };
   error: { errorCode: string; errorInfo: string; descriptor: { transport: string } };
   roomModeChanged: { oldMode: 'sfu' | 'mesh'; newMode: 'sfu' | 'mesh'; state: 'ongoing' | 'complete' };
+  recordingStarted: RecordingInfo;
+  recordingStopped: RecordingInfo;
+  recordingAvailable: RecordingInfo;
 }
 
 /** Emits one Conversation event, typed by name (the conversation parts report through it). */
