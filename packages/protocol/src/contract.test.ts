@@ -80,6 +80,7 @@ const requests: { [T in RequestType]: RequestOf<T> } = {
   'conv.relay': { type: 'conv.relay', id: 26, conversation: 'room', streamId: 77, action: 'applyConstraints', args: { video: { width: 640 } } },
   'conv.relayAnswer': { type: 'conv.relayAnswer', id: 27, relayId: 3, ok: true, result: { width: 640 } },
   'conv.constraintsChanged': { type: 'conv.constraintsChanged', id: 28, conversation: 'room', streamId: 77, constraints: { video: { width: 640 } } },
+  'conv.audioAmplitude': { type: 'conv.audioAmplitude', id: 29, conversation: 'room', streamId: 77, amplitude: 120.5, isSpeaking: true },
 };
 
 /** One representative successful answer's data per request type. */
@@ -112,6 +113,7 @@ const results: { [T in RequestType]: ResultOf<T> } = {
   'conv.relay': { result: { width: 640 } },
   'conv.relayAnswer': undefined,
   'conv.constraintsChanged': undefined,
+  'conv.audioAmplitude': undefined,
 };
 
 const stream = {
@@ -151,6 +153,7 @@ const events: { [T in ServerEventType]: Extract<ServerEvent, { type: T }> } = {
   'conv.customEvent': { type: 'conv.customEvent', seq: 13, conversation: 'room', from: 'bob', event: 'e', content: { y: 2 } },
   'conv.relayRequest': { type: 'conv.relayRequest', seq: 14, conversation: 'room', relayId: 3, from: 'bob', streamId: 77, action: 'getSettings' },
   'conv.constraintsChanged': { type: 'conv.constraintsChanged', seq: 15, conversation: 'room', streamId: 77, constraints: { video: true } },
+  'conv.audioAmplitude': { type: 'conv.audioAmplitude', seq: 16, conversation: 'room', streamId: 77, amplitude: 0, isSpeaking: false },
 };
 
 /** Through the wire and back: what a peer decodes from the JSON text. */
@@ -225,6 +228,12 @@ describe('invalid frames are refused with code 9 and say why', () => {
     ['empty group name', { type: 'group.join', id: 1, group: '' }, 'session', /^group: /],
     ['negative id', { type: 'ping', id: -1 }, 'session', /^id: /],
     ['wrong field type', { type: 'conv.subscribe', id: 1, conversation: 'room', streamId: 'x' }, 'session', /^streamId: /],
+    [
+      'amplitude out of range',
+      { type: 'conv.audioAmplitude', id: 1, conversation: 'room', streamId: 77, amplitude: 300, isSpeaking: true },
+      'session',
+      /^amplitude: /,
+    ],
     ['loss ratio out of range', { type: 'conv.qualityReport', id: 1, conversation: 'room', lossRatio: 2 }, 'session', /^lossRatio: /],
     ['unknown relay action', { type: 'conv.relay', id: 1, conversation: 'room', streamId: 1, action: 'format' }, 'session', /^action: /],
     ['unknown mesh payload kind', { type: 'mesh.signal', id: 1, conversation: 'room', to: 'bob', payload: { kind: 'bogus' } }, 'session', /^payload/],

@@ -223,6 +223,21 @@ export const ConvConstraintsChangedRequest = z.object({
   constraints: bounded(z.unknown(), Bounds.constraints),
 });
 
+/**
+ * Speaker detection on the publisher's page: one of its published streams started
+ * (`isSpeaking: true`) or stopped speaking. Sent on changes only; the server forwards it to the
+ * stream's subscribers as a `conv.audioAmplitude` event.
+ */
+export const ConvAudioAmplitudeRequest = z.object({
+  type: z.literal('conv.audioAmplitude'),
+  id: RequestId,
+  conversation: ConversationName,
+  streamId: StreamId,
+  /** Analyser level on apiRTC's 0..255 byte scale. */
+  amplitude: z.number().min(0).max(255),
+  isSpeaking: z.boolean(),
+});
+
 export const ConversationRequests = [
   ConvJoinRequest,
   ConvLeaveRequest,
@@ -242,6 +257,7 @@ export const ConversationRequests = [
   ConvRelayRequest,
   ConvRelayAnswerRequest,
   ConvConstraintsChangedRequest,
+  ConvAudioAmplitudeRequest,
 ] as const;
 
 /** Data of a successful `conv.join`. Streams already published follow as `conv.stream` events. */
@@ -360,6 +376,16 @@ export const ConvConstraintsChangedEvent = z.object({
   constraints: z.unknown(),
 });
 
+/** The publisher of a subscribed stream reported that it started or stopped speaking. */
+export const ConvAudioAmplitudeEvent = z.object({
+  type: z.literal('conv.audioAmplitude'),
+  seq: Seq,
+  conversation: ConversationName,
+  streamId: StreamId,
+  amplitude: z.number().min(0).max(255),
+  isSpeaking: z.boolean(),
+});
+
 export const ConversationEvents = [
   ConvStreamEvent,
   ConvSubscriptionEndedEvent,
@@ -372,6 +398,7 @@ export const ConversationEvents = [
   ConvCustomEventEvent,
   ConvRelayRequestEvent,
   ConvConstraintsChangedEvent,
+  ConvAudioAmplitudeEvent,
 ] as const;
 
 export type ConvStreamEvent = z.infer<typeof ConvStreamEvent>;

@@ -14,6 +14,7 @@ import {
   UserDataSetRequest,
 } from './client.js';
 import {
+  ConvAudioAmplitudeRequest,
   ConvConstraintsChangedRequest,
   ConvCustomEventRequest,
   ConvDataRequest,
@@ -74,6 +75,7 @@ export const RequestSchemas = {
   'conv.relay': ConvRelayRequest,
   'conv.relayAnswer': ConvRelayAnswerRequest,
   'conv.constraintsChanged': ConvConstraintsChangedRequest,
+  'conv.audioAmplitude': ConvAudioAmplitudeRequest,
 } satisfies RequestSchemaMap;
 
 /** Whether `type` names a request (handshake or session). */

@@ -42,6 +42,7 @@ export const RequestResults = {
   'conv.relay': ConvRelayResult,
   'conv.relayAnswer': NoData,
   'conv.constraintsChanged': NoData,
+  'conv.audioAmplitude': NoData,
 } as const satisfies { readonly [T in ClientMessage['type']]: z.ZodType };
 
 /** Every request type (handshake and session). */
