@@ -63,6 +63,7 @@ function installFakePlanes(): void {
       unsubscribe: (id) => void rec.calls.push(`unsubscribe ${id}`),
       onEvent: (e) => void rec.calls.push(`event ${e.type}`),
       peerLeft: (id) => void rec.calls.push(`peerLeft ${id}`),
+      connections: () => [],
       close: () => void rec.calls.push('close'),
     };
     return plane;

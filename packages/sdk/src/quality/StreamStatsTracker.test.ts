@@ -73,7 +73,7 @@ describe('StreamStatsTracker', () => {
         ].map((e) => [e.id, e as StatsEntry]),
       );
     const tracker = new StreamStatsTracker('sent');
-    tracker.update({ audio: readSent(report(0, 0, 0)) }, 0);
+    tracker.update({ audio: readSent(report(0, 0, 0, 0)) }, 0);
     const stats = tracker.update({ audio: readSent(report(1_000, 5_000, 50, 0)) }, 1_000);
     expect(stats?.audioSent).toMatchObject({ type: 'outbound-rtp', bitsSentPerSecond: 40_000, packetsSentPerSecond: 50, delay: 600, packetLossRatio: 0, remoteId: 'RI1' });
     // RTT 600, jitter 30, no loss: the high-delay reference of mos.test.ts (3.147).

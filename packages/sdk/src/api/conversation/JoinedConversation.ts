@@ -17,6 +17,7 @@ import { REMOTE_STATE, type Stream } from '../Stream.js';
 import { AnnouncedStreams } from './AnnouncedStreams.js';
 import type { ConversationContext, ConversationScope, ConversationServerEvent } from './context.js';
 import { ConversationMedia } from './ConversationMedia.js';
+import { ConversationQuality } from './ConversationQuality.js';
 import type { ConversationEmit } from './events.js';
 import { emitIncoming, sendCustomEvent, sendData, sendMessage } from './messaging.js';
 import { PublicationSet, type PublishOptions } from './PublicationSet.js';
@@ -43,6 +44,7 @@ export class JoinedConversation {
   readonly #streams: AnnouncedStreams;
   readonly #pubs: PublicationSet;
   readonly #subs: SubscriptionSet;
+  readonly #quality: ConversationQuality;
   readonly #members = new Set<string>();
   status: symbol = CONVERSATION_STATUS_NOT_JOINED;
   /** Bumped on every join/leave, so stale async work can tell it is outdated. */
@@ -60,6 +62,18 @@ export class JoinedConversation {
     this.#pubs = new PublicationSet(this.#scope, this.#media);
     this.#subs = new SubscriptionSet(this.#scope, this.#media, this.#streams);
     this.#media.on('ice', (state, transport) => this.#onIce(state, transport));
+    this.#quality = new ConversationQuality(this.#scope, {
+      published: () =>
+        this.#pubs
+          .all()
+          .filter((p) => p.ready)
+          .map((p) => ({ streamId: p.streamId, callId: p.callId, ms: p.media.ms, sendsAudio: p.media.kinds.audio })),
+      subscribed: () =>
+        this.#subs.all().flatMap((s) => (s.stream?.data ? [{ streamId: s.streamId, callId: this.#streams.get(s.streamId)?.callId ?? '', ms: s.stream.data }] : [])),
+      callIdOf: (streamId) => this.#streams.get(streamId)?.callId,
+      connections: () => this.#media.plane?.connections() ?? [],
+      mesh: () => this.#media.mode === 'mesh',
+    });
   }
 
   get joined(): boolean {
@@ -94,6 +108,7 @@ export class JoinedConversation {
     const meshOnly = Boolean(data?.meshOnly);
     this.#media.start(mode, meshOnly);
     this.status = CONVERSATION_STATUS_JOINED;
+    this.#quality.start();
     if (!silent) this.#scope.emit('joined');
     // Members already present are announced after join() resolved (docs/sdk-reference.md#join-publish-and-subscribe-order, step 2).
     setTimeout(() => {
@@ -118,6 +133,7 @@ export class JoinedConversation {
   /** Local end of everything (leave, session end). */
   #teardown(from: 'local' | 'remote', reason: string): void {
     this.#epoch++;
+    this.#quality.close();
     for (const sub of this.#subs.all()) this.#subs.end(sub.streamId, from, reason, false);
     for (const pub of this.#pubs.all()) this.#pubs.drop(pub);
     this.#media.close();
@@ -279,6 +295,9 @@ export class JoinedConversation {
         return;
       case 'conv.constraintsChanged':
         this.#subs.stream(e.streamId)?.[EMIT]('constraintsChanged', constraintParts(e.constraints));
+        return;
+      case 'conv.audioAmplitude':
+        this.#quality.onRemote(e);
         return;
     }
   }

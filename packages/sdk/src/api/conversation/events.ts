@@ -1,3 +1,4 @@
+import type { CallStats } from '../../quality/callStats.js';
 import type { Contact } from '../Contact.js';
 import type { Stream } from '../Stream.js';
 import type { StreamInfo } from './streamInfo.js';
@@ -54,6 +55,10 @@ export interface ConversationEvents {
   disconnectionWarning: { streamInfo: StreamInfo };
   error: { errorCode: string; errorInfo: string; descriptor: { transport: string } };
   roomModeChanged: { oldMode: 'sfu' | 'mesh'; newMode: 'sfu' | 'mesh'; state: 'ongoing' | 'complete' };
+  /** A published or subscribed stream started or stopped speaking (`descriptor`: apiRTC's deprecated duplicate). */
+  audioAmplitude: { streamId: number; callId: string; amplitude: number; isSpeaking: boolean; descriptor: { amplitude: number; isSpeaking: boolean } };
+  /** Statistics of one stream over the last monitoring interval; mesh entries name the peer connection's user. */
+  callStatsUpdate: { streamId: number; callId: string; stats: CallStats; mesh?: true; userId?: string; contact?: Contact };
 }
 
 /** Emits one Conversation event, typed by name (the conversation parts report through it). */
