@@ -155,7 +155,15 @@ async function scenario(room: string, mesh: boolean): Promise<void> {
     30_000,
   );
 
-  type StatsEvent = { streamId: number; callId: string; mesh: boolean | null; userId: string | null; contactId: string | null; at: number; stats: Record<string, Record<string, unknown>> };
+  type StatsEvent = {
+    streamId: number;
+    callId: string;
+    mesh: boolean | null;
+    userId: string | null;
+    contactId: string | null;
+    at: number;
+    stats: Record<string, Record<string, unknown>>;
+  };
   const received = (await bob.user.page.evaluate(() => E2E.of('callStatsUpdate'))) as unknown as StatsEvent[];
   const sent = (await alice.user.page.evaluate(() => E2E.of('callStatsUpdate'))) as unknown as StatsEvent[];
   const flowing = received.filter((e) => e.streamId === streamId && Number(e.stats['videoReceived']?.['bitsReceivedPerSecond'] ?? 0) > 0).at(-1);

@@ -261,7 +261,9 @@ export class UserAgent extends Observable<UserAgentEvents> {
     const interval = options?.interval;
     const valid = typeof interval === 'number' && Number.isFinite(interval) && interval >= MIN_STATS_INTERVAL_MS;
     if (interval !== undefined && !valid) {
-      log.error(`enableCallStatsMonitoring() - interval must be a number >= ${MIN_STATS_INTERVAL_MS}, got ${String(interval)}: ${DEFAULT_STATS_INTERVAL_MS} used`);
+      log.error(
+        `enableCallStatsMonitoring() - interval must be a number >= ${MIN_STATS_INTERVAL_MS}, got ${String(interval)}: ${DEFAULT_STATS_INTERVAL_MS} used`,
+      );
     }
     this.#settings.quality.setCallStats(enabled === true, valid ? interval : DEFAULT_STATS_INTERVAL_MS);
   }

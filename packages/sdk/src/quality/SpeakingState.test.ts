@@ -29,7 +29,7 @@ describe('SpeakingState', () => {
   it('starts at the first loud sample and ends after a full hold period without one', () => {
     const s = new SpeakingState(100);
     // 0.5 s quiet, 1 s loud, 1.5 s quiet.
-    const levels = [...Array(5).fill(10), ...Array(10).fill(150), ...Array(15).fill(5)];
+    const levels = [...Array<number>(5).fill(10), ...Array<number>(10).fill(150), ...Array<number>(15).fill(5)];
     expect(run(s, levels)).toEqual([
       { t: 500, isSpeaking: true, amplitude: 150 },
       // last loud sample at 1400 ms; silent from 1400 + hold
@@ -48,14 +48,14 @@ describe('SpeakingState', () => {
 
   it('reports a level equal to the threshold as silence (strictly greater is needed)', () => {
     const s = new SpeakingState(100);
-    expect(run(s, Array(20).fill(100))).toEqual([]);
+    expect(run(s, Array<number>(20).fill(100))).toEqual([]);
   });
 
   it('speaks again after a pause longer than the hold, not after a shorter one', () => {
     const s = new SpeakingState(50, 1000);
-    const loud = Array(3).fill(80);
-    const shortPause = Array(8).fill(0); // 0.8 s: still speaking
-    const longPause = Array(12).fill(0); // 1.2 s: silent
+    const loud = Array<number>(3).fill(80);
+    const shortPause = Array<number>(8).fill(0); // 0.8 s: still speaking
+    const longPause = Array<number>(12).fill(0); // 1.2 s: silent
     const changes = run(s, [...loud, ...shortPause, ...loud, ...longPause, ...loud]);
     expect(changes.map((c) => c.isSpeaking)).toEqual([true, false, true]);
   });

@@ -47,7 +47,13 @@ describe('StreamStatsTracker', () => {
       timestamp: 3,
     });
     // RTT 100 ms, jitter 10 ms, 5 % loss: the reference case of mos.test.ts.
-    expect(stats?.quality).toEqual({ mosS: roundMos(audioMos({ rttMs: 100, jitterMs: 10, lossRatio: 0.05 })), mosV: 'NoStream', mosSS: 'NoStream', mosSV: 'NoStream', mosAV: 3.68 });
+    expect(stats?.quality).toEqual({
+      mosS: roundMos(audioMos({ rttMs: 100, jitterMs: 10, lossRatio: 0.05 })),
+      mosV: 'NoStream',
+      mosSS: 'NoStream',
+      mosSV: 'NoStream',
+      mosAV: 3.68,
+    });
     expect(stats?.videoReceived).toBeUndefined();
   });
 
@@ -55,7 +61,14 @@ describe('StreamStatsTracker', () => {
     const tracker = new StreamStatsTracker('received');
     tracker.update({ video: readReceived(inbound(0, 'video', { bytes: 0, packets: 0, lost: 0, frames: 0 })) }, 0);
     const s1 = tracker.update({ video: readReceived(inbound(1_000, 'video', { bytes: 125_000, packets: 100, lost: 0, frames: 30 })) }, 1_000);
-    expect(s1?.videoReceived).toMatchObject({ bitsReceivedPerSecond: 1e6, framesDecodedPerSecond: 30, width: 640, height: 480, bitrateMean: 1e6, bitrateStdDev: 0 });
+    expect(s1?.videoReceived).toMatchObject({
+      bitsReceivedPerSecond: 1e6,
+      framesDecodedPerSecond: 30,
+      width: 640,
+      height: 480,
+      bitrateMean: 1e6,
+      bitrateStdDev: 0,
+    });
     expect(s1?.videoCodec).toBe('VP8');
     expect(s1?.quality.mosV).toBe(roundMos(videoMos({ width: 640, height: 480, frameRate: 30, bitRate: 1e6, lossRatio: 0 })));
     expect(s1?.quality.mosS).toBe('NoStream');
@@ -75,7 +88,14 @@ describe('StreamStatsTracker', () => {
     const tracker = new StreamStatsTracker('sent');
     tracker.update({ audio: readSent(report(0, 0, 0, 0)) }, 0);
     const stats = tracker.update({ audio: readSent(report(1_000, 5_000, 50, 0)) }, 1_000);
-    expect(stats?.audioSent).toMatchObject({ type: 'outbound-rtp', bitsSentPerSecond: 40_000, packetsSentPerSecond: 50, delay: 600, packetLossRatio: 0, remoteId: 'RI1' });
+    expect(stats?.audioSent).toMatchObject({
+      type: 'outbound-rtp',
+      bitsSentPerSecond: 40_000,
+      packetsSentPerSecond: 50,
+      delay: 600,
+      packetLossRatio: 0,
+      remoteId: 'RI1',
+    });
     // RTT 600, jitter 30, no loss: the high-delay reference of mos.test.ts (3.147).
     expect(stats?.quality).toMatchObject({ mosSS: 3.15, mosSV: 'NoStream', mosSAV: 3.15, mosS: 'NoStream', mosV: 'NoStream' });
   });

@@ -125,7 +125,11 @@ function delta(prev: RtpSample, cur: RtpSample, direction: 'sent' | 'received'):
   };
 }
 
-function base(cur: RtpSample, d: Delta, now: number): { delay: number; nackCount: number; packetLossRatio: number; remoteId: string; samplingInterval: number; timestamp: number } {
+function base(
+  cur: RtpSample,
+  d: Delta,
+  now: number,
+): { delay: number; nackCount: number; packetLossRatio: number; remoteId: string; samplingInterval: number; timestamp: number } {
   return {
     delay: round(cur.rttMs ?? 0, 1),
     nackCount: cur.nackCount,
@@ -149,7 +153,11 @@ function audioSent(cur: RtpSample, d: Delta, now: number): AudioSentStats {
   };
 }
 
-function videoSent(cur: RtpSample, d: Delta, now: number): Omit<VideoSentStats, 'bitrateMean' | 'bitrateStdDev' | 'framerateMean' | 'framerateStdDev' | 'moyDelay'> {
+function videoSent(
+  cur: RtpSample,
+  d: Delta,
+  now: number,
+): Omit<VideoSentStats, 'bitrateMean' | 'bitrateStdDev' | 'framerateMean' | 'framerateStdDev' | 'moyDelay'> {
   return {
     ...base(cur, d, now),
     kind: 'video',

@@ -69,7 +69,9 @@ export class JoinedConversation {
           .filter((p) => p.ready)
           .map((p) => ({ streamId: p.streamId, callId: p.callId, ms: p.media.ms, sendsAudio: p.media.kinds.audio })),
       subscribed: () =>
-        this.#subs.all().flatMap((s) => (s.stream?.data ? [{ streamId: s.streamId, callId: this.#streams.get(s.streamId)?.callId ?? '', ms: s.stream.data }] : [])),
+        this.#subs
+          .all()
+          .flatMap((s) => (s.stream?.data ? [{ streamId: s.streamId, callId: this.#streams.get(s.streamId)?.callId ?? '', ms: s.stream.data }] : [])),
       callIdOf: (streamId) => this.#streams.get(streamId)?.callId,
       connections: () => this.#media.plane?.connections() ?? [],
       mesh: () => this.#media.mode === 'mesh',
