@@ -67,7 +67,6 @@ export const NOT_SUPPORTED: NotSupportedMember[] = [
   ]),
   ...r('ConversationCall', ['startRecordingPublishedStream', 'stopRecordingPublishedStream', 'startStreaming', 'stopStreaming']),
   ...r('Conference', ['getInfo']),
-  ...t('Stream', ['enableAudioAnalysis', 'disableAudioAnalysis']),
   ...r('Call', ['replacePublishedStreams', 'stopPublishedStreams', 'startRecording', 'stopRecording']),
   ...r('SentInvitation', ['send']),
   ...r('ReceivedCallInvitation', ['accept']),

@@ -7,9 +7,12 @@ import { convUser, join, subscribe, waitRemoteStream } from './helpers.js';
 
 /*
  * Issue 12: speaker detection and call statistics in real Chromium. The microphone is a WAV the
- * test writes (1 s of a 440 Hz tone with two harmonics, then 2 s of silence, looped by Chromium),
- * so the published stream really starts and stops speaking; silence lasts longer than the 1 s
- * hold, so each cycle must end with isSpeaking:false.
+ * test writes (1 s of a 440 Hz tone with two harmonics, then 4 s of silence, looped by Chromium),
+ * so the published stream really starts and stops speaking. The analyser's smoothing (Web Audio
+ * default 0.8 per read, i.e. about 70 levels per second at 10 reads/s) makes the level decay over
+ * about a second after the tone, then the 1 s hold runs: 4 s of silence leave a wide margin for
+ * isSpeaking:false. The browser's gain control and noise suppression are off, so the silence
+ * stays silent instead of being amplified.
  */
 
 const SAMPLE_RATE = 48_000;
@@ -42,7 +45,7 @@ function toneThenSilenceWav(toneSeconds: number, silenceSeconds: number): Buffer
 }
 
 const wav = joinPath(mkdtempSync(joinPath(tmpdir(), 'parley-speaker-')), 'tone-silence.wav');
-writeFileSync(wav, toneThenSilenceWav(1, 2));
+writeFileSync(wav, toneThenSilenceWav(1, 4));
 
 const env = useE2E('conversation-quality', {}, { extraArgs: [`--use-file-for-fake-audio-capture=${wav}`] });
 
@@ -119,7 +122,14 @@ async function scenario(room: string, mesh: boolean): Promise<void> {
   await join(bob.user, room, opts);
   await enableQuality(alice.user);
   await enableQuality(bob.user);
-  const pub = await alice.user.page.evaluate(() => CONV.publishCamera());
+  const pub = await alice.user.page.evaluate(async () => {
+    const s = await E2E.ua.createStream({
+      constraints: { audio: { echoCancellation: false, noiseSuppression: false, autoGainControl: false }, video: { width: 320, height: 240 } },
+    });
+    CONV.local.camera = s;
+    await CONV.conv.publish(s);
+    return { streamId: s.streamId as number };
+  });
   const streamId = await waitRemoteStream(bob.user);
   expect(streamId).toBe(pub.streamId);
   await subscribe(bob.user, streamId);
@@ -130,6 +140,34 @@ async function scenario(room: string, mesh: boolean): Promise<void> {
   await waitSpeakingCycle(bob.user, streamId);
   checkAmplitudeEvents(await amplitudeEvents(alice.user, streamId), callId);
   checkAmplitudeEvents(await amplitudeEvents(bob.user, streamId), callId);
+
+  // The Stream's own analysis (enableAudioAnalysis): levels every sample, crossings as audioAmplitudeInfo.
+  if (!mesh) {
+    await alice.user.page.evaluate(() => {
+      const s = CONV.local.camera;
+      s.on('audioAmplitude', (a: number) => E2E.record('stream:audioAmplitude', { a }));
+      s.on('audioAmplitudeInfo', (i: { amplitude: number; isSpeaking: boolean }) => E2E.record('stream:audioAmplitudeInfo', i));
+      s.enableAudioAnalysis({ threshold: 51 });
+    });
+    await waitInPage(
+      alice.user,
+      'stream audioAmplitudeInfo: isSpeaking true then false',
+      () => {
+        const seq = E2E.of('stream:audioAmplitudeInfo');
+        const start = seq.findIndex((e) => e.isSpeaking === true);
+        return start >= 0 && seq.slice(start + 1).some((e) => e.isSpeaking === false);
+      },
+      undefined,
+      30_000,
+    );
+    const levels = await alice.user.page.evaluate(() => E2E.of('stream:audioAmplitude').map((e) => e.a as number));
+    expect(levels.every((a) => typeof a === 'number' && a >= 0 && a <= 255)).toBe(true);
+    expect(Math.max(...levels)).toBeGreaterThan(51);
+    await alice.user.page.evaluate(() => CONV.local.camera.disableAudioAnalysis());
+    const n = await alice.user.page.evaluate(() => E2E.count('stream:audioAmplitude'));
+    await alice.user.page.evaluate(() => new Promise((r) => setTimeout(r, 500)));
+    expect(await alice.user.page.evaluate(() => E2E.count('stream:audioAmplitude'))).toBe(n);
+  }
 
   // Statistics: the subscriber receives audio and video at a non-zero rate, with MOS values.
   await waitInPage(

@@ -47,6 +47,8 @@ export class ConversationQuality {
   readonly #detectors = new Map<number, { ms: MediaStream; detector: ActiveSpeakerDetector }>();
   readonly #trackers = new Map<string, StreamStatsTracker>();
   #speakerTimer: ReturnType<typeof setInterval> | undefined;
+  /** Level the running detectors use; 0 when detection is off. */
+  #speakerLevel = 0;
   #statsTimer: ReturnType<typeof setInterval> | undefined;
   #statsInterval = 0;
   #sampling = false;
@@ -78,8 +80,9 @@ export class ConversationQuality {
 
   #apply(): void {
     const { activeSpeaker, callStats } = this.#h.ctx.quality;
-    if (activeSpeaker.enabled) this.#startSpeaker();
-    else this.#stopSpeaker();
+    const level = speakingLevel(activeSpeaker.threshold);
+    if (activeSpeaker.enabled && level !== this.#speakerLevel) this.#startSpeaker(level);
+    else if (!activeSpeaker.enabled) this.#stopSpeaker();
     if (callStats.enabled && callStats.interval !== this.#statsInterval) {
       this.#stopStats();
       this.#startStats(callStats.interval);
@@ -88,9 +91,10 @@ export class ConversationQuality {
 
   // ---- speaker detection -------------------------------------------------------------------------
 
-  #startSpeaker(): void {
+  #startSpeaker(level: number): void {
     // A new threshold applies to new detectors: restart them all.
     for (const id of [...this.#detectors.keys()]) this.#dropDetector(id);
+    this.#speakerLevel = level;
     this.#speakerTimer ??= setInterval(() => this.#reconcile(), RECONCILE_MS);
     this.#reconcile();
   }
@@ -98,6 +102,7 @@ export class ConversationQuality {
   #stopSpeaker(): void {
     clearInterval(this.#speakerTimer);
     this.#speakerTimer = undefined;
+    this.#speakerLevel = 0;
     for (const id of [...this.#detectors.keys()]) this.#dropDetector(id);
   }
 
@@ -114,7 +119,7 @@ export class ConversationQuality {
       if (this.#detectors.has(id)) continue;
       let detector: ActiveSpeakerDetector;
       try {
-        detector = new ActiveSpeakerDetector(p.ms, speakingLevel(this.#h.ctx.quality.activeSpeaker.threshold));
+        detector = new ActiveSpeakerDetector(p.ms, this.#speakerLevel);
       } catch (err) {
         log.warn(`speaker detection unavailable for stream ${id}`, errorText(err));
         continue;
