@@ -245,18 +245,14 @@ export class UserAgent extends Observable<UserAgentEvents> {
    */
   enableActiveSpeakerDetecting(enabled: boolean, options?: { threshold?: number }): void {
     const threshold = options?.threshold;
-    if (threshold !== undefined && !(typeof threshold === 'number' && threshold > 0 && Number.isFinite(threshold))) {
+    const valid = typeof threshold === 'number' && threshold > 0 && Number.isFinite(threshold);
+    if (threshold !== undefined && !valid) {
       log.error(`enableActiveSpeakerDetecting() - threshold must be a number > 0, got ${String(threshold)}: default ${DEFAULT_SPEAKER_THRESHOLD} used`);
     }
-    const valid = typeof threshold === 'number' && threshold > 0 && Number.isFinite(threshold) ? threshold : DEFAULT_SPEAKER_THRESHOLD;
-    this.#settings.quality.setActiveSpeaker(enabled === true, valid);
+    this.#settings.quality.setActiveSpeaker(enabled === true, valid ? threshold : DEFAULT_SPEAKER_THRESHOLD);
   }
 
-  /**
-   * Turns periodic `callStatsUpdate` (Conversation) on or off for every published and subscribed
-   * stream; `interval` in ms, a number >= 1000 (default 5000; another value is refused with an
-   * error log and the default used).
-   */
+  /** Periodic Conversation `callStatsUpdate` per stream on/off; `interval` ms >= 1000 (default 5000, else logged and defaulted). */
   enableCallStatsMonitoring(enabled: boolean, options?: { interval?: number }): void {
     const interval = options?.interval;
     const valid = typeof interval === 'number' && Number.isFinite(interval) && interval >= MIN_STATS_INTERVAL_MS;
