@@ -233,11 +233,14 @@ async function scenario(room: string, mesh: boolean): Promise<void> {
     expect(flowing).toMatchObject({ mesh: null, userId: null, contactId: null });
   }
 
-  // Updates come once per interval: consecutive updates of one stream are never closer than it
-  // (a lower bound only: a loaded machine may delay a timer, never advance it much).
-  const times = received.filter((e) => e.streamId === streamId).map((e) => Number(e.stats['audioReceived']?.['timestamp'] ?? 0) * 1000);
-  expect(times.length).toBeGreaterThanOrEqual(2);
-  for (let i = 1; i < times.length; i++) expect((times[i] ?? 0) - (times[i - 1] ?? 0)).toBeGreaterThanOrEqual(STATS_INTERVAL_MS * 0.9);
+  // Updates come once per interval, never more often: n updates span at least n − 1 intervals,
+  // less the getStats() latency of the first one (bounded by one more interval here). No upper
+  // bound on the spacing: a loaded machine may delay a timer.
+  const updates = received.filter((e) => e.streamId === streamId);
+  expect(updates.length).toBeGreaterThanOrEqual(2);
+  const span = (updates.at(-1)?.at ?? 0) - (updates[0]?.at ?? 0);
+  expect(updates.length).toBeLessThanOrEqual(span / STATS_INTERVAL_MS + 2);
+  for (const e of updates) expect(Number(e.stats['audioReceived']?.['samplingInterval'] ?? 1)).toBeGreaterThan(0);
 
   // Turning monitoring off stops the updates.
   await bob.user.page.evaluate(() => E2E.ua.enableCallStatsMonitoring(false));
