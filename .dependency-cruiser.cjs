@@ -35,16 +35,16 @@ module.exports = {
     {
       name: 'sdk-engine-media-not-api',
       comment:
-        'SDK layers call downwards only: api/ (the apiRTC facade) uses engine/ and media/, which report back through typed events and never import the facade.',
+        'SDK layers call downwards only: api/ (the apiRTC facade) uses engine/, media/ and quality/, which report back through typed events and never import the facade.',
       severity: 'error',
-      from: { path: '^packages/sdk/src/(engine|media)/' },
+      from: { path: '^packages/sdk/src/(engine|media|quality)/' },
       to: { path: '^packages/sdk/src/api/' },
     },
     {
       name: 'sdk-media-not-engine',
-      comment: 'SDK media helpers (peer connections, devices, stats) know nothing of signalling state; the facade wires the two.',
+      comment: 'SDK media helpers (peer connections, devices, stats, speaker detection) know nothing of signalling state; the facade wires the two.',
       severity: 'error',
-      from: { path: '^packages/sdk/src/media/' },
+      from: { path: '^packages/sdk/src/(media|quality)/' },
       to: { path: '^packages/sdk/src/engine/' },
     },
     {

@@ -92,6 +92,16 @@ describe('the meeting app (apps/meet): a call between two people', () => {
     await tilePlays(grace, remoteTile('Ada Lovelace'));
     await graceJoinedToast();
     expect(await ada.page.textContent('#people-badge')).toBe('2');
+    // Each tile gets its stats line from callStatsUpdate: a received bit rate and a MOS for Grace's
+    // tile on Ada's side, the sent figures on Ada's own tile.
+    await ada.page
+      .locator(`${remoteTile('Grace Hopper')} .tile-stats`)
+      .filter({ hasText: /^[1-9][0-9.]* [kM]b\/s · loss [0-9.]+ % .*MOS [1-4]\.[0-9]$/ })
+      .waitFor(WAIT);
+    await ada.page
+      .locator('#stage .tile[data-local="true"][data-kind="camera"] .tile-stats')
+      .filter({ hasText: /MOS [1-4]\.[0-9]$/ })
+      .waitFor(WAIT);
     await ada.page.screenshot({ path: shotPath('call-2-1280') });
 
     // Grace mutes her microphone: Ada sees the muted indicator on Grace's tile and in the list.

@@ -26,8 +26,6 @@ const t = (cls: string, methods: string[]): NotSupportedMember[] => methods.map(
 export const NOT_SUPPORTED: NotSupportedMember[] = [
   ...r('UserAgent', ['fetchNetworkInformation', 'fetchNetworkInformation_v1', 'fetchNetworkInformation_v2', 'fetchProfileInformation']),
   ...t('UserAgent', ['getEnterprise', 'startWhiteboard', 'stopWhiteboard']),
-  { cls: 'UserAgent', method: 'enableActiveSpeakerDetecting', kind: 'throw', args: [true] },
-  { cls: 'UserAgent', method: 'enableCallStatsMonitoring', kind: 'throw', args: [true] },
   ...r('Session', ['cloudRequest', 'getContactFromWebSession', 'joinPointerSharingRoom', 'stopRecordingOutgoingStream']),
   ...t('Session', ['getWhiteboardClient', 'joinConversationSpace', 'startRecordingOutgoingStream']),
   ...r('Contact', ['fetchMediaList', 'fetchProfileInformation', 'fetchWebSessionInformation', 'loadMessageHistory', 'pushMedia', 'sendRemoteAccessInvitation']),
@@ -54,7 +52,6 @@ export const NOT_SUPPORTED: NotSupportedMember[] = [
   ...t('Conversation', ['sendInvitation', 'setData', 'sendRawData', 'sendPointerLocation', 'sendJoinRequest', 'startScreensharing', 'stopScreensharing']),
   ...r('ConversationCall', ['startRecordingPublishedStream', 'stopRecordingPublishedStream', 'startStreaming', 'stopStreaming']),
   ...r('Conference', ['getInfo']),
-  ...t('Stream', ['enableAudioAnalysis', 'disableAudioAnalysis']),
   ...r('Call', ['replacePublishedStreams', 'stopPublishedStreams', 'startRecording', 'stopRecording']),
   ...r('SentInvitation', ['send']),
   ...r('ReceivedCallInvitation', ['accept']),

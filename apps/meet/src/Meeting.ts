@@ -3,6 +3,7 @@ import { inviteLink, type MeetConfig } from './config.js';
 import { byId } from './dom.js';
 import { MeetingModeration } from './MeetingModeration.js';
 import { RoomChat } from './room-chat.js';
+import { formatTileStats, tileStats } from './stats-format.js';
 import { ChatPanel } from './views/ChatPanel.js';
 import { ConnectionStatus } from './views/ConnectionStatus.js';
 import { describe, setToggle, type LocalMedia } from './views/LocalMedia.js';
@@ -21,6 +22,8 @@ const PANEL_LABELS: Record<Panel, [open: string, close: string]> = {
 
 /** How long after joining the members already present are announced as one toast. */
 const ARRIVAL_BATCH_MS = 1500;
+/** How often each tile's stats line (bit rate, loss, round trip, MOS) is refreshed. */
+const STATS_INTERVAL_MS = 2000;
 
 /**
  * One call in a room: the Conversation `room` joined with the public SDK exactly as an apiRTC
@@ -81,6 +84,10 @@ export class Meeting {
     document.title = `${this.room} · Parley Meet`;
     this.#connection.set('connected');
     this.#render();
+    // Speaker highlight and the per-tile stats line (the whole page is this one meeting).
+    const ua = this.session.getUserAgent();
+    ua.enableActiveSpeakerDetecting(true);
+    ua.enableCallStatsMonitoring(true, { interval: STATS_INTERVAL_MS });
     await this.#moderation.join();
     if (this.#closed) return;
     this.#arrivals = [];
@@ -117,6 +124,12 @@ export class Meeting {
 
   #wireConversation(): void {
     const conv = this.#conversation;
+    conv.on('audioAmplitude', (e) => {
+      if (!this.#closed) this.#stage.setSpeaking(this.#tileKey(e.streamId), e.isSpeaking);
+    });
+    conv.on('callStatsUpdate', (e) => {
+      if (!this.#closed) this.#stage.setStats(this.#tileKey(e.streamId), formatTileStats(tileStats(e.stats)));
+    });
     conv.on('streamListChanged', (info) => {
       if (this.#closed || !info.isRemote) return;
       const streamId = String(info.streamId);
@@ -402,6 +415,13 @@ export class Meeting {
     if (spec.key === LOCAL_KEY) return this.media.stream;
     if (spec.key === LOCAL_SCREEN_KEY) return this.#screen;
     return spec.streamId ? (this.#remote.get(spec.streamId) ?? null) : null;
+  }
+
+  /** The stage key of the tile that shows stream `streamId`. */
+  #tileKey(streamId: number): string {
+    if (this.media.stream && this.media.stream.streamId === streamId) return LOCAL_KEY;
+    if (this.#screen && this.#screen.streamId === streamId) return LOCAL_SCREEN_KEY;
+    return `stream-${streamId}`;
   }
 
   #myName(): string {

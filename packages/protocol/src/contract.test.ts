@@ -109,6 +109,7 @@ const requests: { [T in RequestType]: RequestOf<T> } = {
     customIdInFilename: 'weekly',
   },
   'conv.stopRecording': { type: 'conv.stopRecording', id: 30, conversation: 'room' },
+  'conv.audioAmplitude': { type: 'conv.audioAmplitude', id: 29, conversation: 'room', streamId: 77, amplitude: 120.5, isSpeaking: true },
 };
 
 /** One representative successful answer's data per request type. */
@@ -146,6 +147,7 @@ const results: { [T in RequestType]: ResultOf<T> } = {
   'conv.eject': undefined,
   'conv.startRecording': { info: recordingInfo },
   'conv.stopRecording': { info: recordingInfo },
+  'conv.audioAmplitude': undefined,
 };
 
 const stream = {
@@ -190,6 +192,7 @@ const events: { [T in ServerEventType]: Extract<ServerEvent, { type: T }> } = {
   'conv.moderator': { type: 'conv.moderator', seq: 18, conversation: 'room', moderator: { id: 'alice', userData: {} } },
   'conv.ejected': { type: 'conv.ejected', seq: 19, conversation: 'room', userId: 'bob', reason: 'rude' },
   'conv.recording': { type: 'conv.recording', seq: 16, conversation: 'room', state: 'available', info: recordingInfo },
+  'conv.audioAmplitude': { type: 'conv.audioAmplitude', seq: 16, conversation: 'room', streamId: 77, amplitude: 0, isSpeaking: false },
 };
 
 /** Through the wire and back: what a peer decodes from the JSON text. */
@@ -267,6 +270,12 @@ describe('invalid frames are refused with code 9 and say why', () => {
     ['empty group name', { type: 'group.join', id: 1, group: '' }, 'session', /^group: /],
     ['negative id', { type: 'ping', id: -1 }, 'session', /^id: /],
     ['wrong field type', { type: 'conv.subscribe', id: 1, conversation: 'room', streamId: 'x' }, 'session', /^streamId: /],
+    [
+      'amplitude out of range',
+      { type: 'conv.audioAmplitude', id: 1, conversation: 'room', streamId: 77, amplitude: 300, isSpeaking: true },
+      'session',
+      /^amplitude: /,
+    ],
     ['loss ratio out of range', { type: 'conv.qualityReport', id: 1, conversation: 'room', lossRatio: 2 }, 'session', /^lossRatio: /],
     ['unknown relay action', { type: 'conv.relay', id: 1, conversation: 'room', streamId: 1, action: 'format' }, 'session', /^action: /],
     ['unknown mesh payload kind', { type: 'mesh.signal', id: 1, conversation: 'room', to: 'bob', payload: { kind: 'bogus' } }, 'session', /^payload/],

@@ -228,6 +228,21 @@ export const ConvConstraintsChangedRequest = z.object({
   constraints: bounded(z.unknown(), Bounds.constraints),
 });
 
+/**
+ * Speaker detection on the publisher's page: one of its published streams started
+ * (`isSpeaking: true`) or stopped speaking. Sent on changes only; the server forwards it to the
+ * stream's subscribers as a `conv.audioAmplitude` event.
+ */
+export const ConvAudioAmplitudeRequest = z.object({
+  type: z.literal('conv.audioAmplitude'),
+  id: RequestId,
+  conversation: ConversationName,
+  streamId: StreamId,
+  /** Analyser level on apiRTC's 0..255 byte scale. */
+  amplitude: z.number().min(0).max(255),
+  isSpeaking: z.boolean(),
+});
+
 export const ConversationRequests = [
   ConvJoinRequest,
   ConvLeaveRequest,
@@ -247,6 +262,7 @@ export const ConversationRequests = [
   ConvRelayRequest,
   ConvRelayAnswerRequest,
   ConvConstraintsChangedRequest,
+  ConvAudioAmplitudeRequest,
 ] as const;
 
 /** Data of a successful `conv.join`. Streams already published follow as `conv.stream` events. */
@@ -367,6 +383,16 @@ export const ConvConstraintsChangedEvent = z.object({
   constraints: z.unknown(),
 });
 
+/** The publisher of a subscribed stream reported that it started or stopped speaking. */
+export const ConvAudioAmplitudeEvent = z.object({
+  type: z.literal('conv.audioAmplitude'),
+  seq: Seq,
+  conversation: ConversationName,
+  streamId: StreamId,
+  amplitude: z.number().min(0).max(255),
+  isSpeaking: z.boolean(),
+});
+
 export const ConversationEvents = [
   ConvStreamEvent,
   ConvSubscriptionEndedEvent,
@@ -379,6 +405,7 @@ export const ConversationEvents = [
   ConvCustomEventEvent,
   ConvRelayRequestEvent,
   ConvConstraintsChangedEvent,
+  ConvAudioAmplitudeEvent,
 ] as const;
 
 export type ConvStreamEvent = z.infer<typeof ConvStreamEvent>;

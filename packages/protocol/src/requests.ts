@@ -14,6 +14,7 @@ import {
   UserDataSetRequest,
 } from './client.js';
 import {
+  ConvAudioAmplitudeRequest,
   ConvConstraintsChangedRequest,
   ConvCustomEventRequest,
   ConvDataRequest,
@@ -81,6 +82,7 @@ export const RequestSchemas = {
   'conv.eject': ConvEjectRequest,
   'conv.startRecording': ConvStartRecordingRequest,
   'conv.stopRecording': ConvStopRecordingRequest,
+  'conv.audioAmplitude': ConvAudioAmplitudeRequest,
 } satisfies RequestSchemaMap;
 
 /** Whether `type` names a request (handshake or session). */

@@ -48,6 +48,7 @@ export const RequestResults = {
   'conv.eject': NoData,
   'conv.startRecording': RecordingResult,
   'conv.stopRecording': RecordingResult,
+  'conv.audioAmplitude': NoData,
 } as const satisfies { readonly [T in ClientMessage['type']]: z.ZodType };
 
 /** Every request type (handshake and session). */

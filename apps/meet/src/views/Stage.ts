@@ -10,6 +10,8 @@ interface TileElement {
   video: HTMLVideoElement;
   avatar: HTMLDivElement;
   name: HTMLSpanElement;
+  /** Bit rate, loss, round trip and MOS of the tile's stream (callStatsUpdate). */
+  stats: HTMLDivElement;
   /** The Stream whose media the <video> shows (attached once per Stream object). */
   attached: apiRTC.Stream | null;
 }
@@ -60,20 +62,37 @@ export class Stage {
     this.render([], () => null);
   }
 
+  /** Highlights (or not) the tile `key` as speaking (audioAmplitude). */
+  setSpeaking(key: string, speaking: boolean): void {
+    const tile = this.#tiles.get(key);
+    if (tile) tile.root.dataset.speaking = String(speaking);
+  }
+
+  /** Shows a stats line on the tile `key` (empty: none). */
+  setStats(key: string, text: string): void {
+    const tile = this.#tiles.get(key);
+    if (!tile) return;
+    tile.stats.textContent = text;
+    tile.stats.hidden = text === '';
+  }
+
   #create(spec: TileSpec): TileElement {
     const video = h('video', { autoplay: true, playsinline: true });
     // The local user's own sound is never played back.
     video.muted = spec.local;
     const avatar = h('div', { class: 'avatar avatar-tile' });
     const name = h('span', { class: 'tile-name' });
+    const stats = h('div', { class: 'tile-stats', 'aria-live': 'off' });
+    stats.hidden = true;
     const root = h(
       'div',
       { class: 'tile', 'data-key': spec.key, role: 'group' },
       video,
       h('div', { class: 'tile-avatar' }, avatar),
+      stats,
       h('div', { class: 'tile-label' }, h('span', { class: 'mic-off', title: 'Microphone off', 'aria-hidden': 'true' }, svgUse('i-mic-off')), name),
     );
-    return { root, video, avatar, name, attached: null };
+    return { root, video, avatar, name, stats, attached: null };
   }
 
   #update(tile: TileElement, spec: TileSpec, stream: apiRTC.Stream | null): void {

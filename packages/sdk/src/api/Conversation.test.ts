@@ -63,6 +63,7 @@ function installFakePlanes(): void {
       unsubscribe: (id) => void rec.calls.push(`unsubscribe ${id}`),
       onEvent: (e) => void rec.calls.push(`event ${e.type}`),
       peerLeft: (id) => void rec.calls.push(`peerLeft ${id}`),
+      connections: () => [],
       close: () => void rec.calls.push('close'),
     };
     return plane;
@@ -684,5 +685,29 @@ describe('Conversation over a fake server', () => {
     expect(seen).toEqual(['removed 100 old', 'list removed 101', 'added 100 new']);
     expect(c.isJoined()).toBe(true);
     expect(c.getConversationCall(local)?.getCallId()).toBe('777');
+  });
+  test('a relayed conv.audioAmplitude is emitted as audioAmplitude with the stream callId; monitoring switches follow the UserAgent', async () => {
+    const c = await joined();
+    push('room', { type: 'conv.stream', change: 'added', stream: desc(100, '7') });
+    await flush();
+    const events: object[] = [];
+    c.on('audioAmplitude', (e) => events.push(e));
+    push('room', { type: 'conv.audioAmplitude', streamId: 100, amplitude: 120.5, isSpeaking: true });
+    push('room', { type: 'conv.audioAmplitude', streamId: 100, amplitude: 3, isSpeaking: false });
+    await flush();
+    expect(events).toEqual([
+      { streamId: 100, callId: '101', amplitude: 120.5, isSpeaking: true, descriptor: { amplitude: 120.5, isSpeaking: true } },
+      { streamId: 100, callId: '101', amplitude: 3, isSpeaking: false, descriptor: { amplitude: 3, isSpeaking: false } },
+    ]);
+    // With no peer connection (fake planes) monitoring runs without emitting; turning it off and on is accepted.
+    const ua = session.getUserAgent();
+    const stats: object[] = [];
+    c.on('callStatsUpdate', (e) => stats.push(e));
+    ua.enableCallStatsMonitoring(true, { interval: 1000 });
+    ua.enableCallStatsMonitoring(true, { interval: 10 }); // refused: default interval, logged
+    await vi.advanceTimersByTimeAsync(6000);
+    ua.enableCallStatsMonitoring(false);
+    expect(stats).toEqual([]);
+    expect(console.error).toHaveBeenCalled();
   });
 });

@@ -11,7 +11,7 @@ import { Contact } from './Contact.js';
 import { ContactCatalog } from './ContactCatalog.js';
 import type { Conversation, ConversationOptions } from './Conversation.js';
 import { ConversationRegistry } from './ConversationRegistry.js';
-import { ATTACH, DROP_CONNECTION, EMIT, SESSION_ENDED } from './internal.js';
+import { ATTACH, DROP_CONNECTION, EMIT, SESSION_ENDED, SETTINGS } from './internal.js';
 import { Observable } from './Observable.js';
 import { relayContactEvents } from './session/contactEvents.js';
 import { contactServices, conversationServices } from './session/services.js';
@@ -57,6 +57,7 @@ export class Session extends Observable<SessionEvents> {
         selfId: () => this.#id,
         contact: (id) => this.#contacts.getOrCreate(id),
         sessionCustomEvent: (payload) => this.emit('customEvent', payload),
+        quality: ua[SETTINGS].quality,
       }),
     );
     // Apps attach contactListUpdate after register() resolved: keep the initial membership (docs/sdk-reference.md#events-and-listeners).

@@ -10,6 +10,8 @@ import { log } from '../util/Logger.js';
 import { platform } from '../util/platform.js';
 import { getScriptUrl } from '../util/scriptUrl.js';
 import { rejectNotSupported, throwNotSupported } from '../util/unsupported.js';
+import { DEFAULT_STATS_INTERVAL_MS, MIN_STATS_INTERVAL_MS, QualitySettings } from '../quality/QualitySettings.js';
+import { DEFAULT_SPEAKER_THRESHOLD } from '../quality/SpeakingState.js';
 import { ATTACH, MEDIA_REPORTER, SESSION_ENDED, SETTINGS } from './internal.js';
 import type { MediaDevice } from '../media/MediaDevice.js';
 import { Observable } from './Observable.js';
@@ -41,8 +43,8 @@ export interface UserAgentEvents {
 
 /** Client-wide media settings read by the conversation work (internal). */
 export interface UserAgentSettings {
-  activeSpeaker: { enabled: boolean; threshold: number };
-  callStats: { enabled: boolean; interval: number };
+  /** Speaker detection and call statistics, followed by every joined conversation. */
+  quality: QualitySettings;
   meshRoomMode: boolean;
   bandwidth: { target?: number; overallOutgoingVideo?: number; perCallOutgoingVideo?: number };
 }
@@ -60,8 +62,7 @@ export class UserAgent extends Observable<UserAgentEvents> {
   readonly #userData = new UserData();
   readonly #devices = new DeviceManager();
   readonly #settings: UserAgentSettings = {
-    activeSpeaker: { enabled: false, threshold: 0.4 },
-    callStats: { enabled: false, interval: 5000 },
+    quality: new QualitySettings(),
     meshRoomMode: false,
     bandwidth: {},
   };
@@ -236,19 +237,31 @@ export class UserAgent extends Observable<UserAgentEvents> {
   }
 
   /**
-   * Conversation `audioAmplitude` events (docs/sdk-reference.md#active-speaker-detection-and-call-statistics): not supported
-   * yet, so enabling throws; disabling what is off is accepted.
+   * Turns speaker detection on or off for every conversation of this client
+   * (docs/sdk-reference.md#active-speaker-detection-and-call-statistics): each published stream's
+   * audio is analysed and `audioAmplitude` fires, here and at its subscribers, when it starts and
+   * stops speaking. `threshold` (> 0, default 0.4) is a fraction of the 0..255 level; Parley reads
+   * a value above 1 as the level itself.
    */
-  enableActiveSpeakerDetecting(enabled: boolean, _options?: { threshold?: number }): void {
-    if (enabled !== false) throwNotSupported('enableActiveSpeakerDetecting');
+  enableActiveSpeakerDetecting(enabled: boolean, options?: { threshold?: number }): void {
+    const threshold = options?.threshold;
+    const valid = typeof threshold === 'number' && threshold > 0 && Number.isFinite(threshold);
+    if (threshold !== undefined && !valid) {
+      log.error(`enableActiveSpeakerDetecting() - threshold must be a number > 0, got ${String(threshold)}: default ${DEFAULT_SPEAKER_THRESHOLD} used`);
+    }
+    this.#settings.quality.setActiveSpeaker(enabled === true, valid ? threshold : DEFAULT_SPEAKER_THRESHOLD);
   }
 
-  /**
-   * Periodic `callStatsUpdate` events: not supported yet, so enabling throws; disabling what is off
-   * is accepted.
-   */
-  enableCallStatsMonitoring(enabled: boolean, _options?: { interval?: number }): void {
-    if (enabled !== false) throwNotSupported('enableCallStatsMonitoring');
+  /** Periodic Conversation `callStatsUpdate` per stream on/off; `interval` ms >= 1000 (default 5000, else logged and defaulted). */
+  enableCallStatsMonitoring(enabled: boolean, options?: { interval?: number }): void {
+    const interval = options?.interval;
+    const valid = typeof interval === 'number' && Number.isFinite(interval) && interval >= MIN_STATS_INTERVAL_MS;
+    if (interval !== undefined && !valid) {
+      log.error(
+        `enableCallStatsMonitoring() - interval must be a number >= ${MIN_STATS_INTERVAL_MS}, got ${String(interval)}: ${DEFAULT_STATS_INTERVAL_MS} used`,
+      );
+    }
+    this.#settings.quality.setCallStats(enabled === true, valid ? interval : DEFAULT_STATS_INTERVAL_MS);
   }
 
   /** P2: default mesh mode of conversations that do not set it. */

@@ -27,6 +27,12 @@ export interface PlaneDeps {
   published(streamId: number): PublishedMedia | undefined;
 }
 
+/** One peer connection of a plane; `peer` is the remote user of a mesh pair connection. */
+export interface PlaneConnection {
+  pc: RTCPeerConnection;
+  peer?: string;
+}
+
 /**
  * The media transport of one joined conversation: SFU (one publisher + one subscriber PC with the
  * server) or mesh (one PC per remote participant). The Conversation does the announcements
@@ -51,6 +57,8 @@ export interface MediaPlane {
   onEvent(event: ConversationServerEvent): void;
   /** A participant left (mesh: close its PC). */
   peerLeft(userId: string): void;
+  /** The live peer connections (statistics read their senders and receivers). */
+  connections(): PlaneConnection[];
   /** Closes every connection. */
   close(): void;
 }

@@ -1,6 +1,6 @@
 import { log } from '../util/Logger.js';
 import type { ConversationServerEvent } from '../util/messages.js';
-import type { Kinds, MediaPlane, PlaneDeps, PublishedMedia } from './MediaPlane.js';
+import type { Kinds, MediaPlane, PlaneConnection, PlaneDeps, PublishedMedia } from './MediaPlane.js';
 import { SUBSCRIBE_TIMEOUT_MS } from './pcUtil.js';
 import { MeshPc, type MeshSdpPayload } from './MeshPc.js';
 import type { MeshSignal } from './MediaSignalling.js';
@@ -128,6 +128,10 @@ export class MeshPlane implements MediaPlane {
       pc.close();
     }
     this.#pcs.delete(userId);
+  }
+
+  connections(): PlaneConnection[] {
+    return [...this.#pcs.values()].map((p) => ({ pc: p.pc, peer: p.remoteId }));
   }
 
   close(): void {

@@ -1,6 +1,6 @@
 import { log } from '../util/Logger.js';
 import type { ConversationServerEvent } from '../util/messages.js';
-import type { Kinds, MediaPlane, PlaneDeps, PublishedMedia } from './MediaPlane.js';
+import type { Kinds, MediaPlane, PlaneConnection, PlaneDeps, PublishedMedia } from './MediaPlane.js';
 import { SUBSCRIBE_TIMEOUT_MS } from './pcUtil.js';
 import { PublisherPc } from './PublisherPc.js';
 import { SubscriberPc } from './SubscriberPc.js';
@@ -63,6 +63,13 @@ export class SfuPlane implements MediaPlane {
 
   peerLeft(): void {
     // Nothing: the server re-offers the subscriber PC.
+  }
+
+  connections(): PlaneConnection[] {
+    const out: PlaneConnection[] = [];
+    if (this.#publisher) out.push({ pc: this.#publisher.pc });
+    if (this.#subscriber) out.push({ pc: this.#subscriber.pc });
+    return out;
   }
 
   close(): void {

@@ -169,6 +169,7 @@ export class ConversationService implements ConversationOwner {
     },
     'conv.relay': (session, request) => this.#relay(session, request),
     'conv.constraintsChanged': (session, request) => this.#constraintsChanged(session, request),
+    'conv.audioAmplitude': (session, request) => this.#audioAmplitude(session, request),
   };
 
   /** The conversation `request` names and the session's participant in it. @throws 16 when not joined, 3 once closed */
@@ -379,6 +380,16 @@ export class ConversationService implements ConversationOwner {
     const constraints = withoutDeviceIds(request.constraints);
     const event = { type: 'conv.constraintsChanged', conversation: conversation.name, streamId: request.streamId, constraints } as const;
     fanOut(event, conversation.subscribersOf(request.streamId), this.#deps.log);
+  }
+
+  /** Speaker detection result of a publisher, forwarded to the stream's subscribers only. */
+  #audioAmplitude(session: UserSession, request: Req<'conv.audioAmplitude'>): void {
+    const { conversation } = this.#context(session, request);
+    const publication = conversation.publication(request.streamId);
+    if (publication.publisherId !== session.userId) throw new ParleyError(ErrorCode.NOT_ALLOWED, 'not the publisher of this stream');
+    const { streamId, amplitude, isSpeaking } = request;
+    const event = { type: 'conv.audioAmplitude', conversation: conversation.name, streamId, amplitude, isSpeaking } as const;
+    fanOut(event, conversation.subscribersOf(streamId), this.#deps.log);
   }
 
   /**

@@ -20,6 +20,7 @@ import type { ConversationContext, ConversationScope, ConversationServerEvent } 
 import { ConversationMedia } from './ConversationMedia.js';
 import { ConversationModeration } from './ConversationModeration.js';
 import { ConversationRecording } from './ConversationRecording.js';
+import { ConversationQuality } from './ConversationQuality.js';
 import type { ConversationEmit } from './events.js';
 import { emitIncoming, sendCustomEvent, sendData, sendMessage } from './messaging.js';
 import { PublicationSet, type PublishOptions } from './PublicationSet.js';
@@ -49,6 +50,7 @@ export class JoinedConversation {
   readonly #streams: AnnouncedStreams;
   readonly #pubs: PublicationSet;
   readonly #subs: SubscriptionSet;
+  readonly #quality: ConversationQuality;
   readonly #members = new Set<string>();
   /** The composite recording (start/stop, state, events). */
   readonly recording: ConversationRecording;
@@ -81,6 +83,20 @@ export class JoinedConversation {
         this.#epoch++;
         this.status = CONVERSATION_STATUS_NOT_JOINED;
       },
+    });
+    this.#quality = new ConversationQuality(this.#scope, {
+      published: () =>
+        this.#pubs
+          .all()
+          .filter((p) => p.ready)
+          .map((p) => ({ streamId: p.streamId, callId: p.callId, ms: p.media.ms, sendsAudio: p.media.kinds.audio })),
+      subscribed: () =>
+        this.#subs
+          .all()
+          .flatMap((s) => (s.stream?.data ? [{ streamId: s.streamId, callId: this.#streams.get(s.streamId)?.callId ?? '', ms: s.stream.data }] : [])),
+      callIdOf: (streamId) => this.#streams.get(streamId)?.callId,
+      connections: () => this.#media.plane?.connections() ?? [],
+      mesh: () => this.#media.mode === 'mesh',
     });
   }
 
@@ -121,6 +137,7 @@ export class JoinedConversation {
     const meshOnly = Boolean(entered?.meshOnly);
     this.#media.start(mode, meshOnly);
     this.status = CONVERSATION_STATUS_JOINED;
+    this.#quality.start();
     if (!silent) this.#scope.emit('joined');
     // Members already present are announced after join() resolved (docs/sdk-reference.md#join-publish-and-subscribe-order, step 2).
     setTimeout(() => {
@@ -174,6 +191,7 @@ export class JoinedConversation {
   /** Local end of everything (leave, session end). */
   #teardown(from: 'local' | 'remote', reason: string): void {
     this.#epoch++;
+    this.#quality.close();
     for (const sub of this.#subs.all()) this.#subs.end(sub.streamId, from, reason, false);
     for (const pub of this.#pubs.all()) this.#pubs.drop(pub);
     this.#media.close();
@@ -341,6 +359,9 @@ export class JoinedConversation {
         return;
       case 'conv.recording':
         this.recording.onEvent(e);
+        return;
+      case 'conv.audioAmplitude':
+        this.#quality.onRemote(e);
         return;
     }
   }

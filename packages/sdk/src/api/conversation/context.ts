@@ -4,6 +4,7 @@ import type { Contact } from '../Contact.js';
 import type { Conversation } from '../Conversation.js';
 import type { ConversationEmit } from './events.js';
 import type { RequestFn } from '../../util/messages.js';
+import type { QualitySettings } from '../../quality/QualitySettings.js';
 
 /** What a Conversation needs from its Session (internal). */
 export interface ConversationContext {
@@ -17,6 +18,8 @@ export interface ConversationContext {
   members(name: string): string[];
   /** Drops the membership state of conversation `name` (left). */
   forgetGroup(name: string): void;
+  /** Client-wide speaker detection and stats monitoring switches (`userAgent.enable…`). */
+  readonly quality: QualitySettings;
   /** Emits Session `customEvent` for a conversation custom event. */
   sessionCustomEvent(payload: { event: string; content: unknown; sender: Contact; conversation: Conversation }): void;
 }

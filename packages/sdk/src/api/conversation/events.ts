@@ -1,4 +1,5 @@
 import type { RecordingInfo } from '@parley/protocol';
+import type { CallStats } from '../../quality/callStats.js';
 import type { Contact } from '../Contact.js';
 import type { Stream } from '../Stream.js';
 import type { StreamInfo } from './streamInfo.js';
@@ -61,6 +62,10 @@ export interface ConversationEvents {
   recordingStarted: RecordingInfo;
   recordingStopped: RecordingInfo;
   recordingAvailable: RecordingInfo;
+  /** A published or subscribed stream started or stopped speaking (`descriptor`: apiRTC's deprecated duplicate). */
+  audioAmplitude: { streamId: number; callId: string; amplitude: number; isSpeaking: boolean; descriptor: { amplitude: number; isSpeaking: boolean } };
+  /** Statistics of one stream over the last monitoring interval; mesh entries name the peer connection's user. */
+  callStatsUpdate: { streamId: number; callId: string; stats: CallStats; mesh?: true; userId?: string; contact?: Contact };
 }
 
 /** Emits one Conversation event, typed by name (the conversation parts report through it). */

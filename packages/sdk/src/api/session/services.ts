@@ -22,6 +22,7 @@ export interface ConversationSessionSide {
   selfId(): string;
   contact(id: string): Contact;
   sessionCustomEvent: ConversationContext['sessionCustomEvent'];
+  quality: ConversationContext['quality'];
 }
 
 /** The session services a joined conversation uses: requests, members of its name, and the Session's own identity and events. */
@@ -33,5 +34,6 @@ export function conversationServices(engine: Engine, session: ConversationSessio
     members: (name) => engine.conversationPresence.membersOf(name).filter((id) => id !== session.selfId()),
     forgetGroup: (name) => engine.conversationPresence.forgetGroup(name),
     sessionCustomEvent: (payload) => session.sessionCustomEvent(payload),
+    quality: session.quality,
   };
 }

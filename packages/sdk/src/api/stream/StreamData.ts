@@ -3,9 +3,13 @@ import { addMediaElement, attachMediaStream, removeMediaElement, type MediaEleme
 import { captureFrame, type SnapshotOptions } from '../../media/snapshot.js';
 import { StreamRecorder } from '../../media/StreamRecorder.js';
 import { log } from '../../util/Logger.js';
-import { rejectNotSupported, throwNotSupported } from '../../util/unsupported.js';
+import { rejectNotSupported } from '../../util/unsupported.js';
+import { ActiveSpeakerDetector } from '../../quality/ActiveSpeakerDetector.js';
 import { Observable } from '../Observable.js';
 import type { StreamEvents } from './types.js';
+
+/** `enableAudioAnalysis` default level (apiRTC's, on the 0..255 scale). */
+const DEFAULT_ANALYSIS_THRESHOLD = 100;
 
 /**
  * What a {@link Stream} offers on top of the MediaStream it holds, whatever its origin: the data
@@ -16,6 +20,7 @@ import type { StreamEvents } from './types.js';
 export abstract class StreamData extends Observable<StreamEvents> {
   /** Underlying MediaStream; null after release. */
   data: MediaStream | null = null;
+  #analysis: ActiveSpeakerDetector | null = null;
   /** False for local streams. */
   abstract readonly isRemote: boolean;
 
@@ -133,13 +138,34 @@ export abstract class StreamData extends Observable<StreamEvents> {
     void this.enableVideo();
   }
 
-  /** Per-stream amplitude analysis (P2): not supported. */
-  enableAudioAnalysis(_opts?: { threshold?: number }): void {
-    throwNotSupported('enableAudioAnalysis');
+  /**
+   * Per-stream amplitude analysis (P2): every 100 ms `audioAmplitude` (the level, 0..255) and, when
+   * the level crosses `threshold` (0..255, default 100) with the speaker hysteresis,
+   * `audioAmplitudeInfo {amplitude, isSpeaking}`. Logs an error and does nothing without audio.
+   * Chromium feeds a remote WebRTC track to Web Audio only while it also plays in a media element.
+   */
+  enableAudioAnalysis(opts?: { threshold?: number }): void {
+    const data = this.data;
+    if (!data || data.getAudioTracks().length === 0) {
+      log.error('enableAudioAnalysis() - stream has no audio');
+      return;
+    }
+    this.disableAudioAnalysis();
+    const t = opts?.threshold;
+    const level = typeof t === 'number' && Number.isFinite(t) && t >= 0 ? Math.min(t, 255) : DEFAULT_ANALYSIS_THRESHOLD;
+    const detector = new ActiveSpeakerDetector(data, level);
+    detector.on('level', (amplitude) => {
+      // Released: the analysis ends with the media.
+      if (this.data !== data) this.disableAudioAnalysis();
+      else this.emit('audioAmplitude', amplitude);
+    });
+    detector.on('change', (change) => this.emit('audioAmplitudeInfo', change));
+    this.#analysis = detector;
   }
 
-  /** P2: not supported. */
+  /** Stops the analysis (no-op when none runs). */
   disableAudioAnalysis(): void {
-    throwNotSupported('disableAudioAnalysis');
+    this.#analysis?.close();
+    this.#analysis = null;
   }
 }
