@@ -17,9 +17,12 @@ import { paths } from './paths.js';
 // The list lives in a JSON file so the benchmarks (bench/lib/media-bench.mjs) launch the same browser.
 export const CHROMIUM_ARGS: readonly string[] = chromiumArgs;
 
-/** One browser per test file. */
-export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: '/usr/bin/chromium', args: [...CHROMIUM_ARGS] });
+/**
+ * One browser per test file. `extraArgs` are appended, e.g. `--use-file-for-fake-audio-capture=<wav>`
+ * or `--use-file-for-fake-video-capture=<y4m>` to feed the fake devices with a generated recording.
+ */
+export function launchBrowser(extraArgs: readonly string[] = []): Promise<Browser> {
+  return chromium.launch({ executablePath: '/usr/bin/chromium', args: [...CHROMIUM_ARGS, ...extraArgs] });
 }
 
 /** One console message (or uncaught page error, type `pageerror`) seen by a page. */

@@ -20,16 +20,16 @@ export interface E2EEnv {
  * Standard life cycle of an e2e test file: one server (built, spawned) and one Chromium for the
  * file; users created by a test are closed after it; on failure every open page is screenshotted
  * (with its console log) into tests/e2e/artifacts/ first. The server and browser are stopped even
- * when a test or hook fails.
+ * when a test or hook fails. `browserOptions.args` are extra Chromium flags for this file's browser.
  */
-export function useE2E(name: string, serverOptions: ServerOptions = {}): E2EEnv {
+export function useE2E(name: string, serverOptions: ServerOptions = {}, browserOptions: { args?: readonly string[] } = {}): E2EEnv {
   let server: RunningServer | undefined;
   let browser: Browser | undefined;
   const shared = new Map<string, User>();
 
   beforeAll(async () => {
     server = await startServer({ name, ...serverOptions });
-    browser = await launchBrowser();
+    browser = await launchBrowser(browserOptions.args);
   });
 
   afterEach(async (ctx) => {
