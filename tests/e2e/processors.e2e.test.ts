@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { convUser, join, subscribe, waitRemoteStreams } from './conversation/helpers.js';
-import { useE2E, waitInPage, type User } from './harness/index.js';
+import { DEFAULT_WAIT_MS, newUser, useE2E, waitInPage, type User } from './harness/index.js';
 import { FIGURE, makeTestMedia } from './processors/assets.js';
 
 // The fake camera shows a still person-like figure on a checkered wall; the fake microphone plays
@@ -143,7 +143,12 @@ describe('audio and video processors (noise reduction, background blur and image
     // 'none' gives the base stream back and stops the child.
     const back = await user.page.evaluate(async () => {
       const s = await E2E.keep.blurred.applyVideoProcessor('none');
-      return { isBase: s === E2E.keep.base, filter: E2E.keep.base.videoAppliedFilter, childData: E2E.keep.blurred.hasData(), baseData: E2E.keep.base.hasData() };
+      return {
+        isBase: s === E2E.keep.base,
+        filter: E2E.keep.base.videoAppliedFilter,
+        childData: E2E.keep.blurred.hasData(),
+        baseData: E2E.keep.base.hasData(),
+      };
     });
     expect(back).toEqual({ isBase: true, filter: 'none', childData: false, baseData: true });
 
@@ -180,7 +185,14 @@ describe('audio and video processors (noise reduction, background blur and image
       return {
         base: base.streamId as number,
         processed: processed.streamId as number,
-        filters: [base.audioAppliedFilter, base.videoAppliedFilter, denoised.audioAppliedFilter, denoised.videoAppliedFilter, processed.audioAppliedFilter, processed.videoAppliedFilter],
+        filters: [
+          base.audioAppliedFilter,
+          base.videoAppliedFilter,
+          denoised.audioAppliedFilter,
+          denoised.videoAppliedFilter,
+          processed.audioAppliedFilter,
+          processed.videoAppliedFilter,
+        ],
         again: (await base.startNoiseReduction()) === denoised,
       };
     });
@@ -208,13 +220,22 @@ describe('audio and video processors (noise reduction, background blur and image
       BACKGROUND,
       30_000,
     );
-    const received = await bob.user.page.evaluate(([b, p]) => ({ wall: PROC.color('base', b[0]!), face: PROC.diff('base', 'out', p) }), [BACKGROUND, PERSON] as const);
+    const received = await bob.user.page.evaluate(([b, p]) => ({ wall: PROC.color('base', b[0]!), face: PROC.diff('base', 'out', p) }), [
+      BACKGROUND,
+      PERSON,
+    ] as const);
     expect(received.wall[0]).toBeGreaterThan(80); // the unprocessed stream still shows the checkered wall, not green
     // Both went through a video codec: compare with a looser bound than locally.
     for (const d of received.face) expect(d).toBeLessThan(20);
 
     // Audio: ~4 s of levels (two tone periods) on each received stream.
-    await waitInPage(bob.user, 'levels of both received audio streams', () => PROC.levels('base').length >= 100 && PROC.levels('out').length >= 100, undefined, 30_000);
+    await waitInPage(
+      bob.user,
+      'levels of both received audio streams',
+      () => PROC.levels('base').length >= 100 && PROC.levels('out').length >= 100,
+      undefined,
+      30_000,
+    );
     const audio = await bob.user.page.evaluate(() => ({ floorBase: PROC.floor('base'), floorOut: PROC.floor('out'), peakBase: PROC.peak('base') }));
     // The unprocessed floor is the white noise (about -30 dBFS); RNNoise removes most of it.
     expect(audio.floorBase).toBeGreaterThan(-45);
@@ -237,11 +258,67 @@ describe('audio and video processors (noise reduction, background blur and image
         filters: [E2E.keep.base.audioAppliedFilter, E2E.keep.base.videoAppliedFilter],
       };
     });
-    expect(linked).toEqual({ off: [false, false], on: [true, true], videoNone: true, audioNone: true, released: [false, false, true], filters: ['none', 'none'] });
+    expect(linked).toEqual({
+      off: [false, false],
+      on: [true, true],
+      videoNone: true,
+      audioNone: true,
+      released: [false, false, true],
+      filters: ['none', 'none'],
+    });
 
     expect(aliceRequests.some((u) => u.includes('/sdk/processors/rnnoise'))).toBe(true);
     expect(foreign(aliceRequests, env.server.url)).toEqual([]);
     expect(alice.user.errors()).toEqual([]);
     expect(bob.user.errors()).toEqual([]);
   });
+
+  test('demo app: the blur and noise-reduction boxes of the device settings change the pre-join preview, under the app CSP, with no request off the origin', async () => {
+    const ada = await newUser(env.browser, 'Ada');
+    const requests = recordRequests(ada);
+    await ada.page.goto(`${env.server.url}/?room=e2e-effects`);
+    const wait = { timeout: DEFAULT_WAIT_MS };
+    await ada.page.waitForFunction(() => (document.getElementById('preview-video') as HTMLVideoElement).videoWidth > 0, undefined, wait);
+    // The local Stream the preview shows, found through the SDK's registry of local streams. Kept
+    // on the page for the waits below.
+    await ada.page.evaluate(() => {
+      (window as unknown as { filters: unknown }).filters = () => {
+        const media = (document.getElementById('preview-video') as HTMLVideoElement).srcObject;
+        const shown = [...apiRTC.Stream.getLocalStreams()].find((st: { getData(): unknown }) => st.getData() === media);
+        return shown
+          ? {
+              audio: shown.audioAppliedFilter,
+              video: shown.videoAppliedFilter,
+              canvas: shown.getData().getVideoTracks()[0] instanceof CanvasCaptureMediaStreamTrack,
+            }
+          : null;
+      };
+    });
+    const previewFilters = () => (window as unknown as { filters: () => unknown }).filters();
+    expect(await ada.page.evaluate(previewFilters)).toEqual({ audio: 'none', video: 'none', canvas: false });
+    const filtersAre = (want: { audio?: string; video?: string }) =>
+      ada.page.waitForFunction(
+        (w) => {
+          const got = (window as unknown as { filters: () => { audio: string; video: string } | null }).filters();
+          return got !== null && (w.audio === undefined || got.audio === w.audio) && (w.video === undefined || got.video === w.video);
+        },
+        want,
+        { timeout: 30_000 },
+      );
+
+    await ada.page.check('#blur-toggle');
+    await filtersAre({ video: 'blur' });
+    await ada.page.check('#noise-toggle');
+    await filtersAre({ audio: 'noiseReduction' });
+    expect(await ada.page.evaluate(previewFilters)).toEqual({ audio: 'noiseReduction', video: 'blur', canvas: true });
+    // The settings panel of the call mirrors the choice.
+    expect(await ada.page.isChecked('#call-blur-toggle')).toBe(true);
+    expect(await ada.page.isChecked('#call-noise-toggle')).toBe(true);
+    await ada.page.uncheck('#blur-toggle');
+    await filtersAre({ video: 'none' });
+    expect(await ada.page.evaluate(previewFilters)).toEqual({ audio: 'noiseReduction', video: 'none', canvas: false });
+    expect(foreign(requests, env.server.url)).toEqual([]);
+    // No CSP violation (wasm compilation, worklet, model scripts) nor any other error.
+    expect(ada.errors()).toEqual([]);
+  }, 180_000);
 });

@@ -44,10 +44,23 @@ export function makeTestMedia(): { dir: string; video: string; noisyWav: string 
   };
   ff(['-f', 'lavfi', '-i', 'color=c=black:s=640x480:r=30:d=2', '-vf', `format=rgb24,geq=${geq},format=yuv420p`, '-pix_fmt', 'yuv420p', video]);
   ff([
-    '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000:duration=10',
-    '-f', 'lavfi', '-i', 'anoisesrc=color=white:amplitude=0.08:sample_rate=48000:duration=10',
-    '-filter_complex', "[0]volume='0.5*lt(mod(t,2),1)':eval=frame[tone];[tone][1]amix=inputs=2:normalize=0[out]",
-    '-map', '[out]', '-ac', '1', '-ar', '48000', noisyWav,
+    '-f',
+    'lavfi',
+    '-i',
+    'sine=frequency=440:sample_rate=48000:duration=10',
+    '-f',
+    'lavfi',
+    '-i',
+    'anoisesrc=color=white:amplitude=0.08:sample_rate=48000:duration=10',
+    '-filter_complex',
+    "[0]volume='0.5*lt(mod(t,2),1)':eval=frame[tone];[tone][1]amix=inputs=2:normalize=0[out]",
+    '-map',
+    '[out]',
+    '-ac',
+    '1',
+    '-ar',
+    '48000',
+    noisyWav,
   ]);
   return { dir, video, noisyWav };
 }

@@ -118,7 +118,8 @@ export class StreamProcessors {
   async #applyAudio(type: AudioProcessorType, intensity: NoiseIntensity): Promise<Stream> {
     const base = this.#stream;
     const current = (): Stream => this.#audio?.stream ?? base;
-    const fail = (message: string): ApplyAudioProcessorError => new ApplyAudioProcessorError(`applyAudioProcessor() - ${message}`, base.audioAppliedFilter, current());
+    const fail = (message: string): ApplyAudioProcessorError =>
+      new ApplyAudioProcessorError(`applyAudioProcessor() - ${message}`, base.audioAppliedFilter, current());
     if (type !== 'none' && type !== 'noiseReduction') throw fail(`invalid audioProcessorType: ${String(type)}`);
     if (type === base.audioAppliedFilter) return current();
     if (type === 'none') {
@@ -147,7 +148,8 @@ export class StreamProcessors {
   async #applyVideo(type: VideoProcessorType, opts: VideoProcessorOptions | undefined): Promise<Stream> {
     const base = this.#stream;
     const current = (): Stream => this.#video?.stream ?? base;
-    const fail = (message: string): ApplyVideoProcessorError => new ApplyVideoProcessorError(`applyVideoProcessor() - ${message}`, base.videoAppliedFilter, current());
+    const fail = (message: string): ApplyVideoProcessorError =>
+      new ApplyVideoProcessorError(`applyVideoProcessor() - ${message}`, base.videoAppliedFilter, current());
     if (type !== 'none' && type !== 'blur' && type !== 'backgroundImage') throw fail(`invalid videoProcessorType: ${String(type)}`);
     const imageUrl = type === 'backgroundImage' ? opts?.backgroundImageUrl : undefined;
     if (type === 'backgroundImage' && (typeof imageUrl !== 'string' || imageUrl === '')) throw fail('backgroundImageUrl is required for backgroundImage');
@@ -165,7 +167,9 @@ export class StreamProcessors {
       mod = await loadProcessors();
       background = imageUrl === undefined ? ({ kind: 'blur' } as const) : ({ kind: 'image', image: await mod.loadBackgroundImage(imageUrl) } as const);
     } catch (e) {
-      throw fail(`${imageUrl === undefined ? 'the processors module failed to load' : `cannot load background image ${imageUrl}`}: ${e instanceof Error ? e.message : String(e)}`);
+      throw fail(
+        `${imageUrl === undefined ? 'the processors module failed to load' : `cannot load background image ${imageUrl}`}: ${e instanceof Error ? e.message : String(e)}`,
+      );
     }
     if (this.#video) {
       // Blur ↔ image on the same child: the published stream keeps its track.
@@ -175,13 +179,14 @@ export class StreamProcessors {
       return this.#video.stream;
     }
     let processor: BackgroundProcessor;
-    let child: Stream | undefined;
+    // The child exists only once the processor runs: its events go to whatever stream is set here.
+    const target: { stream?: Stream } = {};
     try {
       processor = await mod.BackgroundProcessor.create(track, processorsBaseUrl(), background, (name, payload) => {
         // Both events are typed `object` on the Stream; the processor's payloads are objects.
         const event: keyof BackgroundProcessorEvents = name;
         const data: object = payload;
-        child?.[EMIT](event, data);
+        target.stream?.[EMIT](event, data);
       });
     } catch (e) {
       log.warn('background processor failed to start', e);
@@ -189,7 +194,8 @@ export class StreamProcessors {
     }
     processor.output.enabled = track.enabled;
     const others = base.data?.getAudioTracks().map((t) => t.clone()) ?? [];
-    child = this.#adopt('video', new MediaStream([...others, processor.output]));
+    const child = this.#adopt('video', new MediaStream([...others, processor.output]));
+    target.stream = child;
     this.#video = { stream: child, processor, imageUrl, close: () => processor.close() };
     base.videoAppliedFilter = child.videoAppliedFilter = type;
     return child;

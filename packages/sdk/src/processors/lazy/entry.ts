@@ -4,5 +4,11 @@
  * worklet, wasm and model files sit next to it; `baseUrl` is that folder.
  */
 export { NoiseFilter, type NoiseIntensity } from './NoiseFilter.js';
-export { BackgroundProcessor, loadBackgroundImage, type BackgroundEventSink, type BackgroundProcessorEvents, type BackgroundProcessorStats } from './BackgroundProcessor.js';
+export {
+  BackgroundProcessor,
+  loadBackgroundImage,
+  type BackgroundEventSink,
+  type BackgroundProcessorEvents,
+  type BackgroundProcessorStats,
+} from './BackgroundProcessor.js';
 export type { Background } from './BackgroundCompositor.js';
