@@ -52,6 +52,9 @@ export class BackgroundProcessor {
   readonly #mask: HTMLCanvasElement;
   #hasMask = false;
   #segmenting = false;
+  /** End and duration of the last segmentation (performance.now() ms), for the duty cycle. */
+  #lastEnd = 0;
+  #lastDuration = 0;
   #hidden = false;
   #slowReported = false;
   #closed = false;
@@ -101,19 +104,24 @@ export class BackgroundProcessor {
   #frame(frame: SourceFrame): void {
     if (this.#closed) return;
     this.#stats.framesIn++;
-    if (!this.#segmenting && !this.#hidden) this.#segment(frame);
     this.#compositor.draw(frame.image, frame.width, frame.height, this.#hasMask ? this.#mask : null);
     this.#stats.framesOut++;
+    // Segmentation runs on this thread (MediaPipe's wasm and WebGL): after a run of d ms, wait d ms
+    // before the next, so at least half of the time is left to compositing every frame. On a slow
+    // machine the mask updates less often; the output keeps the source's frame rate. It reads the
+    // RGB copy of this frame the compositor just made, so the mask applies from the next frame.
+    const now = performance.now();
+    if (!this.#segmenting && !this.#hidden && now - this.#lastEnd >= this.#lastDuration) this.#segment(this.#compositor.frame);
   }
 
-  #segment(frame: SourceFrame): void {
+  #segment(frame: HTMLCanvasElement): void {
     this.#segmenting = true;
     const ctx = this.#modelInput.getContext('2d');
     if (!ctx) {
       this.#segmenting = false;
       return;
     }
-    ctx.drawImage(frame.image, 0, 0, MODEL_WIDTH, MODEL_HEIGHT);
+    ctx.drawImage(frame, 0, 0, MODEL_WIDTH, MODEL_HEIGHT);
     const started = performance.now();
     this.#segmenter
       .segment(this.#modelInput)
@@ -129,6 +137,8 @@ export class BackgroundProcessor {
       .catch(() => undefined)
       .finally(() => {
         this.#segmenting = false;
+        this.#lastEnd = performance.now();
+        this.#lastDuration = this.#lastEnd - started;
       });
   }
 

@@ -42,8 +42,16 @@ export class Segmenter {
     });
   }
 
+  /** A segmenter no processor uses any more, kept for the next: loading the model takes seconds. */
+  static #idle: Segmenter | undefined;
+
   /** Loads the script, wasm and model (the landscape model: 256×144, the fastest of the two). */
   static async create(baseUrl: string): Promise<Segmenter> {
+    const idle = Segmenter.#idle;
+    if (idle) {
+      Segmenter.#idle = undefined;
+      return idle;
+    }
     const dir = new URL('mediapipe/', baseUrl).href;
     const Ctor = await loadScript(`${dir}selfie_segmentation.js`);
     const model = new Ctor({ locateFile: (file: string) => `${dir}${file}` });
@@ -68,9 +76,16 @@ export class Segmenter {
     return mask;
   }
 
-  /** Frees the wasm heap and GL context. */
+  /**
+   * Done with it: kept for the next processor (one per page), or, when one is already kept, the
+   * wasm heap and GL context are freed.
+   */
   close(): Promise<void> {
     this.#pending = undefined;
+    if (!Segmenter.#idle) {
+      Segmenter.#idle = this;
+      return Promise.resolve();
+    }
     return this.#model.close();
   }
 }
