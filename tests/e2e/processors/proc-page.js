@@ -103,9 +103,12 @@
     levels(key) {
       return analysers[key].levels.slice();
     },
-    /** Noise floor: the 20th percentile of the block levels (the quiet gaps between tone bursts). */
+    /**
+     * Noise floor: the 20th percentile of the block levels (the quiet gaps between tone bursts),
+     * leaving out the first second (the receiver's jitter buffer and RNNoise settling).
+     */
     floor(key) {
-      const l = analysers[key].levels.slice().sort((x, y) => x - y);
+      const l = analysers[key].levels.slice(25).sort((x, y) => x - y);
       return l[Math.floor(l.length * 0.2)];
     },
     peak(key) {
