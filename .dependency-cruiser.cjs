@@ -48,6 +48,21 @@ module.exports = {
       to: { path: '^packages/sdk/src/engine/' },
     },
     {
+      name: 'sdk-core-loads-processors-lazily',
+      comment:
+        'The processors module (packages/sdk/src/processors/lazy/) is a separate bundle loaded by URL on first use; a value import from the core would pull it (and its npm packages) into parley.js. Types only.',
+      severity: 'error',
+      from: { path: '^packages/sdk/src/', pathNot: '^packages/sdk/src/processors/lazy/' },
+      to: { path: '^(packages/sdk/src/processors/lazy/|node_modules/(@sapphi-red|@mediapipe)/)', dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'sdk-processors-module-is-a-leaf',
+      comment: 'The processors module knows nothing of the apiRTC facade or the engine: it turns tracks into processed tracks, the Stream links them.',
+      severity: 'error',
+      from: { path: '^packages/sdk/src/processors/lazy/' },
+      to: { path: '^packages/sdk/src/(api|engine|media)/' },
+    },
+    {
       name: 'server-media-is-below-sessions',
       comment:
         'The SFU media plane (rooms, peers, transports, RTP) is driven by conversations and knows nothing of signalling, conversations, presence or sessions.',

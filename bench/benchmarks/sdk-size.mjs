@@ -106,6 +106,37 @@ export async function run({ log }) {
   const gz = ratio(parley.gzip, apirtc.gzip);
   const met = gz <= TARGET;
 
+  // What a page downloads in addition when it applies a processor (loaded on first use only).
+  // A browser with wasm SIMD fetches the SIMD builds; the others are the fallbacks.
+  const procDir = join(repoRoot, 'packages/sdk/dist/processors');
+  if (existsSync(procDir)) {
+    const part = (files) =>
+      files.map((f) => sizes(readFileSync(join(procDir, f)))).reduce((a, b) => ({ raw: a.raw + b.raw, gzip: a.gzip + b.gzip, brotli: a.brotli + b.brotli }));
+    const module = part(['parley-processors.mjs']);
+    const noise = part(['rnnoise/workletProcessor.js', 'rnnoise_simd.wasm']);
+    const seg = part([
+      'mediapipe/selfie_segmentation.js',
+      'mediapipe/selfie_segmentation.binarypb',
+      'mediapipe/selfie_segmentation_landscape.tflite',
+      'mediapipe/selfie_segmentation_solution_simd_wasm_bin.js',
+      'mediapipe/selfie_segmentation_solution_simd_wasm_bin.wasm',
+    ]);
+    const row = (name, x) => [name, fmtBytes(x.raw), fmtBytes(x.gzip), fmtBytes(x.brotli)];
+    const plus = (a, b) => ({ raw: a.raw + b.raw, gzip: a.gzip + b.gzip, brotli: a.brotli + b.brotli });
+    tables.unshift({
+      title: 'Processors: loaded only when a page applies one (/sdk/processors/, SIMD builds)',
+      columns: ['what', 'raw', 'gzip -9', 'brotli 11'],
+      rows: [
+        row('core /sdk/parley.js (without processors)', parley),
+        row('processors module parley-processors.mjs', module),
+        row('+ noise reduction (RNNoise worklet + wasm)', noise),
+        row('+ background (MediaPipe script, wasm, graph, model)', seg),
+        row('core + module + noise reduction', plus(plus(parley, module), noise)),
+        row('core + module + noise reduction + background', plus(plus(plus(parley, module), noise), seg)),
+      ],
+    });
+  }
+
   return {
     headline: gz.toFixed(3),
     versions: { '@apirtc/apirtc': api.version },

@@ -2,9 +2,11 @@
 //   dist/parley.js   classic script (IIFE) defining window.apiRTC / window.Parley, minified + map
 //   dist/parley.mjs  ES module with the same named exports and a default namespace, minified + map
 //   dist/types/      declarations (tsc, emitDeclarationOnly)
+//   dist/processors/ the lazily loaded processors module (noise reduction, background blur/image)
+//                    with the worklet, wasm and model files it reads, copied from their npm packages
 // and prints the gzip size of parley.js (benchmarked against apiRTC's bundle).
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -33,17 +35,60 @@ const common = {
 const results = await Promise.all([
   esbuild.build({ ...common, entryPoints: [join(here, 'src/iife.ts')], format: 'iife', outfile: join(dist, 'parley.js'), write: false }),
   esbuild.build({ ...common, entryPoints: [join(here, 'src/index.ts')], format: 'esm', outfile: join(dist, 'parley.mjs'), write: false }),
+  esbuild.build({
+    ...common,
+    entryPoints: [join(here, 'src/processors/lazy/entry.ts')],
+    format: 'esm',
+    outfile: join(dist, 'processors', 'parley-processors.mjs'),
+    banner: { js: `/* Parley SDK ${version} processors */` },
+    write: false,
+  }),
 ]);
 mkdirSync(dist, { recursive: true });
+mkdirSync(join(dist, 'processors'), { recursive: true });
 for (const file of results.flatMap((r) => r.outputFiles)) {
   writeFileSync(`${file.path}.tmp`, file.contents);
   renameSync(`${file.path}.tmp`, file.path);
 }
 rmSync(join(dist, 'types'), { recursive: true, force: true });
 
+// The files the processors module loads at run time, served from /sdk/processors/ like the rest
+// of the SDK (nothing comes from a CDN). Only what the code paths use: RNNoise (plain and SIMD
+// wasm, the browser picks) and MediaPipe's selfie segmentation (both wasm builds: its loader picks
+// by SIMD support too; the landscape model is the one selected, the loader also asks for the graph).
+// Neither package exports its package.json: find the folder the way Node would, walking up.
+const pkgDir = (name) => {
+  for (let dir = here; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'node_modules', name, 'package.json'))) return join(dir, 'node_modules', name);
+    if (dirname(dir) === dir) throw new Error(`${name} is not installed`);
+  }
+};
+const assets = [
+  ['@sapphi-red/web-noise-suppressor', 'dist/rnnoise/workletProcessor.js', 'rnnoise/workletProcessor.js'],
+  ['@sapphi-red/web-noise-suppressor', 'dist/rnnoise.wasm', 'rnnoise.wasm'],
+  ['@sapphi-red/web-noise-suppressor', 'dist/rnnoise_simd.wasm', 'rnnoise_simd.wasm'],
+  ...[
+    'selfie_segmentation.js',
+    'selfie_segmentation.binarypb',
+    'selfie_segmentation_landscape.tflite',
+    'selfie_segmentation.tflite',
+    'selfie_segmentation_solution_simd_wasm_bin.js',
+    'selfie_segmentation_solution_simd_wasm_bin.wasm',
+    'selfie_segmentation_solution_simd_wasm_bin.data',
+    'selfie_segmentation_solution_wasm_bin.js',
+    'selfie_segmentation_solution_wasm_bin.wasm',
+  ].map((f) => ['@mediapipe/selfie_segmentation', f, `mediapipe/${f}`]),
+];
+for (const [pkg, from, to] of assets) {
+  const target = join(dist, 'processors', to);
+  mkdirSync(dirname(target), { recursive: true });
+  copyFileSync(join(pkgDir(pkg), from), `${target}.tmp`);
+  renameSync(`${target}.tmp`, target);
+}
+
 execFileSync(process.execPath, [join(here, '../../node_modules/typescript/bin/tsc'), '-p', here], { stdio: 'inherit' });
 
-for (const file of ['parley.js', 'parley.mjs']) {
+for (const file of ['parley.js', 'parley.mjs', 'processors/parley-processors.mjs']) {
   const code = readFileSync(join(dist, file));
   console.log(`${file}: ${(code.length / 1024).toFixed(1)} KiB minified, ${(gzipSync(code, { level: 9 }).length / 1024).toFixed(1)} KiB gzip`);
 }

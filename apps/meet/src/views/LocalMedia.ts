@@ -1,6 +1,12 @@
 import { byId, h } from '../dom.js';
 import { paintAvatar } from './avatarElement.js';
 
+/** Processors the user chose in the device settings (applied to every new stream). */
+export interface EffectChoice {
+  noiseReduction: boolean;
+  blur: boolean;
+}
+
 /** The microphone/camera state the user chose. */
 export interface MediaChoice {
   audio: boolean;
@@ -24,7 +30,14 @@ export class LocalMedia {
   readonly #cameraSelects = [byId<HTMLSelectElement>('camera-select'), byId<HTMLSelectElement>('call-camera-select')];
   readonly #micSelects = [byId<HTMLSelectElement>('mic-select'), byId<HTMLSelectElement>('call-mic-select')];
   readonly #meter = byId('meter-bar');
+  /** Effect checkboxes: pre-join screen's and call settings panel's, kept in sync. */
+  readonly #noiseToggles = [byId<HTMLInputElement>('noise-toggle'), byId<HTMLInputElement>('call-noise-toggle')];
+  readonly #blurToggles = [byId<HTMLInputElement>('blur-toggle'), byId<HTMLInputElement>('call-blur-toggle')];
+  #effects: EffectChoice = { noiseReduction: false, blur: false };
+  /** The stream shown and published: the camera stream, or its processed child. */
   #stream: apiRTC.Stream | null = null;
+  /** The camera stream itself; releasing it releases its processed children. */
+  #base: apiRTC.Stream | null = null;
   #choice: MediaChoice = { audio: true, video: true };
   #starting: Promise<void> | null = null;
   #restart = false;
@@ -48,6 +61,19 @@ export class LocalMedia {
       for (const select of list) {
         select.addEventListener('change', () => {
           for (const other of list) if (other !== select) other.value = select.value;
+          void this.start();
+        });
+      }
+    }
+    for (const [list, key] of [
+      [this.#noiseToggles, 'noiseReduction'],
+      [this.#blurToggles, 'blur'],
+    ] as const) {
+      for (const box of list) {
+        box.addEventListener('change', () => {
+          for (const other of list) other.checked = box.checked;
+          this.#effects = { ...this.#effects, [key]: box.checked };
+          // A new stream with the new effects, put in place like a device switch.
           void this.start();
         });
       }
@@ -120,18 +146,20 @@ export class LocalMedia {
       const mic = this.#micSelects[0]?.value;
       if (camera) options.videoInputId = camera;
       if (mic) options.audioInputId = mic;
-      const stream = await this.ua.createStream(options);
+      const base = await this.ua.createStream(options);
+      const stream = await this.#applyEffects(base);
       if (!this.#choice.audio && stream.hasAudio()) await stream.disableAudio();
       if (!this.#choice.video && stream.hasVideo()) await stream.disableVideo();
       if (hook) {
         try {
           await hook(old, stream);
         } catch (error) {
-          stream.release();
+          base.release();
           throw error;
         }
         this.#release();
       }
+      this.#base = base;
       this.#stream = stream;
       if (this.#previewing) {
         stream.attachToElement(this.#video);
@@ -172,12 +200,44 @@ export class LocalMedia {
     this.#render();
   }
 
+  /**
+   * The chosen processors on top of `base`. One that fails (old browser, model not loading) is
+   * reported and its box unticked; the call goes on with the stream the error names.
+   */
+  async #applyEffects(base: apiRTC.Stream): Promise<apiRTC.Stream> {
+    let stream = base;
+    const steps = [
+      {
+        on: this.#effects.noiseReduction && base.hasAudio(),
+        key: 'noiseReduction',
+        boxes: this.#noiseToggles,
+        apply: (s: apiRTC.Stream) => s.applyAudioProcessor('noiseReduction'),
+      },
+      { on: this.#effects.blur && base.hasVideo(), key: 'blur', boxes: this.#blurToggles, apply: (s: apiRTC.Stream) => s.applyVideoProcessor('blur') },
+    ] as const;
+    for (const step of steps) {
+      if (!step.on) continue;
+      try {
+        stream = await step.apply(stream);
+      } catch (error) {
+        this.#effects = { ...this.#effects, [step.key]: false };
+        for (const box of step.boxes) box.checked = false;
+        this.onSwitchError(`Could not turn on ${step.key === 'blur' ? 'background blur' : 'noise reduction'}: ${describe(error)}`);
+        const kept = (error as { stream?: apiRTC.Stream }).stream;
+        if (kept) stream = kept;
+      }
+    }
+    return stream;
+  }
+
   #release(): void {
     this.#stopMeter();
-    if (this.#stream) {
-      this.#stream.release();
-      this.#stream = null;
+    if (this.#base) {
+      // Releases the processed child (#stream) with it.
+      this.#base.release();
+      this.#base = null;
     }
+    this.#stream = null;
     this.#video.srcObject = null;
   }
 

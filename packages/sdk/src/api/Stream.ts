@@ -3,8 +3,6 @@ import { TrackSet, type TrackKind, type TrackParts } from '../media/TrackSet.js'
 import { getDisplayMediaStream } from '../media/userMedia.js';
 import { runtime } from '../runtime.js';
 import { randomSafeInteger } from '../util/ids.js';
-import { ApplyAudioProcessorError } from './ApplyAudioProcessorError.js';
-import { ApplyVideoProcessorError } from './ApplyVideoProcessorError.js';
 import type { Contact } from './Contact.js';
 import type { Conversation } from './Conversation.js';
 import { publicationRegistry } from './conversation/PublicationRegistry.js';
@@ -14,9 +12,9 @@ import { RemoteControl } from './stream/RemoteControl.js';
 import { localStreams } from './stream/localStreams.js';
 import { userMediaFromDevices } from './stream/userMediaFromDevices.js';
 import { StreamData } from './stream/StreamData.js';
+import { StreamProcessors, type AudioProcessorType, type VideoProcessorOptions, type VideoProcessorType } from './stream/StreamProcessors.js';
 import { REMOTE_STATE, STREAM_EVENTS, type MediaStreamTrackFlowStatus, type RelayAction, type RemoteStreamInit } from './stream/types.js';
 import type { UserAgent } from './UserAgent.js';
-import { notSupportedError } from '../util/unsupported.js';
 
 export { REMOTE_STATE } from './stream/types.js';
 export type { MediaStreamTrackFlowStatus, RelayAction, RemoteLink, RemoteStreamInit, StreamEvents } from './stream/types.js';
@@ -76,6 +74,8 @@ export class Stream extends StreamData {
   #media: TrackSet | null;
   /** Remote streams: the publisher's state and the relay to it. */
   readonly #remote: RemoteControl | undefined;
+  /** Noise reduction / background children linked to this stream. */
+  readonly #processors: StreamProcessors;
 
   /** Internal: apps get Streams from the SDK factories; a direct call throws. */
   constructor(data: MediaStream | null, init: object) {
@@ -90,6 +90,7 @@ export class Stream extends StreamData {
     this.data = data;
     this.#owner = opts.owner;
     this.#screensharing = opts.screensharing ?? false;
+    this.#processors = new StreamProcessors(this, (media) => createLocalStream(media, { owner: this.#owner as UserAgent | undefined }));
     this.#media = data ? new TrackSet(data) : null;
     this.#media?.on('trackStopped', (info) => this.emit('trackStopped', info));
     this.#media?.on('ended', () => this.emit('stopped', { streamId: this.streamId, userMediaStreamId: this.streamId }));
@@ -270,6 +271,7 @@ export class Stream extends StreamData {
     this.#media = null;
     this.data = null;
     localStreams.delete(this.streamId);
+    this.#processors.released();
     this.emit('release', { streamId: this.streamId, userMediaStreamId: this.streamId });
   }
 
@@ -325,26 +327,24 @@ export class Stream extends StreamData {
     return Promise.resolve({ audio: caps('audio'), video: caps('video') });
   }
 
-  /** `'none'` resolves this stream; noise reduction is not supported yet (rejects ApplyAudioProcessorError). */
-  applyAudioProcessor(audioProcessorType: 'none' | 'noiseReduction'): Promise<Stream> {
-    if (audioProcessorType === this.audioAppliedFilter) return Promise.resolve(this);
-    return Promise.reject(new ApplyAudioProcessorError(notSupportedError('applyAudioProcessor').error.message, this.audioAppliedFilter, this));
+  /** Noise reduction child stream, or the base stream back with `'none'` (docs/sdk.md#audio-and-video-processors). */
+  applyAudioProcessor(audioProcessorType: AudioProcessorType): Promise<Stream> {
+    return this.#processors.applyAudio(audioProcessorType);
   }
 
-  /** `'none'` resolves this stream; blur/background are not supported yet (rejects ApplyVideoProcessorError). */
-  applyVideoProcessor(videoProcessorType: 'none' | 'blur' | 'backgroundImage', _opts?: { backgroundImageUrl?: string }): Promise<Stream> {
-    if (videoProcessorType === this.videoAppliedFilter) return Promise.resolve(this);
-    return Promise.reject(new ApplyVideoProcessorError(notSupportedError('applyVideoProcessor').error.message, this.videoAppliedFilter, this));
+  /** Blurred or replaced background child stream, or the base stream back with `'none'`. */
+  applyVideoProcessor(videoProcessorType: VideoProcessorType, opts?: VideoProcessorOptions): Promise<Stream> {
+    return this.#processors.applyVideo(videoProcessorType, opts);
   }
 
-  /** Lower-level noise filter start (same availability as applyAudioProcessor). */
-  startNoiseReduction(_intensity?: 'soft' | 'medium' | 'hard'): Promise<Stream> {
-    return this.applyAudioProcessor('noiseReduction');
+  /** Noise reduction; 'soft' and 'medium' keep part of the unfiltered signal (default 'hard': none). */
+  startNoiseReduction(intensity?: 'soft' | 'medium' | 'hard'): Promise<Stream> {
+    return this.#processors.applyAudio('noiseReduction', intensity);
   }
 
   /** Stops the noise filter; resolves the base stream. */
   stopNoiseReduction(): Promise<Stream> {
-    return this.applyAudioProcessor('none');
+    return this.#processors.applyAudio('none');
   }
 
   /** Older helper (P2): blurred background. */
@@ -392,6 +392,7 @@ export class Stream extends StreamData {
     // Remote without applyRemotely: local playback only. Local: the conversations where the stream
     // is published hear the flow events below and announce the change (conv.updateStream).
     if (!this.#media?.setEnabled(kind, enabled)) return Promise.resolve();
+    this.#processors.mirrorEnabled(kind, enabled);
     const status = this.#flow(kind);
     this.emit(kind === 'audio' ? 'audioFlowStatusChanged' : 'videoFlowStatusChanged', status);
     this.emit('flowStatusChanged', { type: kind, ...status });

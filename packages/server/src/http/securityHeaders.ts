@@ -5,11 +5,14 @@ import type { FastifyReply } from 'fastify';
  * the SDK from this origin only, shows video through `srcObject` (no URL), and talks to the
  * server over same-origin fetch and WebSocket (`'self'` covers `ws:`/`wss:` on this host).
  * `data:`/`blob:` images and `blob:`/`mediastream:` media are for snapshots and recordings an
- * app may show.
+ * app may show. `'wasm-unsafe-eval'` lets the page compile WebAssembly (the SDK's noise
+ * reduction and background segmentation models, served from this origin's /sdk/processors/): it
+ * allows WebAssembly compilation only, not `eval` or `new Function`, and the wasm itself can only
+ * come from `'self'` (connect-src). Worklets and the model's scripts run under this policy too.
  */
 export const APP_CSP = [
   "default-src 'self'",
-  "script-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
   "style-src 'self'",
   "img-src 'self' data: blob:",
   "media-src 'self' blob: mediastream:",
