@@ -30,7 +30,7 @@ export const NOT_SUPPORTED: NotSupportedMember[] = [
   { cls: 'UserAgent', method: 'enableCallStatsMonitoring', kind: 'throw', args: [true] },
   ...r('Session', ['cloudRequest', 'getContactFromWebSession', 'joinPointerSharingRoom', 'stopRecordingOutgoingStream']),
   ...t('Session', ['getWhiteboardClient', 'joinConversationSpace', 'startRecordingOutgoingStream']),
-  ...r('Contact', ['fetchMediaList', 'fetchProfileInformation', 'fetchWebSessionInformation', 'loadMessageHistory', 'pushMedia', 'sendRemoteAccessInvitation']),
+  ...r('Contact', ['fetchMediaList', 'fetchProfileInformation', 'fetchWebSessionInformation', 'pushMedia', 'sendRemoteAccessInvitation']),
   ...t('Contact', ['call', 'sendFile', 'sendWhiteboardInvitation', 'shareScreen', 'startDataChannel']),
   ...r('Conversation', [
     'allowEntry',
@@ -47,7 +47,6 @@ export const NOT_SUPPORTED: NotSupportedMember[] = [
     'checkAccess',
     'bind',
     'updateData',
-    'fetchMessageHistory',
     'fetchMediaList',
     'pushMedia',
     'startComposite',

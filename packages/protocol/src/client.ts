@@ -3,6 +3,7 @@ import { bounded } from './bounded.js';
 import { Bounds } from './limits.js';
 import { GroupList, GroupName, RequestId, UserDataInput, UserId } from './common.js';
 import { ConversationRequests } from './conversation.js';
+import { HistoryRequests } from './history.js';
 
 /*
  * Messages the SDK sends to the server. Every one is a request: it carries an `id` and gets
@@ -111,6 +112,7 @@ export const SessionRequest = z.union([
   UserDataSetRequest,
   ContactSendRequest,
   ...ConversationRequests,
+  ...HistoryRequests,
 ]);
 export type SessionRequest = z.infer<typeof SessionRequest>;
 

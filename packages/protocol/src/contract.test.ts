@@ -80,6 +80,8 @@ const requests: { [T in RequestType]: RequestOf<T> } = {
   'conv.relay': { type: 'conv.relay', id: 26, conversation: 'room', streamId: 77, action: 'applyConstraints', args: { video: { width: 640 } } },
   'conv.relayAnswer': { type: 'conv.relayAnswer', id: 27, relayId: 3, ok: true, result: { width: 640 } },
   'conv.constraintsChanged': { type: 'conv.constraintsChanged', id: 28, conversation: 'room', streamId: 77, constraints: { video: { width: 640 } } },
+  'conv.history': { type: 'conv.history', id: 29, conversation: 'room', count: 20, before: 41 },
+  'contact.history': { type: 'contact.history', id: 30, contact: 'bob', count: 10, beforeTime: 1_700_000_000_000 },
 };
 
 /** One representative successful answer's data per request type. */
@@ -112,6 +114,8 @@ const results: { [T in RequestType]: ResultOf<T> } = {
   'conv.relay': { result: { width: 640 } },
   'conv.relayAnswer': undefined,
   'conv.constraintsChanged': undefined,
+  'conv.history': { messages: [{ uuid: 3, from: 'bob', content: 'hi', time: 1_700_000_000_000, displayName: 'Bob', metadata: { a: 1 } }], more: true },
+  'contact.history': { messages: [{ uuid: 4, from: 'bob', to: 'alice', content: 'hi', time: 1_700_000_000_000 }], more: false },
 };
 
 const stream = {
@@ -229,6 +233,7 @@ describe('invalid frames are refused with code 9 and say why', () => {
     ['unknown relay action', { type: 'conv.relay', id: 1, conversation: 'room', streamId: 1, action: 'format' }, 'session', /^action: /],
     ['unknown mesh payload kind', { type: 'mesh.signal', id: 1, conversation: 'room', to: 'bob', payload: { kind: 'bogus' } }, 'session', /^payload/],
     ['oversized message', { type: 'conv.message', id: 1, conversation: 'room', content: 'x'.repeat(70_000) }, 'session', /^content: larger than/],
+    ['history page too large', { type: 'conv.history', id: 1, conversation: 'room', count: 5000 }, 'session', /^count: /],
     ['register without api key', { type: 'register', id: 1, groups: [], subscribeTo: [], userData: {} }, 'handshake', /^apiKey: /],
   ];
 

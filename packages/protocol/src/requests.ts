@@ -34,6 +34,7 @@ import {
   MeshSignalRequest,
 } from './conversation.js';
 import { ErrorCode, type WireError } from './errors.js';
+import { ContactHistoryRequest, ConvHistoryRequest } from './history.js';
 import { explainIssues } from './explain.js';
 import type { RequestOf, RequestType } from './results.js';
 
@@ -74,6 +75,8 @@ export const RequestSchemas = {
   'conv.relay': ConvRelayRequest,
   'conv.relayAnswer': ConvRelayAnswerRequest,
   'conv.constraintsChanged': ConvConstraintsChangedRequest,
+  'conv.history': ConvHistoryRequest,
+  'contact.history': ContactHistoryRequest,
 } satisfies RequestSchemaMap;
 
 /** Whether `type` names a request (handshake or session). */

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import type { ClientMessage } from './client.js';
 import { ConvJoinResult, ConvMessageResult, ConvPublishResult, ConvRelayResult, MediaAnswerResult } from './conversation.js';
+import { HistoryResult } from './history.js';
 import { ContactSendResult, RegisterResult, ResumeResult } from './server.js';
 
 /*
@@ -42,6 +43,8 @@ export const RequestResults = {
   'conv.relay': ConvRelayResult,
   'conv.relayAnswer': NoData,
   'conv.constraintsChanged': NoData,
+  'conv.history': HistoryResult,
+  'contact.history': HistoryResult,
 } as const satisfies { readonly [T in ClientMessage['type']]: z.ZodType };
 
 /** Every request type (handshake and session). */

@@ -6,6 +6,8 @@ import { type Config, resolveConfig, type ServerOptions } from './config/Config.
 import { ConfigError } from './config/ConfigError.js';
 import { ContactRelay } from './contact/ContactRelay.js';
 import { ConversationService } from './conversation/ConversationService.js';
+import { HistoryService } from './history/HistoryService.js';
+import { MessageStore } from './history/MessageStore.js';
 import { HttpServer } from './http/HttpServer.js';
 import { createRootLogger, type Logger, moduleLogger } from './logging/logger.js';
 import { type ListenerErrorSink, Sfu, type SfuOptions } from './media/index.js';
@@ -58,6 +60,13 @@ export async function startServer(options: ServerOptions | Config = {}): Promise
     const registry = new SessionRegistry();
     const presence = new PresenceService(moduleLogger(root, 'presence'));
     const groupQuota = new GroupQuota(presence, config.limits);
+    const { enabled, maxMessagesPerThread, retentionDays } = config.history;
+    const history: HistoryService = new HistoryService({
+      store: enabled ? new MessageStore(db, { maxMessagesPerThread, retentionMs: retentionDays * 86_400_000 }) : undefined,
+      // Whoever is in the conversation reads what was said in it, earlier messages included.
+      mayRead: (session, name): boolean => conversations.get(session.apiKey, name)?.participants.get(session.userId)?.session === session,
+      log: moduleLogger(root, 'history'),
+    });
     const conversations = new ConversationService({
       presence,
       sfu: createSfu(config, mediaErrors),
@@ -75,6 +84,7 @@ export async function startServer(options: ServerOptions | Config = {}): Promise
       },
       relayTimeoutMs: config.conversations.relayTimeoutMs,
       limits: config.limits,
+      chatLog: history,
       log: moduleLogger(root, 'conversation'),
     });
     const authenticator = new Authenticator(apiKeys, new TokenVerifier(), registry, new ReservedUserIds(db));
@@ -88,7 +98,7 @@ export async function startServer(options: ServerOptions | Config = {}): Promise
       log: moduleLogger(root, 'session'),
       sessionEnding: (session) => conversations.leaveAll(session),
     });
-    const router = new RequestRouter({ manager, presence, groupQuota, relay: new ContactRelay(registry), conversations });
+    const router = new RequestRouter({ manager, presence, groupQuota, relay: new ContactRelay(registry, history), conversations, history });
     const http = new HttpServer({
       config,
       log: moduleLogger(root, 'http'),
@@ -111,6 +121,7 @@ export async function startServer(options: ServerOptions | Config = {}): Promise
       await signalling.close();
       await http.close();
       conversations.close();
+      history.close();
       throw error;
     }
     http.markReady();
@@ -123,6 +134,7 @@ export async function startServer(options: ServerOptions | Config = {}): Promise
       await signalling.close();
       manager.close();
       conversations.close();
+      history.close();
       presence.close();
       await http.close();
       db.close();

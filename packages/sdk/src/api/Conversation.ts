@@ -4,6 +4,7 @@ import { log } from '../util/Logger.js';
 import type { Contact } from './Contact.js';
 import type { ConversationCall } from './ConversationCall.js';
 import type { ConversationContext, ConversationServerEvent } from './conversation/context.js';
+import { type ConversationMessageHistory, fetchMessageHistory, type FetchMessageHistoryOptions } from './conversation/ConversationChat.js';
 import { JoinedConversation } from './conversation/JoinedConversation.js';
 import type { StreamInfo } from './conversation/streamInfo.js';
 import type { PublishOptions } from './conversation/PublicationSet.js';
@@ -12,6 +13,7 @@ import { ConversationStubs } from './conversation/ConversationStubs.js';
 import type { Stream } from './Stream.js';
 
 export type { StreamInfo } from './conversation/streamInfo.js';
+export type { ConversationMessageHistory, FetchMessageHistoryOptions } from './conversation/ConversationChat.js';
 
 /** `getOrCreateConversation` options (docs/sdk-reference.md#option-types), used when the instance is created. */
 export interface ConversationOptions {
@@ -294,6 +296,16 @@ export class Conversation extends ConversationStubs {
   sendCustomEvent(event: string, content?: object): Promise<void> {
     if (!this.#room) return reject(ERROR_OTHER, 'sendCustomEvent() - cannot send data');
     return this.#room.sendCustomEvent(event, content);
+  }
+
+  /**
+   * Stored chat of this conversation, oldest first: the newest `count` messages (default 50), or
+   * those before message `before` (docs/sdk-reference.md#chat-history). Participants only,
+   * messages from before they joined included. Rejects 9 on bad options, 4 when not a participant,
+   * 0 "fetchMessageHistory() - could not fetch history" otherwise.
+   */
+  fetchMessageHistory(_session?: unknown, options?: FetchMessageHistoryOptions): Promise<ConversationMessageHistory[]> {
+    return fetchMessageHistory(this.#host?.context, this.#name, options ?? {});
   }
 
   /** P2: remote Stream of an active subscription. */

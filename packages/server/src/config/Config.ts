@@ -145,6 +145,15 @@ const ConversationsSchema = z.strictObject({
   meshOnlyMaxParticipants: positiveInt().optional(),
 });
 
+const HistorySchema = z.strictObject({
+  /** Whether conversation and 1-1 messages are stored (and `conv.history` / `contact.history` answer). */
+  enabled: z.boolean().default(true),
+  /** Newest messages kept per conversation and per 1-1 thread; older ones are deleted as new ones arrive. */
+  maxMessagesPerThread: positiveInt().default(1000),
+  /** Days a message is kept; older ones are never served and are deleted hourly. */
+  retentionDays: positiveInt().default(30),
+});
+
 const HttpSchema = z.strictObject({
   /**
    * Bearer token `GET /api/v1/stats` requires (`Authorization: Bearer <token>`). Without one,
@@ -176,6 +185,7 @@ export const ConfigSchema = z.strictObject({
   http: HttpSchema.prefault({}),
   media: MediaSchema.prefault({}),
   conversations: ConversationsSchema.prefault({}),
+  history: HistorySchema.prefault({}),
 });
 
 /** The resolved server configuration. */
@@ -186,6 +196,7 @@ export type Limits = Config['limits'];
 export type RateLimitConfig = Limits['rateLimit'];
 export type WindowLimit = Limits['peerCreations'];
 export type HttpConfig = Config['http'];
+export type HistoryConfig = Config['history'];
 
 /**
  * Validates `input`, fills defaults and makes `dataDir`, `sdkDir` and `appDir` absolute

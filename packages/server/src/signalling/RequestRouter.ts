@@ -1,6 +1,7 @@
 import type { SessionRequest } from '@parley/protocol';
 import type { ContactRelay } from '../contact/ContactRelay.js';
 import type { ConversationService } from '../conversation/ConversationService.js';
+import type { HistoryService } from '../history/HistoryService.js';
 import type { GroupQuota } from '../presence/GroupQuota.js';
 import { presenceHandlers } from '../presence/presenceHandlers.js';
 import type { PresenceService } from '../presence/PresenceService.js';
@@ -15,6 +16,7 @@ export interface RequestRouterDeps {
   groupQuota: GroupQuota;
   relay: ContactRelay;
   conversations: ConversationService;
+  history: HistoryService;
 }
 
 /** Request types the router runs: all but `unregister`, which the connection answers before ending the session. */
@@ -30,13 +32,14 @@ export class RequestRouter {
   readonly #handlers: HandlerTable<RoutedRequestType>;
 
   constructor(deps: RequestRouterDeps) {
-    const { presence, groupQuota, manager, relay, conversations } = deps;
+    const { presence, groupQuota, manager, relay, conversations, history } = deps;
     this.#handlers = {
       ping: () => undefined,
       'userData.set': (session, request) => manager.setUserData(session, request.userData),
       ...presenceHandlers(presence, groupQuota),
       ...relay.handlers,
       ...conversations.handlers,
+      ...history.handlers,
     };
   }
 

@@ -41,4 +41,25 @@ export const migrations: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    // Issue 13: chat history. One table for conversation and 1-1 threads (`thread` says which);
+    // AUTOINCREMENT so a message id (the uuid receivers get) is never reused after deletions.
+    version: 3,
+    name: 'chat_messages',
+    sql: `
+      CREATE TABLE chat_messages (
+        id            INTEGER PRIMARY KEY AUTOINCREMENT,
+        api_key       TEXT NOT NULL,
+        thread        TEXT NOT NULL,
+        sender        TEXT NOT NULL,
+        recipient     TEXT,
+        display_name  TEXT,
+        content       TEXT NOT NULL,
+        metadata      TEXT,
+        sent_at       INTEGER NOT NULL
+      );
+      CREATE INDEX chat_messages_thread ON chat_messages (api_key, thread, id);
+      CREATE INDEX chat_messages_sent_at ON chat_messages (sent_at);
+    `,
+  },
 ];

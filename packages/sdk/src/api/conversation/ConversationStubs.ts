@@ -143,11 +143,6 @@ export class ConversationStubs extends Observable<ConversationEvents> {
   }
 
   /** P2: not supported. */
-  fetchMessageHistory(_session: unknown, _options?: object): Promise<object[]> {
-    return rejectNotSupported('fetchMessageHistory');
-  }
-
-  /** P2: not supported. */
   fetchMediaList(_session: unknown, _opts: object): Promise<object[]> {
     return rejectNotSupported('fetchMediaList');
   }

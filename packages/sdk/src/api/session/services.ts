@@ -14,6 +14,10 @@ export function contactServices(engine: Engine, contacts: () => ContactCatalog):
       return { uuid: data?.uuid ?? 0 };
     },
     self: () => contacts().self(),
+    history: async (id, page) => {
+      const data = await engine.request({ type: 'contact.history', contact: id, ...page });
+      return data ?? { messages: [], more: false };
+    },
   };
 }
 
