@@ -4,6 +4,7 @@ import { Bounds } from './limits.js';
 import { GroupList, GroupName, RequestId, UserDataInput, UserId } from './common.js';
 import { ConversationRequests } from './conversation.js';
 import { HistoryRequests } from './history.js';
+import { CloudRequests } from './cloudMedia.js';
 
 /*
  * Messages the SDK sends to the server. Every one is a request: it carries an `id` and gets
@@ -113,6 +114,7 @@ export const SessionRequest = z.union([
   ContactSendRequest,
   ...ConversationRequests,
   ...HistoryRequests,
+  ...CloudRequests,
 ]);
 export type SessionRequest = z.infer<typeof SessionRequest>;
 

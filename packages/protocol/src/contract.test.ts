@@ -82,6 +82,8 @@ const requests: { [T in RequestType]: RequestOf<T> } = {
   'conv.constraintsChanged': { type: 'conv.constraintsChanged', id: 28, conversation: 'room', streamId: 77, constraints: { video: { width: 640 } } },
   'conv.history': { type: 'conv.history', id: 29, conversation: 'room', count: 20, before: 41 },
   'contact.history': { type: 'contact.history', id: 30, contact: 'bob', count: 10, beforeTime: 1_700_000_000_000 },
+  'cloud.pushTicket': { type: 'cloud.pushTicket', id: 31, conversation: 'room', name: 'notes.txt', mimeType: 'text/plain', size: 12, metadata: { a: 1 } },
+  'cloud.list': { type: 'cloud.list', id: 32, conversation: 'room' },
 };
 
 /** One representative successful answer's data per request type. */
@@ -116,6 +118,20 @@ const results: { [T in RequestType]: ResultOf<T> } = {
   'conv.constraintsChanged': undefined,
   'conv.history': { messages: [{ uuid: 3, from: 'bob', content: 'hi', time: 1_700_000_000_000, displayName: 'Bob', metadata: { a: 1 } }], more: true },
   'contact.history': { messages: [{ uuid: 4, from: 'bob', to: 'alice', content: 'hi', time: 1_700_000_000_000 }], more: false },
+  'cloud.pushTicket': { uploadPath: '/api/v1/media/upload/t', expiresAt: 1_700_000_000_000 },
+  'cloud.list': {
+    media: [
+      {
+        id: 'abcdefghijklmnop',
+        name: 'notes.txt',
+        mimeType: 'text/plain',
+        size: 12,
+        from: 'bob',
+        time: 1_700_000_000_000,
+        url: '/api/v1/media/abcdefghijklmnop?exp=1&sig=x',
+      },
+    ],
+  },
 };
 
 const stream = {
@@ -155,6 +171,20 @@ const events: { [T in ServerEventType]: Extract<ServerEvent, { type: T }> } = {
   'conv.customEvent': { type: 'conv.customEvent', seq: 13, conversation: 'room', from: 'bob', event: 'e', content: { y: 2 } },
   'conv.relayRequest': { type: 'conv.relayRequest', seq: 14, conversation: 'room', relayId: 3, from: 'bob', streamId: 77, action: 'getSettings' },
   'conv.constraintsChanged': { type: 'conv.constraintsChanged', seq: 15, conversation: 'room', streamId: 77, constraints: { video: true } },
+  'cloud.newMedia': {
+    type: 'cloud.newMedia',
+    seq: 16,
+    conversation: 'room',
+    media: {
+      id: 'abcdefghijklmnop',
+      name: 'notes.txt',
+      mimeType: 'text/plain',
+      size: 12,
+      from: 'bob',
+      time: 1_700_000_000_000,
+      url: '/api/v1/media/abcdefghijklmnop?exp=1&sig=x',
+    },
+  },
 };
 
 /** Through the wire and back: what a peer decodes from the JSON text. */

@@ -5,6 +5,7 @@ export * from './client.js';
 export * from './server.js';
 export * from './conversation.js';
 export * from './history.js';
+export * from './cloudMedia.js';
 export * from './results.js';
 export * from './requests.js';
 export { explainIssues } from './explain.js';

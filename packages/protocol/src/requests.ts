@@ -35,6 +35,7 @@ import {
 } from './conversation.js';
 import { ErrorCode, type WireError } from './errors.js';
 import { ContactHistoryRequest, ConvHistoryRequest } from './history.js';
+import { CloudListRequest, CloudPushTicketRequest } from './cloudMedia.js';
 import { explainIssues } from './explain.js';
 import type { RequestOf, RequestType } from './results.js';
 
@@ -77,6 +78,8 @@ export const RequestSchemas = {
   'conv.constraintsChanged': ConvConstraintsChangedRequest,
   'conv.history': ConvHistoryRequest,
   'contact.history': ContactHistoryRequest,
+  'cloud.pushTicket': CloudPushTicketRequest,
+  'cloud.list': CloudListRequest,
 } satisfies RequestSchemaMap;
 
 /** Whether `type` names a request (handshake or session). */

@@ -2,6 +2,7 @@ import * as z from 'zod';
 import type { ClientMessage } from './client.js';
 import { ConvJoinResult, ConvMessageResult, ConvPublishResult, ConvRelayResult, MediaAnswerResult } from './conversation.js';
 import { HistoryResult } from './history.js';
+import { CloudListResult, CloudPushTicketResult } from './cloudMedia.js';
 import { ContactSendResult, RegisterResult, ResumeResult } from './server.js';
 
 /*
@@ -45,6 +46,8 @@ export const RequestResults = {
   'conv.constraintsChanged': NoData,
   'conv.history': HistoryResult,
   'contact.history': HistoryResult,
+  'cloud.pushTicket': CloudPushTicketResult,
+  'cloud.list': CloudListResult,
 } as const satisfies { readonly [T in ClientMessage['type']]: z.ZodType };
 
 /** Every request type (handshake and session). */

@@ -9,12 +9,16 @@ import { ConversationService } from './conversation/ConversationService.js';
 import { HistoryService } from './history/HistoryService.js';
 import { MessageStore } from './history/MessageStore.js';
 import { HttpServer } from './http/HttpServer.js';
+import { CloudMediaService } from './media-store/CloudMediaService.js';
+import { CloudMediaStore } from './media-store/CloudMediaStore.js';
+import { mediaRoutes } from './media-store/mediaRoutes.js';
 import { createRootLogger, type Logger, moduleLogger } from './logging/logger.js';
 import { type ListenerErrorSink, Sfu, type SfuOptions } from './media/index.js';
 import { GroupQuota } from './presence/GroupQuota.js';
 import { PresenceService } from './presence/PresenceService.js';
 import { SessionManager } from './session/SessionManager.js';
 import { SessionRegistry } from './session/SessionRegistry.js';
+import type { UserSession } from './session/UserSession.js';
 import { RequestRouter } from './signalling/RequestRouter.js';
 import { SignallingServer } from './signalling/SignallingServer.js';
 import { Database } from './storage/Database.js';
@@ -60,12 +64,21 @@ export async function startServer(options: ServerOptions | Config = {}): Promise
     const registry = new SessionRegistry();
     const presence = new PresenceService(moduleLogger(root, 'presence'));
     const groupQuota = new GroupQuota(presence, config.limits);
+    // Whoever is in a conversation reads its history and media, earlier ones included.
+    const isParticipant = (session: UserSession, name: string): boolean =>
+      conversations.get(session.apiKey, name)?.participants.get(session.userId)?.session === session;
     const { enabled, maxMessagesPerThread, retentionDays } = config.history;
     const history: HistoryService = new HistoryService({
       store: enabled ? new MessageStore(db, { maxMessagesPerThread, retentionMs: retentionDays * 86_400_000 }) : undefined,
-      // Whoever is in the conversation reads what was said in it, earlier messages included.
-      mayRead: (session, name): boolean => conversations.get(session.apiKey, name)?.participants.get(session.userId)?.session === session,
+      mayRead: (session, name): boolean => isParticipant(session, name),
       log: moduleLogger(root, 'history'),
+    });
+    const cloudMedia: CloudMediaService = new CloudMediaService({
+      store: config.cloudMedia.enabled ? new CloudMediaStore(db, config.dataDir, config.cloudMedia.retentionDays * 86_400_000) : undefined,
+      config: config.cloudMedia,
+      isParticipant,
+      announce: (session, name, event) => conversations.get(session.apiKey, name)?.broadcast(event, session),
+      log: moduleLogger(root, 'cloud-media'),
     });
     const conversations = new ConversationService({
       presence,
@@ -98,13 +111,14 @@ export async function startServer(options: ServerOptions | Config = {}): Promise
       log: moduleLogger(root, 'session'),
       sessionEnding: (session) => conversations.leaveAll(session),
     });
-    const router = new RequestRouter({ manager, presence, groupQuota, relay: new ContactRelay(registry, history), conversations, history });
+    const router = new RequestRouter({ manager, presence, groupQuota, relay: new ContactRelay(registry, history), conversations, history, cloudMedia });
     const http = new HttpServer({
       config,
       log: moduleLogger(root, 'http'),
       serverVersion: SERVER_VERSION,
       sessionCount: () => registry.size,
       stats: () => ({ sessions: registry.size, conversations: conversations.conversationCount, sfu: conversations.sfuStats() }),
+      routes: (app) => mediaRoutes(app, cloudMedia),
     });
     const signalling = new SignallingServer(http.server, {
       manager,
@@ -122,6 +136,7 @@ export async function startServer(options: ServerOptions | Config = {}): Promise
       await http.close();
       conversations.close();
       history.close();
+      cloudMedia.close();
       throw error;
     }
     http.markReady();
@@ -135,6 +150,7 @@ export async function startServer(options: ServerOptions | Config = {}): Promise
       manager.close();
       conversations.close();
       history.close();
+      cloudMedia.close();
       presence.close();
       await http.close();
       db.close();

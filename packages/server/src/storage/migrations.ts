@@ -62,4 +62,24 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX chat_messages_sent_at ON chat_messages (sent_at);
     `,
   },
+  {
+    // Issue 13: cloud media (pushData). The bytes live in <dataDir>/cloud-media/<id>.
+    version: 4,
+    name: 'cloud_media',
+    sql: `
+      CREATE TABLE cloud_media (
+        id            TEXT PRIMARY KEY,
+        api_key       TEXT NOT NULL,
+        conversation  TEXT NOT NULL,
+        sender        TEXT NOT NULL,
+        name          TEXT NOT NULL,
+        mime_type     TEXT NOT NULL,
+        size          INTEGER NOT NULL,
+        metadata      TEXT,
+        created_at    INTEGER NOT NULL
+      );
+      CREATE INDEX cloud_media_conversation ON cloud_media (api_key, conversation, created_at);
+      CREATE INDEX cloud_media_created_at ON cloud_media (created_at);
+    `,
+  },
 ];

@@ -1,3 +1,4 @@
+import type { CloudMediaInfo } from '../cloud/CloudMediaInfo.js';
 import type { Contact } from '../Contact.js';
 import type { Stream } from '../Stream.js';
 import type { StreamInfo } from './streamInfo.js';
@@ -54,6 +55,13 @@ export interface ConversationEvents {
   disconnectionWarning: { streamInfo: StreamInfo };
   error: { errorCode: string; errorInfo: string; descriptor: { transport: string } };
   roomModeChanged: { oldMode: 'sfu' | 'mesh'; newMode: 'sfu' | 'mesh'; state: 'ongoing' | 'complete' };
+  /** `pushData` (docs/sdk-reference.md#pushdata-and-cloud-media): queued, started, progressing, done. */
+  transferPending: { id: string; name: string; rank: number };
+  transferBegun: { id: string; name: string };
+  transferProgress: { id: string; name: string; size: number; remBytes: number; percentage: number };
+  transferEnded: { id: string; name: string };
+  /** Another participant's pushData completed. */
+  newMediaAvailable: { sender: Contact; media: CloudMediaInfo };
 }
 
 /** Emits one Conversation event, typed by name (the conversation parts report through it). */
