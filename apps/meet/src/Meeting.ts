@@ -2,6 +2,7 @@ import { CallModel, LOCAL_KEY, LOCAL_SCREEN_KEY, namesSentence, type TileSpec } 
 import { inviteLink, type MeetConfig } from './config.js';
 import { byId } from './dom.js';
 import { RoomChat } from './room-chat.js';
+import { loadEarlier, receivedFile, shareFile } from './room-files.js';
 import { ChatPanel } from './views/ChatPanel.js';
 import { ConnectionStatus } from './views/ConnectionStatus.js';
 import { describe, setToggle, type LocalMedia } from './views/LocalMedia.js';
@@ -56,7 +57,11 @@ export class Meeting {
     this.#stage = stage;
     this.#connection = connection;
     this.#conversation = session.getOrCreateConversation(room);
-    this.#chatPanel = new ChatPanel(this.#chat, (text) => void this.#send(text));
+    this.#chatPanel = new ChatPanel(
+      this.#chat,
+      (text) => void this.#send(text),
+      (file) => void shareFile(this.#conversation, this.#chat, this.session.getId(), file, describe),
+    );
     this.#chat.onChange = () => {
       this.#chatPanel.render();
       const unread = this.#chat.unread;
@@ -78,6 +83,7 @@ export class Meeting {
     this.#render();
     await this.#conversation.join();
     if (this.#closed) return;
+    void loadEarlier(this.#conversation, this.session, this.#chat);
     this.#arrivals = [];
     setTimeout(() => this.#flushArrivals(), ARRIVAL_BATCH_MS);
     await this.media.ready();
@@ -191,8 +197,13 @@ export class Meeting {
     conv.on('message', (message) => {
       if (this.#closed) return;
       const time = message.time instanceof Date ? message.time : new Date();
-      this.#chat.received(message.sender.getId(), message.sender.getUsername(), message.content, time);
+      this.#chat.received(message.sender.getId(), message.sender.getUsername(), message.content, time, { id: String(message.uuid) });
       if (!this.#chat.isOpen) this.toasts.show(`${message.sender.getUsername()}: ${message.content}`, 'chat');
+    });
+    conv.on('newMediaAvailable', ({ sender, media }) => {
+      if (this.#closed) return;
+      receivedFile(this.#chat, sender, media);
+      if (!this.#chat.isOpen) this.toasts.show(`${sender.getUsername()} sent a file: ${media.name}`, 'chat');
     });
   }
 
@@ -349,8 +360,8 @@ export class Meeting {
   async #send(text: string): Promise<void> {
     const message = this.#chat.sending(this.session.getId(), 'You', text);
     try {
-      await this.#conversation.sendMessage(text);
-      this.#chat.delivered(message);
+      const uuid = await this.#conversation.sendMessage(text);
+      this.#chat.delivered(message, { id: String(uuid) });
     } catch (error) {
       this.#chat.failed(message, describe(error));
     }
