@@ -4,6 +4,7 @@ import { byId } from './dom.js';
 import { MeetingModeration } from './MeetingModeration.js';
 import { RoomChat } from './room-chat.js';
 import { formatTileStats, tileStats } from './stats-format.js';
+import { loadEarlier, receivedFile, shareFile } from './room-files.js';
 import { ChatPanel } from './views/ChatPanel.js';
 import { ConnectionStatus } from './views/ConnectionStatus.js';
 import { describe, setToggle, type LocalMedia } from './views/LocalMedia.js';
@@ -64,7 +65,11 @@ export class Meeting {
     // In a moderated room everyone asks for the role: the server gives it to the first one in.
     this.#conversation = session.getOrCreateConversation(room, config.moderated ? { moderationEnabled: true, moderator: true } : {});
     this.#moderation = new MeetingModeration(this.#conversation, { toasts, render: () => this.#render(), leave: (reason) => this.onLeave(reason) });
-    this.#chatPanel = new ChatPanel(this.#chat, (text) => void this.#send(text));
+    this.#chatPanel = new ChatPanel(
+      this.#chat,
+      (text) => void this.#send(text),
+      (file) => void shareFile(this.#conversation, this.#chat, this.session.getId(), file, describe),
+    );
     this.#chat.onChange = () => {
       this.#chatPanel.render();
       const unread = this.#chat.unread;
@@ -90,6 +95,7 @@ export class Meeting {
     ua.enableCallStatsMonitoring(true, { interval: STATS_INTERVAL_MS });
     await this.#moderation.join();
     if (this.#closed) return;
+    void loadEarlier(this.#conversation, this.session, this.#chat);
     this.#arrivals = [];
     setTimeout(() => this.#flushArrivals(), ARRIVAL_BATCH_MS);
     await this.media.ready();
@@ -210,8 +216,13 @@ export class Meeting {
     conv.on('message', (message) => {
       if (this.#closed) return;
       const time = message.time instanceof Date ? message.time : new Date();
-      this.#chat.received(message.sender.getId(), message.sender.getUsername(), message.content, time);
+      this.#chat.received(message.sender.getId(), message.sender.getUsername(), message.content, time, { id: String(message.uuid) });
       if (!this.#chat.isOpen) this.toasts.show(`${message.sender.getUsername()}: ${message.content}`, 'chat');
+    });
+    conv.on('newMediaAvailable', ({ sender, media }) => {
+      if (this.#closed) return;
+      receivedFile(this.#chat, sender, media);
+      if (!this.#chat.isOpen) this.toasts.show(`${sender.getUsername()} sent a file: ${media.name}`, 'chat');
     });
   }
 
@@ -371,8 +382,8 @@ export class Meeting {
   async #send(text: string): Promise<void> {
     const message = this.#chat.sending(this.session.getId(), 'You', text);
     try {
-      await this.#conversation.sendMessage(text);
-      this.#chat.delivered(message);
+      const uuid = await this.#conversation.sendMessage(text);
+      this.#chat.delivered(message, { id: String(uuid) });
     } catch (error) {
       this.#chat.failed(message, describe(error));
     }

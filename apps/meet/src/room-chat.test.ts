@@ -45,4 +45,19 @@ describe('RoomChat', () => {
     chat.received('3', 'Grace', 'd', new Date(t.getTime() + 20 * 60_000));
     expect([0, 1, 2, 3].map((i) => chat.startsGroup(i))).toEqual([true, false, true, true]);
   });
+
+  test('earlier messages go before what is shown, once, without counting as unread', () => {
+    const chat = new RoomChat();
+    chat.received('2', 'Ada', 'live', new Date(), { id: '7' });
+    const at = new Date(0);
+    chat.earlier([
+      { mine: false, senderId: '2', senderName: 'Ada', text: 'old one', time: at, id: '3' },
+      { mine: false, senderId: '2', senderName: 'Ada', text: 'live', time: at, id: '7' },
+      { mine: true, senderId: '1', senderName: 'You', text: 'notes.txt', time: at, id: 'file:x', file: { name: 'notes.txt', url: '/f', size: 3 } },
+    ]);
+    chat.earlier([{ mine: false, senderId: '2', senderName: 'Ada', text: 'old one', time: at, id: '3' }]);
+    expect(chat.messages().map((m) => m.text)).toEqual(['old one', 'notes.txt', 'live']);
+    expect(chat.messages()[1]?.file?.url).toBe('/f');
+    expect(chat.unread).toBe(1);
+  });
 });

@@ -1,9 +1,19 @@
 /** Delivery state of a message this user sent. */
 export type Delivery = 'sending' | 'sent' | 'failed';
 
+/** A file shared in the room (cloud media): a download link instead of text. */
+export interface SharedFile {
+  name: string;
+  url: string;
+  size: number;
+}
+
 export interface RoomMessage {
   /** Local key (unique within the store). */
   key: number;
+  /** The server's id (chat message uuid, or `file:<media id>`): what tells earlier messages already shown. */
+  id?: string;
+  file?: SharedFile;
   mine: boolean;
   senderId: string;
   senderName: string;
@@ -43,8 +53,8 @@ export class RoomChat {
     this.onChange();
   }
 
-  received(senderId: string, senderName: string, text: string, time: Date): RoomMessage {
-    const message: RoomMessage = { key: this.#nextKey++, mine: false, senderId, senderName, text, time };
+  received(senderId: string, senderName: string, text: string, time: Date, extra: { id?: string; file?: SharedFile } = {}): RoomMessage {
+    const message: RoomMessage = { key: this.#nextKey++, mine: false, senderId, senderName, text, time, ...extra };
     this.#messages.push(message);
     if (!this.#open) this.#unread++;
     this.onChange();
@@ -58,8 +68,21 @@ export class RoomChat {
     return message;
   }
 
-  delivered(message: RoomMessage): void {
+  delivered(message: RoomMessage, extra: { id?: string; file?: SharedFile } = {}): void {
     message.delivery = 'sent';
+    Object.assign(message, extra);
+    this.onChange();
+  }
+
+  /**
+   * Messages from before this user joined (or from a fetch that raced live ones), oldest first:
+   * placed before what is shown, skipping those already there (same id); not counted as unread.
+   */
+  earlier(messages: readonly Omit<RoomMessage, 'key'>[]): void {
+    const shown = new Set(this.#messages.map((m) => m.id).filter((id) => id !== undefined));
+    const fresh = messages.filter((m) => m.id === undefined || !shown.has(m.id)).map((m) => ({ ...m, key: this.#nextKey++ }));
+    if (fresh.length === 0) return;
+    this.#messages.unshift(...fresh);
     this.onChange();
   }
 

@@ -5,6 +5,8 @@ import { GroupList, GroupName, RequestId, UserDataInput, UserId } from './common
 import { ConversationRequests } from './conversation.js';
 import { ModerationRequests } from './moderation.js';
 import { RecordingRequests } from './recording.js';
+import { HistoryRequests } from './history.js';
+import { CloudRequests } from './cloudMedia.js';
 
 /*
  * Messages the SDK sends to the server. Every one is a request: it carries an `id` and gets
@@ -115,6 +117,8 @@ export const SessionRequest = z.union([
   ...ConversationRequests,
   ...ModerationRequests,
   ...RecordingRequests,
+  ...HistoryRequests,
+  ...CloudRequests,
 ]);
 export type SessionRequest = z.infer<typeof SessionRequest>;
 

@@ -110,6 +110,10 @@ const requests: { [T in RequestType]: RequestOf<T> } = {
   },
   'conv.stopRecording': { type: 'conv.stopRecording', id: 30, conversation: 'room' },
   'conv.audioAmplitude': { type: 'conv.audioAmplitude', id: 29, conversation: 'room', streamId: 77, amplitude: 120.5, isSpeaking: true },
+  'conv.history': { type: 'conv.history', id: 29, conversation: 'room', count: 20, before: 41 },
+  'contact.history': { type: 'contact.history', id: 30, contact: 'bob', count: 10, beforeTime: 1_700_000_000_000 },
+  'cloud.pushTicket': { type: 'cloud.pushTicket', id: 31, conversation: 'room', name: 'notes.txt', mimeType: 'text/plain', size: 12, metadata: { a: 1 } },
+  'cloud.list': { type: 'cloud.list', id: 32, conversation: 'room' },
 };
 
 /** One representative successful answer's data per request type. */
@@ -148,6 +152,22 @@ const results: { [T in RequestType]: ResultOf<T> } = {
   'conv.startRecording': { info: recordingInfo },
   'conv.stopRecording': { info: recordingInfo },
   'conv.audioAmplitude': undefined,
+  'conv.history': { messages: [{ uuid: 3, from: 'bob', content: 'hi', time: 1_700_000_000_000, displayName: 'Bob', metadata: { a: 1 } }], more: true },
+  'contact.history': { messages: [{ uuid: 4, from: 'bob', to: 'alice', content: 'hi', time: 1_700_000_000_000 }], more: false },
+  'cloud.pushTicket': { uploadPath: '/api/v1/media/upload/t', expiresAt: 1_700_000_000_000 },
+  'cloud.list': {
+    media: [
+      {
+        id: 'abcdefghijklmnop',
+        name: 'notes.txt',
+        mimeType: 'text/plain',
+        size: 12,
+        from: 'bob',
+        time: 1_700_000_000_000,
+        url: '/api/v1/media/abcdefghijklmnop?exp=1&sig=x',
+      },
+    ],
+  },
 };
 
 const stream = {
@@ -193,6 +213,20 @@ const events: { [T in ServerEventType]: Extract<ServerEvent, { type: T }> } = {
   'conv.ejected': { type: 'conv.ejected', seq: 19, conversation: 'room', userId: 'bob', reason: 'rude' },
   'conv.recording': { type: 'conv.recording', seq: 16, conversation: 'room', state: 'available', info: recordingInfo },
   'conv.audioAmplitude': { type: 'conv.audioAmplitude', seq: 16, conversation: 'room', streamId: 77, amplitude: 0, isSpeaking: false },
+  'cloud.newMedia': {
+    type: 'cloud.newMedia',
+    seq: 16,
+    conversation: 'room',
+    media: {
+      id: 'abcdefghijklmnop',
+      name: 'notes.txt',
+      mimeType: 'text/plain',
+      size: 12,
+      from: 'bob',
+      time: 1_700_000_000_000,
+      url: '/api/v1/media/abcdefghijklmnop?exp=1&sig=x',
+    },
+  },
 };
 
 /** Through the wire and back: what a peer decodes from the JSON text. */
@@ -280,6 +314,7 @@ describe('invalid frames are refused with code 9 and say why', () => {
     ['unknown relay action', { type: 'conv.relay', id: 1, conversation: 'room', streamId: 1, action: 'format' }, 'session', /^action: /],
     ['unknown mesh payload kind', { type: 'mesh.signal', id: 1, conversation: 'room', to: 'bob', payload: { kind: 'bogus' } }, 'session', /^payload/],
     ['oversized message', { type: 'conv.message', id: 1, conversation: 'room', content: 'x'.repeat(70_000) }, 'session', /^content: larger than/],
+    ['history page too large', { type: 'conv.history', id: 1, conversation: 'room', count: 5000 }, 'session', /^count: /],
     ['register without api key', { type: 'register', id: 1, groups: [], subscribeTo: [], userData: {} }, 'handshake', /^apiKey: /],
   ];
 

@@ -6,6 +6,8 @@ export * from './server.js';
 export * from './conversation.js';
 export * from './moderation.js';
 export * from './recording.js';
+export * from './history.js';
+export * from './cloudMedia.js';
 export * from './results.js';
 export * from './requests.js';
 export { explainIssues } from './explain.js';

@@ -37,6 +37,8 @@ import {
 import { ErrorCode, type WireError } from './errors.js';
 import { ConvAllowEntryRequest, ConvDenyEntryRequest, ConvEjectRequest } from './moderation.js';
 import { ConvStartRecordingRequest, ConvStopRecordingRequest } from './recording.js';
+import { ContactHistoryRequest, ConvHistoryRequest } from './history.js';
+import { CloudListRequest, CloudPushTicketRequest } from './cloudMedia.js';
 import { explainIssues } from './explain.js';
 import type { RequestOf, RequestType } from './results.js';
 
@@ -83,6 +85,10 @@ export const RequestSchemas = {
   'conv.startRecording': ConvStartRecordingRequest,
   'conv.stopRecording': ConvStopRecordingRequest,
   'conv.audioAmplitude': ConvAudioAmplitudeRequest,
+  'conv.history': ConvHistoryRequest,
+  'contact.history': ContactHistoryRequest,
+  'cloud.pushTicket': CloudPushTicketRequest,
+  'cloud.list': CloudListRequest,
 } satisfies RequestSchemaMap;
 
 /** Whether `type` names a request (handshake or session). */

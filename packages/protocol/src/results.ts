@@ -2,6 +2,8 @@ import * as z from 'zod';
 import type { ClientMessage } from './client.js';
 import { ConvJoinResult, ConvMessageResult, ConvPublishResult, ConvRelayResult, MediaAnswerResult } from './conversation.js';
 import { RecordingResult } from './recording.js';
+import { HistoryResult } from './history.js';
+import { CloudListResult, CloudPushTicketResult } from './cloudMedia.js';
 import { ContactSendResult, RegisterResult, ResumeResult } from './server.js';
 
 /*
@@ -49,6 +51,10 @@ export const RequestResults = {
   'conv.startRecording': RecordingResult,
   'conv.stopRecording': RecordingResult,
   'conv.audioAmplitude': NoData,
+  'conv.history': HistoryResult,
+  'contact.history': HistoryResult,
+  'cloud.pushTicket': CloudPushTicketResult,
+  'cloud.list': CloudListResult,
 } as const satisfies { readonly [T in ClientMessage['type']]: z.ZodType };
 
 /** Every request type (handshake and session). */

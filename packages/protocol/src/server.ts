@@ -3,6 +3,7 @@ import { ContactInfo, RequestId, UserDataBag, UserId } from './common.js';
 import { ConversationEvents } from './conversation.js';
 import { ModerationEvents } from './moderation.js';
 import { RecordingEvents } from './recording.js';
+import { CloudNewMediaEvent } from './cloudMedia.js';
 
 /*
  * Messages the server sends. `answer` closes one request; every other message is an event
@@ -108,6 +109,7 @@ export const ServerEvent = z.discriminatedUnion('type', [
   ...ConversationEvents,
   ...ModerationEvents,
   ...RecordingEvents,
+  CloudNewMediaEvent,
 ]);
 export type ServerEvent = z.infer<typeof ServerEvent>;
 export type ServerEventType = ServerEvent['type'];

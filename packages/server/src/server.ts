@@ -6,7 +6,12 @@ import { type Config, resolveConfig, type ServerOptions } from './config/Config.
 import { ConfigError } from './config/ConfigError.js';
 import { ContactRelay } from './contact/ContactRelay.js';
 import { ConversationService } from './conversation/ConversationService.js';
+import { HistoryService } from './history/HistoryService.js';
+import { MessageStore } from './history/MessageStore.js';
 import { HttpServer } from './http/HttpServer.js';
+import { CloudMediaService } from './media-store/CloudMediaService.js';
+import { CloudMediaStore } from './media-store/CloudMediaStore.js';
+import { mediaRoutes } from './media-store/mediaRoutes.js';
 import { createRootLogger, type Logger, moduleLogger } from './logging/logger.js';
 import { type ListenerErrorSink, Sfu, type SfuOptions } from './media/index.js';
 import { GroupQuota } from './presence/GroupQuota.js';
@@ -17,6 +22,7 @@ import { RecordingService } from './recording/RecordingService.js';
 import { RecordingStore } from './recording/RecordingStore.js';
 import { SessionManager } from './session/SessionManager.js';
 import { SessionRegistry } from './session/SessionRegistry.js';
+import type { UserSession } from './session/UserSession.js';
 import { RequestRouter } from './signalling/RequestRouter.js';
 import { SignallingServer } from './signalling/SignallingServer.js';
 import { Database } from './storage/Database.js';
@@ -62,6 +68,22 @@ export async function startServer(options: ServerOptions | Config = {}): Promise
     const registry = new SessionRegistry();
     const presence = new PresenceService(moduleLogger(root, 'presence'));
     const groupQuota = new GroupQuota(presence, config.limits);
+    // Whoever is in a conversation reads its history and media, earlier ones included.
+    const isParticipant = (session: UserSession, name: string): boolean =>
+      conversations.get(session.apiKey, name)?.participants.get(session.userId)?.session === session;
+    const { enabled, maxMessagesPerThread, retentionDays } = config.history;
+    const history: HistoryService = new HistoryService({
+      store: enabled ? new MessageStore(db, { maxMessagesPerThread, retentionMs: retentionDays * 86_400_000 }) : undefined,
+      mayRead: (session, name): boolean => isParticipant(session, name),
+      log: moduleLogger(root, 'history'),
+    });
+    const cloudMedia: CloudMediaService = new CloudMediaService({
+      store: config.cloudMedia.enabled ? new CloudMediaStore(db, config.dataDir, config.cloudMedia.retentionDays * 86_400_000) : undefined,
+      config: config.cloudMedia,
+      isParticipant,
+      announce: (session, name, event) => conversations.get(session.apiKey, name)?.broadcast(event, session),
+      log: moduleLogger(root, 'cloud-media'),
+    });
     const conversations = new ConversationService({
       presence,
       sfu: createSfu(config, mediaErrors),
@@ -81,6 +103,7 @@ export async function startServer(options: ServerOptions | Config = {}): Promise
       limits: config.limits,
       // Read when a moderated conversation is created: a key changed from the CLI applies to the next one.
       moderatorRule: (key) => (apiKeys.get(key)?.moderatorGrant === true ? 'grant' : 'first'),
+      chatLog: history,
       log: moduleLogger(root, 'conversation'),
     });
     const recordings = new RecordingService({
@@ -102,13 +125,14 @@ export async function startServer(options: ServerOptions | Config = {}): Promise
       log: moduleLogger(root, 'session'),
       sessionEnding: (session) => conversations.leaveAll(session),
     });
-    const router = new RequestRouter({ manager, presence, groupQuota, relay: new ContactRelay(registry), conversations, recordings });
+    const router = new RequestRouter({ manager, presence, groupQuota, relay: new ContactRelay(registry, history), conversations, recordings, history, cloudMedia });
     const http = new HttpServer({
       config,
       log: moduleLogger(root, 'http'),
       serverVersion: SERVER_VERSION,
       sessionCount: () => registry.size,
       stats: () => ({ sessions: registry.size, conversations: conversations.conversationCount, sfu: conversations.sfuStats() }),
+      routes: (app) => mediaRoutes(app, cloudMedia),
     });
     registerRecordingRoutes(http.fastify, recordings);
     const signalling = new SignallingServer(http.server, {
@@ -127,6 +151,8 @@ export async function startServer(options: ServerOptions | Config = {}): Promise
       await http.close();
       await recordings.close();
       conversations.close();
+      history.close();
+      cloudMedia.close();
       throw error;
     }
     http.markReady();
@@ -143,6 +169,8 @@ export async function startServer(options: ServerOptions | Config = {}): Promise
       await recordings.close();
       manager.close();
       conversations.close();
+      history.close();
+      cloudMedia.close();
       presence.close();
       await http.close();
       db.close();

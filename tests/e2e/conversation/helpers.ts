@@ -5,11 +5,11 @@ import { waitInPage, type E2EEnv, type User } from '../harness/index.js';
 
 export const CONV_PAGE = readFileSync(fileURLToPath(new URL('./conv-page.js', import.meta.url)), 'utf8');
 
-/** A registered user whose page has the CONV helper; returns the user and its id. */
-export async function convUser(env: E2EEnv, name: string): Promise<{ user: User; id: string }> {
+/** A registered user (register `info` optional) whose page has the CONV helper; returns the user and its id. */
+export async function convUser(env: Pick<E2EEnv, 'user'>, name: string, info?: object): Promise<{ user: User; id: string }> {
   const user = await env.user(name);
   await user.page.evaluate(CONV_PAGE);
-  const id = await user.page.evaluate(() => E2E.register());
+  const id = await user.page.evaluate((i) => E2E.register(i), info);
   return { user, id };
 }
 

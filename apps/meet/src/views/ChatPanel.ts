@@ -7,11 +7,19 @@ export class ChatPanel {
   readonly #form = byId<HTMLFormElement>('chat-form');
   readonly #input = byId<HTMLInputElement>('chat-input');
   readonly #badge = byId('chat-badge');
+  readonly #file = byId<HTMLInputElement>('chat-file');
 
   constructor(
     private readonly chat: RoomChat,
     onSend: (text: string) => void,
+    onFile: (file: File) => void,
   ) {
+    byId('chat-attach').addEventListener('click', () => this.#file.click());
+    this.#file.addEventListener('change', () => {
+      const file = this.#file.files?.[0];
+      this.#file.value = '';
+      if (file) onFile(file);
+    });
     this.#form.addEventListener('submit', (event) => {
       event.preventDefault();
       const text = this.#input.value.trim();
@@ -49,8 +57,22 @@ export class ChatPanel {
       'li',
       { class: `message ${m.mine ? 'mine' : 'theirs'}${first ? ' first' : ''}`, 'data-delivery': m.delivery },
       first ? h('span', { class: 'sender' }, m.mine ? 'You' : m.senderName) : null,
-      h('p', {}, m.text),
+      m.file
+        ? h(
+            'p',
+            {},
+            h('a', { class: 'file', href: m.file.url, download: m.file.name, target: '_blank', rel: 'noopener' }, `📎 ${m.file.name}`),
+            ` (${size(m.file.size)})`,
+          )
+        : h('p', {}, m.text),
       meta,
     );
   }
+}
+
+/** A byte count for people: 12 KB, 3.4 MB. */
+function size(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
 }

@@ -1,10 +1,11 @@
-import { ErrorCode } from '@parley/protocol';
+import { ErrorCode, type HistoryResult } from '@parley/protocol';
 import { ERROR_BAD_PARAMETER, ERROR_NOT_FOUND, ERROR_OTHER, ERROR_TIMED_OUT } from '../constants.js';
 import { RequestError } from '../engine/RequestError.js';
 import { apiError, type ApiRTCError } from '../util/errors.js';
 import { log } from '../util/Logger.js';
 import { rejectNotSupported, throwNotSupported } from '../util/unsupported.js';
 import type { Call } from './Call.js';
+import { loadMessageHistory, type LoadMessageHistoryOptions } from './contact/messageHistory.js';
 import type { DataChannel } from './DataChannel.js';
 import type { SentInvitation } from './invitations/SentInvitation.js';
 import { RECORD_MESSAGE, SET_AUTHENTICATED } from './internal.js';
@@ -24,6 +25,8 @@ export interface ContactHost {
   deliver(to: string, delivery: Delivery): Promise<{ uuid: number }>;
   /** The Contact standing for the local user (sender of our own history entries). */
   self(): Contact;
+  /** Reads a page of the stored 1-1 thread with `id`; rejects a RequestError. */
+  history(id: string, page: { count?: number; before?: number; beforeTime?: number }): Promise<HistoryResult>;
 }
 
 /** One 1-1 chat message of `getPreviousMessages()`. */
@@ -222,9 +225,16 @@ export class Contact extends Observable<ContactEvents> {
     return [...this.#history];
   }
 
-  /** P2 (persisted history): not supported. */
-  loadMessageHistory(_session: unknown, _opts?: object): Promise<void> {
-    return rejectNotSupported('loadMessageHistory');
+  /**
+   * Loads stored 1-1 messages with this contact into {@link getPreviousMessages} (oldest first, no
+   * repeats): the newest `count` (default 50), or those before `lastUUID` / `lastMessTimestamp`
+   * (docs/sdk-reference.md#chat-history). Rejects 9 on bad options, 0 "loadMessageHistory() - could
+   * not load session history" otherwise.
+   */
+  loadMessageHistory(_session?: unknown, opts?: LoadMessageHistoryOptions): Promise<void> {
+    const host = this.#host;
+    const loader = host && { contact: this, self: host.self(), fetch: (page: Parameters<ContactHost['history']>[1]) => host.history(this.#id, page) };
+    return loadMessageHistory(loader, this.#history, opts ?? {});
   }
 
   /** 1-1 call: not supported yet, throws. */

@@ -5,16 +5,22 @@ import { log } from '../util/Logger.js';
 import type { Contact } from './Contact.js';
 import type { ConversationCall } from './ConversationCall.js';
 import type { ConversationContext, ConversationServerEvent } from './conversation/context.js';
+import { type ConversationMessageHistory, fetchMessageHistory, type FetchMessageHistoryOptions } from './conversation/ConversationChat.js';
 import { JoinedConversation } from './conversation/JoinedConversation.js';
 import type { StreamInfo } from './conversation/streamInfo.js';
 import type { PublishOptions } from './conversation/PublicationSet.js';
 import type { RecordingOptions } from './conversation/ConversationRecording.js';
-import { CONVERSATION_EVENT, CONVERSATION_PRESENCE, CONVERSATION_REJOIN, CONVERSATION_SESSION_ENDED } from './internal.js';
+import { CONVERSATION_EVENT, CONVERSATION_PRESENCE, CONVERSATION_REJOIN, CONVERSATION_SESSION_ENDED, EMIT } from './internal.js';
+import type { CloudMediaInfo } from './cloud/CloudMediaInfo.js';
+import { ConversationCloud, getMedia, type PushDataDescriptor } from './conversation/ConversationCloud.js';
 import { ConversationStubs } from './conversation/ConversationStubs.js';
 import type { ConversationModeration } from './conversation/ConversationModeration.js';
 import type { Stream } from './Stream.js';
 
 export type { StreamInfo } from './conversation/streamInfo.js';
+export type { CloudMediaInfo } from './cloud/CloudMediaInfo.js';
+export type { PushDataDescriptor } from './conversation/ConversationCloud.js';
+export type { ConversationMessageHistory, FetchMessageHistoryOptions } from './conversation/ConversationChat.js';
 
 /** `getOrCreateConversation` options (docs/sdk-reference.md#option-types), used when the instance is created. */
 export interface ConversationOptions {
@@ -107,6 +113,7 @@ export class Conversation extends ConversationStubs {
   readonly #host: ConversationHost | undefined;
   #destroyed = false;
   readonly #room: JoinedConversation | undefined;
+  readonly #cloud: ConversationCloud | undefined;
 
   /** Internal; apps use `session.getOrCreateConversation(name, options)`. */
   constructor(name: string, opts?: ConversationOptions, host?: ConversationHost) {
@@ -115,6 +122,14 @@ export class Conversation extends ConversationStubs {
     this.#options = { ...opts };
     this.#host = host;
     this.#room = host?.context ? new JoinedConversation(this, this.#name, host.context, this.#options) : undefined;
+    this.#cloud = host?.context
+      ? new ConversationCloud(
+          host.context,
+          this.#name,
+          (event, ...payload) => this[EMIT](event, ...payload),
+          () => this.isJoined(),
+        )
+      : undefined;
     // Apps often attach streamListChanged after join() resolved (docs/sdk-reference.md#events-and-listeners).
     this.bufferUntilFirstListener('streamListChanged');
   }
@@ -146,6 +161,10 @@ export class Conversation extends ConversationStubs {
 
   /** SDK-internal: a conversation event from the server. */
   [CONVERSATION_EVENT](event: ConversationServerEvent): void {
+    if (event.type === 'cloud.newMedia') {
+      if (this.isJoined()) this.#cloud?.onNewMedia(event.media);
+      return;
+    }
     this.#room?.onEvent(event);
   }
 
@@ -372,13 +391,43 @@ export class Conversation extends ConversationStubs {
     return this.#room?.recording.info ?? null;
   }
 
-  /** Downloads a stored media (a recording's `mediaURL`, signed by the server) as a Blob. */
-  async getMedia(mediaURL: string): Promise<Blob> {
-    const response = await fetch(String(mediaURL)).catch((err: unknown) => {
-      throw apiError(ERROR_OTHER, 'getMedia() - cannot get media', err);
-    });
-    if (!response.ok) throw apiError(ERROR_OTHER, `getMedia() - cannot get media (HTTP ${response.status})`);
-    return response.blob();
+  /**
+   * Uploads a file (`{file}`, or `{buffer, filename, filetype}`) to the conversation's storage on
+   * the server; resolves its CloudMediaInfo, and the other participants get `newMediaAvailable`
+   * (docs/sdk-reference.md#pushdata-and-cloud-media). One upload at a time: later calls wait
+   * (`transferPending`). Rejects 9 "pushData() - missing file", 15 when canceled, 9 when the server
+   * refuses the size or type, 0 "pushData() - A|B|C|D - cannot push data : <reason>" otherwise.
+   */
+  pushData(data: PushDataDescriptor, _opts?: object): Promise<CloudMediaInfo> {
+    if (!this.#cloud) return reject(ERROR_OTHER, 'pushData() - A - cannot push data : conversation not joined');
+    return this.#cloud.push(data);
+  }
+
+  /** Cancels a waiting or running pushData by its transfer id (from `transferPending` / `transferBegun`). */
+  cancelPushData(id: string): Promise<void> {
+    if (!this.#cloud) return reject(ERROR_OTHER, 'cancelPushData() - no such push data');
+    return this.#cloud.cancel(id);
+  }
+
+  /** Downloads a stored media (a CloudMediaInfo `url`) as a Blob. */
+  getMedia(mediaURL: string): Promise<Blob> {
+    return getMedia(mediaURL);
+  }
+
+  /** Stored media of this conversation (participants only), oldest first. Rejects 4 / 0. */
+  fetchMediaList(_session?: unknown, _opts?: object): Promise<CloudMediaInfo[]> {
+    if (!this.#cloud) return reject(ERROR_OTHER, 'fetchMediaList() - failed to get media list');
+    return this.#cloud.list();
+  }
+
+  /**
+   * Stored chat of this conversation, oldest first: the newest `count` messages (default 50), or
+   * those before message `before` (docs/sdk-reference.md#chat-history). Participants only,
+   * messages from before they joined included. Rejects 9 on bad options, 4 when not a participant,
+   * 0 "fetchMessageHistory() - could not fetch history" otherwise.
+   */
+  fetchMessageHistory(_session?: unknown, options?: FetchMessageHistoryOptions): Promise<ConversationMessageHistory[]> {
+    return fetchMessageHistory(this.#host?.context, this.#name, options ?? {});
   }
 
   /** P2: remote Stream of an active subscription. */

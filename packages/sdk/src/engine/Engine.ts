@@ -81,6 +81,11 @@ export class Engine extends Emitter<EngineEvents> {
   }
 
   /** Groups joined, in joining order. */
+  /** HTTP base URL of the server (cloud media uploads and downloads). */
+  get baseUrl(): string {
+    return this.#options.baseUrl;
+  }
+
   get groups(): string[] {
     return this.#membership.groups;
   }

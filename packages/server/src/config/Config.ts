@@ -145,6 +145,36 @@ const ConversationsSchema = z.strictObject({
   meshOnlyMaxParticipants: positiveInt().optional(),
 });
 
+const HistorySchema = z.strictObject({
+  /** Whether conversation and 1-1 messages are stored (and `conv.history` / `contact.history` answer). */
+  enabled: z.boolean().default(true),
+  /** Newest messages kept per conversation and per 1-1 thread; older ones are deleted as new ones arrive. */
+  maxMessagesPerThread: positiveInt().default(1000),
+  /** Days a message is kept; older ones are never served and are deleted hourly. */
+  retentionDays: positiveInt().default(30),
+});
+
+const CloudMediaSchema = z.strictObject({
+  /** Whether participants may upload files to a conversation (`pushData`). */
+  enabled: z.boolean().default(true),
+  /** Largest file accepted, in bytes (HTTP 413 / code 9 beyond). */
+  maxFileBytes: positiveInt().default(100 * 1024 * 1024),
+  /**
+   * MIME types accepted: exact (`image/png`), a family (`image/` then a star) or any (star, slash,
+   * star: the default). A file of another type is refused with code 9.
+   */
+  allowedTypes: z
+    .array(z.string().regex(/^[\w.+*-]+\/[\w.+*-]+$/))
+    .min(1)
+    .default(['*/*']),
+  /** Days a file is kept; older ones are deleted (files and records) at start and hourly. */
+  retentionDays: positiveInt().default(7),
+  /** Lifetime of a download URL handed to participants, seconds. */
+  urlTtlSeconds: positiveInt().default(3600),
+  /** Time a client has to start its upload after getting the ticket, ms. */
+  ticketTtlMs: positiveInt().default(60_000),
+});
+
 const HttpSchema = z.strictObject({
   /**
    * Bearer token `GET /api/v1/stats` requires (`Authorization: Bearer <token>`). Without one,
@@ -203,6 +233,8 @@ export const ConfigSchema = z.strictObject({
   media: MediaSchema.prefault({}),
   conversations: ConversationsSchema.prefault({}),
   recording: RecordingSchema.prefault({}),
+  history: HistorySchema.prefault({}),
+  cloudMedia: CloudMediaSchema.prefault({}),
 });
 
 /** The resolved server configuration. */
@@ -214,6 +246,8 @@ export type RateLimitConfig = Limits['rateLimit'];
 export type WindowLimit = Limits['peerCreations'];
 export type HttpConfig = Config['http'];
 export type RecordingConfig = Config['recording'];
+export type HistoryConfig = Config['history'];
+export type CloudMediaConfig = Config['cloudMedia'];
 
 /**
  * Validates `input`, fills defaults and makes `dataDir`, `sdkDir` and `appDir` absolute

@@ -40,7 +40,15 @@ export interface ConversationServiceDeps {
   limits: SessionQuotaLimits;
   /** Who may be moderator in the moderated conversations of an API key (docs/operations.md). */
   moderatorRule?: (apiKey: string) => ModeratorRule;
+  /** Chat history: stores each accepted `conv.message` and gives its uuid (counter when absent or disabled). */
+  chatLog?: ConversationChatLog;
   log: Logger;
+}
+
+/** Where accepted conversation messages are recorded (history/HistoryService). */
+export interface ConversationChatLog {
+  /** @returns the message's uuid, undefined when not recorded; @throws ParleyError 17 when storing failed */
+  conversationMessage(session: UserSession, name: string, content: string, metadata?: Record<string, unknown>): number | undefined;
 }
 
 /**
@@ -367,7 +375,7 @@ export class ConversationService implements ConversationOwner {
 
   #message(session: UserSession, request: Req<'conv.message'>): ConvMessageResult {
     const { conversation } = this.#context(session, request);
-    const uuid = this.#nextUuid++;
+    const uuid = this.#deps.chatLog?.conversationMessage(session, conversation.name, request.content, request.metadata) ?? this.#nextUuid++;
     const event = { type: 'conv.message', conversation: conversation.name, from: session.userId, content: request.content, uuid, time: Date.now() } as const;
     conversation.broadcast(request.metadata !== undefined ? { ...event, metadata: request.metadata } : event, session);
     return { uuid };

@@ -20,6 +20,8 @@ export interface HttpServerDeps {
   sessionCount: () => number;
   /** Live counters for `GET /api/v1/stats` (counts across tenants: see statsAccess). */
   stats?: () => unknown;
+  /** Registers more API routes (before the demo app's catch-all). */
+  routes?: (app: FastifyInstance) => void;
 }
 
 /** Where the SDK bundle and the demo app are read from. */
@@ -99,7 +101,8 @@ export class HttpServer {
     const app = this.fastify;
     const { serverVersion } = this.#deps;
     // Any origin may call the lookup and load the SDK; nothing here relies on cookies.
-    void app.register(cors, { origin: '*', methods: ['GET', 'HEAD', 'OPTIONS'] });
+    // PUT: cloud media uploads, authorised by their ticket (a bearer path), not by cookies.
+    void app.register(cors, { origin: '*', methods: ['GET', 'HEAD', 'OPTIONS', 'PUT'] });
     app.addHook('onSend', async (_request, reply, payload) => {
       applySecurityHeaders(reply);
       return payload;
@@ -140,6 +143,8 @@ export class HttpServer {
     app.get(WS_PATH, async (_request, reply) =>
       reply.code(426).header('Upgrade', 'websocket').type('text/plain; charset=utf-8').send('WebSocket endpoint: upgrade required\n'),
     );
+
+    this.#deps.routes?.(app);
 
     const sdk = new StaticDirectory(this.roots.sdkDir, { what: 'SDK bundle', cors: true });
     app.get('/sdk/*', async (request, reply) => sdk.serve(request, reply, wildcard(request.params)));

@@ -1,6 +1,8 @@
 import type { SessionRequest } from '@parley/protocol';
 import type { ContactRelay } from '../contact/ContactRelay.js';
 import type { ConversationService } from '../conversation/ConversationService.js';
+import type { HistoryService } from '../history/HistoryService.js';
+import type { CloudMediaService } from '../media-store/CloudMediaService.js';
 import type { GroupQuota } from '../presence/GroupQuota.js';
 import { presenceHandlers } from '../presence/presenceHandlers.js';
 import type { PresenceService } from '../presence/PresenceService.js';
@@ -17,6 +19,8 @@ export interface RequestRouterDeps {
   relay: ContactRelay;
   conversations: ConversationService;
   recordings: RecordingService;
+  history: HistoryService;
+  cloudMedia: CloudMediaService;
 }
 
 /** Request types the router runs: all but `unregister`, which the connection answers before ending the session. */
@@ -32,7 +36,7 @@ export class RequestRouter {
   readonly #handlers: HandlerTable<RoutedRequestType>;
 
   constructor(deps: RequestRouterDeps) {
-    const { presence, groupQuota, manager, relay, conversations, recordings } = deps;
+    const { presence, groupQuota, manager, relay, conversations, recordings, history, cloudMedia } = deps;
     this.#handlers = {
       ping: () => undefined,
       'userData.set': (session, request) => manager.setUserData(session, request.userData),
@@ -40,6 +44,8 @@ export class RequestRouter {
       ...relay.handlers,
       ...conversations.handlers,
       ...recordings.handlers,
+      ...history.handlers,
+      ...cloudMedia.handlers,
     };
   }
 

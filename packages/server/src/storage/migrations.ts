@@ -42,6 +42,7 @@ export const migrations: readonly Migration[] = [
     `,
   },
   {
+<<<<<<< HEAD
     // Issue 11: on keys that say so, the moderator role of moderated conversations needs a
     // token grant instead of going to whoever asks first.
     version: 3,
@@ -81,6 +82,46 @@ export const migrations: readonly Migration[] = [
         name   TEXT PRIMARY KEY,
         value  TEXT NOT NULL
       ) WITHOUT ROWID;
+=======
+    // Issue 13: chat history. One table for conversation and 1-1 threads (`thread` says which);
+    // AUTOINCREMENT so a message id (the uuid receivers get) is never reused after deletions.
+    version: 3,
+    name: 'chat_messages',
+    sql: `
+      CREATE TABLE chat_messages (
+        id            INTEGER PRIMARY KEY AUTOINCREMENT,
+        api_key       TEXT NOT NULL,
+        thread        TEXT NOT NULL,
+        sender        TEXT NOT NULL,
+        recipient     TEXT,
+        display_name  TEXT,
+        content       TEXT NOT NULL,
+        metadata      TEXT,
+        sent_at       INTEGER NOT NULL
+      );
+      CREATE INDEX chat_messages_thread ON chat_messages (api_key, thread, id);
+      CREATE INDEX chat_messages_sent_at ON chat_messages (sent_at);
+    `,
+  },
+  {
+    // Issue 13: cloud media (pushData). The bytes live in <dataDir>/cloud-media/<id>.
+    version: 4,
+    name: 'cloud_media',
+    sql: `
+      CREATE TABLE cloud_media (
+        id            TEXT PRIMARY KEY,
+        api_key       TEXT NOT NULL,
+        conversation  TEXT NOT NULL,
+        sender        TEXT NOT NULL,
+        name          TEXT NOT NULL,
+        mime_type     TEXT NOT NULL,
+        size          INTEGER NOT NULL,
+        metadata      TEXT,
+        created_at    INTEGER NOT NULL
+      );
+      CREATE INDEX cloud_media_conversation ON cloud_media (api_key, conversation, created_at);
+      CREATE INDEX cloud_media_created_at ON cloud_media (created_at);
+>>>>>>> history
     `,
   },
 ];

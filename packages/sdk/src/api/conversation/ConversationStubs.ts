@@ -6,8 +6,8 @@ import type { ConversationEvents } from './events.js';
 
 /**
  * The Conversation members Parley does not support yet (docs/sdk-reference.md#members-not-supported-yet):
- * group-chat-only membership, invitations, storage and
- * the P2 cloud, whiteboard, pointer and SIP features. They fail with the one "not supported" error
+ * group-chat-only membership, invitations, conversation
+ * data and the P2 cloud, whiteboard, pointer and SIP features. They fail with the one "not supported" error
  * or answer the neutral value apiRTC gives when the feature is off, so the {@link Conversation}
  * facade keeps only what works.
  */
@@ -32,14 +32,6 @@ export class ConversationStubs extends Observable<ConversationEvents> {
     return throwNotSupported('sendInvitation');
   }
 
-  /** Uploads a file to the conversation storage. */
-  pushData(_data: object, _opts?: object): Promise<object> {
-    return rejectNotSupported('pushData');
-  }
-
-  /** Cancels a pushData. */
-  cancelPushData(_id: string): Promise<void> {
-    return rejectNotSupported('cancelPushData');
   }
 
   /** P2: not supported. */
@@ -80,16 +72,6 @@ export class ConversationStubs extends Observable<ConversationEvents> {
   /** P2: not supported. */
   updateData(): Promise<void> {
     return rejectNotSupported('updateData');
-  }
-
-  /** P2: not supported. */
-  fetchMessageHistory(_session: unknown, _options?: object): Promise<object[]> {
-    return rejectNotSupported('fetchMessageHistory');
-  }
-
-  /** P2: not supported. */
-  fetchMediaList(_session: unknown, _opts: object): Promise<object[]> {
-    return rejectNotSupported('fetchMediaList');
   }
 
   /** P2: not supported. */

@@ -12,6 +12,8 @@ export interface ConversationContext {
   request: RequestFn<TrackOptions>;
   /** Local user id. */
   selfId(): string;
+  /** HTTP base URL of the server. */
+  baseUrl(): string;
   /** The session's unique Contact for `id` (the local id included). */
   contact(id: string): Contact;
   /** Ids currently members of conversation `name` (local user excluded). */

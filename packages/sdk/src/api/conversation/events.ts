@@ -1,5 +1,6 @@
 import type { RecordingInfo } from '@parley/protocol';
 import type { CallStats } from '../../quality/callStats.js';
+import type { CloudMediaInfo } from '../cloud/CloudMediaInfo.js';
 import type { Contact } from '../Contact.js';
 import type { Stream } from '../Stream.js';
 import type { StreamInfo } from './streamInfo.js';
@@ -66,6 +67,13 @@ export interface ConversationEvents {
   audioAmplitude: { streamId: number; callId: string; amplitude: number; isSpeaking: boolean; descriptor: { amplitude: number; isSpeaking: boolean } };
   /** Statistics of one stream over the last monitoring interval; mesh entries name the peer connection's user. */
   callStatsUpdate: { streamId: number; callId: string; stats: CallStats; mesh?: true; userId?: string; contact?: Contact };
+  /** `pushData` (docs/sdk-reference.md#pushdata-and-cloud-media): queued, started, progressing, done. */
+  transferPending: { id: string; name: string; rank: number };
+  transferBegun: { id: string; name: string };
+  transferProgress: { id: string; name: string; size: number; remBytes: number; percentage: number };
+  transferEnded: { id: string; name: string };
+  /** Another participant's pushData completed. */
+  newMediaAvailable: { sender: Contact; media: CloudMediaInfo };
 }
 
 /** Emits one Conversation event, typed by name (the conversation parts report through it). */

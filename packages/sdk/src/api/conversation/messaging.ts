@@ -1,4 +1,5 @@
-import { ERROR_BAD_PARAMETER, ERROR_OTHER, ERROR_WRONG_STATE } from '../../constants.js';
+import { ERROR_BAD_PARAMETER, ERROR_ON_SAVE, ERROR_OTHER, ERROR_WRONG_STATE } from '../../constants.js';
+import { RequestError } from '../../engine/RequestError.js';
 import { apiError } from '../../util/errors.js';
 import type { Conversation } from '../Conversation.js';
 import type { ConversationContext, ConversationServerEvent } from './context.js';
@@ -23,6 +24,7 @@ export async function sendMessage(ctx: ConversationContext, name: string, joined
     });
     return data?.uuid ?? 0;
   } catch (err) {
+    if (err instanceof RequestError && err.code === ERROR_ON_SAVE) throw apiError(ERROR_ON_SAVE, 'sendMessage() - error on save', err);
     throw apiError(ERROR_OTHER, 'sendMessage() - cannot send message', err);
   }
 }

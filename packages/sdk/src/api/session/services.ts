@@ -14,6 +14,10 @@ export function contactServices(engine: Engine, contacts: () => ContactCatalog):
       return { uuid: data?.uuid ?? 0 };
     },
     self: () => contacts().self(),
+    history: async (id, page) => {
+      const data = await engine.request({ type: 'contact.history', contact: id, ...page });
+      return data ?? { messages: [], more: false };
+    },
   };
 }
 
@@ -30,6 +34,7 @@ export function conversationServices(engine: Engine, session: ConversationSessio
   return {
     request: (body, options) => engine.request(body, options),
     selfId: () => session.selfId(),
+    baseUrl: () => engine.baseUrl,
     contact: (id) => session.contact(id),
     members: (name) => engine.conversationPresence.membersOf(name).filter((id) => id !== session.selfId()),
     forgetGroup: (name) => engine.conversationPresence.forgetGroup(name),
