@@ -42,7 +42,6 @@ export const migrations: readonly Migration[] = [
     `,
   },
   {
-<<<<<<< HEAD
     // Issue 11: on keys that say so, the moderator role of moderated conversations needs a
     // token grant instead of going to whoever asks first.
     version: 3,
@@ -82,10 +81,12 @@ export const migrations: readonly Migration[] = [
         name   TEXT PRIMARY KEY,
         value  TEXT NOT NULL
       ) WITHOUT ROWID;
-=======
+    `,
+  },
+  {
     // Issue 13: chat history. One table for conversation and 1-1 threads (`thread` says which);
     // AUTOINCREMENT so a message id (the uuid receivers get) is never reused after deletions.
-    version: 3,
+    version: 5,
     name: 'chat_messages',
     sql: `
       CREATE TABLE chat_messages (
@@ -105,7 +106,7 @@ export const migrations: readonly Migration[] = [
   },
   {
     // Issue 13: cloud media (pushData). The bytes live in <dataDir>/cloud-media/<id>.
-    version: 4,
+    version: 6,
     name: 'cloud_media',
     sql: `
       CREATE TABLE cloud_media (
@@ -121,7 +122,6 @@ export const migrations: readonly Migration[] = [
       );
       CREATE INDEX cloud_media_conversation ON cloud_media (api_key, conversation, created_at);
       CREATE INDEX cloud_media_created_at ON cloud_media (created_at);
->>>>>>> history
     `,
   },
 ];
