@@ -3,6 +3,7 @@ import { bounded } from './bounded.js';
 import { Bounds } from './limits.js';
 import { GroupList, GroupName, RequestId, UserDataInput, UserId } from './common.js';
 import { ConversationRequests } from './conversation.js';
+import { PeerSignalRequest } from './peer.js';
 
 /*
  * Messages the SDK sends to the server. Every one is a request: it carries an `id` and gets
@@ -110,6 +111,7 @@ export const SessionRequest = z.union([
   GroupUnsubscribeRequest,
   UserDataSetRequest,
   ContactSendRequest,
+  PeerSignalRequest,
   ...ConversationRequests,
 ]);
 export type SessionRequest = z.infer<typeof SessionRequest>;

@@ -33,6 +33,7 @@ const requests: { [T in RequestType]: RequestOf<T> } = {
   'group.unsubscribe': { type: 'group.unsubscribe', id: 8, group: 'g' },
   'userData.set': { type: 'userData.set', id: 9, userData: { nick: 'B' } },
   'contact.send': { type: 'contact.send', id: 10, to: 'bob', kind: 'customEvent', event: 'wave', content: { n: 1 } },
+  'peer.signal': { type: 'peer.signal', id: 30, to: 'bob', session: '4242', payload: { kind: 'invite', what: 'file', file: { name: 'a.txt', type: 'text/plain', size: 3 } } },
   'conv.join': { type: 'conv.join', id: 11, conversation: 'room', meshModeEnabled: true, meshOnlyEnabled: false },
   'conv.leave': { type: 'conv.leave', id: 12, conversation: 'room' },
   'conv.publish': {
@@ -94,6 +95,7 @@ const results: { [T in RequestType]: ResultOf<T> } = {
   'group.unsubscribe': undefined,
   'userData.set': undefined,
   'contact.send': { uuid: 5 },
+  'peer.signal': undefined,
   'conv.join': { mode: 'mesh', meshOnly: false },
   'conv.leave': undefined,
   'conv.publish': { callId: '1234' },
@@ -140,6 +142,7 @@ const events: { [T in ServerEventType]: Extract<ServerEvent, { type: T }> } = {
   'contact.data': { type: 'contact.data', seq: 2, from: 'bob', content: { x: 1 } },
   'contact.message': { type: 'contact.message', seq: 3, from: 'bob', content: 'hi', uuid: 4, time: 1_700_000_000_000 },
   'contact.customEvent': { type: 'contact.customEvent', seq: 4, from: 'bob', event: 'wave', content: null },
+  'peer.signal': { type: 'peer.signal', seq: 16, from: 'bob', session: '4242', payload: { kind: 'decline', reason: 'User_Refused_Call' } },
   'conv.stream': { type: 'conv.stream', seq: 5, conversation: 'room', change: 'added', stream },
   'conv.subscriptionEnded': { type: 'conv.subscriptionEnded', seq: 6, conversation: 'room', streamId: 77, reason: 'unpublished' },
   'media.subscriberOffer': { type: 'media.subscriberOffer', seq: 7, conversation: 'room', sdp, streams: [{ streamId: 77, msid: 'ms-1' }] },
@@ -228,6 +231,8 @@ describe('invalid frames are refused with code 9 and say why', () => {
     ['loss ratio out of range', { type: 'conv.qualityReport', id: 1, conversation: 'room', lossRatio: 2 }, 'session', /^lossRatio: /],
     ['unknown relay action', { type: 'conv.relay', id: 1, conversation: 'room', streamId: 1, action: 'format' }, 'session', /^action: /],
     ['unknown mesh payload kind', { type: 'mesh.signal', id: 1, conversation: 'room', to: 'bob', payload: { kind: 'bogus' } }, 'session', /^payload/],
+    ['unknown peer payload kind', { type: 'peer.signal', id: 1, to: 'bob', session: '1', payload: { kind: 'bogus' } }, 'session', /^payload/],
+    ['peer session id not numeric', { type: 'peer.signal', id: 1, to: 'bob', session: 'abc', payload: { kind: 'accept' } }, 'session', /^session: /],
     ['oversized message', { type: 'conv.message', id: 1, conversation: 'room', content: 'x'.repeat(70_000) }, 'session', /^content: larger than/],
     ['register without api key', { type: 'register', id: 1, groups: [], subscribeTo: [], userData: {} }, 'handshake', /^apiKey: /],
   ];

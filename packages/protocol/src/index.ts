@@ -4,6 +4,7 @@ export * from './common.js';
 export * from './client.js';
 export * from './server.js';
 export * from './conversation.js';
+export * from './peer.js';
 export * from './results.js';
 export * from './requests.js';
 export { explainIssues } from './explain.js';

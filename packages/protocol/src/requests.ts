@@ -34,6 +34,7 @@ import {
   MeshSignalRequest,
 } from './conversation.js';
 import { ErrorCode, type WireError } from './errors.js';
+import { PeerSignalRequest } from './peer.js';
 import { explainIssues } from './explain.js';
 import type { RequestOf, RequestType } from './results.js';
 
@@ -56,6 +57,7 @@ export const RequestSchemas = {
   'group.unsubscribe': GroupUnsubscribeRequest,
   'userData.set': UserDataSetRequest,
   'contact.send': ContactSendRequest,
+  'peer.signal': PeerSignalRequest,
   'conv.join': ConvJoinRequest,
   'conv.leave': ConvLeaveRequest,
   'conv.publish': ConvPublishRequest,

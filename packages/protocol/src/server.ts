@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { ContactInfo, RequestId, UserDataBag, UserId } from './common.js';
 import { ConversationEvents } from './conversation.js';
+import { PeerSignalEvent } from './peer.js';
 
 /*
  * Messages the server sends. `answer` closes one request; every other message is an event
@@ -98,7 +99,7 @@ export const ContactCustomEvent = z.object({
 });
 
 /** Server events (everything but answers). */
-export const ServerEvent = z.discriminatedUnion('type', [PresenceEvent, ContactDataEvent, ContactMessageEvent, ContactCustomEvent, ...ConversationEvents]);
+export const ServerEvent = z.discriminatedUnion('type', [PresenceEvent, ContactDataEvent, ContactMessageEvent, ContactCustomEvent, PeerSignalEvent, ...ConversationEvents]);
 export type ServerEvent = z.infer<typeof ServerEvent>;
 export type ServerEventType = ServerEvent['type'];
 

@@ -5,6 +5,7 @@ import { TokenVerifier } from './auth/TokenVerifier.js';
 import { type Config, resolveConfig, type ServerOptions } from './config/Config.js';
 import { ConfigError } from './config/ConfigError.js';
 import { ContactRelay } from './contact/ContactRelay.js';
+import { PeerRelay } from './contact/PeerRelay.js';
 import { ConversationService } from './conversation/ConversationService.js';
 import { HttpServer } from './http/HttpServer.js';
 import { createRootLogger, type Logger, moduleLogger } from './logging/logger.js';
@@ -88,7 +89,7 @@ export async function startServer(options: ServerOptions | Config = {}): Promise
       log: moduleLogger(root, 'session'),
       sessionEnding: (session) => conversations.leaveAll(session),
     });
-    const router = new RequestRouter({ manager, presence, groupQuota, relay: new ContactRelay(registry), conversations });
+    const router = new RequestRouter({ manager, presence, groupQuota, relay: new ContactRelay(registry), peers: new PeerRelay(registry, config.limits), conversations });
     const http = new HttpServer({
       config,
       log: moduleLogger(root, 'http'),

@@ -1,5 +1,6 @@
 import type { SessionRequest } from '@parley/protocol';
 import type { ContactRelay } from '../contact/ContactRelay.js';
+import type { PeerRelay } from '../contact/PeerRelay.js';
 import type { ConversationService } from '../conversation/ConversationService.js';
 import type { GroupQuota } from '../presence/GroupQuota.js';
 import { presenceHandlers } from '../presence/presenceHandlers.js';
@@ -14,6 +15,7 @@ export interface RequestRouterDeps {
   presence: PresenceService;
   groupQuota: GroupQuota;
   relay: ContactRelay;
+  peers: PeerRelay;
   conversations: ConversationService;
 }
 
@@ -30,12 +32,13 @@ export class RequestRouter {
   readonly #handlers: HandlerTable<RoutedRequestType>;
 
   constructor(deps: RequestRouterDeps) {
-    const { presence, groupQuota, manager, relay, conversations } = deps;
+    const { presence, groupQuota, manager, relay, peers, conversations } = deps;
     this.#handlers = {
       ping: () => undefined,
       'userData.set': (session, request) => manager.setUserData(session, request.userData),
       ...presenceHandlers(presence, groupQuota),
       ...relay.handlers,
+      ...peers.handlers,
       ...conversations.handlers,
     };
   }

@@ -1,10 +1,10 @@
 import type { Engine } from '../../engine/Engine.js';
-import { DELIVERY_TIMEOUT_MS, type Contact, type ContactHost } from '../Contact.js';
+import { DELIVERY_TIMEOUT_MS, type Contact, type ContactHost, type ContactPeers } from '../Contact.js';
 import type { ContactCatalog } from '../ContactCatalog.js';
 import type { ConversationContext } from '../conversation/context.js';
 
 /** What a Session lends to its contacts: presence of both namespaces, and 1-1 delivery through `engine`. */
-export function contactServices(engine: Engine, contacts: () => ContactCatalog): ContactHost {
+export function contactServices(engine: Engine, contacts: () => ContactCatalog, peers: () => ContactPeers): ContactHost {
   const { presence, conversationPresence } = engine;
   return {
     inGroup: (id, group) => presence.isIn(id, group) || conversationPresence.isIn(id, group),
@@ -14,6 +14,7 @@ export function contactServices(engine: Engine, contacts: () => ContactCatalog):
       return { uuid: data?.uuid ?? 0 };
     },
     self: () => contacts().self(),
+    peers,
   };
 }
 

@@ -1,0 +1,103 @@
+import type { PeerSignalPayload } from '@parley/protocol';
+import type { Engine } from '../../engine/Engine.js';
+import { log } from '../../util/Logger.js';
+import type { Call } from '../Call.js';
+import type { Contact, ContactPeers } from '../Contact.js';
+import type { DataChannel } from '../DataChannel.js';
+import { EMIT } from '../internal.js';
+import type { SentInvitation } from '../invitations/SentInvitation.js';
+import type { SessionEvents } from '../session/events.js';
+import type { Stream } from '../Stream.js';
+import type { UserAgent } from '../UserAgent.js';
+import { CallBook } from './CallBook.js';
+import { PeerSessions } from './PeerSessions.js';
+
+/** Registration options about incoming peer sessions (docs/sdk-reference.md#registration). */
+export interface PeerOptions {
+  userAcceptOnIncomingScreenSharingCall: boolean;
+  userAcceptOnIncomingDataCall: boolean;
+}
+
+/** The Session's emit, for the peer-session events. */
+export interface SessionEmit {
+  (name: 'incomingCall' | 'incomingScreenSharingCallInvitation', payload: SessionEvents['incomingCall']): void;
+  (name: 'incomingScreenSharingCall', payload: SessionEvents['incomingScreenSharingCall']): void;
+  (name: 'fileTransferInvitation', payload: SessionEvents['fileTransferInvitation']): void;
+  (name: 'dataChannelInvitation', payload: SessionEvents['dataChannelInvitation']): void;
+  (name: 'conversationInvitation', payload: SessionEvents['conversationInvitation']): void;
+}
+
+/**
+ * Everything peer to peer a Session offers: 1-1 calls ({@link CallBook}), and the signalling they
+ * share ({@link PeerSessions}). Announces incoming sessions on the Session, then on the sender's
+ * Contact (same order as the other contact deliveries).
+ */
+export class SessionPeers implements ContactPeers {
+  readonly sessions: PeerSessions;
+  readonly calls: CallBook;
+
+  constructor(engine: Engine, deps: { selfId: () => string; contact: (id: string) => Contact; ua: () => UserAgent; emit: SessionEmit; options: PeerOptions }) {
+    const { emit } = deps;
+    this.sessions = new PeerSessions({
+      selfId: deps.selfId,
+      contact: deps.contact,
+      request: async (to, session, payload) => {
+        await engine.request({ type: 'peer.signal', to, session, payload });
+      },
+      report: (state, detail) => log.debug(`peer connection ${detail}: ${state}`),
+    });
+    this.calls = new CallBook(this.sessions, deps.ua, {
+      incomingCall: (invitation) => {
+        emit('incomingCall', invitation);
+        invitation.getSender()?.[EMIT]('incomingCall', invitation);
+      },
+      incomingScreenSharingCall: (call) => {
+        emit('incomingScreenSharingCall', call);
+        call.getContact()?.[EMIT]('incomingScreenSharingCall', call);
+      },
+      incomingScreenSharingCallInvitation: (invitation) => {
+        emit('incomingScreenSharingCallInvitation', invitation);
+        invitation.getSender()?.[EMIT]('incomingScreenSharingCallInvitation', invitation);
+      },
+    }, deps.options);
+    this.sessions.invites = {
+      invite: (from, session, payload) => this.#invite(from, session, payload),
+      conversationInvite: () => undefined,
+    };
+    engine.on('peerSignal', (event) => this.sessions.dispatch(event));
+  }
+
+  call(contact: Contact, stream: Stream | null, opts: object): Call | null {
+    return this.calls.call(contact, stream, opts);
+  }
+
+  shareScreen(contact: Contact, opts: object): Call | null {
+    return this.calls.shareScreen(contact, opts);
+  }
+
+  sendFile(_contact: Contact, _fileInfo: { name: string; type: string }, _data: unknown, _opts: object): SentInvitation | null {
+    log.error('sendFile() - not available');
+    return null;
+  }
+
+  startDataChannel(_contact: Contact, _opts: object): DataChannel | null {
+    log.error('startDataChannel() - not available');
+    return null;
+  }
+
+  /** The signalling session closed for good. */
+  sessionEnded(): void {
+    this.sessions.sessionEnded();
+  }
+
+  #invite(from: Contact, session: string, payload: Extract<PeerSignalPayload, { kind: 'invite' }>): void {
+    switch (payload.what) {
+      case 'call':
+      case 'screenCall':
+        this.calls.incoming(from, session, payload.what, payload.callType ?? (payload.what === 'call' ? 'media' : 'screenSharing'));
+        return;
+      default:
+        return;
+    }
+  }
+}
