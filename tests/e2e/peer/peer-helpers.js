@@ -52,3 +52,30 @@
   };
   window.PEER = PEER;
 })();
+(function () {
+  const hex = (buf) => Array.from(new Uint8Array(buf), (b) => b.toString(16).padStart(2, '0')).join('');
+  Object.assign(window.PEER, {
+    /** A Blob of `bytes` random bytes (filled 64 KiB at a time: getRandomValues' limit). */
+    randomBlob(bytes, type) {
+      const data = new Uint8Array(bytes);
+      for (let i = 0; i < bytes; i += 65536) crypto.getRandomValues(data.subarray(i, Math.min(bytes, i + 65536)));
+      return new Blob([data], { type: type || '' });
+    },
+    /** SHA-256 of a Blob or ArrayBuffer, hex. */
+    async sha256(data) {
+      const buf = data instanceof Blob ? await data.arrayBuffer() : data;
+      return hex(await crypto.subtle.digest('SHA-256', buf));
+    },
+    /** Data-channel bytes received by this page's peer connections (from their stats). */
+    async dataChannelBytesReceived() {
+      let total = 0;
+      for (const pc of Parley.debug.peerConnections()) {
+        const stats = await pc.getStats();
+        stats.forEach((s) => {
+          if (s.type === 'data-channel') total += s.bytesReceived || 0;
+        });
+      }
+      return total;
+    },
+  });
+})();

@@ -9,6 +9,7 @@ import type { SentInvitation } from '../invitations/SentInvitation.js';
 import type { SessionEvents } from '../session/events.js';
 import type { Stream } from '../Stream.js';
 import type { UserAgent } from '../UserAgent.js';
+import { ChannelBook } from '../datachannel/ChannelBook.js';
 import { CallBook } from './CallBook.js';
 import { PeerSessions } from './PeerSessions.js';
 
@@ -35,6 +36,7 @@ export interface SessionEmit {
 export class SessionPeers implements ContactPeers {
   readonly sessions: PeerSessions;
   readonly calls: CallBook;
+  readonly channels: ChannelBook;
 
   constructor(engine: Engine, deps: { selfId: () => string; contact: (id: string) => Contact; ua: () => UserAgent; emit: SessionEmit; options: PeerOptions }) {
     const { emit } = deps;
@@ -60,6 +62,16 @@ export class SessionPeers implements ContactPeers {
         invitation.getSender()?.[EMIT]('incomingScreenSharingCallInvitation', invitation);
       },
     }, deps.options);
+    this.channels = new ChannelBook(this.sessions, {
+      dataChannelInvitation: (invitation) => {
+        emit('dataChannelInvitation', invitation);
+        invitation.getSender()?.[EMIT]('dataChannelInvitation', invitation);
+      },
+      fileTransferInvitation: (invitation) => {
+        emit('fileTransferInvitation', invitation);
+        invitation.getSender()?.[EMIT]('fileTransferInvitation', invitation);
+      },
+    }, deps.options);
     this.sessions.invites = {
       invite: (from, session, payload) => this.#invite(from, session, payload),
       conversationInvite: () => undefined,
@@ -75,14 +87,12 @@ export class SessionPeers implements ContactPeers {
     return this.calls.shareScreen(contact, opts);
   }
 
-  sendFile(_contact: Contact, _fileInfo: { name: string; type: string }, _data: unknown, _opts: object): SentInvitation | null {
-    log.error('sendFile() - not available');
-    return null;
+  sendFile(contact: Contact, fileInfo: { name: string; type: string }, data: unknown, _opts: object): SentInvitation | null {
+    return this.channels.sendFile(contact, fileInfo, data);
   }
 
-  startDataChannel(_contact: Contact, _opts: object): DataChannel | null {
-    log.error('startDataChannel() - not available');
-    return null;
+  startDataChannel(contact: Contact, _opts: object): DataChannel | null {
+    return this.channels.startDataChannel(contact);
   }
 
   /** The signalling session closed for good. */
@@ -96,7 +106,11 @@ export class SessionPeers implements ContactPeers {
       case 'screenCall':
         this.calls.incoming(from, session, payload.what, payload.callType ?? (payload.what === 'call' ? 'media' : 'screenSharing'));
         return;
-      default:
+      case 'dataChannel':
+        this.channels.incomingChannel(from, session);
+        return;
+      case 'file':
+        this.channels.incomingFile(from, session, payload.file);
         return;
     }
   }
