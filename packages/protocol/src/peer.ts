@@ -31,12 +31,17 @@ const Reason = z.string().max(256);
 export const PeerSignalPayload = z.discriminatedUnion('kind', [
   /** Opens a session: the receiver gets an invitation (or an auto-accepted call / channel). */
   z.object({ kind: z.literal('invite'), what: PeerInviteKind, callType: PeerCallType.optional(), file: PeerFileInfo.optional() }),
-  /** Invites to a conversation; the invitee joins it through the conversation requests. */
-  z.object({ kind: z.literal('conversationInvite'), conversation: ConversationName }),
+  /**
+   * Invites to a conversation; the invitee joins it through the conversation requests. The
+   * invitation lapses after `expiresInMs` on both sides (the inviter also says so: `expire`).
+   */
+  z.object({ kind: z.literal('conversationInvite'), conversation: ConversationName, expiresInMs: z.number().int().positive().max(86_400_000) }),
   z.object({ kind: z.literal('accept') }),
   z.object({ kind: z.literal('decline'), reason: Reason }),
   /** The inviter withdrew before an answer (or stopped a transfer). */
   z.object({ kind: z.literal('cancel') }),
+  /** The invitation lapsed unanswered. */
+  z.object({ kind: z.literal('expire') }),
   /** Either side ended an established session. */
   z.object({ kind: z.literal('hangup'), reason: Reason }),
   z.object({ kind: z.literal('offer'), sdp: Sdp }),

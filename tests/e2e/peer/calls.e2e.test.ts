@@ -150,4 +150,28 @@ describe('1-1 calls, peer to peer', () => {
     await a.user.page.evaluate((to) => E2E.session.getOrCreateContact(to).sendMessage('still here'), b.id);
     await waitInPage(b.user, 'contactMessage', () => E2E.count('contactMessage') > 0);
   });
+
+  test('screen share call: auto-accepted on the callee side as incomingScreenSharingCall, the screen decodes there', async () => {
+    const a = await registered('alice');
+    const b = await registered('bob');
+    await b.user.page.evaluate(() => {
+      E2E.session.on('incomingScreenSharingCall', (call: { getContact(): { getId(): string } }) => {
+        E2E.record('incomingScreenSharingCall', { from: call.getContact().getId() });
+        PEER.trackCall(call, 'call');
+      });
+    });
+    await a.user.page.evaluate((to) => PEER.trackCall(E2E.session.getOrCreateContact(to).shareScreen({ captureSourceType: ['screen'] }), 'call'), b.id);
+    await waitInPage(b.user, 'incomingScreenSharingCall', () => E2E.count('incomingScreenSharingCall') > 0);
+    expect(await b.user.page.evaluate(() => E2E.of('incomingScreenSharingCall')[0])).toMatchObject({ from: a.id });
+    await waitInPage(a.user, 'accepted', () => E2E.count('call:accepted') > 0);
+    expect(await a.user.page.evaluate(() => E2E.of('call:localStreamAvailable')[0])).toMatchObject({ video: true });
+    expect(await a.user.page.evaluate(() => E2E.keep['call'].getPublishedStreams()[0].isScreensharing())).toBe(true);
+    await waitInPage(b.user, 'screen decoding', () => PEER.decodes('call', 2), undefined, 20_000);
+    expect(await b.user.page.evaluate(() => E2E.keep['call:remote'].isScreensharing())).toBe(true);
+    // The callee sent nothing back.
+    expect(await b.user.page.evaluate(() => E2E.keep['call'].getPublishedStreams().length)).toBe(0);
+    await a.user.page.evaluate(() => E2E.keep['call'].hangUp());
+    await waitInPage(b.user, 'hangup', () => E2E.count('call:hangup') > 0);
+    expect(await b.user.page.evaluate(() => E2E.of('call:hangup')[0])).toMatchObject({ from: 'remote', reason: 'Hangup_From_Caller' });
+  });
 });

@@ -59,6 +59,7 @@ export class Session extends Observable<SessionEvents> {
       selfId: () => this.#id,
       contact: (id) => this.#contacts.getOrCreate(id),
       ua: () => this.#ua,
+      conversation: (name) => this.#conversations.getOrCreatePlain(name),
       emit: (name: keyof SessionEvents, payload: unknown) => this.emit(name, payload as never),
       options: init.peerOptions ?? { userAcceptOnIncomingScreenSharingCall: false, userAcceptOnIncomingDataCall: true },
     });
@@ -67,6 +68,7 @@ export class Session extends Observable<SessionEvents> {
         selfId: () => this.#id,
         contact: (id) => this.#contacts.getOrCreate(id),
         sessionCustomEvent: (payload) => this.emit('customEvent', payload),
+        invite: (contact, conversation, opts) => this.#peers.invite(contact, conversation, opts),
       }),
     );
     // Apps attach contactListUpdate after register() resolved: keep the initial membership (docs/sdk-reference.md#events-and-listeners).

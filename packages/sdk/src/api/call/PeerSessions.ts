@@ -7,7 +7,7 @@ import type { PeerHandler, PeerPort } from './PeerPort.js';
 /** How a new peer session offered by another user is opened (by kind of invite). */
 export interface PeerInviteSink {
   invite(from: Contact, session: string, payload: Extract<PeerSignalPayload, { kind: 'invite' }>): void;
-  conversationInvite(from: Contact, session: string, conversation: string): void;
+  conversationInvite(from: Contact, session: string, conversation: string, expiresInMs: number): void;
 }
 
 /** What {@link PeerSessions} needs from the Session. */
@@ -73,7 +73,7 @@ export class PeerSessions implements PeerPort {
     }
     const { payload } = event;
     if (payload.kind === 'invite') this.#invites?.invite(this.#deps.contact(event.from), event.session, payload);
-    else if (payload.kind === 'conversationInvite') this.#invites?.conversationInvite(this.#deps.contact(event.from), event.session, payload.conversation);
+    else if (payload.kind === 'conversationInvite') this.#invites?.conversationInvite(this.#deps.contact(event.from), event.session, payload.conversation, payload.expiresInMs);
   }
 
   /** The signalling session closed for good: every live peer session ends locally. */

@@ -5,7 +5,11 @@ import type { Call } from '../Call.js';
 import type { Contact, ContactPeers } from '../Contact.js';
 import type { DataChannel } from '../DataChannel.js';
 import { EMIT } from '../internal.js';
+import type { Conversation } from '../Conversation.js';
+import { ReceivedConversationInvitation } from '../invitations/ReceivedConversationInvitation.js';
+import { CONVERSATION_INVITATION_EXPIRY_MS, SentConversationInvitation } from '../invitations/SentConversationInvitation.js';
 import type { SentInvitation } from '../invitations/SentInvitation.js';
+import { randomNumericId } from '../../util/ids.js';
 import type { SessionEvents } from '../session/events.js';
 import type { Stream } from '../Stream.js';
 import type { UserAgent } from '../UserAgent.js';
@@ -17,6 +21,17 @@ import { PeerSessions } from './PeerSessions.js';
 export interface PeerOptions {
   userAcceptOnIncomingScreenSharingCall: boolean;
   userAcceptOnIncomingDataCall: boolean;
+}
+
+/** What {@link SessionPeers} needs from its Session. */
+export interface SessionPeersDeps {
+  selfId: () => string;
+  contact: (id: string) => Contact;
+  ua: () => UserAgent;
+  /** The session's Conversation of that name (created when unknown). */
+  conversation: (name: string) => Conversation;
+  emit: SessionEmit;
+  options: PeerOptions;
 }
 
 /** The Session's emit, for the peer-session events. */
@@ -38,7 +53,10 @@ export class SessionPeers implements ContactPeers {
   readonly calls: CallBook;
   readonly channels: ChannelBook;
 
-  constructor(engine: Engine, deps: { selfId: () => string; contact: (id: string) => Contact; ua: () => UserAgent; emit: SessionEmit; options: PeerOptions }) {
+  readonly #port: PeerSessions;
+  readonly #deps: SessionPeersDeps;
+
+  constructor(engine: Engine, deps: SessionPeersDeps) {
     const { emit } = deps;
     this.sessions = new PeerSessions({
       selfId: deps.selfId,
@@ -72,9 +90,15 @@ export class SessionPeers implements ContactPeers {
         invitation.getSender()?.[EMIT]('fileTransferInvitation', invitation);
       },
     }, deps.options);
+    this.#port = this.sessions;
+    this.#deps = deps;
     this.sessions.invites = {
       invite: (from, session, payload) => this.#invite(from, session, payload),
-      conversationInvite: () => undefined,
+      conversationInvite: (from, session, name, expiresInMs) => {
+        const invitation = new ReceivedConversationInvitation(from, deps.conversation(name), session, { port: this.#port, expiresInMs });
+        emit('conversationInvitation', invitation);
+        from[EMIT]('conversationInvitation', invitation);
+      },
     };
     engine.on('peerSignal', (event) => this.sessions.dispatch(event));
   }
@@ -93,6 +117,19 @@ export class SessionPeers implements ContactPeers {
 
   startDataChannel(contact: Contact, _opts: object): DataChannel | null {
     return this.channels.startDataChannel(contact);
+  }
+
+  /** `conversation.sendInvitation(contact, opts)`; null (logged) for the local user. */
+  invite(contact: Contact, conversation: Conversation, opts: { expirationTime?: number }): SentInvitation | null {
+    if (contact.getId() === this.#deps.selfId()) {
+      log.error('sendInvitation() - cannot invite yourself');
+      return null;
+    }
+    const seconds = Number(opts.expirationTime);
+    const expiresInMs = Number.isFinite(seconds) && seconds > 0 ? Math.min(Math.round(seconds * 1000), 86_400_000) : CONVERSATION_INVITATION_EXPIRY_MS;
+    const invitation = new SentConversationInvitation(contact, conversation, randomNumericId(), { port: this.#port, expiresInMs });
+    invitation.start(conversation.getName());
+    return invitation;
   }
 
   /** The signalling session closed for good. */

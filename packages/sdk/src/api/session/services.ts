@@ -23,6 +23,7 @@ export interface ConversationSessionSide {
   selfId(): string;
   contact(id: string): Contact;
   sessionCustomEvent: ConversationContext['sessionCustomEvent'];
+  invite: ConversationContext['invite'];
 }
 
 /** The session services a joined conversation uses: requests, members of its name, and the Session's own identity and events. */
@@ -34,5 +35,6 @@ export function conversationServices(engine: Engine, session: ConversationSessio
     members: (name) => engine.conversationPresence.membersOf(name).filter((id) => id !== session.selfId()),
     forgetGroup: (name) => engine.conversationPresence.forgetGroup(name),
     sessionCustomEvent: (payload) => session.sessionCustomEvent(payload),
+    invite: (contact, conversation, opts) => session.invite(contact, conversation, opts),
   };
 }
