@@ -33,7 +33,13 @@ const requests: { [T in RequestType]: RequestOf<T> } = {
   'group.unsubscribe': { type: 'group.unsubscribe', id: 8, group: 'g' },
   'userData.set': { type: 'userData.set', id: 9, userData: { nick: 'B' } },
   'contact.send': { type: 'contact.send', id: 10, to: 'bob', kind: 'customEvent', event: 'wave', content: { n: 1 } },
-  'peer.signal': { type: 'peer.signal', id: 30, to: 'bob', session: '4242', payload: { kind: 'invite', what: 'file', file: { name: 'a.txt', type: 'text/plain', size: 3 } } },
+  'peer.signal': {
+    type: 'peer.signal',
+    id: 30,
+    to: 'bob',
+    session: '4242',
+    payload: { kind: 'invite', what: 'file', file: { name: 'a.txt', type: 'text/plain', size: 3 } },
+  },
   'conv.join': { type: 'conv.join', id: 11, conversation: 'room', meshModeEnabled: true, meshOnlyEnabled: false },
   'conv.leave': { type: 'conv.leave', id: 12, conversation: 'room' },
   'conv.publish': {

@@ -99,7 +99,14 @@ export const ContactCustomEvent = z.object({
 });
 
 /** Server events (everything but answers). */
-export const ServerEvent = z.discriminatedUnion('type', [PresenceEvent, ContactDataEvent, ContactMessageEvent, ContactCustomEvent, PeerSignalEvent, ...ConversationEvents]);
+export const ServerEvent = z.discriminatedUnion('type', [
+  PresenceEvent,
+  ContactDataEvent,
+  ContactMessageEvent,
+  ContactCustomEvent,
+  PeerSignalEvent,
+  ...ConversationEvents,
+]);
 export type ServerEvent = z.infer<typeof ServerEvent>;
 export type ServerEventType = ServerEvent['type'];
 

@@ -89,7 +89,14 @@ export async function startServer(options: ServerOptions | Config = {}): Promise
       log: moduleLogger(root, 'session'),
       sessionEnding: (session) => conversations.leaveAll(session),
     });
-    const router = new RequestRouter({ manager, presence, groupQuota, relay: new ContactRelay(registry), peers: new PeerRelay(registry, config.limits), conversations });
+    const router = new RequestRouter({
+      manager,
+      presence,
+      groupQuota,
+      relay: new ContactRelay(registry),
+      peers: new PeerRelay(registry, config.limits),
+      conversations,
+    });
     const http = new HttpServer({
       config,
       log: moduleLogger(root, 'http'),

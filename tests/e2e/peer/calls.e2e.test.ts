@@ -21,7 +21,13 @@ async function answering(bob: User, callerId: string): Promise<void> {
   await bob.page.evaluate((from) => {
     E2E.session.on('incomingCall', (inv: { getSender(): { getId(): string }; getCallType(): string; getId(): string }) => {
       PEER.trackInvitation(inv, 'inv');
-      E2E.record('incomingCall', { from: inv.getSender().getId(), unique: E2E.isUnique(inv.getSender()), callType: inv.getCallType(), id: inv.getId(), status: PEER.status((inv as unknown as { getStatus(): symbol }).getStatus()) });
+      E2E.record('incomingCall', {
+        from: inv.getSender().getId(),
+        unique: E2E.isUnique(inv.getSender()),
+        callType: inv.getCallType(),
+        id: inv.getId(),
+        status: PEER.status((inv as unknown as { getStatus(): symbol }).getStatus()),
+      });
     });
     E2E.session.getOrCreateContact(from).on('incomingCall', () => E2E.record('contact:incomingCall'));
   }, callerId);
@@ -62,7 +68,10 @@ describe('1-1 calls, peer to peer', () => {
 
     await b.user.page.evaluate((id) => E2E.session.getCall(id).hangUp(), callId);
     await waitInPage(a.user, 'remote hangup', () => E2E.count('call:hangup') > 0);
-    const aEnd = await a.user.page.evaluate(() => ({ types: E2E.events.map((e) => e.type).filter((t) => t === 'call:streamRemoved' || t === 'call:hangup'), hangup: E2E.of('call:hangup')[0] }));
+    const aEnd = await a.user.page.evaluate(() => ({
+      types: E2E.events.map((e) => e.type).filter((t) => t === 'call:streamRemoved' || t === 'call:hangup'),
+      hangup: E2E.of('call:hangup')[0],
+    }));
     expect(aEnd.types).toEqual(['call:streamRemoved', 'call:hangup']);
     expect(aEnd.hangup).toMatchObject({ from: 'remote', reason: 'Hangup_From_Callee', status: 'CALL_STATUS_ENDED', received: 0 });
     const bEnd = await b.user.page.evaluate(() => E2E.of('call:hangup')[0]);
@@ -103,8 +112,17 @@ describe('1-1 calls, peer to peer', () => {
     const types = await a.user.page.evaluate(() => E2E.events.map((e) => e.type).filter((t) => t === 'call:hangup' || t === 'call:declined'));
     expect(types).toEqual(['call:hangup', 'call:declined']);
     expect(await a.user.page.evaluate(() => E2E.of('call:declined')[0])).toMatchObject({ reason: 'User_Refused_Call' });
-    expect(await a.user.page.evaluate(() => E2E.of('call:hangup')[0])).toMatchObject({ from: 'remote', reason: 'User_Refused_Call', status: 'CALL_STATUS_ENDED' });
-    const again = await b.user.page.evaluate(() => E2E.keep['inv'].accept().then(() => ({ resolved: 'yes' }), (e: unknown) => E2E.error(e)));
+    expect(await a.user.page.evaluate(() => E2E.of('call:hangup')[0])).toMatchObject({
+      from: 'remote',
+      reason: 'User_Refused_Call',
+      status: 'CALL_STATUS_ENDED',
+    });
+    const again = await b.user.page.evaluate(() =>
+      E2E.keep['inv'].accept().then(
+        () => ({ resolved: 'yes' }),
+        (e: unknown) => E2E.error(e),
+      ),
+    );
     expect(again).toEqual({ code: 10, message: 'accept() - Cannot join this call, invitation state invalid' });
     expect(await b.user.page.evaluate(() => E2E.of('inv:statusChange').map((e) => e.status))).toEqual(['INVITATION_STATUS_DECLINED']);
   });
@@ -118,7 +136,12 @@ describe('1-1 calls, peer to peer', () => {
     await a.user.page.evaluate(() => E2E.keep['call'].hangUp());
     await waitInPage(b.user, 'expired', () => E2E.count('inv:expired') > 0);
     expect(await b.user.page.evaluate(() => E2E.of('inv:statusChange').map((e) => e.status))).toEqual(['INVITATION_STATUS_EXPIRED']);
-    const late = await b.user.page.evaluate(() => E2E.keep['inv'].accept().then(() => ({ resolved: 'yes' }), (e: unknown) => E2E.error(e)));
+    const late = await b.user.page.evaluate(() =>
+      E2E.keep['inv'].accept().then(
+        () => ({ resolved: 'yes' }),
+        (e: unknown) => E2E.error(e),
+      ),
+    );
     expect(late).toEqual({ code: 10, message: 'accept() - Cannot join this call, invitation state invalid' });
     expect(await a.user.page.evaluate(() => E2E.of('call:hangup')[0])).toMatchObject({ from: 'local', reason: 'Hangup_From_Caller' });
     expect(await b.user.page.evaluate(() => Object.keys(E2E.session.getCalls()).length)).toBe(0);
@@ -129,7 +152,12 @@ describe('1-1 calls, peer to peer', () => {
     const b = await registered('bob');
     await a.user.page.evaluate(() => PEER.trackCall(E2E.session.getOrCreateContact('nobody-here').call(null, { mediaTypeForOutgoingCall: 'NONE' }), 'ghost'));
     await waitInPage(a.user, 'hangup', () => E2E.count('call:hangup') > 0);
-    expect(await a.user.page.evaluate(() => E2E.of('call:hangup')[0])).toMatchObject({ tag: 'ghost', from: 'remote', reason: 'User_Not_Found', status: 'CALL_STATUS_ENDED' });
+    expect(await a.user.page.evaluate(() => E2E.of('call:hangup')[0])).toMatchObject({
+      tag: 'ghost',
+      from: 'remote',
+      reason: 'User_Not_Found',
+      status: 'CALL_STATUS_ENDED',
+    });
     expect(await a.user.page.evaluate(() => E2E.of('call:error')[0])).toMatchObject({ errorCode: 'User_Not_Found' });
 
     const self = await a.user.page.evaluate(() => E2E.session.getOrCreateContact(E2E.session.getId()).call() === null);

@@ -48,7 +48,11 @@ async function offer(alice: User, to: string, bytes: number, cancelAt?: number):
         }
       });
       contact.on('fileSentSuccessfully', (e: { fileInfo: object; transferInformation: { percentage: number; lastPacket: boolean } }) =>
-        E2E.record('fileSentSuccessfully', { fileInfo: e.fileInfo, percentage: e.transferInformation.percentage, lastPacket: e.transferInformation.lastPacket }),
+        E2E.record('fileSentSuccessfully', {
+          fileInfo: e.fileInfo,
+          percentage: e.transferInformation.percentage,
+          lastPacket: e.transferInformation.lastPacket,
+        }),
       );
       const sent = contact.sendFile({ name: 'big.bin', type: 'application/octet-stream' }, blob);
       E2E.keep['sent'] = sent;
@@ -79,7 +83,14 @@ describe('peer-to-peer file transfer', () => {
 
     const received = await b.user.page.evaluate(async () => {
       const got = await E2E.keep['inv'].accept();
-      return { isBlob: got.file instanceof Blob, size: got.file.size, name: got.name, type: got.type, blobType: got.file.type, hash: await PEER.sha256(got.file) };
+      return {
+        isBlob: got.file instanceof Blob,
+        size: got.file.size,
+        name: got.name,
+        type: got.type,
+        blobType: got.file.type,
+        hash: await PEER.sha256(got.file),
+      };
     });
     expect(received).toEqual({ isBlob: true, size: 20 * MB, name: 'big.bin', type: 'application/octet-stream', blobType: 'application/octet-stream', hash });
 
@@ -114,7 +125,12 @@ describe('peer-to-peer file transfer', () => {
     expect(await statuses(a.user, 'sent:statusChange')).toEqual(['INVITATION_STATUS_DECLINED']);
     expect(await statuses(b.user, 'inv:statusChange')).toEqual(['INVITATION_STATUS_DECLINED']);
     expect(await a.user.page.evaluate(() => E2E.count('fileTransferProgress'))).toBe(0);
-    const late = await b.user.page.evaluate(() => E2E.keep['inv'].accept().then(() => ({ resolved: 'yes' }), (e: unknown) => E2E.error(e)));
+    const late = await b.user.page.evaluate(() =>
+      E2E.keep['inv'].accept().then(
+        () => ({ resolved: 'yes' }),
+        (e: unknown) => E2E.error(e),
+      ),
+    );
     expect(late).toEqual({ code: 10, message: 'accept() - Cannot join this file transfer session, invitation state invalid' });
   });
 
@@ -200,14 +216,24 @@ describe('data channels', () => {
     expect(got[1]).toMatchObject({ uuid: bytes.uuid, hash: bytes.hash, isBuffer: true });
     expect(await a.user.page.evaluate(() => E2E.of('dc:complete').map((e) => e.percentage))).toEqual([100, 100]);
 
-    const receiveOnly = await b.user.page.evaluate(() => E2E.keep['dc'].sendData('nope').then(() => ({ resolved: 'yes' }), (e: unknown) => E2E.error(e)));
+    const receiveOnly = await b.user.page.evaluate(() =>
+      E2E.keep['dc'].sendData('nope').then(
+        () => ({ resolved: 'yes' }),
+        (e: unknown) => E2E.error(e),
+      ),
+    );
     expect(receiveOnly).toEqual({ code: 0, message: 'Cannot send data as datachannel session is receiving only' });
 
     await a.user.page.evaluate(() => E2E.keep['dc'].close());
     await waitInPage(b.user, 'ended', () => E2E.count('dc:ended') > 0);
     expect(await b.user.page.evaluate(() => E2E.of('dc:ended')[0])).toMatchObject({ from: 'remote' });
     expect(await a.user.page.evaluate(() => E2E.of('dc:ended')[0])).toMatchObject({ from: 'local' });
-    const afterClose = await a.user.page.evaluate(() => E2E.keep['dc'].sendData('late').then(() => ({ resolved: 'yes' }), (e: unknown) => E2E.error(e)));
+    const afterClose = await a.user.page.evaluate(() =>
+      E2E.keep['dc'].sendData('late').then(
+        () => ({ resolved: 'yes' }),
+        (e: unknown) => E2E.error(e),
+      ),
+    );
     expect(afterClose).toEqual({ code: 0, message: 'Cannot send data as datachannel session is not ongoing' });
     expect(await a.user.page.evaluate(() => PEER.status(E2E.keep['dc'].getStatus()))).toBe('DATACHANNEL_STATUS_ENDED');
   });

@@ -21,7 +21,12 @@ async function invitee(bob: User, from: string): Promise<void> {
   await bob.page.evaluate((a) => {
     E2E.session.on('conversationInvitation', (inv: { getSender(): { getId(): string }; getConversation(): { getName(): string }; getId(): string }) => {
       PEER.trackInvitation(inv, 'inv');
-      E2E.record('conversationInvitation', { from: inv.getSender().getId(), unique: E2E.isUnique(inv.getSender()), conversation: inv.getConversation().getName(), id: inv.getId() });
+      E2E.record('conversationInvitation', {
+        from: inv.getSender().getId(),
+        unique: E2E.isUnique(inv.getSender()),
+        conversation: inv.getConversation().getName(),
+        id: inv.getId(),
+      });
     });
     E2E.session.getOrCreateContact(a).on('conversationInvitation', () => E2E.record('contact:conversationInvitation'));
   }, from);
@@ -65,7 +70,12 @@ describe('conversation invitations', () => {
     expect(await statuses(a.user, 'sent:statusChange')).toEqual(['INVITATION_STATUS_ACCEPTED']);
     expect(await statuses(a.user, 'sent:response')).toEqual(['INVITATION_STATUS_ACCEPTED']);
     expect(await statuses(b.user, 'inv:statusChange')).toEqual(['INVITATION_STATUS_ACCEPTED']);
-    const twice = await b.user.page.evaluate(() => E2E.keep['inv'].accept().then(() => ({ resolved: 'yes' }), (e: unknown) => E2E.error(e)));
+    const twice = await b.user.page.evaluate(() =>
+      E2E.keep['inv'].accept().then(
+        () => ({ resolved: 'yes' }),
+        (e: unknown) => E2E.error(e),
+      ),
+    );
     expect(twice).toEqual({ code: 16, message: 'accept() - cannot accept invitation' });
   });
 
@@ -91,7 +101,12 @@ describe('conversation invitations', () => {
     await waitInPage(a.user, 'EXPIRED (inviter)', () => E2E.count('sent:statusChange') > 0);
     expect(await statuses(b.user, 'inv:statusChange')).toEqual(['INVITATION_STATUS_EXPIRED']);
     expect(await statuses(a.user, 'sent:statusChange')).toEqual(['INVITATION_STATUS_EXPIRED']);
-    const late = await b.user.page.evaluate(() => E2E.keep['inv'].accept().then(() => ({ resolved: 'yes' }), (e: unknown) => E2E.error(e)));
+    const late = await b.user.page.evaluate(() =>
+      E2E.keep['inv'].accept().then(
+        () => ({ resolved: 'yes' }),
+        (e: unknown) => E2E.error(e),
+      ),
+    );
     expect(late).toEqual({ code: 16, message: 'accept() - cannot accept invitation' });
     expect(await b.user.page.evaluate(() => PEER.status(E2E.session.getOrCreateConversation('inv-room-3').getStatus()))).toBe('CONVERSATION_STATUS_NOT_JOINED');
   });

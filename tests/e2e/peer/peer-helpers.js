@@ -1,3 +1,4 @@
+/* global E2E, Parley -- globals of the test page: page-helpers.js and the SDK bundle */
 // Injected into the peer-session test pages (calls, files, data channels) after the SDK loaded:
 // records Call, invitation and data channel events as serialisable summaries into E2E.events, and
 // checks that received video really decodes. Plain JS, run in the browser as is.
@@ -11,11 +12,19 @@
       call
         .on('accepted', () => rec('accepted'))
         .on('declined', (e) => rec('declined', { reason: e.reason }))
-        .on('hangup', (e) => rec('hangup', { from: e.from, reason: e.reason, status: statusName(call.getStatus()), received: call.getReceivedStreams().length }))
+        .on('hangup', (e) =>
+          rec('hangup', { from: e.from, reason: e.reason, status: statusName(call.getStatus()), received: call.getReceivedStreams().length }),
+        )
         .on('localStreamAvailable', (s) => rec('localStreamAvailable', { streamId: s.getId(), isRemote: s.isRemote, video: s.hasVideo(), audio: s.hasAudio() }))
         .on('streamAdded', (s) => {
           E2E.keep[tag + ':remote'] = s;
-          rec('streamAdded', { streamId: s.getId(), isRemote: s.isRemote, video: s.hasVideo(), audio: s.hasAudio(), contact: s.getContact ? s.getContact().getId() : null });
+          rec('streamAdded', {
+            streamId: s.getId(),
+            isRemote: s.isRemote,
+            video: s.hasVideo(),
+            audio: s.hasAudio(),
+            contact: s.getContact ? s.getContact().getId() : null,
+          });
         })
         .on('streamRemoved', (s) => rec('streamRemoved', { streamId: s.getId() }))
         .on('error', (e) => rec('error', { errorCode: e.errorCode }))

@@ -187,7 +187,11 @@ export class Call extends Observable<CallEvents> implements PeerHandler {
     void this.#localReady.then(async () => {
       if (this.#status === CALL_STATUS_ENDED) return;
       try {
-        await init.port.send(contact.getId(), this.#id, { kind: 'invite', what: init.callType === 'screenSharing' ? 'screenCall' : 'call', callType: init.callType });
+        await init.port.send(contact.getId(), this.#id, {
+          kind: 'invite',
+          what: init.callType === 'screenSharing' ? 'screenCall' : 'call',
+          callType: init.callType,
+        });
       } catch (err) {
         if (this.#status === CALL_STATUS_ENDED) return;
         const notFound = err instanceof RequestError && err.kind === 'answer' && err.code === ErrorCode.NOT_FOUND;
@@ -205,8 +209,7 @@ export class Call extends Observable<CallEvents> implements PeerHandler {
     this.#status = CALL_STATUS_ONGOING;
     this.#localReady = this.#takeLocal(init);
     void this.#localReady.then(() => {
-      if (this.#status === CALL_STATUS_ENDED) return;
-      this.#connect();
+      if (this.#status === CALL_STATUS_ENDED || !this.#connectOrFail()) return;
       init.port.send(contact.getId(), this.#id, { kind: 'accept' }).catch((err: unknown) => {
         this.emit('error', { errorCode: 'SIGNALLING_ERROR', errorInfo: err });
         this.#end('remote', 'disconnected');
@@ -222,7 +225,9 @@ export class Call extends Observable<CallEvents> implements PeerHandler {
         if (this.#init?.role !== 'caller' || this.#status !== CALL_STATUS_WAITING_FOR_CALLEE) return;
         this.#status = CALL_STATUS_ONGOING;
         this.emit('accepted');
-        void this.#localReady.then(() => this.#connect());
+        void this.#localReady.then(() => {
+          if (this.#status === CALL_STATUS_ONGOING) this.#connectOrFail();
+        });
         return;
       case 'decline':
         this.#end('remote', payload.reason);
@@ -238,7 +243,7 @@ export class Call extends Observable<CallEvents> implements PeerHandler {
       case 'answer':
       case 'candidate':
         if (this.#status !== CALL_STATUS_ONGOING) return;
-        this.#connect().signal(payload);
+        this.#connectOrFail()?.signal(payload);
         return;
       default:
         return;
@@ -263,6 +268,17 @@ export class Call extends Observable<CallEvents> implements PeerHandler {
     } catch (error) {
       this.emit('userMediaError', { onCallEstablishment: true, callType: init.callType, error, userMediaStreamId: null, tryAudioCallActivated: false });
       if (init.role === 'caller') this.hangUp();
+    }
+  }
+
+  /** {@link #connect}, ending the call (`error`, `hangup`) when no connection can be made. */
+  #connectOrFail(): PeerLink | null {
+    try {
+      return this.#connect();
+    } catch (err) {
+      this.emit('error', { errorCode: 'PEER_CONNECTION_FAILED', errorInfo: err });
+      this.#hangUpWith('disconnected');
+      return null;
     }
   }
 

@@ -54,7 +54,13 @@ export class Session extends Observable<SessionEvents> {
     this.#ua = ua;
     this.#engine = init.engine;
     this.#userData = init.userData;
-    this.#contacts = new ContactCatalog(contactServices(init.engine, () => this.#contacts, () => this.#peers));
+    this.#contacts = new ContactCatalog(
+      contactServices(
+        init.engine,
+        () => this.#contacts,
+        () => this.#peers,
+      ),
+    );
     this.#peers = new SessionPeers(init.engine, {
       selfId: () => this.#id,
       contact: (id) => this.#contacts.getOrCreate(id),

@@ -106,7 +106,10 @@ export class CallBook {
       log.error('shareScreen() - a call is already ongoing (see session.allowMultipleCalls)');
       return null;
     }
-    return this.#start(contact, 'screenSharing', async () => ({ stream: await Stream.createDisplayMediaStream({ video: true, audio: false }), acquired: true }));
+    return this.#start(contact, 'screenSharing', async () => ({
+      stream: await Stream.createDisplayMediaStream({ video: true, audio: false }),
+      acquired: true,
+    }));
   }
 
   /** An invite from `from` arrived for session `id`. */

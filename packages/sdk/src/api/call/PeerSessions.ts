@@ -73,7 +73,8 @@ export class PeerSessions implements PeerPort {
     }
     const { payload } = event;
     if (payload.kind === 'invite') this.#invites?.invite(this.#deps.contact(event.from), event.session, payload);
-    else if (payload.kind === 'conversationInvite') this.#invites?.conversationInvite(this.#deps.contact(event.from), event.session, payload.conversation, payload.expiresInMs);
+    else if (payload.kind === 'conversationInvite')
+      this.#invites?.conversationInvite(this.#deps.contact(event.from), event.session, payload.conversation, payload.expiresInMs);
   }
 
   /** The signalling session closed for good: every live peer session ends locally. */

@@ -66,30 +66,39 @@ export class SessionPeers implements ContactPeers {
       },
       report: (state, detail) => log.debug(`peer connection ${detail}: ${state}`),
     });
-    this.calls = new CallBook(this.sessions, deps.ua, {
-      incomingCall: (invitation) => {
-        emit('incomingCall', invitation);
-        invitation.getSender()?.[EMIT]('incomingCall', invitation);
+    this.calls = new CallBook(
+      this.sessions,
+      deps.ua,
+      {
+        incomingCall: (invitation) => {
+          emit('incomingCall', invitation);
+          invitation.getSender()?.[EMIT]('incomingCall', invitation);
+        },
+        incomingScreenSharingCall: (call) => {
+          emit('incomingScreenSharingCall', call);
+          call.getContact()?.[EMIT]('incomingScreenSharingCall', call);
+        },
+        incomingScreenSharingCallInvitation: (invitation) => {
+          emit('incomingScreenSharingCallInvitation', invitation);
+          invitation.getSender()?.[EMIT]('incomingScreenSharingCallInvitation', invitation);
+        },
       },
-      incomingScreenSharingCall: (call) => {
-        emit('incomingScreenSharingCall', call);
-        call.getContact()?.[EMIT]('incomingScreenSharingCall', call);
+      deps.options,
+    );
+    this.channels = new ChannelBook(
+      this.sessions,
+      {
+        dataChannelInvitation: (invitation) => {
+          emit('dataChannelInvitation', invitation);
+          invitation.getSender()?.[EMIT]('dataChannelInvitation', invitation);
+        },
+        fileTransferInvitation: (invitation) => {
+          emit('fileTransferInvitation', invitation);
+          invitation.getSender()?.[EMIT]('fileTransferInvitation', invitation);
+        },
       },
-      incomingScreenSharingCallInvitation: (invitation) => {
-        emit('incomingScreenSharingCallInvitation', invitation);
-        invitation.getSender()?.[EMIT]('incomingScreenSharingCallInvitation', invitation);
-      },
-    }, deps.options);
-    this.channels = new ChannelBook(this.sessions, {
-      dataChannelInvitation: (invitation) => {
-        emit('dataChannelInvitation', invitation);
-        invitation.getSender()?.[EMIT]('dataChannelInvitation', invitation);
-      },
-      fileTransferInvitation: (invitation) => {
-        emit('fileTransferInvitation', invitation);
-        invitation.getSender()?.[EMIT]('fileTransferInvitation', invitation);
-      },
-    }, deps.options);
+      deps.options,
+    );
     this.#port = this.sessions;
     this.#deps = deps;
     this.sessions.invites = {

@@ -1,11 +1,5 @@
 import type { PeerSignalPayload } from '@parley/protocol';
-import {
-  ERROR_OTHER,
-  ERROR_WRONG_STATE,
-  INVITATION_STATUS_ACCEPTED,
-  INVITATION_STATUS_CANCELLED,
-  INVITATION_STATUS_EXPIRED,
-} from '../../constants.js';
+import { ERROR_OTHER, ERROR_WRONG_STATE, INVITATION_STATUS_ACCEPTED, INVITATION_STATUS_CANCELLED, INVITATION_STATUS_EXPIRED } from '../../constants.js';
 import { apiError, reject } from '../../util/errors.js';
 import type { PeerHandler, PeerPort } from '../call/PeerPort.js';
 import type { Contact } from '../Contact.js';

@@ -77,7 +77,11 @@ export class ReceivedFileTransferInvitation extends ReceivedInvitation<ReceivedF
     receiver.onProgress = (info) => this.emit('progress', info);
     receiver.onError = (error) => this.#end({ error }, INVITATION_STATUS_ENDED);
     receiver.onPayload = (payload) => {
-      const file: ReceivedFile = { file: payload.data instanceof ArrayBuffer ? new Blob([payload.data]) : payload.data, name: payload.name, type: payload.type };
+      const file: ReceivedFile = {
+        file: payload.data instanceof ArrayBuffer ? new Blob([payload.data]) : payload.data,
+        name: payload.name,
+        type: payload.type,
+      };
       this.#end({ file }, INVITATION_STATUS_ENDED);
     };
     channel.onMessage = (data) => receiver.receive(data);
