@@ -71,6 +71,8 @@ export class Call extends Observable<CallEvents> implements PeerHandler {
   #link: PeerLink | null = null;
   #local: Stream | null = null;
   #ownsLocal = false;
+  /** The local stream is on the connection (see {@link #addLocal}). */
+  #localAdded = false;
   #remote: Stream[] = [];
   /** The local stream is known (acquired or given): media can be added once the link exists. */
   #localReady: Promise<void> = Promise.resolve();
@@ -137,8 +139,8 @@ export class Call extends Observable<CallEvents> implements PeerHandler {
     await this.#localReady;
     const old = this.#local;
     const link = this.#link;
-    if (link && old?.data) await link.mesh.replaceStream(old.data.id, ms);
-    else if (link) link.mesh.addStream(ms, { audio: true, video: true });
+    if (link && this.#localAdded && old?.data) await link.mesh.replaceStream(old.data.id, ms);
+    else if (link && this.#localAdded) link.mesh.addStream(ms, { audio: true, video: true });
     if (old && this.#ownsLocal && old !== stream) old.release();
     this.#local = stream;
     this.#ownsLocal = false;
@@ -243,7 +245,12 @@ export class Call extends Observable<CallEvents> implements PeerHandler {
       case 'answer':
       case 'candidate':
         if (this.#status !== CALL_STATUS_ONGOING) return;
-        this.#connectOrFail()?.signal(payload);
+        void this.#connectOrFail()
+          ?.signal(payload)
+          .then(() => {
+            // The callee's media goes on once the caller's first offer is answered: no glare.
+            if (payload.kind === 'offer') this.#addLocal();
+          });
         return;
       default:
         return;
@@ -293,10 +300,18 @@ export class Call extends Observable<CallEvents> implements PeerHandler {
       this.emit('error', { errorCode: why, errorInfo: 'peer connection failed' });
       this.#hangUpWith(why);
     };
-    const ms = this.#local?.data;
-    if (ms) link.mesh.addStream(ms, { audio: true, video: true });
     this.#link = link;
+    // The caller offers first; a callee adds its media at once only when the caller sends none.
+    if (init.role === 'caller' || init.remoteSends === false) this.#addLocal();
     return link;
+  }
+
+  /** Puts the local stream on the connection, once (negotiation follows by itself). */
+  #addLocal(): void {
+    const ms = this.#local?.data;
+    if (this.#localAdded || !this.#link || this.#status !== CALL_STATUS_ONGOING) return;
+    this.#localAdded = true;
+    if (ms) this.#link.mesh.addStream(ms, { audio: true, video: true });
   }
 
   /** Ends the call for both sides with `reason` (connection failure). */

@@ -146,6 +146,7 @@ export class CallBook {
       role: 'callee',
       callType: callType === 'screenSharing' ? 'screenSharing' : callTypeOf(media),
       localStream: () => this.#local(stream, media),
+      remoteSends: callType !== 'none',
       ended: () => this.#calls.delete(id),
     });
     this.#calls.set(id, call);

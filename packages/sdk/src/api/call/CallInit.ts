@@ -12,6 +12,12 @@ export interface CallInit {
    * emits `localStreamAvailable` and releases it at the end). Null for a receive-only side.
    */
   localStream: () => Promise<{ stream: Stream | null; acquired: boolean }>;
+  /**
+   * Callee side: whether the caller sends media (its call type is not `none`). Then the callee
+   * waits for the caller's offer before adding its own tracks, so the two sides never offer at
+   * the same time; otherwise nobody would offer first, and the callee does.
+   */
+  remoteSends?: boolean;
   /** The call ended: the Session forgets it. */
   ended: () => void;
 }

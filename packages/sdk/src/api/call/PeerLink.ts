@@ -41,10 +41,10 @@ export class PeerLink {
     return this.mesh.pc;
   }
 
-  /** Handles an offer, answer or candidate of this session; other kinds are not the link's. */
-  signal(payload: PeerSignalPayload): void {
-    if (payload.kind !== 'offer' && payload.kind !== 'answer' && payload.kind !== 'candidate') return;
-    this.mesh.onSignal(payload).catch((err: unknown) => log.warn('peer negotiation failed', err));
+  /** Handles an offer, answer or candidate of this session (other kinds are not the link's); resolves once applied. */
+  signal(payload: PeerSignalPayload): Promise<void> {
+    if (payload.kind !== 'offer' && payload.kind !== 'answer' && payload.kind !== 'candidate') return Promise.resolve();
+    return this.mesh.onSignal(payload).catch((err: unknown) => log.warn('peer negotiation failed', err));
   }
 
   /** Closes the connection (idempotent). */
