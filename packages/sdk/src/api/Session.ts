@@ -66,6 +66,7 @@ export class Session extends Observable<SessionEvents> {
       contact: (id) => this.#contacts.getOrCreate(id),
       ua: () => this.#ua,
       conversation: (name) => this.#conversations.getOrCreatePlain(name),
+      // SessionEmit's overloads pair each name with its payload type; the emit's rest tuple cannot follow that pairing.
       emit: (name: keyof SessionEvents, payload: unknown) => this.emit(name, payload as never),
       options: init.peerOptions ?? { userAcceptOnIncomingScreenSharingCall: false, userAcceptOnIncomingDataCall: true },
     });
