@@ -7,6 +7,7 @@ import { ModerationRequests } from './moderation.js';
 import { RecordingRequests } from './recording.js';
 import { HistoryRequests } from './history.js';
 import { CloudRequests } from './cloudMedia.js';
+import { PeerSignalRequest } from './peer.js';
 
 /*
  * Messages the SDK sends to the server. Every one is a request: it carries an `id` and gets
@@ -114,6 +115,7 @@ export const SessionRequest = z.union([
   GroupUnsubscribeRequest,
   UserDataSetRequest,
   ContactSendRequest,
+  PeerSignalRequest,
   ...ConversationRequests,
   ...ModerationRequests,
   ...RecordingRequests,

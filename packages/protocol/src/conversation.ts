@@ -15,7 +15,7 @@ export const ConversationName = z.string().min(1).max(Bounds.groupName);
 export const StreamId = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 /** Leg ids are numeric strings. */
 export const CallId = z.string().regex(/^[0-9]{1,16}$/);
-const Sdp = z
+export const Sdp = z
   .string()
   .min(1)
   .max(64 * 1024);

@@ -39,6 +39,7 @@ import { ConvAllowEntryRequest, ConvDenyEntryRequest, ConvEjectRequest } from '.
 import { ConvStartRecordingRequest, ConvStopRecordingRequest } from './recording.js';
 import { ContactHistoryRequest, ConvHistoryRequest } from './history.js';
 import { CloudListRequest, CloudPushTicketRequest } from './cloudMedia.js';
+import { PeerSignalRequest } from './peer.js';
 import { explainIssues } from './explain.js';
 import type { RequestOf, RequestType } from './results.js';
 
@@ -61,6 +62,7 @@ export const RequestSchemas = {
   'group.unsubscribe': GroupUnsubscribeRequest,
   'userData.set': UserDataSetRequest,
   'contact.send': ContactSendRequest,
+  'peer.signal': PeerSignalRequest,
   'conv.join': ConvJoinRequest,
   'conv.leave': ConvLeaveRequest,
   'conv.publish': ConvPublishRequest,

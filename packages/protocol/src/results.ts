@@ -27,6 +27,7 @@ export const RequestResults = {
   'group.unsubscribe': NoData,
   'userData.set': NoData,
   'contact.send': ContactSendResult,
+  'peer.signal': NoData,
   'conv.join': ConvJoinResult,
   'conv.leave': NoData,
   'conv.publish': ConvPublishResult,

@@ -4,6 +4,7 @@ import { ConversationEvents } from './conversation.js';
 import { ModerationEvents } from './moderation.js';
 import { RecordingEvents } from './recording.js';
 import { CloudNewMediaEvent } from './cloudMedia.js';
+import { PeerSignalEvent } from './peer.js';
 
 /*
  * Messages the server sends. `answer` closes one request; every other message is an event
@@ -110,6 +111,8 @@ export const ServerEvent = z.discriminatedUnion('type', [
   ...ModerationEvents,
   ...RecordingEvents,
   CloudNewMediaEvent,
+  PeerSignalEvent,
+  ...ConversationEvents,
 ]);
 export type ServerEvent = z.infer<typeof ServerEvent>;
 export type ServerEventType = ServerEvent['type'];

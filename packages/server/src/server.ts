@@ -5,6 +5,7 @@ import { TokenVerifier } from './auth/TokenVerifier.js';
 import { type Config, resolveConfig, type ServerOptions } from './config/Config.js';
 import { ConfigError } from './config/ConfigError.js';
 import { ContactRelay } from './contact/ContactRelay.js';
+import { PeerRelay } from './contact/PeerRelay.js';
 import { ConversationService } from './conversation/ConversationService.js';
 import { HistoryService } from './history/HistoryService.js';
 import { MessageStore } from './history/MessageStore.js';
@@ -125,7 +126,17 @@ export async function startServer(options: ServerOptions | Config = {}): Promise
       log: moduleLogger(root, 'session'),
       sessionEnding: (session) => conversations.leaveAll(session),
     });
-    const router = new RequestRouter({ manager, presence, groupQuota, relay: new ContactRelay(registry, history), conversations, recordings, history, cloudMedia });
+    const router = new RequestRouter({
+      manager,
+      presence,
+      groupQuota,
+      relay: new ContactRelay(registry, history),
+      peers: new PeerRelay(registry, config.limits),
+      conversations,
+      recordings,
+      history,
+      cloudMedia,
+    });
     const http = new HttpServer({
       config,
       log: moduleLogger(root, 'http'),

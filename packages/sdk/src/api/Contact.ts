@@ -10,6 +10,7 @@ import type { DataChannel } from './DataChannel.js';
 import type { SentInvitation } from './invitations/SentInvitation.js';
 import { RECORD_MESSAGE, SET_AUTHENTICATED } from './internal.js';
 import { Observable } from './Observable.js';
+import type { Stream } from './Stream.js';
 import { UserData } from './UserData.js';
 
 /** What a contact-to-contact delivery carries (protocol `contact.send`). */
@@ -27,6 +28,16 @@ export interface ContactHost {
   self(): Contact;
   /** Reads a page of the stored 1-1 thread with `id`; rejects a RequestError. */
   history(id: string, page: { count?: number; before?: number; beforeTime?: number }): Promise<HistoryResult>;
+  /** Peer-to-peer sessions with a contact: calls, data channels, files. */
+  peers?(): ContactPeers;
+}
+
+/** The Session's peer-to-peer services as a Contact uses them (internal). */
+export interface ContactPeers {
+  call(contact: Contact, stream: Stream | null, opts: object): Call | null;
+  shareScreen(contact: Contact, opts: object): Call | null;
+  sendFile(contact: Contact, fileInfo: { name: string; type: string }, data: unknown, opts: object): SentInvitation | null;
+  startDataChannel(contact: Contact, opts: object): DataChannel | null;
 }
 
 /** One 1-1 chat message of `getPreviousMessages()`. */
@@ -237,14 +248,20 @@ export class Contact extends Observable<ContactEvents> {
     return loadMessageHistory(loader, this.#history, opts ?? {});
   }
 
-  /** 1-1 call: not supported yet, throws. */
-  call(_stream?: unknown, _opts?: object): Call | null {
-    return throwNotSupported('call');
+  /**
+   * Starts a 1-1 call peer to peer (docs/sdk-reference.md#call-and-invitations) and returns it at once. Without
+   * `stream` the SDK acquires media per `mediaTypeForOutgoingCall` ('VIDEO' default) and emits
+   * Call `localStreamAvailable`. Null (logged) when another call runs and multiple calls are not allowed.
+   */
+  call(stream?: Stream | null, opts?: object): Call | null {
+    const peers = this.#peers('call');
+    return peers ? peers.call(this, stream ?? null, opts && typeof opts === 'object' ? opts : {}) : null;
   }
 
-  /** 1-1 screen share: same availability as {@link call}. */
-  shareScreen(_opts?: { captureSourceType?: string }): Call | null {
-    return throwNotSupported('shareScreen');
+  /** Starts a 1-1 screen-share call (the SDK captures the screen). */
+  shareScreen(opts?: { captureSourceType?: unknown }): Call | null {
+    const peers = this.#peers('shareScreen');
+    return peers ? peers.shareScreen(this, opts && typeof opts === 'object' ? opts : {}) : null;
   }
 
   /** Invites this contact to `conversation` (= `conversation.sendInvitation(contact, opts)`). */
@@ -257,14 +274,19 @@ export class Contact extends Observable<ContactEvents> {
     return target.sendInvitation(this, opts);
   }
 
-  /** P2P file transfer: not supported yet, throws. */
-  sendFile(_fileInfo: { name: string; type: string }, _data: unknown, _opts?: object): SentInvitation | null {
-    return throwNotSupported('sendFile');
+  /**
+   * Offers a file peer to peer (docs/sdk-reference.md#call-and-invitations): the contact gets `fileTransferInvitation`;
+   * this Contact emits `fileTransferProgress`, then `fileSentSuccessfully` (or `fileTransferError`).
+   */
+  sendFile(fileInfo: { name: string; type: string }, data: unknown, opts?: object): SentInvitation | null {
+    const peers = this.#peers('sendFile');
+    return peers ? peers.sendFile(this, fileInfo, data, opts && typeof opts === 'object' ? opts : {}) : null;
   }
 
-  /** P2P data channel: same availability as {@link sendFile}. */
-  startDataChannel(_opts?: object): DataChannel | null {
-    return throwNotSupported('startDataChannel');
+  /** Opens a peer-to-peer data channel to the contact (docs/sdk-reference.md#datachannel). */
+  startDataChannel(opts?: object): DataChannel | null {
+    const peers = this.#peers('startDataChannel');
+    return peers ? peers.startDataChannel(this, opts && typeof opts === 'object' ? opts : {}) : null;
   }
 
   /** P2: not supported. */
@@ -310,6 +332,12 @@ export class Contact extends Observable<ContactEvents> {
   #deliver(delivery: Delivery): Promise<{ uuid: number }> {
     if (!this.#host) return Promise.reject(new Error('contact is not attached to a session'));
     return this.#host.deliver(this.#id, delivery);
+  }
+
+  #peers(method: string): ContactPeers | null {
+    const peers = this.#host?.peers?.();
+    if (!peers) log.error(`${method}() - contact is not attached to a session`);
+    return peers ?? null;
   }
 
   #warnIfOffline(method: string): void {

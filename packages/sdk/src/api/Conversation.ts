@@ -2,7 +2,7 @@ import { CONVERSATION_STATUS_JOINED, CONVERSATION_STATUS_NOT_JOINED, ERROR_OTHER
 import type { RecordingInfo } from '@parley/protocol';
 import { apiError, reject } from '../util/errors.js';
 import { log } from '../util/Logger.js';
-import type { Contact } from './Contact.js';
+import { Contact } from './Contact.js';
 import type { ConversationCall } from './ConversationCall.js';
 import type { ConversationContext, ConversationServerEvent } from './conversation/context.js';
 import { type ConversationMessageHistory, fetchMessageHistory, type FetchMessageHistoryOptions } from './conversation/ConversationChat.js';
@@ -15,6 +15,7 @@ import type { CloudMediaInfo } from './cloud/CloudMediaInfo.js';
 import { ConversationCloud, getMedia, type PushDataDescriptor } from './conversation/ConversationCloud.js';
 import { ConversationStubs } from './conversation/ConversationStubs.js';
 import type { ConversationModeration } from './conversation/ConversationModeration.js';
+import type { SentInvitation } from './invitations/SentInvitation.js';
 import type { Stream } from './Stream.js';
 
 export type { StreamInfo } from './conversation/streamInfo.js';
@@ -142,6 +143,20 @@ export class Conversation extends ConversationStubs {
   /** Options given at creation (internal use and debugging). */
   protected get options(): ConversationOptions {
     return this.#options;
+  }
+
+  /**
+   * Invites `contact` (docs/sdk-reference.md#call-and-invitations): they get `conversationInvitation`; the invitation
+   * expires after `expirationTime` seconds (default 60) without an answer. Null (logged) for
+   * something that is not a Contact, the local user, or an instance outside a session.
+   */
+  override sendInvitation(contact: Contact, opts?: { expirationTime?: number }): SentInvitation | null {
+    const context = this.#host?.context;
+    if (!context || !(contact instanceof Contact)) {
+      log.error('sendInvitation() - parameter is not an instance of apiRTC.Contact');
+      return null;
+    }
+    return context.invite(contact, this, opts && typeof opts === 'object' ? opts : {});
   }
 
   /** Name given to getOrCreateConversation. */

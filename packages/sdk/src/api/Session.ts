@@ -6,6 +6,7 @@ import { reject } from '../util/errors.js';
 import { log } from '../util/Logger.js';
 import { rejectNotSupported, throwNotSupported } from '../util/unsupported.js';
 import type { Call } from './Call.js';
+import { SessionPeers, type PeerOptions } from './call/SessionPeers.js';
 import type { Conference } from './Conference.js';
 import { Contact } from './Contact.js';
 import { ContactCatalog } from './ContactCatalog.js';
@@ -25,6 +26,8 @@ export type { ConnectionEvent, SessionEvents } from './session/events.js';
 export interface SessionInit {
   engine: Engine;
   userData: UserData;
+  /** Registration options about incoming peer sessions (defaults: apiRTC's). */
+  peerOptions?: PeerOptions;
 }
 
 /**
@@ -40,7 +43,7 @@ export class Session extends Observable<SessionEvents> {
   readonly #userData: UserData;
   readonly #contacts: ContactCatalog;
   readonly #conversations: ConversationRegistry;
-  readonly #calls = new Map<string, Call>();
+  readonly #peers: SessionPeers;
   #id = '';
   #disconnected = false;
 
@@ -51,13 +54,29 @@ export class Session extends Observable<SessionEvents> {
     this.#ua = ua;
     this.#engine = init.engine;
     this.#userData = init.userData;
-    this.#contacts = new ContactCatalog(contactServices(init.engine, () => this.#contacts));
+    this.#contacts = new ContactCatalog(
+      contactServices(
+        init.engine,
+        () => this.#contacts,
+        () => this.#peers,
+      ),
+    );
+    this.#peers = new SessionPeers(init.engine, {
+      selfId: () => this.#id,
+      contact: (id) => this.#contacts.getOrCreate(id),
+      ua: () => this.#ua,
+      conversation: (name) => this.#conversations.getOrCreatePlain(name),
+      // SessionEmit's overloads pair each name with its payload type; the emit's rest tuple cannot follow that pairing.
+      emit: (name: keyof SessionEvents, payload: unknown) => this.emit(name, payload as never),
+      options: init.peerOptions ?? { userAcceptOnIncomingScreenSharingCall: false, userAcceptOnIncomingDataCall: true },
+    });
     this.#conversations = new ConversationRegistry(
       conversationServices(init.engine, {
         selfId: () => this.#id,
         contact: (id) => this.#contacts.getOrCreate(id),
         sessionCustomEvent: (payload) => this.emit('customEvent', payload),
         quality: ua[SETTINGS].quality,
+        invite: (contact, conversation, opts) => this.#peers.invite(contact, conversation, opts),
       }),
     );
     // Apps attach contactListUpdate after register() resolved: keep the initial membership (docs/sdk-reference.md#events-and-listeners).
@@ -249,20 +268,19 @@ export class Session extends Observable<SessionEvents> {
     await this.#engine.unregister();
   }
 
-  /**
-   * Whether several 1-1 Calls may be ongoing at once (default false). Accepted and ignored: Parley
-   * has no 1-1 calls yet, so there is nothing for it to allow.
-   */
-  allowMultipleCalls(_v: boolean): void {}
-
-  /** 1-1 Call by callId (none until 1-1 calls exist). */
-  getCall(id: string): Call | undefined {
-    return this.#calls.get(String(id));
+  /** Whether several 1-1 Calls may be ongoing at once (default false: a second call is refused, an incoming one declined `User_Busy`). */
+  allowMultipleCalls(v: boolean): void {
+    this.#peers.calls.allowMultiple = v === true;
   }
 
-  /** All known 1-1 Calls by callId. */
+  /** 1-1 Call by callId (number or string), while it has not ended. */
+  getCall(id: string | number): Call | undefined {
+    return this.#peers.calls.get(String(id));
+  }
+
+  /** The 1-1 Calls not ended yet, by callId. */
   getCalls(): { [callId: string]: Call } {
-    return Object.fromEntries(this.#calls);
+    return this.#peers.calls.all();
   }
 
   /** P2 legacy raw message: rejects 0 "sendRawData() - Contact undefined" without a Contact. */
@@ -356,6 +374,7 @@ export class Session extends Observable<SessionEvents> {
     if (this.#disconnected) return;
     this.#disconnected = true;
     this.#conversations.sessionEnded();
+    this.#peers.sessionEnded();
     attachPublisher(this.#userData, undefined);
     this.#ua[SESSION_ENDED](this);
     this.emit('disconnect', { type: 'disconnect', reason });

@@ -116,7 +116,14 @@ export class UserAgent extends Observable<UserAgentEvents> {
       retryDelayMs: numberOption(options.ccsConnectionRetryDelay),
       maxRetries: numberOption(options.ccsConnectionRetryNb),
     });
-    const session = new Session(this, { engine, userData: this.#userData });
+    const session = new Session(this, {
+      engine,
+      userData: this.#userData,
+      peerOptions: {
+        userAcceptOnIncomingScreenSharingCall: options.userAcceptOnIncomingScreenSharingCall === true,
+        userAcceptOnIncomingDataCall: options.userAcceptOnIncomingDataCall !== false,
+      },
+    });
     this.#registering = engine;
     try {
       const result = await engine.connect();

@@ -269,6 +269,9 @@ export class Engine extends Emitter<EngineEvents> {
       case 'contact.customEvent':
         this.emit('contactCustomEvent', message);
         return;
+      case 'peer.signal':
+        this.emit('peerSignal', message);
+        return;
       default:
         // conv.*, media.*, mesh.signal: every remaining event names its conversation.
         this.emit('conversation', message);

@@ -1,4 +1,4 @@
-import type { ClientMessage, ContactCustomEvent, ContactDataEvent, ContactMessageEvent, UserDataBag } from '@parley/protocol';
+import type { ClientMessage, ContactCustomEvent, ContactDataEvent, ContactMessageEvent, PeerSignalEvent, UserDataBag } from '@parley/protocol';
 import type { ConversationServerEvent, DistributiveOmit } from '../util/messages.js';
 import type { PresenceDiff } from './PresenceTracker.js';
 import type { WebSocketFactory } from './SignalClient.js';
@@ -25,6 +25,8 @@ export interface EngineEvents {
   contactData: [event: ContactDataEvent];
   contactMessage: [event: ContactMessageEvent];
   contactCustomEvent: [event: ContactCustomEvent];
+  /** A peer-session signal (1-1 call, data channel, file transfer, invitation) from another user. */
+  peerSignal: [event: PeerSignalEvent];
   /** A conversation/media/mesh event (`conv.*`, `media.*`, `mesh.signal`), routed by conversation name. */
   conversation: [event: ConversationServerEvent];
   /** The server had dropped the session and the engine registered again (emitted before `reconnection`). */

@@ -97,6 +97,10 @@ const LimitsSchema = z.strictObject({
   maxPendingRelaysPerSession: positiveInt().default(16),
   /** `mesh.signal` messages one session may send within a window; code 14 beyond. */
   meshSignals: WindowSchema(300, 10_000),
+  /** `peer.signal` messages (1-1 calls, data channels, file transfers) one session may send within a window; code 14 beyond. */
+  peerSignals: WindowSchema(300, 10_000),
+  /** Peer invitations (`peer.signal` invite / conversationInvite) one session may send within a window; code 14 beyond. */
+  peerInvites: WindowSchema(30, 10_000),
 });
 
 /** The SFU's network settings (see SfuOptions in media/MediaConfig.ts, validated there too). */

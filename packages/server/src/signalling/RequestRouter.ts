@@ -1,5 +1,6 @@
 import type { SessionRequest } from '@parley/protocol';
 import type { ContactRelay } from '../contact/ContactRelay.js';
+import type { PeerRelay } from '../contact/PeerRelay.js';
 import type { ConversationService } from '../conversation/ConversationService.js';
 import type { HistoryService } from '../history/HistoryService.js';
 import type { CloudMediaService } from '../media-store/CloudMediaService.js';
@@ -17,6 +18,7 @@ export interface RequestRouterDeps {
   presence: PresenceService;
   groupQuota: GroupQuota;
   relay: ContactRelay;
+  peers: PeerRelay;
   conversations: ConversationService;
   recordings: RecordingService;
   history: HistoryService;
@@ -36,12 +38,13 @@ export class RequestRouter {
   readonly #handlers: HandlerTable<RoutedRequestType>;
 
   constructor(deps: RequestRouterDeps) {
-    const { presence, groupQuota, manager, relay, conversations, recordings, history, cloudMedia } = deps;
+    const { presence, groupQuota, manager, relay, peers, conversations, recordings, history, cloudMedia } = deps;
     this.#handlers = {
       ping: () => undefined,
       'userData.set': (session, request) => manager.setUserData(session, request.userData),
       ...presenceHandlers(presence, groupQuota),
       ...relay.handlers,
+      ...peers.handlers,
       ...conversations.handlers,
       ...recordings.handlers,
       ...history.handlers,

@@ -2,6 +2,7 @@ import type { ConversationServerEvent } from '../../engine/Engine.js';
 import type { TrackOptions } from '../../engine/RequestTracker.js';
 import type { Contact } from '../Contact.js';
 import type { Conversation } from '../Conversation.js';
+import type { SentInvitation } from '../invitations/SentInvitation.js';
 import type { ConversationEmit } from './events.js';
 import type { RequestFn } from '../../util/messages.js';
 import type { QualitySettings } from '../../quality/QualitySettings.js';
@@ -24,6 +25,8 @@ export interface ConversationContext {
   readonly quality: QualitySettings;
   /** Emits Session `customEvent` for a conversation custom event. */
   sessionCustomEvent(payload: { event: string; content: unknown; sender: Contact; conversation: Conversation }): void;
+  /** Invites `contact` to `conversation` (`sendInvitation`); null (logged) when it cannot be sent. */
+  invite(contact: Contact, conversation: Conversation, opts: { expirationTime?: number }): SentInvitation | null;
 }
 
 export type { ConversationServerEvent };

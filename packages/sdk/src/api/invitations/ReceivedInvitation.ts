@@ -30,13 +30,22 @@ export class ReceivedInvitation<E extends InvitationEvents = InvitationEvents> e
   }
 
   /** Declines while pending; the inviter sees DECLINED. */
-  decline(_reason?: string): void {
+  decline(reason?: string): void {
     if (!this.isPending) {
       log.error('decline() - invitation is not pending');
       return;
     }
     this.setStatus(INVITATION_STATUS_DECLINED, this.#id);
+    this.declined(typeof reason === 'string' ? reason : undefined);
   }
+
+  /** The inviter (the property apps read as `invitation.sender`). */
+  get sender(): Contact | undefined {
+    return this.#sender;
+  }
+
+  /** Tells the inviter about a decline; invitations delivered by the server override it. */
+  protected declined(_reason: string | undefined): void {}
 
   /** The inviter. */
   getSender(): Contact | undefined {

@@ -57,6 +57,24 @@ export class SentInvitation<E extends SentInvitationEvents = SentInvitationEvent
     this.setStatus(INVITATION_STATUS_CANCELLED, this.#id);
   }
 
+  /** The invitee answered (ACCEPTED / DECLINED): `statusChange`, `response`, then the legacy listeners, once. */
+  protected answered(status: symbol): void {
+    if (!this.isPending) return;
+    this.setStatus(status, this.#id);
+    // Every sent invitation has `response`: seen as the base class, `this` emits it typed.
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- widening `this` to the base class types the emit; no alias is kept
+    const self: SentInvitation = this;
+    self.emit('response', status);
+    const listeners = this.#responseListeners.splice(0);
+    for (const listener of listeners) {
+      try {
+        listener(status);
+      } catch (err) {
+        log.error('onResponse listener failed', err);
+      }
+    }
+  }
+
   /** Legacy: `listener(status)` is called once with the invitee's answer. */
   onResponse(listener: (status: symbol) => void): void {
     if (typeof listener === 'function') this.#responseListeners.push(listener);

@@ -1,6 +1,11 @@
 import type { Contact } from '../Contact.js';
 import type { ContactListUpdate } from '../ContactCatalog.js';
+import type { Call } from '../Call.js';
 import type { Conversation } from '../Conversation.js';
+import type { ReceivedCallInvitation } from '../invitations/ReceivedCallInvitation.js';
+import type { ReceivedConversationInvitation } from '../invitations/ReceivedConversationInvitation.js';
+import type { ReceivedDataChannelInvitation } from '../invitations/ReceivedDataChannelInvitation.js';
+import type { ReceivedFileTransferInvitation } from '../invitations/ReceivedFileTransferInvitation.js';
 
 /** Opaque payload of the connection events (apps must not rely on fields). */
 export interface ConnectionEvent {
@@ -18,6 +23,12 @@ export interface SessionEvents {
   error: ConnectionEvent;
   reconnecting: ConnectionEvent;
   reconnection: ConnectionEvent;
+  incomingCall: ReceivedCallInvitation;
+  incomingScreenSharingCall: Call;
+  incomingScreenSharingCallInvitation: ReceivedCallInvitation;
+  fileTransferInvitation: ReceivedFileTransferInvitation;
+  dataChannelInvitation: ReceivedDataChannelInvitation;
+  conversationInvitation: ReceivedConversationInvitation;
 }
 
 /** Session event names in apiRTC order. */

@@ -1,10 +1,10 @@
 import type { Engine } from '../../engine/Engine.js';
-import { DELIVERY_TIMEOUT_MS, type Contact, type ContactHost } from '../Contact.js';
+import { DELIVERY_TIMEOUT_MS, type Contact, type ContactHost, type ContactPeers } from '../Contact.js';
 import type { ContactCatalog } from '../ContactCatalog.js';
 import type { ConversationContext } from '../conversation/context.js';
 
 /** What a Session lends to its contacts: presence of both namespaces, and 1-1 delivery through `engine`. */
-export function contactServices(engine: Engine, contacts: () => ContactCatalog): ContactHost {
+export function contactServices(engine: Engine, contacts: () => ContactCatalog, peers: () => ContactPeers): ContactHost {
   const { presence, conversationPresence } = engine;
   return {
     inGroup: (id, group) => presence.isIn(id, group) || conversationPresence.isIn(id, group),
@@ -18,6 +18,7 @@ export function contactServices(engine: Engine, contacts: () => ContactCatalog):
       const data = await engine.request({ type: 'contact.history', contact: id, ...page });
       return data ?? { messages: [], more: false };
     },
+    peers,
   };
 }
 
@@ -27,6 +28,7 @@ export interface ConversationSessionSide {
   contact(id: string): Contact;
   sessionCustomEvent: ConversationContext['sessionCustomEvent'];
   quality: ConversationContext['quality'];
+  invite: ConversationContext['invite'];
 }
 
 /** The session services a joined conversation uses: requests, members of its name, and the Session's own identity and events. */
@@ -40,5 +42,6 @@ export function conversationServices(engine: Engine, session: ConversationSessio
     forgetGroup: (name) => engine.conversationPresence.forgetGroup(name),
     sessionCustomEvent: (payload) => session.sessionCustomEvent(payload),
     quality: session.quality,
+    invite: (contact, conversation, opts) => session.invite(contact, conversation, opts),
   };
 }
