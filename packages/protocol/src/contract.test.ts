@@ -55,7 +55,6 @@ const requests: { [T in RequestType]: RequestOf<T> } = {
     session: '4242',
     payload: { kind: 'invite', what: 'file', file: { name: 'a.txt', type: 'text/plain', size: 3 } },
   },
-  'conv.join': { type: 'conv.join', id: 11, conversation: 'room', meshModeEnabled: true, meshOnlyEnabled: false },
   'conv.leave': { type: 'conv.leave', id: 12, conversation: 'room' },
   'conv.publish': {
     type: 'conv.publish',
@@ -138,7 +137,6 @@ const results: { [T in RequestType]: ResultOf<T> } = {
   'contact.send': { uuid: 5 },
   'conv.join': { mode: 'mesh', meshOnly: false, moderation: { role: 'guest', waiting: true, moderator: { id: 'mod', userData: {} } } },
   'peer.signal': undefined,
-  'conv.join': { mode: 'mesh', meshOnly: false },
   'conv.leave': undefined,
   'conv.publish': { callId: '1234' },
   'conv.unpublish': undefined,

@@ -32,8 +32,6 @@ export class ConversationStubs extends Observable<ConversationEvents> {
     return throwNotSupported('sendInvitation');
   }
 
-  }
-
   /** P2: not supported. */
   updateSubscribedStream(_streamId: string, _opts?: object): Promise<unknown> {
     return rejectNotSupported('updateSubscribedStream');
