@@ -165,3 +165,94 @@ describe('moderation with a waiting room', () => {
     await waitInPage(mod.user, 'g1 left the waiting room', () => E2E.count('contactLeftWaitingRoom') === 3);
   });
 });
+
+/**
+ * The flow of ApiRTC-examples' conferencing_mute_screen_moderation, rewritten (not copied) on our
+ * own page: `apzkey:` + apizee cloudUrl, numeric contact ids passed back to
+ * `session.getContact(number)`, subscribeToMedia on streamListChanged, leave() after a refused
+ * join and after ejection, then unregister.
+ */
+interface AppState {
+  waiting: number[];
+  videos: number;
+  log: string[];
+  session: { getId(): string; getContact(id: number): unknown };
+  conv: { allowEntry(c: unknown): Promise<void>; denyEntry(c: unknown): Promise<void>; eject(c: unknown, o: object): Promise<void> };
+  ua: { unregister(): Promise<void> };
+}
+
+function exampleClient(user: User, room: string, moderator: boolean): Promise<void> {
+  return user.page.evaluate(
+    async ([name, mod]) => {
+      const ua = new apiRTC.UserAgent({ uri: 'apzkey:myDemoApiKey' });
+      const session = await ua.register({ cloudUrl: 'https://cloud.apizee.com' });
+      const conv = session.getOrCreateConversation(name, { moderationEnabled: true, moderator: mod });
+      const app = { ua, session, conv, waiting: [] as number[], videos: 0, log: [] as string[] };
+      (window as unknown as { APP: typeof app }).APP = app;
+      conv.on('streamListChanged', (info: { listEventType: string; isRemote: boolean; streamId: number }) => {
+        if (info.listEventType === 'added' && info.isRemote) conv.subscribeToMedia(info.streamId, {}).catch(() => app.log.push('subscribe failed'));
+      });
+      conv.on('streamAdded', () => app.videos++);
+      conv.on('contactJoinedWaitingRoom', (c: { getId(): string }) => app.waiting.push(Number(c.getId())));
+      conv.on('contactLeftWaitingRoom', (c: { getId(): string }) => (app.waiting = app.waiting.filter((id) => id !== Number(c.getId()))));
+      conv.on('participantEjected', (data: { self: boolean }) => {
+        app.log.push(data.self ? 'ejected' : 'other ejected');
+        if (data.self) void conv.leave().catch((e: { code: number }) => app.log.push(`leave ${e.code}`));
+      });
+      const stream = await ua.createStream({ constraints: { audio: true, video: true } });
+      conv
+        .join()
+        .then(() => conv.publish(stream))
+        .then(() => app.log.push('published'))
+        .catch((e: { code: number }) => {
+          app.log.push(`join ${e.code}`);
+          return conv.leave().catch((err: { code: number }) => app.log.push(`leave ${err.code}`));
+        });
+    },
+    [room, moderator] as const,
+  );
+}
+
+describe('the flow of the apiRTC moderation example', () => {
+  test('numeric ids, accept / refuse / eject as the example app does them', async () => {
+    const room = 'example-flow-1';
+    const [mod, guest, refused] = await Promise.all(['ex-mod', 'ex-guest', 'ex-refused'].map((n) => env.user(n)));
+    if (!mod || !guest || !refused) throw new Error('users');
+    await exampleClient(mod, room, true);
+    await waitInPage(mod, 'moderator published', () => (window as unknown as { APP: AppState }).APP.log.includes('published'));
+    await exampleClient(guest, room, false);
+    await waitInPage(mod, 'guest waiting', () => (window as unknown as { APP: AppState }).APP.waiting.length === 1);
+    // As the example: the id goes through a number and back into getContact().
+    await mod.page.evaluate(() => {
+      const app = (window as unknown as { APP: AppState }).APP;
+      const id = app.waiting[0] as number;
+      return app.conv.allowEntry(app.session.getContact(id));
+    });
+    await waitInPage(guest, 'guest published and sees the moderator', () => {
+      const app = (window as unknown as { APP: AppState }).APP;
+      return app.log.includes('published') && app.videos === 1;
+    });
+    await waitInPage(mod, 'moderator sees the guest', () => (window as unknown as { APP: AppState }).APP.videos === 1);
+
+    await exampleClient(refused, room, false);
+    await waitInPage(mod, 'second guest waiting', () => (window as unknown as { APP: AppState }).APP.waiting.length === 1);
+    await mod.page.evaluate(() => {
+      const app = (window as unknown as { APP: AppState }).APP;
+      return app.conv.denyEntry(app.session.getContact(app.waiting[0] as number));
+    });
+    await waitInPage(refused, 'refused', () => (window as unknown as { APP: AppState }).APP.log.join() === 'join 14,leave 16');
+
+    const guestId = await guest.page.evaluate(() => Number((window as unknown as { APP: AppState }).APP.session.getId()));
+    await mod.page.evaluate((id) => {
+      const app = (window as unknown as { APP: AppState }).APP;
+      return app.conv.eject(app.session.getContact(id), { reason: 'You have been ejected by moderator' });
+    }, guestId);
+    await waitInPage(
+      guest,
+      'ejected, leave refused (already left)',
+      () => (window as unknown as { APP: AppState }).APP.log.slice(-2).join() === 'ejected,leave 16',
+    );
+    await waitInPage(mod, 'told', () => (window as unknown as { APP: AppState }).APP.log.includes('other ejected'));
+    expect(await guest.page.evaluate(() => (window as unknown as { APP: AppState }).APP.ua.unregister().then(() => 'unregistered'))).toBe('unregistered');
+  });
+});
