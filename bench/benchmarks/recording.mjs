@@ -224,7 +224,7 @@ export async function run(ctx) {
     notes.push(
       `Segments are ffmpeg-made VP8 (libvpx realtime, 1.5 Mbit/s) and Opus files standing for four publishers starting 1 s apart; the SFU part records one Chromium publisher (its two tracks) while forwarding to ${n} subscribers.`,
     );
-    notes.push(`Load average before / after: ${load.map((l) => l.join(' ')).join(' / ')}.`);
+    notes.push(`Load average before / after: ${load.join(' / ')}.`);
     return {
       headline: `${fmt(rtf, 2)}× real time`,
       headlineExtra: `capture cost ${fmtRatio(ratio(withRec, baseline))} of forwarding CPU per Mbps`,
