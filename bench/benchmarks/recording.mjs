@@ -1,8 +1,8 @@
 /* global Parley, B -- Page globals: the SDK bundle and media-bench.mjs's page helpers. */
 // recording: (1) composite encoding of four 640×480 publishers (VP8 + Opus segments, as the
 // server captures them) into the 1280×720 H.264 + AAC MP4, with the server's own filter graph
-// (packages/server/dist/recording/compositePlan.js), one thread at nice 10 as the server runs it:
-// CPU seconds and wall time per media second (real-time factor). Reference in the same run: the
+// (packages/server/dist/recording/compositePlan.js), one thread as the server runs it: CPU seconds
+// and wall time per media second (real-time factor on one core = media s ÷ CPU s). Reference in the same run: the
 // same x264/AAC settings encoding one 1280×720 test picture with a tone (no decoding, no
 // composition). (2) The SFU's CPU per forwarded Mbps, one Chromium publisher (640×480) and N = 10
 // node-datachannel subscribers, without then with a recording of that conversation running (the
@@ -28,9 +28,12 @@ export const meta = {
 
 const TARGET_RTF = 1;
 
-/** Runs `ffmpeg args` at nice 10 (as the server does); returns CPU (user + sys) and wall seconds. */
+/**
+ * Runs `ffmpeg args`; returns its CPU (user + sys) and wall seconds. Not niced here: on a shared
+ * machine a niced encoder's wall time measures the others; its CPU time is what is compared.
+ */
 function timed(args) {
-  const r = spawnSync('bash', ['-c', 'TIMEFORMAT="%U %S %R"; time nice -n 10 ffmpeg "$@" 2>/dev/null', 'bash', ...args], {
+  const r = spawnSync('bash', ['-c', 'TIMEFORMAT="%U %S %R"; time ffmpeg "$@" 2>/dev/null', 'bash', ...args], {
     encoding: 'utf8',
     timeout: 600_000,
   });
@@ -40,37 +43,38 @@ function timed(args) {
 }
 
 function makeSegments(dir, seconds) {
+  // One 640×480 VP8 file and one Opus file, placed four times (publishers joining 1 s apart):
+  // the decoder and the graph do the same work as for four different cameras, and the shared
+  // machine is spared three encodes.
+  const v = join(dir, 'v.ivf');
+  const a = join(dir, 'a.ogg');
+  execFileSync('ffmpeg', [
+    '-v',
+    'error',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    `testsrc2=size=640x480:rate=30`,
+    '-t',
+    String(seconds),
+    '-c:v',
+    'libvpx',
+    '-deadline',
+    'realtime',
+    '-cpu-used',
+    '16',
+    '-b:v',
+    '1500k',
+    v,
+  ]);
+  execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', `sine=f=440:d=${seconds}`, '-c:a', 'libopus', '-b:a', '48k', a]);
   const segments = [];
-  const sources = ['testsrc', 'testsrc2', 'smptebars', 'rgbtestsrc'];
-  sources.forEach((src, i) => {
-    const v = join(dir, `v${i}.ivf`);
-    const a = join(dir, `a${i}.ogg`);
-    // Publishers start 0–3 s apart, as people do: the timeline has several layouts.
+  for (let i = 0; i < 4; i++) {
     const start = i * 1000;
     const dur = (seconds - i) * 1000;
-    execFileSync('ffmpeg', [
-      '-v',
-      'error',
-      '-y',
-      '-f',
-      'lavfi',
-      '-i',
-      `${src}=size=640x480:rate=30`,
-      '-t',
-      String(dur / 1000),
-      '-c:v',
-      'libvpx',
-      '-deadline',
-      'realtime',
-      '-cpu-used',
-      '8',
-      '-b:v',
-      '1500k',
-      v,
-    ]);
-    execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', `sine=f=${300 + i * 110}:d=${dur / 1000}`, '-c:a', 'libopus', '-b:a', '48k', a]);
     segments.push({ file: v, kind: 'video', startMs: start, durationMs: dur }, { file: a, kind: 'audio', startMs: start, durationMs: dur });
-  });
+  }
   return segments;
 }
 
@@ -125,14 +129,16 @@ async function compositeSpeed(tmp, seconds) {
 
 export async function run(ctx) {
   const quick = ctx.flags.has('--quick');
-  const seconds = quick ? 10 : 30;
+  const seconds = quick ? 8 : 20;
   const tmp = mkdtempSync(join(tmpdir(), 'parley-bench-rec-'));
   const notes = [];
   const load = [loadAverage()];
   try {
-    ctx.log(`Composite of four 640×480 VP8 + Opus segments, ${seconds} s, 1 thread, nice 10…`);
+    ctx.log(`Composite of four 640×480 VP8 + Opus segments, ${seconds} s, 1 thread…`);
     const { composite, reference } = await compositeSpeed(tmp, seconds);
-    const rtf = seconds / composite.wall;
+    // Speed on one dedicated core: media seconds per CPU second (one thread). Wall time is shown
+    // too but moves with whatever else runs.
+    const rtf = seconds / composite.cpu;
     const cpuPerS = composite.cpu / seconds;
     const refCpuPerS = reference.cpu / seconds;
     ctx.log(
@@ -202,7 +208,8 @@ export async function run(ctx) {
     const withRec = perMbps(sfu.on);
     const noise = Math.abs(perMbps(sfu.off) - perMbps(sfu.off2));
     const rows = [
-      ['composite real-time factor (media s ÷ wall s), 1 thread', fmt(rtf, 2) + '×', `≥ ${TARGET_RTF}× ${rtf >= TARGET_RTF ? 'met' : 'MISSED'}`],
+      ['composite real-time factor on one core (media s ÷ CPU s, 1 thread)', fmt(rtf, 2) + '×', `≥ ${TARGET_RTF}× ${rtf >= TARGET_RTF ? 'met' : 'MISSED'}`],
+      ['composite wall time for the media length (shared machine)', `${fmt(composite.wall, 1)} s for ${seconds} s`, '—'],
       ['composite CPU per media second', `${fmt(cpuPerS, 2)} s`, '—'],
       ['reference (single 1280×720 encode, same settings) CPU per media second', `${fmt(refCpuPerS, 2)} s`, '—'],
       ['composite ÷ reference CPU', fmtRatio(ratio(cpuPerS, refCpuPerS)), '—'],
@@ -217,7 +224,7 @@ export async function run(ctx) {
     notes.push(
       `Segments are ffmpeg-made VP8 (libvpx realtime, 1.5 Mbit/s) and Opus files standing for four publishers starting 1 s apart; the SFU part records one Chromium publisher (its two tracks) while forwarding to ${n} subscribers.`,
     );
-    notes.push(`Load average before / after: ${load.map((l) => l.join(' ')).join(' / ')}.`);
+    notes.push(`Load average before / after: ${load.join(' / ')}.`);
     return {
       headline: `${fmt(rtf, 2)}× real time`,
       headlineExtra: `capture cost ${fmtRatio(ratio(withRec, baseline))} of forwarding CPU per Mbps`,
