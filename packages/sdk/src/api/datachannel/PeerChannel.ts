@@ -44,7 +44,7 @@ export class PeerChannel {
 
   /** Handles an offer, answer or candidate of the session. */
   signal(payload: PeerSignalPayload): void {
-    this.#link.signal(payload);
+    void this.#link.signal(payload);
   }
 
   /**
