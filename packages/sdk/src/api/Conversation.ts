@@ -1,6 +1,6 @@
 import { CONVERSATION_STATUS_JOINED, CONVERSATION_STATUS_NOT_JOINED, ERROR_OTHER, ERROR_WRONG_STATE } from '../constants.js';
 import type { RecordingInfo } from '@parley/protocol';
-import { apiError, reject } from '../util/errors.js';
+import { reject } from '../util/errors.js';
 import { log } from '../util/Logger.js';
 import { Contact } from './Contact.js';
 import type { ConversationCall } from './ConversationCall.js';
