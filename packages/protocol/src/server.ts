@@ -112,7 +112,6 @@ export const ServerEvent = z.discriminatedUnion('type', [
   ...RecordingEvents,
   CloudNewMediaEvent,
   PeerSignalEvent,
-  ...ConversationEvents,
 ]);
 export type ServerEvent = z.infer<typeof ServerEvent>;
 export type ServerEventType = ServerEvent['type'];
