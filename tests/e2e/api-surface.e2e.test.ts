@@ -278,7 +278,8 @@ describe('members not supported by Parley yet', () => {
     }, members);
     expect(result.joined).toBe(true);
     expect(result.wrong).toEqual([]);
-    expect(members.length).toBeGreaterThan(100);
+    // Guards against an empty or unloaded fixture; the list shrinks as members get implemented.
+    expect(members.length).toBeGreaterThan(50);
   });
 
   test('disabling speaker detection or call statistics, which are off, is accepted', async () => {

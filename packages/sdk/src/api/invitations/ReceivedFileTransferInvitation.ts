@@ -15,6 +15,8 @@ import type { TransferInformation } from '../datachannel/transfer.js';
 import type { InvitationEvents } from './Invitation.js';
 import { ReceivedInvitation } from './ReceivedInvitation.js';
 
+/** How long a closed channel waits for the sender's `cancel` signal before the transfer counts as broken. */
+const CANCEL_GRACE_MS = 2000;
 /** `{name, type}` of a transferred file. */
 export interface FileInfo {
   name: string;
@@ -85,7 +87,11 @@ export class ReceivedFileTransferInvitation extends ReceivedInvitation<ReceivedF
       this.#end({ file }, INVITATION_STATUS_ENDED);
     };
     channel.onMessage = (data) => receiver.receive(data);
-    channel.onClosed = (why) => this.#end({ error: new Error(`connection ${why}`) }, INVITATION_STATUS_ENDED);
+    // A sender's cancel closes the channel and says so over the signalling socket; the direct
+    // channel's close can arrive first, so wait a moment for the cancel before calling it a failure.
+    channel.onClosed = (why) => {
+      setTimeout(() => this.#end({ error: new Error(`connection ${why}`) }, INVITATION_STATUS_ENDED), CANCEL_GRACE_MS);
+    };
     const result = new Promise<ReceivedFile>((resolve, rejectWith) => {
       this.#settle = (outcome) => {
         if ('file' in outcome) resolve(outcome.file);
