@@ -11,8 +11,8 @@ import type { MediaDevice } from '../media/MediaDevice.js';
 import { RemoteControl } from './stream/RemoteControl.js';
 import { localStreams } from './stream/localStreams.js';
 import { userMediaFromDevices } from './stream/userMediaFromDevices.js';
-import { StreamData } from './stream/StreamData.js';
-import { StreamProcessors, type AudioProcessorType, type VideoProcessorOptions, type VideoProcessorType } from './stream/StreamProcessors.js';
+import { PROCESSORS, ProcessedStream } from './stream/ProcessedStream.js';
+import { StreamProcessors } from './stream/StreamProcessors.js';
 import { REMOTE_STATE, STREAM_EVENTS, type MediaStreamTrackFlowStatus, type RelayAction, type RemoteStreamInit } from './stream/types.js';
 import type { UserAgent } from './UserAgent.js';
 
@@ -49,9 +49,10 @@ export function createLocalStream(data: MediaStream, opts: { owner?: UserAgent; 
  * A local (camera, microphone, screen, wrapped MediaStream) or remote media stream (docs/sdk-reference.md#stream).
  * Local streams come from `userAgent.createStream`, `createStreamFromMediaStream` and the static
  * factories; remote ones from Conversation `streamAdded`. Data queries, element attach, snapshot and
- * recording come from {@link StreamData}; a remote stream's relay to its publisher is a {@link RemoteControl}.
+ * recording come from {@link StreamData}, the processor members from {@link ProcessedStream}; a
+ * remote stream's relay to its publisher is a {@link RemoteControl}.
  */
-export class Stream extends StreamData {
+export class Stream extends ProcessedStream {
   /** Stream id (safe integer); `getId()` gives it as a string. */
   readonly streamId: number;
   /** False for local streams. */
@@ -75,7 +76,7 @@ export class Stream extends StreamData {
   /** Remote streams: the publisher's state and the relay to it. */
   readonly #remote: RemoteControl | undefined;
   /** Noise reduction / background children linked to this stream. */
-  readonly #processors: StreamProcessors;
+  protected readonly [PROCESSORS]: StreamProcessors;
 
   /** Internal: apps get Streams from the SDK factories; a direct call throws. */
   constructor(data: MediaStream | null, init: object) {
@@ -90,7 +91,7 @@ export class Stream extends StreamData {
     this.data = data;
     this.#owner = opts.owner;
     this.#screensharing = opts.screensharing ?? false;
-    this.#processors = new StreamProcessors(this, (media) => createLocalStream(media, { owner: this.#owner as UserAgent | undefined }));
+    this[PROCESSORS] = new StreamProcessors(this, (media) => createLocalStream(media, { owner: this.#owner as UserAgent | undefined }));
     this.#media = data ? new TrackSet(data) : null;
     this.#media?.on('trackStopped', (info) => this.emit('trackStopped', info));
     this.#media?.on('ended', () => this.emit('stopped', { streamId: this.streamId, userMediaStreamId: this.streamId }));
@@ -271,7 +272,7 @@ export class Stream extends StreamData {
     this.#media = null;
     this.data = null;
     localStreams.delete(this.streamId);
-    this.#processors.released();
+    this[PROCESSORS].released();
     this.emit('release', { streamId: this.streamId, userMediaStreamId: this.streamId });
   }
 
@@ -327,46 +328,6 @@ export class Stream extends StreamData {
     return Promise.resolve({ audio: caps('audio'), video: caps('video') });
   }
 
-  /** Noise reduction child stream, or the base stream back with `'none'` (docs/sdk.md#audio-and-video-processors). */
-  applyAudioProcessor(audioProcessorType: AudioProcessorType): Promise<Stream> {
-    return this.#processors.applyAudio(audioProcessorType);
-  }
-
-  /** Blurred or replaced background child stream, or the base stream back with `'none'`. */
-  applyVideoProcessor(videoProcessorType: VideoProcessorType, opts?: VideoProcessorOptions): Promise<Stream> {
-    return this.#processors.applyVideo(videoProcessorType, opts);
-  }
-
-  /** Noise reduction; 'soft' and 'medium' keep part of the unfiltered signal (default 'hard': none). */
-  startNoiseReduction(intensity?: 'soft' | 'medium' | 'hard'): Promise<Stream> {
-    return this.#processors.applyAudio('noiseReduction', intensity);
-  }
-
-  /** Stops the noise filter; resolves the base stream. */
-  stopNoiseReduction(): Promise<Stream> {
-    return this.#processors.applyAudio('none');
-  }
-
-  /** Older helper (P2): blurred background. */
-  blur(): Promise<Stream> {
-    return this.applyVideoProcessor('blur');
-  }
-
-  /** Older helper (P2): back to the base stream. */
-  unblur(): Promise<Stream> {
-    return this.applyVideoProcessor('none');
-  }
-
-  /** Older helper (P2): background replacement. */
-  backgroundImage(imageUrl: string): Promise<Stream> {
-    return this.applyVideoProcessor('backgroundImage', { backgroundImageUrl: imageUrl });
-  }
-
-  /** Older helper (P2): remove the background replacement. */
-  unBackgroundImage(): Promise<Stream> {
-    return this.applyVideoProcessor('none');
-  }
-
   /** SDK-internal: the publisher changed its enabled state; emits the remote flow events that changed. */
   [REMOTE_STATE](audioEnabled: boolean, videoEnabled: boolean): void {
     const remote = this.#remote;
@@ -392,7 +353,7 @@ export class Stream extends StreamData {
     // Remote without applyRemotely: local playback only. Local: the conversations where the stream
     // is published hear the flow events below and announce the change (conv.updateStream).
     if (!this.#media?.setEnabled(kind, enabled)) return Promise.resolve();
-    this.#processors.mirrorEnabled(kind, enabled);
+    this[PROCESSORS].mirrorEnabled(kind, enabled);
     const status = this.#flow(kind);
     this.emit(kind === 'audio' ? 'audioFlowStatusChanged' : 'videoFlowStatusChanged', status);
     this.emit('flowStatusChanged', { type: kind, ...status });

@@ -1,30 +1,18 @@
-import {
-  type ConvJoinResult,
-  type ConvMessageResult,
-  type ConvRelayResult,
-  type ConversationRequests,
-  ErrorCode,
-  ParleyError,
-  type RequestOf,
-} from '@parley/protocol';
+import { type ConvJoinResult, type ConversationRequests, ErrorCode, ParleyError, type RequestOf } from '@parley/protocol';
 import type { Logger } from '../logging/logger.js';
 import type { Peer, Room, Sfu } from '../media/index.js';
 import type { PresenceService } from '../presence/PresenceService.js';
 import type { UserSession } from '../session/UserSession.js';
 import { Reply } from '../session/Reply.js';
-import type { HandlerTable, SessionRequestType } from '../session/RequestHandler.js';
+import type { HandlerTable } from '../session/RequestHandler.js';
 import { Conversation, type ConversationOwner, type ConversationSettings } from './Conversation.js';
-import { fanOut } from './fanOut.js';
+import { ConversationTraffic } from './ConversationTraffic.js';
 import { MediaStats, type SfuStats } from './MediaStats.js';
 import { Moderation, type ModeratorRule } from './moderation/Moderation.js';
 import { ModerationGate, type ModerationRequestType } from './moderation/ModerationGate.js';
 import type { Participant } from './Participant.js';
-import type { Publication } from './Publication.js';
 import { RelayTable } from './RelayTable.js';
 import { SessionQuotas, type SessionQuotaLimits } from './SessionQuotas.js';
-import { withoutDeviceIds } from './withoutDeviceIds.js';
-
-type Req<T extends SessionRequestType> = RequestOf<T>;
 
 /** Types of the requests this service handles: every one in the protocol's `ConversationRequests`. */
 export type ConversationRequestType = (typeof ConversationRequests)[number]['shape']['type']['value'];
@@ -68,9 +56,10 @@ export class ConversationService implements ConversationOwner {
   readonly #media: MediaStats;
   readonly #quotas: SessionQuotas;
   readonly #gate: ModerationGate;
+  /** The participant-to-participant requests (signalling, chat, relay). */
+  readonly #traffic: ConversationTraffic;
   readonly #joinHooks: ((session: UserSession, conversation: Conversation) => void)[] = [];
   #rooms = 0;
-  #nextUuid = 1;
   #closed = false;
 
   constructor(deps: ConversationServiceDeps) {
@@ -85,6 +74,14 @@ export class ConversationService implements ConversationOwner {
       leave: (session, conversation) => this.#leave(session, conversation),
       addMembership: (session, conversation) => this.#addMembership(session, conversation),
       dropMembership: (session, conversation) => this.#memberships.get(session)?.delete(conversation),
+    });
+    this.#traffic = new ConversationTraffic({
+      context: (session, request) => this.#context(session, request),
+      checkOpen: () => this.#checkOpen(),
+      quotas: this.#quotas,
+      relays: this.#relays,
+      chatLog: deps.chatLog,
+      log: deps.log,
     });
   }
 
@@ -116,14 +113,14 @@ export class ConversationService implements ConversationOwner {
    */
   readonly handlers: HandlerTable<ConversationRequestType | ModerationRequestType> = {
     'conv.join': (session, request) => this.#join(session, request),
-    'conv.relayAnswer': (session, request) => this.#answerRelay(session, request),
+    'conv.relayAnswer': (session, request) => this.#traffic.answerRelay(session, request),
     'conv.leave': (session, request) => {
       // A waiting guest leaves the waiting room (apiRTC cancelJoin); a participant the conversation.
       const waitingIn = this.get(session.apiKey, request.conversation);
       if (waitingIn && this.#gate.stopWaiting(session, waitingIn)) return;
       this.#leave(session, this.#context(session, request).conversation);
     },
-    // Looked up at call time: the gate is built in the constructor, after this field.
+    // Looked up at call time: the gate and the traffic are built in the constructor, after this field.
     'conv.allowEntry': (session, request) => this.#gate.handlers['conv.allowEntry'](session, request),
     'conv.denyEntry': (session, request) => this.#gate.handlers['conv.denyEntry'](session, request),
     'conv.eject': (session, request) => this.#gate.handlers['conv.eject'](session, request),
@@ -161,9 +158,9 @@ export class ConversationService implements ConversationOwner {
       const { conversation, participant } = this.#context(session, request);
       conversation.mediaPeer(participant).addRemoteCandidate(request.transport, request.candidate, request.sdpMid);
     },
-    'mesh.signal': (session, request) => this.#meshSignal(session, request),
-    'conv.qualityReport': (session, request) => this.#qualityReport(session, request),
-    'conv.message': (session, request) => this.#message(session, request),
+    'mesh.signal': (session, request) => this.#traffic.meshSignal(session, request),
+    'conv.qualityReport': (session, request) => this.#traffic.qualityReport(session, request),
+    'conv.message': (session, request) => this.#traffic.message(session, request),
     'conv.data': (session, request) => {
       const { conversation } = this.#context(session, request);
       conversation.broadcast({ type: 'conv.data', conversation: conversation.name, from: session.userId, content: request.content }, session);
@@ -175,9 +172,9 @@ export class ConversationService implements ConversationOwner {
         session,
       );
     },
-    'conv.relay': (session, request) => this.#relay(session, request),
-    'conv.constraintsChanged': (session, request) => this.#constraintsChanged(session, request),
-    'conv.audioAmplitude': (session, request) => this.#audioAmplitude(session, request),
+    'conv.relay': (session, request) => this.#traffic.relay(session, request),
+    'conv.constraintsChanged': (session, request) => this.#traffic.constraintsChanged(session, request),
+    'conv.audioAmplitude': (session, request) => this.#traffic.audioAmplitude(session, request),
   };
 
   /** The conversation `request` names and the session's participant in it. @throws 16 when not joined, 3 once closed */
@@ -254,7 +251,7 @@ export class ConversationService implements ConversationOwner {
     this.#deps.log.debug({ apiKey: conversation.apiKey, conversation: conversation.name }, 'conversation closed');
   }
 
-  #join(session: UserSession, request: Req<'conv.join'>): Reply<ConvJoinResult> {
+  #join(session: UserSession, request: RequestOf<'conv.join'>): Reply<ConvJoinResult> {
     this.#checkOpen();
     const memberOf = this.#memberships.get(session);
     const existing = this.get(session.apiKey, request.conversation);
@@ -355,99 +352,4 @@ export class ConversationService implements ConversationOwner {
   #checkOpen(): void {
     if (this.#closed) throw new ParleyError(ErrorCode.SERVER_UNAVAILABLE, 'server shutting down');
   }
-
-  #meshSignal(session: UserSession, request: Req<'mesh.signal'>): void {
-    const { conversation, participant } = this.#context(session, request);
-    if (conversation.mode !== 'mesh') throw new ParleyError(ErrorCode.WRONG_STATE, 'conversation is not in mesh mode');
-    const target = conversation.participants.get(request.to);
-    if (!target || target === participant) throw new ParleyError(ErrorCode.NOT_FOUND, 'participant not found');
-    this.#quotas.admitMeshSignal(session);
-    target.session.send({ type: 'mesh.signal', conversation: conversation.name, from: session.userId, payload: request.payload });
-  }
-
-  #qualityReport(session: UserSession, request: Req<'conv.qualityReport'>): void {
-    const { conversation, participant } = this.#context(session, request);
-    if (conversation.mode === 'mesh' && !conversation.meshOnly && participant.loss.report(request.lossRatio)) {
-      this.#deps.log.info({ conversation: conversation.name, userId: session.userId }, 'sustained loss: moving room to SFU');
-      conversation.switchToSfu();
-    }
-  }
-
-  #message(session: UserSession, request: Req<'conv.message'>): ConvMessageResult {
-    const { conversation } = this.#context(session, request);
-    const uuid = this.#deps.chatLog?.conversationMessage(session, conversation.name, request.content, request.metadata) ?? this.#nextUuid++;
-    const event = { type: 'conv.message', conversation: conversation.name, from: session.userId, content: request.content, uuid, time: Date.now() } as const;
-    conversation.broadcast(request.metadata !== undefined ? { ...event, metadata: request.metadata } : event, session);
-    return { uuid };
-  }
-
-  #constraintsChanged(session: UserSession, request: Req<'conv.constraintsChanged'>): void {
-    const { conversation } = this.#context(session, request);
-    const publication = conversation.publication(request.streamId);
-    if (publication.publisherId !== session.userId) throw new ParleyError(ErrorCode.NOT_ALLOWED, 'not the publisher of this stream');
-    const constraints = withoutDeviceIds(request.constraints);
-    const event = { type: 'conv.constraintsChanged', conversation: conversation.name, streamId: request.streamId, constraints } as const;
-    fanOut(event, conversation.subscribersOf(request.streamId), this.#deps.log);
-  }
-
-  /** Speaker detection result of a publisher, forwarded to the stream's subscribers only. */
-  #audioAmplitude(session: UserSession, request: Req<'conv.audioAmplitude'>): void {
-    const { conversation } = this.#context(session, request);
-    const publication = conversation.publication(request.streamId);
-    if (publication.publisherId !== session.userId) throw new ParleyError(ErrorCode.NOT_ALLOWED, 'not the publisher of this stream');
-    const { streamId, amplitude, isSpeaking } = request;
-    const event = { type: 'conv.audioAmplitude', conversation: conversation.name, streamId, amplitude, isSpeaking } as const;
-    fanOut(event, conversation.subscribersOf(streamId), this.#deps.log);
-  }
-
-  /**
-   * Remote control of a publisher's stream (apiRTC applyRemotely, remote constraints). Allowed to
-   * the stream's subscribers only; re-enabling audio/video also needs the publisher's opt-in
-   * (`remoteUnmuteEnabled`), which the publisher's SDK enforces again on its side.
-   * @throws ParleyError 8 unknown stream, 4 not a subscriber, 14 remote unmute not allowed
-   */
-  #relay(session: UserSession, request: Req<'conv.relay'>): Promise<ConvRelayResult> {
-    const { conversation, participant: requester } = this.#context(session, request);
-    const publication = conversation.publication(request.streamId);
-    const publisher = conversation.participants.get(publication.publisherId);
-    if (!publisher) throw new ParleyError(ErrorCode.NOT_FOUND, 'stream not found');
-    if (!mayControl(requester, publication, conversation)) {
-      throw new ParleyError(ErrorCode.UNAUTHORIZED, 'only subscribers of this stream may control it');
-    }
-    if ((request.action === 'enableAudio' || request.action === 'enableVideo') && !publication.remoteUnmuteEnabled) {
-      throw new ParleyError(ErrorCode.NOT_ALLOWED, 'the publisher does not allow remote unmute');
-    }
-    this.#quotas.checkRelay(this.#relays.pendingOf(requester.session));
-    const { relayId, answer } = this.#relays.open(requester.session, publisher.session, conversation);
-    publisher.session.send({
-      type: 'conv.relayRequest',
-      conversation: conversation.name,
-      relayId,
-      from: requester.userId,
-      streamId: request.streamId,
-      action: request.action,
-      // Nor may a requester pick the publisher's capture device (or probe which ones exist).
-      ...(request.args !== undefined ? { args: withoutDeviceIds(request.args) } : {}),
-    });
-    return answer;
-  }
-
-  /** Settles a relay with the publisher's answer, device ids removed (second line after the SDK). */
-  #answerRelay(session: UserSession, request: Req<'conv.relayAnswer'>): void {
-    this.#checkOpen();
-    let result: unknown;
-    try {
-      result = withoutDeviceIds(request.result);
-    } catch (error) {
-      // The requester learns it failed now rather than at the timeout.
-      this.#relays.answer(session, request.relayId, false, undefined, 'invalid relay result');
-      throw error;
-    }
-    this.#relays.answer(session, request.relayId, request.ok, result, request.error);
-  }
-}
-
-/** Whether `requester` may run relay actions on `publication`: its subscribers and the conversation's moderators may. */
-function mayControl(requester: Participant, publication: Publication, conversation: Conversation): boolean {
-  return requester.subscriptions.has(publication.streamId) || conversation.moderation?.isModerator(requester.userId) === true;
 }

@@ -1,4 +1,4 @@
-import type { ConvJoinResult, StreamDescriptor } from '@parley/protocol';
+import type { ConvJoinResult } from '@parley/protocol';
 import {
   CONVERSATION_STATUS_JOINED,
   CONVERSATION_STATUS_JOINING,
@@ -14,19 +14,20 @@ import type { Contact } from '../Contact.js';
 import type { ConversationCall } from '../ConversationCall.js';
 import type { Conversation } from '../Conversation.js';
 import { EMIT } from '../internal.js';
-import { REMOTE_STATE, type Stream } from '../Stream.js';
+import type { Stream } from '../Stream.js';
 import { AnnouncedStreams } from './AnnouncedStreams.js';
 import type { ConversationContext, ConversationScope, ConversationServerEvent } from './context.js';
+import { ConversationEventRouter } from './ConversationEventRouter.js';
 import { ConversationMedia } from './ConversationMedia.js';
 import { ConversationModeration } from './ConversationModeration.js';
 import { ConversationRecording } from './ConversationRecording.js';
 import { ConversationQuality } from './ConversationQuality.js';
 import type { ConversationEmit } from './events.js';
-import { emitIncoming, sendCustomEvent, sendData, sendMessage } from './messaging.js';
+import { sendCustomEvent, sendData, sendMessage } from './messaging.js';
 import { PublicationSet, type PublishOptions } from './PublicationSet.js';
 import type { StreamInfo } from './streamInfo.js';
 import { SubscriptionSet } from './SubscriptionSet.js';
-import { constraintParts, errorText } from './relay.js';
+import { errorText } from './relay.js';
 
 /** The `getOrCreateConversation` options the join request carries. */
 type JoinFlags = { meshModeEnabled?: boolean; meshOnlyEnabled?: boolean; moderationEnabled?: boolean; moderator?: boolean };
@@ -36,12 +37,11 @@ const REJOIN_SETTLE_MS = 1_000;
 
 /**
  * The joined state of one Conversation: the join / leave / re-join state machine, its members,
- * and the routing of the conversation's server events to its parts: the announced streams, the
- * publications, the subscriptions, messaging and the media plane ({@link ConversationMedia}).
- * The Conversation facade delegates its P0/P1 methods here.
+ * and its parts: the announced streams, the publications, the subscriptions, messaging and the
+ * media plane ({@link ConversationMedia}); the server events reach those parts through a
+ * {@link ConversationEventRouter}. The Conversation facade delegates its P0/P1 methods here.
  */
 export class JoinedConversation {
-  readonly #conv: Conversation;
   readonly #name: string;
   readonly #ctx: ConversationContext;
   readonly #options: JoinFlags;
@@ -51,6 +51,7 @@ export class JoinedConversation {
   readonly #pubs: PublicationSet;
   readonly #subs: SubscriptionSet;
   readonly #quality: ConversationQuality;
+  readonly #router: ConversationEventRouter;
   readonly #members = new Set<string>();
   /** The composite recording (start/stop, state, events). */
   readonly recording: ConversationRecording;
@@ -61,7 +62,6 @@ export class JoinedConversation {
   readonly moderation: ConversationModeration;
 
   constructor(conv: Conversation, name: string, ctx: ConversationContext, options: JoinFlags) {
-    this.#conv = conv;
     this.#name = name;
     this.#ctx = ctx;
     this.#options = options;
@@ -72,7 +72,6 @@ export class JoinedConversation {
     this.#pubs = new PublicationSet(this.#scope, this.#media);
     this.#subs = new SubscriptionSet(this.#scope, this.#media, this.#streams);
     this.recording = new ConversationRecording(this.#scope);
-    this.#media.on('ice', (state, transport) => this.#onIce(state, transport));
     this.moderation = new ConversationModeration(this.#scope, {
       ejected: () => {
         this.#teardown('remote', 'ejected');
@@ -98,6 +97,16 @@ export class JoinedConversation {
       connections: () => this.#media.plane?.connections() ?? [],
       mesh: () => this.#media.mode === 'mesh',
     });
+    this.#router = new ConversationEventRouter({
+      scope: this.#scope,
+      media: this.#media,
+      streams: this.#streams,
+      pubs: this.#pubs,
+      subs: this.#subs,
+      recording: this.recording,
+      quality: this.#quality,
+    });
+    this.#media.on('ice', (state, transport) => this.#router.ice(state, transport));
   }
 
   get joined(): boolean {
@@ -330,112 +339,6 @@ export class JoinedConversation {
 
   onEvent(e: ConversationServerEvent): void {
     if (this.moderation.handle(e) || !this.joined) return;
-    switch (e.type) {
-      case 'conv.stream':
-        this.#onStream(e.change, e.stream);
-        return;
-      case 'conv.subscriptionEnded':
-        // Subscriptions ended by a mode switch are renewed by the SDK itself.
-        if (!this.#media.switching && !/mode/i.test(e.reason)) this.#subs.end(e.streamId, 'remote', e.reason, true);
-        return;
-      case 'media.subscriberOffer':
-      case 'media.candidate':
-      case 'mesh.signal':
-        this.#media.handleSignal(e);
-        return;
-      case 'conv.modeChanged':
-        if (e.state === 'ongoing' && e.newMode !== this.#media.mode) void this.#switchMode(e.oldMode, e.newMode);
-        return;
-      case 'conv.message':
-      case 'conv.data':
-      case 'conv.customEvent':
-        emitIncoming(e, { ctx: this.#ctx, conversation: this.#conv, name: this.#name, emit: this.#scope.emit });
-        return;
-      case 'conv.relayRequest':
-        void this.#pubs.answerRelay(e);
-        return;
-      case 'conv.constraintsChanged':
-        this.#subs.stream(e.streamId)?.[EMIT]('constraintsChanged', constraintParts(e.constraints));
-        return;
-      case 'conv.recording':
-        this.recording.onEvent(e);
-        return;
-      case 'conv.audioAmplitude':
-        this.#quality.onRemote(e);
-        return;
-    }
-  }
-
-  #onStream(change: 'added' | 'removed' | 'updated', d: StreamDescriptor): void {
-    const emit = this.#scope.emit;
-    if (change === 'removed') {
-      if (!this.#streams.delete(d.streamId)) return;
-      emit('streamListChanged', this.#streams.info(d, 'removed'));
-      this.#subs.end(d.streamId, 'remote', 'unpublished', true);
-    } else {
-      const before = this.#streams.takeResync(d.streamId);
-      if (before) {
-        // Re-announced after a re-join: only a real change is reported.
-        this.#streams.set(d);
-        if (JSON.stringify(before) !== JSON.stringify(d)) emit('streamListChanged', this.#streams.info(d, 'updated'));
-        return;
-      }
-      const known = this.#streams.has(d.streamId);
-      this.#streams.set(d);
-      emit('streamListChanged', this.#streams.info(d, known ? 'updated' : change));
-      const stream = this.#subs.stream(d.streamId);
-      if (known && stream) {
-        stream[REMOTE_STATE](!d.isAudioMuted, !d.isVideoMuted);
-        emit('remoteStreamUpdated', {
-          callId: d.callId,
-          streamId: d.streamId,
-          audio: d.hasAudio,
-          audioMuted: d.isAudioMuted,
-          video: d.hasVideo,
-          videoMuted: d.isVideoMuted,
-          cause: 'userAction',
-        });
-      }
-    }
-    emit('availableStreamsUpdated', this.#streams.available());
-  }
-
-  // ---- media plane reports and mode switch -----------------------------------------------------
-
-  #onIce(state: 'disconnected' | 'failed', detail: string): void {
-    if (!this.joined) return;
-    const ids = detail === 'publisher' ? this.#pubs.all().map((p) => p.streamId) : this.#subs.all().map((s) => s.streamId);
-    if (state === 'disconnected') {
-      for (const id of ids) {
-        const streamInfo = this.#streams.infoOf(id);
-        if (streamInfo) this.#scope.emit('disconnectionWarning', { streamInfo });
-      }
-      return;
-    }
-    this.#scope.emit('error', { errorCode: 'ICE_CONNECTION_STATE_FAILED', errorInfo: `${detail} ICE connection failed`, descriptor: { transport: detail } });
-  }
-
-  /**
-   * Mesh → SFU (or back): the media plane is replaced and sends the already-published streams
-   * (same ids, no announcement); the subscriptions are renewed (`streamRemoved(old)` then
-   * `streamAdded(new)`, same streamId, no streamListChanged).
-   */
-  async #switchMode(oldMode: 'sfu' | 'mesh', newMode: 'sfu' | 'mesh'): Promise<void> {
-    this.#media.setSwitching(true);
-    const epoch = this.#epoch;
-    this.#scope.emit('roomModeChanged', { oldMode, newMode, state: 'ongoing' });
-    this.#media.switchTo(newMode);
-    const subs = this.#subs.takeAll();
-    await this.#media.republish(
-      this.#pubs
-        .all()
-        .filter((p) => p.ready)
-        .map((p) => p.media),
-    );
-    if (epoch !== this.#epoch) return;
-    await this.#subs.renew(subs, 'after the mode switch');
-    this.#media.setSwitching(false);
-    if (epoch !== this.#epoch) return;
-    this.#scope.emit('roomModeChanged', { oldMode, newMode, state: 'complete' });
+    this.#router.route(e);
   }
 }

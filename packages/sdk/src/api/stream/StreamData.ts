@@ -15,7 +15,7 @@ const DEFAULT_ANALYSIS_THRESHOLD = 100;
  * What a {@link Stream} offers on top of the MediaStream it holds, whatever its origin: the data
  * queries, playing it in page elements, snapshots, the local recording, the analysis stubs and the
  * deprecated mute aliases of the enable/disable controls.
- * The {@link Stream} adds identity, local media controls, the remote relay and processors.
+ * {@link ProcessedStream} adds the processors, {@link Stream} identity, local media controls and the remote relay.
  */
 export abstract class StreamData extends Observable<StreamEvents> {
   /** Underlying MediaStream; null after release. */
