@@ -30,7 +30,17 @@ const Reason = z.string().max(256);
 /** One signal of a peer session; `session` (the callId / invitation id) names the session. */
 export const PeerSignalPayload = z.discriminatedUnion('kind', [
   /** Opens a session: the receiver gets an invitation (or an auto-accepted call / channel). */
-  z.object({ kind: z.literal('invite'), what: PeerInviteKind, callType: PeerCallType.optional(), file: PeerFileInfo.optional() }),
+  z.object({
+    kind: z.literal('invite'),
+    what: PeerInviteKind,
+    callType: PeerCallType.optional(),
+    file: PeerFileInfo.optional(),
+    /**
+     * Calls: the callee drops the ringing invitation (EXPIRED) after this long unanswered, since
+     * a caller whose browser vanished never sends `cancel` (absent: the callee's default, 60 s).
+     */
+    expiresInMs: z.number().int().positive().max(86_400_000).optional(),
+  }),
   /**
    * Invites to a conversation; the invitee joins it through the conversation requests. The
    * invitation lapses after `expiresInMs` on both sides (the inviter also says so: `expire`).

@@ -147,6 +147,89 @@ describe('1-1 calls, peer to peer', () => {
     expect(await b.user.page.evaluate(() => Object.keys(E2E.session.getCalls()).length)).toBe(0);
   });
 
+  test('call statistics: with monitoring on, statsUpdate carries both directions and MOS in range; getStats() is the last report', async () => {
+    const a = await registered('alice');
+    const b = await registered('bob');
+    await answering(b.user, a.id);
+    for (const u of [a.user, b.user]) await u.page.evaluate(() => E2E.ua.enableCallStatsMonitoring(true, { interval: 1000 }));
+    // Before the connection exists nothing was measured.
+    const before = await a.user.page.evaluate((to) => PEER.trackStats(PEER.trackCall(E2E.session.getOrCreateContact(to).call(), 'call')).getStats(), b.id);
+    expect(before).toBeNull();
+    await waitInPage(b.user, 'incomingCall', () => E2E.count('incomingCall') > 0);
+    await b.user.page.evaluate(async () => PEER.trackStats(PEER.trackCall(await E2E.keep['inv'].accept(), 'call')));
+
+    for (const u of [a.user, b.user]) {
+      await waitInPage(u, 'remote video decoding', () => PEER.decodes('call', 3), undefined, 20_000);
+      // A report in which every direction and kind has figures (the first ones may still lack some).
+      await waitInPage(
+        u,
+        'full statsUpdate',
+        () =>
+          E2E.of('call:statsUpdate').some((e) => {
+            const q = e.stats.quality;
+            return [q.mosS, q.mosV, q.mosSS, q.mosSV].every((m) => typeof m === 'number') && e.stats.videoReceived?.framesDecoded > 0;
+          }),
+        undefined,
+        30_000,
+      );
+      const { full, last, current } = await u.page.evaluate(() => {
+        const all = E2E.of('call:statsUpdate').map((e) => e.stats);
+        return {
+          full: all.find((s) => [s.quality.mosS, s.quality.mosV, s.quality.mosSS, s.quality.mosSV].every((m) => typeof m === 'number')),
+          last: E2E.keep['lastStats'],
+          current: E2E.keep['call'].getStats(),
+        };
+      });
+      // getStats() is the snapshot of the last statsUpdate (a newer report may have come in between the two reads).
+      expect(current.quality).toBeDefined();
+      expect(Object.keys(current).sort()).toEqual(Object.keys(last).sort());
+      for (const m of ['mosS', 'mosV', 'mosSS', 'mosSV', 'mosAV', 'mosSAV']) {
+        expect(full.quality[m]).toBeGreaterThanOrEqual(1);
+        expect(full.quality[m]).toBeLessThanOrEqual(4.5);
+      }
+      expect(full.audioSent).toMatchObject({ kind: 'audio', mediaType: 'audio', type: 'outbound-rtp' });
+      expect(full.audioSent.bytesSent).toBeGreaterThan(0);
+      expect(full.videoSent).toMatchObject({ kind: 'video', type: 'outbound-rtp' });
+      expect(full.videoSent.framesEncoded).toBeGreaterThan(0);
+      expect(full.videoSent.width).toBeGreaterThan(0);
+      expect(full.audioReceived).toMatchObject({ kind: 'audio', type: 'inbound-rtp' });
+      expect(full.audioReceived.packetsReceived).toBeGreaterThan(0);
+      expect(full.videoReceived).toMatchObject({ kind: 'video', type: 'inbound-rtp' });
+      expect(full.videoReceived.bitsReceivedPerSecond).toBeGreaterThan(0);
+      expect(full.videoReceived.packetLossRatio).toBeGreaterThanOrEqual(0);
+      expect(full.videoReceived.packetLossRatio).toBeLessThanOrEqual(1);
+      expect(typeof full.videoCodec).toBe('string');
+    }
+    await a.user.page.evaluate(() => E2E.keep['call'].hangUp());
+    await waitInPage(b.user, 'remote hangup', () => E2E.count('call:hangup') > 0);
+    // The last report stays readable after the end.
+    expect(await b.user.page.evaluate(() => E2E.keep['call'].getStats()?.quality !== undefined)).toBe(true);
+  });
+
+  test("the caller's page vanishes while ringing: the invitation expires (its expirationTime), the callee carries on", async () => {
+    const a = await registered('alice');
+    const b = await registered('bob');
+    await answering(b.user, a.id);
+    await a.user.page.evaluate((to) => PEER.trackCall(E2E.session.getOrCreateContact(to).call(null, { expirationTime: 3 }), 'call'), b.id);
+    await waitInPage(b.user, 'incomingCall', () => E2E.count('incomingCall') > 0);
+    // No hangUp: the page goes away with the call ringing.
+    await a.user.page.close();
+    await waitInPage(b.user, 'expired', () => E2E.count('inv:expired') > 0, undefined, 30_000);
+    expect(await b.user.page.evaluate(() => E2E.of('inv:statusChange').map((e) => e.status))).toEqual(['INVITATION_STATUS_EXPIRED']);
+    const late = await b.user.page.evaluate(() =>
+      E2E.keep['inv'].accept().then(
+        () => ({ resolved: 'yes' }),
+        (e: unknown) => E2E.error(e),
+      ),
+    );
+    expect(late).toEqual({ code: 10, message: 'accept() - Cannot join this call, invitation state invalid' });
+    // No longer busy: a new call from someone else rings.
+    const c = await registered('carol');
+    await c.user.page.evaluate((to) => PEER.trackCall(E2E.session.getOrCreateContact(to).call(), 'call'), b.id);
+    await waitInPage(b.user, 'second incomingCall', () => E2E.count('incomingCall') > 1);
+    expect(await b.user.page.evaluate(() => E2E.of('incomingCall')[1]?.from)).toBe(c.id);
+  });
+
   test('bad input: an offline contact ends the call User_Not_Found; calling yourself is refused; both sessions carry on', async () => {
     const a = await registered('alice');
     const b = await registered('bob');

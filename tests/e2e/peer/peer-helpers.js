@@ -31,6 +31,14 @@
         .on('userMediaError', () => rec('userMediaError'));
       return call;
     },
+    /** Records each `statsUpdate` of a call as `call:statsUpdate {stats}`; keeps the last in E2E.keep.lastStats. */
+    trackStats(call) {
+      call.on('statsUpdate', (stats) => {
+        E2E.keep['lastStats'] = stats;
+        E2E.record('call:statsUpdate', { stats });
+      });
+      return call;
+    },
     /** Records statusChange (and expired) of an invitation as `inv:<event>`. */
     trackInvitation(invitation, tag) {
       E2E.keep[tag] = invitation;

@@ -4,6 +4,8 @@ import { RequestError } from '../engine/RequestError.js';
 import { randomSafeInteger } from '../util/ids.js';
 import { log } from '../util/Logger.js';
 import { notSupportedError, rejectNotSupported } from '../util/unsupported.js';
+import type { CallStats } from '../quality/callStats.js';
+import { CallQuality } from './call/CallQuality.js';
 import { HANGUP_FROM_CALLEE, HANGUP_FROM_CALLER, USER_NOT_FOUND, type CallInit } from './call/CallInit.js';
 import { PeerLink } from './call/PeerLink.js';
 import type { PeerHandler } from './call/PeerPort.js';
@@ -21,7 +23,7 @@ export interface CallEvents {
   hangup: { from: 'local' | 'remote'; reason: string };
   localStreamAvailable: Stream;
   recordAvailable: { mediaURL: string };
-  statsUpdate: object;
+  statsUpdate: CallStats;
   error: { errorCode: string; errorInfo: unknown; descriptor?: unknown };
   disconnectionWarning: { tries: number };
   userMediaError: object;
@@ -76,6 +78,8 @@ export class Call extends Observable<CallEvents> implements PeerHandler {
   #remote: Stream[] = [];
   /** The local stream is known (acquired or given): media can be added once the link exists. */
   #localReady: Promise<void> = Promise.resolve();
+  /** Statistics, from the time the connection exists. */
+  #quality: CallQuality | null = null;
 
   /** Internal: apps get Calls from `contact.call()`, `invitation.accept()` and `incomingScreenSharingCall`. */
   constructor(id?: string, contact?: Contact, opts?: object) {
@@ -147,9 +151,12 @@ export class Call extends Observable<CallEvents> implements PeerHandler {
     return stream;
   }
 
-  /** P2: last stats snapshot (statistics monitoring is not supported yet). */
-  getStats(): object | null {
-    return null;
+  /**
+   * The last statistics report (the payload of the last `statsUpdate`); null until monitoring
+   * (`userAgent.enableCallStatsMonitoring(true)`) produced one. Kept after the call ended.
+   */
+  getStats(): CallStats | null {
+    return this.#quality?.last ?? null;
   }
 
   /** P2: not supported. */
@@ -193,6 +200,7 @@ export class Call extends Observable<CallEvents> implements PeerHandler {
           kind: 'invite',
           what: init.callType === 'screenSharing' ? 'screenCall' : 'call',
           callType: init.callType,
+          ...(init.expiresInMs === undefined ? {} : { expiresInMs: init.expiresInMs }),
         });
       } catch (err) {
         if (this.#status === CALL_STATUS_ENDED) return;
@@ -301,6 +309,12 @@ export class Call extends Observable<CallEvents> implements PeerHandler {
       this.#hangUpWith(why);
     };
     this.#link = link;
+    if (init.quality) {
+      this.#quality = new CallQuality(init.quality, {
+        pc: () => (this.#status === CALL_STATUS_ENDED ? null : link.pc),
+        emit: (stats) => this.emit('statsUpdate', stats),
+      });
+    }
     // The caller offers first; a callee adds its media at once only when the caller sends none.
     if (init.role === 'caller' || init.remoteSends === false) this.#addLocal();
     return link;
@@ -340,6 +354,7 @@ export class Call extends Observable<CallEvents> implements PeerHandler {
     if (this.#status === CALL_STATUS_ENDED) return;
     this.#status = CALL_STATUS_ENDED;
     this.#init?.port.detach(this.#id);
+    this.#quality?.close();
     this.#link?.close();
     const remote = this.#remote;
     this.#remote = [];

@@ -4,9 +4,11 @@ import { log } from '../../util/Logger.js';
 import { randomNumericId } from '../../util/ids.js';
 import { Call } from '../Call.js';
 import type { Contact } from '../Contact.js';
-import { ReceivedCallInvitation, type AnswerOptions } from '../invitations/ReceivedCallInvitation.js';
+import { CALL_INVITATION_EXPIRY_MS, ReceivedCallInvitation, type AnswerOptions } from '../invitations/ReceivedCallInvitation.js';
 import { Stream } from '../Stream.js';
 import type { UserAgent } from '../UserAgent.js';
+import type { QualitySettings } from '../../quality/QualitySettings.js';
+import { SETTINGS } from '../internal.js';
 import { USER_BUSY } from './CallInit.js';
 import type { PeerPort } from './PeerPort.js';
 
@@ -15,6 +17,8 @@ export interface CallOptions {
   mediaTypeForOutgoingCall?: string;
   audioOnly?: boolean;
   muted?: string;
+  /** Parley: seconds the callee's invitation rings before it expires (default 60, at most a day). */
+  expirationTime?: number;
 }
 
 /** Where incoming calls are announced (Session and Contact events). */
@@ -36,6 +40,12 @@ function mediaOf(type: string | undefined, fallback: 'VIDEO' | 'AUDIO' | 'VIDEOO
     default:
       return { audio: true, video: true };
   }
+}
+
+/** `CallOptions.expirationTime` (seconds) in ms; the default when absent or not a positive number. */
+export function expiryOf(seconds: unknown): number {
+  const s = Number(seconds);
+  return seconds !== undefined && Number.isFinite(s) && s > 0 ? Math.min(Math.round(s * 1000), 86_400_000) : CALL_INVITATION_EXPIRY_MS;
 }
 
 /** The callee's default answer media for a call type. */
@@ -96,7 +106,7 @@ export class CallBook {
     }
     const media = mediaOf(opts.audioOnly === true ? 'AUDIO' : opts.mediaTypeForOutgoingCall, 'VIDEO');
     const callType = stream ? callTypeOf({ audio: stream.hasAudio(), video: stream.hasVideo() }) : callTypeOf(media);
-    return this.#start(contact, callType, () => this.#local(stream, media));
+    return this.#start(contact, callType, () => this.#local(stream, media), expiryOf(opts.expirationTime));
   }
 
   /** `contact.shareScreen(opts)`: a call sending a screen capture. */
@@ -113,7 +123,7 @@ export class CallBook {
   }
 
   /** An invite from `from` arrived for session `id`. */
-  incoming(from: Contact, id: string, what: 'call' | 'screenCall', callType: string): void {
+  incoming(from: Contact, id: string, what: 'call' | 'screenCall', callType: string, expiresInMs = CALL_INVITATION_EXPIRY_MS): void {
     if (this.#busy()) {
       this.#port.send(from.getId(), id, { kind: 'decline', reason: USER_BUSY }).catch(() => undefined);
       return;
@@ -121,6 +131,7 @@ export class CallBook {
     const invitation = new ReceivedCallInvitation(from, id, callType, {
       port: this.#port,
       answer: (stream, opts) => this.#answer(from, id, callType, stream, opts),
+      expiresInMs,
     });
     this.#ringing.add(invitation);
     invitation.on('statusChange', () => this.#ringing.delete(invitation));
@@ -131,9 +142,22 @@ export class CallBook {
     }
   }
 
-  #start(contact: Contact, callType: PeerCallType, local: () => Promise<{ stream: Stream | null; acquired: boolean }>): Call {
+  #start(
+    contact: Contact,
+    callType: PeerCallType,
+    local: () => Promise<{ stream: Stream | null; acquired: boolean }>,
+    expiresInMs = CALL_INVITATION_EXPIRY_MS,
+  ): Call {
     const id = randomNumericId();
-    const call = new Call(id, contact, { port: this.#port, role: 'caller', callType, localStream: local, ended: () => this.#calls.delete(id) });
+    const call = new Call(id, contact, {
+      port: this.#port,
+      role: 'caller',
+      callType,
+      localStream: local,
+      quality: this.#quality(),
+      expiresInMs,
+      ended: () => this.#calls.delete(id),
+    });
     this.#calls.set(id, call);
     call.start();
     return call;
@@ -147,6 +171,7 @@ export class CallBook {
       callType: callType === 'screenSharing' ? 'screenSharing' : callTypeOf(media),
       localStream: () => this.#local(stream, media),
       remoteSends: callType !== 'none',
+      quality: this.#quality(),
       ended: () => this.#calls.delete(id),
     });
     this.#calls.set(id, call);
@@ -158,6 +183,10 @@ export class CallBook {
     if (stream) return { stream, acquired: false };
     if (!media) return { stream: null, acquired: false };
     return { stream: await this.#ua().createStream({ constraints: media }), acquired: true };
+  }
+
+  #quality(): QualitySettings {
+    return this.#ua()[SETTINGS].quality;
   }
 
   #isSelf(contact: Contact, method: string): boolean {

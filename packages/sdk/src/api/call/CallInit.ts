@@ -1,4 +1,5 @@
 import type { PeerCallType } from '@parley/protocol';
+import type { QualitySettings } from '../../quality/QualitySettings.js';
 import type { Stream } from '../Stream.js';
 import type { PeerPort } from './PeerPort.js';
 
@@ -18,6 +19,10 @@ export interface CallInit {
    * the same time; otherwise nobody would offer first, and the callee does.
    */
   remoteSends?: boolean;
+  /** `userAgent.enableCallStatsMonitoring`, which the call's `statsUpdate` follows. */
+  quality?: QualitySettings;
+  /** Caller side: how long the callee's invitation rings (sent in the invite). */
+  expiresInMs?: number;
   /** The call ended: the Session forgets it. */
   ended: () => void;
 }

@@ -11,7 +11,8 @@ import {
 import { RequestError } from '../../engine/RequestError.js';
 import { Call } from '../Call.js';
 import { Contact } from '../Contact.js';
-import { ReceivedCallInvitation } from '../invitations/ReceivedCallInvitation.js';
+import { CALL_INVITATION_EXPIRY_MS, ReceivedCallInvitation } from '../invitations/ReceivedCallInvitation.js';
+import { expiryOf } from './CallBook.js';
 import type { CallInit } from './CallInit.js';
 import { PeerSessions } from './PeerSessions.js';
 
@@ -109,6 +110,21 @@ describe('Call (caller side)', () => {
     expect(call.getStatus()).toBe(CALL_STATUS_WAITING_FOR_CALLEE);
   });
 
+  test('the invite carries the ringing expiry the caller chose', async () => {
+    const { sessions, sent } = setup();
+    const init: CallInit = {
+      port: sessions,
+      role: 'caller',
+      callType: 'audio',
+      localStream: () => Promise.resolve({ stream: null, acquired: false }),
+      expiresInMs: 5_000,
+      ended: vi.fn(),
+    };
+    new Call('42', new Contact('bob'), init).start();
+    await flush();
+    expect(sent.map((s) => s.payload)).toEqual([{ kind: 'invite', what: 'call', callType: 'audio', expiresInMs: 5_000 }]);
+  });
+
   test('declined: hangup (remote, reason) then declined, ENDED, forgotten by the session', async () => {
     const { sessions } = setup();
     const { call, events, ended } = callerCall(sessions);
@@ -182,10 +198,12 @@ describe('Call (caller side)', () => {
 });
 
 describe('ReceivedCallInvitation', () => {
-  function invitation() {
+  afterEach(() => vi.useRealTimers());
+
+  function invitation(expiresInMs = CALL_INVITATION_EXPIRY_MS) {
     const env = setup();
     const answer = vi.fn(() => new Call('42', new Contact('bob')));
-    const inv = new ReceivedCallInvitation(new Contact('bob'), '42', 'media', { port: env.sessions, answer });
+    const inv = new ReceivedCallInvitation(new Contact('bob'), '42', 'media', { port: env.sessions, answer, expiresInMs });
     const statuses: symbol[] = [];
     let expired = 0;
     inv.on('statusChange', (e) => statuses.push(e.status));
@@ -218,5 +236,38 @@ describe('ReceivedCallInvitation', () => {
     await expect(inv.accept()).rejects.toMatchObject({ code: 10 });
     signal(sessions, 'bob', '42', { kind: 'cancel' });
     expect(expired()).toBe(1);
+  });
+
+  test('unanswered: EXPIRED and `expired` once the expiry passes (the caller may be gone), the session forgotten', async () => {
+    vi.useFakeTimers();
+    const { inv, sessions, statuses, expired } = invitation(3_000);
+    vi.advanceTimersByTime(2_999);
+    expect(statuses).toEqual([]);
+    vi.advanceTimersByTime(1);
+    expect(statuses).toEqual([INVITATION_STATUS_EXPIRED]);
+    expect(expired()).toBe(1);
+    await expect(inv.accept()).rejects.toMatchObject({ code: 10 });
+    // The session is no longer routed to the invitation: a late cancel changes nothing.
+    signal(sessions, 'bob', '42', { kind: 'cancel' });
+    expect(expired()).toBe(1);
+  });
+
+  test('an answer stops the expiry', async () => {
+    vi.useFakeTimers();
+    const { inv, statuses, expired } = invitation(3_000);
+    await inv.accept();
+    vi.advanceTimersByTime(10_000);
+    expect(statuses).toEqual([INVITATION_STATUS_ACCEPTED]);
+    expect(expired()).toBe(0);
+  });
+});
+
+describe('expiryOf (CallOptions.expirationTime)', () => {
+  test('seconds to ms, capped at a day; the 60 s default for absent or bad values', () => {
+    expect(expiryOf(5)).toBe(5_000);
+    expect(expiryOf(0.5)).toBe(500);
+    expect(expiryOf(1e9)).toBe(86_400_000);
+    for (const bad of [undefined, 0, -3, 'x', NaN, null, {}]) expect(expiryOf(bad)).toBe(60_000);
+    expect(CALL_INVITATION_EXPIRY_MS).toBe(60_000);
   });
 });

@@ -150,7 +150,7 @@ export class SessionPeers implements ContactPeers {
     switch (payload.what) {
       case 'call':
       case 'screenCall':
-        this.calls.incoming(from, session, payload.what, payload.callType ?? (payload.what === 'call' ? 'media' : 'screenSharing'));
+        this.calls.incoming(from, session, payload.what, payload.callType ?? (payload.what === 'call' ? 'media' : 'screenSharing'), payload.expiresInMs);
         return;
       case 'dataChannel':
         this.channels.incomingChannel(from, session);

@@ -24,24 +24,34 @@ export interface AnswerOptions {
 export interface CallAnswering {
   port: PeerPort;
   answer: (stream: Stream | null, opts: AnswerOptions) => Call;
+  /** The invitation lapses (EXPIRED) after this long unanswered. */
+  expiresInMs: number;
 }
+
+/** How long an incoming call rings when the caller's invite names no expiry (like conversation invitations). */
+export const CALL_INVITATION_EXPIRY_MS = 60_000;
 
 /**
  * Delivered by Session/Contact `incomingCall` (docs/sdk-reference.md#call-and-invitations). STANDBY → ACCEPTED
- * (`accept()`), DECLINED (`decline()`, the caller gets `declined`), or EXPIRED (the caller hung up
- * first: `expired`).
+ * (`accept()`), DECLINED (`decline()`, the caller gets `declined`), or EXPIRED (`expired`: the
+ * caller hung up first, or nobody answered within the invite's expiry — the only end of the
+ * ringing when the caller's browser vanished without hanging up).
  */
 export class ReceivedCallInvitation extends ReceivedInvitation<ReceivedCallInvitationEvents> implements PeerHandler {
   readonly #callType: string;
   readonly #answering: CallAnswering | undefined;
   #call: Call | null = null;
+  #timer: ReturnType<typeof setTimeout> | undefined;
 
   /** Internal. */
   constructor(sender?: Contact, id?: string, calltype?: string, answering?: CallAnswering) {
     super(sender, null, id);
     this.#callType = calltype ?? 'media';
     this.#answering = answering;
-    if (answering && sender) answering.port.attach(this.getId(), sender.getId(), this);
+    if (answering && sender) {
+      answering.port.attach(this.getId(), sender.getId(), this);
+      this.#timer = setTimeout(() => this.#expire(), answering.expiresInMs);
+    }
   }
 
   /** Event names accepted by `on()`, in apiRTC order. */
@@ -85,6 +95,12 @@ export class ReceivedCallInvitation extends ReceivedInvitation<ReceivedCallInvit
   /** SDK-internal: the signalling session closed. */
   onSessionEnded(): void {
     this.#expire();
+  }
+
+  /** Every answer (or lapse) ends the ringing. */
+  protected override setStatus(status: symbol, id?: string): void {
+    clearTimeout(this.#timer);
+    super.setStatus(status, id);
   }
 
   protected override declined(reason: string | undefined): void {
