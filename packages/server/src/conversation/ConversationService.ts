@@ -15,6 +15,7 @@ import { Reply } from '../session/Reply.js';
 import type { HandlerTable, SessionRequestType } from '../session/RequestHandler.js';
 import { Conversation, type ConversationOwner, type ConversationSettings } from './Conversation.js';
 import { fanOut } from './fanOut.js';
+import { GroupChat } from './GroupChat.js';
 import { MediaStats, type SfuStats } from './MediaStats.js';
 import { Moderation, type ModeratorRule } from './moderation/Moderation.js';
 import { ModerationGate, type ModerationRequestType } from './moderation/ModerationGate.js';
@@ -68,6 +69,7 @@ export class ConversationService implements ConversationOwner {
   readonly #media: MediaStats;
   readonly #quotas: SessionQuotas;
   readonly #gate: ModerationGate;
+  readonly #chat = new GroupChat();
   readonly #joinHooks: ((session: UserSession, conversation: Conversation) => void)[] = [];
   #rooms = 0;
   #nextUuid = 1;
@@ -117,6 +119,16 @@ export class ConversationService implements ConversationOwner {
   readonly handlers: HandlerTable<ConversationRequestType | ModerationRequestType> = {
     'conv.join': (session, request) => this.#join(session, request),
     'conv.relayAnswer': (session, request) => this.#answerRelay(session, request),
+    'conv.joinGroupChat': (session, request) => {
+      this.#checkOpen();
+      const conversation = this.get(session.apiKey, request.conversation);
+      if (!this.#chat.isMember(session, request.conversation, conversation)) this.#quotas.checkJoin(this.#joinedCount(session));
+      this.#chat.join(session, request.conversation, conversation);
+    },
+    'conv.leaveGroupChat': (session, request) => {
+      this.#checkOpen();
+      if (!this.#chat.leave(session, request.conversation)) throw new ParleyError(ErrorCode.WRONG_STATE, 'group chat not joined');
+    },
     'conv.leave': (session, request) => {
       // A waiting guest leaves the waiting room (apiRTC cancelJoin); a participant the conversation.
       const waitingIn = this.get(session.apiKey, request.conversation);
@@ -185,6 +197,11 @@ export class ConversationService implements ConversationOwner {
     return this.#context(session, request);
   }
 
+  /** Whether `session` reads conversation `name` as a chat-only member (joinGroupChat). */
+  isChatMember(session: UserSession, name: string): boolean {
+    return this.#chat.isMember(session, name, this.get(session.apiKey, name));
+  }
+
   /** Adds a hook run after each `conv.join` answer went out (recording tells late joiners). */
   onJoined(hook: (session: UserSession, conversation: Conversation) => void): void {
     this.#joinHooks.push(hook);
@@ -194,6 +211,7 @@ export class ConversationService implements ConversationOwner {
   leaveAll(session: UserSession): void {
     const conversations = this.#memberships.get(session);
     this.#relays.drop(session);
+    this.#chat.dropSession(session);
     if (!conversations) return;
     for (const conversation of [...conversations]) {
       // The role is released only by the session holding it, not by an older one ending late.
@@ -218,6 +236,7 @@ export class ConversationService implements ConversationOwner {
     for (const conversations of [...this.#tenants.values()]) for (const c of [...conversations.values()]) c.close();
     this.#tenants.clear();
     this.#memberships.clear();
+    this.#chat.clear();
     this.#deps.sfu.close();
   }
 
@@ -258,7 +277,7 @@ export class ConversationService implements ConversationOwner {
     this.#checkOpen();
     const memberOf = this.#memberships.get(session);
     const existing = this.get(session.apiKey, request.conversation);
-    if (!(existing && memberOf?.has(existing))) this.#quotas.checkJoin(memberOf?.size ?? 0);
+    if (!(existing && memberOf?.has(existing))) this.#quotas.checkJoin(this.#joinedCount(session));
     let conversations = this.#tenants.get(session.apiKey);
     if (!conversations) {
       conversations = new Map();
@@ -373,11 +392,22 @@ export class ConversationService implements ConversationOwner {
     }
   }
 
+  /** Conversations and chats `session` holds, for the per-session quota. */
+  #joinedCount(session: UserSession): number {
+    return (this.#memberships.get(session)?.size ?? 0) + this.#chat.countOf(session);
+  }
+
+  /** A participant's or a chat member's message, to both the participants and the chat members. */
   #message(session: UserSession, request: Req<'conv.message'>): ConvMessageResult {
-    const { conversation } = this.#context(session, request);
-    const uuid = this.#deps.chatLog?.conversationMessage(session, conversation.name, request.content, request.metadata) ?? this.#nextUuid++;
-    const event = { type: 'conv.message', conversation: conversation.name, from: session.userId, content: request.content, uuid, time: Date.now() } as const;
-    conversation.broadcast(request.metadata !== undefined ? { ...event, metadata: request.metadata } : event, session);
+    this.#checkOpen();
+    const name = request.conversation;
+    const conversation = this.get(session.apiKey, name);
+    if (!this.#chat.isMember(session, name, conversation)) this.#context(session, request);
+    const uuid = this.#deps.chatLog?.conversationMessage(session, name, request.content, request.metadata) ?? this.#nextUuid++;
+    const base = { type: 'conv.message', conversation: name, from: session.userId, content: request.content, uuid, time: Date.now() } as const;
+    const event = request.metadata !== undefined ? { ...base, metadata: request.metadata } : base;
+    conversation?.broadcast(event, session);
+    fanOut(event, this.#chat.recipients(session.apiKey, name, conversation), this.#deps.log, session);
     return { uuid };
   }
 
