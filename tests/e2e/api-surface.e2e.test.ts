@@ -278,7 +278,8 @@ describe('members not supported by Parley yet', () => {
     }, members);
     expect(result.joined).toBe(true);
     expect(result.wrong).toEqual([]);
-    expect(members.length).toBeGreaterThan(100);
+    // A sanity bound (the fixture was not emptied by mistake); it shrinks as stubs get implemented.
+    expect(members.length).toBeGreaterThan(50);
   });
 
   test('disabling speaker detection or call statistics, which are off, is accepted', async () => {

@@ -283,13 +283,13 @@ export class Conversation extends ConversationStorage {
   // ---- moderation (docs/sdk.md § Moderation) ----------------------------------------------------
 
   /** Moderator admits a waiting contact; resolves once the server took the answer. */
-  allowEntry(contact: Contact, _opts?: object): Promise<void> {
+  allowEntry(contact: Contact, opts?: { ackEnabled?: boolean }): Promise<void> {
     if (!this.#room) return reject(ERROR_OTHER, 'allowEntry() - conference not joined');
-    return this.#room.moderation.allowEntry(contact);
+    return this.#room.moderation.allowEntry(contact, opts?.ackEnabled === true);
   }
 
   /** Moderator refuses a waiting contact; its join() rejects 14. */
-  denyEntry(contact: Contact, opts?: { reason?: string }): Promise<void> {
+  denyEntry(contact: Contact, opts?: { reason?: string; ackEnabled?: boolean }): Promise<void> {
     if (!this.#room) return reject(ERROR_OTHER, 'denyEntry() - conference not joined');
     return this.#room.moderation.denyEntry(contact, opts ?? {});
   }
