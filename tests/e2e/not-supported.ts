@@ -31,8 +31,6 @@ export const NOT_SUPPORTED: NotSupportedMember[] = [
   ...r('Contact', ['fetchMediaList', 'fetchProfileInformation', 'fetchWebSessionInformation', 'pushMedia', 'sendRemoteAccessInvitation']),
   ...t('Contact', ['sendWhiteboardInvitation']),
   ...r('Conversation', [
-    'joinGroupChat',
-    'leaveGroupChat',
     'updateSubscribedStream',
     'checkAccess',
     'bind',

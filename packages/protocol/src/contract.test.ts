@@ -56,6 +56,8 @@ const requests: { [T in RequestType]: RequestOf<T> } = {
     payload: { kind: 'invite', what: 'file', file: { name: 'a.txt', type: 'text/plain', size: 3 } },
   },
   'conv.leave': { type: 'conv.leave', id: 12, conversation: 'room' },
+  'conv.joinGroupChat': { type: 'conv.joinGroupChat', id: 40, conversation: 'room' },
+  'conv.leaveGroupChat': { type: 'conv.leaveGroupChat', id: 41, conversation: 'room' },
   'conv.publish': {
     type: 'conv.publish',
     id: 13,
@@ -138,6 +140,8 @@ const results: { [T in RequestType]: ResultOf<T> } = {
   'conv.join': { mode: 'mesh', meshOnly: false, moderation: { role: 'guest', waiting: true, moderator: { id: 'mod', userData: {} } } },
   'peer.signal': undefined,
   'conv.leave': undefined,
+  'conv.joinGroupChat': undefined,
+  'conv.leaveGroupChat': undefined,
   'conv.publish': { callId: '1234' },
   'conv.unpublish': undefined,
   'conv.updateStream': undefined,

@@ -58,6 +58,10 @@ export const ConvJoinRequest = z.object({
 });
 export const ConvLeaveRequest = z.object({ type: z.literal('conv.leave'), id: RequestId, conversation: ConversationName });
 
+/** Chat-only membership (apiRTC joinGroupChat): messages and history, no streams or media. */
+export const ConvJoinGroupChatRequest = z.object({ type: z.literal('conv.joinGroupChat'), id: RequestId, conversation: ConversationName });
+export const ConvLeaveGroupChatRequest = z.object({ type: z.literal('conv.leaveGroupChat'), id: RequestId, conversation: ConversationName });
+
 /** Announces a local stream; `msid` is the MediaStream id the SDP of the publisher PC carries. */
 export const ConvPublishRequest = z.object({
   type: z.literal('conv.publish'),
@@ -246,6 +250,8 @@ export const ConvAudioAmplitudeRequest = z.object({
 export const ConversationRequests = [
   ConvJoinRequest,
   ConvLeaveRequest,
+  ConvJoinGroupChatRequest,
+  ConvLeaveGroupChatRequest,
   ConvPublishRequest,
   ConvUnpublishRequest,
   ConvUpdateStreamRequest,

@@ -30,6 +30,8 @@ export const RequestResults = {
   'peer.signal': NoData,
   'conv.join': ConvJoinResult,
   'conv.leave': NoData,
+  'conv.joinGroupChat': NoData,
+  'conv.leaveGroupChat': NoData,
   'conv.publish': ConvPublishResult,
   'conv.unpublish': NoData,
   'conv.updateStream': NoData,

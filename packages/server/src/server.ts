@@ -70,8 +70,9 @@ export async function startServer(options: ServerOptions | Config = {}): Promise
     const presence = new PresenceService(moduleLogger(root, 'presence'));
     const groupQuota = new GroupQuota(presence, config.limits);
     // Whoever is in a conversation reads its history and media, earlier ones included.
+    // Chat-only members (joinGroupChat) read the history too.
     const isParticipant = (session: UserSession, name: string): boolean =>
-      conversations.get(session.apiKey, name)?.participants.get(session.userId)?.session === session;
+      conversations.get(session.apiKey, name)?.participants.get(session.userId)?.session === session || conversations.isChatMember(session, name);
     const { enabled, maxMessagesPerThread, retentionDays } = config.history;
     const history: HistoryService = new HistoryService({
       store: enabled ? new MessageStore(db, { maxMessagesPerThread, retentionMs: retentionDays * 86_400_000 }) : undefined,

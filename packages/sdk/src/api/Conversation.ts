@@ -4,16 +4,16 @@ import { reject } from '../util/errors.js';
 import { log } from '../util/Logger.js';
 import { Contact } from './Contact.js';
 import type { ConversationCall } from './ConversationCall.js';
-import type { ConversationContext, ConversationServerEvent } from './conversation/context.js';
-import { type ConversationMessageHistory, fetchMessageHistory, type FetchMessageHistoryOptions } from './conversation/ConversationChat.js';
+import type { ConversationServerEvent } from './conversation/context.js';
 import { JoinedConversation } from './conversation/JoinedConversation.js';
 import type { StreamInfo } from './conversation/streamInfo.js';
 import type { PublishOptions } from './conversation/PublicationSet.js';
 import type { RecordingOptions } from './conversation/ConversationRecording.js';
 import { CONVERSATION_EVENT, CONVERSATION_PRESENCE, CONVERSATION_REJOIN, CONVERSATION_SESSION_ENDED, EMIT } from './internal.js';
-import type { CloudMediaInfo } from './cloud/CloudMediaInfo.js';
-import { ConversationCloud, getMedia, type PushDataDescriptor } from './conversation/ConversationCloud.js';
-import { ConversationStubs } from './conversation/ConversationStubs.js';
+import { ConversationStorage } from './conversation/ConversationStorage.js';
+import { GroupChatMembership } from './conversation/GroupChatMembership.js';
+import { CONVERSATION_EVENTS } from './conversation/eventNames.js';
+import type { ConversationHost, ConversationOptions } from './conversation/options.js';
 import type { ConversationModeration } from './conversation/ConversationModeration.js';
 import type { SentInvitation } from './invitations/SentInvitation.js';
 import type { Stream } from './Stream.js';
@@ -23,80 +23,11 @@ export type { CloudMediaInfo } from './cloud/CloudMediaInfo.js';
 export type { PushDataDescriptor } from './conversation/ConversationCloud.js';
 export type { ConversationMessageHistory, FetchMessageHistoryOptions } from './conversation/ConversationChat.js';
 
-/** `getOrCreateConversation` options (docs/sdk-reference.md#option-types), used when the instance is created. */
-export interface ConversationOptions {
-  meshModeEnabled?: boolean;
-  meshOnlyEnabled?: boolean;
-  moderationEnabled?: boolean;
-  moderator?: boolean;
-  active?: boolean;
-  e2ee?: boolean | object;
-}
+export type { ConversationHost, ConversationOptions } from './conversation/options.js';
 
 export type { ConversationEvents, ConversationMessage, StreamUpdate } from './conversation/events.js';
 
-/** Conversation event names in apiRTC's order (docs/sdk-reference.md#conversation-and-conference). */
-export const CONVERSATION_EVENTS: readonly string[] = [
-  'adaptationTriggered',
-  'audioAmplitude',
-  'availableStreamsUpdated',
-  'bandwidthLimited',
-  'callStatsUpdate',
-  'compositeListChanged',
-  'contactJoined',
-  'contactJoinedWaitingRoom',
-  'contactLeft',
-  'contactLeftWaitingRoom',
-  'cpuLimited',
-  'customEvent',
-  'data',
-  'disconnectionWarning',
-  'entryAllowed',
-  'entryDenied',
-  'error',
-  'hangup',
-  'joined',
-  'left',
-  'localStreamUpdated',
-  'message',
-  'messageNotDelivered',
-  'moderatorConnected',
-  'newMediaAvailable',
-  'newWhiteboardSession',
-  'participantEjected',
-  'persistentDataUpdated',
-  'pointerLocationChanged',
-  'pointerSharingEnabled',
-  'recordingAvailable',
-  'recordingStarted',
-  'recordingStopped',
-  'remoteStreamUpdated',
-  'replayListChanged',
-  'roomModeChanged',
-  'simulcastFeedChanged',
-  'slowLink',
-  'streamAdded',
-  'streamListChanged',
-  'streamRemoved',
-  'streamingStarted',
-  'streamingStopped',
-  'transferPending',
-  'transferBegun',
-  'transferEnded',
-  'transferProgress',
-  'whiteboardRoomMemberUpdate',
-  'videoQualityChanged',
-  'waitingForModeratorAcceptance',
-  'remoteStreamIdUpdated',
-];
-
-/** The Session side of a Conversation (internal). */
-export interface ConversationHost {
-  /** Removes the instance from the session registry. */
-  forget(conversation: Conversation): void;
-  /** The session services a joined conversation uses (absent in isolated instances). */
-  readonly context?: ConversationContext;
-}
+export { CONVERSATION_EVENTS } from './conversation/eventNames.js';
 
 /**
  * A named room for streams, chat, data and files (docs/sdk-reference.md#conversation-and-conference), obtained from
@@ -104,33 +35,26 @@ export interface ConversationHost {
  *
  * Membership, streams, media (SFU or mesh), messaging and the publisher relay live in
  * {@link JoinedConversation} (`conversation/`) and moderation in {@link ConversationModeration}; this
- * class is the apiRTC facade, recording in `conversation/ConversationRecording.ts`. PushData/storage, group-chat-only membership and invitations are not supported yet: their
+ * class is the apiRTC facade, recording in `conversation/ConversationRecording.ts`. chat-only membership in `conversation/GroupChatMembership.ts`. Conversation data is not supported yet: their
  * members are inherited from {@link ConversationStubs}
  * (docs/sdk-reference.md#members-not-supported-yet, docs/roadmap.md#moderation-and-recording).
  */
-export class Conversation extends ConversationStubs {
+export class Conversation extends ConversationStorage {
   readonly #name: string;
   readonly #options: ConversationOptions;
   readonly #host: ConversationHost | undefined;
   #destroyed = false;
   readonly #room: JoinedConversation | undefined;
-  readonly #cloud: ConversationCloud | undefined;
+  readonly #chat: GroupChatMembership | undefined;
 
   /** Internal; apps use `session.getOrCreateConversation(name, options)`. */
   constructor(name: string, opts?: ConversationOptions, host?: ConversationHost) {
-    super();
+    super(String(name), host?.context);
     this.#name = String(name);
     this.#options = { ...opts };
     this.#host = host;
     this.#room = host?.context ? new JoinedConversation(this, this.#name, host.context, this.#options) : undefined;
-    this.#cloud = host?.context
-      ? new ConversationCloud(
-          host.context,
-          this.#name,
-          (event, ...payload) => this[EMIT](event, ...payload),
-          () => this.isJoined(),
-        )
-      : undefined;
+    this.#chat = host?.context ? new GroupChatMembership(host.context, this, this.#name, (event, ...payload) => this[EMIT](event, ...payload)) : undefined;
     // Apps often attach streamListChanged after join() resolved (docs/sdk-reference.md#events-and-listeners).
     this.bufferUntilFirstListener('streamListChanged');
   }
@@ -177,9 +101,10 @@ export class Conversation extends ConversationStubs {
   /** SDK-internal: a conversation event from the server. */
   [CONVERSATION_EVENT](event: ConversationServerEvent): void {
     if (event.type === 'cloud.newMedia') {
-      if (this.isJoined()) this.#cloud?.onNewMedia(event.media);
+      if (this.isJoined()) this.cloud?.onNewMedia(event.media);
       return;
     }
+    if (!this.isJoined() && this.#chat?.onEvent(event)) return;
     this.#room?.onEvent(event);
   }
 
@@ -191,11 +116,12 @@ export class Conversation extends ConversationStubs {
   /** SDK-internal: the session ended (local end of everything, no requests). */
   [CONVERSATION_SESSION_ENDED](): void {
     this.#room?.sessionEnded();
+    this.#chat?.sessionEnded();
   }
 
   /** SDK-internal: the server had dropped the session; join, publish and subscribe again. */
   [CONVERSATION_REJOIN](): Promise<void> {
-    return this.#room?.rejoin() ?? Promise.resolve();
+    return Promise.all([this.#room?.rejoin(), this.#chat?.rejoin()]).then(() => undefined);
   }
 
   /** Current media mode (Parley addition, for diagnostics): `'sfu'` or `'mesh'`. */
@@ -213,7 +139,27 @@ export class Conversation extends ConversationStubs {
   /** Enters the conversation. */
   join(_opts?: object): Promise<object> {
     if (!this.#room) return reject(ERROR_OTHER, 'join() - cannot join conversation');
-    return this.#room.join();
+    return this.#room.join().then((result) => {
+      this.#chat?.superseded();
+      return result;
+    });
+  }
+
+  /** True after a successful joinGroupChat(), until leaveGroupChat() or join(). */
+  override isGroupChatJoined(): boolean {
+    return this.#chat?.joined ?? false;
+  }
+
+  /** Chat-only membership: messages and history, no streams or media. Rejects 16 when already joined, 14 in a moderated conversation. */
+  override joinGroupChat(): Promise<void> {
+    if (!this.#chat) return reject(ERROR_OTHER, 'joinGroupChat() - cannot join group chat');
+    return this.#chat.join();
+  }
+
+  /** Leaves the chat-only membership. Rejects 16 when not joined or while the conversation is joined. */
+  override leaveGroupChat(): Promise<void> {
+    if (!this.#chat) return reject(ERROR_WRONG_STATE, 'leaveGroupChat() - group chat not joined');
+    return this.#chat.leave(this.isJoined());
   }
 
   /** Leaves the conversation. Rejects 16 when not joined. */
@@ -317,6 +263,7 @@ export class Conversation extends ConversationStubs {
 
   /** Group chat message. Rejects 16 when neither the conversation nor its chat is joined. */
   sendMessage(msg: string, opts?: { metadata?: object; token?: string }): Promise<number> {
+    if (!this.isJoined() && this.#chat?.joined) return this.#chat.sendMessage(msg, opts ?? {});
     if (!this.#room) return reject(ERROR_WRONG_STATE, 'sendMessage() - group chat not joined');
     return this.#room.sendMessage(msg, opts ?? {});
   }
@@ -336,13 +283,13 @@ export class Conversation extends ConversationStubs {
   // ---- moderation (docs/sdk.md § Moderation) ----------------------------------------------------
 
   /** Moderator admits a waiting contact; resolves once the server took the answer. */
-  allowEntry(contact: Contact, _opts?: object): Promise<void> {
+  allowEntry(contact: Contact, opts?: { ackEnabled?: boolean }): Promise<void> {
     if (!this.#room) return reject(ERROR_OTHER, 'allowEntry() - conference not joined');
-    return this.#room.moderation.allowEntry(contact);
+    return this.#room.moderation.allowEntry(contact, opts?.ackEnabled === true);
   }
 
   /** Moderator refuses a waiting contact; its join() rejects 14. */
-  denyEntry(contact: Contact, opts?: { reason?: string }): Promise<void> {
+  denyEntry(contact: Contact, opts?: { reason?: string; ackEnabled?: boolean }): Promise<void> {
     if (!this.#room) return reject(ERROR_OTHER, 'denyEntry() - conference not joined');
     return this.#room.moderation.denyEntry(contact, opts ?? {});
   }
@@ -404,45 +351,6 @@ export class Conversation extends ConversationStubs {
   /** The running recording's info, or null. */
   getRecordingInfo(): RecordingInfo | null {
     return this.#room?.recording.info ?? null;
-  }
-
-  /**
-   * Uploads a file (`{file}`, or `{buffer, filename, filetype}`) to the conversation's storage on
-   * the server; resolves its CloudMediaInfo, and the other participants get `newMediaAvailable`
-   * (docs/sdk-reference.md#pushdata-and-cloud-media). One upload at a time: later calls wait
-   * (`transferPending`). Rejects 9 "pushData() - missing file", 15 when canceled, 9 when the server
-   * refuses the size or type, 0 "pushData() - A|B|C|D - cannot push data : <reason>" otherwise.
-   */
-  pushData(data: PushDataDescriptor, _opts?: object): Promise<CloudMediaInfo> {
-    if (!this.#cloud) return reject(ERROR_OTHER, 'pushData() - A - cannot push data : conversation not joined');
-    return this.#cloud.push(data);
-  }
-
-  /** Cancels a waiting or running pushData by its transfer id (from `transferPending` / `transferBegun`). */
-  cancelPushData(id: string): Promise<void> {
-    if (!this.#cloud) return reject(ERROR_OTHER, 'cancelPushData() - no such push data');
-    return this.#cloud.cancel(id);
-  }
-
-  /** Downloads a stored media (a CloudMediaInfo `url`) as a Blob. */
-  getMedia(mediaURL: string): Promise<Blob> {
-    return getMedia(mediaURL);
-  }
-
-  /** Stored media of this conversation (participants only), oldest first. Rejects 4 / 0. */
-  fetchMediaList(_session?: unknown, _opts?: object): Promise<CloudMediaInfo[]> {
-    if (!this.#cloud) return reject(ERROR_OTHER, 'fetchMediaList() - failed to get media list');
-    return this.#cloud.list();
-  }
-
-  /**
-   * Stored chat of this conversation, oldest first: the newest `count` messages (default 50), or
-   * those before message `before` (docs/sdk-reference.md#chat-history). Participants only,
-   * messages from before they joined included. Rejects 9 on bad options, 4 when not a participant,
-   * 0 "fetchMessageHistory() - could not fetch history" otherwise.
-   */
-  fetchMessageHistory(_session?: unknown, options?: FetchMessageHistoryOptions): Promise<ConversationMessageHistory[]> {
-    return fetchMessageHistory(this.#host?.context, this.#name, options ?? {});
   }
 
   /** P2: remote Stream of an active subscription. */

@@ -7,6 +7,7 @@ import { Reply } from '../session/Reply.js';
 import type { HandlerTable } from '../session/RequestHandler.js';
 import { Conversation, type ConversationOwner, type ConversationSettings } from './Conversation.js';
 import { ConversationTraffic } from './ConversationTraffic.js';
+import { GroupChat } from './GroupChat.js';
 import { MediaStats, type SfuStats } from './MediaStats.js';
 import { Moderation, type ModeratorRule } from './moderation/Moderation.js';
 import { ModerationGate, type ModerationRequestType } from './moderation/ModerationGate.js';
@@ -58,6 +59,7 @@ export class ConversationService implements ConversationOwner {
   readonly #gate: ModerationGate;
   /** The participant-to-participant requests (signalling, chat, relay). */
   readonly #traffic: ConversationTraffic;
+  readonly #chat = new GroupChat();
   readonly #joinHooks: ((session: UserSession, conversation: Conversation) => void)[] = [];
   #rooms = 0;
   #closed = false;
@@ -81,6 +83,8 @@ export class ConversationService implements ConversationOwner {
       quotas: this.#quotas,
       relays: this.#relays,
       chatLog: deps.chatLog,
+      chat: this.#chat,
+      conversation: (apiKey, name) => this.get(apiKey, name),
       log: deps.log,
     });
   }
@@ -114,6 +118,16 @@ export class ConversationService implements ConversationOwner {
   readonly handlers: HandlerTable<ConversationRequestType | ModerationRequestType> = {
     'conv.join': (session, request) => this.#join(session, request),
     'conv.relayAnswer': (session, request) => this.#traffic.answerRelay(session, request),
+    'conv.joinGroupChat': (session, request) => {
+      this.#checkOpen();
+      const conversation = this.get(session.apiKey, request.conversation);
+      if (!this.#chat.isMember(session, request.conversation, conversation)) this.#quotas.checkJoin(this.#joinedCount(session));
+      this.#chat.join(session, request.conversation, conversation);
+    },
+    'conv.leaveGroupChat': (session, request) => {
+      this.#checkOpen();
+      if (!this.#chat.leave(session, request.conversation)) throw new ParleyError(ErrorCode.WRONG_STATE, 'group chat not joined');
+    },
     'conv.leave': (session, request) => {
       // A waiting guest leaves the waiting room (apiRTC cancelJoin); a participant the conversation.
       const waitingIn = this.get(session.apiKey, request.conversation);
@@ -182,6 +196,11 @@ export class ConversationService implements ConversationOwner {
     return this.#context(session, request);
   }
 
+  /** Whether `session` reads conversation `name` as a chat-only member (joinGroupChat). */
+  isChatMember(session: UserSession, name: string): boolean {
+    return this.#chat.isMember(session, name, this.get(session.apiKey, name));
+  }
+
   /** Adds a hook run after each `conv.join` answer went out (recording tells late joiners). */
   onJoined(hook: (session: UserSession, conversation: Conversation) => void): void {
     this.#joinHooks.push(hook);
@@ -191,6 +210,7 @@ export class ConversationService implements ConversationOwner {
   leaveAll(session: UserSession): void {
     const conversations = this.#memberships.get(session);
     this.#relays.drop(session);
+    this.#chat.dropSession(session);
     if (!conversations) return;
     for (const conversation of [...conversations]) {
       // The role is released only by the session holding it, not by an older one ending late.
@@ -215,6 +235,7 @@ export class ConversationService implements ConversationOwner {
     for (const conversations of [...this.#tenants.values()]) for (const c of [...conversations.values()]) c.close();
     this.#tenants.clear();
     this.#memberships.clear();
+    this.#chat.clear();
     this.#deps.sfu.close();
   }
 
@@ -255,7 +276,7 @@ export class ConversationService implements ConversationOwner {
     this.#checkOpen();
     const memberOf = this.#memberships.get(session);
     const existing = this.get(session.apiKey, request.conversation);
-    if (!(existing && memberOf?.has(existing))) this.#quotas.checkJoin(memberOf?.size ?? 0);
+    if (!(existing && memberOf?.has(existing))) this.#quotas.checkJoin(this.#joinedCount(session));
     let conversations = this.#tenants.get(session.apiKey);
     if (!conversations) {
       conversations = new Map();
@@ -351,5 +372,10 @@ export class ConversationService implements ConversationOwner {
 
   #checkOpen(): void {
     if (this.#closed) throw new ParleyError(ErrorCode.SERVER_UNAVAILABLE, 'server shutting down');
+  }
+
+  /** Conversations and chats `session` holds, for the per-session quota. */
+  #joinedCount(session: UserSession): number {
+    return (this.#memberships.get(session)?.size ?? 0) + this.#chat.countOf(session);
   }
 }

@@ -4,6 +4,7 @@ import type { UserSession } from '../session/UserSession.js';
 import type { Conversation } from './Conversation.js';
 import type { ConversationChatLog } from './ConversationService.js';
 import { fanOut } from './fanOut.js';
+import type { GroupChat } from './GroupChat.js';
 import type { Participant } from './Participant.js';
 import type { Publication } from './Publication.js';
 import type { RelayTable } from './RelayTable.js';
@@ -19,6 +20,10 @@ export interface ConversationTrafficDeps {
   quotas: SessionQuotas;
   relays: RelayTable<UserSession>;
   chatLog?: ConversationChatLog;
+  /** Chat-only members (joinGroupChat): they send and receive messages without joining. */
+  chat: GroupChat;
+  /** The conversation of that name, if it exists. */
+  conversation(apiKey: string, name: string): Conversation | undefined;
   log: Logger;
 }
 
@@ -54,11 +59,18 @@ export class ConversationTraffic {
     }
   }
 
+  /** A participant's or a chat member's message, to both the participants and the chat members. */
   message(session: UserSession, request: RequestOf<'conv.message'>): ConvMessageResult {
-    const { conversation } = this.#deps.context(session, request);
-    const uuid = this.#deps.chatLog?.conversationMessage(session, conversation.name, request.content, request.metadata) ?? this.#nextUuid++;
-    const event = { type: 'conv.message', conversation: conversation.name, from: session.userId, content: request.content, uuid, time: Date.now() } as const;
-    conversation.broadcast(request.metadata !== undefined ? { ...event, metadata: request.metadata } : event, session);
+    this.#deps.checkOpen();
+    const name = request.conversation;
+    const conversation = this.#deps.conversation(session.apiKey, name);
+    const chat = this.#deps.chat;
+    if (!chat.isMember(session, name, conversation)) this.#deps.context(session, request);
+    const uuid = this.#deps.chatLog?.conversationMessage(session, name, request.content, request.metadata) ?? this.#nextUuid++;
+    const base = { type: 'conv.message', conversation: name, from: session.userId, content: request.content, uuid, time: Date.now() } as const;
+    const event = request.metadata !== undefined ? { ...base, metadata: request.metadata } : base;
+    conversation?.broadcast(event, session);
+    fanOut(event, chat.recipients(session.apiKey, name, conversation), this.#deps.log, session);
     return { uuid };
   }
 

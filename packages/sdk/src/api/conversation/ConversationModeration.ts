@@ -1,6 +1,6 @@
 import type { ContactInfo, ConversationMode, JoinModeration } from '@parley/protocol';
 import { ERROR_BAD_PARAMETER, ERROR_NOT_ALLOWED, ERROR_OPERATION_CANCELED, ERROR_OTHER, ERROR_UNAUTHORIZED } from '../../constants.js';
-import { apiError } from '../../util/errors.js';
+import { type ApiRTCError, apiError } from '../../util/errors.js';
 import { log } from '../../util/Logger.js';
 import { Contact } from '../Contact.js';
 import { SET_AUTHENTICATED } from '../internal.js';
@@ -135,13 +135,17 @@ export class ConversationModeration {
     return Object.fromEntries(this.#waitingRoom);
   }
 
-  allowEntry(contact: unknown): Promise<void> {
-    return this.#decide('allowEntry', contact, 'allow entry to a contact', (userId) => ({ type: 'conv.allowEntry', conversation: this.#scope.name, userId }));
+  allowEntry(contact: unknown, ack = false): Promise<void> {
+    return this.#decide('allowEntry', ack, contact, 'allow entry to a contact', (userId) => ({
+      type: 'conv.allowEntry',
+      conversation: this.#scope.name,
+      userId,
+    }));
   }
 
-  denyEntry(contact: unknown, opts: { reason?: unknown } = {}): Promise<void> {
+  denyEntry(contact: unknown, opts: { reason?: unknown; ackEnabled?: unknown } = {}): Promise<void> {
     const reason = typeof opts.reason === 'string' ? { reason: opts.reason } : {};
-    return this.#decide('denyEntry', contact, 'deny entry to a contact', (userId) => ({
+    return this.#decide('denyEntry', opts.ackEnabled === true, contact, 'deny entry to a contact', (userId) => ({
       type: 'conv.denyEntry',
       conversation: this.#scope.name,
       userId,
@@ -167,6 +171,7 @@ export class ConversationModeration {
 
   async #decide(
     method: 'allowEntry' | 'denyEntry',
+    ack: boolean,
     contact: unknown,
     what: string,
     body: (userId: string) => Parameters<ConversationScope['ctx']['request']>[0],
@@ -177,11 +182,15 @@ export class ConversationModeration {
     try {
       await this.#scope.ctx.request(body(contact.getId()));
     } catch (err) {
-      throw this.#failure(method, what, err);
+      const error = this.#failure(method, what, err);
+      // With ackEnabled apiRTC reports an answer that never reached the guest as an event; Parley's
+      // answers go through the server, so "not delivered" means the server did not take it.
+      if (ack) this.#scope.emit('messageNotDelivered', { error, contact, command: method });
+      throw error;
     }
   }
 
-  #failure(method: string, what: string, err: unknown): unknown {
+  #failure(method: string, what: string, err: unknown): ApiRTCError {
     const code = typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'number' ? err.code : ERROR_OTHER;
     if (code === ERROR_UNAUTHORIZED) return apiError(code, `${method}() - only moderator can ${what}`, err);
     if ((err as { kind?: unknown }).kind === 'timeout') return apiError(ERROR_OTHER, `${method}() - timeout`, err);

@@ -6,23 +6,22 @@ import type { ConversationEvents } from './events.js';
 
 /**
  * The Conversation members Parley does not support yet (docs/sdk-reference.md#members-not-supported-yet):
- * group-chat-only membership, invitations, conversation
- * data and the P2 cloud, whiteboard, pointer and SIP features. They fail with the one "not supported" error
+ * invitations, conversation data and the P2 cloud, whiteboard, pointer and SIP features. They fail with the one "not supported" error
  * or answer the neutral value apiRTC gives when the feature is off, so the {@link Conversation}
  * facade keeps only what works.
  */
 export class ConversationStubs extends Observable<ConversationEvents> {
-  /** True after a successful joinGroupChat(). */
+  /** True after a successful joinGroupChat() (the facade implements it). */
   isGroupChatJoined(): boolean {
     return false;
   }
 
-  /** Joins only the chat part. */
+  /** Implemented by the facade (GroupChatMembership). */
   joinGroupChat(): Promise<unknown> {
     return rejectNotSupported('joinGroupChat');
   }
 
-  /** Leaves the chat part. Rejects 16 when not joined. */
+  /** Implemented by the facade (GroupChatMembership). */
   leaveGroupChat(): Promise<unknown> {
     return rejectNotSupported('leaveGroupChat');
   }

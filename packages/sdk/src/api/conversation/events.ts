@@ -1,3 +1,4 @@
+import type { ApiRTCError } from '../../util/errors.js';
 import type { RecordingInfo } from '@parley/protocol';
 import type { CallStats } from '../../quality/callStats.js';
 import type { CloudMediaInfo } from '../cloud/CloudMediaInfo.js';
@@ -46,6 +47,8 @@ export interface ConversationEvents {
   left: undefined;
   entryAllowed: undefined;
   entryDenied: undefined;
+  /** An allowEntry/denyEntry answer sent with `{ackEnabled: true}` did not reach the server (it refused it or the request failed). */
+  messageNotDelivered: { error: ApiRTCError; contact: Contact; command: 'allowEntry' | 'denyEntry' };
   waitingForModeratorAcceptance: Contact;
   moderatorConnected: Contact;
   participantEjected: { self: true; reason?: string } | { self: false; contact: Contact };
