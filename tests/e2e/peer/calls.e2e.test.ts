@@ -1,5 +1,5 @@
-import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
+import { peerUser } from './peerUser.js';
 import { useE2E, waitInPage, type User } from '../harness/index.js';
 
 // PEER is the helper object of peer-helpers.js, injected into each page.
@@ -7,13 +7,9 @@ import { useE2E, waitInPage, type User } from '../harness/index.js';
 declare const PEER: any;
 
 const env = useE2E('calls');
-const helpers = fileURLToPath(new URL('./peer-helpers.js', import.meta.url));
 
-async function registered(name: string): Promise<{ user: User; id: string }> {
-  const user = await env.user(name);
-  const id = await user.page.evaluate(() => E2E.register());
-  await user.page.addScriptTag({ path: helpers });
-  return { user, id };
+function registered(name: string): Promise<{ user: User; id: string }> {
+  return peerUser(env, name);
 }
 
 /** Bob records every incoming call invitation as `incomingCall` (Session) and `contact:incomingCall` (Contact). */

@@ -1,4 +1,5 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { ExpiringSignature } from '../util/ExpiringSignature.js';
 
 /**
  * Signs download paths of stored media: `/api/v1/media/<id>?exp=<s>&sig=<hmac>`. Whoever the
@@ -7,7 +8,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
  * participants ask for the list again.
  */
 export class UrlSigner {
-  readonly #key = randomBytes(32);
+  readonly #signature = new ExpiringSignature(randomBytes(32));
   readonly #ttlSeconds: number;
   readonly #now: () => number;
 
@@ -19,20 +20,12 @@ export class UrlSigner {
   /** The signed download path of media `id`, valid for the configured lifetime. */
   path(id: string): string {
     const exp = Math.floor(this.#now() / 1000) + this.#ttlSeconds;
-    return `/api/v1/media/${id}?exp=${exp}&sig=${this.#mac(id, exp)}`;
+    return `/api/v1/media/${id}?exp=${exp}&sig=${this.#signature.sign([id], exp)}`;
   }
 
   /** Whether `sig` is the signature of `id` until `exp` and `exp` has not passed. */
   verify(id: string, exp: string | undefined, sig: string | undefined): boolean {
     if (exp === undefined || sig === undefined || !/^\d{1,12}$/.test(exp)) return false;
-    const expiry = Number(exp);
-    if (expiry * 1000 < this.#now()) return false;
-    const expected = Buffer.from(this.#mac(id, expiry));
-    const given = Buffer.from(sig);
-    return given.length === expected.length && timingSafeEqual(given, expected);
-  }
-
-  #mac(id: string, exp: number): string {
-    return createHmac('sha256', this.#key).update(`${id}\n${exp}`).digest('base64url');
+    return this.#signature.verify([id], Number(exp), sig, this.#now());
   }
 }
