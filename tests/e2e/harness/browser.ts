@@ -182,22 +182,36 @@ export async function closeOpenUsers(options: { all?: boolean } = {}): Promise<v
 export const DEFAULT_WAIT_MS = 15_000;
 
 /**
- * Bounded wait for a condition evaluated in the user's page (polled every 50 ms). On timeout the
- * error names the condition and shows the page's last recorded SDK events and console errors.
+ * Bounded wait for a condition evaluated in the user's page (polled every 50 ms). The condition may
+ * be async: each poll is a page.evaluate, which awaits it (Playwright's waitForFunction does not,
+ * and would take the pending Promise for a truthy answer). On timeout the error names the
+ * condition and shows the page's last recorded SDK events and console errors.
  */
 export async function waitInPage<Arg>(user: User, what: string, condition: (arg: Arg) => unknown, arg?: Arg, timeoutMs = DEFAULT_WAIT_MS): Promise<void> {
-  try {
-    // Serialised to the page, so the argument's static type does not matter to Playwright.
-    const fn = condition as (value: unknown) => unknown;
-    await user.page.waitForFunction(fn, arg as unknown, { timeout: timeoutMs, polling: 50 });
-  } catch (error) {
-    const events = await user.page
-      .evaluate(() => JSON.stringify((window as { E2E?: E2EPageApi }).E2E?.events.slice(-15) ?? []))
-      .catch(() => '(page unavailable)');
-    throw new Error(
-      `${user.name}: no "${what}" within ${timeoutMs} ms\n` +
-        `last SDK events: ${events}\nconsole errors: ${JSON.stringify(user.errors().slice(-10))}\n` +
-        `(${(error as Error).message.split('\n')[0]})`,
-    );
+  // Serialised to the page, so the argument's static type does not matter to Playwright.
+  const fn = condition as (value: unknown) => unknown;
+  const deadline = Date.now() + timeoutMs;
+  let lastError = 'condition stayed false';
+  for (;;) {
+    const left = deadline - Date.now();
+    try {
+      const held = await Promise.race([
+        user.page.evaluate(fn, arg as unknown),
+        new Promise<false>((resolve) => setTimeout(() => resolve(false), Math.max(left, 0)).unref()),
+      ]);
+      if (held) return;
+    } catch (error) {
+      lastError = (error as Error).message.split('\n')[0] ?? String(error);
+    }
+    if (Date.now() >= deadline) break;
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
+  const events = await user.page
+    .evaluate(() => JSON.stringify((window as { E2E?: E2EPageApi }).E2E?.events.slice(-15) ?? []))
+    .catch(() => '(page unavailable)');
+  throw new Error(
+    `${user.name}: no "${what}" within ${timeoutMs} ms\n` +
+      `last SDK events: ${events}\nconsole errors: ${JSON.stringify(user.errors().slice(-10))}\n` +
+      `(${lastError})`,
+  );
 }
