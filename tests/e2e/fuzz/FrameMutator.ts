@@ -1,3 +1,4 @@
+import { RequestSchemas } from '@parley/protocol';
 import type { Prng } from './Prng.js';
 
 /** One frame ready to go on the wire, with a short label of what was done to it. */
@@ -10,36 +11,12 @@ type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
 type Path = (string | number)[];
 
-/** Every request type of the protocol, plus names that are not. */
+/**
+ * Every request type of the protocol (taken from its schemas, so a new request is fuzzed the day it
+ * lands), server-to-client frame types a client must not send, and names that are not types at all.
+ */
 const TYPES = [
-  'register',
-  'resume',
-  'unregister',
-  'ping',
-  'group.join',
-  'group.leave',
-  'group.subscribe',
-  'group.unsubscribe',
-  'userData.set',
-  'contact.send',
-  'conv.join',
-  'conv.leave',
-  'conv.publish',
-  'conv.unpublish',
-  'conv.updateStream',
-  'conv.subscribe',
-  'conv.unsubscribe',
-  'media.publisherOffer',
-  'media.subscriberAnswer',
-  'media.candidate',
-  'mesh.signal',
-  'conv.qualityReport',
-  'conv.message',
-  'conv.data',
-  'conv.customEvent',
-  'conv.relay',
-  'conv.relayAnswer',
-  'conv.constraintsChanged',
+  ...Object.keys(RequestSchemas),
   'answer',
   'presence',
   'conv.stream',
