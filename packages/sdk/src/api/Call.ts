@@ -6,7 +6,7 @@ import { log } from '../util/Logger.js';
 import { notSupportedError, rejectNotSupported } from '../util/unsupported.js';
 import type { CallStats } from '../quality/callStats.js';
 import { CallQuality } from './call/CallQuality.js';
-import { HANGUP_FROM_CALLEE, HANGUP_FROM_CALLER, USER_NOT_FOUND, type CallInit } from './call/CallInit.js';
+import { HANGUP_FROM_CALLEE, HANGUP_FROM_CALLER, NO_ANSWER, USER_NOT_FOUND, type CallInit } from './call/CallInit.js';
 import { PeerLink } from './call/PeerLink.js';
 import type { PeerHandler } from './call/PeerPort.js';
 import type { Contact } from './Contact.js';
@@ -80,6 +80,8 @@ export class Call extends Observable<CallEvents> implements PeerHandler {
   #localReady: Promise<void> = Promise.resolve();
   /** Statistics, from the time the connection exists. */
   #quality: CallQuality | null = null;
+  /** Caller side: ends the call when the callee's invitation rings out unanswered. */
+  #ringing: ReturnType<typeof setTimeout> | undefined;
 
   /** Internal: apps get Calls from `contact.call()`, `invitation.accept()` and `incomingScreenSharingCall`. */
   constructor(id?: string, contact?: Contact, opts?: object) {
@@ -202,6 +204,10 @@ export class Call extends Observable<CallEvents> implements PeerHandler {
           callType: init.callType,
           ...(init.expiresInMs === undefined ? {} : { expiresInMs: init.expiresInMs }),
         });
+        // The callee's invitation expires by itself after this long; the caller must not wait forever.
+        if (init.expiresInMs !== undefined && this.#status === CALL_STATUS_WAITING_FOR_CALLEE) {
+          this.#ringing = setTimeout(() => this.#ringOut(), init.expiresInMs);
+        }
       } catch (err) {
         if (this.#status === CALL_STATUS_ENDED) return;
         const notFound = err instanceof RequestError && err.kind === 'answer' && err.code === ErrorCode.NOT_FOUND;
@@ -350,9 +356,17 @@ export class Call extends Observable<CallEvents> implements PeerHandler {
     this.emit('streamAdded', stream);
   }
 
+  /** Caller side: nobody answered before the invitation's expiry; withdraw it and end the call. */
+  #ringOut(): void {
+    if (this.#status !== CALL_STATUS_WAITING_FOR_CALLEE || !this.#init || !this.#contact) return;
+    this.#init.port.send(this.#contact.getId(), this.#id, { kind: 'cancel' }).catch(() => undefined);
+    this.#end('remote', NO_ANSWER);
+  }
+
   #end(from: 'local' | 'remote', reason: string): void {
     if (this.#status === CALL_STATUS_ENDED) return;
     this.#status = CALL_STATUS_ENDED;
+    clearTimeout(this.#ringing);
     this.#init?.port.detach(this.#id);
     this.#quality?.close();
     this.#link?.close();

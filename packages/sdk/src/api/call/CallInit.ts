@@ -33,3 +33,5 @@ export const HANGUP_FROM_CALLEE = 'Hangup_From_Callee';
 export const USER_REFUSED_CALL = 'User_Refused_Call';
 export const USER_BUSY = 'User_Busy';
 export const USER_NOT_FOUND = 'User_Not_Found';
+/** Parley: the callee's invitation rang out (its expiry passed) without an answer. */
+export const NO_ANSWER = 'No_Answer';

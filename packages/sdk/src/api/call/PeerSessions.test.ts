@@ -125,6 +125,63 @@ describe('Call (caller side)', () => {
     expect(sent.map((s) => s.payload)).toEqual([{ kind: 'invite', what: 'call', callType: 'audio', expiresInMs: 5_000 }]);
   });
 
+  test('nobody answers: when the invitation rings out the caller withdraws it and ends No_Answer', async () => {
+    vi.useFakeTimers();
+    try {
+      const { sessions, sent } = setup();
+      const ended = vi.fn();
+      const init: CallInit = {
+        port: sessions,
+        role: 'caller',
+        callType: 'audio',
+        localStream: () => Promise.resolve({ stream: null, acquired: false }),
+        expiresInMs: 5_000,
+        ended,
+      };
+      const call = new Call('42', new Contact('bob'), init);
+      const events: string[] = [];
+      call.on('hangup', (e) => events.push(`hangup:${e.from}:${e.reason}`));
+      call.start();
+      await flush();
+      await vi.advanceTimersByTimeAsync(4_999);
+      expect(call.getStatus()).toBe(CALL_STATUS_WAITING_FOR_CALLEE);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(events).toEqual(['hangup:remote:No_Answer']);
+      expect(sent.map((s) => s.payload.kind)).toEqual(['invite', 'cancel']);
+      expect(call.getStatus()).toBe(CALL_STATUS_ENDED);
+      expect(ended).toHaveBeenCalledTimes(1);
+      // A late accept changes nothing.
+      signal(sessions, 'bob', '42', { kind: 'accept' });
+      expect(events).toEqual(['hangup:remote:No_Answer']);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  test('an answer before the expiry stops the ringing timer', async () => {
+    vi.useFakeTimers();
+    try {
+      const { sessions } = setup();
+      const init: CallInit = {
+        port: sessions,
+        role: 'caller',
+        callType: 'none',
+        localStream: () => Promise.resolve({ stream: null, acquired: false }),
+        expiresInMs: 5_000,
+        ended: vi.fn(),
+      };
+      const call = new Call('42', new Contact('bob'), init);
+      call.start();
+      await flush();
+      signal(sessions, 'bob', '42', { kind: 'decline', reason: 'User_Refused_Call' });
+      expect(call.getStatus()).toBe(CALL_STATUS_ENDED);
+      await vi.advanceTimersByTimeAsync(10_000);
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   test('declined: hangup (remote, reason) then declined, ENDED, forgotten by the session', async () => {
     const { sessions } = setup();
     const { call, events, ended } = callerCall(sessions);
