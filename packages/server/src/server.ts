@@ -27,6 +27,7 @@ import type { UserSession } from './session/UserSession.js';
 import { RequestRouter } from './signalling/RequestRouter.js';
 import { SignallingServer } from './signalling/SignallingServer.js';
 import { Database } from './storage/Database.js';
+import { ServerSecrets } from './storage/ServerSecrets.js';
 import { SERVER_VERSION } from './version.js';
 
 /** A running Parley server. */
@@ -82,6 +83,7 @@ export async function startServer(options: ServerOptions | Config = {}): Promise
     const cloudMedia: CloudMediaService = new CloudMediaService({
       store: config.cloudMedia.enabled ? new CloudMediaStore(db, config.dataDir, config.cloudMedia.retentionDays * 86_400_000) : undefined,
       config: config.cloudMedia,
+      urlSecret: new ServerSecrets(db).get('cloud-media-url'),
       isParticipant,
       announce: (session, name, event) => conversations.get(session.apiKey, name)?.broadcast(event, session),
       log: moduleLogger(root, 'cloud-media'),

@@ -23,6 +23,8 @@ export interface CloudMediaServiceDeps {
   /** None when cloud media is disabled. */
   store: CloudMediaStore | undefined;
   config: CloudMediaConfig;
+  /** Signs download URLs (a server secret: URLs outlive a restart). */
+  urlSecret: Buffer;
   /** Whether `session` is a participant of conversation `name` of its tenant. */
   isParticipant(session: UserSession, name: string): boolean;
   /** Sends `event` to the other participants of conversation `name`. */
@@ -59,7 +61,7 @@ export class CloudMediaService {
 
   constructor(deps: CloudMediaServiceDeps) {
     this.#deps = deps;
-    this.signer = new UrlSigner(deps.config.urlTtlSeconds);
+    this.signer = new UrlSigner(deps.urlSecret, deps.config.urlTtlSeconds);
     if (!deps.store) return;
     this.#prune();
     this.#timer = setInterval(() => this.#prune(), PRUNE_INTERVAL_MS);

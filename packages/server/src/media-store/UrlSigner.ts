@@ -1,18 +1,18 @@
-import { randomBytes } from 'node:crypto';
 import { ExpiringSignature } from '../util/ExpiringSignature.js';
 
 /**
  * Signs download paths of stored media: `/api/v1/media/<id>?exp=<s>&sig=<hmac>`. Whoever the
  * server gave such a URL to (a participant, through an event or a list) may fetch the file until
- * `exp`; nobody can make one up. The key is random per process: a restart voids the URLs, and
- * participants ask for the list again.
+ * `exp`; nobody can make one up. The key is a server secret kept in the database, so URLs handed
+ * out stay valid across restarts until they expire.
  */
 export class UrlSigner {
-  readonly #signature = new ExpiringSignature(randomBytes(32));
+  readonly #signature: ExpiringSignature;
   readonly #ttlSeconds: number;
   readonly #now: () => number;
 
-  constructor(ttlSeconds: number, now: () => number = Date.now) {
+  constructor(secret: Buffer, ttlSeconds: number, now: () => number = Date.now) {
+    this.#signature = new ExpiringSignature(secret);
     this.#ttlSeconds = ttlSeconds;
     this.#now = now;
   }

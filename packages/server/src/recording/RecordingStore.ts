@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import type { Statement } from 'better-sqlite3';
 import type { Database } from '../storage/Database.js';
+import { ServerSecrets } from '../storage/ServerSecrets.js';
 
 /** Life of a recording: captured, then composed into its MP4 (or failed). */
 export type RecordingState = 'recording' | 'composing' | 'available' | 'failed';
@@ -76,12 +76,7 @@ export class RecordingStore {
 
   /** The secret that signs download URLs, created on first use. */
   urlSecret(): Buffer {
-    const h = this.#db.handle;
-    const row = h.prepare<[], { value: string }>("SELECT value FROM server_secrets WHERE name = 'recording-url'").get();
-    if (row) return Buffer.from(row.value, 'base64');
-    const secret = randomBytes(32);
-    h.prepare("INSERT OR IGNORE INTO server_secrets (name, value) VALUES ('recording-url', ?)").run(secret.toString('base64'));
-    return Buffer.from(h.prepare<[], { value: string }>("SELECT value FROM server_secrets WHERE name = 'recording-url'").get()!.value, 'base64');
+    return new ServerSecrets(this.#db).get('recording-url');
   }
 
   create(row: Pick<RecordingRow, 'mediaId' | 'apiKey' | 'conversation' | 'convId' | 'fileName' | 'options' | 'startedAt'>): void {
