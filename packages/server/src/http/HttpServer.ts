@@ -10,7 +10,7 @@ import { locatePackageDir } from './locatePackageDir.js';
 import { APP_CSP, applySecurityHeaders } from './securityHeaders.js';
 import type { ServerMetrics } from '../metrics/ServerMetrics.js';
 import { compileTrust, type ProxyTrust } from './clientAddress.js';
-import { type MonitoringSources, registerMonitoringRoutes } from './monitoringRoutes.js';
+import { type MonitoringSources, registerMonitoringRoutes, registerMovedMonitoringRoutes } from './monitoringRoutes.js';
 import { StaticDirectory } from './static/StaticDirectory.js';
 
 /** Dependencies of {@link HttpServer}. */
@@ -160,7 +160,8 @@ export class HttpServer {
     );
 
     // Counts across every tenant: on the monitoring port when there is one, else here.
-    if (!this.#monitor) registerMonitoringRoutes(app, this.#monitoring(false));
+    if (this.#monitor) registerMovedMonitoringRoutes(app);
+    else registerMonitoringRoutes(app, this.#monitoring(false));
 
     app.get(WS_PATH, async (_request, reply) =>
       reply.code(426).header('Upgrade', 'websocket').type('text/plain; charset=utf-8').send('WebSocket endpoint: upgrade required\n'),

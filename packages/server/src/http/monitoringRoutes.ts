@@ -31,11 +31,22 @@ export function registerMonitoringRoutes(app: FastifyInstance, sources: Monitori
   app.get('/api/v1/stats', { config: { cors: false } }, async (request, reply) => refused(request, reply) ?? reply.send(sources.stats?.() ?? {}));
 
   const { metrics } = sources;
-  if (!metrics) return;
+  if (!metrics) {
+    // Not the demo app's page either (its catch-all would answer 200 with HTML).
+    app.get('/metrics', async (_request, reply) => reply.code(404).type('text/plain; charset=utf-8').send('metrics are disabled (http.metrics)\n'));
+    return;
+  }
   app.get('/metrics', { config: { cors: false } }, async (request, reply) => {
     const refusal = refused(request, reply);
     if (refusal) return refusal;
     const text = await metrics.text();
     return reply.type(metrics.contentType).send(text);
   });
+}
+
+/** On the public port when the monitoring endpoints moved to their own: a plain 404 saying where. */
+export function registerMovedMonitoringRoutes(app: FastifyInstance): void {
+  for (const path of ['/metrics', '/api/v1/stats']) {
+    app.get(path, async (_request, reply) => reply.code(404).type('text/plain; charset=utf-8').send('served on the monitoring port (http.monitoringPort)\n'));
+  }
 }
