@@ -20,7 +20,11 @@ await Promise.all([
 // The page names its script and styles with their content tag (`?v=`, the first 16 hex digits of
 // the SHA-256, as the server computes it: packages/server/src/http/static/FileVersions.ts), so the
 // server lets browsers cache them for a year and a rebuild changes the URL.
-const tag = async (file) => createHash('sha256').update(await readFile(join(dist, file))).digest('hex').slice(0, 16);
+const tag = async (file) =>
+  createHash('sha256')
+    .update(await readFile(join(dist, file)))
+    .digest('hex')
+    .slice(0, 16);
 const html = (await readFile(join(root, 'src/index.html'), 'utf8'))
   .replace('href="app.css"', `href="app.css?v=${await tag('app.css')}"`)
   .replace('src="app.js"', `src="app.js?v=${await tag('app.js')}"`);

@@ -66,7 +66,7 @@ export class HttpServer {
     this.roots = staticRoots(deps.config);
     this.trust = compileTrust(deps.config.http.trustProxy);
     const options = {
-      // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- tsc needs it: it picks Fastify's logger type parameter
+      // tsc needs the assertion: it picks Fastify's logger type parameter.
       loggerInstance: deps.log as FastifyBaseLogger,
       // One line per HTTP request would drown the signalling logs; errors are still logged.
       logController: new LogController({ disableRequestLogging: true }),

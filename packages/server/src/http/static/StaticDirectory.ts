@@ -124,7 +124,7 @@ export class StaticDirectory {
       }
     }
     if (available.length === 0) return null;
-    const chosen = negotiate(header, available) as Encoding | null;
+    const chosen = negotiate<Encoding>(header, available);
     return chosen === null ? null : { encoding: chosen, info: infos.get(chosen) as FileInfo };
   }
 
