@@ -9,7 +9,7 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['**/node_modules/', '**/dist/', 'coverage/', 'data/', '.parley-data/', 'bench/.work/', 'tests/e2e/artifacts/'],
+    ignores: ['**/node_modules/', '**/dist/', 'coverage/', 'data/', '.parley-data/', 'bench/.work/', 'tests/e2e/artifacts/', '.node-versions/'],
   },
   // A disable comment that silences nothing is stale: it fails the run like any finding.
   { linterOptions: { reportUnusedDisableDirectives: 'error' } },

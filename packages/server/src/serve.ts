@@ -1,4 +1,5 @@
 import type { Config } from './config/Config.js';
+import { demoKeyWarning } from './config/demoKeyWarning.js';
 import { type Logger, moduleLogger } from './logging/logger.js';
 import { type ParleyServer, startServer } from './server.js';
 
@@ -21,6 +22,12 @@ export async function serve(config: Config): Promise<ParleyServer> {
   const server = await startServer(config);
   const log = moduleLogger(server.logger, 'main');
   log.info({ url: server.url, host: config.host, port: server.port, dataDir: config.dataDir, demoKey: config.demoKey }, `listening on ${server.url}`);
+  const warning = demoKeyWarning(config);
+  if (warning !== null) {
+    // Straight to stderr as a banner as well: a JSON log line is easy to miss in a terminal.
+    process.stderr.write(`\n${warning}\n\n`);
+    log.warn({ host: config.host }, 'the public demo API key is on and the server is reachable beyond loopback');
+  }
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {
     if (stopping) {

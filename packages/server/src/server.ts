@@ -14,6 +14,7 @@ import { CloudMediaService } from './media-store/CloudMediaService.js';
 import { CloudMediaStore } from './media-store/CloudMediaStore.js';
 import { mediaRoutes } from './media-store/mediaRoutes.js';
 import { createRootLogger, type Logger, moduleLogger } from './logging/logger.js';
+import { ServerMetrics } from './metrics/ServerMetrics.js';
 import { type ListenerErrorSink, Sfu, type SfuOptions } from './media/index.js';
 import { GroupQuota } from './presence/GroupQuota.js';
 import { PresenceService } from './presence/PresenceService.js';
@@ -36,6 +37,8 @@ export interface ParleyServer {
   readonly url: string;
   /** Bound TCP port (useful with `port: 0`). */
   readonly port: number;
+  /** Bound port of the separate monitoring server (`http.monitoringPort`), or null. */
+  readonly monitoringPort: number | null;
   /** The resolved configuration. */
   readonly config: Config;
   /** API keys of this server's database (admin and tests). */
@@ -129,6 +132,18 @@ export async function startServer(options: ServerOptions | Config = {}): Promise
       log: moduleLogger(root, 'session'),
       sessionEnding: (session) => conversations.leaveAll(session),
     });
+    // Read at scrape time; the signalling server exists by the time anyone can scrape.
+    let signallingServer: SignallingServer | null = null;
+    const metrics = config.http.metrics
+      ? new ServerMetrics({
+          sessions: () => registry.size,
+          connections: () => signallingServer?.connectionCount ?? 0,
+          conversations: () => conversations.conversationCount,
+          groups: () => presence.groupCount,
+          recordings: () => recordings.activeCount,
+          sfu: () => conversations.sfuStats(),
+        })
+      : undefined;
     const router = new RequestRouter({
       manager,
       presence,
@@ -139,6 +154,7 @@ export async function startServer(options: ServerOptions | Config = {}): Promise
       recordings,
       history,
       cloudMedia,
+      ...(metrics ? { observe: (type, outcome, seconds) => metrics.observeRequest(type, outcome, seconds) } : {}),
     });
     const http = new HttpServer({
       config,
@@ -147,15 +163,17 @@ export async function startServer(options: ServerOptions | Config = {}): Promise
       sessionCount: () => registry.size,
       stats: () => ({ sessions: registry.size, conversations: conversations.conversationCount, sfu: conversations.sfuStats() }),
       routes: (app) => mediaRoutes(app, cloudMedia),
+      ...(metrics ? { metrics } : {}),
     });
     registerRecordingRoutes(http.fastify, recordings);
     const signalling = new SignallingServer(http.server, {
       manager,
       router,
       limits: config.limits,
-      trustProxy: config.http.trustProxy,
+      trustProxy: http.trust,
       log: moduleLogger(root, 'signalling'),
     });
+    signallingServer = signalling;
 
     let port: number;
     try {
@@ -187,11 +205,13 @@ export async function startServer(options: ServerOptions | Config = {}): Promise
       cloudMedia.close();
       presence.close();
       await http.close();
+      metrics?.close();
       db.close();
     };
     return {
       url,
       port,
+      monitoringPort: http.monitoringPort,
       config,
       apiKeys,
       logger: root,

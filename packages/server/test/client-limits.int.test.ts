@@ -73,6 +73,31 @@ describe('connections per client address behind a trusted proxy', () => {
   });
 });
 
+describe('X-Forwarded-For from proxies not listed in http.trustProxy', () => {
+  let listed: TestServer;
+  let unlisted: TestServer;
+  beforeAll(async () => {
+    const limits = { maxConnectionsPerIp: 2, exemptLoopback: false };
+    // The tests connect from 127.0.0.1: a trusted proxy for one server, an unknown peer for the other.
+    listed = await startTestServer({ limits, http: { trustProxy: ['loopback'] } });
+    unlisted = await startTestServer({ limits, http: { trustProxy: ['10.0.0.0/8'] } });
+  });
+  afterAll(async () => {
+    await listed.stop();
+    await unlisted.stop();
+  });
+
+  it('honours the header from a listed proxy and ignores it (counting the peer) from anyone else', async () => {
+    const sockets: WebSocket[] = [];
+    for (const client of ['203.0.113.1', '203.0.113.2', '203.0.113.3']) sockets.push(await open(listed, { 'x-forwarded-for': client }));
+    sockets.push(await open(unlisted, { 'x-forwarded-for': '203.0.113.1' }));
+    sockets.push(await open(unlisted, { 'x-forwarded-for': '203.0.113.2' }));
+    // Three spoofed clients, one real peer: its limit of two is reached.
+    await expect(open(unlisted, { 'x-forwarded-for': '203.0.113.3' })).rejects.toThrow(/429/);
+    await closeAll(sockets);
+  });
+});
+
 describe('sessions per API key', () => {
   let server: TestServer;
   beforeAll(async () => {

@@ -1,6 +1,6 @@
 import { type ChildProcessWithoutNullStreams, execFile, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { networkInterfaces, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -102,6 +102,36 @@ describe('process-level failures', () => {
     });
     expect(run.code).toBe(78);
     expect(run.stderr).toContain('Parley failed to start');
+  });
+});
+
+describe('demo key warning', () => {
+  /** This machine's first non-internal IPv4 address (the server must listen beyond loopback). */
+  const ownAddress = Object.values(networkInterfaces())
+    .flat()
+    .find((entry) => entry?.family === 'IPv4' && !entry.internal)?.address;
+
+  it('main.js warns loudly on stderr when the demo key is on and HOST is not loopback, and not otherwise', async () => {
+    // HOST=localhost is loopback: no banner. A non-loopback HOST (this machine's own address, or
+    // the wildcard when it has none, which also is not loopback) gets it.
+    const runs: Array<[host: string, demoKey: string, warned: boolean]> = [
+      ['127.0.0.1', 'on', false],
+      [ownAddress ?? '0.0.0.0', 'off', false],
+      [ownAddress ?? '0.0.0.0', 'on', true],
+    ];
+    for (const [host, demoKey, warned] of runs) {
+      const dataDir = await mkdtemp(join(work, 'demo-'));
+      const child = spawn(process.execPath, [join(buildDir, 'main.js')], {
+        env: { ...process.env, HOST: host, PORT: '0', PARLEY_DEMO_KEY: demoKey, PARLEY_DATA_DIR: dataDir, PARLEY_CONFIG: '', PARLEY_RECORDING: 'off' },
+        cwd: work,
+      });
+      const out = new Output(child);
+      const done = exited(child);
+      await out.line((l) => l.includes('listening on'));
+      child.kill('SIGTERM');
+      await done;
+      expect(out.text.includes("The demo API key 'myDemoApiKey' is ON"), `${host} demo ${demoKey}`).toBe(warned);
+    }
   });
 });
 

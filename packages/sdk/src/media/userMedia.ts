@@ -17,11 +17,25 @@ export interface MediaReporter {
   userMediaSuccess(): void;
 }
 
+/**
+ * Why camera and microphone are out of reach on an insecure page: browsers expose
+ * `navigator.mediaDevices` only in secure contexts (HTTPS, or http://localhost and 127.0.0.1),
+ * and the bare TypeError an app would otherwise get does not say so.
+ */
+export function insecureContextMessage(origin: string): string {
+  return (
+    `Camera, microphone and screen capture need a secure context, and this page (${origin}) is not one: ` +
+    'browsers allow them only on pages served over HTTPS or from localhost. ' +
+    'Serve the app over HTTPS (e.g. behind a reverse proxy with a certificate, see Parley docs/deployment.md).'
+  );
+}
+
 function requireMediaDevices(): MediaDevices {
   const md = mediaDevices();
-  // Mirrors what the browser throws on insecure origins, so apps see the usual error type.
-  if (!md) throw new TypeError('navigator.mediaDevices is not available (secure context required)');
-  return md;
+  if (md) return md;
+  // A TypeError, as the browser's own failure would be, so apps see the usual error type.
+  if (globalThis.isSecureContext === false) throw new TypeError(insecureContextMessage(typeof location !== 'undefined' ? location.origin : 'this page'));
+  throw new TypeError('navigator.mediaDevices is not available in this browser');
 }
 
 /**

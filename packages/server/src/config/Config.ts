@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import proxyaddr from 'proxy-addr';
 import { z } from 'zod';
 import { Bounds, Defaults } from '@parley/protocol';
 import { ConfigError } from './ConfigError.js';
@@ -186,11 +187,37 @@ const HttpSchema = z.strictObject({
    */
   statsToken: z.string().min(16).optional(),
   /**
-   * Whether the server sits behind a reverse proxy that appends the client address to
-   * `X-Forwarded-For`: that address then counts for per-IP limits and the loopback check.
+   * Reverse proxies whose `X-Forwarded-For` is believed (the client address it gives then counts
+   * for per-IP limits, the loopback check and logs): `false` (default) none; a list of proxy
+   * addresses or CIDR ranges (`"127.0.0.1"`, `"10.0.0.0/8"`, `"::1"`, or the names `loopback`,
+   * `linklocal`, `uniquelocal`); `true` whatever peer connects (one proxy hop, only for a server
+   * no client can reach except through the proxy). See docs/deployment.md.
    */
-  trustProxy: z.boolean().default(false),
+  trustProxy: z
+    .union([z.boolean(), z.array(z.string().min(1)).min(1)])
+    .refine(validTrustList, { message: 'expected true, false or a list of IP addresses / CIDR ranges (or loopback, linklocal, uniquelocal)' })
+    .default(false),
+  /**
+   * Serve `/metrics` and `/api/v1/stats` on this separate port (bound to `monitoringHost`)
+   * instead of the public one; `statsToken`, when set, is still required there.
+   */
+  monitoringPort: z.number().int().min(0).max(65535).optional(),
+  /** Address the monitoring port binds to; default loopback only. */
+  monitoringHost: z.string().min(1).default('127.0.0.1'),
+  /** Whether `/metrics` (Prometheus) is served at all. */
+  metrics: z.boolean().default(true),
 });
+
+/** Whether proxy-addr accepts a `trustProxy` list (it throws on a bad address or prefix). */
+function validTrustList(setting: boolean | string[]): boolean {
+  if (typeof setting === 'boolean') return true;
+  try {
+    proxyaddr.compile(setting);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** Composite recording (docs/operations.md § Recording). */
 const RecordingSchema = z.strictObject({
@@ -249,6 +276,7 @@ export type Limits = Config['limits'];
 export type RateLimitConfig = Limits['rateLimit'];
 export type WindowLimit = Limits['peerCreations'];
 export type HttpConfig = Config['http'];
+export type TrustProxySetting = HttpConfig['trustProxy'];
 export type RecordingConfig = Config['recording'];
 export type HistoryConfig = Config['history'];
 export type CloudMediaConfig = Config['cloudMedia'];

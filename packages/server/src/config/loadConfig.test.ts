@@ -28,7 +28,7 @@ describe('loadConfig', () => {
   it('reads the per-client limits and the HTTP security settings from the environment', () => {
     const cwd = emptyDir();
     const defaults = loadConfig({}, undefined, cwd);
-    expect(defaults.http).toEqual({ trustProxy: false });
+    expect(defaults.http).toEqual({ trustProxy: false, metrics: true, monitoringHost: '127.0.0.1' });
     expect(defaults.limits).toMatchObject({ maxConnectionsPerIp: 200, maxSessionsPerKey: 20_000, peerCreations: { max: 20, windowMs: 60_000 } });
     const config = loadConfig(
       {
@@ -40,7 +40,10 @@ describe('loadConfig', () => {
       undefined,
       cwd,
     );
-    expect(config.http).toEqual({ statsToken: 'a-long-enough-stats-token', trustProxy: true });
+    expect(config.http).toEqual({ statsToken: 'a-long-enough-stats-token', trustProxy: true, metrics: true, monitoringHost: '127.0.0.1' });
+    const behindProxies = loadConfig({ PARLEY_TRUST_PROXY: '127.0.0.1, 10.0.0.0/8', PARLEY_MONITORING_PORT: '9464', PARLEY_METRICS: 'off' }, undefined, cwd);
+    expect(behindProxies.http).toMatchObject({ trustProxy: ['127.0.0.1', '10.0.0.0/8'], monitoringPort: 9464, metrics: false });
+    expect(() => loadConfig({ PARLEY_TRUST_PROXY: '10.0.0.0/99' }, undefined, cwd)).toThrow(/http.trustProxy/);
     expect(config.limits).toMatchObject({ maxConnectionsPerIp: 7, maxSessionsPerKey: 9 });
     expect(() => loadConfig({ PARLEY_STATS_TOKEN: 'short' }, undefined, cwd)).toThrow(/http.statsToken/);
   });

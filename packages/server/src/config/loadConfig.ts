@@ -23,6 +23,7 @@ const NUMERIC_ENV: ReadonlyArray<[name: string, path: readonly string[]]> = [
   ['PARLEY_RECORDING_RETENTION_DAYS', ['recording', 'retentionDays']],
   ['PARLEY_RECORDING_URL_TTL_S', ['recording', 'urlTtlSeconds']],
   ['PARLEY_RECORDING_THREADS', ['recording', 'threads']],
+  ['PARLEY_MONITORING_PORT', ['http', 'monitoringPort']],
 ];
 const STRING_ENV: ReadonlyArray<[name: string, path: readonly string[]]> = [
   ['HOST', ['host']],
@@ -33,6 +34,7 @@ const STRING_ENV: ReadonlyArray<[name: string, path: readonly string[]]> = [
   ['PARLEY_MEDIA_ANNOUNCED_IP', ['media', 'announcedAddress']],
   ['PARLEY_MEDIA_BIND_IP', ['media', 'bindAddress']],
   ['PARLEY_STATS_TOKEN', ['http', 'statsToken']],
+  ['PARLEY_MONITORING_HOST', ['http', 'monitoringHost']],
   ['PARLEY_FFMPEG', ['recording', 'ffmpegPath']],
   ['PARLEY_FFPROBE', ['recording', 'ffprobePath']],
   ['PARLEY_PUBLIC_URL', ['recording', 'publicUrl']],
@@ -97,10 +99,21 @@ function fromEnv(env: Env): Json {
   const demo = nonEmpty(env.PARLEY_DEMO_KEY);
   if (demo !== undefined) setPath(out, ['demoKey'], parseSwitch('PARLEY_DEMO_KEY', demo));
   const trustProxy = nonEmpty(env.PARLEY_TRUST_PROXY);
-  if (trustProxy !== undefined) setPath(out, ['http', 'trustProxy'], parseSwitch('PARLEY_TRUST_PROXY', trustProxy));
+  if (trustProxy !== undefined) setPath(out, ['http', 'trustProxy'], parseTrustProxy(trustProxy));
+  const metrics = nonEmpty(env.PARLEY_METRICS);
+  if (metrics !== undefined) setPath(out, ['http', 'metrics'], parseSwitch('PARLEY_METRICS', metrics));
   const recording = nonEmpty(env.PARLEY_RECORDING);
   if (recording !== undefined) setPath(out, ['recording', 'enabled'], parseSwitch('PARLEY_RECORDING', recording));
   return out;
+}
+
+/** `PARLEY_TRUST_PROXY`: on/off, or a comma-separated list of proxy addresses and CIDR ranges. */
+function parseTrustProxy(value: string): boolean | string[] {
+  if (/^(on|off|true|false|yes|no|1|0)$/i.test(value)) return parseSwitch('PARLEY_TRUST_PROXY', value);
+  return value
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part !== '');
 }
 
 function parseSwitch(name: string, value: string): boolean {

@@ -10,17 +10,25 @@ export interface SfuStats {
   packetsOut: number;
   bytesIn: number;
   bytesOut: number;
+  /** Packets publishers' inbound streams lost on the way in (RTCP cumulative loss, clamped at 0 per track). */
+  packetsLost: number;
+  /** NACKs subscribers sent the SFU, and the packets it retransmitted for them. */
+  nacksReceived: number;
+  retransmitted: number;
+  /** PLIs subscribers sent the SFU, and PLIs the SFU sent publishers (after merging and spacing). */
+  plisReceived: number;
+  plisSent: number;
   /** PeerConnections holding a port/socket reservation now. */
   connections: number;
   /** PeerConnections refused for lack of ports or descriptors since start ("not enough bandwidth"). */
   connectionsRefused: number;
 }
 
-interface Counters {
-  packetsIn: number;
-  packetsOut: number;
-  bytesIn: number;
-  bytesOut: number;
+const COUNTER_NAMES = ['packetsIn', 'packetsOut', 'bytesIn', 'bytesOut', 'packetsLost', 'nacksReceived', 'retransmitted', 'plisReceived', 'plisSent'] as const;
+type Counters = Record<(typeof COUNTER_NAMES)[number], number>;
+
+function zero(): Counters {
+  return { packetsIn: 0, packetsOut: 0, bytesIn: 0, bytesOut: 0, packetsLost: 0, nacksReceived: 0, retransmitted: 0, plisReceived: 0, plisSent: 0 };
 }
 
 /**
@@ -29,7 +37,7 @@ interface Counters {
  */
 export class MediaStats {
   readonly #sfu: Sfu;
-  readonly #closed: Counters = { packetsIn: 0, packetsOut: 0, bytesIn: 0, bytesOut: 0 };
+  readonly #closed: Counters = zero();
 
   constructor(sfu: Sfu) {
     this.#sfu = sfu;
@@ -61,21 +69,24 @@ export class MediaStats {
 
 function countersOf(peer: Peer): Counters {
   const stats = peer.getStats();
-  const out: Counters = { packetsIn: 0, packetsOut: 0, bytesIn: 0, bytesOut: 0 };
+  const out = zero();
   for (const p of stats.published) {
     out.packetsIn += p.packetsIn;
     out.bytesIn += p.bytesIn;
+    // RTCP's cumulative loss goes negative with duplicates; a total must not go backwards.
+    out.packetsLost += Math.max(0, p.packetsLost);
+    out.plisSent += p.plisSent;
   }
   for (const s of stats.subscribed) {
     out.packetsOut += s.packetsOut;
     out.bytesOut += s.bytesOut;
+    out.nacksReceived += s.nacksReceived;
+    out.retransmitted += s.retransmitted;
+    out.plisReceived += s.plisReceived;
   }
   return out;
 }
 
 function add(into: Counters, more: Counters): void {
-  into.packetsIn += more.packetsIn;
-  into.packetsOut += more.packetsOut;
-  into.bytesIn += more.bytesIn;
-  into.bytesOut += more.bytesOut;
+  for (const name of COUNTER_NAMES) into[name] += more[name];
 }

@@ -2,14 +2,16 @@ import type { Server } from 'node:http';
 import { join } from 'node:path';
 import cors from '@fastify/cors';
 import { PROTOCOL_VERSION } from '@parley/protocol';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, LogController } from 'fastify';
 import type { Config } from '../config/Config.js';
 import type { Logger } from '../logging/logger.js';
 import { WS_PATH } from '../signalling/SignallingServer.js';
 import { locatePackageDir } from './locatePackageDir.js';
 import { APP_CSP, applySecurityHeaders } from './securityHeaders.js';
-import { statsRefusal } from './statsAccess.js';
-import { StaticDirectory } from './StaticDirectory.js';
+import type { ServerMetrics } from '../metrics/ServerMetrics.js';
+import { compileTrust, type ProxyTrust } from './clientAddress.js';
+import { type MonitoringSources, registerMonitoringRoutes, registerMovedMonitoringRoutes } from './monitoringRoutes.js';
+import { StaticDirectory } from './static/StaticDirectory.js';
 
 /** Dependencies of {@link HttpServer}. */
 export interface HttpServerDeps {
@@ -20,6 +22,8 @@ export interface HttpServerDeps {
   sessionCount: () => number;
   /** Live counters for `GET /api/v1/stats` (counts across tenants: see statsAccess). */
   stats?: () => unknown;
+  /** Prometheus metrics for `GET /metrics` (absent: no such route). */
+  metrics?: ServerMetrics;
   /** Registers more API routes (before the demo app's catch-all). */
   routes?: (app: FastifyInstance) => void;
 }
@@ -48,6 +52,10 @@ export function staticRoots(config: Pick<Config, 'sdkDir' | 'appDir'>): StaticRo
 export class HttpServer {
   readonly fastify: FastifyInstance;
   readonly roots: StaticRoots;
+  /** Which proxies' `X-Forwarded-For` is believed (`http.trustProxy`). */
+  readonly trust: ProxyTrust;
+  /** The separate monitoring server (`http.monitoringPort`), if configured. */
+  readonly #monitor: FastifyInstance | null;
   readonly #deps: HttpServerDeps;
   readonly #startedAt = Date.now();
   #ready = false;
@@ -56,15 +64,25 @@ export class HttpServer {
   constructor(deps: HttpServerDeps) {
     this.#deps = deps;
     this.roots = staticRoots(deps.config);
-    this.fastify = Fastify({
-      // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- tsc needs it: it picks Fastify's logger type parameter
+    this.trust = compileTrust(deps.config.http.trustProxy);
+    const options = {
+      // tsc needs the assertion: it picks Fastify's logger type parameter.
       loggerInstance: deps.log as FastifyBaseLogger,
       // One line per HTTP request would drown the signalling logs; errors are still logged.
       logController: new LogController({ disableRequestLogging: true }),
       // Keep-alive sockets must not hold shutdown.
       forceCloseConnections: true,
-    });
+      // request.ip and request.protocol follow the same proxies as the rest (clientAddress).
+      trustProxy: this.trust,
+    };
+    this.fastify = Fastify(options);
+    const { monitoringPort } = deps.config.http;
+    this.#monitor = monitoringPort === undefined ? null : Fastify(options);
     this.#routes();
+    if (this.#monitor) {
+      registerMonitoringRoutes(this.#monitor, this.#monitoring(true));
+      this.#monitor.get('/healthz', async (_request, reply) => this.#health(reply));
+    }
   }
 
   /** The underlying Node server (for WebSocket upgrades). */
@@ -74,10 +92,15 @@ export class HttpServer {
 
   /** Starts listening; returns the bound port. */
   async listen(): Promise<number> {
-    await this.fastify.listen({ port: this.#deps.config.port, host: this.#deps.config.host });
-    const address = this.fastify.server.address();
-    if (address === null || typeof address === 'string') throw new Error('server has no TCP address');
-    return address.port;
+    const { config } = this.#deps;
+    await this.fastify.listen({ port: config.port, host: config.host });
+    if (this.#monitor) await this.#monitor.listen({ port: config.http.monitoringPort, host: config.http.monitoringHost });
+    return boundPort(this.fastify);
+  }
+
+  /** Port of the separate monitoring server, or null when `/metrics` is on the main port. */
+  get monitoringPort(): number | null {
+    return this.#monitor === null ? null : boundPort(this.#monitor);
   }
 
   /** From now on /healthz answers 200. */
@@ -93,8 +116,30 @@ export class HttpServer {
   /** Stops listening and closes every HTTP connection; safe to call twice. */
   close(): Promise<void> {
     this.#ready = false;
-    this.#closed ??= this.fastify.close();
+    this.#closed ??= Promise.all([this.fastify.close(), this.#monitor?.close()]).then(() => undefined);
     return this.#closed;
+  }
+
+  #health(reply: FastifyReply): FastifyReply {
+    const body = {
+      status: this.#ready ? 'ok' : 'starting',
+      version: this.#deps.serverVersion,
+      uptimeS: Math.round((Date.now() - this.#startedAt) / 1000),
+      sessions: this.#deps.sessionCount(),
+    };
+    return reply
+      .code(this.#ready ? 200 : 503)
+      .header('Cache-Control', 'no-store')
+      .send(body);
+  }
+
+  #monitoring(dedicatedPort: boolean): MonitoringSources {
+    const { config, stats, metrics } = this.#deps;
+    return {
+      access: { token: config.http.statsToken, trust: this.trust, dedicatedPort },
+      ...(stats ? { stats } : {}),
+      ...(metrics && config.http.metrics ? { metrics } : {}),
+    };
   }
 
   #routes(): void {
@@ -108,37 +153,15 @@ export class HttpServer {
       return payload;
     });
 
-    app.get('/healthz', async (_request, reply) => {
-      const body = {
-        status: this.#ready ? 'ok' : 'starting',
-        version: serverVersion,
-        uptimeS: Math.round((Date.now() - this.#startedAt) / 1000),
-        sessions: this.#deps.sessionCount(),
-      };
-      return reply
-        .code(this.#ready ? 200 : 503)
-        .header('Cache-Control', 'no-store')
-        .send(body);
-    });
+    app.get('/healthz', async (_request, reply) => this.#health(reply));
 
     app.get('/api/v1/lookup', async (_request, reply) =>
       reply.header('Cache-Control', 'no-store').send({ wsPath: WS_PATH, serverVersion, protocolVersion: PROTOCOL_VERSION }),
     );
 
-    // Counts across every tenant: not for browsers of other origins, nor for anyone remote
-    // without the configured token.
-    app.get('/api/v1/stats', { config: { cors: false } }, async (request, reply) => {
-      reply.header('Cache-Control', 'no-store');
-      const refusal = statsRefusal(request.raw, this.#deps.config.http);
-      if (refusal) {
-        if (refusal.status === 401) reply.header('WWW-Authenticate', 'Bearer realm="parley-stats"');
-        return reply
-          .code(refusal.status)
-          .type('text/plain; charset=utf-8')
-          .send(refusal.message + '\n');
-      }
-      return reply.send(this.#deps.stats?.() ?? {});
-    });
+    // Counts across every tenant: on the monitoring port when there is one, else here.
+    if (this.#monitor) registerMovedMonitoringRoutes(app);
+    else registerMonitoringRoutes(app, this.#monitoring(false));
 
     app.get(WS_PATH, async (_request, reply) =>
       reply.code(426).header('Upgrade', 'websocket').type('text/plain; charset=utf-8').send('WebSocket endpoint: upgrade required\n'),
@@ -157,6 +180,12 @@ export class HttpServer {
     app.get('/', async (request, reply) => site.serve(request, reply, 'index.html'));
     app.get('/*', async (request, reply) => site.serve(request, reply, wildcard(request.params)));
   }
+}
+
+function boundPort(app: FastifyInstance): number {
+  const address = app.server.address();
+  if (address === null || typeof address === 'string') throw new Error('server has no TCP address');
+  return address.port;
 }
 
 function wildcard(params: unknown): string {

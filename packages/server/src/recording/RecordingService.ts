@@ -64,6 +64,11 @@ export class RecordingService {
     deps.conversations.onJoined((session, conversation) => this.#tellJoiner(session, conversation));
   }
 
+  /** Conversations being recorded now (for `/metrics`). */
+  get activeCount(): number {
+    return this.#active.size;
+  }
+
   /** Why `startRecording` is refused on this server, or undefined when recording works. */
   get unavailableReason(): string | undefined {
     if (!this.#deps.config.enabled) return 'recording is disabled on this server';

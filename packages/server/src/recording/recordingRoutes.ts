@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
-import { parseByteRange } from './byteRange.js';
+import { parseByteRange } from '../util/byteRange.js';
 import type { RecordingService } from './RecordingService.js';
 
 /** Path of a recording file: `/media/recordings/<mediaId>/<fileName>?exp=…&sig=…`. */

@@ -23,6 +23,8 @@ export interface RequestRouterDeps {
   recordings: RecordingService;
   history: HistoryService;
   cloudMedia: CloudMediaService;
+  /** Told how each request ended and how long its answer took (the `/metrics` request histogram). */
+  observe?: (type: RoutedRequestType, outcome: 'ok' | 'error', seconds: number) => void;
 }
 
 /** Request types the router runs: all but `unregister`, which the connection answers before ending the session. */
@@ -36,8 +38,10 @@ export type RoutedRequestType = Exclude<SessionRequestType, 'unregister'>;
  */
 export class RequestRouter {
   readonly #handlers: HandlerTable<RoutedRequestType>;
+  readonly #observe: RequestRouterDeps['observe'];
 
   constructor(deps: RequestRouterDeps) {
+    this.#observe = deps.observe;
     const { presence, groupQuota, manager, relay, peers, conversations, recordings, history, cloudMedia } = deps;
     this.#handlers = {
       ping: () => undefined,
@@ -61,6 +65,26 @@ export class RequestRouter {
     // The table pairs each type with its handler; TypeScript cannot correlate the lookup with the
     // request's own type, hence the one cast.
     const handler = this.#handlers[request.type] as RequestHandler<T>;
-    return handler(session, request as Parameters<RequestHandler<T>>[1]);
+    const observe = this.#observe;
+    if (!observe) return handler(session, request as Parameters<RequestHandler<T>>[1]);
+    const started = performance.now();
+    const done = (outcome: 'ok' | 'error'): void => observe(request.type, outcome, (performance.now() - started) / 1000);
+    let result: Handled<T>;
+    try {
+      result = handler(session, request as Parameters<RequestHandler<T>>[1]);
+    } catch (error) {
+      done('error');
+      throw error;
+    }
+    if (!(result instanceof Promise)) {
+      done('ok');
+      return result;
+    }
+    // Answers that wait for a peer count when they settle; the caller still gets the original promise.
+    result.then(
+      () => done('ok'),
+      () => done('error'),
+    );
+    return result;
   }
 }

@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import { CloseCode } from '@parley/protocol';
 import { WebSocketServer } from 'ws';
 import { WS_MAX_PAYLOAD, type Limits } from '../config/Config.js';
-import { addressKey, clientAddress, isLoopback } from '../http/clientAddress.js';
+import { addressKey, clientAddress, isLoopback, type ProxyTrust } from '../http/clientAddress.js';
 import type { Logger } from '../logging/logger.js';
 import type { SessionManager } from '../session/SessionManager.js';
 import { Connection } from './Connection.js';
@@ -17,8 +17,8 @@ export interface SignallingServerDeps {
   manager: SessionManager;
   router: RequestRouter;
   limits: Limits;
-  /** Take client addresses from `X-Forwarded-For` (see `http.trustProxy`). */
-  trustProxy: boolean;
+  /** Which proxies' `X-Forwarded-For` gives client addresses (see `http.trustProxy`). */
+  trustProxy: ProxyTrust;
   log: Logger;
 }
 
