@@ -141,7 +141,7 @@ const lines = [
   '`node_modules/*/package.json`: regenerate it after changing dependencies.',
   '',
   '- *server*: needed by `@parley/server` (`npm start`).',
-  '- *SDK*: bundled into `/sdk/parley.js` and `/sdk/parley.mjs` by `@parley/sdk` (through',
+  '- *SDK*: bundled into `/sdk/parley.js` and `/sdk/parley.mjs` by `parley-sdk` (through',
   "  `@parley/protocol`); these files carry the package's code, so its licence applies to them.",
   '  The processors packages (noise reduction, background segmentation) are bundled into, or copied',
   '  beside, `/sdk/processors/` instead, loaded only when an app applies a processor. The RNNoise',

@@ -1,5 +1,5 @@
 /**
- * ESM entry (`dist/parley.mjs`, `@parley/sdk`): the default export is the apiRTC namespace object;
+ * ESM entry (`dist/parley.mjs`, `parley-sdk`): the default export is the apiRTC namespace object;
  * every value of the namespace is also a named export (the state holders `userAgentInstance` and
  * `session` only live on the namespace). Importing opens no connection and touches no media.
  */
