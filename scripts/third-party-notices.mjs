@@ -115,7 +115,17 @@ const workspaces = [
   ['server', join(root, 'packages/server')],
   ['SDK', join(root, 'packages/sdk')],
 ];
-for (const [label, dir] of workspaces) walk(dir, readPackage(dir), label);
+// The SDK package bundles what it uses and so declares it under devDependencies (the published
+// package depends on nothing): count those, minus the build tools.
+const SDK_BUILD_TOOLS = new Set(['esbuild', 'dts-bundle-generator']);
+for (const [label, dir] of workspaces) {
+  const pkg = readPackage(dir);
+  if (label !== 'SDK') walk(dir, pkg, label);
+  else {
+    const bundled = Object.fromEntries(Object.entries(pkg.devDependencies ?? {}).filter(([name]) => !SDK_BUILD_TOOLS.has(name)));
+    walk(dir, { ...pkg, dependencies: { ...pkg.dependencies, ...bundled } }, label);
+  }
+}
 
 // Platform packages share their parent's repository; fill it in when the lockfile gave none.
 for (const entry of found.values()) {
