@@ -39,10 +39,13 @@ const results = await Promise.all([
   esbuild.build({ ...common, entryPoints: [join(here, 'src/index.ts')], format: 'esm', outfile: join(dist, 'parley.mjs'), write: false }),
   esbuild.build({
     ...common,
-    // A two-line CommonJS entry: `module.exports = apiRTC`, not an exports object with a
-    // `default` key, so `require('@apirtc/apirtc')` gives what apiRTC's own package gives.
-    stdin: { contents: "module.exports = require('./src/namespace.ts').apiRTC;", resolveDir: here, sourcefile: 'cjs-entry.js', loader: 'js' },
+    // `module.exports = apiRTC`, not an exports object with a `default` key, so
+    // `require('@apirtc/apirtc')` gives what apiRTC's own package gives. The entry is an ES module
+    // (a require() of the sources would stop esbuild from tree-shaking them, zod's schemas
+    // included); the footer replaces the exports object by its default.
+    stdin: { contents: "export { apiRTC as default } from './src/namespace.ts';", resolveDir: here, sourcefile: 'cjs-entry.ts', loader: 'ts' },
     format: 'cjs',
+    footer: { js: 'module.exports = module.exports.default;' },
     outfile: join(dist, 'parley.cjs'),
     write: false,
   }),

@@ -11,9 +11,5 @@ const params = new URLSearchParams(location.search);
 const container = document.getElementById('root');
 if (!container) throw new Error('react-example: #root missing from index.html');
 createRoot(container).render(
-  <App
-    room={params.get('room') ?? 'react-demo'}
-    serverUrl={params.get('server') ?? location.origin}
-    apiKey={params.get('apiKey') ?? 'myDemoApiKey'}
-  />,
+  <App room={params.get('room') ?? 'react-demo'} serverUrl={params.get('server') ?? location.origin} apiKey={params.get('apiKey') ?? 'myDemoApiKey'} />,
 );

@@ -55,7 +55,10 @@ function flattenZod(text, zodDir) {
         const table = m[1];
         const decl = sf.statements.find((s) => ts.isVariableStatement(s) && s.declarationList.declarations[0]?.name.getText(sf) === table);
         if (!decl) throw new Error(`bundleTypes: no declaration for schema table ${table}`);
-        const keys = checker.getTypeAtLocation(decl.declarationList.declarations[0].name).getProperties().map((p) => p.name);
+        const keys = checker
+          .getTypeAtLocation(decl.declarationList.declarations[0].name)
+          .getProperties()
+          .map((p) => p.name);
         tables.set(table, keys);
       }
     }
@@ -115,7 +118,18 @@ export function bundleTypes(sdkDir, outFile) {
   const generator = join(sdkDir, '../../node_modules/dts-bundle-generator/dist/bin/dts-bundle-generator.js');
   execFileSync(
     process.execPath,
-    [generator, '--silent', '--no-check', '--no-banner', '--export-referenced-types=false', '--project', join(sdkDir, 'tsconfig.dts.json'), '-o', raw, join(sdkDir, 'src/index.ts')],
+    [
+      generator,
+      '--silent',
+      '--no-check',
+      '--no-banner',
+      '--export-referenced-types=false',
+      '--project',
+      join(sdkDir, 'tsconfig.dts.json'),
+      '-o',
+      raw,
+      join(sdkDir, 'src/index.ts'),
+    ],
     { stdio: 'inherit', cwd: sdkDir },
   );
   const bundled = readFileSync(raw, 'utf8');

@@ -39,8 +39,8 @@ describe('React example (@apirtc/react-lib hooks on Parley)', () => {
       await waitInPage(user, 'joined state', () => document.querySelector('#app')?.getAttribute('data-state') === 'joined');
       await waitInPage(user, 'own camera published', () => document.querySelector('#local')?.getAttribute('data-count') === '1');
     }
-    const adaId = await ada.page.getAttribute('#app', 'data-user-id');
-    const bobId = await bob.page.getAttribute('#app', 'data-user-id');
+    const adaId = (await ada.page.getAttribute('#app', 'data-user-id')) ?? '';
+    const bobId = (await bob.page.getAttribute('#app', 'data-user-id')) ?? '';
     expect(adaId).toMatch(/\S/);
     expect(bobId).not.toBe(adaId);
     // useConversationContacts: each sees the other by id.
