@@ -109,7 +109,7 @@ describe('the packed SDK package (parley-sdk installed as @apirtc/apirtc)', () =
   });
 
   test('require() gives the apiRTC namespace, as module.exports of @apirtc/apirtc does', async () => {
-    // A plain Node process: this worker resolves with the workspace's `source` condition.
+    // A plain Node process, as an app's tools run it (vitest workers add the workspace's conditions).
     const probe =
       "const m = require('@apirtc/apirtc'); console.log(JSON.stringify({ ua: typeof m.UserAgent, conv: typeof m.Conversation, version: m.version, hasDefault: 'default' in m }));";
     const { stdout } = await run(process.execPath, ['-e', probe], { cwd: appDir, env: { ...process.env, NODE_OPTIONS: '' } });
