@@ -94,6 +94,14 @@ module.exports = {
       to: { path: '^packages/', pathNot: '^packages/sdk/src/index\\.ts$' },
     },
     {
+      name: 'react-example-uses-sdk-package',
+      comment:
+        "The React example is an outside app: it imports the SDK only as the package '@apirtc/apirtc' (the SDK's public entry), never a module inside it.",
+      severity: 'error',
+      from: { path: '^apps/react-example/' },
+      to: { path: '^packages/', pathNot: '^packages/sdk/src/index\\.ts$' },
+    },
+    {
       name: 'no-runtime-cycles',
       comment:
         'No cycle of value imports inside a package: module initialisation order would decide what is undefined. Cycles that pass through a type-only import are erased at compile time and allowed (the SDK facade classes name each other).',

@@ -115,7 +115,17 @@ const workspaces = [
   ['server', join(root, 'packages/server')],
   ['SDK', join(root, 'packages/sdk')],
 ];
-for (const [label, dir] of workspaces) walk(dir, readPackage(dir), label);
+// The SDK package bundles what it uses and so declares it under devDependencies (the published
+// package depends on nothing): count those, minus the build tools.
+const SDK_BUILD_TOOLS = new Set(['esbuild', 'dts-bundle-generator']);
+for (const [label, dir] of workspaces) {
+  const pkg = readPackage(dir);
+  if (label !== 'SDK') walk(dir, pkg, label);
+  else {
+    const bundled = Object.fromEntries(Object.entries(pkg.devDependencies ?? {}).filter(([name]) => !SDK_BUILD_TOOLS.has(name)));
+    walk(dir, { ...pkg, dependencies: { ...pkg.dependencies, ...bundled } }, label);
+  }
+}
 
 // Platform packages share their parent's repository; fill it in when the lockfile gave none.
 for (const entry of found.values()) {
@@ -141,7 +151,7 @@ const lines = [
   '`node_modules/*/package.json`: regenerate it after changing dependencies.',
   '',
   '- *server*: needed by `@parley/server` (`npm start`).',
-  '- *SDK*: bundled into `/sdk/parley.js` and `/sdk/parley.mjs` by `@parley/sdk` (through',
+  '- *SDK*: bundled into `/sdk/parley.js` and `/sdk/parley.mjs` by `parley-sdk` (through',
   "  `@parley/protocol`); these files carry the package's code, so its licence applies to them.",
   '  The processors packages (noise reduction, background segmentation) are bundled into, or copied',
   '  beside, `/sdk/processors/` instead, loaded only when an app applies a processor. The RNNoise',

@@ -67,13 +67,13 @@ export function bytesPerSource(codeFile, mapFile) {
 /**
  * Groups repository-relative source paths: a dependency by its folder
  * (node_modules/zod/v4/locales → "zod/v4/locales"), workspace sources by package and top
- * folder ("@parley/sdk src/api", "@parley/protocol").
+ * folder ("parley-sdk src/api", "@parley/protocol").
  */
 export function groupOf(source) {
   const nm = /node_modules\/(.+)\/[^/]+$/.exec(source);
   if (nm) return nm[1];
   const ws = /^packages\/([^/]+)\/src\/(?:([^/]+)\/)?/.exec(source);
-  if (ws) return ws[1] === 'sdk' ? `@parley/sdk src/${ws[2] ?? '*.ts'}` : `@parley/${ws[1]}`;
+  if (ws) return ws[1] === 'sdk' ? `parley-sdk src/${ws[2] ?? '*.ts'}` : `@parley/${ws[1]}`;
   return source;
 }
 

@@ -1,16 +1,18 @@
 // Builds the browser SDK:
 //   dist/parley.js   classic script (IIFE) defining window.apiRTC / window.Parley, minified + map
 //   dist/parley.mjs  ES module with the same named exports and a default namespace, minified + map
-//   dist/types/      declarations (tsc, emitDeclarationOnly)
+//   dist/parley.cjs  CommonJS module whose module.exports is the namespace (the shape of
+//                    @apirtc/apirtc's main file, for bundlers and tools that require() it)
+//   dist/parley.d.ts every public declaration in one self-contained file (dts-bundle-generator)
 //   dist/processors/ the lazily loaded processors module (noise reduction, background blur/image)
 //                    with the worklet, wasm and model files it reads, copied from their npm packages
 // and prints the gzip size of parley.js (benchmarked against apiRTC's bundle).
-import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import * as esbuild from 'esbuild';
+import { bundleTypes } from './tools/bundleTypes.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const dist = join(here, 'dist');
@@ -35,6 +37,18 @@ const common = {
 const results = await Promise.all([
   esbuild.build({ ...common, entryPoints: [join(here, 'src/iife.ts')], format: 'iife', outfile: join(dist, 'parley.js'), write: false }),
   esbuild.build({ ...common, entryPoints: [join(here, 'src/index.ts')], format: 'esm', outfile: join(dist, 'parley.mjs'), write: false }),
+  esbuild.build({
+    ...common,
+    // `module.exports = apiRTC`, not an exports object with a `default` key, so
+    // `require('@apirtc/apirtc')` gives what apiRTC's own package gives. The entry is an ES module
+    // (a require() of the sources would stop esbuild from tree-shaking them, zod's schemas
+    // included); the footer replaces the exports object by its default.
+    stdin: { contents: "export { apiRTC as default } from './src/namespace.ts';", resolveDir: here, sourcefile: 'cjs-entry.ts', loader: 'ts' },
+    format: 'cjs',
+    footer: { js: 'module.exports = module.exports.default;' },
+    outfile: join(dist, 'parley.cjs'),
+    write: false,
+  }),
   esbuild.build({
     ...common,
     entryPoints: [join(here, 'src/processors/lazy/entry.ts')],
@@ -86,9 +100,10 @@ for (const [pkg, from, to] of assets) {
   renameSync(`${target}.tmp`, target);
 }
 
-execFileSync(process.execPath, [join(here, '../../node_modules/typescript/bin/tsc'), '-p', here], { stdio: 'inherit' });
+// Declarations: one file, no import of the private protocol package or of zod (tools/bundleTypes.mjs).
+bundleTypes(here, join(dist, 'parley.d.ts'));
 
-for (const file of ['parley.js', 'parley.mjs', 'processors/parley-processors.mjs']) {
+for (const file of ['parley.js', 'parley.mjs', 'parley.cjs', 'processors/parley-processors.mjs']) {
   const code = readFileSync(join(dist, file));
   console.log(`${file}: ${(code.length / 1024).toFixed(1)} KiB minified, ${(gzipSync(code, { level: 9 }).length / 1024).toFixed(1)} KiB gzip`);
 }

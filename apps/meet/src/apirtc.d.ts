@@ -4,7 +4,7 @@
  * SDK the server serves (/sdk/parley.js), like any apiRTC app. `.dependency-cruiser.cjs` allows
  * this one type-only import of the SDK's public entry and nothing else from packages/.
  */
-import type * as Sdk from '@parley/sdk';
+import type * as Sdk from 'parley-sdk';
 
 declare global {
   const apiRTC: Sdk.ApiRTCNamespace;

@@ -1,5 +1,5 @@
 /**
- * ESM entry (`dist/parley.mjs`, `@parley/sdk`): the default export is the apiRTC namespace object;
+ * ESM entry (`dist/parley.mjs`, `parley-sdk`): the default export is the apiRTC namespace object;
  * every value of the namespace is also a named export (the state holders `userAgentInstance` and
  * `session` only live on the namespace). Importing opens no connection and touches no media.
  */
@@ -72,6 +72,10 @@ export type { SessionEvents } from './api/Session.js';
 export type { ContactEvents, ContactMessage } from './api/Contact.js';
 export type { ContactListUpdate } from './api/ContactCatalog.js';
 export type { ConversationMessage, ConversationOptions, StreamInfo } from './api/Conversation.js';
+// apiRTC's names for option types, imported by apps and libraries such as @apirtc/react-lib.
+export type { ConversationOptions as GetOrCreateConversationOptions, JoinOptions } from './api/conversation/options.js';
+export type { PublishOptions } from './api/conversation/PublicationSet.js';
+export type { VideoProcessorOptions } from './api/stream/StreamProcessors.js';
 export type { StreamEvents, MediaStreamTrackFlowStatus } from './api/Stream.js';
 export type { CreateStreamOptions } from './media/constraints.js';
 export type { MediaDeviceList, MediaDeviceChange } from './media/DeviceManager.js';

@@ -13,7 +13,7 @@ import { CONVERSATION_EVENT, CONVERSATION_PRESENCE, CONVERSATION_REJOIN, CONVERS
 import { ConversationStorage } from './conversation/ConversationStorage.js';
 import { GroupChatMembership } from './conversation/GroupChatMembership.js';
 import { CONVERSATION_EVENTS } from './conversation/eventNames.js';
-import type { ConversationHost, ConversationOptions } from './conversation/options.js';
+import type { ConversationHost, ConversationOptions, JoinOptions } from './conversation/options.js';
 import type { ConversationModeration } from './conversation/ConversationModeration.js';
 import type { SentInvitation } from './invitations/SentInvitation.js';
 import type { Stream } from './Stream.js';
@@ -137,7 +137,7 @@ export class Conversation extends ConversationStorage {
   }
 
   /** Enters the conversation. */
-  join(_opts?: object): Promise<object> {
+  join(_opts?: JoinOptions): Promise<object> {
     if (!this.#room) return reject(ERROR_OTHER, 'join() - cannot join conversation');
     return this.#room.join().then((result) => {
       this.#chat?.superseded();

@@ -1,6 +1,7 @@
-import { ServerMessage, explainIssues, type ClientMessage } from '@parley/protocol';
+import type { ClientMessage, ServerMessage } from '@parley/protocol';
 import { Emitter } from '../util/Emitter.js';
 import { log } from '../util/Logger.js';
+import { decodeServerFrame } from './decodeServerFrame.js';
 
 /** The subset of the browser WebSocket the client uses (also met by test doubles). */
 export interface WebSocketLike {
@@ -18,7 +19,7 @@ export type WebSocketFactory = new (url: string) => WebSocketLike;
 
 /** Events of a {@link SignalClient}. */
 export interface SignalClientEvents {
-  /** A server message that passed schema validation. */
+  /** A server message with a well-formed envelope ({@link decodeServerFrame}). */
   message: [message: ServerMessage];
   /** The socket closed without {@link SignalClient.detach} having been called. */
   close: [code: number, reason: string];
@@ -27,8 +28,8 @@ export interface SignalClientEvents {
 const OPEN = 1;
 
 /**
- * One WebSocket to the server: JSON frames out, schema-validated frames in, no media and no
- * session logic. Invalid inbound frames are logged and dropped, never passed up.
+ * One WebSocket to the server: JSON frames out, envelope-checked frames in, no media and no
+ * session logic. Malformed inbound frames are logged and dropped, never passed up.
  */
 export class SignalClient extends Emitter<SignalClientEvents> {
   readonly #ws: WebSocketLike;
@@ -122,12 +123,12 @@ export class SignalClient extends Emitter<SignalClientEvents> {
       log.warn('non-JSON frame from server dropped');
       return;
     }
-    const parsed = ServerMessage.safeParse(json);
-    if (!parsed.success) {
-      log.warn(`invalid server message dropped: ${explainIssues(parsed.error)}`);
+    const message = decodeServerFrame(json);
+    if (typeof message === 'string') {
+      log.warn(`invalid server message dropped: ${message}`);
       return;
     }
-    log.trace('<-', parsed.data);
-    this.emit('message', parsed.data);
+    log.trace('<-', message);
+    this.emit('message', message);
   }
 }

@@ -255,7 +255,7 @@ export const ConfigSchema = z.strictObject({
   /** Whether the demo API key `myDemoApiKey` is enabled. */
   demoKey: z.boolean().default(true),
   logLevel: LogLevel.default('info'),
-  /** Folder holding the built SDK (parley.js, parley.mjs); default: @parley/sdk's dist. */
+  /** Folder holding the built SDK (parley.js, parley.mjs); default: parley-sdk's dist. */
   sdkDir: z.string().min(1).optional(),
   /** Folder holding the built demo app; default: @parley/meet's dist. */
   appDir: z.string().min(1).optional(),

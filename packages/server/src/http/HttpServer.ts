@@ -36,7 +36,7 @@ export interface StaticRoots {
 
 /** Folders of the built SDK and demo app: configuration first, else the workspace packages. */
 export function staticRoots(config: Pick<Config, 'sdkDir' | 'appDir'>): StaticRoots {
-  const sdkPackage = config.sdkDir === undefined ? locatePackageDir('@parley/sdk') : null;
+  const sdkPackage = config.sdkDir === undefined ? locatePackageDir('parley-sdk') : null;
   const appPackage = config.appDir === undefined ? locatePackageDir('@parley/meet') : null;
   return {
     sdkDir: config.sdkDir ?? (sdkPackage === null ? null : join(sdkPackage, 'dist')),

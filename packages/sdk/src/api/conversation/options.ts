@@ -11,6 +11,16 @@ export interface ConversationOptions {
   e2ee?: boolean | object;
 }
 
+/**
+ * `conversation.join()` options (apiRTC's JoinOptions). Accepted for compatibility; Parley's join
+ * takes no option yet (no conversation passwords, quality adaptation always on, codecs negotiated).
+ */
+export interface JoinOptions {
+  password?: string;
+  qualityAdaptationEnabled?: boolean;
+  supportedVideoCodecs?: string[];
+}
+
 /** The Session side of a Conversation (internal). */
 export interface ConversationHost {
   /** Removes the instance from the session registry. */
