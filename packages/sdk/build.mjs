@@ -2,7 +2,8 @@
 //   dist/parley.js   classic script (IIFE) defining window.apiRTC / window.Parley, minified + map
 //   dist/parley.mjs  ES module with the same named exports and a default namespace, minified + map
 //   dist/types/      declarations (tsc, emitDeclarationOnly)
-//   dist/processors/ the lazily loaded processors module (noise reduction, background blur/image)
+//   dist/processors/ the lazily loaded processors module (noise reduction, background blur/image),
+//                    its background worker script
 //                    with the worklet, wasm and model files it reads, copied from their npm packages
 // and prints the gzip size of parley.js (benchmarked against apiRTC's bundle).
 import { execFileSync } from 'node:child_process';
@@ -41,6 +42,15 @@ const results = await Promise.all([
     format: 'esm',
     outfile: join(dist, 'processors', 'parley-processors.mjs'),
     banner: { js: `/* Parley SDK ${version} processors */` },
+    write: false,
+  }),
+  // The background workers' script: a classic script, as MediaPipe's loader uses importScripts.
+  esbuild.build({
+    ...common,
+    entryPoints: [join(here, 'src/processors/lazy/background/workerEntry.ts')],
+    format: 'iife',
+    outfile: join(dist, 'processors', 'parley-processors-worker.js'),
+    banner: { js: `/* Parley SDK ${version} background worker */` },
     write: false,
   }),
 ]);
@@ -88,7 +98,7 @@ for (const [pkg, from, to] of assets) {
 
 execFileSync(process.execPath, [join(here, '../../node_modules/typescript/bin/tsc'), '-p', here], { stdio: 'inherit' });
 
-for (const file of ['parley.js', 'parley.mjs', 'processors/parley-processors.mjs']) {
+for (const file of ['parley.js', 'parley.mjs', 'processors/parley-processors.mjs', 'processors/parley-processors-worker.js']) {
   const code = readFileSync(join(dist, file));
   console.log(`${file}: ${(code.length / 1024).toFixed(1)} KiB minified, ${(gzipSync(code, { level: 9 }).length / 1024).toFixed(1)} KiB gzip`);
 }
