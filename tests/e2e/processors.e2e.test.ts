@@ -66,9 +66,9 @@ describe('audio and video processors (noise reduction, background blur and image
     expect(await user.page.evaluate(async () => (await E2E.keep.base.applyVideoProcessor('blur')) === E2E.keep.blurred)).toBe(true);
 
     await waitInPage(user, 'both videos playing', () => PROC.ready('base') && PROC.ready('out'));
-    // Chromium moves the frames to the SDK's workers (compositing, segmentation): nothing per frame on the page.
+    // Chromium moves the frames to the SDK's compositing worker: nothing per frame on the page.
     const workers = user.page.workers().filter((w) => w.url().endsWith('/sdk/processors/parley-processors-worker.js'));
-    expect(workers.length).toBe(2);
+    expect(workers.length).toBe(1);
     // Until the first mask exists only the background is drawn; then the person shows unchanged.
     await waitInPage(
       user,

@@ -1,12 +1,14 @@
 import type { Background } from './BackgroundCompositor.js';
+import { MaskService } from './MaskService.js';
 import type { SegmentationStats } from './SegmentationSchedule.js';
+import { Segmenter } from './Segmenter.js';
 import type { FromWorker, ToWorker } from './workerMessages.js';
 
 type ProcessorCtor = new (init: { track: MediaStreamTrack }) => { readable: ReadableStream<VideoFrame> };
 type GeneratorCtor = new (init: { kind: 'video' }) => MediaStreamTrack & { writable: WritableStream<VideoFrame> };
 
 const WORKER_FILE = 'parley-processors-worker.js';
-/** How long close() waits for the workers to release their streams before terminating them. */
+/** How long close() waits for the worker to release its streams before terminating it. */
 const CLOSE_GRACE_MS = 1000;
 
 /** The page's handle on a background pipeline (this one, or the page-only CanvasPipeline). */
@@ -46,24 +48,28 @@ function ready(worker: Worker): Promise<void> {
   });
 }
 
+function send(worker: Worker, message: ToWorker, transfer: Transferable[] = []): void {
+  worker.postMessage(message, transfer);
+}
+
 /**
- * Background replacement off the page's main thread (Chromium): the camera track's frames
- * (MediaStreamTrackProcessor) and the output track's sink (MediaStreamTrackGenerator) are streams
- * transferred to a compositing worker, which draws every frame with the latest mask; a second
- * worker runs the segmentation model, fed by the first. The page only relays visibility and
- * background changes.
+ * Background replacement with the per-frame work off the page's main thread (Chromium): the
+ * camera track's frames (MediaStreamTrackProcessor) and the output track's sink
+ * (MediaStreamTrackGenerator) are streams transferred to a compositing worker, which draws every
+ * frame with the latest mask. The model stays on the page (MaskService), fed a 256×144 frame at
+ * most 15 times a second by the worker; the page also relays visibility and background changes.
  */
 export class WorkerPipeline implements Pipeline {
   readonly output: MediaStreamTrack;
   readonly #compositor: Worker;
-  readonly #segmenter: Worker;
+  readonly #masks: MaskService;
   #stats: SegmentationStats = { framesIn: 0, framesOut: 0, segmentations: 0, meanSegmentationMs: 0 };
   #closed = false;
 
-  private constructor(output: MediaStreamTrack, compositor: Worker, segmenter: Worker, onSlow: (meanComputeTimeMs: number) => void) {
+  private constructor(output: MediaStreamTrack, compositor: Worker, masks: MaskService, onSlow: (meanComputeTimeMs: number) => void) {
     this.output = output;
     this.#compositor = compositor;
-    this.#segmenter = segmenter;
+    this.#masks = masks;
     compositor.onmessage = (e: MessageEvent<FromWorker>) => {
       const m = e.data;
       if (m.type === 'stats') this.#stats = m.stats;
@@ -77,33 +83,27 @@ export class WorkerPipeline implements Pipeline {
     return typeof g.MediaStreamTrackProcessor === 'function' && typeof g.MediaStreamTrackGenerator === 'function' && typeof Worker === 'function';
   }
 
-  /** Starts both workers (loading the model) and hands them the frames; rejects if any step fails. */
+  /** Loads the model, starts the worker and hands it the frames; rejects if any step fails. */
   static async start(input: MediaStreamTrack, baseUrl: string, background: Background, onSlow: (meanComputeTimeMs: number) => void): Promise<WorkerPipeline> {
     const g = globalThis as unknown as { MediaStreamTrackProcessor: ProcessorCtor; MediaStreamTrackGenerator: GeneratorCtor };
-    const segmenter = spawn(baseUrl);
+    const channel = new MessageChannel();
+    const masks = new MaskService(await Segmenter.create(baseUrl), channel.port1);
     let compositor: Worker | undefined;
     let generator: (MediaStreamTrack & { writable: WritableStream<VideoFrame> }) | undefined;
     try {
-      const channel = new MessageChannel();
-      const segmenterReady = ready(segmenter);
-      send(segmenter, { type: 'segmenter', baseUrl, port: channel.port1 }, [channel.port1]);
-      await segmenterReady;
       compositor = spawn(baseUrl);
       const { readable } = new g.MediaStreamTrackProcessor({ track: input });
       generator = new g.MediaStreamTrackGenerator({ kind: 'video' });
       const compositorReady = ready(compositor);
       // Throws a DataCloneError where streams cannot be transferred: the caller falls back.
-      send(compositor, { type: 'compositor', readable, writable: generator.writable, background, port: channel.port2 }, [
-        readable,
-        generator.writable,
-        channel.port2,
-      ]);
+      const transfer = [readable, generator.writable, channel.port2];
+      send(compositor, { type: 'compositor', readable, writable: generator.writable, background, port: channel.port2 }, transfer);
       await compositorReady;
-      return new WorkerPipeline(generator, compositor, segmenter, onSlow);
-    } catch (e) {
+      return new WorkerPipeline(generator, compositor, masks, onSlow);
+    } catch (e: unknown) {
       generator?.stop();
       compositor?.terminate();
-      segmenter.terminate();
+      masks.close();
       throw e;
     }
   }
@@ -120,23 +120,19 @@ export class WorkerPipeline implements Pipeline {
     return { ...this.#stats };
   }
 
-  /** Stops the output track and both workers (after they let go of their streams); idempotent. */
+  /** Stops the output track, the worker (once it let go of its streams) and the model; idempotent. */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
     this.output.stop();
-    for (const worker of [this.#compositor, this.#segmenter]) {
-      const timer = setTimeout(() => worker.terminate(), CLOSE_GRACE_MS);
-      worker.onmessage = (e: MessageEvent<FromWorker>) => {
-        if (e.data.type !== 'closed') return;
-        clearTimeout(timer);
-        worker.terminate();
-      };
-      send(worker, { type: 'close' });
-    }
+    this.#masks.close();
+    const worker = this.#compositor;
+    const timer = setTimeout(() => worker.terminate(), CLOSE_GRACE_MS);
+    worker.onmessage = (e: MessageEvent<FromWorker>) => {
+      if (e.data.type !== 'closed') return;
+      clearTimeout(timer);
+      worker.terminate();
+    };
+    send(worker, { type: 'close' });
   }
-}
-
-function send(worker: Worker, message: ToWorker, transfer: Transferable[] = []): void {
-  worker.postMessage(message, transfer);
 }

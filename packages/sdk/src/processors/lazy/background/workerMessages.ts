@@ -2,12 +2,10 @@ import type { Background } from './BackgroundCompositor.js';
 import type { SegmentationStats } from './SegmentationSchedule.js';
 
 /**
- * Messages between the page and the two background workers (one composites every frame, one
- * segments), and between the two workers over their own MessageChannel. Both workers run the
- * same script (`parley-processors-worker.js`); the first message tells each its role.
+ * Messages between the page and the compositing worker (`parley-processors-worker.js`), and over
+ * the MessageChannel between that worker and the page's MaskService.
  */
 export type ToWorker =
-  | { type: 'segmenter'; baseUrl: string; port: MessagePort }
   | { type: 'compositor'; readable: ReadableStream<VideoFrame>; writable: WritableStream<VideoFrame>; background: Background; port: MessagePort }
   | { type: 'background'; background: Background }
   | { type: 'hidden'; hidden: boolean }
@@ -20,7 +18,7 @@ export type FromWorker =
   | { type: 'stats'; stats: SegmentationStats }
   | { type: 'closed' };
 
-/** Compositor → segmenter: a downscaled frame; segmenter → compositor: its mask (null: none). */
+/** Worker → MaskService: a downscaled frame; MaskService → worker: its mask (alpha = person; null: none). */
 export interface SegmentRequest {
   image: ImageBitmap;
 }
