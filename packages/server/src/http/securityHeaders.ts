@@ -27,15 +27,6 @@ export const APP_CSP = [
 /** CSP of every other response (scripts, JSON, text): nothing to load, never framed. */
 export const RESOURCE_CSP = "default-src 'none'; frame-ancestors 'none'";
 
-/**
- * CSP of the SDK's background worker script (/sdk/processors/parley-processors-worker.js). A
- * worker runs under the policy of its own script's response, not the page's: the resource policy
- * would stop the segmentation model inside it from importing its loader scripts, fetching its
- * wasm and model files and compiling the wasm, all from this origin.
- */
-export const WORKER_CSP = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'";
-const WORKER_SCRIPT = '/parley-processors-worker.js';
-
 /** Headers every response carries, whatever its route. */
 export const COMMON_SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'X-Content-Type-Options': 'nosniff',
@@ -52,6 +43,5 @@ export function applySecurityHeaders(reply: FastifyReply): void {
   for (const [name, value] of Object.entries(COMMON_SECURITY_HEADERS)) reply.header(name, value);
   if (reply.hasHeader('Content-Security-Policy')) return;
   const type = String(reply.getHeader('Content-Type') ?? '');
-  if (reply.request.url.split('?')[0]?.endsWith(WORKER_SCRIPT) && type.includes('javascript')) reply.header('Content-Security-Policy', WORKER_CSP);
-  else reply.header('Content-Security-Policy', type.startsWith('text/html') ? APP_CSP : RESOURCE_CSP);
+  reply.header('Content-Security-Policy', type.startsWith('text/html') ? APP_CSP : RESOURCE_CSP);
 }
