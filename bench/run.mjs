@@ -20,7 +20,12 @@ const flags = new Set(argv.filter((a) => a.startsWith('--')));
 const noteIndex = argv.indexOf('--note');
 const note = noteIndex >= 0 ? argv[noteIndex + 1] : undefined;
 // Options taking a value: --note TEXT, --baseline FILE (sdk-size: a previous parley.js to compare).
-const valueAt = new Set(['--note', '--baseline'].map((o) => argv.indexOf(o)).filter((i) => i >= 0).map((i) => i + 1));
+const valueAt = new Set(
+  ['--note', '--baseline']
+    .map((o) => argv.indexOf(o))
+    .filter((i) => i >= 0)
+    .map((i) => i + 1),
+);
 const names = argv.filter((a, i) => !a.startsWith('--') && !valueAt.has(i));
 
 const modules = new Map();
