@@ -57,10 +57,11 @@ module.exports = {
     },
     {
       name: 'sdk-processors-module-is-a-leaf',
-      comment: 'The processors module knows nothing of the apiRTC facade or the engine: it turns tracks into processed tracks, the Stream links them.',
+      comment:
+        'The processors module is a separate bundle: a value import of the facade or the engine would put a second copy of them into it (other classes, other symbols). It gets what it needs of the core through the ProcessorHost the Stream hands it; types only.',
       severity: 'error',
       from: { path: '^packages/sdk/src/processors/lazy/' },
-      to: { path: '^packages/sdk/src/(api|engine|media)/' },
+      to: { path: '^packages/sdk/src/(api|engine|media)/', dependencyTypesNot: ['type-only'] },
     },
     {
       name: 'server-media-is-below-sessions',

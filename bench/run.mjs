@@ -19,7 +19,14 @@ const argv = process.argv.slice(2);
 const flags = new Set(argv.filter((a) => a.startsWith('--')));
 const noteIndex = argv.indexOf('--note');
 const note = noteIndex >= 0 ? argv[noteIndex + 1] : undefined;
-const names = argv.filter((a, i) => !a.startsWith('--') && !(noteIndex >= 0 && i === noteIndex + 1));
+// Options taking a value: --note TEXT, --baseline FILE (sdk-size: a previous parley.js to compare).
+const valueAt = new Set(
+  ['--note', '--baseline']
+    .map((o) => argv.indexOf(o))
+    .filter((i) => i >= 0)
+    .map((i) => i + 1),
+);
+const names = argv.filter((a, i) => !a.startsWith('--') && !valueAt.has(i));
 
 const modules = new Map();
 for (const name of registry) modules.set(name, await import(`./benchmarks/${name}.mjs`));

@@ -171,7 +171,7 @@ export async function run(ctx) {
     notes.push(
       `${windowMs / 1000} s window per case after ${warmMs / 1000} s of warm-up, cases in turn in one page; the stream is shown in a <video>/<audio> element, not published. ` +
         `CPU = Chromium's processes' cpuTime (CDP SystemInfo.getProcessInfo) per second of wall time (100 % = one core); main thread = Performance.getMetrics TaskDuration per second. ` +
-        `Camera: fake device fed by the noisy testsrc2 640×480 30 fps y4m (no person in it: segmentation still runs on every frame it can take). WebGL is software (SwiftShader: --disable-gpu). Load average: ${load.join(' → ')}.`,
+        `Camera: fake device fed by the noisy testsrc2 640×480 30 fps y4m (no person in it: segmentation runs all the same). Blur/image: every frame composited in the SDK's worker (transferred MediaStreamTrackProcessor/Generator streams), segmentation on the page at most 15/s; the main-thread figure is the page's (the worker's time counts in Chromium CPU). WebGL is software (SwiftShader: --disable-gpu). Load average: ${load.join(' → ')}.`,
     );
     return {
       headline: `blur ${fmt(blur.fps, 1)} fps (unprocessed ${fmt(camRef.fps, 1)}), noise reduction +${pct(noiseExtra)} of a core`,

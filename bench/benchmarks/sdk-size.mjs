@@ -64,7 +64,8 @@ function fetchApiRtc(dir) {
   return { version: info.version, file: relative(pkg, file), bytes: readFileSync(file) };
 }
 
-export async function run({ log }) {
+export async function run(ctx) {
+  const { log } = ctx;
   const sdkPath = join(repoRoot, 'packages/sdk/dist/parley.js');
   if (!existsSync(sdkPath)) throw new Error(`${relative(repoRoot, sdkPath)} is missing: build the SDK (npm run build)`);
   const parley = sizes(readFileSync(sdkPath));
@@ -120,6 +121,8 @@ export async function run({ log }) {
       'mediapipe/selfie_segmentation_landscape.tflite',
       'mediapipe/selfie_segmentation_solution_simd_wasm_bin.js',
       'mediapipe/selfie_segmentation_solution_simd_wasm_bin.wasm',
+      // The background workers' script (both workers run it; fetched once).
+      ...(existsSync(join(procDir, 'parley-processors-worker.js')) ? ['parley-processors-worker.js'] : []),
     ]);
     const row = (name, x) => [name, fmtBytes(x.raw), fmtBytes(x.gzip), fmtBytes(x.brotli)];
     const plus = (a, b) => ({ raw: a.raw + b.raw, gzip: a.gzip + b.gzip, brotli: a.brotli + b.brotli });
@@ -130,9 +133,28 @@ export async function run({ log }) {
         row('core /sdk/parley.js (without processors)', parley),
         row('processors module parley-processors.mjs', module),
         row('+ noise reduction (RNNoise worklet + wasm)', noise),
-        row('+ background (MediaPipe script, wasm, graph, model)', seg),
+        row('+ background (MediaPipe script, wasm, graph, model; worker script)', seg),
         row('core + module + noise reduction', plus(plus(parley, module), noise)),
         row('core + module + noise reduction + background', plus(plus(plus(parley, module), noise), seg)),
+      ],
+    });
+  }
+
+  // --baseline FILE: another build of parley.js (e.g. the previous commit's), measured in the same
+  // run, to show what a change did to the core's size.
+  const baselineAt = ctx.args.indexOf('--baseline');
+  if (baselineAt >= 0 && ctx.args[baselineAt + 1]) {
+    const file = ctx.args[baselineAt + 1];
+    const base = sizes(readFileSync(file));
+    const d = (a, b) => `${a - b >= 0 ? '+' : '−'}${fmtBytes(Math.abs(a - b))}`;
+    tables.unshift({
+      title: `Core against a baseline build (${file})`,
+      columns: ['file', 'raw', 'gzip -9', 'brotli 11'],
+      rows: [
+        ['baseline parley.js', fmtBytes(base.raw), fmtBytes(base.gzip), fmtBytes(base.brotli)],
+        ['this build parley.js', fmtBytes(parley.raw), fmtBytes(parley.gzip), fmtBytes(parley.brotli)],
+        ['difference', d(parley.raw, base.raw), d(parley.gzip, base.gzip), d(parley.brotli, base.brotli)],
+        ['bytes (exact, gzip)', '', `${parley.gzip} / ${base.gzip}`, ''],
       ],
     });
   }

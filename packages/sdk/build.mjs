@@ -4,7 +4,8 @@
 //   dist/parley.cjs  CommonJS module whose module.exports is the namespace (the shape of
 //                    @apirtc/apirtc's main file, for bundlers and tools that require() it)
 //   dist/parley.d.ts every public declaration in one self-contained file (dts-bundle-generator)
-//   dist/processors/ the lazily loaded processors module (noise reduction, background blur/image)
+//   dist/processors/ the lazily loaded processors module (noise reduction, background blur/image),
+//                    its background worker script
 //                    with the worklet, wasm and model files it reads, copied from their npm packages
 // and prints the gzip size of parley.js (benchmarked against apiRTC's bundle).
 import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -57,6 +58,15 @@ const results = await Promise.all([
     banner: { js: `/* Parley SDK ${version} processors */` },
     write: false,
   }),
+  // The background workers' script: a classic script, as MediaPipe's loader uses importScripts.
+  esbuild.build({
+    ...common,
+    entryPoints: [join(here, 'src/processors/lazy/background/workerEntry.ts')],
+    format: 'iife',
+    outfile: join(dist, 'processors', 'parley-processors-worker.js'),
+    banner: { js: `/* Parley SDK ${version} background worker */` },
+    write: false,
+  }),
 ]);
 mkdirSync(dist, { recursive: true });
 mkdirSync(join(dist, 'processors'), { recursive: true });
@@ -103,7 +113,7 @@ for (const [pkg, from, to] of assets) {
 // Declarations: one file, no import of the private protocol package or of zod (tools/bundleTypes.mjs).
 bundleTypes(here, join(dist, 'parley.d.ts'));
 
-for (const file of ['parley.js', 'parley.mjs', 'parley.cjs', 'processors/parley-processors.mjs']) {
+for (const file of ['parley.js', 'parley.mjs', 'parley.cjs', 'processors/parley-processors.mjs', 'processors/parley-processors-worker.js']) {
   const code = readFileSync(join(dist, file));
   console.log(`${file}: ${(code.length / 1024).toFixed(1)} KiB minified, ${(gzipSync(code, { level: 9 }).length / 1024).toFixed(1)} KiB gzip`);
 }

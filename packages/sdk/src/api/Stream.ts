@@ -11,8 +11,8 @@ import type { MediaDevice } from '../media/MediaDevice.js';
 import { RemoteControl } from './stream/RemoteControl.js';
 import { localStreams } from './stream/localStreams.js';
 import { userMediaFromDevices } from './stream/userMediaFromDevices.js';
-import { PROCESSORS, ProcessedStream } from './stream/ProcessedStream.js';
-import { StreamProcessors } from './stream/StreamProcessors.js';
+import { ProcessedStream } from './stream/ProcessedStream.js';
+import { CREATE_CHILD, PROCESSORS } from './stream/ProcessorHost.js';
 import { REMOTE_STATE, STREAM_EVENTS, type MediaStreamTrackFlowStatus, type RelayAction, type RemoteStreamInit } from './stream/types.js';
 import type { UserAgent } from './UserAgent.js';
 
@@ -75,8 +75,6 @@ export class Stream extends ProcessedStream {
   #media: TrackSet | null;
   /** Remote streams: the publisher's state and the relay to it. */
   readonly #remote: RemoteControl | undefined;
-  /** Noise reduction / background children linked to this stream. */
-  protected readonly [PROCESSORS]: StreamProcessors;
 
   /** Internal: apps get Streams from the SDK factories; a direct call throws. */
   constructor(data: MediaStream | null, init: object) {
@@ -91,7 +89,6 @@ export class Stream extends ProcessedStream {
     this.data = data;
     this.#owner = opts.owner;
     this.#screensharing = opts.screensharing ?? false;
-    this[PROCESSORS] = new StreamProcessors(this, (media) => createLocalStream(media, { owner: this.#owner as UserAgent | undefined }));
     this.#media = data ? new TrackSet(data) : null;
     this.#media?.on('trackStopped', (info) => this.emit('trackStopped', info));
     this.#media?.on('ended', () => this.emit('stopped', { streamId: this.streamId, userMediaStreamId: this.streamId }));
@@ -265,6 +262,11 @@ export class Stream extends ProcessedStream {
     return Promise.resolve(this.#flow('video'));
   }
 
+  /** Internal: a processed child stream (processors module), owned as this one is. */
+  [CREATE_CHILD](media: MediaStream): Stream {
+    return createLocalStream(media, { owner: this.#owner as UserAgent | undefined });
+  }
+
   /** Stops every track (`trackStopped` each), then emits `release`. Does not unpublish. */
   release(): void {
     if (!this.#media) return;
@@ -272,7 +274,7 @@ export class Stream extends ProcessedStream {
     this.#media = null;
     this.data = null;
     localStreams.delete(this.streamId);
-    this[PROCESSORS].released();
+    this[PROCESSORS]?.released();
     this.emit('release', { streamId: this.streamId, userMediaStreamId: this.streamId });
   }
 
@@ -353,7 +355,7 @@ export class Stream extends ProcessedStream {
     // Remote without applyRemotely: local playback only. Local: the conversations where the stream
     // is published hear the flow events below and announce the change (conv.updateStream).
     if (!this.#media?.setEnabled(kind, enabled)) return Promise.resolve();
-    this[PROCESSORS].mirrorEnabled(kind, enabled);
+    this[PROCESSORS]?.mirrorEnabled(kind, enabled);
     const status = this.#flow(kind);
     this.emit(kind === 'audio' ? 'audioFlowStatusChanged' : 'videoFlowStatusChanged', status);
     this.emit('flowStatusChanged', { type: kind, ...status });

@@ -1,18 +1,22 @@
-/** What replaces the background: a blur of the frame itself, or an image. */
-export type Background = { kind: 'blur' } | { kind: 'image'; image: HTMLImageElement };
+/** What replaces the background: a blur of the frame itself, or an image (decoded once). */
+export type Background = { kind: 'blur' } | { kind: 'image'; image: ImageBitmap };
+
+/** A canvas on the page (its capture is the fallback's output track) or off screen (workers). */
+export type AnyCanvas = HTMLCanvasElement | OffscreenCanvas;
+type Context2D = CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D;
 
 /** The blurred background is the frame shrunk by this factor and scaled back up with smoothing. */
 const BLUR_DOWNSCALE = 16;
 
-function canvas(width: number, height: number): HTMLCanvasElement {
-  const c = document.createElement('canvas');
-  c.width = width;
-  c.height = height;
-  return c;
+/** An off-screen canvas where the browser has them (workers have no document), else a page one. */
+export function canvas(width: number, height: number): AnyCanvas {
+  if (typeof OffscreenCanvas !== 'undefined') return new OffscreenCanvas(width, height);
+  return Object.assign(document.createElement('canvas'), { width, height });
 }
 
-function context2d(c: HTMLCanvasElement): CanvasRenderingContext2D {
-  const ctx = c.getContext('2d');
+export function context2d(c: AnyCanvas): Context2D {
+  // Checked without naming HTMLCanvasElement, which does not exist in a worker.
+  const ctx = typeof OffscreenCanvas !== 'undefined' && c instanceof OffscreenCanvas ? c.getContext('2d') : (c as HTMLCanvasElement).getContext('2d');
   if (!ctx) throw new Error('no 2D canvas context');
   return ctx;
 }
@@ -22,22 +26,24 @@ function context2d(c: HTMLCanvasElement): CanvasRenderingContext2D {
  * 2D only, so it also runs where WebGL is software-emulated. A canvas `filter: blur()` costs tens
  * of milliseconds per frame in a software-rendered canvas (measured: blur held half the frame rate
  * of a background image); shrinking the frame 16× and scaling it back up with smoothing gives a
- * comparable blur for the price of two drawImage calls.
+ * comparable blur for the price of two drawImage calls. Runs in the compositing worker, or on the
+ * page where frames cannot be moved to a worker.
  */
 export class BackgroundCompositor {
-  readonly output: HTMLCanvasElement;
-  readonly #ctx: CanvasRenderingContext2D;
+  readonly output: AnyCanvas;
+  readonly #ctx: Context2D;
   /** The frame converted once to RGB: a VideoFrame drawn several times would be converted each time. */
-  readonly #rgb: HTMLCanvasElement;
-  readonly #rgbCtx: CanvasRenderingContext2D;
-  readonly #mid: HTMLCanvasElement;
-  readonly #midCtx: CanvasRenderingContext2D;
-  readonly #small: HTMLCanvasElement;
-  readonly #smallCtx: CanvasRenderingContext2D;
+  readonly #rgb: AnyCanvas;
+  readonly #rgbCtx: Context2D;
+  readonly #mid: AnyCanvas;
+  readonly #midCtx: Context2D;
+  readonly #small: AnyCanvas;
+  readonly #smallCtx: Context2D;
   background: Background = { kind: 'blur' };
 
-  constructor() {
-    this.output = canvas(640, 480);
+  /** `output`: where frames are drawn (a page canvas when its capture is the output track). */
+  constructor(output: AnyCanvas = canvas(640, 480)) {
+    this.output = output;
     this.#ctx = context2d(this.output);
     this.#rgb = canvas(640, 480);
     this.#rgbCtx = context2d(this.#rgb);
@@ -48,7 +54,7 @@ export class BackgroundCompositor {
   }
 
   /** The current frame as RGB (valid until the next {@link draw}), e.g. to feed the segmenter. */
-  get frame(): HTMLCanvasElement {
+  get frame(): AnyCanvas {
     return this.#rgb;
   }
 
@@ -87,9 +93,9 @@ export class BackgroundCompositor {
     if (this.background.kind === 'image') {
       const img = this.background.image;
       // "cover": fill the frame, keep the image's proportions, crop what overflows.
-      const scale = Math.max(width / img.naturalWidth, height / img.naturalHeight);
-      const w = img.naturalWidth * scale;
-      const h = img.naturalHeight * scale;
+      const scale = Math.max(width / img.width, height / img.height);
+      const w = img.width * scale;
+      const h = img.height * scale;
       ctx.drawImage(img, (width - w) / 2, (height - h) / 2, w, h);
       return;
     }

@@ -2,6 +2,9 @@ import type { Results, SelfieSegmentation } from '@mediapipe/selfie_segmentation
 
 type SegmentationCtor = new (config: { locateFile: (file: string) => string }) => SelfieSegmentation;
 
+/** What the model reads: a page canvas or an off-screen one. */
+export type SegmenterInput = HTMLCanvasElement | OffscreenCanvas;
+
 /** The package is a classic script that defines `SelfieSegmentation` on the global object. */
 let scriptLoad: Promise<SegmentationCtor> | undefined;
 
@@ -29,7 +32,7 @@ function loadScript(url: string): Promise<SegmentationCtor> {
 /**
  * MediaPipe selfie segmentation, with its wasm, graph and model read from `<baseUrl>mediapipe/`
  * (the SDK's own origin): `locateFile` is the loader's only way to find them, so nothing is asked
- * of the vendor's CDN.
+ * of the vendor's CDN. Runs on the page: the package's worker path does not work (docs/sdk.md).
  */
 export class Segmenter {
   readonly #model: SelfieSegmentation;
@@ -64,13 +67,14 @@ export class Segmenter {
    * The person mask of `image` (alpha = person confidence). The mask is only valid until the
    * next call: the caller copies it or draws it before segmenting again.
    */
-  async segment(image: HTMLCanvasElement): Promise<CanvasImageSource> {
+  async segment(image: SegmenterInput): Promise<CanvasImageSource> {
     let mask: CanvasImageSource | undefined;
     this.#pending = (m) => {
       mask = m;
     };
     // The results callback runs inside send(): once it resolved, the mask is there or never comes.
-    await this.#model.send({ image });
+    // The loader uploads any canvas into its GL texture; its types only list page elements.
+    await this.#model.send({ image: image as HTMLCanvasElement });
     this.#pending = undefined;
     if (!mask) throw new Error('segmentation produced no mask');
     return mask;

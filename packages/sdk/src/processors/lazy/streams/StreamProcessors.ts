@@ -1,16 +1,7 @@
-import { loadProcessors, processorsBaseUrl } from '../../processors/loadProcessors.js';
-import type { BackgroundProcessor, BackgroundProcessorEvents, NoiseFilter, NoiseIntensity } from '../../processors/lazy/entry.js';
-import { log } from '../../util/Logger.js';
-import { ApplyAudioProcessorError } from '../ApplyAudioProcessorError.js';
-import { ApplyVideoProcessorError } from '../ApplyVideoProcessorError.js';
-import { EMIT } from '../internal.js';
-import type { Stream } from '../Stream.js';
-
-export type AudioProcessorType = 'none' | 'noiseReduction';
-export type VideoProcessorType = 'none' | 'blur' | 'backgroundImage';
-export interface VideoProcessorOptions {
-  backgroundImageUrl?: string;
-}
+import type { AudioProcessorType, ProcessorHooks, ProcessorHost, VideoProcessorOptions, VideoProcessorType } from '../../../api/stream/ProcessorHost.js';
+import type { Stream } from '../../../api/Stream.js';
+import { BackgroundProcessor, loadBackgroundImage, type BackgroundProcessorEvents } from '../background/BackgroundProcessor.js';
+import { NoiseFilter, type NoiseIntensity } from '../NoiseFilter.js';
 
 type Kind = 'audio' | 'video';
 
@@ -27,20 +18,18 @@ interface VideoChild extends Child {
 /** Each Stream's processor state; lets one Stream reach another's without exposing it to apps. */
 const registry = new WeakMap<Stream, StreamProcessors>();
 
-/** Builds a local Stream around a MediaStream (given by Stream.ts, which this module cannot import). */
-export type ChildFactory = (media: MediaStream) => Stream;
-
 /**
  * Audio and video processors of one local Stream (docs/sdk.md, "Audio and video processors").
  * Applying one builds a child Stream whose processed track replaces the original of that kind,
  * the other kind being a clone of the parent's track. Parent and child stay linked: enabling or
  * disabling either applies to both, releasing the parent releases the child, and releasing the
- * child (or applying 'none') stops the pipeline. The pipelines come from the lazily loaded
- * processors module, so an app that never applies one never downloads it.
+ * child (or applying 'none') stops the pipeline. All of it lives in the lazily loaded processors
+ * module, so an app that never applies one never downloads it; the core's {@link ProcessorHost}
+ * provides child streams, errors and events, and the Stream calls the {@link ProcessorHooks}.
  */
-export class StreamProcessors {
+export class StreamProcessors implements ProcessorHooks {
   readonly #stream: Stream;
-  readonly #createChild: ChildFactory;
+  readonly #host: ProcessorHost;
   #audio: Child | null = null;
   #video: VideoChild | null = null;
   /** Set on a child: the stream it was derived from and the kind processed. */
@@ -48,24 +37,30 @@ export class StreamProcessors {
   /** One apply at a time per stream: a second waits for the first to settle. */
   #queue: Promise<unknown> = Promise.resolve();
 
-  constructor(stream: Stream, createChild: ChildFactory) {
+  private constructor(stream: Stream, host: ProcessorHost) {
     this.#stream = stream;
-    this.#createChild = createChild;
+    this.#host = host;
     registry.set(stream, this);
+    host.link(stream, this);
   }
 
-  /** `applyAudioProcessor` / `startNoiseReduction` / `stopNoiseReduction`. */
-  applyAudio(type: AudioProcessorType, intensity: NoiseIntensity = 'hard'): Promise<Stream> {
+  /** The processor state of `stream`, created on first use. */
+  static of(stream: Stream, host: ProcessorHost): StreamProcessors {
+    return registry.get(stream) ?? new StreamProcessors(stream, host);
+  }
+
+  /** `applyAudioProcessor` / `startNoiseReduction` / `stopNoiseReduction`; `baseUrl`: this module's folder. */
+  applyAudio(type: AudioProcessorType, intensity: NoiseIntensity, baseUrl: string): Promise<Stream> {
     const base = this.#baseFor('audio');
-    if (base !== this.#stream) return of(base).applyAudio(type, intensity);
-    return this.#serial(() => this.#applyAudio(type, intensity));
+    if (base !== this.#stream) return of(base).applyAudio(type, intensity, baseUrl);
+    return this.#serial(() => this.#applyAudio(type, intensity, baseUrl));
   }
 
   /** `applyVideoProcessor` and the older blur/backgroundImage helpers. */
-  applyVideo(type: VideoProcessorType, opts?: VideoProcessorOptions): Promise<Stream> {
+  applyVideo(type: VideoProcessorType, opts: VideoProcessorOptions | undefined, baseUrl: string): Promise<Stream> {
     const base = this.#baseFor('video');
-    if (base !== this.#stream) return of(base).applyVideo(type, opts);
-    return this.#serial(() => this.#applyVideo(type, opts));
+    if (base !== this.#stream) return of(base).applyVideo(type, opts, baseUrl);
+    return this.#serial(() => this.#applyVideo(type, opts, baseUrl));
   }
 
   /** The stream's tracks of `kind` were enabled or disabled: the linked streams follow. */
@@ -75,7 +70,7 @@ export class StreamProcessors {
       if (!s) continue;
       // Resolves at once when already in that state, which is what ends the mutual recursion.
       const change = kind === 'audio' ? (enabled ? s.enableAudio() : s.disableAudio()) : enabled ? s.enableVideo() : s.disableVideo();
-      change.catch((e: unknown) => log.warn('processed stream enable state not mirrored', e));
+      change.catch((e: unknown) => this.#host.warn('processed stream enable state not mirrored', e));
     }
   }
 
@@ -115,11 +110,10 @@ export class StreamProcessors {
     return run;
   }
 
-  async #applyAudio(type: AudioProcessorType, intensity: NoiseIntensity): Promise<Stream> {
+  async #applyAudio(type: AudioProcessorType, intensity: NoiseIntensity, baseUrl: string): Promise<Stream> {
     const base = this.#stream;
     const current = (): Stream => this.#audio?.stream ?? base;
-    const fail = (message: string): ApplyAudioProcessorError =>
-      new ApplyAudioProcessorError(`applyAudioProcessor() - ${message}`, base.audioAppliedFilter, current());
+    const fail = (message: string): Error => this.#host.audioError(`applyAudioProcessor() - ${message}`, base.audioAppliedFilter, current());
     if (type !== 'none' && type !== 'noiseReduction') throw fail(`invalid audioProcessorType: ${String(type)}`);
     if (type === base.audioAppliedFilter) return current();
     if (type === 'none') {
@@ -131,10 +125,9 @@ export class StreamProcessors {
     if (!track || track.readyState === 'ended') throw fail('the stream has no live audio track');
     let filter: NoiseFilter;
     try {
-      const mod = await loadProcessors();
-      filter = await mod.NoiseFilter.create(track, processorsBaseUrl(), intensity);
+      filter = await NoiseFilter.create(track, baseUrl, intensity);
     } catch (e) {
-      log.warn('noise reduction failed to start', e);
+      this.#host.warn('noise reduction failed to start', e);
       throw fail(`noise reduction failed to start: ${e instanceof Error ? e.message : String(e)}`);
     }
     filter.output.enabled = track.enabled;
@@ -145,11 +138,10 @@ export class StreamProcessors {
     return child;
   }
 
-  async #applyVideo(type: VideoProcessorType, opts: VideoProcessorOptions | undefined): Promise<Stream> {
+  async #applyVideo(type: VideoProcessorType, opts: VideoProcessorOptions | undefined, baseUrl: string): Promise<Stream> {
     const base = this.#stream;
     const current = (): Stream => this.#video?.stream ?? base;
-    const fail = (message: string): ApplyVideoProcessorError =>
-      new ApplyVideoProcessorError(`applyVideoProcessor() - ${message}`, base.videoAppliedFilter, current());
+    const fail = (message: string): Error => this.#host.videoError(`applyVideoProcessor() - ${message}`, base.videoAppliedFilter, current());
     if (type !== 'none' && type !== 'blur' && type !== 'backgroundImage') throw fail(`invalid videoProcessorType: ${String(type)}`);
     const imageUrl = type === 'backgroundImage' ? opts?.backgroundImageUrl : undefined;
     if (type === 'backgroundImage' && (typeof imageUrl !== 'string' || imageUrl === '')) throw fail('backgroundImageUrl is required for backgroundImage');
@@ -161,15 +153,11 @@ export class StreamProcessors {
     if (base.isRemote) throw fail('processors apply to local streams only');
     const track = base.data?.getVideoTracks()[0];
     if (!track || track.readyState === 'ended') throw fail('the stream has no live video track');
-    let mod;
     let background;
     try {
-      mod = await loadProcessors();
-      background = imageUrl === undefined ? ({ kind: 'blur' } as const) : ({ kind: 'image', image: await mod.loadBackgroundImage(imageUrl) } as const);
+      background = imageUrl === undefined ? ({ kind: 'blur' } as const) : ({ kind: 'image', image: await loadBackgroundImage(imageUrl) } as const);
     } catch (e) {
-      throw fail(
-        `${imageUrl === undefined ? 'the processors module failed to load' : `cannot load background image ${imageUrl}`}: ${e instanceof Error ? e.message : String(e)}`,
-      );
+      throw fail(`cannot load background image ${String(imageUrl)}: ${e instanceof Error ? e.message : String(e)}`);
     }
     if (this.#video) {
       // Blur ↔ image on the same child: the published stream keeps its track.
@@ -182,14 +170,18 @@ export class StreamProcessors {
     // The child exists only once the processor runs: its events go to whatever stream is set here.
     const target: { stream?: Stream } = {};
     try {
-      processor = await mod.BackgroundProcessor.create(track, processorsBaseUrl(), background, (name, payload) => {
-        // Both events are typed `object` on the Stream; the processor's payloads are objects.
-        const event: keyof BackgroundProcessorEvents = name;
-        const data: object = payload;
-        target.stream?.[EMIT](event, data);
-      });
+      processor = await BackgroundProcessor.create(
+        track,
+        baseUrl,
+        background,
+        (name, payload) => {
+          const event: keyof BackgroundProcessorEvents = name;
+          if (target.stream) this.#host.emit(target.stream, event, payload);
+        },
+        this.#host.warn,
+      );
     } catch (e) {
-      log.warn('background processor failed to start', e);
+      this.#host.warn('background processor failed to start', e);
       throw fail(`background segmentation failed to start: ${e instanceof Error ? e.message : String(e)}`);
     }
     processor.output.enabled = track.enabled;
@@ -203,8 +195,8 @@ export class StreamProcessors {
 
   /** Wraps the processed media as a linked child that inherits the other kind's applied filter. */
   #adopt(kind: Kind, media: MediaStream): Stream {
-    const child = this.#createChild(media);
-    of(child).#parent = { stream: this.#stream, kind };
+    const child = this.#host.createChild(this.#stream, media);
+    StreamProcessors.of(child, this.#host).#parent = { stream: this.#stream, kind };
     child.audioAppliedFilter = this.#stream.audioAppliedFilter;
     child.videoAppliedFilter = this.#stream.videoAppliedFilter;
     return child;
