@@ -75,7 +75,7 @@ export type { ConversationMessage, ConversationOptions, StreamInfo } from './api
 // apiRTC's names for option types, imported by apps and libraries such as @apirtc/react-lib.
 export type { ConversationOptions as GetOrCreateConversationOptions, JoinOptions } from './api/conversation/options.js';
 export type { PublishOptions } from './api/conversation/PublicationSet.js';
-export type { VideoProcessorOptions } from './api/stream/StreamProcessors.js';
+export type { VideoProcessorOptions } from './api/stream/ProcessorHost.js';
 export type { StreamEvents, MediaStreamTrackFlowStatus } from './api/Stream.js';
 export type { CreateStreamOptions } from './media/constraints.js';
 export type { MediaDeviceList, MediaDeviceChange } from './media/DeviceManager.js';
