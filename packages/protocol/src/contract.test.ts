@@ -85,6 +85,7 @@ const requests: { [T in RequestType]: RequestOf<T> } = {
   },
   'conv.subscribe': { type: 'conv.subscribe', id: 16, conversation: 'room', streamId: 77, audio: true, video: false },
   'conv.unsubscribe': { type: 'conv.unsubscribe', id: 17, conversation: 'room', streamId: 77 },
+  'conv.updateSubscription': { type: 'conv.updateSubscription', id: 17, conversation: 'room', streamId: 77, quality: 'low' },
   'media.publisherOffer': { type: 'media.publisherOffer', id: 18, conversation: 'room', sdp },
   'media.subscriberAnswer': { type: 'media.subscriberAnswer', id: 19, conversation: 'room', sdp },
   'media.candidate': {
@@ -147,6 +148,7 @@ const results: { [T in RequestType]: ResultOf<T> } = {
   'conv.updateStream': undefined,
   'conv.subscribe': undefined,
   'conv.unsubscribe': undefined,
+  'conv.updateSubscription': undefined,
   'media.publisherOffer': { sdp },
   'media.subscriberAnswer': undefined,
   'media.candidate': undefined,
@@ -226,6 +228,7 @@ const events: { [T in ServerEventType]: Extract<ServerEvent, { type: T }> } = {
   'conv.ejected': { type: 'conv.ejected', seq: 19, conversation: 'room', userId: 'bob', reason: 'rude' },
   'conv.recording': { type: 'conv.recording', seq: 16, conversation: 'room', state: 'available', info: recordingInfo },
   'conv.audioAmplitude': { type: 'conv.audioAmplitude', seq: 16, conversation: 'room', streamId: 77, amplitude: 0, isSpeaking: false },
+  'conv.simulcastFeedChanged': { type: 'conv.simulcastFeedChanged', seq: 16, conversation: 'room', streamId: 77, quality: 'low' },
   'cloud.newMedia': {
     type: 'cloud.newMedia',
     seq: 16,

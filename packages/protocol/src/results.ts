@@ -37,6 +37,7 @@ export const RequestResults = {
   'conv.updateStream': NoData,
   'conv.subscribe': NoData,
   'conv.unsubscribe': NoData,
+  'conv.updateSubscription': NoData,
   'media.publisherOffer': MediaAnswerResult,
   'media.subscriberAnswer': NoData,
   'media.candidate': NoData,
