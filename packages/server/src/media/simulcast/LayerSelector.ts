@@ -20,6 +20,10 @@ export interface LayerSelectorOptions {
   maxTrialBackoffMs?: number;
   /** The estimate must reach `bitrate(current) × saturation` before a trial. */
   saturation?: number;
+  /** A trial fails when the estimate falls below this share of its value at the trial's start. */
+  trialDrop?: number;
+  /** A trial the estimate neither confirmed nor refused is kept after this long, ms. */
+  trialMaxMs?: number;
 }
 
 /**
@@ -33,8 +37,10 @@ export interface LayerSelectorOptions {
  *   1.5 × what it receives (AIMD cap on the incoming rate), so a subscriber moved to a low layer
  *   could never show room for a higher one. When its estimate is saturated (≥ `saturation` ×
  *   the current bitrate: no congestion seen) and the layer has been held for the back-off, the
- *   next layer is tried; if the estimate then falls below it, the selector comes back down and
- *   doubles the back-off. An SFU that sends probing padding would not need this; ours does not.
+ *   next layer is tried. During the trial the estimate may stay below the layer's bitrate while
+ *   it climbs; only a fall of the estimate (the receiver saw over-use) ends it: back down, and
+ *   the back-off doubles. The trial is confirmed when the estimate reaches the layer's bitrate; after
+ *   `trialMaxMs` without that, the usual rule judges it and the back-off doubles. An SFU that sends probing padding would not need trials; ours does not.
  *
  * Pure apart from the clock passed in: unit-tested without a network.
  */
@@ -48,12 +54,18 @@ export class LayerSelector {
   #backoff: number;
   /** The last change was a trial upgrade not yet confirmed. */
   #trial = false;
+  /** Highest estimate seen since the trial started. */
+  #trialEstimate = 0;
+  readonly #trialDrop: number;
+  readonly #trialMaxMs: number;
 
   constructor(options: LayerSelectorOptions = {}) {
     this.#upHeadroom = options.upHeadroom ?? 1.15;
     this.#initialBackoff = options.trialBackoffMs ?? 3000;
     this.#maxBackoff = options.maxTrialBackoffMs ?? 24000;
     this.#saturation = options.saturation ?? 1.3;
+    this.#trialDrop = options.trialDrop ?? 0.9;
+    this.#trialMaxMs = options.trialMaxMs ?? 15000;
     this.#backoff = this.#initialBackoff;
   }
 
@@ -87,23 +99,34 @@ export class LayerSelector {
     if (estimate <= 0 || current < 0) return this.#set(estimate <= 0 ? highest : this.#fitting(inputs, lowest, highest, estimate), now, false);
     if (current > highest || !active[current]) return this.#set(this.#fitting(inputs, lowest, highest, estimate), now, false);
 
-    if (bitrates[current]! > estimate && current > lowest) {
-      const next = this.#fitting(inputs, lowest, current - 1, estimate);
-      if (this.#trial && now - this.#changedAt < this.#backoff + this.#initialBackoff) {
+    if (this.#trial) {
+      // A trial layer arrives faster than the estimate it was tried at: the receiver's estimate
+      // needs a few seconds to climb. Only a fall of the estimate (over-use seen) ends the trial.
+      if (estimate < this.#trialEstimate * this.#trialDrop) {
         this.#backoff = Math.min(this.#maxBackoff, this.#backoff * 2);
+        return this.#set(this.#fitting(inputs, lowest, current - 1, estimate), now, false);
       }
-      return this.#set(next, now, false);
+      if (estimate >= bitrates[current]!) {
+        this.#trial = false; // the estimate caught up: confirmed
+        this.#backoff = this.#initialBackoff;
+      } else if (now - this.#changedAt >= this.#trialMaxMs) {
+        this.#trial = false; // never caught up: judged by the usual rule below, tried again later
+        this.#backoff = Math.min(this.#maxBackoff, this.#backoff * 2);
+      } else {
+        this.#trialEstimate = Math.max(this.#trialEstimate, estimate);
+        return current;
+      }
+    }
+    if (bitrates[current]! > estimate && current > lowest) {
+      return this.#set(this.#fitting(inputs, lowest, current - 1, estimate), now, false);
     }
     for (let l = highest; l > current; l--) {
       if (active[l] && bitrates[l]! * this.#upHeadroom <= estimate) return this.#set(l, now, false);
     }
-    if (this.#trial && now - this.#changedAt >= this.#initialBackoff) {
-      this.#trial = false; // survived: the trial is confirmed
-      this.#backoff = this.#initialBackoff;
-    }
     if (current < highest && estimate >= bitrates[current]! * this.#saturation && now - this.#changedAt >= this.#backoff) {
       let next = current + 1;
       while (next < highest && !active[next]) next++;
+      this.#trialEstimate = estimate;
       return this.#set(next, now, true);
     }
     return current;
