@@ -46,6 +46,7 @@ export class PublisherPc {
           const group = simulcast.map((e) => {
             const t = this.pc.addTransceiver(track, { direction: 'sendonly', streams: [ms], sendEncodings: [{ maxBitrate: e.maxBitrate, scaleResolutionDownBy: e.scaleResolutionDownBy }] });
             preferVp8(t);
+            keepResolution(t.sender);
             return t;
           });
           this.#groups.set(ms.id, group);
@@ -125,5 +126,20 @@ export class PublisherPc {
     const pending = this.#pendingCandidates;
     this.#pendingCandidates = [];
     for (const c of pending) await this.pc.addIceCandidate(c).catch(() => undefined);
+  }
+}
+
+/**
+ * Simulcast layers are the resolution ladder: each encoding keeps its resolution and lowers its
+ * frame rate under CPU or bandwidth pressure, instead of Chromium shrinking the top layer to the
+ * size of the one below it. Best effort: a browser without the setting keeps its default.
+ */
+function keepResolution(sender: RTCRtpSender): void {
+  try {
+    const params = sender.getParameters() as RTCRtpSendParameters & { degradationPreference?: string };
+    params.degradationPreference = 'maintain-resolution';
+    sender.setParameters(params).catch(() => undefined);
+  } catch {
+    // not supported before negotiation here: the default applies
   }
 }
