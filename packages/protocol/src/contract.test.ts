@@ -124,11 +124,24 @@ const requests: { [T in RequestType]: RequestOf<T> } = {
   'contact.history': { type: 'contact.history', id: 30, contact: 'bob', count: 10, beforeTime: 1_700_000_000_000 },
   'cloud.pushTicket': { type: 'cloud.pushTicket', id: 31, conversation: 'room', name: 'notes.txt', mimeType: 'text/plain', size: 12, metadata: { a: 1 } },
   'cloud.list': { type: 'cloud.list', id: 32, conversation: 'room' },
+  'ice.servers': { type: 'ice.servers', id: 33 },
 };
 
 /** One representative successful answer's data per request type. */
 const results: { [T in RequestType]: ResultOf<T> } = {
-  register: { userId: 'alice', resumeToken: 'tok', resumeWindowMs: 10_000, heartbeatMs: 20_000, serverVersion: '0.1.0', idTicket: 't' },
+  register: {
+    userId: 'alice',
+    resumeToken: 'tok',
+    resumeWindowMs: 10_000,
+    heartbeatMs: 20_000,
+    serverVersion: '0.1.0',
+    idTicket: 't',
+    iceServers: [
+      { urls: ['stun:turn.example.com:3478'] },
+      { urls: ['turn:turn.example.com:3478?transport=tcp'], username: '1700086400:alice', credential: 'c2VjcmV0' },
+    ],
+    iceServersExpireAt: 1_700_086_400_000,
+  },
   resume: { userId: 'alice', resumeToken: 'tok2', replayed: 3 },
   unregister: undefined,
   ping: undefined,
@@ -169,6 +182,10 @@ const results: { [T in RequestType]: ResultOf<T> } = {
   'conv.history': { messages: [{ uuid: 3, from: 'bob', content: 'hi', time: 1_700_000_000_000, displayName: 'Bob', metadata: { a: 1 } }], more: true },
   'contact.history': { messages: [{ uuid: 4, from: 'bob', to: 'alice', content: 'hi', time: 1_700_000_000_000 }], more: false },
   'cloud.pushTicket': { uploadPath: '/api/v1/media/upload/t', expiresAt: 1_700_000_000_000 },
+  'ice.servers': {
+    iceServers: [{ urls: ['turns:turn.example.com:5349'], username: '1700086400:alice', credential: 'c2VjcmV0' }],
+    expiresAt: 1_700_086_400_000,
+  },
   'cloud.list': {
     media: [
       {

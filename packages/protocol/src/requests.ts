@@ -43,6 +43,7 @@ import { ConvStartRecordingRequest, ConvStopRecordingRequest } from './recording
 import { ContactHistoryRequest, ConvHistoryRequest } from './history.js';
 import { CloudListRequest, CloudPushTicketRequest } from './cloudMedia.js';
 import { PeerSignalRequest } from './peer.js';
+import { IceServersRequest } from './ice.js';
 import { explainIssues } from './explain.js';
 import type { RequestOf, RequestType } from './results.js';
 
@@ -97,6 +98,7 @@ export const RequestSchemas = {
   'contact.history': ContactHistoryRequest,
   'cloud.pushTicket': CloudPushTicketRequest,
   'cloud.list': CloudListRequest,
+  'ice.servers': IceServersRequest,
 } satisfies RequestSchemaMap;
 
 /** Whether `type` names a request (handshake or session). */
