@@ -139,7 +139,10 @@ export const MediaPublisherOfferRequest = z.object({
    * (each encoding is its own m-section; see docs/media-plane.md). The first becomes the track
    * subscribers see.
    */
-  simulcast: z.array(z.array(z.string().min(1).max(64)).min(2).max(3)).max(8).optional(),
+  simulcast: z
+    .array(z.array(z.string().min(1).max(64)).min(2).max(3))
+    .max(8)
+    .optional(),
 });
 /** SFU: the SDK's answer to a `media.subscriberOffer` event. */
 export const MediaSubscriberAnswerRequest = z.object({

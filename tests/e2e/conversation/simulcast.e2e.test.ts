@@ -81,7 +81,10 @@ describe('simulcast through the SFU', () => {
     await waitDecoding(c.user, 'carol decodes');
 
     // Bob shows a small tile: he asks for the low layer.
-    const asked = await b.user.page.evaluate((id: number) => CONV.conv.updateSubscribedStream(id, { simulcast: { streamQuality: 'low' } }).then(() => 'ok', CONV.err), published);
+    const asked = await b.user.page.evaluate(
+      (id: number) => CONV.conv.updateSubscribedStream(id, { simulcast: { streamQuality: 'low' } }).then(() => 'ok', CONV.err),
+      published,
+    );
     expect(asked).toBe('ok');
     await waitWidth(b.user, 'bob decodes the low layer (≤ 160 px wide)', 'atMost', 160, 30_000);
     await waitInPage(
@@ -100,7 +103,9 @@ describe('simulcast through the SFU', () => {
     await waitWidth(b.user, 'bob back on a larger layer', 'equal', 640, 90_000);
     await waitDecoding(b.user, 'bob decodes after switching up');
     // An unknown stream is refused.
-    const refused = await b.user.page.evaluate(() => CONV.conv.updateSubscribedStream(987654, { simulcast: { streamQuality: 'low' } }).then(() => 'ok', CONV.err));
+    const refused = await b.user.page.evaluate(() =>
+      CONV.conv.updateSubscribedStream(987654, { simulcast: { streamQuality: 'low' } }).then(() => 'ok', CONV.err),
+    );
     expect(refused).not.toBe('ok');
   });
 });

@@ -44,7 +44,11 @@ export class PublisherPc {
           // One transceiver per encoding of the same track (see docs/media-plane.md: the SFU's
           // libdatachannel routes RTP by the SSRCs of the SDP, which rid simulcast leaves out).
           const group = simulcast.map((e) => {
-            const t = this.pc.addTransceiver(track, { direction: 'sendonly', streams: [ms], sendEncodings: [{ maxBitrate: e.maxBitrate, scaleResolutionDownBy: e.scaleResolutionDownBy }] });
+            const t = this.pc.addTransceiver(track, {
+              direction: 'sendonly',
+              streams: [ms],
+              sendEncodings: [{ maxBitrate: e.maxBitrate, scaleResolutionDownBy: e.scaleResolutionDownBy }],
+            });
             preferVp8(t);
             keepResolution(t.sender);
             return t;

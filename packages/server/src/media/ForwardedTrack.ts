@@ -384,7 +384,12 @@ export class ForwardedTrack extends Emitter<ForwardedTrackEvents> implements Tra
     const copy = rtx.subarray(0, len); // rare path: one view object per retransmission
     const sc = this.#simulcast;
     if (sc !== null && readVp8Fields(copy, sc.fields)) {
-      sc.vp8.rewrite(copy, sc.fields, Vp8PictureRewriter.inputPictureId(copy, sc.fields), sc.fields.tl0PicIdxOffset < 0 ? -1 : copy[sc.fields.tl0PicIdxOffset]!);
+      sc.vp8.rewrite(
+        copy,
+        sc.fields,
+        Vp8PictureRewriter.inputPictureId(copy, sc.fields),
+        sc.fields.tl0PicIdxOffset < 0 ? -1 : copy[sc.fields.tl0PicIdxOffset]!,
+      );
     }
     if (!this.#rewriter.rewrite(copy, copy[1]! & 0x7f, inSeq, readU32(copy, 4))) return;
     try {

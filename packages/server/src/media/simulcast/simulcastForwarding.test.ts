@@ -60,7 +60,17 @@ function vp8(ssrc: number, seq: number, ts: number, picture: number, tl0: number
 function layer(owner: { publishedTrackClosed: () => void }, mid: string, ssrc: number): { track: PublishedTrack; inbound: FakeTrack } {
   const track = new PublishedTrack(
     owner,
-    { id: `t${mid}`, peerId: 'alice', mid, kind: 'video', streamId: 's', trackId: 'cam', ssrc, codecs: [{ payloadType: 100, codec: VP8 }], rtcpSenderSsrc: 0x5eed },
+    {
+      id: `t${mid}`,
+      peerId: 'alice',
+      mid,
+      kind: 'video',
+      streamId: 's',
+      trackId: 'cam',
+      ssrc,
+      codecs: [{ payloadType: 100, codec: VP8 }],
+      rtcpSenderSsrc: 0x5eed,
+    },
     config,
   );
   const inbound = new FakeTrack(mid);
