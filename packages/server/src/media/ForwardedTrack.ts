@@ -9,10 +9,8 @@ import { NackVerdict, type NackBudget } from './rtcp/NackBudget.js';
 import { nextRtcpPacket } from './rtcp/RtcpPacket.js';
 import { readRembBitrate, rembSsrc, rembSsrcCount } from './rtcp/remb.js';
 import { SR_LENGTH, translateSenderReport } from './rtcp/reports.js';
-import { readVp8Fields, type Vp8Fields } from './rtp/vp8Descriptor.js';
-import { LayerSelector } from './simulcast/LayerSelector.js';
-import { LayerTap, type LayerTapOwner } from './simulcast/LayerTap.js';
-import { Vp8PictureRewriter } from './simulcast/Vp8PictureRewriter.js';
+import type { LayerTapOwner } from './simulcast/LayerTap.js';
+import { LayerState } from './simulcast/LayerState.js';
 
 /** Events of a {@link ForwardedTrack}. */
 export interface ForwardedTrackEvents {
@@ -114,18 +112,7 @@ export class ForwardedTrack extends Emitter<ForwardedTrackEvents> implements Tra
   #repeats = 0;
   #srs = 0;
   /** Simulcast state; null for a source without layers (the plain fast path). */
-  readonly #simulcast: {
-    taps: LayerTap[];
-    selector: LayerSelector;
-    vp8: Vp8PictureRewriter;
-    fields: Vp8Fields;
-    current: number;
-    target: number;
-    preferred: number;
-    switches: number;
-    /** performance.now() of the last packet sent while a switch waits (timestamp continuity). */
-    lastSentAt: number;
-  } | null = null;
+  readonly #simulcast: LayerState | null = null;
 
   /** @internal Created by the subscriber transport. */
   constructor(owner: ForwardedTrackOwner, id: string, source: PublishedTrack, mid: string, ssrc: number, enableH264: boolean) {
@@ -145,19 +132,7 @@ export class ForwardedTrack extends Emitter<ForwardedTrackEvents> implements Tra
     // ends this subscription; forward() sends nothing until negotiated and open.
     const layers = source.layers;
     if (layers.length > 1) {
-      const taps = layers.map((l, i) => new LayerTap(this, l, i, i === layers.length - 1));
-      this.#simulcast = {
-        taps,
-        selector: new LayerSelector(),
-        vp8: new Vp8PictureRewriter(),
-        fields: { pictureIdOffset: -1, longPictureId: false, tl0PicIdxOffset: -1 },
-        current: -1,
-        target: -1,
-        preferred: layers.length - 1,
-        switches: 0,
-        lastSentAt: 0,
-      };
-      layers.forEach((l, i) => l.addOutput(taps[i]!));
+      this.#simulcast = new LayerState(this, layers);
       this.reselect();
     } else {
       source.addOutput(this);
@@ -189,18 +164,9 @@ export class ForwardedTrack extends Emitter<ForwardedTrackEvents> implements Tra
   reselect(): void {
     const sc = this.#simulcast;
     if (sc === null || this.#closed) return;
-    const layers = this.source.layers;
-    const layer = sc.selector.select(
-      { preferred: sc.preferred, estimate: this.#owner.videoBitrateShare, bitrates: layers.map((l) => l.bitrate), active: layers.map((l) => l.active) },
-      performance.now(),
-    );
-    if (layer < 0 || layer === sc.target) return;
-    sc.target = layer;
-    if (layer !== sc.current) {
-      sc.lastSentAt = performance.now();
-      // The switch happens at the target's next keyframe: ask for it now.
-      if (this.#open) layers[layer]!.requestKeyframe();
-    }
+    const ask = sc.choose(this.#owner.videoBitrateShare);
+    // The switch happens at the target's next keyframe: ask for it now.
+    if (ask >= 0 && this.#open) this.source.layers[ask]!.requestKeyframe();
   }
 
   /**
@@ -209,17 +175,16 @@ export class ForwardedTrack extends Emitter<ForwardedTrackEvents> implements Tra
    */
   forwardLayer(index: number, layer: PublishedTrack, packet: Buffer, inPt: number, inSeq: number, inTs: number): void {
     const sc = this.#simulcast!;
-    if (index !== sc.current) {
-      if (index !== sc.target || !layer.packetIsKeyframe || !this.#open) return; // other layers: not ours
-      this.#rewriter.switchSource(sc.current < 0 ? performance.now() : sc.lastSentAt);
-      sc.vp8.switchSource();
-      sc.current = index;
-      sc.switches++;
+    if (!this.#open) return;
+    const verdict = sc.accept(index, layer);
+    if (verdict === -2) return; // another layer: not ours
+    if (verdict >= 0) {
+      this.#rewriter.switchSource(verdict);
       this.emit('layerChanged', index);
     }
-    if (layer.pictureId >= 0 || layer.tl0PicIdx >= 0) sc.vp8.rewrite(packet, layer.vp8Fields, layer.pictureId, layer.tl0PicIdx);
+    sc.rewriteVp8(packet, layer);
     this.forward(packet, inPt, inSeq, inTs);
-    if (sc.target !== sc.current) sc.lastSentAt = performance.now();
+    sc.sent();
   }
 
   /** @internal {@link LayerTapOwner}: sender reports of the layer forwarded only. */
@@ -237,10 +202,7 @@ export class ForwardedTrack extends Emitter<ForwardedTrackEvents> implements Tra
 
   /** The layer whose keyframes and cache serve this subscriber now. */
   #servingLayer(): PublishedTrack {
-    const sc = this.#simulcast;
-    if (sc === null) return this.source;
-    const layers = this.source.layers;
-    return layers[sc.current >= 0 ? sc.current : sc.target] ?? this.source;
+    return this.#simulcast?.serving() ?? this.source;
   }
 
   /** True after {@link close}. */
@@ -284,7 +246,7 @@ export class ForwardedTrack extends Emitter<ForwardedTrackEvents> implements Tra
     this.#closed = true;
     this.#open = false;
     this.source.removeOutput(this);
-    if (this.#simulcast) for (const tap of this.#simulcast.taps) tap.detach();
+    this.#simulcast?.detach();
     this.#native = null;
     this.#owner.forwardedTrackClosed(this);
     this.emit('closed');
@@ -382,15 +344,7 @@ export class ForwardedTrack extends Emitter<ForwardedTrackEvents> implements Tra
       return;
     }
     const copy = rtx.subarray(0, len); // rare path: one view object per retransmission
-    const sc = this.#simulcast;
-    if (sc !== null && readVp8Fields(copy, sc.fields)) {
-      sc.vp8.rewrite(
-        copy,
-        sc.fields,
-        Vp8PictureRewriter.inputPictureId(copy, sc.fields),
-        sc.fields.tl0PicIdxOffset < 0 ? -1 : copy[sc.fields.tl0PicIdxOffset]!,
-      );
-    }
+    this.#simulcast?.rewriteRetransmission(copy);
     if (!this.#rewriter.rewrite(copy, copy[1]! & 0x7f, inSeq, readU32(copy, 4))) return;
     try {
       this.#native!.sendMessageBinary(copy);
