@@ -107,5 +107,11 @@ describe('simulcast through the SFU', () => {
       CONV.conv.updateSubscribedStream(987654, { simulcast: { streamQuality: 'low' } }).then(() => 'ok', CONV.err),
     );
     expect(refused).not.toBe('ok');
+
+    // Unpublishing ends the three encodings together: both subscribers see the stream go.
+    await a.user.page.evaluate(() => CONV.conv.unpublish(CONV.local.camera));
+    for (const u of [b, c]) {
+      await waitInPage(u.user, 'streamRemoved after unpublish', (id: number) => E2E.of('streamRemoved').some((e) => e.streamId === id), published);
+    }
   });
 });

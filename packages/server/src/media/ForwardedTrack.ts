@@ -166,7 +166,7 @@ export class ForwardedTrack extends Emitter<ForwardedTrackEvents> implements Tra
     if (sc === null || this.#closed) return;
     const ask = sc.choose(this.#owner.videoBitrateShare);
     // The switch happens at the target's next keyframe: ask for it now.
-    if (ask >= 0 && this.#open) this.source.layers[ask]!.requestKeyframe();
+    if (ask !== null && this.#open) ask.requestKeyframe();
   }
 
   /**
@@ -195,7 +195,7 @@ export class ForwardedTrack extends Emitter<ForwardedTrackEvents> implements Tra
   /** @internal {@link LayerTapOwner}: a lower encoding ended; choose among the others. */
   layerClosed(index: number): void {
     const sc = this.#simulcast;
-    if (sc === null) return;
+    if (sc === null || this.source.closed) return; // the whole source is ending: so is this subscription
     if (sc.target === index) sc.target = -1;
     this.reselect();
   }

@@ -190,7 +190,7 @@ export class PublishedTrack extends Emitter<PublishedTrackEvents> {
 
   /** True when packets arrived during the last RTCP interval (a paused encoding is not). */
   get active(): boolean {
-    return this.#active;
+    return this.#active && !this.#closed;
   }
 
   /**

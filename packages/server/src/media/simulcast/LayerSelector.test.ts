@@ -42,7 +42,12 @@ describe('LayerSelector', () => {
     expect(s.select(inputs(160_000), 3000)).toBe(1); // trial
     expect(s.select(inputs(200_000), 4000)).toBe(1); // below 300k but rising: kept
     expect(s.select(inputs(320_000), 5000)).toBe(1); // caught up: confirmed
-    expect(s.select(inputs(250_000), 6000)).toBe(0); // an ordinary drop below the layer
+    expect(s.select(inputs(250_000), 6000)).toBe(0); // the layer did not hold: down, and a longer wait
+    expect(s.trialBackoffMs).toBe(6000);
+    expect(s.select(inputs(160_000), 10_000)).toBe(0);
+    expect(s.select(inputs(160_000), 12_000)).toBe(1); // 6 s after the fall
+    expect(s.select(inputs(400_000), 13_000)).toBe(1);
+    expect(s.select(inputs(350_000), 42_000)).toBe(1); // held 30 s: the back-off resets
     expect(s.trialBackoffMs).toBe(3000);
   });
 

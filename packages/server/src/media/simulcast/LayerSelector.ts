@@ -24,6 +24,11 @@ export interface LayerSelectorOptions {
   trialDrop?: number;
   /** A trial the estimate neither confirmed nor refused is kept after this long, ms. */
   trialMaxMs?: number;
+  /**
+   * A fall within this long after moving up doubles the back-off too (the higher layer did not
+   * hold); holding a layer this long resets the back-off. ms.
+   */
+  stableMs?: number;
 }
 
 /**
@@ -54,6 +59,9 @@ export class LayerSelector {
   #backoff: number;
   /** The last change was a trial upgrade not yet confirmed. */
   #trial = false;
+  /** When the selector last moved up (by estimate or trial). */
+  #upAt = -Infinity;
+  readonly #stableMs: number;
   /** Highest estimate seen since the trial started. */
   #trialEstimate = 0;
   readonly #trialDrop: number;
@@ -62,10 +70,11 @@ export class LayerSelector {
   constructor(options: LayerSelectorOptions = {}) {
     this.#upHeadroom = options.upHeadroom ?? 1.15;
     this.#initialBackoff = options.trialBackoffMs ?? 3000;
-    this.#maxBackoff = options.maxTrialBackoffMs ?? 24000;
+    this.#maxBackoff = options.maxTrialBackoffMs ?? 32000;
     this.#saturation = options.saturation ?? 1.3;
     this.#trialDrop = options.trialDrop ?? 0.9;
     this.#trialMaxMs = options.trialMaxMs ?? 15000;
+    this.#stableMs = options.stableMs ?? 30000;
     this.#backoff = this.#initialBackoff;
   }
 
@@ -96,6 +105,7 @@ export class LayerSelector {
       return this.#set(highest < 0 ? this.#current : highest, now, false);
     }
     const current = this.#current;
+    if (now - this.#changedAt >= this.#stableMs) this.#backoff = this.#initialBackoff;
     if (estimate <= 0 || current < 0) return this.#set(estimate <= 0 ? highest : this.#fitting(inputs, lowest, highest, estimate), now, false);
     if (current > highest || !active[current]) return this.#set(this.#fitting(inputs, lowest, highest, estimate), now, false);
 
@@ -107,8 +117,7 @@ export class LayerSelector {
         return this.#set(this.#fitting(inputs, lowest, current - 1, estimate), now, false);
       }
       if (estimate >= bitrates[current]!) {
-        this.#trial = false; // the estimate caught up: confirmed
-        this.#backoff = this.#initialBackoff;
+        this.#trial = false; // the estimate caught up: confirmed (the back-off resets once it holds)
       } else if (now - this.#changedAt >= this.#trialMaxMs) {
         this.#trial = false; // never caught up: judged by the usual rule below, tried again later
         this.#backoff = Math.min(this.#maxBackoff, this.#backoff * 2);
@@ -118,6 +127,7 @@ export class LayerSelector {
       }
     }
     if (bitrates[current]! > estimate && current > lowest) {
+      if (now - this.#upAt < this.#stableMs) this.#backoff = Math.min(this.#maxBackoff, this.#backoff * 2);
       return this.#set(this.#fitting(inputs, lowest, current - 1, estimate), now, false);
     }
     for (let l = highest; l > current; l--) {
@@ -142,6 +152,7 @@ export class LayerSelector {
 
   #set(layer: number, now: number, trial: boolean): number {
     if (layer !== this.#current) {
+      if (layer > this.#current && this.#current >= 0) this.#upAt = now;
       this.#current = layer;
       this.#changedAt = now;
       this.#trial = trial;

@@ -35,20 +35,20 @@ export class LayerState {
 
   /**
    * Chooses the layer from the estimate and the layers' state. Returns the layer to ask a
-   * keyframe of (a new target not forwarded yet), else -1.
+   * keyframe of (a new target not forwarded yet), else null.
    */
-  choose(estimate: number): number {
+  choose(estimate: number): PublishedTrack | null {
     const layers = this.#layers;
     const now = performance.now();
     const layer = this.#selector.select(
       { preferred: this.preferred, estimate, bitrates: layers.map((l) => l.bitrate), active: layers.map((l) => l.active) },
       now,
     );
-    if (layer < 0 || layer === this.target) return -1;
+    if (layer < 0 || layer === this.target) return null;
     this.target = layer;
-    if (layer === this.current) return -1;
+    if (layer === this.current) return null;
     this.#lastSentAt = now;
-    return layer;
+    return layers[layer] ?? null;
   }
 
   /**

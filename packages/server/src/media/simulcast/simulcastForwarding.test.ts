@@ -193,10 +193,12 @@ describe('simulcast forwarding', () => {
     expect(layers[1]!.track.cache).not.toBeNull();
   });
 
-  it('ends with its top layer, not with a lower one; the lower layers end with the top', () => {
+  it('ends with its top layer, not with a lower one (that one is skipped); the lower layers end with the top', () => {
     const { layers, top, fwd } = setup();
     layers[0]!.track.close();
     expect(fwd.closed).toBe(false);
+    fwd.setPreferredLayer(0); // the low encoding is gone: the lowest one left serves a small tile
+    expect(fwd.getStats().targetLayer).toBe(1);
     top.close();
     expect(fwd.closed).toBe(true);
     expect(layers[1]!.track.closed).toBe(true);
