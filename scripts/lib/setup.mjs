@@ -71,19 +71,31 @@ function onPath(bin) {
   return false;
 }
 
+/** Like onPath, plus the sbin folders a non-root PATH often lacks (ip, tc, nft live there). */
+function onSystemPath(bin) {
+  return onPath(bin) || ['/usr/sbin', '/sbin', '/usr/bin'].some((dir) => existsSync(join(dir, bin)));
+}
+
 /**
  * Makes sure the system programs the tests drive are installed: Debian's Chromium (the browser
- * end-to-end suite) and ffmpeg (recording, fake camera files). Installs them through apt when
+ * end-to-end suite), ffmpeg (recording, fake camera files), coturn, iproute2 and nftables (TURN and
+ * emulated-network tests). Installs them through apt when
  * running as root on Debian; otherwise explains what to install.
  */
 export function ensureSystemPackages() {
   const wanted = [
     { bin: 'chromium', pkg: 'chromium', present: existsSync('/usr/bin/chromium') },
     { bin: 'ffmpeg', pkg: 'ffmpeg', present: onPath('ffmpeg') },
+    // TURN tests run Debian's coturn; the network-emulation harness (tests/harness/netns) drives
+    // ip (network namespaces, veth), tc (rate limits) and nft (loss, UDP blocking).
+    { bin: 'turnserver', pkg: 'coturn', present: onSystemPath('turnserver') },
+    { bin: 'ip', pkg: 'iproute2', present: onSystemPath('ip') },
+    { bin: 'tc', pkg: 'iproute2', present: onSystemPath('tc') },
+    { bin: 'nft', pkg: 'nftables', present: onSystemPath('nft') },
   ];
   const missing = wanted.filter((w) => !w.present);
   if (missing.length === 0) return;
-  const pkgs = missing.map((m) => m.pkg);
+  const pkgs = [...new Set(missing.map((m) => m.pkg))];
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   if (isRoot && existsSync('/etc/debian_version') && onPath('apt-get')) {
     console.log(`• Installing ${pkgs.join(', ')} with apt-get…`);

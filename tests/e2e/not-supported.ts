@@ -31,7 +31,6 @@ export const NOT_SUPPORTED: NotSupportedMember[] = [
   ...r('Contact', ['fetchMediaList', 'fetchProfileInformation', 'fetchWebSessionInformation', 'pushMedia', 'sendRemoteAccessInvitation']),
   ...t('Contact', ['sendWhiteboardInvitation']),
   ...r('Conversation', [
-    'updateSubscribedStream',
     'checkAccess',
     'bind',
     'updateData',

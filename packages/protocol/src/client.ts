@@ -8,6 +8,7 @@ import { RecordingRequests } from './recording.js';
 import { HistoryRequests } from './history.js';
 import { CloudRequests } from './cloudMedia.js';
 import { PeerSignalRequest } from './peer.js';
+import { IceServersRequest } from './ice.js';
 
 /*
  * Messages the SDK sends to the server. Every one is a request: it carries an `id` and gets
@@ -116,6 +117,7 @@ export const SessionRequest = z.union([
   UserDataSetRequest,
   ContactSendRequest,
   PeerSignalRequest,
+  IceServersRequest,
   ...ConversationRequests,
   ...ModerationRequests,
   ...RecordingRequests,

@@ -85,6 +85,7 @@ const requests: { [T in RequestType]: RequestOf<T> } = {
   },
   'conv.subscribe': { type: 'conv.subscribe', id: 16, conversation: 'room', streamId: 77, audio: true, video: false },
   'conv.unsubscribe': { type: 'conv.unsubscribe', id: 17, conversation: 'room', streamId: 77 },
+  'conv.updateSubscription': { type: 'conv.updateSubscription', id: 17, conversation: 'room', streamId: 77, quality: 'low' },
   'media.publisherOffer': { type: 'media.publisherOffer', id: 18, conversation: 'room', sdp },
   'media.subscriberAnswer': { type: 'media.subscriberAnswer', id: 19, conversation: 'room', sdp },
   'media.candidate': {
@@ -123,11 +124,24 @@ const requests: { [T in RequestType]: RequestOf<T> } = {
   'contact.history': { type: 'contact.history', id: 30, contact: 'bob', count: 10, beforeTime: 1_700_000_000_000 },
   'cloud.pushTicket': { type: 'cloud.pushTicket', id: 31, conversation: 'room', name: 'notes.txt', mimeType: 'text/plain', size: 12, metadata: { a: 1 } },
   'cloud.list': { type: 'cloud.list', id: 32, conversation: 'room' },
+  'ice.servers': { type: 'ice.servers', id: 33 },
 };
 
 /** One representative successful answer's data per request type. */
 const results: { [T in RequestType]: ResultOf<T> } = {
-  register: { userId: 'alice', resumeToken: 'tok', resumeWindowMs: 10_000, heartbeatMs: 20_000, serverVersion: '0.1.0', idTicket: 't' },
+  register: {
+    userId: 'alice',
+    resumeToken: 'tok',
+    resumeWindowMs: 10_000,
+    heartbeatMs: 20_000,
+    serverVersion: '0.1.0',
+    idTicket: 't',
+    iceServers: [
+      { urls: ['stun:turn.example.com:3478'] },
+      { urls: ['turn:turn.example.com:3478?transport=tcp'], username: '1700086400:alice', credential: 'c2VjcmV0' },
+    ],
+    iceServersExpireAt: 1_700_086_400_000,
+  },
   resume: { userId: 'alice', resumeToken: 'tok2', replayed: 3 },
   unregister: undefined,
   ping: undefined,
@@ -147,6 +161,7 @@ const results: { [T in RequestType]: ResultOf<T> } = {
   'conv.updateStream': undefined,
   'conv.subscribe': undefined,
   'conv.unsubscribe': undefined,
+  'conv.updateSubscription': undefined,
   'media.publisherOffer': { sdp },
   'media.subscriberAnswer': undefined,
   'media.candidate': undefined,
@@ -167,6 +182,10 @@ const results: { [T in RequestType]: ResultOf<T> } = {
   'conv.history': { messages: [{ uuid: 3, from: 'bob', content: 'hi', time: 1_700_000_000_000, displayName: 'Bob', metadata: { a: 1 } }], more: true },
   'contact.history': { messages: [{ uuid: 4, from: 'bob', to: 'alice', content: 'hi', time: 1_700_000_000_000 }], more: false },
   'cloud.pushTicket': { uploadPath: '/api/v1/media/upload/t', expiresAt: 1_700_000_000_000 },
+  'ice.servers': {
+    iceServers: [{ urls: ['turns:turn.example.com:5349'], username: '1700086400:alice', credential: 'c2VjcmV0' }],
+    expiresAt: 1_700_086_400_000,
+  },
   'cloud.list': {
     media: [
       {
@@ -226,6 +245,7 @@ const events: { [T in ServerEventType]: Extract<ServerEvent, { type: T }> } = {
   'conv.ejected': { type: 'conv.ejected', seq: 19, conversation: 'room', userId: 'bob', reason: 'rude' },
   'conv.recording': { type: 'conv.recording', seq: 16, conversation: 'room', state: 'available', info: recordingInfo },
   'conv.audioAmplitude': { type: 'conv.audioAmplitude', seq: 16, conversation: 'room', streamId: 77, amplitude: 0, isSpeaking: false },
+  'conv.simulcastFeedChanged': { type: 'conv.simulcastFeedChanged', seq: 16, conversation: 'room', streamId: 77, quality: 'low' },
   'cloud.newMedia': {
     type: 'cloud.newMedia',
     seq: 16,

@@ -114,12 +114,35 @@ export const ConvUnsubscribeRequest = z.object({
   streamId: StreamId,
 });
 
+/** Simulcast qualities as apiRTC names them (`SimulcastSubscribeOptions.streamQuality`). */
+export const SimulcastQuality = z.enum(['high', 'medium', 'low']);
+/**
+ * SFU: the subscriber asks for at most `quality` of a simulcast stream it is subscribed to
+ * (`updateSubscribedStream`, e.g. a small tile); its bandwidth may still choose lower.
+ */
+export const ConvUpdateSubscriptionRequest = z.object({
+  type: z.literal('conv.updateSubscription'),
+  id: RequestId,
+  conversation: ConversationName,
+  streamId: StreamId,
+  quality: SimulcastQuality,
+});
+
 /** SFU: the SDK's publisher PC offer (first or re-offer); answer data `{sdp}`. */
 export const MediaPublisherOfferRequest = z.object({
   type: z.literal('media.publisherOffer'),
   id: RequestId,
   conversation: ConversationName,
   sdp: Sdp,
+  /**
+   * Simulcast: per published video source, the mids of its encodings, highest quality first
+   * (each encoding is its own m-section; see docs/media-plane.md). The first becomes the track
+   * subscribers see.
+   */
+  simulcast: z
+    .array(z.array(z.string().min(1).max(64)).min(2).max(3))
+    .max(8)
+    .optional(),
 });
 /** SFU: the SDK's answer to a `media.subscriberOffer` event. */
 export const MediaSubscriberAnswerRequest = z.object({
@@ -257,6 +280,7 @@ export const ConversationRequests = [
   ConvUpdateStreamRequest,
   ConvSubscribeRequest,
   ConvUnsubscribeRequest,
+  ConvUpdateSubscriptionRequest,
   MediaPublisherOfferRequest,
   MediaSubscriberAnswerRequest,
   MediaCandidateRequest,
@@ -399,6 +423,15 @@ export const ConvAudioAmplitudeEvent = z.object({
   isSpeaking: z.boolean(),
 });
 
+/** SFU: the simulcast layer forwarded to this subscriber changed (apiRTC `simulcastFeedChanged`). */
+export const ConvSimulcastFeedChangedEvent = z.object({
+  type: z.literal('conv.simulcastFeedChanged'),
+  seq: Seq,
+  conversation: ConversationName,
+  streamId: StreamId,
+  quality: SimulcastQuality,
+});
+
 export const ConversationEvents = [
   ConvStreamEvent,
   ConvSubscriptionEndedEvent,
@@ -412,6 +445,7 @@ export const ConversationEvents = [
   ConvRelayRequestEvent,
   ConvConstraintsChangedEvent,
   ConvAudioAmplitudeEvent,
+  ConvSimulcastFeedChangedEvent,
 ] as const;
 
 export type ConvStreamEvent = z.infer<typeof ConvStreamEvent>;

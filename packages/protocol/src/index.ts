@@ -9,6 +9,7 @@ export * from './recording.js';
 export * from './history.js';
 export * from './cloudMedia.js';
 export * from './peer.js';
+export * from './ice.js';
 export * from './results.js';
 export * from './requests.js';
 export { explainIssues } from './explain.js';

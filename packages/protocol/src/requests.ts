@@ -31,6 +31,7 @@ import {
   ConvUnpublishRequest,
   ConvUnsubscribeRequest,
   ConvUpdateStreamRequest,
+  ConvUpdateSubscriptionRequest,
   MediaCandidateRequest,
   MediaPublisherOfferRequest,
   MediaSubscriberAnswerRequest,
@@ -42,6 +43,7 @@ import { ConvStartRecordingRequest, ConvStopRecordingRequest } from './recording
 import { ContactHistoryRequest, ConvHistoryRequest } from './history.js';
 import { CloudListRequest, CloudPushTicketRequest } from './cloudMedia.js';
 import { PeerSignalRequest } from './peer.js';
+import { IceServersRequest } from './ice.js';
 import { explainIssues } from './explain.js';
 import type { RequestOf, RequestType } from './results.js';
 
@@ -74,6 +76,7 @@ export const RequestSchemas = {
   'conv.updateStream': ConvUpdateStreamRequest,
   'conv.subscribe': ConvSubscribeRequest,
   'conv.unsubscribe': ConvUnsubscribeRequest,
+  'conv.updateSubscription': ConvUpdateSubscriptionRequest,
   'media.publisherOffer': MediaPublisherOfferRequest,
   'media.subscriberAnswer': MediaSubscriberAnswerRequest,
   'media.candidate': MediaCandidateRequest,
@@ -95,6 +98,7 @@ export const RequestSchemas = {
   'contact.history': ContactHistoryRequest,
   'cloud.pushTicket': CloudPushTicketRequest,
   'cloud.list': CloudListRequest,
+  'ice.servers': IceServersRequest,
 } satisfies RequestSchemaMap;
 
 /** Whether `type` names a request (handshake or session). */

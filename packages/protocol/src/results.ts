@@ -5,6 +5,7 @@ import { RecordingResult } from './recording.js';
 import { HistoryResult } from './history.js';
 import { CloudListResult, CloudPushTicketResult } from './cloudMedia.js';
 import { ContactSendResult, RegisterResult, ResumeResult } from './server.js';
+import { IceServersResult } from './ice.js';
 
 /*
  * The request/answer contract: for every request type, the schema of the `data` of its
@@ -37,6 +38,7 @@ export const RequestResults = {
   'conv.updateStream': NoData,
   'conv.subscribe': NoData,
   'conv.unsubscribe': NoData,
+  'conv.updateSubscription': NoData,
   'media.publisherOffer': MediaAnswerResult,
   'media.subscriberAnswer': NoData,
   'media.candidate': NoData,
@@ -58,6 +60,7 @@ export const RequestResults = {
   'contact.history': HistoryResult,
   'cloud.pushTicket': CloudPushTicketResult,
   'cloud.list': CloudListResult,
+  'ice.servers': IceServersResult,
 } as const satisfies { readonly [T in ClientMessage['type']]: z.ZodType };
 
 /** Every request type (handshake and session). */

@@ -5,6 +5,7 @@ import { ModerationEvents } from './moderation.js';
 import { RecordingEvents } from './recording.js';
 import { CloudNewMediaEvent } from './cloudMedia.js';
 import { PeerSignalEvent } from './peer.js';
+import { IceServer } from './ice.js';
 
 /*
  * Messages the server sends. `answer` closes one request; every other message is an event
@@ -43,6 +44,10 @@ export const RegisterResult = z.object({
    * client; sent back with `userId` on a later `register` it gets the same id again (unless taken).
    */
   idTicket: z.string().optional(),
+  /** STUN/TURN servers for this session's media connections (absent: none configured). */
+  iceServers: z.array(IceServer).max(8).optional(),
+  /** When the TURN credentials in `iceServers` expire, ms since the epoch: ask `ice.servers` before. */
+  iceServersExpireAt: z.number().int().positive().optional(),
 });
 export type RegisterResult = z.infer<typeof RegisterResult>;
 
@@ -52,6 +57,9 @@ export const ResumeResult = z.object({
   resumeToken: z.string(),
   /** Number of events replayed after this answer. */
   replayed: z.number().int().nonnegative(),
+  /** Fresh ICE servers and credentials (as in RegisterResult). */
+  iceServers: z.array(IceServer).max(8).optional(),
+  iceServersExpireAt: z.number().int().positive().optional(),
 });
 export type ResumeResult = z.infer<typeof ResumeResult>;
 

@@ -21,6 +21,7 @@ import { PresenceService } from './presence/PresenceService.js';
 import { FfmpegTools } from './recording/FfmpegTools.js';
 import { registerRecordingRoutes } from './recording/recordingRoutes.js';
 import { RecordingService } from './recording/RecordingService.js';
+import { TurnCredentialIssuer } from './ice/TurnCredentialIssuer.js';
 import { RecordingStore } from './recording/RecordingStore.js';
 import { SessionManager } from './session/SessionManager.js';
 import { SessionRegistry } from './session/SessionRegistry.js';
@@ -130,6 +131,7 @@ export async function startServer(options: ServerOptions | Config = {}): Promise
       limits: config.limits,
       serverVersion: SERVER_VERSION,
       log: moduleLogger(root, 'session'),
+      ice: new TurnCredentialIssuer(config.ice),
       sessionEnding: (session) => conversations.leaveAll(session),
     });
     // Read at scrape time; the signalling server exists by the time anyone can scrape.
@@ -231,9 +233,10 @@ export async function startServer(options: ServerOptions | Config = {}): Promise
 
 /** The media plane with the configured network settings. @throws ConfigError on a bad address */
 function createSfu(config: Config, errorSink: ListenerErrorSink): Sfu {
-  const { announcedAddress, bindAddress, portMin, portMax, ...limits } = config.media;
+  const { announcedAddress, bindAddress, portMin, portMax, udpMuxPort, ...limits } = config.media;
   const options: SfuOptions = {
     ...limits,
+    ...(udpMuxPort !== undefined ? { udpMuxPort } : {}),
     ...(announcedAddress !== undefined ? { announcedAddress } : {}),
     ...(bindAddress !== undefined ? { bindAddress } : {}),
     ...(portMin !== undefined && portMax !== undefined ? { portRange: { min: portMin, max: portMax } } : {}),

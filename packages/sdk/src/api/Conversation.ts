@@ -201,6 +201,12 @@ export class Conversation extends ConversationStorage {
     this.#room.unsubscribe(streamId);
   }
 
+  /** Caps the simulcast quality received for a subscribed stream (`{simulcast: {streamQuality}}`). */
+  updateSubscribedStream(streamId: number | string, opts?: { simulcast?: { streamQuality?: unknown } }): Promise<unknown> {
+    if (!this.#room) return reject(ERROR_OTHER, 'updateSubscribedStream() - conversation not joined');
+    return this.#room.updateSubscribedStream(streamId, opts ?? {});
+  }
+
   /** Deprecated alias of subscribeToStream. */
   subscribeToMedia(streamId: number | string, opts?: object): Promise<Stream> {
     return this.subscribeToStream(streamId, opts);

@@ -15,6 +15,14 @@ export interface PublishedMedia {
   streamId: number;
   ms: MediaStream;
   kinds: Kinds;
+  /** SFU simulcast: the video encodings to send, highest first (absent: one encoding). */
+  simulcast?: SimulcastEncoding[];
+}
+
+/** One simulcast encoding of a published video. */
+export interface SimulcastEncoding {
+  maxBitrate: number;
+  scaleResolutionDownBy: number;
 }
 
 /** What a media plane needs from its conversation. */

@@ -10,7 +10,7 @@ export type MeshSignal = MeshSdpPayload | { kind: 'subscribe'; streamId: number;
  */
 export interface MediaSignalling {
   /** SFU: sends the publisher PC's offer; resolves the server's answer SDP (rejects without one). */
-  publisherOffer(sdp: string): Promise<string>;
+  publisherOffer(sdp: string, simulcast?: string[][]): Promise<string>;
   /** SFU: answers the server's subscriber offer. */
   subscriberAnswer(sdp: string): Promise<unknown>;
   /** SFU: a local ICE candidate of one of the two PCs (fire and forget). */

@@ -17,7 +17,7 @@ export class SfuPlane implements MediaPlane {
   }
 
   async publish(media: PublishedMedia): Promise<void> {
-    await this.#pub().add(media.ms, media.kinds);
+    await this.#pub().add(media.ms, media.kinds, media.simulcast);
   }
 
   async unpublish(media: PublishedMedia): Promise<void> {
@@ -83,7 +83,7 @@ export class SfuPlane implements MediaPlane {
     const { signals } = this.#deps;
     this.#publisher ??= new PublisherPc(
       {
-        offer: (sdp) => signals.publisherOffer(sdp),
+        offer: (sdp, simulcast) => signals.publisherOffer(sdp, simulcast),
         candidate: (candidate, sdpMid) => signals.candidate('publisher', candidate, sdpMid),
       },
       this.#deps.report,

@@ -114,6 +114,8 @@ const MediaSchema = z
     /** UDP port range for ICE, inclusive; both or neither. Default: ephemeral ports. */
     portMin: z.number().int().min(1024).max(65535).optional(),
     portMax: z.number().int().min(1024).max(65535).optional(),
+    /** ICE UDP mux: one UDP port for every media connection (excludes portMin/portMax). */
+    udpMuxPort: z.number().int().min(1024).max(65535).optional(),
     /**
      * File descriptors PeerConnections may never take (kept for WebSockets, HTTP, SQLite, logs):
      * a new connection is refused ("not enough bandwidth", code 0) within this of the fd limit.
@@ -133,7 +135,34 @@ const MediaSchema = z
     nackRepeatWindowMs: z.number().int().min(0).max(10_000).default(100),
   })
   .refine((m) => (m.portMin === undefined) === (m.portMax === undefined), { message: 'portMin and portMax go together' })
-  .refine((m) => m.portMin === undefined || m.portMax === undefined || m.portMin <= m.portMax, { message: 'portMin must be ≤ portMax' });
+  .refine((m) => m.portMin === undefined || m.portMax === undefined || m.portMin <= m.portMax, { message: 'portMin must be ≤ portMax' })
+  .refine((m) => m.udpMuxPort === undefined || m.portMin === undefined, { message: 'udpMuxPort excludes portMin/portMax' });
+
+/** An ICE server URL as browsers and coturn spell them (RFC 7064 / RFC 7065). */
+const IceUrl = (schemes: string) =>
+  z
+    .string()
+    .max(512)
+    .regex(new RegExp(`^(${schemes}):[^\\s]+$`), `must be a ${schemes.replace('|', ' or ')} URL`);
+
+/** STUN/TURN servers handed to sessions (docs/operations.md § TURN). */
+const IceSchema = z
+  .strictObject({
+    /** STUN URLs, e.g. `stun:turn.example.com:3478`. */
+    stunUrls: z.array(IceUrl('stun|stuns')).max(4).default([]),
+    /**
+     * TURN URLs sharing one credential, e.g. `turn:turn.example.com:3478?transport=udp`,
+     * `turn:turn.example.com:3478?transport=tcp`, `turns:turn.example.com:5349?transport=tcp`.
+     */
+    turnUrls: z.array(IceUrl('turn|turns')).max(6).default([]),
+    /** coturn's `static-auth-secret` (`use-auth-secret`): TURN credentials are derived from it. */
+    turnSecret: z.string().min(16).optional(),
+    /** Lifetime of the TURN credentials handed out, seconds (coturn refuses them afterwards). */
+    credentialTtlS: positiveInt()
+      .min(60)
+      .default(24 * 3600),
+  })
+  .refine((ice) => ice.turnUrls.length === 0 || ice.turnSecret !== undefined, { message: 'turnUrls need turnSecret' });
 
 const ConversationsSchema = z.strictObject({
   /** Time a publisher has to answer a `conv.relay`, ms (then code 11). */
@@ -262,6 +291,7 @@ export const ConfigSchema = z.strictObject({
   limits: LimitsSchema.prefault({}),
   http: HttpSchema.prefault({}),
   media: MediaSchema.prefault({}),
+  ice: IceSchema.prefault({}),
   conversations: ConversationsSchema.prefault({}),
   recording: RecordingSchema.prefault({}),
   history: HistorySchema.prefault({}),
@@ -280,6 +310,7 @@ export type TrustProxySetting = HttpConfig['trustProxy'];
 export type RecordingConfig = Config['recording'];
 export type HistoryConfig = Config['history'];
 export type CloudMediaConfig = Config['cloudMedia'];
+export type IceConfig = Config['ice'];
 
 /**
  * Validates `input`, fills defaults and makes `dataDir`, `sdkDir` and `appDir` absolute

@@ -130,4 +130,36 @@ describe('loadConfig', () => {
     expect(() => resolveConfig({ prot: 1 })).toThrow(ConfigError);
     expect(() => resolveConfig({ limits: { maxMessageBytes: 2 * 1024 * 1024 } })).toThrow(/limits.maxMessageBytes/);
   });
+
+  it('reads the ICE servers (STUN, TURN with its secret) and the UDP mux port from the environment', () => {
+    const cwd = emptyDir();
+    expect(loadConfig({}, undefined, cwd).ice).toEqual({ stunUrls: [], turnUrls: [], credentialTtlS: 86_400 });
+    const config = loadConfig(
+      {
+        PARLEY_STUN_URLS: 'stun:turn.example.com:3478',
+        PARLEY_TURN_URLS: 'turn:turn.example.com:3478?transport=udp, turn:turn.example.com:3478?transport=tcp,turns:turn.example.com:5349',
+        PARLEY_TURN_SECRET: 'a-shared-secret-of-some-length',
+        PARLEY_TURN_TTL_S: '600',
+        PARLEY_MEDIA_UDP_MUX_PORT: '40000',
+      },
+      undefined,
+      cwd,
+    );
+    expect(config.ice).toEqual({
+      stunUrls: ['stun:turn.example.com:3478'],
+      turnUrls: ['turn:turn.example.com:3478?transport=udp', 'turn:turn.example.com:3478?transport=tcp', 'turns:turn.example.com:5349'],
+      turnSecret: 'a-shared-secret-of-some-length',
+      credentialTtlS: 600,
+    });
+    expect(config.media.udpMuxPort).toBe(40_000);
+  });
+
+  it('refuses TURN URLs without a secret, a bad URL scheme, and a mux port with a port range', () => {
+    const cwd = emptyDir();
+    expect(() => loadConfig({ PARLEY_TURN_URLS: 'turn:t.example.com:3478' }, undefined, cwd)).toThrow(/turnUrls need turnSecret/);
+    expect(() => loadConfig({ PARLEY_STUN_URLS: 'http://t.example.com' }, undefined, cwd)).toThrow(ConfigError);
+    expect(() => loadConfig({ PARLEY_MEDIA_UDP_MUX_PORT: '40000', PARLEY_MEDIA_PORT_MIN: '41000', PARLEY_MEDIA_PORT_MAX: '41010' }, undefined, cwd)).toThrow(
+      /udpMuxPort excludes/,
+    );
+  });
 });

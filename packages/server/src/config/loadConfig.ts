@@ -24,6 +24,8 @@ const NUMERIC_ENV: ReadonlyArray<[name: string, path: readonly string[]]> = [
   ['PARLEY_RECORDING_URL_TTL_S', ['recording', 'urlTtlSeconds']],
   ['PARLEY_RECORDING_THREADS', ['recording', 'threads']],
   ['PARLEY_MONITORING_PORT', ['http', 'monitoringPort']],
+  ['PARLEY_TURN_TTL_S', ['ice', 'credentialTtlS']],
+  ['PARLEY_MEDIA_UDP_MUX_PORT', ['media', 'udpMuxPort']],
 ];
 const STRING_ENV: ReadonlyArray<[name: string, path: readonly string[]]> = [
   ['HOST', ['host']],
@@ -38,6 +40,12 @@ const STRING_ENV: ReadonlyArray<[name: string, path: readonly string[]]> = [
   ['PARLEY_FFMPEG', ['recording', 'ffmpegPath']],
   ['PARLEY_FFPROBE', ['recording', 'ffprobePath']],
   ['PARLEY_PUBLIC_URL', ['recording', 'publicUrl']],
+  ['PARLEY_TURN_SECRET', ['ice', 'turnSecret']],
+];
+/** Comma-separated lists. */
+const LIST_ENV: ReadonlyArray<[name: string, path: readonly string[]]> = [
+  ['PARLEY_STUN_URLS', ['ice', 'stunUrls']],
+  ['PARLEY_TURN_URLS', ['ice', 'turnUrls']],
 ];
 
 /** Name of the configuration file picked up from the working directory. */
@@ -88,6 +96,18 @@ function fromEnv(env: Env): Json {
   for (const [name, path] of STRING_ENV) {
     const value = nonEmpty(env[name]);
     if (value !== undefined) setPath(out, path, value);
+  }
+  for (const [name, path] of LIST_ENV) {
+    const value = nonEmpty(env[name]);
+    if (value !== undefined)
+      setPath(
+        out,
+        path,
+        value
+          .split(',')
+          .map((item) => item.trim())
+          .filter((item) => item.length > 0),
+      );
   }
   for (const [name, path] of NUMERIC_ENV) {
     const value = nonEmpty(env[name]);

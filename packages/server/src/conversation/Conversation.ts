@@ -6,7 +6,7 @@ import { fanOut } from './fanOut.js';
 import { type SwitchPolicyConfig, tooManyForMesh } from './LossTracker.js';
 import { Participant } from './Participant.js';
 import type { Moderation } from './moderation/Moderation.js';
-import type { Subscription } from './SubscriptionSet.js';
+import type { SimulcastQuality, Subscription } from './SubscriptionSet.js';
 import { Publication, type PublicationInit, type PublicationUpdate } from './Publication.js';
 
 /** Settings a conversation needs from its service. */
@@ -193,6 +193,16 @@ export class Conversation {
     participant.subscriptions.add(publication, wanted, this.#mode === 'sfu' ? () => participant.peerIn(this.#mediaRoom()) : undefined);
   }
 
+  /**
+   * Caps the simulcast quality forwarded to `participant` for a stream it subscribed to
+   * (`updateSubscribedStream`). @throws ParleyError code 8 unknown stream, 9 not subscribed
+   */
+  updateSubscription(participant: Participant, streamId: number, quality: SimulcastQuality): void {
+    if (!participant.subscriptions.setQuality(this.publication(streamId), quality)) {
+      throw new ParleyError(ErrorCode.BAD_PARAMETER, 'not subscribed to this stream');
+    }
+  }
+
   /** Ends a subscription (no-op when not subscribed). @throws ParleyError code 8 unknown stream */
   unsubscribe(participant: Participant, streamId: number): void {
     participant.subscriptions.remove(this.publication(streamId));
@@ -214,8 +224,8 @@ export class Conversation {
   }
 
   /** Applies a publisher offer; resolves with the SFU's answer. @throws 16 in mesh mode, 9 bad SDP */
-  publisherOffer(participant: Participant, sdp: string): Promise<{ sdp: string }> {
-    return participant.offerPublisher(this.#mediaRoom(), sdp);
+  publisherOffer(participant: Participant, sdp: string, simulcast?: readonly (readonly string[])[]): Promise<{ sdp: string }> {
+    return participant.offerPublisher(this.#mediaRoom(), sdp, simulcast);
   }
 
   /**

@@ -160,9 +160,13 @@ export class ConversationService implements ConversationOwner {
       const { conversation, participant } = this.#context(session, request);
       conversation.unsubscribe(participant, request.streamId);
     },
+    'conv.updateSubscription': (session, request) => {
+      const { conversation, participant } = this.#context(session, request);
+      conversation.updateSubscription(participant, request.streamId, request.quality);
+    },
     'media.publisherOffer': (session, request) => {
       const { conversation, participant } = this.#context(session, request);
-      return conversation.publisherOffer(participant, request.sdp);
+      return conversation.publisherOffer(participant, request.sdp, request.simulcast);
     },
     'media.subscriberAnswer': (session, request) => {
       const { conversation, participant } = this.#context(session, request);

@@ -29,7 +29,10 @@ export class Participant {
   /** Stream ids this user published here. */
   readonly publications = new Set<number>();
   /** What this user subscribed to, by stream id; drives the media peer's forwarding. */
-  readonly subscriptions = new SubscriptionSet(() => this.#peer);
+  readonly subscriptions = new SubscriptionSet(
+    () => this.#peer,
+    (streamId, quality) => this.session.send({ type: 'conv.simulcastFeedChanged', conversation: this.#owner.name, streamId, quality }),
+  );
   readonly loss: LossTracker;
 
   readonly #owner: ParticipantOwner;
@@ -99,12 +102,12 @@ export class Participant {
    * @throws ParleyError code 9 on a bad SDP, 14 when too many offers wait already
    *   (synchronously); the promise fails with 11 on timeout, 16 when the connection closes first
    */
-  offerPublisher(room: Room, sdp: string): Promise<{ sdp: string }> {
+  offerPublisher(room: Room, sdp: string, simulcast?: readonly (readonly string[])[]): Promise<{ sdp: string }> {
     // A browser has one offer in flight per connection; more is a client piling up timers.
     if (this.#offersInFlight >= this.#maxPendingOffers) {
       throw new ParleyError(ErrorCode.NOT_ALLOWED, `too many publisher offers waiting for an answer (max ${this.#maxPendingOffers})`);
     }
-    const answer = this.peerIn(room).handlePublisherOffer(sdp, this.#answerTimeoutMs);
+    const answer = this.peerIn(room).handlePublisherOffer(sdp, this.#answerTimeoutMs, simulcast);
     this.#offersInFlight++;
     // Attached before the caller's handlers: the count is down when the caller hears the answer.
     const settled = (): void => {

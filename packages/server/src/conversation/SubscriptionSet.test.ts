@@ -8,9 +8,18 @@ import { SubscriptionSet } from './SubscriptionSet.js';
 class FakePeer {
   readonly forwarded = new Set<string>();
   refuse = false;
-  subscribe(track: PublishedTrack): void {
+  /** Simulcast layers of every forwarded track, and the preferred layers the set asked for. */
+  layerCount = 1;
+  readonly preferred: number[] = [];
+  layerListener: ((layer: number) => void) | null = null;
+  subscribe(track: PublishedTrack): object {
     if (this.refuse) throw new ParleyError(ErrorCode.BAD_PARAMETER, 'too many subscriptions');
     this.forwarded.add(track.id);
+    return {
+      layerCount: this.layerCount,
+      setPreferredLayer: (l: number) => this.preferred.push(l),
+      on: (_event: 'layerChanged', cb: (layer: number) => void) => (this.layerListener = cb),
+    };
   }
   unsubscribe(track: PublishedTrack): boolean {
     return this.forwarded.delete(track.id);
@@ -81,5 +90,29 @@ describe('SubscriptionSet', () => {
     expect([...peer.forwarded]).toEqual(['t-v']);
     expect(set.clear()).toEqual([7]);
     expect(set.size).toBe(0);
+  });
+
+  it('simulcast: applies the quality asked for (kept across re-subscribes) and reports layer changes by quality name', () => {
+    const peer = new FakePeer();
+    peer.layerCount = 3;
+    const changes: [number, string][] = [];
+    const set = new SubscriptionSet(
+      () => peer.asPeer(),
+      (streamId, quality) => changes.push([streamId, quality]),
+    );
+    const publication = publicationWith(track('a', 'audio'), track('v', 'video'));
+    set.add(publication, { audio: true, video: true }, () => peer.asPeer());
+    expect(set.setQuality(publication, 'low')).toBe(true);
+    set.add(publication, { audio: true, video: true }, () => peer.asPeer());
+    // Fakes give every track 3 layers: audio + video at 'high', video 'low', then both keep 'low'.
+    expect(peer.preferred).toEqual([2, 2, 0, 0, 0]);
+    peer.layerListener?.(1);
+    peer.layerListener?.(2);
+    expect(changes).toEqual([
+      [publication.streamId, 'medium'],
+      [publication.streamId, 'high'],
+    ]);
+    set.remove(publication);
+    expect(set.setQuality(publication, 'high')).toBe(false);
   });
 });

@@ -9,11 +9,15 @@ import { NackVerdict, type NackBudget } from './rtcp/NackBudget.js';
 import { nextRtcpPacket } from './rtcp/RtcpPacket.js';
 import { readRembBitrate, rembSsrc, rembSsrcCount } from './rtcp/remb.js';
 import { SR_LENGTH, translateSenderReport } from './rtcp/reports.js';
+import type { LayerTapOwner } from './simulcast/LayerTap.js';
+import { LayerState } from './simulcast/LayerState.js';
 
 /** Events of a {@link ForwardedTrack}. */
 export interface ForwardedTrackEvents {
   /** The subscription ended (unsubscribed, source gone, subscriber left). Emitted once. */
   closed: [];
+  /** Simulcast: the layer forwarded changed (0 = low … layerCount − 1 = high), at a keyframe. */
+  layerChanged: [layer: number];
 }
 
 /** Counters of one subscription (cumulative). */
@@ -39,6 +43,10 @@ export interface ForwardedTrackStats {
   senderReports: number;
   /** Last REMB estimate of the subscriber's whole connection, bit/s (0 if none). */
   remb: number;
+  /** Simulcast: layer forwarded now (-1 before the first keyframe), layer wanted, switches done. */
+  layer?: number;
+  targetLayer?: number;
+  layerSwitches?: number;
 }
 
 /** What a forwarded track tells its owner (the subscriber transport). @internal */
@@ -63,7 +71,7 @@ export interface ForwardedTrackOwner {
  * request to the source, NACK → retransmission from the source's packet cache, REMB → bitrate
  * share; translates the source's sender reports.
  */
-export class ForwardedTrack extends Emitter<ForwardedTrackEvents> implements TrackOutput, NackSink {
+export class ForwardedTrack extends Emitter<ForwardedTrackEvents> implements TrackOutput, NackSink, LayerTapOwner {
   /** Server-wide unique id of this subscription. */
   readonly id: string;
   /** The published track forwarded. */
@@ -103,6 +111,8 @@ export class ForwardedTrack extends Emitter<ForwardedTrackEvents> implements Tra
   #refused = 0;
   #repeats = 0;
   #srs = 0;
+  /** Simulcast state; null for a source without layers (the plain fast path). */
+  readonly #simulcast: LayerState | null = null;
 
   /** @internal Created by the subscriber transport. */
   constructor(owner: ForwardedTrackOwner, id: string, source: PublishedTrack, mid: string, ssrc: number, enableH264: boolean) {
@@ -120,7 +130,79 @@ export class ForwardedTrack extends Emitter<ForwardedTrackEvents> implements Tra
     this.#rewriter = new RtpRewriter(ssrc, source.clockRate);
     // Registered at once (not at bind) so that a source ending before the first offer still
     // ends this subscription; forward() sends nothing until negotiated and open.
-    source.addOutput(this);
+    const layers = source.layers;
+    if (layers.length > 1) {
+      this.#simulcast = new LayerState(this, layers);
+      this.reselect();
+    } else {
+      source.addOutput(this);
+    }
+  }
+
+  /** Number of simulcast layers of the source (1 without simulcast). */
+  get layerCount(): number {
+    return this.source.layers.length;
+  }
+
+  /** Simulcast layer forwarded now, -1 before the first one (always 0 without simulcast). */
+  get layer(): number {
+    return this.#simulcast?.current ?? 0;
+  }
+
+  /**
+   * Highest layer this subscriber wants (e.g. 0 for a small tile); the bandwidth estimate may
+   * still choose a lower one. Clamped to the source's layers. No-op without simulcast.
+   */
+  setPreferredLayer(layer: number): void {
+    const sc = this.#simulcast;
+    if (sc === null || this.#closed) return;
+    sc.preferred = Math.max(0, Math.min(this.layerCount - 1, Math.floor(layer)));
+    this.reselect();
+  }
+
+  /** @internal {@link LayerTapOwner}: chooses the layer from the estimate and the layers' state. */
+  reselect(): void {
+    const sc = this.#simulcast;
+    if (sc === null || this.#closed) return;
+    const ask = sc.choose(this.#owner.videoBitrateShare);
+    // The switch happens at the target's next keyframe: ask for it now.
+    if (ask !== null && this.#open) ask.requestKeyframe();
+  }
+
+  /**
+   * @internal {@link LayerTapOwner}, hot path with simulcast: forwards the current layer; on the
+   * target layer's keyframe, switches (sequence numbers, timestamps, PictureID continue).
+   */
+  forwardLayer(index: number, layer: PublishedTrack, packet: Buffer, inPt: number, inSeq: number, inTs: number): void {
+    const sc = this.#simulcast!;
+    if (!this.#open) return;
+    const verdict = sc.accept(index, layer);
+    if (verdict === -2) return; // another layer: not ours
+    if (verdict >= 0) {
+      this.#rewriter.switchSource(verdict);
+      this.emit('layerChanged', index);
+    }
+    sc.rewriteVp8(packet, layer);
+    this.forward(packet, inPt, inSeq, inTs);
+    sc.sent();
+  }
+
+  /** @internal {@link LayerTapOwner}: sender reports of the layer forwarded only. */
+  forwardLayerSenderReport(index: number, rtcp: Buffer, off: number): void {
+    if (this.#simulcast?.current === index) this.forwardSenderReport(rtcp, off);
+  }
+
+  /** @internal {@link LayerTapOwner}: a lower encoding ended; choose among the others. */
+  layerClosed(index: number): void {
+    const sc = this.#simulcast;
+    if (sc === null || this.source.closed) return; // the whole source is ending: so is this subscription
+    if (sc.target === index) sc.target = -1;
+    this.reselect();
+  }
+
+  /** The layer whose keyframes and cache serve this subscriber now. */
+  #servingLayer(): PublishedTrack {
+    return this.#simulcast?.serving() ?? this.source;
   }
 
   /** True after {@link close}. */
@@ -154,6 +236,7 @@ export class ForwardedTrack extends Emitter<ForwardedTrackEvents> implements Tra
       nackRepeatsIgnored: this.#repeats,
       senderReports: this.#srs,
       remb: this.#owner.remb,
+      ...(this.#simulcast ? { layer: this.#simulcast.current, targetLayer: this.#simulcast.target, layerSwitches: this.#simulcast.switches } : {}),
     };
   }
 
@@ -163,6 +246,7 @@ export class ForwardedTrack extends Emitter<ForwardedTrackEvents> implements Tra
     this.#closed = true;
     this.#open = false;
     this.source.removeOutput(this);
+    this.#simulcast?.detach();
     this.#native = null;
     this.#owner.forwardedTrackClosed(this);
     this.emit('closed');
@@ -238,7 +322,7 @@ export class ForwardedTrack extends Emitter<ForwardedTrackEvents> implements Tra
    */
   onNackedSequence(outSeq: number): void {
     this.#nacked++;
-    const cache = this.source.cache;
+    const cache = this.#servingLayer().cache;
     const inSeq = this.#rewriter.inputSequenceOf(outSeq);
     if (inSeq < 0 || cache === null || !cache.has(inSeq)) {
       this.#misses++;
@@ -260,6 +344,7 @@ export class ForwardedTrack extends Emitter<ForwardedTrackEvents> implements Tra
       return;
     }
     const copy = rtx.subarray(0, len); // rare path: one view object per retransmission
+    this.#simulcast?.rewriteRetransmission(copy);
     if (!this.#rewriter.rewrite(copy, copy[1]! & 0x7f, inSeq, readU32(copy, 4))) return;
     try {
       this.#native!.sendMessageBinary(copy);
@@ -282,10 +367,10 @@ export class ForwardedTrack extends Emitter<ForwardedTrackEvents> implements Tra
       if (end < 0) return;
       if (isPliFor(packet, off, end, ssrc)) {
         this.#plis++;
-        this.source.requestKeyframe();
+        this.#servingLayer().requestKeyframe();
       } else if (isFirFor(packet, off, end, ssrc)) {
         this.#firs++;
-        this.source.requestKeyframe();
+        this.#servingLayer().requestKeyframe();
       } else if (forEachNacked(packet, off, end, ssrc, this) >= 0) {
         this.#nacks++;
       } else {
@@ -304,7 +389,9 @@ export class ForwardedTrack extends Emitter<ForwardedTrackEvents> implements Tra
     this.#open = true;
     // A new subscriber can decode nothing before a keyframe, and Chromium's encoder sends none
     // on its own: ask for one now (throttled per source).
-    this.source.requestKeyframe();
+    const sc = this.#simulcast;
+    if (sc !== null && sc.target < 0) this.reselect();
+    this.#servingLayer().requestKeyframe();
   };
 
   readonly #onNativeClosed = (): void => {

@@ -15,6 +15,12 @@ export interface SfuOptions {
   announcedAddress?: string;
   /** UDP port range for ICE, inclusive. Default: the OS picks ephemeral ports. */
   portRange?: { min: number; max: number };
+  /**
+   * ICE UDP mux: every PeerConnection shares this one UDP port (libjuice demultiplexes by ICE
+   * username, then by remote address), so a firewall needs a single rule. Excludes `portRange`.
+   * Default: none, one port per connection.
+   */
+  udpMuxPort?: number;
   /** STUN/TURN servers, node-datachannel URL syntax (`stun:host:port`). Default: none. */
   iceServers?: string[];
   /** Forward H.264 (constrained baseline, packetization-mode 1) besides VP8. Default: false. */
@@ -63,6 +69,7 @@ export interface MediaConfig {
   readonly bindAddress: string | undefined;
   readonly announcedAddress: string | undefined;
   readonly portRange: { readonly min: number; readonly max: number } | undefined;
+  readonly udpMuxPort: number | undefined;
   readonly iceServers: readonly string[];
   readonly enableH264: boolean;
   readonly maxVideoBitrate: number;
@@ -94,6 +101,11 @@ export function resolveMediaConfig(options: SfuOptions = {}): MediaConfig {
       throw badParameter(`portRange must satisfy 1024 ≤ min ≤ max ≤ 65535, got ${min}–${max}`);
     }
   }
+  const { udpMuxPort } = options;
+  if (udpMuxPort !== undefined) {
+    if (!Number.isInteger(udpMuxPort) || udpMuxPort < 1024 || udpMuxPort > 65535) throw badParameter(`udpMuxPort must be in 1024–65535, got ${udpMuxPort}`);
+    if (portRange !== undefined) throw badParameter('udpMuxPort and portRange exclude each other');
+  }
   const maxVideoBitrate = options.maxVideoBitrate ?? 2_500_000;
   const minVideoBitrate = options.minVideoBitrate ?? 150_000;
   if (!(minVideoBitrate > 0 && maxVideoBitrate >= minVideoBitrate)) {
@@ -119,6 +131,7 @@ export function resolveMediaConfig(options: SfuOptions = {}): MediaConfig {
     bindAddress,
     announcedAddress,
     portRange: portRange ? { min: portRange.min, max: portRange.max } : undefined,
+    udpMuxPort,
     iceServers: [...(options.iceServers ?? [])],
     enableH264: options.enableH264 ?? false,
     maxVideoBitrate,

@@ -127,9 +127,9 @@ export class Peer extends Emitter<PeerEvents> {
    * @throws ParleyError (synchronously) code 9 on a bad SDP, 0 when the SFU has no capacity,
    *   16 after close.
    */
-  handlePublisherOffer(sdp: string, timeoutMs?: number): Promise<{ sdp: string }> {
+  handlePublisherOffer(sdp: string, timeoutMs?: number, simulcast?: readonly (readonly string[])[]): Promise<{ sdp: string }> {
     if (this.#closed) throw closedError(`peer ${this.id}`);
-    const answer = this.publisher.handleOffer(sdp, timeoutMs).then((answerSdp) => ({ sdp: answerSdp }));
+    const answer = this.publisher.handleOffer(sdp, timeoutMs, simulcast).then((answerSdp) => ({ sdp: answerSdp }));
     answer.catch(() => undefined);
     return answer;
   }

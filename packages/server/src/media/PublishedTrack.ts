@@ -6,6 +6,7 @@ import { PacketCache } from './rtp/PacketCache.js';
 import { ReceiveStatistics } from './rtp/ReceiveStatistics.js';
 import { isKeyframeStart, KeyframeCodec } from './rtp/keyframe.js';
 import { readU32 } from './rtp/RtpPacket.js';
+import { readPictureId, readVp8Fields, type Vp8Fields } from './rtp/vp8Descriptor.js';
 import { KeyframeThrottle } from './rtcp/KeyframeThrottle.js';
 import { PLI_LENGTH, writePli } from './rtcp/feedback.js';
 import { nextRtcpPacket } from './rtcp/RtcpPacket.js';
@@ -35,6 +36,8 @@ export interface PublishedTrackStats {
   subscribers: number;
   /** Bitrate currently asked for by REMB (video), bit/s; 0 for audio. */
   targetBitrate: number;
+  /** Simulcast: bitrate each layer arrived with over the last RTCP interval, low to high, bit/s. */
+  layerBitrates?: number[];
 }
 
 /** What a published track tells its owner (the publisher transport). @internal */
@@ -54,6 +57,8 @@ export interface TrackOutput {
   readonly bitrateShare: number;
   /** Called once when the source ends. */
   sourceClosed(): void;
+  /** Simulcast: the layers' bitrates were just measured (top layer's outputs only). */
+  layersMeasured?(): void;
 }
 
 /** Constructor data of a {@link PublishedTrack}. @internal */
@@ -98,6 +103,19 @@ export class PublishedTrack extends Emitter<PublishedTrackEvents> {
   /** Reception statistics for receiver reports. @internal */
   readonly receiveStats = new ReceiveStatistics();
 
+  /**
+   * @internal Facts about the packet being fanned out, read once before the outputs rewrite the
+   * buffer in place: whether it starts a keyframe, and (simulcast layers only) where its VP8
+   * PictureID / TL0PICIDX are and their input values (-1 when absent).
+   */
+  packetIsKeyframe = false;
+  /** @internal */
+  readonly vp8Fields: Vp8Fields = { pictureIdOffset: -1, longPictureId: false, tl0PicIdxOffset: -1 };
+  /** @internal */
+  pictureId = -1;
+  /** @internal */
+  tl0PicIdx = -1;
+
   readonly #owner: PublishedTrackOwner;
   readonly #config: MediaConfig;
   /** NACK cache (video only), created with the first packet: an idle track costs no slab. */
@@ -112,6 +130,16 @@ export class PublishedTrack extends Emitter<PublishedTrackEvents> {
   #rtcpIn = 0;
   #keyframesIn = 0;
   #targetBitrate = 0;
+  /** Simulcast encodings of this track, low to high, this one last; null without simulcast. */
+  #layers: PublishedTrack[] | null = null;
+  /** Set on a lower layer: parse VP8 fields for the layer switch rewrite. */
+  #layered = false;
+  #bitrate = 0;
+  #measuredAt = 0;
+  #bytesAtMeasure = 0;
+  #packetsAtMeasure = 0;
+  /** Until measured, a layer counts as arriving: the first choice must not wait a whole interval. */
+  #active = true;
   /** Publisher payload type → KeyframeCodec, to spot keyframes without a lookup by name. */
   readonly #keyframeCodec = new Uint8Array(128);
 
@@ -147,6 +175,53 @@ export class PublishedTrack extends Emitter<PublishedTrackEvents> {
     return this.#cache;
   }
 
+  /**
+   * Simulcast encodings, low to high, the last being this track (the one announced to
+   * subscribers); `[this]` without simulcast.
+   */
+  get layers(): readonly PublishedTrack[] {
+    return this.#layers ?? [this];
+  }
+
+  /** Bitrate measured over the last RTCP interval, bit/s. */
+  get bitrate(): number {
+    return this.#bitrate;
+  }
+
+  /** True when packets arrived during the last RTCP interval (a paused encoding is not). */
+  get active(): boolean {
+    return this.#active && !this.#closed;
+  }
+
+  /**
+   * @internal Makes this track the top layer of a simulcast group: `lower` are the other
+   * encodings of the same source, low to high. They are never announced; they close with it.
+   */
+  setLayers(lower: readonly PublishedTrack[]): void {
+    if (this.kind !== 'video' || lower.length === 0) return;
+    this.#layers = [...lower, this];
+    for (const t of this.#layers) t.#layered = true;
+  }
+
+  /** @internal Once per RTCP interval: measures the bitrate and activity since the last call. */
+  measure(now: number): void {
+    const elapsed = now - this.#measuredAt;
+    if (this.#measuredAt > 0 && elapsed > 0) {
+      this.#bitrate = Math.round(((this.#bytesIn - this.#bytesAtMeasure) * 8000) / elapsed);
+      this.#active = this.#packetsIn > this.#packetsAtMeasure;
+    }
+    this.#measuredAt = now;
+    this.#bytesAtMeasure = this.#bytesIn;
+    this.#packetsAtMeasure = this.#packetsIn;
+  }
+
+  /** @internal After every layer was measured: the subscriptions choose their layer again. */
+  layersMeasured(): void {
+    if (this.#layers === null) return;
+    const outputs = this.#outputs;
+    for (let i = 0; i < outputs.length; i++) outputs[i]!.layersMeasured?.();
+  }
+
   /** Number of subscribers currently forwarded this track. */
   get subscriberCount(): number {
     return this.#outputs.length;
@@ -174,6 +249,7 @@ export class PublishedTrack extends Emitter<PublishedTrackEvents> {
       plisSent: this.#throttle.sent,
       subscribers: this.#outputs.length,
       targetBitrate: this.#targetBitrate,
+      ...(this.#layers ? { layerBitrates: this.#layers.map((l) => l.#bitrate) } : {}),
     };
   }
 
@@ -182,6 +258,9 @@ export class PublishedTrack extends Emitter<PublishedTrackEvents> {
     if (this.#closed) return;
     this.#closed = true;
     this.#throttle.close();
+    const layers = this.#layers;
+    this.#layers = null;
+    if (layers) for (const l of layers) if (l !== this) l.close();
     const outputs = this.#outputs;
     this.#outputs = [];
     for (const o of outputs) o.sourceClosed();
@@ -221,6 +300,12 @@ export class PublishedTrack extends Emitter<PublishedTrackEvents> {
    */
   computeTargetBitrate(): number {
     if (this.kind !== 'video') return 0;
+    if (this.#layered) {
+      // Simulcast: the SFU picks a layer per subscriber, so the publisher is never slowed down
+      // for one of them; the top layer asks for the whole allowance, the others for nothing extra.
+      this.#targetBitrate = this.#layers ? this.#config.maxVideoBitrate : 0;
+      return this.#targetBitrate;
+    }
     let target = this.#config.maxVideoBitrate;
     for (const o of this.#outputs) {
       const share = o.bitrateShare;
@@ -254,14 +339,27 @@ export class PublishedTrack extends Emitter<PublishedTrackEvents> {
     if (this.kind === 'video') {
       (this.#cache ??= new PacketCache(this.#config.nackCacheSize)).store(packet);
       const kf = this.#keyframeCodec[inPt]!;
-      if (kf !== KeyframeCodec.NONE && isKeyframeStart(kf, packet)) {
+      this.packetIsKeyframe = kf !== KeyframeCodec.NONE && isKeyframeStart(kf, packet);
+      if (this.packetIsKeyframe) {
         this.#keyframesIn++;
         this.#throttle.keyframeReceived();
       }
+      if (this.#layered) this.#readVp8(packet, kf);
     }
     const outputs = this.#outputs;
     for (let i = 0; i < outputs.length; i++) outputs[i]!.forward(packet, inPt, inSeq, inTs);
   };
+
+  /** Simulcast layers: input PictureID / TL0PICIDX of this packet, read before outputs rewrite them. */
+  #readVp8(packet: Buffer, kf: number): void {
+    const f = this.vp8Fields;
+    if (kf !== KeyframeCodec.VP8 || !readVp8Fields(packet, f)) {
+      f.pictureIdOffset = -1;
+      f.tl0PicIdxOffset = -1;
+    }
+    this.pictureId = f.pictureIdOffset < 0 ? -1 : readPictureId(packet, f.pictureIdOffset, f.longPictureId);
+    this.tl0PicIdx = f.tl0PicIdxOffset < 0 ? -1 : packet[f.tl0PicIdxOffset]!;
+  }
 
   /** RTCP from the publisher: sender reports feed receiver reports and lip-sync downstream. */
   #onRtcp(packet: Buffer): void {

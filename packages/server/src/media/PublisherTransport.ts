@@ -55,8 +55,10 @@ export class PublisherTransport extends Emitter<PublisherTransportEvents> implem
   #reservation: CapacityReservation | null = null;
   readonly #watchdog: ConnectionWatchdog;
   #signalling: LocalSignalling | null = null;
-  /** Active published tracks by mid. */
+  /** Active published tracks by mid (simulcast lower layers included). */
   readonly #tracks = new Map<string, PublishedTrack>();
+  /** Lower simulcast layers: tracks never announced, held by their top layer. */
+  readonly #hidden = new Set<PublishedTrack>();
   /** The inbound node-datachannel track of each mid (from onTrack). */
   readonly #inbound = new Map<string, NativeTrack>();
   /** Every wrapper ever created on this connection: a collected wrapper closes its track. */
@@ -84,9 +86,9 @@ export class PublisherTransport extends Emitter<PublisherTransportEvents> implem
     return this.#closed;
   }
 
-  /** Active published tracks. */
+  /** Active published tracks, as announced (one per simulcast group). */
   get tracks(): PublishedTrack[] {
-    return [...this.#tracks.values()];
+    return [...this.#tracks.values()].filter((t) => !this.#hidden.has(t));
   }
 
   /** PeerConnection state, 'new' before the first offer. */
@@ -105,7 +107,7 @@ export class PublisherTransport extends Emitter<PublisherTransportEvents> implem
    *   forwardable or more than `maxSectionsPerOffer` m-sections; code 0 "not enough bandwidth"
    *   when the SFU has no port/descriptor left for a new connection; code 16 (WRONG_STATE) after close.
    */
-  handleOffer(sdp: string, timeoutMs?: number): Promise<string> {
+  handleOffer(sdp: string, timeoutMs?: number, simulcast: readonly (readonly string[])[] = []): Promise<string> {
     if (this.#closed) throw closedError('publisher transport');
     let filtered;
     try {
@@ -159,6 +161,7 @@ export class PublisherTransport extends Emitter<PublisherTransportEvents> implem
     for (const s of filtered.sections) if (s.codecs.length > 0) this.#sections.set(s.mid, s);
 
     for (const t of ended) t.close();
+    const created = new Map<string, PublishedTrack>();
     for (const s of started) {
       const track = new PublishedTrack(
         this,
@@ -176,10 +179,12 @@ export class PublisherTransport extends Emitter<PublisherTransportEvents> implem
         this.#ctx.config,
       );
       this.#tracks.set(s.mid, track);
+      created.set(s.mid, track);
       const native = this.#inbound.get(s.mid);
       if (native) track.bind(native); // a known mid: onTrack will not fire again
-      this.emit('trackPublished', track);
     }
+    this.#groupLayers(created, simulcast);
+    for (const track of created.values()) if (!this.#hidden.has(track)) this.emit('trackPublished', track);
     this.#remoteCandidates.flush(this.#pc);
     return answer;
   }
@@ -222,7 +227,25 @@ export class PublisherTransport extends Emitter<PublisherTransportEvents> implem
   /** @internal {@link PublishedTrackOwner} */
   publishedTrackClosed(track: PublishedTrack): void {
     if (this.#tracks.get(track.mid) === track) this.#tracks.delete(track.mid);
+    if (this.#hidden.delete(track)) return; // a lower simulcast layer was never announced
     this.emit('trackUnpublished', track);
+  }
+
+  /**
+   * Simulcast (see docs/media-plane.md): each group lists the mids of one source's encodings,
+   * highest first. The highest becomes the announced track, holding the others as its layers.
+   * Only video tracks created by this offer are grouped; a group naming anything else is ignored.
+   */
+  #groupLayers(created: Map<string, PublishedTrack>, groups: readonly (readonly string[])[]): void {
+    for (const mids of groups) {
+      const tracks = mids.map((m) => created.get(m));
+      if (tracks.length < 2 || new Set(mids).size !== mids.length) continue;
+      if (!tracks.every((t): t is PublishedTrack => t !== undefined && t.kind === 'video' && !this.#hidden.has(t) && t.layers.length === 1)) continue;
+      const [top, ...lower] = tracks;
+      lower.reverse(); // low → high
+      top!.setLayers(lower);
+      for (const t of lower) this.#hidden.add(t);
+    }
   }
 
   #fail(reason: string): void {
@@ -286,6 +309,9 @@ export class PublisherTransport extends Emitter<PublisherTransportEvents> implem
     let sender: NativeTrack | null = null;
     let bitrate = 0;
     const videoSsrcs: number[] = [];
+    const now = performance.now();
+    for (const t of this.#tracks.values()) t.measure(now);
+    for (const t of this.#tracks.values()) if (t.layers.length > 1) t.layersMeasured();
     for (const t of this.#tracks.values()) {
       const native = this.#inbound.get(t.mid);
       if (native === undefined) continue;

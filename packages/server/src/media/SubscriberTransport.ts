@@ -215,6 +215,8 @@ export class SubscriberTransport extends Emitter<SubscriberTransportEvents> impl
   /** @internal {@link ForwardedTrackOwner} */
   onRemb(bitrate: number): void {
     this.#remb = bitrate;
+    // Simulcast subscriptions choose their layer from the new estimate.
+    for (const s of this.#slots) if (s.forwarded && s.kind === 'video') s.forwarded.reselect();
   }
 
   #schedule(): void {

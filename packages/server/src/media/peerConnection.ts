@@ -5,7 +5,7 @@ import type { MediaConfig } from './MediaConfig.js';
 
 /**
  * Creates a node-datachannel PeerConnection with the SFU's ICE settings: host candidates on
- * every interface (or `bindAddress`), the configured UDP port range and ICE servers.
+ * every interface (or `bindAddress`), the configured UDP port range (or the one mux port) and ICE servers.
  * ICE, DTLS and SRTP run in libdatachannel's own threads; JavaScript sees only callbacks.
  */
 export function createPeerConnection(name: string, config: MediaConfig, autoNegotiation: boolean): PeerConnection {
@@ -14,6 +14,13 @@ export function createPeerConnection(name: string, config: MediaConfig, autoNego
   if (config.portRange !== undefined) {
     rtc.portRangeBegin = config.portRange.min;
     rtc.portRangeEnd = config.portRange.max;
+  }
+  if (config.udpMuxPort !== undefined) {
+    // libjuice then binds one socket per port for the whole process and routes STUN by ICE
+    // username: every connection's host candidate carries this port.
+    rtc.enableIceUdpMux = true;
+    rtc.portRangeBegin = config.udpMuxPort;
+    rtc.portRangeEnd = config.udpMuxPort;
   }
   return new nodeDataChannel.PeerConnection(name, rtc);
 }

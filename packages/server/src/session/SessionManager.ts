@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import {
   CloseCode,
   ErrorCode,
+  type IceServer,
+  type IceServersResult,
   ParleyError,
   type RegisterRequest,
   type RegisterResult,
@@ -11,6 +13,7 @@ import {
 } from '@parley/protocol';
 import type { Authenticator } from '../auth/Authenticator.js';
 import type { Limits } from '../config/Config.js';
+import type { TurnCredentialIssuer } from '../ice/TurnCredentialIssuer.js';
 import type { Logger } from '../logging/logger.js';
 import type { GroupQuota } from '../presence/GroupQuota.js';
 import type { PresenceService } from '../presence/PresenceService.js';
@@ -27,6 +30,8 @@ export interface SessionManagerDeps {
   limits: Limits;
   serverVersion: string;
   log: Logger;
+  /** ICE servers and TURN credentials for the sessions (none when absent or not configured). */
+  ice?: TurnCredentialIssuer;
   /** Runs first when a session ends (it leaves its conversations before its groups). */
   sessionEnding?: (session: UserSession) => void;
 }
@@ -107,6 +112,7 @@ export class SessionManager {
         heartbeatMs: limits.heartbeatMs,
         serverVersion: this.#deps.serverVersion,
         ...(idTicket !== undefined ? { idTicket } : {}),
+        ...this.#iceFields(userId),
       },
     };
   }
@@ -135,7 +141,8 @@ export class SessionManager {
     }
     this.#deps.registry.rotateToken(session, newResumeToken());
     this.#deps.log.debug({ userId: session.userId, replayed: missed.length }, 'resumed');
-    return { session, result: { userId: session.userId, resumeToken: session.resumeToken, replayed: missed.length } };
+    // Fresh TURN credentials: a client back after a long outage may hold expired ones.
+    return { session, result: { userId: session.userId, resumeToken: session.resumeToken, replayed: missed.length, ...this.#iceFields(session.userId) } };
   }
 
   /**
@@ -189,6 +196,19 @@ export class SessionManager {
       session.end();
       this.#deps.registry.remove(session);
     }
+  }
+
+  /** `ice.servers`: the session's ICE servers with fresh TURN credentials. */
+  iceServers(session: UserSession): IceServersResult {
+    return this.#deps.ice?.issue(session.userId) ?? { iceServers: [] };
+  }
+
+  /** `iceServers` / `iceServersExpireAt` of a register or resume answer; nothing when none are configured. */
+  #iceFields(userId: string): { iceServers?: IceServer[]; iceServersExpireAt?: number } {
+    const ice = this.#deps.ice;
+    if (!ice?.configured) return {};
+    const { iceServers, expiresAt } = ice.issue(userId);
+    return { iceServers, ...(expiresAt !== undefined ? { iceServersExpireAt: expiresAt } : {}) };
   }
 
   #serializeUserData(userData: UserDataBag): string {

@@ -46,6 +46,7 @@ export class RequestRouter {
     this.#handlers = {
       ping: () => undefined,
       'userData.set': (session, request) => manager.setUserData(session, request.userData),
+      'ice.servers': (session) => manager.iceServers(session),
       ...presenceHandlers(presence, groupQuota),
       ...relay.handlers,
       ...peers.handlers,

@@ -72,6 +72,11 @@ export class ConversationEventRouter {
       case 'conv.audioAmplitude':
         this.#t.quality.onRemote(e);
         return;
+      case 'conv.simulcastFeedChanged': {
+        const callId = this.#t.streams.get(e.streamId)?.callId ?? String(e.streamId);
+        scope.emit('simulcastFeedChanged', { streamId: e.streamId, callId, simulcast: { streamQuality: e.quality, streamFrameRate: 'high' } });
+        return;
+      }
     }
   }
 

@@ -13,8 +13,9 @@ export class ConversationSignalling implements MediaSignalling {
     this.#conversation = conversation;
   }
 
-  async publisherOffer(sdp: string): Promise<string> {
-    const data = await this.#ctx.request({ type: 'media.publisherOffer', conversation: this.#conversation, sdp });
+  async publisherOffer(sdp: string, simulcast?: string[][]): Promise<string> {
+    const body: RequestBody = { type: 'media.publisherOffer', conversation: this.#conversation, sdp, ...(simulcast?.length ? { simulcast } : {}) };
+    const data = await this.#ctx.request(body);
     if (!data?.sdp) throw new Error('no answer sdp');
     return data.sdp;
   }

@@ -31,11 +31,6 @@ export class ConversationStubs extends Observable<ConversationEvents> {
     return throwNotSupported('sendInvitation');
   }
 
-  /** P2: not supported. */
-  updateSubscribedStream(_streamId: string, _opts?: object): Promise<unknown> {
-    return rejectNotSupported('updateSubscribedStream');
-  }
-
   /** P2 (cloud conferences): not supported. */
   checkAccess(_opts?: object): Promise<object> {
     return rejectNotSupported('checkAccess');

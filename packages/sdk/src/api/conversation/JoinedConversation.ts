@@ -27,6 +27,7 @@ import { sendCustomEvent, sendData, sendMessage } from './messaging.js';
 import { PublicationSet, type PublishOptions } from './PublicationSet.js';
 import type { StreamInfo } from './streamInfo.js';
 import { SubscriptionSet } from './SubscriptionSet.js';
+import { toStreamId } from './streamInfo.js';
 import { errorText } from './relay.js';
 
 /** The `getOrCreateConversation` options the join request carries. */
@@ -321,6 +322,22 @@ export class JoinedConversation {
 
   unsubscribe(id: unknown): void {
     this.#subs.unsubscribe(id);
+  }
+
+  /**
+   * apiRTC `updateSubscribedStream`: caps the simulcast quality the SFU forwards for a stream
+   * subscribed to (`opts.simulcast.streamQuality`: 'high' | 'medium' | 'low'; anything else
+   * becomes 'high', apiRTC's "default"). Frame-rate choices are accepted and ignored: the
+   * layers differ in resolution and bitrate only.
+   */
+  async updateSubscribedStream(id: unknown, opts: { simulcast?: { streamQuality?: unknown } } = {}): Promise<void> {
+    if (!this.joined) throw apiError(ERROR_OTHER, 'updateSubscribedStream() - conversation not joined');
+    const streamId = toStreamId(id);
+    if (!this.#subs.all().some((s) => s.streamId === streamId)) throw apiError(ERROR_OTHER, 'updateSubscribedStream() - no such subscription');
+    const q = opts.simulcast?.streamQuality;
+    const quality = q === 'low' || q === 'medium' ? q : 'high';
+    if (this.#media.mode !== 'sfu') return; // mesh sends one quality per pair connection
+    await this.#ctx.request({ type: 'conv.updateSubscription', conversation: this.#name, streamId, quality });
   }
 
   sendMessage(msg: unknown, opts: { metadata?: object } = {}): Promise<number> {

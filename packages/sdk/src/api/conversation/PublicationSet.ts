@@ -1,5 +1,5 @@
 import type { ConversationServerEvent } from '../../engine/Engine.js';
-import type { PublishedMedia } from '../../media/MediaPlane.js';
+import type { PublishedMedia, SimulcastEncoding } from '../../media/MediaPlane.js';
 import { ERROR_OTHER } from '../../constants.js';
 import { apiError } from '../../util/errors.js';
 import { log } from '../../util/Logger.js';
@@ -24,6 +24,29 @@ export interface PublishOptions {
    * remote constraints/settings calls stay allowed to subscribers, as in apiRTC.
    */
   remoteUnmuteEnabled?: boolean;
+  /**
+   * SFU: send the video in three qualities so that each subscriber gets what its bandwidth and
+   * tile allow. `true` uses apiRTC's defaults (900 / 300 (÷2) / 100 (÷4) kbit/s).
+   */
+  simulcast?: boolean | SimulcastOptions;
+}
+
+/** apiRTC `SimulcastOptions`. */
+export interface SimulcastOptions {
+  maxBitrate?: number;
+  encodings?: Partial<Record<'high' | 'medium' | 'low', { maxBitrate?: number; scaleResolutionDownBy?: number }>>;
+}
+
+/** The encodings of apiRTC's simulcast options, highest first; undefined without simulcast. */
+export function simulcastEncodings(opts: boolean | SimulcastOptions | undefined): SimulcastEncoding[] | undefined {
+  if (!opts) return undefined;
+  const o = opts === true ? {} : opts;
+  const top = o.maxBitrate ?? 900_000;
+  const defaults = { high: [top, 1], medium: [Math.round(top / 3), 2], low: [Math.round(top / 9), 4] } as const;
+  return (['high', 'medium', 'low'] as const).map((q) => ({
+    maxBitrate: o.encodings?.[q]?.maxBitrate ?? defaults[q][0],
+    scaleResolutionDownBy: Math.max(1, o.encodings?.[q]?.scaleResolutionDownBy ?? defaults[q][1]),
+  }));
 }
 
 /**
@@ -72,7 +95,8 @@ export class PublicationSet {
     const ms = stream.data;
     const kinds = { audio: stream.hasAudio() && !opts.videoOnly, video: stream.hasVideo() && !opts.audioOnly };
     const streamId = stream.streamId;
-    const media: PublishedMedia = { streamId, ms, kinds };
+    const simulcast = simulcastEncodings(opts.simulcast);
+    const media: PublishedMedia = { streamId, ms, kinds, ...(simulcast ? { simulcast } : {}) };
     const remoteUnmute = opts.remoteUnmuteEnabled === true;
     const pub: Publication = {
       conversation,

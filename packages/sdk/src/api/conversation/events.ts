@@ -68,6 +68,8 @@ export interface ConversationEvents {
   recordingAvailable: RecordingInfo;
   /** A published or subscribed stream started or stopped speaking (`descriptor`: apiRTC's deprecated duplicate). */
   audioAmplitude: { streamId: number; callId: string; amplitude: number; isSpeaking: boolean; descriptor: { amplitude: number; isSpeaking: boolean } };
+  /** SFU simulcast: the quality forwarded to this subscriber changed (frame rate is always the full one). */
+  simulcastFeedChanged: { streamId: number; callId: string; simulcast: { streamQuality: 'high' | 'medium' | 'low'; streamFrameRate: 'high' } };
   /** Statistics of one stream over the last monitoring interval; mesh entries name the peer connection's user. */
   callStatsUpdate: { streamId: number; callId: string; stats: CallStats; mesh?: true; userId?: string; contact?: Contact };
   /** `pushData` (docs/sdk-reference.md#pushdata-and-cloud-media): queued, started, progressing, done. */
