@@ -14,7 +14,10 @@ import { CloudMediaService } from './media-store/CloudMediaService.js';
 import { CloudMediaStore } from './media-store/CloudMediaStore.js';
 import { mediaRoutes } from './media-store/mediaRoutes.js';
 import { createRootLogger, type Logger, moduleLogger } from './logging/logger.js';
+import { availableParallelism } from 'node:os';
 import { type ListenerErrorSink, Sfu, type SfuOptions } from './media/index.js';
+import type { MediaPlane } from './media/MediaApi.js';
+import { WorkerPool } from './media/worker/WorkerPool.js';
 import { GroupQuota } from './presence/GroupQuota.js';
 import { PresenceService } from './presence/PresenceService.js';
 import { FfmpegTools } from './recording/FfmpegTools.js';
@@ -86,9 +89,16 @@ export async function startServer(options: ServerOptions | Config = {}): Promise
       announce: (session, name, event) => conversations.get(session.apiKey, name)?.broadcast(event, session),
       log: moduleLogger(root, 'cloud-media'),
     });
+    const media = createMediaPlane(config, mediaErrors);
+    if (media instanceof WorkerPool) {
+      media.on('workerCrashed', (index, detail) => mediaLog.error({ worker: index, detail }, `media worker ${index} died (${detail}); restarting it`));
+      media.on('workerReady', (index, pid) => mediaLog.info({ worker: index, pid }, `media worker ${index} running (pid ${pid})`));
+      // Its participants publish and subscribe again on a new room (another worker or the restarted one).
+      media.on('roomLost', (room) => conversations.mediaLost(room));
+    }
     const conversations = new ConversationService({
       presence,
-      sfu: createSfu(config, mediaErrors),
+      sfu: media,
       settings: {
         policy: {
           meshMaxParticipants: config.conversations.meshMaxParticipants,
@@ -143,7 +153,11 @@ export async function startServer(options: ServerOptions | Config = {}): Promise
       log: moduleLogger(root, 'http'),
       serverVersion: SERVER_VERSION,
       sessionCount: () => registry.size,
-      stats: () => ({ sessions: registry.size, conversations: conversations.conversationCount, sfu: conversations.sfuStats() }),
+      stats: () => ({
+        sessions: registry.size,
+        conversations: conversations.conversationCount,
+        sfu: { ...conversations.sfuStats(), ...(media instanceof WorkerPool ? { workers: media.workers() } : {}) },
+      }),
       routes: (app) => mediaRoutes(app, cloudMedia),
     });
     registerRecordingRoutes(http.fastify, recordings);
@@ -181,6 +195,8 @@ export async function startServer(options: ServerOptions | Config = {}): Promise
       await recordings.close();
       manager.close();
       conversations.close();
+      // Media workers flush their capture files and exit; bounded: a stuck one is not waited for.
+      if (media instanceof WorkerPool) await Promise.race([media.whenExited(), new Promise((r) => setTimeout(r, 3_000).unref())]);
       history.close();
       cloudMedia.close();
       presence.close();
@@ -207,17 +223,21 @@ export async function startServer(options: ServerOptions | Config = {}): Promise
   }
 }
 
-/** The media plane with the configured network settings. @throws ConfigError on a bad address */
-function createSfu(config: Config, errorSink: ListenerErrorSink): Sfu {
-  const { announcedAddress, bindAddress, portMin, portMax, ...limits } = config.media;
+/**
+ * The media plane with the configured network settings: the SFU in this process (`workers` 0)
+ * or a pool of media worker processes. @throws ConfigError on a bad address
+ */
+function createMediaPlane(config: Config, errorSink: ListenerErrorSink): MediaPlane {
+  const { announcedAddress, bindAddress, portMin, portMax, workers, ...limits } = config.media;
   const options: SfuOptions = {
     ...limits,
     ...(announcedAddress !== undefined ? { announcedAddress } : {}),
     ...(bindAddress !== undefined ? { bindAddress } : {}),
     ...(portMin !== undefined && portMax !== undefined ? { portRange: { min: portMin, max: portMax } } : {}),
   };
+  const count = workers === 'auto' ? availableParallelism() : workers;
   try {
-    return new Sfu(options, undefined, errorSink);
+    return count === 0 ? new Sfu(options, undefined, errorSink) : new WorkerPool(count, options, errorSink);
   } catch (error) {
     throw new ConfigError(`Invalid configuration:\n  media: ${(error as Error).message}`);
   }

@@ -1,6 +1,6 @@
 import { type ConvJoinResult, type ConversationRequests, ErrorCode, ParleyError, type RequestOf } from '@parley/protocol';
 import type { Logger } from '../logging/logger.js';
-import type { Peer, Room, Sfu } from '../media/index.js';
+import type { MediaPeer as Peer, MediaRoom as Room, MediaPlane as Sfu } from '../media/MediaApi.js';
 import type { PresenceService } from '../presence/PresenceService.js';
 import type { UserSession } from '../session/UserSession.js';
 import { Reply } from '../session/Reply.js';
@@ -62,6 +62,8 @@ export class ConversationService implements ConversationOwner {
   readonly #chat = new GroupChat();
   readonly #joinHooks: ((session: UserSession, conversation: Conversation) => void)[] = [];
   #rooms = 0;
+  /** The conversation of each media room (for a room lost with its media worker). */
+  readonly #roomOwners = new WeakMap<Room, Conversation>();
   #closed = false;
 
   constructor(deps: ConversationServiceDeps) {
@@ -240,9 +242,20 @@ export class ConversationService implements ConversationOwner {
   }
 
   /** @internal {@link ConversationOwner} */
-  createRoom(_conversation: Conversation): Room {
+  createRoom(conversation: Conversation): Room {
     // Names are only unique per tenant; the media plane needs one namespace.
-    return this.#deps.sfu.createRoom(`room-${++this.#rooms}`);
+    const room = this.#deps.sfu.createRoom(`room-${++this.#rooms}`);
+    this.#roomOwners.set(room, conversation);
+    return room;
+  }
+
+  /**
+   * The media worker holding `room` died: its conversation drops its media state and tells its
+   * participants to publish and subscribe again (`conv.mediaRestart`); a new room is placed on
+   * a running worker at the first media request.
+   */
+  mediaLost(room: Room): void {
+    this.#roomOwners.get(room)?.mediaLost(room);
   }
 
   /** @internal {@link ConversationOwner} */
