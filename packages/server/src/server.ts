@@ -50,6 +50,12 @@ export interface ParleyServer {
    * call twice (same promise).
    */
   close(): Promise<void>;
+  /**
+   * Drain before a stop: readiness turns 503, `conv.join`s creating a conversation are refused
+   * (code 3), and this resolves once the conversations under way have all ended or after
+   * `deadlineMs`, whichever comes first (`'empty'` / `'deadline'`). Sessions stay connected.
+   */
+  drain(deadlineMs: number): Promise<'empty' | 'deadline'>;
 }
 
 /**
@@ -216,6 +222,17 @@ export async function startServer(options: ServerOptions | Config = {}): Promise
         conversations: conversations.conversationCount,
       }),
       close: () => (closing ??= close()),
+      drain: async (deadlineMs) => {
+        http.markStopping();
+        conversations.drain();
+        let timer: NodeJS.Timeout | undefined;
+        const deadline = new Promise<'deadline'>((resolve) => {
+          timer = setTimeout(() => resolve('deadline'), deadlineMs);
+        });
+        const outcome = await Promise.race([conversations.whenEmpty().then(() => 'empty' as const), deadline]);
+        clearTimeout(timer);
+        return outcome;
+      },
     };
   } catch (error) {
     db.close();

@@ -64,6 +64,9 @@ export class ConversationService implements ConversationOwner {
   #rooms = 0;
   /** The conversation of each media room (for a room lost with its media worker). */
   readonly #roomOwners = new WeakMap<Room, Conversation>();
+  /** Waiting for the last conversation to close (drain). */
+  readonly #emptyWaiters: (() => void)[] = [];
+  #draining = false;
   #closed = false;
 
   constructor(deps: ConversationServiceDeps) {
@@ -229,6 +232,20 @@ export class ConversationService implements ConversationOwner {
     this.#memberships.delete(session);
   }
 
+  /**
+   * Drain (SIGTERM with `shutdown.drainSeconds`): conversations under way go on, a `conv.join`
+   * that would create a new one is refused with code 3. Idempotent.
+   */
+  drain(): void {
+    this.#draining = true;
+  }
+
+  /** Resolves once no conversation is open (at once when none is). */
+  whenEmpty(): Promise<void> {
+    if (this.conversationCount === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#emptyWaiters.push(resolve));
+  }
+
   /** Shutdown: closes every conversation and the SFU without events. Idempotent. */
   close(): void {
     if (this.#closed) return;
@@ -283,6 +300,7 @@ export class ConversationService implements ConversationOwner {
     conversations.delete(conversation.name);
     if (conversations.size === 0) this.#tenants.delete(conversation.apiKey);
     this.#deps.log.debug({ apiKey: conversation.apiKey, conversation: conversation.name }, 'conversation closed');
+    if (this.#tenants.size === 0) for (const resolve of this.#emptyWaiters.splice(0)) resolve();
   }
 
   #join(session: UserSession, request: RequestOf<'conv.join'>): Reply<ConvJoinResult> {
@@ -297,6 +315,10 @@ export class ConversationService implements ConversationOwner {
     }
     let conversation = conversations.get(request.conversation);
     const created = conversation === undefined;
+    if (created && this.#draining) {
+      if (conversations.size === 0) this.#tenants.delete(session.apiKey);
+      throw new ParleyError(ErrorCode.SERVER_UNAVAILABLE, 'server draining: conversations under way go on, new ones are refused here');
+    }
     conversation ??= new Conversation(this, session.apiKey, request.conversation, request.meshModeEnabled, request.meshOnlyEnabled, this.#deps.settings);
     if (created) {
       conversations.set(conversation.name, conversation);
