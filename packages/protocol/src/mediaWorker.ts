@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ErrorCode } from './errors.js';
 
 /*
  * The channel between the server's main process and its media worker processes (see
@@ -9,9 +10,14 @@ import { z } from 'zod';
 
 const Id = z.string().min(1).max(256);
 const ReqId = z.number().int().nonnegative();
-const Sdp = z.string().min(1).max(256 * 1024);
+const Sdp = z
+  .string()
+  .min(1)
+  .max(256 * 1024);
 const Transport = z.enum(['publisher', 'subscriber']);
 const Count = z.number().nonnegative();
+/** An apiRTC error code (errors.ts). */
+const Code = z.enum(ErrorCode);
 
 /** Main process → worker. Commands naming a room or peer that is gone are ignored by the worker. */
 export const MediaWorkerCommand = z.discriminatedUnion('op', [
@@ -22,7 +28,14 @@ export const MediaWorkerCommand = z.discriminatedUnion('op', [
   /** Answered by `reply` (with `sdp`) or `failure`. */
   z.strictObject({ op: z.literal('publisherOffer'), req: ReqId, room: Id, peer: Id, sdp: Sdp, timeoutMs: z.number().int().positive().optional() }),
   z.strictObject({ op: z.literal('subscriberAnswer'), room: Id, peer: Id, sdp: Sdp }),
-  z.strictObject({ op: z.literal('candidate'), room: Id, peer: Id, transport: Transport, candidate: z.string().max(2048), sdpMid: z.string().max(64).optional() }),
+  z.strictObject({
+    op: z.literal('candidate'),
+    room: Id,
+    peer: Id,
+    transport: Transport,
+    candidate: z.string().max(2048),
+    sdpMid: z.string().max(64).optional(),
+  }),
   z.strictObject({ op: z.literal('subscribe'), room: Id, peer: Id, track: Id }),
   z.strictObject({ op: z.literal('unsubscribe'), room: Id, peer: Id, track: Id }),
   /** Records a track into `file` inside the worker (the RTP never leaves the worker). */
@@ -67,9 +80,17 @@ export const MediaWorkerEvent = z.discriminatedUnion('ev', [
   z.strictObject({ ev: z.literal('ready'), pid: z.number().int() }),
   z.strictObject({ ev: z.literal('reply'), req: ReqId, sdp: Sdp.optional() }),
   /** A request (`req`) failed with a ParleyError code. */
-  z.strictObject({ ev: z.literal('failure'), req: ReqId, code: z.number().int(), message: z.string().max(4096) }),
+  z.strictObject({ ev: z.literal('failure'), req: ReqId, code: Code, message: z.string().max(4096) }),
   /** A fire-and-forget command (subscribe, addPeer…) was refused by the SFU. */
-  z.strictObject({ ev: z.literal('refused'), op: z.string().max(32), room: Id, peer: Id.optional(), track: Id.optional(), code: z.number().int(), message: z.string().max(4096) }),
+  z.strictObject({
+    ev: z.literal('refused'),
+    op: z.string().max(32),
+    room: Id,
+    peer: Id.optional(),
+    track: Id.optional(),
+    code: Code,
+    message: z.string().max(4096),
+  }),
   z.strictObject({ ev: z.literal('trackPublished'), room: Id, peer: Id, track: MediaWorkerTrack }),
   z.strictObject({ ev: z.literal('trackUnpublished'), room: Id, peer: Id, track: Id }),
   z.strictObject({ ev: z.literal('publisherSdp'), room: Id, peer: Id, sdp: Sdp }),

@@ -48,7 +48,10 @@ async function start(name: string, drainSeconds: number): Promise<Server> {
   child.stdout.on('data', (c: Buffer) => (text += c.toString()));
   child.stderr.on('data', (c: Buffer) => (text += c.toString()));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => child.once('exit', (code, signal) => r({ code, signal })));
-  const url = await until(() => /listening on (http:\/\/[\d.:]+)/.exec(text)?.[1], () => text);
+  const url = await until(
+    () => /listening on (http:\/\/[\d.:]+)/.exec(text)?.[1],
+    () => text,
+  );
   return { child, url, log: () => text, exited };
 }
 

@@ -135,7 +135,7 @@ export class MediaWorker extends Emitter<MediaWorkerEvents> implements RemoteRoo
         this.send(command);
       } catch (error) {
         this.#pending.delete(command.req);
-        reject(error as Error);
+        reject(error);
       }
     });
   }
@@ -183,7 +183,7 @@ export class MediaWorker extends Emitter<MediaWorkerEvents> implements RemoteRoo
         if (!pending) return;
         this.#pending.delete(event.req);
         if (event.ev === 'reply') pending.resolve(event.sdp !== undefined ? { sdp: event.sdp } : {});
-        else pending.reject(new ParleyError(event.code as ErrorCode, event.message));
+        else pending.reject(new ParleyError(event.code, event.message));
         return;
       }
       case 'captureStarted':

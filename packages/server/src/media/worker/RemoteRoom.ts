@@ -156,7 +156,7 @@ export class RemoteRoom extends Emitter<MediaRoomEvents> implements MediaRoom, R
       if (track) this.#unpublish(track);
       return;
     }
-    if ('peer' in e && e.peer !== undefined) this.#peers.get(e.peer)?.handleEvent(e as Parameters<RemotePeer['handleEvent']>[0]);
+    if ('peer' in e && e.peer !== undefined) this.#peers.get(e.peer)?.handleEvent(e);
   }
 
   #unpublish(track: RemoteTrack): void {

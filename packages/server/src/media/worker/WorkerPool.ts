@@ -25,12 +25,14 @@ const RESTART_DELAY_MAX_MS = 5_000;
 const QUICK_CRASH_MS = 10_000;
 
 /**
- * Where the worker entry is: workerMain.js next to this file in the build. Tests that run the
- * TypeScript sources (vitest) use the build of the same tree, hence the path through dist/.
+ * Where the worker entry is: media-worker/workerMain.js of the same build (it lives outside
+ * media/ because the worker also runs recording captures). Code run from the TypeScript sources
+ * (vitest) forks the build of the same tree, hence the path through dist/.
  */
 export function workerScript(): string {
   const here = fileURLToPath(import.meta.url);
-  return here.endsWith('.ts') ? fileURLToPath(new URL('../../../dist/media/worker/workerMain.js', import.meta.url)) : fileURLToPath(new URL('./workerMain.js', import.meta.url));
+  const built = here.endsWith('.ts') ? '../../../dist/media-worker/workerMain.js' : '../../media-worker/workerMain.js';
+  return fileURLToPath(new URL(built, import.meta.url));
 }
 
 /**
@@ -98,7 +100,7 @@ export class WorkerPool extends Emitter<WorkerPoolEvents> implements MediaPlane 
   /** Resolves once every worker has said `ready` (startup, tests). */
   async whenReady(): Promise<void> {
     await Promise.all(
-      this.#slots.map((w) => (w === null || w.ready ? undefined : new Promise<void>((resolve) => w.once('ready', resolve).once('exited', resolve)))),
+      this.#slots.map((w) => (w === null || w.ready ? Promise.resolve() : new Promise<void>((resolve) => w.once('ready', resolve).once('exited', resolve)))),
     );
   }
 
@@ -130,7 +132,7 @@ export class WorkerPool extends Emitter<WorkerPoolEvents> implements MediaPlane 
 
   /** Resolves once every worker process has exited (after {@link close}). */
   async whenExited(): Promise<void> {
-    await Promise.all(this.#slots.map((w) => w?.whenExited()));
+    await Promise.all(this.#slots.map((w) => w?.whenExited() ?? Promise.resolve()));
   }
 
   #start(index: number): void {

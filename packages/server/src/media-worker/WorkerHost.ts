@@ -1,9 +1,9 @@
 import { ErrorCode, type MediaWorkerCommand, type MediaWorkerEvent, ParleyError } from '@parley/protocol';
-import { TrackCapture } from '../../recording/TrackCapture.js';
-import type { Peer } from '../Peer.js';
-import type { PublishedTrack } from '../PublishedTrack.js';
-import type { Room } from '../Room.js';
-import type { Sfu } from '../Sfu.js';
+import { TrackCapture } from '../recording/TrackCapture.js';
+import type { Peer } from '../media/Peer.js';
+import type { PublishedTrack } from '../media/PublishedTrack.js';
+import type { Room } from '../media/Room.js';
+import type { Sfu } from '../media/Sfu.js';
 
 /** Period of the load/counter report to the main process, ms. */
 export const STATS_PERIOD_MS = 1_000;
@@ -79,7 +79,8 @@ export class WorkerHost {
           .handlePublisherOffer(c.sdp, c.timeoutMs)
           .then(
             (answer) => this.#send({ ev: 'reply', req, sdp: answer.sdp }),
-            (error: unknown) => this.#send({ ev: 'failure', req, code: error instanceof ParleyError ? error.code : ErrorCode.OTHER, message: String((error as Error).message) }),
+            (error: unknown) =>
+              this.#send({ ev: 'failure', req, code: error instanceof ParleyError ? error.code : ErrorCode.OTHER, message: String((error as Error).message) }),
           );
         return;
       }
