@@ -234,6 +234,7 @@ const events: { [T in ServerEventType]: Extract<ServerEvent, { type: T }> } = {
   'media.candidate': { type: 'media.candidate', seq: 8, conversation: 'room', transport: 'subscriber', candidate: 'candidate:1', sdpMid: '0' },
   'mesh.signal': { type: 'mesh.signal', seq: 9, conversation: 'room', from: 'bob', payload: { kind: 'offer', sdp } },
   'conv.modeChanged': { type: 'conv.modeChanged', seq: 10, conversation: 'room', oldMode: 'mesh', newMode: 'sfu', state: 'ongoing' },
+  'conv.mediaRestart': { type: 'conv.mediaRestart', seq: 10, conversation: 'room', reason: 'mediaWorkerLost' },
   'conv.message': { type: 'conv.message', seq: 11, conversation: 'room', from: 'bob', content: 'hi', uuid: 2, time: 1_700_000_000_000, metadata: { a: 1 } },
   'conv.data': { type: 'conv.data', seq: 12, conversation: 'room', from: 'bob', content: 'x' },
   'conv.customEvent': { type: 'conv.customEvent', seq: 13, conversation: 'room', from: 'bob', event: 'e', content: { y: 2 } },

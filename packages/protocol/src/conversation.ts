@@ -368,6 +368,16 @@ export const ConvModeChangedEvent = z.object({
   newMode: ConversationMode,
   state: z.enum(['ongoing', 'complete']),
 });
+/**
+ * The server lost the conversation's media (its media worker died): the SDKs publish their
+ * streams again (same ids, no announcement) and subscribe again, as after a mode switch.
+ */
+export const ConvMediaRestartEvent = z.object({
+  type: z.literal('conv.mediaRestart'),
+  seq: Seq,
+  conversation: ConversationName,
+  reason: z.string().max(256),
+});
 export const ConvMessageEvent = z.object({
   type: z.literal('conv.message'),
   seq: Seq,
@@ -439,6 +449,7 @@ export const ConversationEvents = [
   MediaCandidateEvent,
   MeshSignalEvent,
   ConvModeChangedEvent,
+  ConvMediaRestartEvent,
   ConvMessageEvent,
   ConvDataEvent,
   ConvCustomEventEvent,

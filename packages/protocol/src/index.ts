@@ -17,3 +17,4 @@ export { explainIssues } from './explain.js';
 /** Protocol revision; bumped on incompatible changes. Sent by the server in `RegisterResult`. */
 export const PROTOCOL_VERSION = 1;
 export { bounded, utf8Length } from './bounded.js';
+export * from './mediaWorker.js';

@@ -10,7 +10,9 @@ export const EXIT_CRASHED = 70; // EX_SOFTWARE (sysexits.h)
 
 /**
  * Runs a server until SIGTERM or SIGINT, then shuts it down gracefully (sockets closed with
- * 4005, database closed). A second signal exits at once.
+ * 4005, database closed). With `shutdown.drainSeconds`, it first drains: conversations under
+ * way go on (up to that deadline) while new ones are refused; a second signal ends the drain.
+ * A signal during the shutdown itself exits at once.
  *
  * Process-level failures: an unhandled promise rejection is logged and the server goes on (it
  * failed one operation, whose owner forgot to catch); an uncaught exception is logged as fatal
@@ -28,13 +30,10 @@ export async function serve(config: Config): Promise<ParleyServer> {
     process.stderr.write(`\n${warning}\n\n`);
     log.warn({ host: config.host }, 'the public demo API key is on and the server is reachable beyond loopback');
   }
-  let stopping = false;
-  const stop = (signal: NodeJS.Signals): void => {
-    if (stopping) {
-      log.warn({ signal }, 'second signal: exiting now');
-      process.exit(1);
-    }
-    stopping = true;
+  let phase: 'running' | 'draining' | 'stopping' = 'running';
+  let cutDrain: (() => void) | undefined;
+  const shutDown = (signal: NodeJS.Signals): void => {
+    phase = 'stopping';
     log.info({ signal }, 'shutting down');
     server.close().then(
       () => {
@@ -48,6 +47,32 @@ export async function serve(config: Config): Promise<ParleyServer> {
         process.exit(1);
       },
     );
+  };
+  const stop = (signal: NodeJS.Signals): void => {
+    if (phase === 'stopping') {
+      log.warn({ signal }, 'second signal: exiting now');
+      process.exit(1);
+    }
+    if (phase === 'draining') {
+      // A second signal while draining: stop waiting for the conversations, shut down now.
+      cutDrain?.();
+      return;
+    }
+    const drainSeconds = config.shutdown.drainSeconds;
+    if (drainSeconds === 0) {
+      shutDown(signal);
+      return;
+    }
+    phase = 'draining';
+    log.info({ signal, drainSeconds, conversations: server.stats().conversations }, 'draining: conversations under way go on, no new ones');
+    const cut = new Promise<'cut'>((resolve) => {
+      cutDrain = () => resolve('cut');
+    });
+    void Promise.race([server.drain(drainSeconds * 1000), cut]).then((outcome) => {
+      const message = outcome === 'empty' ? 'drained: every conversation ended' : outcome === 'deadline' ? 'drain deadline reached' : 'drain cut short';
+      log.info({ outcome, conversations: server.stats().conversations }, message);
+      if (phase === 'draining') shutDown(signal);
+    });
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);

@@ -15,7 +15,10 @@ import { CloudMediaStore } from './media-store/CloudMediaStore.js';
 import { mediaRoutes } from './media-store/mediaRoutes.js';
 import { createRootLogger, type Logger, moduleLogger } from './logging/logger.js';
 import { ServerMetrics } from './metrics/ServerMetrics.js';
+import { availableParallelism } from 'node:os';
 import { type ListenerErrorSink, Sfu, type SfuOptions } from './media/index.js';
+import type { MediaPlane } from './media/MediaApi.js';
+import { WorkerPool } from './media/worker/WorkerPool.js';
 import { GroupQuota } from './presence/GroupQuota.js';
 import { PresenceService } from './presence/PresenceService.js';
 import { FfmpegTools } from './recording/FfmpegTools.js';
@@ -52,6 +55,12 @@ export interface ParleyServer {
    * call twice (same promise).
    */
   close(): Promise<void>;
+  /**
+   * Drain before a stop: readiness turns 503, `conv.join`s creating a conversation are refused
+   * (code 3), and this resolves once the conversations under way have all ended or after
+   * `deadlineMs`, whichever comes first (`'empty'` / `'deadline'`). Sessions stay connected.
+   */
+  drain(deadlineMs: number): Promise<'empty' | 'deadline'>;
 }
 
 /**
@@ -92,9 +101,16 @@ export async function startServer(options: ServerOptions | Config = {}): Promise
       announce: (session, name, event) => conversations.get(session.apiKey, name)?.broadcast(event, session),
       log: moduleLogger(root, 'cloud-media'),
     });
+    const media = createMediaPlane(config, mediaErrors);
+    if (media instanceof WorkerPool) {
+      media.on('workerCrashed', (index, detail) => mediaLog.error({ worker: index, detail }, `media worker ${index} died (${detail}); restarting it`));
+      media.on('workerReady', (index, pid) => mediaLog.info({ worker: index, pid }, `media worker ${index} running (pid ${pid})`));
+      // Its participants publish and subscribe again on a new room (another worker or the restarted one).
+      media.on('roomLost', (room) => conversations.mediaLost(room));
+    }
     const conversations = new ConversationService({
       presence,
-      sfu: createSfu(config, mediaErrors),
+      sfu: media,
       settings: {
         policy: {
           meshMaxParticipants: config.conversations.meshMaxParticipants,
@@ -163,7 +179,11 @@ export async function startServer(options: ServerOptions | Config = {}): Promise
       log: moduleLogger(root, 'http'),
       serverVersion: SERVER_VERSION,
       sessionCount: () => registry.size,
-      stats: () => ({ sessions: registry.size, conversations: conversations.conversationCount, sfu: conversations.sfuStats() }),
+      stats: () => ({
+        sessions: registry.size,
+        conversations: conversations.conversationCount,
+        sfu: { ...conversations.sfuStats(), ...(media instanceof WorkerPool ? { workers: media.workers() } : {}) },
+      }),
       routes: (app) => mediaRoutes(app, cloudMedia),
       ...(metrics ? { metrics } : {}),
     });
@@ -203,6 +223,8 @@ export async function startServer(options: ServerOptions | Config = {}): Promise
       await recordings.close();
       manager.close();
       conversations.close();
+      // Media workers flush their capture files and exit; bounded: a stuck one is not waited for.
+      if (media instanceof WorkerPool) await Promise.race([media.whenExited(), new Promise((r) => setTimeout(r, 3_000).unref())]);
       history.close();
       cloudMedia.close();
       presence.close();
@@ -224,6 +246,17 @@ export async function startServer(options: ServerOptions | Config = {}): Promise
         conversations: conversations.conversationCount,
       }),
       close: () => (closing ??= close()),
+      drain: async (deadlineMs) => {
+        http.markStopping();
+        conversations.drain();
+        let timer: NodeJS.Timeout | undefined;
+        const deadline = new Promise<'deadline'>((resolve) => {
+          timer = setTimeout(() => resolve('deadline'), deadlineMs);
+        });
+        const outcome = await Promise.race([conversations.whenEmpty().then(() => 'empty' as const), deadline]);
+        clearTimeout(timer);
+        return outcome;
+      },
     };
   } catch (error) {
     db.close();
@@ -231,9 +264,12 @@ export async function startServer(options: ServerOptions | Config = {}): Promise
   }
 }
 
-/** The media plane with the configured network settings. @throws ConfigError on a bad address */
-function createSfu(config: Config, errorSink: ListenerErrorSink): Sfu {
-  const { announcedAddress, bindAddress, portMin, portMax, udpMuxPort, ...limits } = config.media;
+/**
+ * The media plane with the configured network settings: the SFU in this process (`workers` 0)
+ * or a pool of media worker processes. @throws ConfigError on a bad address
+ */
+function createMediaPlane(config: Config, errorSink: ListenerErrorSink): MediaPlane {
+  const { announcedAddress, bindAddress, portMin, portMax, udpMuxPort, workers, ...limits } = config.media;
   const options: SfuOptions = {
     ...limits,
     ...(udpMuxPort !== undefined ? { udpMuxPort } : {}),
@@ -241,8 +277,9 @@ function createSfu(config: Config, errorSink: ListenerErrorSink): Sfu {
     ...(bindAddress !== undefined ? { bindAddress } : {}),
     ...(portMin !== undefined && portMax !== undefined ? { portRange: { min: portMin, max: portMax } } : {}),
   };
+  const count = workers === 'auto' ? availableParallelism() : workers;
   try {
-    return new Sfu(options, undefined, errorSink);
+    return count === 0 ? new Sfu(options, undefined, errorSink) : new WorkerPool(count, options, errorSink);
   } catch (error) {
     throw new ConfigError(`Invalid configuration:\n  media: ${(error as Error).message}`);
   }

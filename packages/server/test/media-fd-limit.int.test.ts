@@ -41,7 +41,18 @@ describe.runIf(hasPrlimit())(`a server limited to ${NOFILE} file descriptors`, (
   beforeAll(async () => {
     const cli = await transpileServer(serverRoot, buildDir);
     dataDir = await mkdtemp(join(tmpdir(), 'parley-fd-'));
-    const env = { ...process.env, PORT: '0', HOST: '127.0.0.1', PARLEY_DATA_DIR: dataDir, PARLEY_CONFIG: '', LOG_LEVEL: 'info', PARLEY_MEDIA_FD_RESERVE: '20' };
+    // The in-process SFU: this is about one process's descriptor budget (media workers each
+    // have their own, and the signalling sockets stay in the main process).
+    const env = {
+      ...process.env,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      PARLEY_DATA_DIR: dataDir,
+      PARLEY_CONFIG: '',
+      LOG_LEVEL: 'info',
+      PARLEY_MEDIA_FD_RESERVE: '20',
+      PARLEY_MEDIA_WORKERS: '0',
+    };
     const proc = spawn('prlimit', [`--nofile=${NOFILE}:${NOFILE}`, process.execPath, cli, 'serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     child = proc;
     proc.on('exit', (code, signal) => (exited = { code, signal }));

@@ -108,6 +108,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       PARLEY_DATA_DIR: dataDir,
       PARLEY_DEMO_KEY: options.demoKey ?? 'on',
       LOG_LEVEL: options.logLevel ?? 'info',
+      // In-process SFU unless a test (or the caller's environment) asks for media workers:
+      // the suite stays as fast as before; media-workers.e2e.test.ts covers the workers.
+      PARLEY_MEDIA_WORKERS: process.env.PARLEY_MEDIA_WORKERS ?? '0',
     };
     if (options.resumeWindowMs !== undefined) env.PARLEY_RESUME_WINDOW_MS = String(options.resumeWindowMs);
     Object.assign(env, options.env);

@@ -604,6 +604,40 @@ describe('Conversation over a fake server', () => {
     expect(server.of('conv.publish')).toHaveLength(1);
   });
 
+  test('media restart (the server lost its media worker): a fresh SFU plane re-publishes and re-subscribes, same ids, no roomModeChanged', async () => {
+    server.respond = (m) => {
+      if (m.type === 'conv.join') return { data: { mode: 'sfu', meshOnly: false } };
+      if (m.type === 'conv.publish') return { data: { callId: '1' } };
+      return undefined;
+    };
+    const c = await joined();
+    const local = createLocalStream(fakeMediaStream());
+    const pub = c.publish(local);
+    await flush();
+    await pub;
+    push('room', { type: 'conv.stream', change: 'added', stream: desc(100, '7') });
+    await flush();
+    const p = c.subscribeToStream(100);
+    await flush();
+    const old = await p;
+    const seen: string[] = [];
+    c.on('roomModeChanged', (e) => seen.push(`mode ${JSON.stringify(e)}`));
+    c.on('streamListChanged', (i) => seen.push(`list ${i.listEventType} ${i.streamId}`));
+    c.on('streamRemoved', (s) => seen.push(`removed ${s.streamId} ${s === old ? 'old' : 'new'}`));
+    c.on('streamAdded', (s) => seen.push(`added ${s.streamId} ${s === old ? 'old' : 'new'}`));
+    await flush();
+    seen.length = 0;
+    push('room', { type: 'conv.mediaRestart', reason: 'mediaWorkerLost' });
+    await flush();
+    expect(seen).toEqual(['removed 100 old', 'added 100 new']);
+    expect(c.getMode()).toBe('sfu');
+    expect(planes.map((x) => x.mode)).toEqual(['sfu', 'sfu']);
+    expect(planes[0]?.calls).toContain('close');
+    expect(planes[1]?.calls).toEqual([`publish ${local.streamId}`, 'subscribe 100']);
+    // Re-published on the new plane only: no second announcement.
+    expect(server.of('conv.publish')).toHaveLength(1);
+  });
+
   test('leave ends subscriptions and publications, leaves, emits left; events routed by name; media events go to the plane', async () => {
     const c = await joined();
     push('room', { type: 'conv.stream', change: 'added', stream: desc(100, '7') });

@@ -133,6 +133,12 @@ const MediaSchema = z
     nackBurst: z.number().int().min(0).max(65536).default(64),
     /** NACKs repeating a packet retransmitted less than this ago are ignored, ms. */
     nackRepeatWindowMs: z.number().int().min(0).max(10_000).default(100),
+    /**
+     * Media worker processes (docs/media-plane.md § Media workers): 0 runs the SFU in the main
+     * process, `'auto'` one per core. `startServer()` defaults to 0; the server process
+     * (`npm start`, loadConfig) to `'auto'`.
+     */
+    workers: z.union([z.literal('auto'), z.number().int().min(0).max(256)]).default(0),
   })
   .refine((m) => (m.portMin === undefined) === (m.portMax === undefined), { message: 'portMin and portMax go together' })
   .refine((m) => m.portMin === undefined || m.portMax === undefined || m.portMin <= m.portMax, { message: 'portMin must be ≤ portMax' })
@@ -274,6 +280,14 @@ const RecordingSchema = z.strictObject({
   nice: z.number().int().min(0).max(19).default(10),
 });
 
+const ShutdownSchema = z.strictObject({
+  /**
+   * On SIGTERM, time the conversations under way may go on while no new one is accepted
+   * (new `conv.join`s creating one get code 3), seconds; 0 stops at once (sockets closed, 4005).
+   */
+  drainSeconds: z.number().min(0).max(86_400).default(0),
+});
+
 /** Schema of the whole configuration; every field has a default. */
 export const ConfigSchema = z.strictObject({
   /** TCP port; 0 picks a free one. */
@@ -296,6 +310,7 @@ export const ConfigSchema = z.strictObject({
   recording: RecordingSchema.prefault({}),
   history: HistorySchema.prefault({}),
   cloudMedia: CloudMediaSchema.prefault({}),
+  shutdown: ShutdownSchema.prefault({}),
 });
 
 /** The resolved server configuration. */

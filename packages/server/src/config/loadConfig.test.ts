@@ -66,8 +66,13 @@ describe('loadConfig', () => {
       nackRetransmitRatio: 0.2,
       nackBurst: 64,
       nackRepeatWindowMs: 100,
+      workers: 'auto',
     });
     expect(config.conversations).toMatchObject({ relayTimeoutMs: 10_000, meshMaxParticipants: 4, lossThreshold: 0.1, lossReports: 3 });
+    expect(loadConfig({ PARLEY_MEDIA_WORKERS: '0' }, undefined, cwd).media.workers).toBe(0);
+    expect(loadConfig({ PARLEY_MEDIA_WORKERS: '3' }, undefined, cwd).media.workers).toBe(3);
+    expect(() => loadConfig({ PARLEY_MEDIA_WORKERS: 'many' }, undefined, cwd)).toThrow(/PARLEY_MEDIA_WORKERS/);
+    expect(loadConfig({ PARLEY_DRAIN_SECONDS: '30' }, undefined, cwd).shutdown.drainSeconds).toBe(30);
     expect(() => loadConfig({ PARLEY_MEDIA_PORT_MIN: '40000' }, undefined, cwd)).toThrow(ConfigError);
     expect(() => loadConfig({ PARLEY_MEDIA_PORT_MIN: '40100', PARLEY_MEDIA_PORT_MAX: '40000' }, undefined, cwd)).toThrow(ConfigError);
   });

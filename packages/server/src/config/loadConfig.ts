@@ -20,6 +20,7 @@ const NUMERIC_ENV: ReadonlyArray<[name: string, path: readonly string[]]> = [
   ['PARLEY_MEDIA_PORT_MIN', ['media', 'portMin']],
   ['PARLEY_MEDIA_PORT_MAX', ['media', 'portMax']],
   ['PARLEY_MEDIA_FD_RESERVE', ['media', 'fdReserve']],
+  ['PARLEY_DRAIN_SECONDS', ['shutdown', 'drainSeconds']],
   ['PARLEY_RECORDING_RETENTION_DAYS', ['recording', 'retentionDays']],
   ['PARLEY_RECORDING_URL_TTL_S', ['recording', 'urlTtlSeconds']],
   ['PARLEY_RECORDING_THREADS', ['recording', 'threads']],
@@ -62,7 +63,9 @@ export const DEFAULT_CONFIG_FILE = 'parley.config.json';
  */
 export function loadConfig(env: Env = process.env, file?: string, cwd: string = process.cwd()): Config {
   const fromFile = readConfigFile(env, file, cwd);
-  const merged = deepMerge(fromFile, fromEnv(env));
+  // The server process runs one media worker per core unless told otherwise; startServer()
+  // callers (tests, embedders) keep the in-process SFU by default.
+  const merged = deepMerge(deepMerge({ media: { workers: 'auto' } }, fromFile), fromEnv(env));
   return resolveConfig(merged, cwd);
 }
 
@@ -122,6 +125,12 @@ function fromEnv(env: Env): Json {
   if (trustProxy !== undefined) setPath(out, ['http', 'trustProxy'], parseTrustProxy(trustProxy));
   const metrics = nonEmpty(env.PARLEY_METRICS);
   if (metrics !== undefined) setPath(out, ['http', 'metrics'], parseSwitch('PARLEY_METRICS', metrics));
+  const workers = nonEmpty(env.PARLEY_MEDIA_WORKERS);
+  if (workers !== undefined) {
+    const n = Number(workers);
+    if (workers !== 'auto' && !Number.isInteger(n)) throw new ConfigError(`PARLEY_MEDIA_WORKERS must be 'auto' or a number, got '${workers}'`);
+    setPath(out, ['media', 'workers'], workers === 'auto' ? 'auto' : n);
+  }
   const recording = nonEmpty(env.PARLEY_RECORDING);
   if (recording !== undefined) setPath(out, ['recording', 'enabled'], parseSwitch('PARLEY_RECORDING', recording));
   return out;

@@ -1,6 +1,6 @@
 import { type ConversationMode, ErrorCode, ParleyError, type StreamDescriptor, type UnsequencedEvent } from '@parley/protocol';
 import type { Logger } from '../logging/logger.js';
-import type { ForwardedTrack, Peer, PublishedTrack, Room } from '../media/index.js';
+import type { MediaForwardedTrack as ForwardedTrack, MediaPeer as Peer, MediaTrack as PublishedTrack, MediaRoom as Room } from '../media/MediaApi.js';
 import type { UserSession } from '../session/UserSession.js';
 import { fanOut } from './fanOut.js';
 import { type SwitchPolicyConfig, tooManyForMesh } from './LossTracker.js';
@@ -290,6 +290,23 @@ export class Conversation {
     for (const streamId of participant.subscriptions.clear()) {
       participant.session.send({ type: 'conv.subscriptionEnded', conversation: this.name, streamId, reason: 'mediaFailed' });
     }
+  }
+
+  /**
+   * The media plane lost `room` (its worker died): tracks are detached from their publications
+   * (the room ended them), media peers and subscriptions are dropped, and everyone gets
+   * `conv.mediaRestart`: the SDKs publish the same streams again (same ids) and subscribe again,
+   * as after a mode switch. Publications and membership are untouched.
+   */
+  mediaLost(room: Room): void {
+    if (this.#closed || this.#room !== room) return;
+    this.#room = null;
+    for (const publication of this.publications.values()) for (const track of publication.tracks) publication.detach(track);
+    for (const participant of this.participants.values()) {
+      participant.subscriptions.clear();
+      participant.closePeer();
+    }
+    this.#broadcast({ type: 'conv.mediaRestart', conversation: this.name, reason: 'mediaWorkerLost' });
   }
 
   /** Ends everything without events (emptied, or shutdown). Idempotent. */

@@ -1,6 +1,6 @@
 import { type ConvJoinResult, type ConversationRequests, ErrorCode, ParleyError, type RequestOf } from '@parley/protocol';
 import type { Logger } from '../logging/logger.js';
-import type { Peer, Room, Sfu } from '../media/index.js';
+import type { MediaPeer as Peer, MediaRoom as Room, MediaPlane as Sfu } from '../media/MediaApi.js';
 import type { PresenceService } from '../presence/PresenceService.js';
 import type { UserSession } from '../session/UserSession.js';
 import { Reply } from '../session/Reply.js';
@@ -62,6 +62,11 @@ export class ConversationService implements ConversationOwner {
   readonly #chat = new GroupChat();
   readonly #joinHooks: ((session: UserSession, conversation: Conversation) => void)[] = [];
   #rooms = 0;
+  /** The conversation of each media room (for a room lost with its media worker). */
+  readonly #roomOwners = new WeakMap<Room, Conversation>();
+  /** Waiting for the last conversation to close (drain). */
+  readonly #emptyWaiters: (() => void)[] = [];
+  #draining = false;
   #closed = false;
 
   constructor(deps: ConversationServiceDeps) {
@@ -231,6 +236,20 @@ export class ConversationService implements ConversationOwner {
     this.#memberships.delete(session);
   }
 
+  /**
+   * Drain (SIGTERM with `shutdown.drainSeconds`): conversations under way go on, a `conv.join`
+   * that would create a new one is refused with code 3. Idempotent.
+   */
+  drain(): void {
+    this.#draining = true;
+  }
+
+  /** Resolves once no conversation is open (at once when none is). */
+  whenEmpty(): Promise<void> {
+    if (this.conversationCount === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#emptyWaiters.push(resolve));
+  }
+
   /** Shutdown: closes every conversation and the SFU without events. Idempotent. */
   close(): void {
     if (this.#closed) return;
@@ -244,9 +263,20 @@ export class ConversationService implements ConversationOwner {
   }
 
   /** @internal {@link ConversationOwner} */
-  createRoom(_conversation: Conversation): Room {
+  createRoom(conversation: Conversation): Room {
     // Names are only unique per tenant; the media plane needs one namespace.
-    return this.#deps.sfu.createRoom(`room-${++this.#rooms}`);
+    const room = this.#deps.sfu.createRoom(`room-${++this.#rooms}`);
+    this.#roomOwners.set(room, conversation);
+    return room;
+  }
+
+  /**
+   * The media worker holding `room` died: its conversation drops its media state and tells its
+   * participants to publish and subscribe again (`conv.mediaRestart`); a new room is placed on
+   * a running worker at the first media request.
+   */
+  mediaLost(room: Room): void {
+    this.#roomOwners.get(room)?.mediaLost(room);
   }
 
   /** @internal {@link ConversationOwner} */
@@ -274,6 +304,7 @@ export class ConversationService implements ConversationOwner {
     conversations.delete(conversation.name);
     if (conversations.size === 0) this.#tenants.delete(conversation.apiKey);
     this.#deps.log.debug({ apiKey: conversation.apiKey, conversation: conversation.name }, 'conversation closed');
+    if (this.#tenants.size === 0) for (const resolve of this.#emptyWaiters.splice(0)) resolve();
   }
 
   #join(session: UserSession, request: RequestOf<'conv.join'>): Reply<ConvJoinResult> {
@@ -288,6 +319,10 @@ export class ConversationService implements ConversationOwner {
     }
     let conversation = conversations.get(request.conversation);
     const created = conversation === undefined;
+    if (created && this.#draining) {
+      if (conversations.size === 0) this.#tenants.delete(session.apiKey);
+      throw new ParleyError(ErrorCode.SERVER_UNAVAILABLE, 'server draining: conversations under way go on, new ones are refused here');
+    }
     conversation ??= new Conversation(this, session.apiKey, request.conversation, request.meshModeEnabled, request.meshOnlyEnabled, this.#deps.settings);
     if (created) {
       conversations.set(conversation.name, conversation);

@@ -1,4 +1,4 @@
-import type { Peer, Sfu } from '../media/index.js';
+import type { MediaPeer as Peer, MediaPlane as Sfu } from '../media/MediaApi.js';
 
 /** SFU part of `GET /api/v1/stats`. Counters are cumulative since start; the rest is live. */
 export interface SfuStats {

@@ -1,5 +1,5 @@
 import { ErrorCode, ParleyError } from '@parley/protocol';
-import type { ForwardedTrack, Peer, Room } from '../media/index.js';
+import type { MediaForwardedTrack as ForwardedTrack, MediaPeer as Peer, MediaRoom as Room } from '../media/MediaApi.js';
 import type { UserSession } from '../session/UserSession.js';
 import { LossTracker, type SwitchPolicyConfig } from './LossTracker.js';
 import { SubscriptionSet } from './SubscriptionSet.js';

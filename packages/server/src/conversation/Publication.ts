@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import type { StreamDescriptor } from '@parley/protocol';
-import type { PublishedTrack } from '../media/index.js';
+import type { MediaTrack as PublishedTrack } from '../media/MediaApi.js';
 
 /** What `conv.publish` announces about a stream (the descriptor without ids the server assigns). */
 export interface PublicationInit {

@@ -1,4 +1,4 @@
-import type { ForwardedTrack, Peer, PublishedTrack } from '../media/index.js';
+import type { MediaPeer as Peer, MediaTrack as PublishedTrack } from '../media/MediaApi.js';
 import type { Publication } from './Publication.js';
 
 /** What a participant wants of a stream it subscribed to. */

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import type { Logger } from '../logging/logger.js';
-import type { PublishedTrack, Room } from '../media/index.js';
+import type { MediaTrack as PublishedTrack, MediaRoom as Room } from '../media/MediaApi.js';
 import type { RecordingStore } from './RecordingStore.js';
-import { captureExtension, TrackCapture } from './TrackCapture.js';
+import { captureTrack, extensionOf, type TrackCaptureHandle } from './captureTrack.js';
 
 /** What a {@link CompositeRecorder} needs. */
 export interface CompositeRecorderDeps {
@@ -23,7 +23,7 @@ export class CompositeRecorder {
   readonly dir: string;
   readonly #room: Room;
   readonly #deps: CompositeRecorderDeps;
-  readonly #captures = new Set<TrackCapture>();
+  readonly #captures = new Set<TrackCaptureHandle>();
   #stopping: Promise<void> | null = null;
 
   constructor(mediaId: string, dir: string, room: Room, deps: CompositeRecorderDeps) {
@@ -57,14 +57,14 @@ export class CompositeRecorder {
   readonly #onTrack = (track: PublishedTrack): void => {
     if (this.stopped || track.closed || !this.#deps.accept(track)) return;
     const { store, log } = this.#deps;
-    const ext = captureExtension(track);
+    const ext = extensionOf(track);
     if (!ext) {
       log.warn({ mediaId: this.mediaId, track: track.id }, 'recording: codec not recorded (VP8 and Opus are)');
       return;
     }
     const file = `seg-${Date.now().toString(36)}-${track.kind}-${track.id.replace(/[^\w-]/g, '_')}.${ext}`;
     const seq = store.addSegment(this.mediaId, track.kind, file);
-    const capture = new TrackCapture(track, join(this.dir, file));
+    const capture = captureTrack(track, join(this.dir, file));
     this.#captures.add(capture);
     capture.on('started', (at) => store.segmentStarted(this.mediaId, seq, at));
     capture.start();

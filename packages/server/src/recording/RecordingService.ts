@@ -7,7 +7,7 @@ import type { RecordingConfig } from '../config/Config.js';
 import type { Conversation } from '../conversation/Conversation.js';
 import type { ConversationService } from '../conversation/ConversationService.js';
 import type { Logger } from '../logging/logger.js';
-import type { PublishedTrack } from '../media/index.js';
+import type { MediaTrack as PublishedTrack } from '../media/MediaApi.js';
 import type { HandlerTable } from '../session/RequestHandler.js';
 import type { UserSession } from '../session/UserSession.js';
 import { CompositeRecorder } from './CompositeRecorder.js';

@@ -55,6 +55,11 @@ export class ConversationEventRouter {
       case 'conv.modeChanged':
         if (e.state === 'ongoing' && e.newMode !== media.mode) void this.#switchMode(e.oldMode, e.newMode);
         return;
+      case 'conv.mediaRestart':
+        // The server lost this conversation's media (a media worker died): same as a switch
+        // to the same mode, without the roomModeChanged events (the mode did not change).
+        if (media.mode === 'sfu') void this.#restartMedia();
+        return;
       case 'conv.message':
       case 'conv.data':
       case 'conv.customEvent':
@@ -136,11 +141,29 @@ export class ConversationEventRouter {
    * `streamAdded(new)`, same streamId, no streamListChanged).
    */
   async #switchMode(oldMode: 'sfu' | 'mesh', newMode: 'sfu' | 'mesh'): Promise<void> {
-    const { scope, media, pubs, subs } = this.#t;
+    const { scope, media } = this.#t;
     media.setSwitching(true);
     const epoch = scope.epoch();
     scope.emit('roomModeChanged', { oldMode, newMode, state: 'ongoing' });
-    media.switchTo(newMode);
+    if (await this.#replacePlane(newMode, 'after the mode switch')) return;
+    if (epoch !== scope.epoch()) return;
+    scope.emit('roomModeChanged', { oldMode, newMode, state: 'complete' });
+  }
+
+  /** A fresh SFU plane: the server's media for this conversation was lost and is placed anew. */
+  async #restartMedia(): Promise<void> {
+    await this.#replacePlane('sfu', 'after the server restarted its media');
+  }
+
+  /**
+   * Replaces the media plane by one of `mode`, re-publishes the ready streams on it and renews
+   * the subscriptions. @returns true when the conversation was left meanwhile
+   */
+  async #replacePlane(mode: 'sfu' | 'mesh', what: string): Promise<boolean> {
+    const { scope, media, pubs, subs } = this.#t;
+    media.setSwitching(true);
+    const epoch = scope.epoch();
+    media.switchTo(mode);
     const renewed = subs.takeAll();
     await media.republish(
       pubs
@@ -148,10 +171,9 @@ export class ConversationEventRouter {
         .filter((p) => p.ready)
         .map((p) => p.media),
     );
-    if (epoch !== scope.epoch()) return;
-    await subs.renew(renewed, 'after the mode switch');
+    if (epoch !== scope.epoch()) return true;
+    await subs.renew(renewed, what);
     media.setSwitching(false);
-    if (epoch !== scope.epoch()) return;
-    scope.emit('roomModeChanged', { oldMode, newMode, state: 'complete' });
+    return epoch !== scope.epoch();
   }
 }
