@@ -26,7 +26,19 @@ export const MediaWorkerCommand = z.discriminatedUnion('op', [
   z.strictObject({ op: z.literal('addPeer'), room: Id, peer: Id }),
   z.strictObject({ op: z.literal('closePeer'), room: Id, peer: Id }),
   /** Answered by `reply` (with `sdp`) or `failure`. */
-  z.strictObject({ op: z.literal('publisherOffer'), req: ReqId, room: Id, peer: Id, sdp: Sdp, timeoutMs: z.number().int().positive().optional() }),
+  z.strictObject({
+    op: z.literal('publisherOffer'),
+    req: ReqId,
+    room: Id,
+    peer: Id,
+    sdp: Sdp,
+    timeoutMs: z.number().int().positive().optional(),
+    /** Simulcast groups: mids of one camera's encodings, highest first (media.publisherOffer). */
+    simulcast: z
+      .array(z.array(z.string().max(64)).max(8))
+      .max(64)
+      .optional(),
+  }),
   z.strictObject({ op: z.literal('subscriberAnswer'), room: Id, peer: Id, sdp: Sdp }),
   z.strictObject({
     op: z.literal('candidate'),
@@ -38,6 +50,8 @@ export const MediaWorkerCommand = z.discriminatedUnion('op', [
   }),
   z.strictObject({ op: z.literal('subscribe'), room: Id, peer: Id, track: Id }),
   z.strictObject({ op: z.literal('unsubscribe'), room: Id, peer: Id, track: Id }),
+  /** Highest simulcast layer the peer wants of its subscription to `track` (updateSubscribedStream). */
+  z.strictObject({ op: z.literal('preferLayer'), room: Id, peer: Id, track: Id, layer: z.number().int().min(0).max(7) }),
   /** Records a track into `file` inside the worker (the RTP never leaves the worker). */
   z.strictObject({ op: z.literal('startCapture'), capture: Id, room: Id, track: Id, file: z.string().min(1).max(4096) }),
   /** Answered by `reply` once the file is flushed. */
@@ -53,6 +67,8 @@ export const MediaWorkerTrack = z.strictObject({
   mid: z.string().max(64),
   /** Name of the first negotiated codec (VP8, opus, H264…). */
   codec: z.string().max(64).nullable(),
+  /** Simulcast layers (1 without simulcast). */
+  layers: z.number().int().min(1).max(8),
 });
 export type MediaWorkerTrack = z.infer<typeof MediaWorkerTrack>;
 
@@ -73,6 +89,11 @@ export const MediaWorkerPeerCounters = z.strictObject({
   bytesIn: Count,
   packetsOut: Count,
   bytesOut: Count,
+  packetsLost: Count,
+  plisSent: Count,
+  nacksReceived: Count,
+  retransmitted: Count,
+  plisReceived: Count,
 });
 
 /** Worker → main process. */
@@ -100,6 +121,8 @@ export const MediaWorkerEvent = z.discriminatedUnion('ev', [
   z.strictObject({ ev: z.literal('connectionState'), room: Id, peer: Id, transport: Transport, state: z.string().max(32) }),
   z.strictObject({ ev: z.literal('transportFailed'), room: Id, peer: Id, transport: Transport, reason: z.string().max(4096) }),
   z.strictObject({ ev: z.literal('subscriptionEnded'), room: Id, peer: Id, source: Id }),
+  /** The simulcast layer forwarded to `peer` for its subscription to `source` changed. */
+  z.strictObject({ ev: z.literal('layerChanged'), room: Id, peer: Id, source: Id, layer: z.number().int().min(0).max(7) }),
   z.strictObject({ ev: z.literal('peerClosed'), room: Id, peer: Id }),
   z.strictObject({ ev: z.literal('captureStarted'), capture: Id, at: z.number() }),
   /** Periodic load report: live peers' counters, PeerConnection reservations, CPU time used. */

@@ -1,4 +1,4 @@
-import type { MediaPeer as Peer, MediaTrack as PublishedTrack } from '../media/MediaApi.js';
+import type { MediaForwardedTrack as ForwardedTrack, MediaPeer as Peer, MediaTrack as PublishedTrack } from '../media/MediaApi.js';
 import type { Publication } from './Publication.js';
 
 /** What a participant wants of a stream it subscribed to. */

@@ -1,5 +1,6 @@
 import { ErrorCode, type MediaWorkerCommand, type MediaWorkerEvent, ParleyError } from '@parley/protocol';
 import { TrackCapture } from '../recording/TrackCapture.js';
+import type { ForwardedTrack } from '../media/ForwardedTrack.js';
 import type { Peer } from '../media/Peer.js';
 import type { PublishedTrack } from '../media/PublishedTrack.js';
 import type { Room } from '../media/Room.js';
@@ -19,6 +20,8 @@ export class WorkerHost {
   readonly #captures = new Map<string, TrackCapture>();
   readonly #timer: NodeJS.Timeout;
   #unsubscribing = false;
+  /** Forwarded tracks whose simulcast layer changes are reported already. */
+  readonly #watchedForwards = new WeakSet<ForwardedTrack>();
 
   constructor(sfu: Sfu, send: (event: MediaWorkerEvent) => void) {
     this.#sfu = sfu;
@@ -76,7 +79,7 @@ export class WorkerHost {
       case 'publisherOffer': {
         const { req } = c;
         this.#peer(c.room, c.peer)
-          .handlePublisherOffer(c.sdp, c.timeoutMs)
+          .handlePublisherOffer(c.sdp, c.timeoutMs, c.simulcast)
           .then(
             (answer) => this.#send({ ev: 'reply', req, sdp: answer.sdp }),
             (error: unknown) =>
@@ -90,8 +93,21 @@ export class WorkerHost {
       case 'candidate':
         this.#peer(c.room, c.peer).addRemoteCandidate(c.transport, c.candidate, c.sdpMid);
         return;
-      case 'subscribe':
-        this.#peer(c.room, c.peer).subscribe(c.track);
+      case 'subscribe': {
+        const forwarded = this.#peer(c.room, c.peer).subscribe(c.track);
+        if (forwarded.layerCount > 1 && !this.#watchedForwards.has(forwarded)) {
+          this.#watchedForwards.add(forwarded);
+          const { room, peer, track } = c;
+          forwarded.on('layerChanged', (layer) => this.#send({ ev: 'layerChanged', room, peer, source: track, layer }));
+        }
+        return;
+      }
+      case 'preferLayer':
+        this.#sfu
+          .getRoom(c.room)
+          ?.getPeer(c.peer)
+          ?.subscriptions.find((f) => f.source.id === c.track)
+          ?.setPreferredLayer(c.layer);
         return;
       case 'unsubscribe':
         // The main process forgot this subscription already: no `subscriptionEnded` for it (it
@@ -166,19 +182,34 @@ export class WorkerHost {
     for (const room of this.#sfu.rooms) {
       for (const peer of room.peers) {
         const stats = peer.getStats();
-        let packetsIn = 0;
-        let bytesIn = 0;
-        let packetsOut = 0;
-        let bytesOut = 0;
+        const c = {
+          room: room.id,
+          peer: peer.id,
+          packetsIn: 0,
+          bytesIn: 0,
+          packetsOut: 0,
+          bytesOut: 0,
+          packetsLost: 0,
+          plisSent: 0,
+          nacksReceived: 0,
+          retransmitted: 0,
+          plisReceived: 0,
+        };
         for (const p of stats.published) {
-          packetsIn += p.packetsIn;
-          bytesIn += p.bytesIn;
+          c.packetsIn += p.packetsIn;
+          c.bytesIn += p.bytesIn;
+          // RTCP's cumulative loss goes negative with duplicates; a total must not go backwards.
+          c.packetsLost += Math.max(0, p.packetsLost);
+          c.plisSent += p.plisSent;
         }
         for (const s of stats.subscribed) {
-          packetsOut += s.packetsOut;
-          bytesOut += s.bytesOut;
+          c.packetsOut += s.packetsOut;
+          c.bytesOut += s.bytesOut;
+          c.nacksReceived += s.nacksReceived;
+          c.retransmitted += s.retransmitted;
+          c.plisReceived += s.plisReceived;
         }
-        peers.push({ room: room.id, peer: peer.id, packetsIn, bytesIn, packetsOut, bytesOut });
+        peers.push(c);
       }
     }
     const cpu = process.cpuUsage();
@@ -187,6 +218,6 @@ export class WorkerHost {
   }
 }
 
-function describeTrack(track: PublishedTrack): { id: string; kind: 'audio' | 'video'; streamId: string; mid: string; codec: string | null } {
-  return { id: track.id, kind: track.kind, streamId: track.streamId, mid: track.mid, codec: track.codecs[0]?.codec.name ?? null };
+function describeTrack(track: PublishedTrack): { id: string; kind: 'audio' | 'video'; streamId: string; mid: string; codec: string | null; layers: number } {
+  return { id: track.id, kind: track.kind, streamId: track.streamId, mid: track.mid, codec: track.codecs[0]?.codec.name ?? null, layers: track.layers.length };
 }

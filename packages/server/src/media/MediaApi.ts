@@ -27,8 +27,14 @@ export interface MediaTrack {
   readonly closed: boolean;
 }
 
+/** Events of a forwarded track the signalling layer listens to. */
+export type MediaForwardedTrackEvents = {
+  /** Simulcast: the layer forwarded changed (0 = low), at a keyframe. */
+  layerChanged: [layer: number];
+};
+
 /** A published track forwarded to one subscriber. */
-export interface MediaForwardedTrack {
+export interface MediaForwardedTrack extends MediaEmitter<MediaForwardedTrackEvents> {
   readonly id: string;
   readonly source: MediaTrack;
   readonly kind: MediaKind;
@@ -36,12 +42,16 @@ export interface MediaForwardedTrack {
   /** The msid stream id in the subscriber's SDP. */
   readonly streamId: string;
   readonly closed: boolean;
+  /** Simulcast layers of the source (1 without simulcast). */
+  readonly layerCount: number;
+  /** Highest layer wanted (clamped; the bandwidth estimate may choose lower). No-op without simulcast. */
+  setPreferredLayer(layer: number): void;
 }
 
 /** The counters of a peer the stats endpoint adds up. */
 export interface MediaPeerCounters {
-  published: readonly { packetsIn: number; bytesIn: number }[];
-  subscribed: readonly { packetsOut: number; bytesOut: number }[];
+  published: readonly { packetsIn: number; bytesIn: number; packetsLost: number; plisSent: number }[];
+  subscribed: readonly { packetsOut: number; bytesOut: number; nacksReceived: number; retransmitted: number; plisReceived: number }[];
 }
 
 // Event maps named as Peer's / Room's, over the interface types (type aliases: an interface
@@ -67,7 +77,7 @@ export interface MediaPeer extends MediaEmitter<MediaPeerEvents> {
   readonly closed: boolean;
   readonly publishedTracks: readonly MediaTrack[];
   readonly subscriptions: readonly MediaForwardedTrack[];
-  handlePublisherOffer(sdp: string, timeoutMs?: number): Promise<{ sdp: string }>;
+  handlePublisherOffer(sdp: string, timeoutMs?: number, simulcast?: readonly (readonly string[])[]): Promise<{ sdp: string }>;
   handleSubscriberAnswer(sdp: string): void;
   addRemoteCandidate(transport: TransportKind, candidate: string, sdpMid?: string): void;
   subscribe(track: MediaTrack | string): MediaForwardedTrack;

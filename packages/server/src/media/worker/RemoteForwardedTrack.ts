@@ -1,28 +1,43 @@
-import type { MediaForwardedTrack } from '../MediaApi.js';
+import type { ListenerErrorSink } from '../../util/Emitter.js';
+import { Emitter } from '../../util/Emitter.js';
+import type { MediaForwardedTrack, MediaForwardedTrackEvents } from '../MediaApi.js';
 import type { MediaKind } from '../codecs.js';
 import type { RemoteTrack } from './RemoteTrack.js';
 
 /**
  * The main process's view of a subscription in a media worker. Created when subscribe() is
  * sent; its id, mid and stream id are the worker's once the worker's next subscriber offer
- * described it (they are only read for that offer's stream list).
+ * described it (they are only read for that offer's stream list). Simulcast: the preferred layer
+ * goes to the worker through `prefer`, the worker's layer changes come back as `layerChanged`.
  */
-export class RemoteForwardedTrack implements MediaForwardedTrack {
+export class RemoteForwardedTrack extends Emitter<MediaForwardedTrackEvents> implements MediaForwardedTrack {
   readonly source: RemoteTrack;
   readonly kind: MediaKind;
   id: string;
   mid = '';
   streamId = '';
+  readonly #prefer: (layer: number) => void;
   #closed = false;
 
-  constructor(source: RemoteTrack) {
+  constructor(source: RemoteTrack, prefer: (layer: number) => void, errorSink?: ListenerErrorSink) {
+    super(errorSink);
     this.source = source;
     this.kind = source.kind;
     this.id = `pending-${source.id}`;
+    this.#prefer = prefer;
   }
 
   get closed(): boolean {
     return this.#closed;
+  }
+
+  get layerCount(): number {
+    return this.source.layerCount;
+  }
+
+  setPreferredLayer(layer: number): void {
+    if (this.#closed || this.layerCount < 2) return;
+    this.#prefer(Math.max(0, Math.min(this.layerCount - 1, Math.floor(layer))));
   }
 
   /** @internal The worker's description of this subscription. */
@@ -32,8 +47,15 @@ export class RemoteForwardedTrack implements MediaForwardedTrack {
     this.streamId = streamId;
   }
 
+  /** @internal The worker switched the layer it forwards. */
+  layerChanged(layer: number): void {
+    if (!this.#closed) this.emit('layerChanged', layer);
+  }
+
   /** @internal */
   markClosed(): void {
+    if (this.#closed) return;
     this.#closed = true;
+    this.removeAllListeners();
   }
 }

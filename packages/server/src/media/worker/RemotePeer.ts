@@ -16,6 +16,20 @@ export interface RemotePeerOwner {
   peerClosed(peer: RemotePeer): void;
 }
 
+/** A peer's counters as the worker reports them (cumulative). */
+type Counters = Omit<Extract<MediaWorkerEvent, { ev: 'stats' }>['peers'][number], 'room' | 'peer'>;
+const NO_COUNTERS: Counters = {
+  packetsIn: 0,
+  bytesIn: 0,
+  packetsOut: 0,
+  bytesOut: 0,
+  packetsLost: 0,
+  plisSent: 0,
+  nacksReceived: 0,
+  retransmitted: 0,
+  plisReceived: 0,
+};
+
 type PeerEvent = Extract<MediaWorkerEvent, { peer: string }> | Extract<MediaWorkerEvent, { ev: 'refused' }>;
 
 /**
@@ -32,7 +46,7 @@ export class RemotePeer extends Emitter<MediaPeerEvents> implements MediaPeer {
   readonly #published = new Map<string, RemoteTrack>();
   /** Subscriptions by source track id. */
   readonly #subscriptions = new Map<string, RemoteForwardedTrack>();
-  #counters = { packetsIn: 0, bytesIn: 0, packetsOut: 0, bytesOut: 0 };
+  #counters: Counters = NO_COUNTERS;
   #closed = false;
 
   constructor(owner: RemotePeerOwner, roomId: string, id: string, errorSink: Emitter<MediaPeerEvents>['errorSink']) {
@@ -54,10 +68,18 @@ export class RemotePeer extends Emitter<MediaPeerEvents> implements MediaPeer {
     return [...this.#subscriptions.values()];
   }
 
-  handlePublisherOffer(sdp: string, timeoutMs?: number): Promise<{ sdp: string }> {
+  handlePublisherOffer(sdp: string, timeoutMs?: number, simulcast?: readonly (readonly string[])[]): Promise<{ sdp: string }> {
     if (this.#closed) throw closedError(`peer ${this.id}`);
     const req = this.#owner.nextRequestId();
-    const command = { op: 'publisherOffer', req, room: this.roomId, peer: this.id, sdp, ...(timeoutMs !== undefined ? { timeoutMs } : {}) } as const;
+    const command = {
+      op: 'publisherOffer',
+      req,
+      room: this.roomId,
+      peer: this.id,
+      sdp,
+      ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+      ...(simulcast !== undefined && simulcast.length > 0 ? { simulcast: simulcast.map((group) => [...group]) } : {}),
+    } as const;
     const answer = this.#owner.request(command).then((reply) => {
       const answerSdp = reply.sdp ?? '';
       this.emit('publisherSdp', { type: 'answer', sdp: answerSdp });
@@ -87,7 +109,10 @@ export class RemotePeer extends Emitter<MediaPeerEvents> implements MediaPeer {
     if (existing) return existing;
     const max = this.#owner.maxSubscriptionsPerPeer;
     if (this.#subscriptions.size >= max) throw badParameter(`peer ${this.id} has ${max} subscriptions, the most allowed`);
-    const forwarded = new RemoteForwardedTrack(source);
+    const prefer = (layer: number): void => {
+      if (!this.#closed) this.#owner.send({ op: 'preferLayer', room: this.roomId, peer: this.id, track: source.id, layer });
+    };
+    const forwarded = new RemoteForwardedTrack(source, prefer, this.errorSink);
     this.#subscriptions.set(source.id, forwarded);
     this.#owner.send({ op: 'subscribe', room: this.roomId, peer: this.id, track: source.id });
     return forwarded;
@@ -106,7 +131,12 @@ export class RemotePeer extends Emitter<MediaPeerEvents> implements MediaPeer {
   /** Counters as of the worker's last report (at most a report period old). */
   getStats(): MediaPeerCounters {
     const c = this.#counters;
-    return { published: [{ packetsIn: c.packetsIn, bytesIn: c.bytesIn }], subscribed: [{ packetsOut: c.packetsOut, bytesOut: c.bytesOut }] };
+    return {
+      published: [{ packetsIn: c.packetsIn, bytesIn: c.bytesIn, packetsLost: c.packetsLost, plisSent: c.plisSent }],
+      subscribed: [
+        { packetsOut: c.packetsOut, bytesOut: c.bytesOut, nacksReceived: c.nacksReceived, retransmitted: c.retransmitted, plisReceived: c.plisReceived },
+      ],
+    };
   }
 
   close(): void {
@@ -144,7 +174,7 @@ export class RemotePeer extends Emitter<MediaPeerEvents> implements MediaPeer {
   }
 
   /** @internal */
-  setCounters(counters: { packetsIn: number; bytesIn: number; packetsOut: number; bytesOut: number }): void {
+  setCounters(counters: Counters): void {
     this.#counters = counters;
   }
 
@@ -168,6 +198,9 @@ export class RemotePeer extends Emitter<MediaPeerEvents> implements MediaPeer {
         return;
       case 'subscriptionEnded':
         this.#subscriptionEnded(e.source);
+        return;
+      case 'layerChanged':
+        this.#subscriptions.get(e.source)?.layerChanged(e.layer);
         return;
       case 'refused':
         if (e.op === 'subscribe' && e.track !== undefined && this.#subscriptions.has(e.track)) {

@@ -26,7 +26,7 @@ function fakeWorker(max = 2) {
   return { owner, sent, requests, closedRooms: () => closedRooms };
 }
 
-const video = (id: string) => ({ id, kind: 'video' as const, streamId: `ms-${id}`, mid: '0', codec: 'VP8' });
+const video = (id: string) => ({ id, kind: 'video' as const, streamId: `ms-${id}`, mid: '0', codec: 'VP8', layers: 1 });
 
 describe('RemoteRoom / RemotePeer (main-process proxies of a worker room)', () => {
   it('sends the commands the SFU calls map to, and checks what needs no media synchronously', async () => {

@@ -135,7 +135,7 @@ export class RemoteRoom extends Emitter<MediaRoomEvents> implements MediaRoom, R
   }
 
   /** @internal Counters of a peer from the worker's report. */
-  setCounters(peerId: string, counters: { packetsIn: number; bytesIn: number; packetsOut: number; bytesOut: number }): void {
+  setCounters(peerId: string, counters: Parameters<RemotePeer['setCounters']>[0]): void {
     this.#peers.get(peerId)?.setCounters(counters);
   }
 

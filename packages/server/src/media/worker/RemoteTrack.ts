@@ -23,6 +23,8 @@ export class RemoteTrack implements MediaTrack {
   readonly mid: string;
   /** First negotiated codec (VP8, opus, H264…), as the worker reported it. */
   readonly codec: string | null;
+  /** Simulcast layers (1 without simulcast). */
+  readonly layerCount: number;
   readonly #owner: RemoteTrackOwner;
   #closed = false;
 
@@ -34,6 +36,7 @@ export class RemoteTrack implements MediaTrack {
     this.streamId = wire.streamId;
     this.mid = wire.mid;
     this.codec = wire.codec;
+    this.layerCount = wire.layers;
   }
 
   get closed(): boolean {
