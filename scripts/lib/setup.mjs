@@ -80,6 +80,8 @@ export function ensureSystemPackages() {
   const wanted = [
     { bin: 'chromium', pkg: 'chromium', present: existsSync('/usr/bin/chromium') },
     { bin: 'ffmpeg', pkg: 'ffmpeg', present: onPath('ffmpeg') },
+    // Cluster tests (several nodes sharing state through Redis) start their own redis-server.
+    { bin: 'redis-server', pkg: 'redis-server', present: onPath('redis-server') },
   ];
   const missing = wanted.filter((w) => !w.present);
   if (missing.length === 0) return;

@@ -2,6 +2,7 @@ import { ApiKeyStore } from './auth/ApiKeyStore.js';
 import { Authenticator } from './auth/Authenticator.js';
 import { ReservedUserIds } from './auth/ReservedUserIds.js';
 import { TokenVerifier } from './auth/TokenVerifier.js';
+import { ClusterNode } from './cluster/ClusterNode.js';
 import { type Config, resolveConfig, type ServerOptions } from './config/Config.js';
 import { ConfigError } from './config/ConfigError.js';
 import { ContactRelay } from './contact/ContactRelay.js';
@@ -28,6 +29,7 @@ import { RequestRouter } from './signalling/RequestRouter.js';
 import { SignallingServer } from './signalling/SignallingServer.js';
 import { Database } from './storage/Database.js';
 import { SERVER_VERSION } from './version.js';
+import { CloseCode } from '@parley/protocol';
 
 /** A running Parley server. */
 export interface ParleyServer {
@@ -40,6 +42,8 @@ export interface ParleyServer {
   /** API keys of this server's database (admin and tests). */
   readonly apiKeys: ApiKeyStore;
   readonly logger: Logger;
+  /** This node in its cluster; null without `cluster.redis` (one node, nothing shared). */
+  readonly cluster: ClusterNode | null;
   /** Live counts. */
   stats(): { sessions: number; connections: number; groups: number; conversations: number };
   /**
@@ -68,6 +72,19 @@ export async function startServer(options: ServerOptions | Config = {}): Promise
 
     const registry = new SessionRegistry();
     const presence = new PresenceService(moduleLogger(root, 'presence'));
+    let url = '';
+    const { redis } = config.cluster;
+    const cluster =
+      redis === undefined
+        ? null
+        : new ClusterNode({
+            config: { ...config.cluster, redis },
+            registry,
+            presence,
+            url: () => url,
+            replaced: (session) => manager.end(session, CloseCode.REPLACED, 'replaced by a newer session'),
+            log: moduleLogger(root, 'cluster'),
+          });
     const groupQuota = new GroupQuota(presence, config.limits);
     // Whoever is in a conversation reads its history and media, earlier ones included.
     // Chat-only members (joinGroupChat) read the history too.
@@ -126,13 +143,14 @@ export async function startServer(options: ServerOptions | Config = {}): Promise
       serverVersion: SERVER_VERSION,
       log: moduleLogger(root, 'session'),
       sessionEnding: (session) => conversations.leaveAll(session),
+      ...(cluster ? { claims: cluster.sessions } : {}),
     });
     const router = new RequestRouter({
       manager,
       presence,
       groupQuota,
-      relay: new ContactRelay(registry, history),
-      peers: new PeerRelay(registry, config.limits),
+      relay: new ContactRelay(registry, history, cluster ?? undefined),
+      peers: new PeerRelay(registry, config.limits, cluster ?? undefined),
       conversations,
       recordings,
       history,
@@ -158,7 +176,11 @@ export async function startServer(options: ServerOptions | Config = {}): Promise
     let port: number;
     try {
       port = await http.listen();
+      url = baseUrl(config.host, port);
+      // Before the server reports ready: registrations need the shared user ids.
+      await cluster?.start();
     } catch (error) {
+      await cluster?.close();
       await signalling.close();
       await http.close();
       await recordings.close();
@@ -168,7 +190,6 @@ export async function startServer(options: ServerOptions | Config = {}): Promise
       throw error;
     }
     http.markReady();
-    const url = baseUrl(config.host, port);
     recordings.start(url);
 
     let closing: Promise<void> | null = null;
@@ -180,6 +201,8 @@ export async function startServer(options: ServerOptions | Config = {}): Promise
       // sessions' leaving would end the recordings normally.
       await recordings.close();
       manager.close();
+      // After the sessions released their ids; tells the other nodes this one's users are gone.
+      await cluster?.close();
       conversations.close();
       history.close();
       cloudMedia.close();
@@ -192,6 +215,7 @@ export async function startServer(options: ServerOptions | Config = {}): Promise
       port,
       config,
       apiKeys,
+      cluster,
       logger: root,
       stats: () => ({
         sessions: registry.size,

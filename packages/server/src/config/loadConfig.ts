@@ -36,6 +36,8 @@ const STRING_ENV: ReadonlyArray<[name: string, path: readonly string[]]> = [
   ['PARLEY_FFMPEG', ['recording', 'ffmpegPath']],
   ['PARLEY_FFPROBE', ['recording', 'ffprobePath']],
   ['PARLEY_PUBLIC_URL', ['recording', 'publicUrl']],
+  ['PARLEY_REDIS_URL', ['cluster', 'redis']],
+  ['PARLEY_NODE_ID', ['cluster', 'nodeId']],
 ];
 
 /** Name of the configuration file picked up from the working directory. */

@@ -1,0 +1,112 @@
+import { randomBytes } from 'node:crypto';
+import type { UnsequencedEvent } from '@parley/protocol';
+import type { ClusterConfig } from '../config/Config.js';
+import type { RemoteUsers } from '../contact/RemoteUsers.js';
+import type { Logger } from '../logging/logger.js';
+import type { PresenceService } from '../presence/PresenceService.js';
+import type { SessionRegistry } from '../session/SessionRegistry.js';
+import type { UserSession } from '../session/UserSession.js';
+import { ClusterBus } from './ClusterBus.js';
+import type { ClusterMessage } from './ClusterMessage.js';
+import { NodeRegistry } from './NodeRegistry.js';
+import { PresenceMirror } from './PresenceMirror.js';
+import { SessionDirectory } from './SessionDirectory.js';
+
+/** Dependencies of {@link ClusterNode}. */
+export interface ClusterNodeDeps {
+  config: ClusterConfig & { redis: string };
+  registry: SessionRegistry;
+  presence: PresenceService;
+  /** This node's public URL, advertised to the others. */
+  url: () => string;
+  /** Ends a local session replaced by a registration on another node (close code 4001). */
+  replaced: (session: UserSession) => void;
+  log: Logger;
+}
+
+/**
+ * This server as one node of a cluster sharing state through Redis: the bus, the node's
+ * heartbeat, the shared user ids and the presence mirror, plus the delivery of contact and peer
+ * events to users of other nodes. Created only when `cluster.redis` is set; a single node runs
+ * without any of it.
+ */
+export class ClusterNode implements RemoteUsers {
+  readonly nodeId: string;
+  readonly bus: ClusterBus;
+  readonly nodes: NodeRegistry;
+  readonly sessions: SessionDirectory;
+  readonly presence: PresenceMirror;
+  readonly #deps: ClusterNodeDeps;
+  #closed = false;
+
+  constructor(deps: ClusterNodeDeps) {
+    this.#deps = deps;
+    const { config, log } = deps;
+    this.nodeId = config.nodeId ?? randomBytes(6).toString('hex');
+    const errorSink = (error: unknown, event: string): void => log.error({ err: error, event }, 'cluster listener threw');
+    this.bus = new ClusterBus(config.redis, this.nodeId, config.prefix, log, errorSink);
+    this.nodes = new NodeRegistry(
+      this.bus,
+      { heartbeatMs: config.heartbeatMs, missedHeartbeats: config.missedHeartbeats, info: () => ({ url: deps.url(), sessions: deps.registry.size }), log },
+      errorSink,
+    );
+    this.sessions = new SessionDirectory(this.bus, this.nodes, config.heartbeatMs * config.missedHeartbeats, log);
+    this.presence = new PresenceMirror(this.bus, deps.presence, deps.registry, log);
+    this.bus.on('message', (message) => this.#received(message));
+    this.nodes.on('beat', () => {
+      this.sessions.refresh(deps.registry).catch((error: unknown) => log.warn({ err: error }, 'user ids not refreshed'));
+    });
+    this.nodes.on('nodeGone', (nodeId) => this.presence.nodeGone(nodeId));
+  }
+
+  /**
+   * Connects to Redis, announces the node and asks the others for their presence members.
+   * @throws the connection error when Redis cannot be reached
+   */
+  async start(): Promise<void> {
+    await this.bus.start();
+    await this.nodes.start();
+    this.presence.start();
+    this.#deps.log.info({ node: this.nodeId, peers: [...this.nodes.peers] }, 'joined the cluster');
+  }
+
+  async locate(apiKey: string, userId: string): Promise<string | null> {
+    const nodeId = await this.sessions.locate(apiKey, userId);
+    return nodeId === this.nodeId ? null : nodeId;
+  }
+
+  deliverTo(nodeId: string, apiKey: string, userId: string, event: UnsequencedEvent): void {
+    this.bus.send(nodeId, { t: 'deliver', node: this.nodeId, apiKey, userId, event });
+  }
+
+  /** Leaves the cluster: the others drop this node's users at once; safe to call twice. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.bus.broadcast({ t: 'bye', node: this.nodeId });
+    this.presence.close();
+    await this.nodes.close();
+    await this.bus.close();
+  }
+
+  #received(message: ClusterMessage): void {
+    switch (message.t) {
+      case 'deliver': {
+        // A server event built by another node of this cluster, already validated there.
+        this.#deps.registry.get(message.apiKey, message.userId)?.send(message.event as unknown as UnsequencedEvent);
+        break;
+      }
+      case 'replace': {
+        const session = this.#deps.registry.get(message.apiKey, message.userId);
+        if (session) this.#deps.replaced(session);
+        break;
+      }
+      case 'bye':
+        this.nodes.forget(message.node);
+        this.presence.handle(message);
+        break;
+      default:
+        this.presence.handle(message);
+    }
+  }
+}
