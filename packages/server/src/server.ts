@@ -25,11 +25,11 @@ import { RecordingStore } from './recording/RecordingStore.js';
 import { SessionManager } from './session/SessionManager.js';
 import { SessionRegistry } from './session/SessionRegistry.js';
 import type { UserSession } from './session/UserSession.js';
-import { RequestRouter } from './signalling/RequestRouter.js';
+import { RequestRouter, type RoutedRequestType } from './signalling/RequestRouter.js';
 import { SignallingServer } from './signalling/SignallingServer.js';
 import { Database } from './storage/Database.js';
 import { SERVER_VERSION } from './version.js';
-import { CloseCode } from '@parley/protocol';
+import { CloseCode, type SessionRequest } from '@parley/protocol';
 
 /** A running Parley server. */
 export interface ParleyServer {
@@ -73,18 +73,6 @@ export async function startServer(options: ServerOptions | Config = {}): Promise
     const registry = new SessionRegistry();
     const presence = new PresenceService(moduleLogger(root, 'presence'));
     let url = '';
-    const { redis } = config.cluster;
-    const cluster =
-      redis === undefined
-        ? null
-        : new ClusterNode({
-            config: { ...config.cluster, redis },
-            registry,
-            presence,
-            url: () => url,
-            replaced: (session) => manager.end(session, CloseCode.REPLACED, 'replaced by a newer session'),
-            log: moduleLogger(root, 'cluster'),
-          });
     const groupQuota = new GroupQuota(presence, config.limits);
     // Whoever is in a conversation reads its history and media, earlier ones included.
     // Chat-only members (joinGroupChat) read the history too.
@@ -125,6 +113,21 @@ export async function startServer(options: ServerOptions | Config = {}): Promise
       chatLog: history,
       log: moduleLogger(root, 'conversation'),
     });
+    const { redis } = config.cluster;
+    const cluster: ClusterNode | null =
+      redis === undefined
+        ? null
+        : new ClusterNode({
+            config: { ...config.cluster, redis },
+            registry,
+            presence,
+            conversations,
+            run: (session, request) => router.handleLocal(session, request as SessionRequest & { type: RoutedRequestType }),
+            requestTimeoutMs: config.conversations.relayTimeoutMs,
+            url: () => url,
+            replaced: (session): void => manager.end(session, CloseCode.REPLACED, 'replaced by a newer session'),
+            log: moduleLogger(root, 'cluster'),
+          });
     const recordings = new RecordingService({
       config: config.recording,
       dataDir: config.dataDir,
@@ -142,7 +145,10 @@ export async function startServer(options: ServerOptions | Config = {}): Promise
       limits: config.limits,
       serverVersion: SERVER_VERSION,
       log: moduleLogger(root, 'session'),
-      sessionEnding: (session) => conversations.leaveAll(session),
+      sessionEnding: (session) => {
+        conversations.leaveAll(session);
+        cluster?.conversations.sessionEnded(session);
+      },
       ...(cluster ? { claims: cluster.sessions } : {}),
     });
     const router = new RequestRouter({
@@ -155,6 +161,7 @@ export async function startServer(options: ServerOptions | Config = {}): Promise
       recordings,
       history,
       cloudMedia,
+      ...(cluster ? { proxy: cluster.conversations } : {}),
     });
     const http = new HttpServer({
       config,

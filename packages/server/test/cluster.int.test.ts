@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { joinConversation } from './helpers/conversation.js';
 import { transpileServer } from './helpers/transpileServer.js';
 import { type RegisterOptions, TestClient } from './helpers/TestClient.js';
 import { startTestRedis, type TestRedis } from './helpers/redisServer.js';
@@ -124,6 +125,32 @@ describe('cluster of two nodes', () => {
     const third = await TestClient.connect(b.url);
     clients.push(third);
     expect((await third.register({ userId: 'k4-same' })).ok).toBe(true);
+  });
+
+  it('runs a conversation on one node for participants of both, by proxy', async () => {
+    const alice = await user(a, 'k6-alice');
+    const bob = await user(b, 'k6-bob');
+    // Placed on node A (the least loaded, and the first joiner's own node on a tie), joined from B.
+    await joinConversation(alice, 'k6-room');
+    await joinConversation(bob, 'k6-room');
+    expect(a.stats().conversations).toBe(1);
+    expect(b.stats().conversations).toBe(0);
+    expect(a.cluster?.conversations.proxiedParticipants).toBe(1);
+    // Membership both ways, through the owner's conversation group.
+    const joinedIds = (e: { joinedConversation?: Record<string, { id: string }[]> }): string[] => (e.joinedConversation?.['k6-room'] ?? []).map((c) => c.id);
+    await alice.nextEvent('presence', (e) => joinedIds(e).includes('k6-bob'));
+    await bob.nextEvent('presence', (e) => joinedIds(e).includes('k6-alice'));
+    // Messages both ways: Bob's request is forwarded to A, Alice's event to Bob comes back through B.
+    expect((await bob.request({ type: 'conv.message', conversation: 'k6-room', content: 'from B' })).ok).toBe(true);
+    expect(await alice.nextEvent('conv.message')).toMatchObject({ from: 'k6-bob', content: 'from B' });
+    expect((await alice.request({ type: 'conv.message', conversation: 'k6-room', content: 'from A' })).ok).toBe(true);
+    expect(await bob.nextEvent('conv.message')).toMatchObject({ from: 'k6-alice', content: 'from A' });
+    // Errors of the owner come back as they are.
+    expect(await bob.request({ type: 'conv.message', conversation: 'k6-elsewhere', content: 'x' })).toMatchObject({ ok: false });
+    // Bob's session ends: the owner's stand-in leaves, Alice sees it.
+    expect((await bob.request({ type: 'unregister' })).ok).toBe(true);
+    await alice.nextEvent('presence', (e) => (e.leftConversation?.['k6-room'] ?? []).includes('k6-bob'));
+    expect(a.cluster?.conversations.proxiedParticipants).toBe(0);
   });
 
   it('drops the users of a node that dies: its ids are free and others see them leave', async () => {

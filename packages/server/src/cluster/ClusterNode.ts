@@ -2,12 +2,15 @@ import { randomBytes } from 'node:crypto';
 import type { UnsequencedEvent } from '@parley/protocol';
 import type { ClusterConfig } from '../config/Config.js';
 import type { RemoteUsers } from '../contact/RemoteUsers.js';
+import type { ConversationService } from '../conversation/ConversationService.js';
 import type { Logger } from '../logging/logger.js';
 import type { PresenceService } from '../presence/PresenceService.js';
 import type { SessionRegistry } from '../session/SessionRegistry.js';
 import type { UserSession } from '../session/UserSession.js';
 import { ClusterBus } from './ClusterBus.js';
 import type { ClusterMessage } from './ClusterMessage.js';
+import { ConversationPlacement } from './ConversationPlacement.js';
+import { ConversationProxy, type LocalRun } from './ConversationProxy.js';
 import { NodeRegistry } from './NodeRegistry.js';
 import { PresenceMirror } from './PresenceMirror.js';
 import { SessionDirectory } from './SessionDirectory.js';
@@ -17,6 +20,11 @@ export interface ClusterNodeDeps {
   config: ClusterConfig & { redis: string };
   registry: SessionRegistry;
   presence: PresenceService;
+  conversations: ConversationService;
+  /** Runs a request on this node without proxying (RequestRouter.handleLocal). */
+  run: LocalRun;
+  /** How long a request forwarded to a conversation's node may wait for its answer, ms. */
+  requestTimeoutMs: number;
   /** This node's public URL, advertised to the others. */
   url: () => string;
   /** Ends a local session replaced by a registration on another node (close code 4001). */
@@ -36,6 +44,8 @@ export class ClusterNode implements RemoteUsers {
   readonly nodes: NodeRegistry;
   readonly sessions: SessionDirectory;
   readonly presence: PresenceMirror;
+  readonly placement: ConversationPlacement;
+  readonly conversations: ConversationProxy;
   readonly #deps: ClusterNodeDeps;
   #closed = false;
 
@@ -47,16 +57,36 @@ export class ClusterNode implements RemoteUsers {
     this.bus = new ClusterBus(config.redis, this.nodeId, config.prefix, log, errorSink);
     this.nodes = new NodeRegistry(
       this.bus,
-      { heartbeatMs: config.heartbeatMs, missedHeartbeats: config.missedHeartbeats, info: () => ({ url: deps.url(), sessions: deps.registry.size }), log },
+      {
+        heartbeatMs: config.heartbeatMs,
+        missedHeartbeats: config.missedHeartbeats,
+        info: () => ({ url: deps.url(), sessions: deps.registry.size, conversations: deps.conversations.conversationCount }),
+        log,
+      },
       errorSink,
     );
-    this.sessions = new SessionDirectory(this.bus, this.nodes, config.heartbeatMs * config.missedHeartbeats, log);
+    const ttlMs = config.heartbeatMs * config.missedHeartbeats;
+    this.sessions = new SessionDirectory(this.bus, this.nodes, ttlMs, log);
     this.presence = new PresenceMirror(this.bus, deps.presence, deps.registry, log);
+    this.placement = new ConversationPlacement(this.bus, this.nodes, ttlMs, log);
+    this.conversations = new ConversationProxy({
+      bus: this.bus,
+      placement: this.placement,
+      conversations: deps.conversations,
+      presence: deps.presence,
+      run: deps.run,
+      timeoutMs: deps.requestTimeoutMs,
+      log,
+    });
     this.bus.on('message', (message) => this.#received(message));
     this.nodes.on('beat', () => {
       this.sessions.refresh(deps.registry).catch((error: unknown) => log.warn({ err: error }, 'user ids not refreshed'));
+      this.placement.renew(deps.conversations.names()).catch((error: unknown) => log.warn({ err: error }, 'conversation leases not renewed'));
     });
-    this.nodes.on('nodeGone', (nodeId) => this.presence.nodeGone(nodeId));
+    this.nodes.on('nodeGone', (nodeId) => {
+      this.presence.nodeGone(nodeId);
+      this.conversations.nodeGone(nodeId);
+    });
   }
 
   /**
@@ -84,6 +114,7 @@ export class ClusterNode implements RemoteUsers {
     if (this.#closed) return;
     this.#closed = true;
     this.bus.broadcast({ t: 'bye', node: this.nodeId });
+    this.conversations.close();
     this.presence.close();
     await this.nodes.close();
     await this.bus.close();
@@ -103,7 +134,14 @@ export class ClusterNode implements RemoteUsers {
       }
       case 'bye':
         this.nodes.forget(message.node);
-        this.presence.handle(message);
+        this.presence.nodeGone(message.node);
+        this.conversations.nodeGone(message.node);
+        break;
+      case 'request':
+      case 'response':
+      case 'tail':
+      case 'ended':
+        this.conversations.handle(message);
         break;
       default:
         this.presence.handle(message);

@@ -13,8 +13,10 @@ export interface NodeRegistryEvents {
 /** What a node advertises about itself in `<prefix>nodes`. */
 export interface NodeInfo {
   url: string;
-  /** Live sessions on the node (placement by load reads it). */
+  /** Live sessions on the node. */
   sessions: number;
+  /** Conversations open on the node (placement by load reads it). */
+  conversations: number;
 }
 
 /**
