@@ -168,7 +168,21 @@ export async function startServer(options: ServerOptions | Config = {}): Promise
       log: moduleLogger(root, 'http'),
       serverVersion: SERVER_VERSION,
       sessionCount: () => registry.size,
-      stats: () => ({ sessions: registry.size, conversations: conversations.conversationCount, sfu: conversations.sfuStats() }),
+      stats: () => ({
+        sessions: registry.size,
+        conversations: conversations.conversationCount,
+        sfu: conversations.sfuStats(),
+        ...(cluster
+          ? {
+              cluster: {
+                node: cluster.nodeId,
+                peers: [...cluster.nodes.peers],
+                remoteMembers: cluster.presence.remoteMembers,
+                proxiedParticipants: cluster.conversations.proxiedParticipants,
+              },
+            }
+          : {}),
+      }),
       routes: (app) => mediaRoutes(app, cloudMedia),
     });
     registerRecordingRoutes(http.fastify, recordings);
