@@ -124,8 +124,9 @@ export async function startServer(options: ServerOptions | Config = {}): Promise
             conversations,
             run: (session, request) => router.handleLocal(session, request as SessionRequest & { type: RoutedRequestType }),
             requestTimeoutMs: config.conversations.relayTimeoutMs,
-            url: () => url,
+            url: () => config.cluster.publicUrl ?? url,
             replaced: (session): void => manager.end(session, CloseCode.REPLACED, 'replaced by a newer session'),
+            lost: (session): void => manager.end(session, CloseCode.SERVER_SHUTDOWN, 'the node of a conversation is gone: register and rejoin'),
             log: moduleLogger(root, 'cluster'),
           });
     const recordings = new RecordingService({
@@ -184,6 +185,7 @@ export async function startServer(options: ServerOptions | Config = {}): Promise
           : {}),
       }),
       routes: (app) => mediaRoutes(app, cloudMedia),
+      ...(cluster ? { nodes: () => [url, ...cluster.nodes.peerUrls()] } : {}),
     });
     registerRecordingRoutes(http.fastify, recordings);
     const signalling = new SignallingServer(http.server, {

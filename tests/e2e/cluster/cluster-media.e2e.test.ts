@@ -12,7 +12,12 @@ let browser: Browser | undefined;
 
 beforeAll(async () => {
   redis = await startRedis();
-  const cluster = (id: string): Record<string, string> => ({ PARLEY_REDIS_URL: (redis as RunningRedis).url, PARLEY_NODE_ID: id });
+  // Heartbeat 300 ms: a killed node counts as dead after 0.9 s, before the SDK's first retry (1 s).
+  const cluster = (id: string): Record<string, string> => ({
+    PARLEY_REDIS_URL: (redis as RunningRedis).url,
+    PARLEY_NODE_ID: id,
+    PARLEY_CLUSTER_HEARTBEAT_MS: '300',
+  });
   nodeA = await startServer({ name: 'cluster-node-a', env: cluster('node-a') });
   nodeB = await startServer({ name: 'cluster-node-b', env: cluster('node-b') });
   browser = await launchBrowser();
@@ -72,5 +77,31 @@ describe('a cluster of two nodes', () => {
     // Leaving from the proxied node reaches the owner: alice sees bob go.
     await b.user.page.evaluate(() => CONV.conv.leave());
     await waitInPage(a.user, 'contactLeft bob', (id: string) => E2E.of('contactLeft').some((e) => e.id === id), b.id);
+  });
+
+  test('killing the node of a conversation: its users reconnect to the other node, and everyone rejoins there by themselves', async () => {
+    const a = await clusterUser(nodeA, 'carol-on-a');
+    const b = await clusterUser(nodeB, 'dave-on-b');
+    // The lookup named both nodes: that is where the SDK reconnects when its node is gone.
+    const lookup = (await (await fetch(`${nodeA?.url ?? ''}/api/v1/lookup`)).json()) as { nodes?: string[] };
+    expect(lookup.nodes).toEqual([nodeA?.url, nodeB?.url]);
+    await join(a.user, 'failover-room');
+    await join(b.user, 'failover-room');
+    await a.user.page.evaluate(() => CONV.publishCamera());
+    await b.user.page.evaluate(() => CONV.publishCamera());
+    await subscribe(b.user, await waitRemoteStream(b.user));
+    await subscribe(a.user, await waitRemoteStream(a.user));
+    await waitDecoding(b.user, 'dave receives carol');
+    expect(await stats(nodeA)).toMatchObject({ conversations: 1, cluster: { proxiedParticipants: 1 } });
+
+    await nodeA?.crash();
+    // Carol's SDK finds node A unreachable and goes to B; dave's session is ended by B (its
+    // conversation's node is gone). Both register again on B and rejoin: the conversation is
+    // placed again, on B, and both sessions are B's own.
+    await expect.poll(async () => stats(nodeB), { timeout: 30_000, interval: 300 }).toMatchObject({ sessions: 2, conversations: 1, cluster: { peers: [] } });
+    await waitInPage(a.user, 'carol joined again', () => CONV.conv.isJoined(), undefined, 30_000);
+    await waitInPage(b.user, 'dave joined again', () => CONV.conv.isJoined(), undefined, 30_000);
+    await waitDecoding(b.user, 'dave receives carol after the failover');
+    await waitDecoding(a.user, 'carol receives dave after the failover');
   });
 });

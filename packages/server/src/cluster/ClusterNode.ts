@@ -29,6 +29,8 @@ export interface ClusterNodeDeps {
   url: () => string;
   /** Ends a local session replaced by a registration on another node (close code 4001). */
   replaced: (session: UserSession) => void;
+  /** Ends a local session whose conversation's node died (close code 4005: the SDK registers and rejoins). */
+  lost: (session: UserSession) => void;
   log: Logger;
 }
 
@@ -75,6 +77,7 @@ export class ClusterNode implements RemoteUsers {
       conversations: deps.conversations,
       presence: deps.presence,
       run: deps.run,
+      lost: deps.lost,
       timeoutMs: deps.requestTimeoutMs,
       log,
     });

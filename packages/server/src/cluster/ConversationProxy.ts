@@ -44,6 +44,7 @@ export class ConversationProxy {
   readonly #conversations: ConversationService;
   readonly #presence: PresenceService;
   readonly #run: LocalRun;
+  readonly #lost: (session: UserSession) => void;
   readonly #timeoutMs: number;
   readonly #log: Logger;
   // Home side.
@@ -64,9 +65,12 @@ export class ConversationProxy {
     conversations: ConversationService;
     presence: PresenceService;
     run: LocalRun;
+    /** A session of this node lost a conversation with its node: ends it so that the SDK registers and rejoins. */
+    lost: (session: UserSession) => void;
     timeoutMs: number;
     log: Logger;
   }) {
+    this.#lost = deps.lost;
     this.#bus = deps.bus;
     this.#placement = deps.placement;
     this.#conversations = deps.conversations;
@@ -114,9 +118,17 @@ export class ConversationProxy {
       clearTimeout(pending.timer);
       pending.reject(new ParleyError(ErrorCode.SERVER_UNAVAILABLE, 'the node of this conversation is gone'));
     }
-    for (const conversations of this.#remote.values()) {
-      for (const [name, owner] of conversations) if (owner === nodeId) conversations.delete(name);
+    const lost: UserSession[] = [];
+    for (const [session, conversations] of this.#remote) {
+      for (const [name, owner] of conversations) {
+        if (owner !== nodeId) continue;
+        conversations.delete(name);
+        if (!lost.includes(session)) lost.push(session);
+      }
     }
+    // Their conversation is gone with its node; the SDK's rejoin after registering again
+    // recreates it on a live node (the lease of the dead one is taken over).
+    for (const session of lost) this.#lost(session);
     for (const standIn of [...this.#standIns.values()]) if (standIn.home === nodeId) this.#endStandIn(standIn);
   }
 

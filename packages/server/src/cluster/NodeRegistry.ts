@@ -34,6 +34,8 @@ export class NodeRegistry extends Emitter<NodeRegistryEvents> {
   readonly #log: Logger;
   /** Nodes seen alive at the last check. */
   readonly #known = new Set<string>();
+  /** Their advertised base URLs. */
+  readonly #urls = new Map<string, string>();
   #timer: NodeJS.Timeout | null = null;
   #closed = false;
 
@@ -60,6 +62,16 @@ export class NodeRegistry extends Emitter<NodeRegistryEvents> {
     this.#timer.unref();
   }
 
+  /** Base URLs of the other nodes alive at the last heartbeat. */
+  peerUrls(): string[] {
+    const out: string[] = [];
+    for (const id of this.#known) {
+      const url = this.#urls.get(id);
+      if (url !== undefined) out.push(url);
+    }
+    return out;
+  }
+
   /** Whether node `nodeId` is alive now (its liveness key exists). */
   async isAlive(nodeId: string): Promise<boolean> {
     return (await this.#bus.redis.exists(this.#bus.key(`alive:${nodeId}`))) === 1;
@@ -81,6 +93,7 @@ export class NodeRegistry extends Emitter<NodeRegistryEvents> {
 
   /** A node said goodbye (graceful stop): forget it now rather than after its time-to-live. */
   forget(nodeId: string): void {
+    this.#urls.delete(nodeId);
     if (!this.#known.delete(nodeId)) return;
     this.emit('nodeGone', nodeId);
   }
@@ -105,8 +118,12 @@ export class NodeRegistry extends Emitter<NodeRegistryEvents> {
       .hset(this.#bus.key('nodes'), nodeId, JSON.stringify(this.#info()))
       .exec();
     this.emit('beat');
-    const listed = await redis.hkeys(this.#bus.key('nodes'));
-    const others = listed.filter((id) => id !== nodeId);
+    const listing = await redis.hgetall(this.#bus.key('nodes'));
+    const others = Object.keys(listing).filter((id) => id !== nodeId);
+    for (const id of others) {
+      const url = urlOf(listing[id]);
+      if (url !== undefined) this.#urls.set(id, url);
+    }
     const alive = others.length === 0 ? [] : await redis.mget(others.map((id) => this.#bus.key(`alive:${id}`)));
     const now = new Set<string>();
     for (let i = 0; i < others.length; i++) {
@@ -118,10 +135,22 @@ export class NodeRegistry extends Emitter<NodeRegistryEvents> {
         this.#log.warn({ node: id }, 'cluster node missed its heartbeats: removed');
         // Even one never seen alive here: its users may have come with a `state` message.
         this.#known.delete(id);
+        this.#urls.delete(id);
         this.emit('nodeGone', id);
       }
     }
     for (const id of [...this.#known]) if (!now.has(id)) this.forget(id);
     for (const id of now) this.#known.add(id);
+  }
+}
+
+/** The URL in a node's advertised info, if it parses. */
+function urlOf(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  try {
+    const url = (JSON.parse(text) as Partial<NodeInfo>).url;
+    return typeof url === 'string' && url !== '' ? url : undefined;
+  } catch {
+    return undefined;
   }
 }

@@ -225,6 +225,11 @@ const ClusterSchema = z.strictObject({
     .string()
     .regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL')
     .optional(),
+  /**
+   * This node's base URL as browsers reach it (e.g. `https://node2.example.com`), advertised to the
+   * SDK for reconnecting to another node; default the URL the server listens on.
+   */
+  publicUrl: z.url().optional(),
   /** This node's id in the cluster; default a random one per start. */
   nodeId: z
     .string()

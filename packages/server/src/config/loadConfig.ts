@@ -23,6 +23,7 @@ const NUMERIC_ENV: ReadonlyArray<[name: string, path: readonly string[]]> = [
   ['PARLEY_RECORDING_RETENTION_DAYS', ['recording', 'retentionDays']],
   ['PARLEY_RECORDING_URL_TTL_S', ['recording', 'urlTtlSeconds']],
   ['PARLEY_RECORDING_THREADS', ['recording', 'threads']],
+  ['PARLEY_CLUSTER_HEARTBEAT_MS', ['cluster', 'heartbeatMs']],
 ];
 const STRING_ENV: ReadonlyArray<[name: string, path: readonly string[]]> = [
   ['HOST', ['host']],

@@ -20,6 +20,8 @@ export interface HttpServerDeps {
   sessionCount: () => number;
   /** Live counters for `GET /api/v1/stats` (counts across tenants: see statsAccess). */
   stats?: () => unknown;
+  /** Base URLs of the cluster's live nodes, this one first, for the lookup answer (cluster only). */
+  nodes?: () => string[];
   /** Registers more API routes (before the demo app's catch-all). */
   routes?: (app: FastifyInstance) => void;
 }
@@ -122,7 +124,13 @@ export class HttpServer {
     });
 
     app.get('/api/v1/lookup', async (_request, reply) =>
-      reply.header('Cache-Control', 'no-store').send({ wsPath: WS_PATH, serverVersion, protocolVersion: PROTOCOL_VERSION }),
+      reply.header('Cache-Control', 'no-store').send({
+        wsPath: WS_PATH,
+        serverVersion,
+        protocolVersion: PROTOCOL_VERSION,
+        // In a cluster: where the SDK reconnects when this node stops answering.
+        ...(this.#deps.nodes ? { nodes: this.#deps.nodes() } : {}),
+      }),
     );
 
     // Counts across every tenant: not for browsers of other origins, nor for anyone remote
