@@ -1,6 +1,6 @@
 import type { Logger } from '../logging/logger.js';
 import type { ClusterBus } from './ClusterBus.js';
-import type { NodeRegistry } from './NodeRegistry.js';
+import type { NodeInfo, NodeRegistry } from './NodeRegistry.js';
 
 /** Renews KEYS[1] only while this node (ARGV[1]) holds it. */
 const RENEW = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end";
@@ -57,20 +57,26 @@ export class ConversationPlacement {
   }
 
   async #leastLoaded(): Promise<string> {
-    const self = this.#bus.nodeId;
-    let best = self;
-    let bestLoad = Infinity;
-    for (const [id, info] of await this.#nodes.nodes()) {
-      const load = info.conversations;
-      if (load < bestLoad || (load === bestLoad && id === self)) {
-        best = id;
-        bestLoad = load;
-      }
-    }
-    return best;
+    return leastLoaded(await this.#nodes.nodes(), this.#bus.nodeId);
   }
 
   #key(apiKey: string, name: string): string {
     return this.#bus.key(`conv:${encodeURIComponent(apiKey)}:${encodeURIComponent(name)}`);
   }
+}
+
+/**
+ * The node with the fewest open conversations among `nodes` (the live ones); `self` on a tie, and
+ * `self` when the list is empty (Redis answered before this node's first heartbeat was listed).
+ */
+export function leastLoaded(nodes: ReadonlyMap<string, Pick<NodeInfo, 'conversations'>>, self: string): string {
+  let best = self;
+  let bestLoad = nodes.get(self)?.conversations ?? Infinity;
+  for (const [id, info] of nodes) {
+    if (info.conversations < bestLoad) {
+      best = id;
+      bestLoad = info.conversations;
+    }
+  }
+  return best;
 }
