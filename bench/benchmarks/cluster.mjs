@@ -79,13 +79,14 @@ async function startRedis(tmp) {
 async function fanout(moverUrl, watcherUrl, { watchers, rounds, tag }) {
   const clients = [];
   const seen = { count: 0, resolve: null };
+  const gone = { count: 0, resolve: null };
   for (let i = 0; i < watchers; i++) {
     const c = await Client.open(watcherUrl);
     await c.register(`${tag}-w${i}`, { subscribeTo: ['g'] });
     c.listeners.add((e) => {
-      if (e.type === 'presence' && e.joinedGroup?.g?.some?.((m) => m.id === `${tag}-mover`)) {
-        if (++seen.count === watchers) seen.resolve?.();
-      }
+      if (e.type !== 'presence') return;
+      if (e.joinedGroup?.g?.some?.((m) => m.id === `${tag}-mover`) && ++seen.count === watchers) seen.resolve?.();
+      if (e.leftGroup?.g?.includes?.(`${tag}-mover`) && ++gone.count === watchers) gone.resolve?.();
     });
     clients.push(c);
   }
@@ -100,8 +101,12 @@ async function fanout(moverUrl, watcherUrl, { watchers, rounds, tag }) {
     await mover.request({ type: 'group.join', group: 'g' });
     await Promise.race([done, new Promise((_, reject) => setTimeout(() => reject(new Error('fan-out round timed out')), 10_000))]);
     samples.push(performance.now() - t0);
+    // Every watcher sees the leave before the next join: a leave and a join reaching a node in the
+    // same presence tick cancel out (by design), which would leave the next round without events.
+    gone.count = 0;
+    const left = new Promise((resolve) => (gone.resolve = resolve));
     await mover.request({ type: 'group.leave', group: 'g' });
-    await new Promise((r2) => setTimeout(r2, 30));
+    await Promise.race([left, new Promise((_, reject) => setTimeout(() => reject(new Error('leave round timed out')), 10_000))]);
   }
   for (const c of clients) c.close();
   return summarize(samples.slice(2));
