@@ -122,6 +122,7 @@ export async function startServer(options: ServerOptions | Config = {}): Promise
             registry,
             presence,
             conversations,
+            apiKeys,
             run: (session, request) => router.handleLocal(session, request as SessionRequest & { type: RoutedRequestType }),
             requestTimeoutMs: config.conversations.relayTimeoutMs,
             url: () => config.cluster.publicUrl ?? url,

@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { joinConversation } from './helpers/conversation.js';
+import { tokenFor } from './helpers/tokens.js';
 import { transpileServer } from './helpers/transpileServer.js';
 import { type RegisterOptions, TestClient } from './helpers/TestClient.js';
 import { startTestRedis, type TestRedis } from './helpers/redisServer.js';
@@ -125,6 +126,20 @@ describe('cluster of two nodes', () => {
     const third = await TestClient.connect(b.url);
     clients.push(third);
     expect((await third.register({ userId: 'k4-same' })).ok).toBe(true);
+  });
+
+  it('shares API keys (a token verifies on every node) and moves an identified user to the node it registers on last', async () => {
+    const key = a.apiKeys.create({ label: 'cluster' });
+    // Within a heartbeat node B has the key, with node A's secret.
+    await expect.poll(() => b.apiKeys.get(key.key)?.secret, { timeout: 5_000, interval: 100 }).toBe(key.secret);
+    const first = await TestClient.connect(a.url);
+    clients.push(first);
+    expect(await first.register({ apiKey: key.key, userId: 'k7-ida', token: await tokenFor(key, { user: 'k7-ida' }) })).toMatchObject({ ok: true });
+    const second = await TestClient.connect(b.url);
+    clients.push(second);
+    expect(await second.register({ apiKey: key.key, userId: 'k7-ida', token: await tokenFor(key, { user: 'k7-ida' }) })).toMatchObject({ ok: true });
+    // The older session, on the other node, is replaced (4001) as on one node.
+    expect(await first.closed).toMatchObject({ code: 4001 });
   });
 
   it('runs a conversation on one node for participants of both, by proxy', async () => {

@@ -1,12 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import type { UnsequencedEvent } from '@parley/protocol';
 import type { ClusterConfig } from '../config/Config.js';
+import type { ApiKeyStore } from '../auth/ApiKeyStore.js';
 import type { RemoteUsers } from '../contact/RemoteUsers.js';
 import type { ConversationService } from '../conversation/ConversationService.js';
 import type { Logger } from '../logging/logger.js';
 import type { PresenceService } from '../presence/PresenceService.js';
 import type { SessionRegistry } from '../session/SessionRegistry.js';
 import type { UserSession } from '../session/UserSession.js';
+import { ApiKeySync } from './ApiKeySync.js';
 import { ClusterBus } from './ClusterBus.js';
 import type { ClusterMessage } from './ClusterMessage.js';
 import { ConversationPlacement } from './ConversationPlacement.js';
@@ -21,6 +23,7 @@ export interface ClusterNodeDeps {
   registry: SessionRegistry;
   presence: PresenceService;
   conversations: ConversationService;
+  apiKeys: ApiKeyStore;
   /** Runs a request on this node without proxying (RequestRouter.handleLocal). */
   run: LocalRun;
   /** How long a request forwarded to a conversation's node may wait for its answer, ms. */
@@ -48,6 +51,7 @@ export class ClusterNode implements RemoteUsers {
   readonly presence: PresenceMirror;
   readonly placement: ConversationPlacement;
   readonly conversations: ConversationProxy;
+  readonly apiKeys: ApiKeySync;
   readonly #deps: ClusterNodeDeps;
   #closed = false;
 
@@ -70,6 +74,7 @@ export class ClusterNode implements RemoteUsers {
     const ttlMs = config.heartbeatMs * config.missedHeartbeats;
     this.sessions = new SessionDirectory(this.bus, this.nodes, ttlMs, log);
     this.presence = new PresenceMirror(this.bus, deps.presence, deps.registry, log);
+    this.apiKeys = new ApiKeySync(this.bus, deps.apiKeys, log);
     this.placement = new ConversationPlacement(this.bus, this.nodes, ttlMs, log);
     this.conversations = new ConversationProxy({
       bus: this.bus,
@@ -85,6 +90,7 @@ export class ClusterNode implements RemoteUsers {
     this.nodes.on('beat', () => {
       this.sessions.refresh(deps.registry).catch((error: unknown) => log.warn({ err: error }, 'user ids not refreshed'));
       this.placement.renew(deps.conversations.names()).catch((error: unknown) => log.warn({ err: error }, 'conversation leases not renewed'));
+      this.apiKeys.sync().catch((error: unknown) => log.warn({ err: error }, 'API keys not synchronised'));
     });
     this.nodes.on('nodeGone', (nodeId) => {
       this.presence.nodeGone(nodeId);
@@ -98,6 +104,8 @@ export class ClusterNode implements RemoteUsers {
    */
   async start(): Promise<void> {
     await this.bus.start();
+    // Keys first: registrations with tokens of keys created on other nodes work from the start.
+    await this.apiKeys.sync();
     await this.nodes.start();
     this.presence.start();
     this.#deps.log.info({ node: this.nodeId, peers: [...this.nodes.peers] }, 'joined the cluster');
