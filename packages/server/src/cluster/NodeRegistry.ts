@@ -72,9 +72,17 @@ export class NodeRegistry extends Emitter<NodeRegistryEvents> {
     return out;
   }
 
-  /** Whether node `nodeId` is alive now (its liveness key exists). */
+  /**
+   * Whether node `nodeId` is alive now: its liveness key exists and its last heartbeat is less
+   * than two heartbeats (at least 1 s, against timer delays on a loaded machine) old. The second test lets a node that just died lose its users' ids and
+   * conversations within two heartbeats rather than the whole missed-heartbeat window (a client
+   * reconnecting to another node registers sooner than that). Compares this node's clock with
+   * the holder's: keep the nodes' clocks synchronised (NTP).
+   */
   async isAlive(nodeId: string): Promise<boolean> {
-    return (await this.#bus.redis.exists(this.#bus.key(`alive:${nodeId}`))) === 1;
+    const beat = await this.#bus.redis.get(this.#bus.key(`alive:${nodeId}`));
+    if (beat === null) return false;
+    return Date.now() - Number(beat) < Math.max(2 * this.#heartbeatMs, 1_000);
   }
 
   /** The live nodes and what they advertise, this one included. */

@@ -236,7 +236,7 @@ const ClusterSchema = z.strictObject({
     .regex(/^[A-Za-z0-9_.-]{1,64}$/)
     .optional(),
   /** How often the node refreshes its liveness and its sessions' ids in Redis, ms. */
-  heartbeatMs: positiveInt().min(100).max(60_000).default(2_000),
+  heartbeatMs: positiveInt().min(100).max(60_000).default(1_000),
   /** Heartbeats a node may miss before the others count it dead (its session ids then expire too). */
   missedHeartbeats: positiveInt().min(2).max(20).default(3),
   /** Key prefix in Redis, so several clusters (or tests) can share one Redis. */
