@@ -92,6 +92,8 @@ export function ensureSystemPackages() {
     { bin: 'ip', pkg: 'iproute2', present: onSystemPath('ip') },
     { bin: 'tc', pkg: 'iproute2', present: onSystemPath('tc') },
     { bin: 'nft', pkg: 'nftables', present: onSystemPath('nft') },
+    // Cluster tests (several nodes sharing state through Redis) start their own redis-server.
+    { bin: 'redis-server', pkg: 'redis-server', present: onSystemPath('redis-server') },
   ];
   const missing = wanted.filter((w) => !w.present);
   if (missing.length === 0) return;

@@ -2,6 +2,7 @@ import { ApiKeyStore } from './auth/ApiKeyStore.js';
 import { Authenticator } from './auth/Authenticator.js';
 import { ReservedUserIds } from './auth/ReservedUserIds.js';
 import { TokenVerifier } from './auth/TokenVerifier.js';
+import { ClusterNode } from './cluster/ClusterNode.js';
 import { type Config, resolveConfig, type ServerOptions } from './config/Config.js';
 import { ConfigError } from './config/ConfigError.js';
 import { ContactRelay } from './contact/ContactRelay.js';
@@ -29,11 +30,12 @@ import { RecordingStore } from './recording/RecordingStore.js';
 import { SessionManager } from './session/SessionManager.js';
 import { SessionRegistry } from './session/SessionRegistry.js';
 import type { UserSession } from './session/UserSession.js';
-import { RequestRouter } from './signalling/RequestRouter.js';
+import { RequestRouter, type RoutedRequestType } from './signalling/RequestRouter.js';
 import { SignallingServer } from './signalling/SignallingServer.js';
 import { Database } from './storage/Database.js';
 import { ServerSecrets } from './storage/ServerSecrets.js';
 import { SERVER_VERSION } from './version.js';
+import { CloseCode, type SessionRequest } from '@parley/protocol';
 
 /** A running Parley server. */
 export interface ParleyServer {
@@ -48,6 +50,8 @@ export interface ParleyServer {
   /** API keys of this server's database (admin and tests). */
   readonly apiKeys: ApiKeyStore;
   readonly logger: Logger;
+  /** This node in its cluster; null without `cluster.redis` (one node, nothing shared). */
+  readonly cluster: ClusterNode | null;
   /** Live counts. */
   stats(): { sessions: number; connections: number; groups: number; conversations: number };
   /**
@@ -82,6 +86,7 @@ export async function startServer(options: ServerOptions | Config = {}): Promise
 
     const registry = new SessionRegistry();
     const presence = new PresenceService(moduleLogger(root, 'presence'));
+    let url = '';
     const groupQuota = new GroupQuota(presence, config.limits);
     // Whoever is in a conversation reads its history and media, earlier ones included.
     // Chat-only members (joinGroupChat) read the history too.
@@ -130,6 +135,23 @@ export async function startServer(options: ServerOptions | Config = {}): Promise
       chatLog: history,
       log: moduleLogger(root, 'conversation'),
     });
+    const { redis } = config.cluster;
+    const cluster: ClusterNode | null =
+      redis === undefined
+        ? null
+        : new ClusterNode({
+            config: { ...config.cluster, redis },
+            registry,
+            presence,
+            conversations,
+            apiKeys,
+            run: (session, request) => router.handleLocal(session, request as SessionRequest & { type: RoutedRequestType }),
+            requestTimeoutMs: config.conversations.relayTimeoutMs,
+            url: () => config.cluster.publicUrl ?? url,
+            replaced: (session): void => manager.end(session, CloseCode.REPLACED, 'replaced by a newer session'),
+            lost: (session): void => manager.end(session, CloseCode.SERVER_SHUTDOWN, 'the node of a conversation is gone: register and rejoin'),
+            log: moduleLogger(root, 'cluster'),
+          });
     const recordings = new RecordingService({
       config: config.recording,
       dataDir: config.dataDir,
@@ -148,7 +170,11 @@ export async function startServer(options: ServerOptions | Config = {}): Promise
       serverVersion: SERVER_VERSION,
       log: moduleLogger(root, 'session'),
       ice: new TurnCredentialIssuer(config.ice),
-      sessionEnding: (session) => conversations.leaveAll(session),
+      sessionEnding: (session) => {
+        conversations.leaveAll(session);
+        cluster?.conversations.sessionEnded(session);
+      },
+      ...(cluster ? { claims: cluster.sessions } : {}),
     });
     // Read at scrape time; the signalling server exists by the time anyone can scrape.
     let signallingServer: SignallingServer | null = null;
@@ -166,13 +192,14 @@ export async function startServer(options: ServerOptions | Config = {}): Promise
       manager,
       presence,
       groupQuota,
-      relay: new ContactRelay(registry, history),
-      peers: new PeerRelay(registry, config.limits),
+      relay: new ContactRelay(registry, history, cluster ?? undefined),
+      peers: new PeerRelay(registry, config.limits, cluster ?? undefined),
       conversations,
       recordings,
       history,
       cloudMedia,
       ...(metrics ? { observe: (type, outcome, seconds) => metrics.observeRequest(type, outcome, seconds) } : {}),
+      ...(cluster ? { proxy: cluster.conversations } : {}),
     });
     const http = new HttpServer({
       config,
@@ -183,9 +210,20 @@ export async function startServer(options: ServerOptions | Config = {}): Promise
         sessions: registry.size,
         conversations: conversations.conversationCount,
         sfu: { ...conversations.sfuStats(), ...(media instanceof WorkerPool ? { workers: media.workers() } : {}) },
+        ...(cluster
+          ? {
+              cluster: {
+                node: cluster.nodeId,
+                peers: [...cluster.nodes.peers],
+                remoteMembers: cluster.presence.remoteMembers,
+                proxiedParticipants: cluster.conversations.proxiedParticipants,
+              },
+            }
+          : {}),
       }),
       routes: (app) => mediaRoutes(app, cloudMedia),
       ...(metrics ? { metrics } : {}),
+      ...(cluster ? { nodes: () => [url, ...cluster.nodes.peerUrls()] } : {}),
     });
     registerRecordingRoutes(http.fastify, recordings);
     const signalling = new SignallingServer(http.server, {
@@ -200,7 +238,11 @@ export async function startServer(options: ServerOptions | Config = {}): Promise
     let port: number;
     try {
       port = await http.listen();
+      url = baseUrl(config.host, port);
+      // Before the server reports ready: registrations need the shared user ids.
+      await cluster?.start();
     } catch (error) {
+      await cluster?.close();
       await signalling.close();
       await http.close();
       await recordings.close();
@@ -210,7 +252,6 @@ export async function startServer(options: ServerOptions | Config = {}): Promise
       throw error;
     }
     http.markReady();
-    const url = baseUrl(config.host, port);
     recordings.start(url);
 
     let closing: Promise<void> | null = null;
@@ -222,6 +263,8 @@ export async function startServer(options: ServerOptions | Config = {}): Promise
       // sessions' leaving would end the recordings normally.
       await recordings.close();
       manager.close();
+      // After the sessions released their ids; tells the other nodes this one's users are gone.
+      await cluster?.close();
       conversations.close();
       // Media workers flush their capture files and exit; bounded: a stuck one is not waited for.
       if (media instanceof WorkerPool) await Promise.race([media.whenExited(), new Promise((r) => setTimeout(r, 3_000).unref())]);
@@ -238,6 +281,7 @@ export async function startServer(options: ServerOptions | Config = {}): Promise
       monitoringPort: http.monitoringPort,
       config,
       apiKeys,
+      cluster,
       logger: root,
       stats: () => ({
         sessions: registry.size,

@@ -19,3 +19,4 @@ export {
 } from './browser.js';
 export { startStaticOrigin, crossOriginAppHtml, type StaticOrigin } from './static-origin.js';
 export { useE2E, type E2EEnv } from './suite.js';
+export { startRedis, type RunningRedis } from './redis.js';

@@ -5,7 +5,7 @@ import { log } from '../util/Logger.js';
 import { toWebSocketUrl } from './baseUrl.js';
 import { ConnectError } from './ConnectError.js';
 import { Heartbeat } from './Heartbeat.js';
-import { lookupServer } from './lookup.js';
+import { clusterUrls, lookupServer } from './lookup.js';
 import { Membership } from './Membership.js';
 import { PresenceTracker, isEmptyDiff, emptyDiff } from './PresenceTracker.js';
 import { Reconnector } from './Reconnector.js';
@@ -53,6 +53,8 @@ export class Engine extends Emitter<EngineEvents> {
   #state: State = 'idle';
   #socket: SignalClient | null = null;
   #wsUrl = '';
+  /** WebSocket URLs to try in turn when reconnecting: the server's, then the other cluster nodes the lookup named. */
+  #wsUrls: string[] = [];
   #lastSeq = 0;
   #awaitingResync = false;
   #resyncTimer: ReturnType<typeof setTimeout> | undefined;
@@ -110,6 +112,7 @@ export class Engine extends Emitter<EngineEvents> {
         signal: this.#abort.signal,
       });
       this.#wsUrl = toWebSocketUrl(this.#options.baseUrl, found.wsPath);
+      this.#wsUrls = clusterUrls(this.#wsUrl, found);
       const result = await this.#register(await this.#open());
       if (this.#state !== 'connecting') throw new ConnectError('aborted', 'unregistered while connecting');
       this.#state = 'open';
@@ -317,7 +320,20 @@ export class Engine extends Emitter<EngineEvents> {
 
   /** One reconnection attempt: resume; if the server dropped the session, register again. */
   async #reconnectOnce(): Promise<void> {
-    let socket = await this.#open();
+    let socket: SignalClient;
+    try {
+      socket = await this.#open();
+    } catch (err) {
+      // Unreachable: in a cluster the next attempt goes to the next node (its session is lost
+      // with this node; resuming fails there and the SDK registers and rejoins, as after expiry).
+      const i = this.#wsUrls.indexOf(this.#wsUrl);
+      const next = this.#wsUrls[(i + 1) % this.#wsUrls.length];
+      if (next !== undefined && next !== this.#wsUrl) {
+        log.info(`${this.#wsUrl} unreachable; next attempt on ${next}`);
+        this.#wsUrl = next;
+      }
+      throw err;
+    }
     // Always try to resume first, whatever our clock says about the resume window: only the
     // server knows whether the session is still there, and registering while it is is refused.
     if (this.#registrar.resumeToken !== '') {

@@ -1,4 +1,5 @@
 import { log } from '../util/Logger.js';
+import { toWebSocketUrl } from './baseUrl.js';
 import { ConnectError } from './ConnectError.js';
 
 /** What `GET {base}/api/v1/lookup` tells the SDK (protocol: Transport). */
@@ -6,6 +7,8 @@ export interface LookupResult {
   wsPath: string;
   serverVersion?: string;
   protocolVersion?: number;
+  /** In a cluster: base URLs of the live nodes, the answering one first (where to reconnect when it is gone). */
+  nodes?: string[];
 }
 
 /** Options of {@link lookupServer}. */
@@ -68,4 +71,19 @@ export async function lookupServer(baseUrl: string, options: LookupOptions): Pro
     }
   }
   throw new ConnectError('lookup', `lookup ${url} failed: ${lastError}`);
+}
+
+/**
+ * The WebSocket URLs to reconnect to: `first` (the server's own), then every other cluster node
+ * the lookup named (http/https base URLs only, each once).
+ */
+export function clusterUrls(first: string, found: LookupResult): string[] {
+  const urls = [first];
+  if (!Array.isArray(found.nodes)) return urls;
+  for (const node of found.nodes) {
+    if (typeof node !== 'string' || !/^https?:\/\//i.test(node)) continue;
+    const url = toWebSocketUrl(node.replace(/\/+$/, ''), found.wsPath);
+    if (!urls.includes(url)) urls.push(url);
+  }
+  return urls;
 }

@@ -74,6 +74,7 @@ export class ApiKeyStore {
   readonly #list: Statement<[], Row>;
   readonly #insert: Statement<[Row]>;
   readonly #setEnabled: Statement<[number, string]>;
+  readonly #setSecret: Statement<[string, string]>;
 
   constructor(db: Database) {
     const h = db.handle;
@@ -84,6 +85,7 @@ export class ApiKeyStore {
        VALUES (@key, @secret, @enabled, @allowed_origins, @allow_anonymous, @chosen_ids, @moderator_grant, @label, @created_at)`,
     );
     this.#setEnabled = h.prepare<[number, string]>('UPDATE api_keys SET enabled = ? WHERE key = ?');
+    this.#setSecret = h.prepare<[string, string]>('UPDATE api_keys SET secret = ? WHERE key = ?');
   }
 
   /**
@@ -110,6 +112,33 @@ export class ApiKeyStore {
     };
     this.#insert.run(row);
     return toApiKey(row);
+  }
+
+  /**
+   * Takes a key as another node of the cluster has it (cluster/ApiKeySync): added when unknown
+   * here, else only its secret is taken, so that tokens verify on every node. Its other settings
+   * (enabled, origins…) stay this node's own.
+   * @returns true when something changed
+   */
+  adopt(shared: ApiKey): boolean {
+    const local = this.get(shared.key);
+    if (!local) {
+      this.#insert.run({
+        key: shared.key,
+        secret: shared.secret,
+        enabled: shared.enabled ? 1 : 0,
+        allowed_origins: shared.allowedOrigins === null ? null : JSON.stringify(shared.allowedOrigins),
+        allow_anonymous: shared.allowAnonymous ? 1 : 0,
+        chosen_ids: shared.allowChosenIds ? 1 : 0,
+        moderator_grant: shared.moderatorGrant ? 1 : 0,
+        label: shared.label,
+        created_at: shared.createdAt,
+      });
+      return true;
+    }
+    if (local.secret === shared.secret) return false;
+    this.#setSecret.run(shared.secret, shared.key);
+    return true;
   }
 
   /** Every key, oldest first. */

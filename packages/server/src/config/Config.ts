@@ -288,6 +288,34 @@ const ShutdownSchema = z.strictObject({
   drainSeconds: z.number().min(0).max(86_400).default(0),
 });
 
+/** Several nodes sharing sessions and presence through Redis (docs/operations.md § Cluster); off by default. */
+const ClusterSchema = z.strictObject({
+  /** Redis URL, e.g. `redis://127.0.0.1:6379`; unset = one node, nothing shared. */
+  redis: z
+    .string()
+    .regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL')
+    .optional(),
+  /**
+   * This node's base URL as browsers reach it (e.g. `https://node2.example.com`), advertised to the
+   * SDK for reconnecting to another node; default the URL the server listens on.
+   */
+  publicUrl: z.url().optional(),
+  /** This node's id in the cluster; default a random one per start. */
+  nodeId: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/)
+    .optional(),
+  /** How often the node refreshes its liveness and its sessions' ids in Redis, ms. */
+  heartbeatMs: positiveInt().min(100).max(60_000).default(1_000),
+  /** Heartbeats a node may miss before the others count it dead (its session ids then expire too). */
+  missedHeartbeats: positiveInt().min(2).max(20).default(3),
+  /** Key prefix in Redis, so several clusters (or tests) can share one Redis. */
+  prefix: z
+    .string()
+    .regex(/^[A-Za-z0-9_:.-]{1,64}$/)
+    .default('parley:'),
+});
+
 /** Schema of the whole configuration; every field has a default. */
 export const ConfigSchema = z.strictObject({
   /** TCP port; 0 picks a free one. */
@@ -311,6 +339,7 @@ export const ConfigSchema = z.strictObject({
   history: HistorySchema.prefault({}),
   cloudMedia: CloudMediaSchema.prefault({}),
   shutdown: ShutdownSchema.prefault({}),
+  cluster: ClusterSchema.prefault({}),
 });
 
 /** The resolved server configuration. */
@@ -326,6 +355,7 @@ export type RecordingConfig = Config['recording'];
 export type HistoryConfig = Config['history'];
 export type CloudMediaConfig = Config['cloudMedia'];
 export type IceConfig = Config['ice'];
+export type ClusterConfig = Config['cluster'];
 
 /**
  * Validates `input`, fills defaults and makes `dataDir`, `sdkDir` and `appDir` absolute

@@ -27,6 +27,7 @@ const NUMERIC_ENV: ReadonlyArray<[name: string, path: readonly string[]]> = [
   ['PARLEY_MONITORING_PORT', ['http', 'monitoringPort']],
   ['PARLEY_TURN_TTL_S', ['ice', 'credentialTtlS']],
   ['PARLEY_MEDIA_UDP_MUX_PORT', ['media', 'udpMuxPort']],
+  ['PARLEY_CLUSTER_HEARTBEAT_MS', ['cluster', 'heartbeatMs']],
 ];
 const STRING_ENV: ReadonlyArray<[name: string, path: readonly string[]]> = [
   ['HOST', ['host']],
@@ -47,6 +48,8 @@ const STRING_ENV: ReadonlyArray<[name: string, path: readonly string[]]> = [
 const LIST_ENV: ReadonlyArray<[name: string, path: readonly string[]]> = [
   ['PARLEY_STUN_URLS', ['ice', 'stunUrls']],
   ['PARLEY_TURN_URLS', ['ice', 'turnUrls']],
+  ['PARLEY_REDIS_URL', ['cluster', 'redis']],
+  ['PARLEY_NODE_ID', ['cluster', 'nodeId']],
 ];
 
 /** Name of the configuration file picked up from the working directory. */

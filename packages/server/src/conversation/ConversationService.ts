@@ -106,6 +106,11 @@ export class ConversationService implements ConversationOwner {
     return n;
   }
 
+  /** Every live conversation, as its API key and name (cluster: leases of the conversations placed here). */
+  *names(): Generator<{ apiKey: string; name: string }> {
+    for (const [apiKey, conversations] of this.#tenants) for (const name of conversations.keys()) yield { apiKey, name };
+  }
+
   /** The conversation `name` of `apiKey`, if open. */
   get(apiKey: string, name: string): Conversation | undefined {
     return this.#tenants.get(apiKey)?.get(name);

@@ -24,6 +24,8 @@ export interface HttpServerDeps {
   stats?: () => unknown;
   /** Prometheus metrics for `GET /metrics` (absent: no such route). */
   metrics?: ServerMetrics;
+  /** Base URLs of the cluster's live nodes, this one first, for the lookup answer (cluster only). */
+  nodes?: () => string[];
   /** Registers more API routes (before the demo app's catch-all). */
   routes?: (app: FastifyInstance) => void;
 }
@@ -156,7 +158,13 @@ export class HttpServer {
     app.get('/healthz', async (_request, reply) => this.#health(reply));
 
     app.get('/api/v1/lookup', async (_request, reply) =>
-      reply.header('Cache-Control', 'no-store').send({ wsPath: WS_PATH, serverVersion, protocolVersion: PROTOCOL_VERSION }),
+      reply.header('Cache-Control', 'no-store').send({
+        wsPath: WS_PATH,
+        serverVersion,
+        protocolVersion: PROTOCOL_VERSION,
+        // In a cluster: where the SDK reconnects when this node stops answering.
+        ...(this.#deps.nodes ? { nodes: this.#deps.nodes() } : {}),
+      }),
     );
 
     // Counts across every tenant: on the monitoring port when there is one, else here.

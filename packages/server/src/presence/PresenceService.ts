@@ -4,6 +4,16 @@ import { Group, type GroupNamespace } from './Group.js';
 import { PresenceBatcher } from './PresenceBatcher.js';
 
 /**
+ * Told about membership changes of this node's own users in presence groups (not conversations),
+ * to share them with other nodes (cluster/PresenceMirror). Members of other nodes are not reported.
+ */
+export interface PresenceObserver {
+  joined(session: UserSession, group: Group): void;
+  left(session: UserSession, group: Group): void;
+  userDataChanged(session: UserSession): void;
+}
+
+/**
  * Presence groups of every tenant. A user **joins** a group (visible and watching) or
  * **subscribes** to it (watching only); watchers receive batched `presence` events about
  * members (see PresenceBatcher). Groups live per API key, so users of different keys never
@@ -18,6 +28,9 @@ import { PresenceBatcher } from './PresenceBatcher.js';
 export class PresenceService {
   readonly #tenants: Record<GroupNamespace, Map<string, Map<string, Group>>> = { group: new Map(), conversation: new Map() };
   readonly #batcher: PresenceBatcher;
+  /** Sessions standing for users of other nodes (members only, never watchers). */
+  readonly #remote = new WeakSet<UserSession>();
+  #observer: PresenceObserver | null = null;
   #closed = false;
 
   constructor(log: Logger) {
@@ -32,6 +45,25 @@ export class PresenceService {
     let n = 0;
     for (const groups of this.#tenants.group.values()) n += groups.size;
     return n;
+  }
+
+  /** Reports this node's membership changes to `observer` from now on (cluster). */
+  observe(observer: PresenceObserver): void {
+    this.#observer = observer;
+  }
+
+  /**
+   * Makes `member`, a stand-in for a user of another node, a member of presence group `name`:
+   * watchers here see it join as if it were local. It never watches (its own node serves it).
+   */
+  joinRemote(member: UserSession, name: string): void {
+    this.#remote.add(member);
+    const group = this.#groupOrCreate('group', member.apiKey, name);
+    const joined = (member.joined ??= new Set());
+    if (joined.has(group)) return;
+    joined.add(group);
+    group.addMember(member);
+    this.#batcher.memberJoined(group, member);
   }
 
   /** The presence group `name` of `apiKey`, if anyone is in or watching it. */
@@ -80,6 +112,7 @@ export class PresenceService {
     joined.add(group);
     group.addMember(session);
     this.#batcher.memberJoined(group, session);
+    if (group.namespace === 'group') this.#observer?.joined(session, group);
     // A subscriber that joins already knows the members; only a new watcher needs the list.
     // (Sending it again would also hide, behind the snapshot, leaves it must still hear about.)
     if (group.watchers.has(session)) return;
@@ -91,6 +124,7 @@ export class PresenceService {
     if (!session.joined?.delete(group)) return;
     group.removeMember(session);
     this.#batcher.memberLeft(group, session);
+    if (group.namespace === 'group' && !this.#remote.has(session)) this.#observer?.left(session, group);
     if (!session.subscribed?.has(group)) group.watchers.delete(session);
     this.#forgetIfIdle(group);
   }
@@ -129,6 +163,7 @@ export class PresenceService {
       group.invalidate();
       this.#batcher.userDataChanged(group, session);
     }
+    if (!this.#remote.has(session)) this.#observer?.userDataChanged(session);
   }
 
   /** Removes `session` from every group it is in or watches (session end). */

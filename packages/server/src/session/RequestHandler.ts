@@ -7,11 +7,11 @@ export type SessionRequestType = SessionRequest['type'];
 
 /**
  * What a handler gives back for a request of type `T`: the answer data, a {@link Reply} (data
- * plus events that must follow the answer), or a promise of the data (answers that wait for a
- * peer). Typed from the protocol's result map, so a handler answering another shape fails the
+ * plus events that must follow the answer), or a promise of either (answers that wait for a
+ * peer, or for the node of a conversation in a cluster). Typed from the protocol's result map, so a handler answering another shape fails the
  * type-check.
  */
-export type Handled<T extends SessionRequestType> = Answered<T> | Reply<ResultOf<T>> | Promise<ResultOf<T>>;
+export type Handled<T extends SessionRequestType> = Answered<T> | Reply<ResultOf<T>> | Promise<ResultOf<T> | Reply<ResultOf<T>>>;
 
 /** Answer data a handler returns: nothing (`void`) for a request answered without data. */
 type Answered<T extends SessionRequestType> = [ResultOf<T>] extends [undefined] ? void : ResultOf<T>;

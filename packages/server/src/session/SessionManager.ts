@@ -17,6 +17,7 @@ import type { TurnCredentialIssuer } from '../ice/TurnCredentialIssuer.js';
 import type { Logger } from '../logging/logger.js';
 import type { GroupQuota } from '../presence/GroupQuota.js';
 import type { PresenceService } from '../presence/PresenceService.js';
+import type { SessionClaims } from './SessionClaims.js';
 import type { SessionRegistry } from './SessionRegistry.js';
 import type { SessionTransport } from './SessionTransport.js';
 import { UserSession } from './UserSession.js';
@@ -34,6 +35,8 @@ export interface SessionManagerDeps {
   ice?: TurnCredentialIssuer;
   /** Runs first when a session ends (it leaves its conversations before its groups). */
   sessionEnding?: (session: UserSession) => void;
+  /** User ids shared with other nodes (cluster); absent on a single node. */
+  claims?: SessionClaims;
 }
 
 /** A session ready to be attached, with the data of the answer to send first. */
@@ -79,8 +82,29 @@ export class SessionManager {
     this.#deps.groupQuota.checkRegister(request.groups, request.subscribeTo);
     const identity = await authenticator.authenticate(request, origin);
     if (isGone() || this.#closed) throw new ParleyError(ErrorCode.OTHER, 'connection closed during registration');
-    // From here to the end: synchronous, so the id decision cannot race another register.
-    const { userId, replaces, idTicket } = authenticator.admit(identity);
+    // From here to the end: synchronous, so the id decision cannot race another register
+    // (in a cluster, the claim below is the one wait, and the local state is checked again after it).
+    const admission = authenticator.admit(identity);
+    const { userId, idTicket } = admission;
+    let { replaces } = admission;
+    let claim: string | undefined;
+    const { claims } = this.#deps;
+    if (claims) {
+      claim = await claims.claim(identity.apiKey.key, userId, identity.identified);
+      if (isGone() || this.#closed) {
+        claims.abandon(identity.apiKey.key, userId, claim);
+        throw new ParleyError(ErrorCode.OTHER, 'connection closed during registration');
+      }
+      // Another registration of this node may have taken the id during the wait.
+      const now = registry.get(identity.apiKey.key, userId) ?? null;
+      if (now !== replaces) {
+        if (!identity.identified) {
+          claims.abandon(identity.apiKey.key, userId, claim);
+          throw new ParleyError(ErrorCode.INITIALISATION_FAILED, `id ${userId} is already in use`);
+        }
+        replaces = now;
+      }
+    }
     // A replaced session makes room for its successor.
     if (registry.countOf(identity.apiKey.key) - (replaces ? 1 : 0) >= limits.maxSessionsPerKey) {
       this.#deps.log.warn({ apiKey: identity.apiKey.key, max: limits.maxSessionsPerKey }, 'session limit of the key reached: refusing register');
@@ -100,6 +124,7 @@ export class SessionManager {
       limits,
     });
     registry.add(session);
+    if (claim !== undefined) claims?.adopt(session, claim);
     for (const group of request.groups) presence.join(session, group);
     for (const group of request.subscribeTo) presence.subscribe(session, group);
     this.#deps.log.debug({ userId, apiKey: session.apiKey, identified: session.identified }, 'registered');
@@ -177,6 +202,7 @@ export class SessionManager {
     }
     const transport = session.end();
     this.#deps.registry.remove(session);
+    this.#deps.claims?.release(session);
     try {
       this.#deps.presence.leaveAll(session);
     } catch (error) {
@@ -195,6 +221,7 @@ export class SessionManager {
     for (const session of [...this.#deps.registry.values()]) {
       session.end();
       this.#deps.registry.remove(session);
+      this.#deps.claims?.release(session);
     }
   }
 

@@ -277,7 +277,12 @@ export class Connection extends Emitter<ConnectionEvents> implements SessionTran
     };
     pending
       .then(
-        (data) => deliver(() => okAnswer(id, data)),
+        (data) => {
+          if (!(data instanceof Reply)) return deliver(() => okAnswer(id, data));
+          // A Reply that waited (a conversation placed through Redis): its events follow the answer.
+          deliver(() => okAnswer(id, data.data));
+          if (!session.ended) data.after();
+        },
         (error: unknown) => deliver(() => this.#errorAnswerOf(id, error)),
       )
       .catch((error: unknown) => this.#deps.log.error({ err: error, userId: session.userId, id }, 'unexpected error delivering an answer'));

@@ -25,6 +25,14 @@ export interface RequestRouterDeps {
   cloudMedia: CloudMediaService;
   /** Told how each request ended and how long its answer took (the `/metrics` request histogram). */
   observe?: (type: RoutedRequestType, outcome: 'ok' | 'error', seconds: number) => void;
+  /** Conversations placed on other nodes (cluster); absent on a single node. */
+  proxy?: ConversationRouting;
+}
+
+/** Where a request about a conversation runs (cluster/ConversationProxy). */
+export interface ConversationRouting {
+  /** Runs `local` when the conversation is here, else forwards `request` to its node. */
+  route(session: UserSession, request: SessionRequest & { conversation: string }, local: () => unknown): unknown;
 }
 
 /** Request types the router runs: all but `unregister`, which the connection answers before ending the session. */
@@ -39,9 +47,11 @@ export type RoutedRequestType = Exclude<SessionRequestType, 'unregister'>;
 export class RequestRouter {
   readonly #handlers: HandlerTable<RoutedRequestType>;
   readonly #observe: RequestRouterDeps['observe'];
+  readonly #proxy: ConversationRouting | undefined;
 
   constructor(deps: RequestRouterDeps) {
     this.#observe = deps.observe;
+    this.#proxy = deps.proxy;
     const { presence, groupQuota, manager, relay, peers, conversations, recordings, history, cloudMedia } = deps;
     this.#handlers = {
       ping: () => undefined,
@@ -63,6 +73,17 @@ export class RequestRouter {
    * @throws ParleyError to answer with an error
    */
   handle<T extends RoutedRequestType>(session: UserSession, request: SessionRequest & { type: T }): Handled<T> {
+    // Every request about a conversation names it in a top-level `conversation` field.
+    const { conversation } = request as { conversation?: unknown };
+    if (this.#proxy && typeof conversation === 'string') {
+      // The proxy answers as the local handler would (same data, Reply or promise of them).
+      return this.#proxy.route(session, { ...request, conversation }, () => this.handleLocal<T>(session, request)) as Handled<T>;
+    }
+    return this.handleLocal<T>(session, request);
+  }
+
+  /** Executes `request` on this node, never forwarding it (the proxy's own entry point). */
+  handleLocal<T extends RoutedRequestType>(session: UserSession, request: SessionRequest & { type: T }): Handled<T> {
     // The table pairs each type with its handler; TypeScript cannot correlate the lookup with the
     // request's own type, hence the one cast.
     const handler = this.#handlers[request.type] as RequestHandler<T>;
