@@ -58,7 +58,10 @@ cpSync(root, repo, {
   recursive: true,
   filter: (src) => !/[/\\](\.git|artifacts|\.build-stamp)$/.test(src),
 });
-step('rebuild native modules', 'npm', ['rebuild', 'better-sqlite3', 'node-datachannel'], { cwd: repo, env });
+// better-sqlite3 links V8 directly: it must be compiled for this Node. Building from source at
+// once skips prebuild-install's download attempt, which only times out here (minutes). The
+// node-datachannel binary is Node-API (one binary for every Node version) and stays as installed.
+step('compile better-sqlite3', 'npm', ['rebuild', 'better-sqlite3'], { cwd: repo, env: { ...env, npm_config_build_from_source: 'true' } });
 step('build', 'npm', ['run', 'build'], { cwd: repo, env });
 
 // 3. Smoke: the built server starts, answers /healthz and registers a user over WebSocket.
