@@ -199,8 +199,8 @@ export class NetNamespace {
       input.push(`iifname ${dev} meta l4proto udp drop`);
       output.push(`oifname ${dev} meta l4proto udp drop`);
     }
-    if (r.lossDown > 0) input.push(`iifname ${dev} ${proto}numgen random mod 100 < ${r.lossDown} drop`);
-    if (r.lossUp > 0) output.push(`oifname ${dev} ${proto}numgen random mod 100 < ${r.lossUp} drop`);
+    if (r.lossDown > 0) input.push(`iifname ${dev} ${proto}numgen random mod 100 < ${r.lossDown} counter drop comment "loss-down"`);
+    if (r.lossUp > 0) output.push(`oifname ${dev} ${proto}numgen random mod 100 < ${r.lossUp} counter drop comment "loss-up"`);
     const chain = (name, type, hook, priority, rules) =>
       `  chain ${name} {\n    type ${type} hook ${hook} priority ${priority};\n${rules.map((x) => `    ${x}\n`).join('')}  }\n`;
     // Declaring then deleting the table makes the script idempotent; nft applies it atomically.
@@ -220,6 +220,17 @@ export class NetNamespace {
   /** The namespace's nftables ruleset, for failure messages. */
   ruleset() {
     return this.exec(systemBinary('nft'), ['list', 'ruleset']);
+  }
+
+  /**
+   * Packets the random-loss rule of `direction` dropped since it was last set (nftables counter),
+   * 0 when there is no loss rule: proof that the loss really happened on the wire.
+   */
+  async lossDropped(direction = 'down') {
+    const text = await this.exec(systemBinary('nft'), ['list', 'table', 'inet', 'parley_netem']);
+    const line = text.split('\n').find((l) => l.includes(`comment "loss-${direction}"`));
+    const match = line && /counter packets (\d+)/.exec(line);
+    return match ? Number(match[1]) : 0;
   }
 
   /** Packet and byte counters of the namespace end (`ip -s link`), for assertions and logs. */

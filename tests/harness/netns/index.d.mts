@@ -43,6 +43,7 @@ export class NetNamespace {
   blockUdp(blocked?: boolean): Promise<void>;
   redirectUdp(target: UdpEndpoint, via: UdpEndpoint): Promise<void>;
   ruleset(): Promise<string>;
+  lossDropped(direction?: Direction): Promise<number>;
   counters(): Promise<{ rx: Record<string, number>; tx: Record<string, number> }>;
   close(): Promise<void>;
   closeSync(): void;
