@@ -61,7 +61,7 @@ export class NetNamespace {
   #children = new Set();
   #tempDirs = [];
   /** Impairments as last set; the nftables table is rebuilt from this on every change. */
-  #rules = { blockUdp: false, lossDown: 0, lossUp: 0, lossProtocol: 'all', redirects: [] };
+  #rules = { blockUdp: false, udpExceptions: [], lossDown: 0, lossUp: 0, lossProtocol: 'all', redirects: [] };
 
   constructor(slot) {
     this.#slot = slot;
@@ -165,9 +165,14 @@ export class NetNamespace {
     await this.#applyRules();
   }
 
-  /** Drops every UDP packet in and out of the namespace over the veth (a UDP-blocking firewall). */
-  async blockUdp(blocked = true) {
+  /**
+   * Drops every UDP packet in and out of the namespace over the veth (a UDP-blocking firewall),
+   * except to and from the `except` endpoints (e.g. a firewall that lets UDP reach only the
+   * company's TURN server).
+   */
+  async blockUdp(blocked = true, { except = [] } = {}) {
     this.#rules.blockUdp = blocked;
+    this.#rules.udpExceptions = blocked ? except.map((e) => ({ address: e.address, port: e.port })) : [];
     await this.#applyRules();
   }
 
@@ -196,6 +201,10 @@ export class NetNamespace {
       input.push(`iifname ${dev} ip saddr ${target.address} udp sport ${target.port} ct status & dnat != dnat drop`);
     }
     if (r.blockUdp) {
+      for (const e of r.udpExceptions) {
+        input.push(`iifname ${dev} ip saddr ${e.address} udp sport ${e.port} accept`);
+        output.push(`oifname ${dev} ip daddr ${e.address} udp dport ${e.port} accept`);
+      }
       input.push(`iifname ${dev} meta l4proto udp drop`);
       output.push(`oifname ${dev} meta l4proto udp drop`);
     }
