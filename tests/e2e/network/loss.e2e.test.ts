@@ -1,6 +1,7 @@
-// 5 % random loss (nftables numgen) on a subscriber's downlink: video keeps decoding, the
+// The SFU runs with ICE UDP mux (one port). 5 % random loss (nftables numgen) on a subscriber's downlink: video keeps decoding, the
 // subscriber's NACKs are answered (the loss left after retransmission is a fraction of the loss on
 // the wire), and audio concealment stays within a stated bound. Root only (network namespaces).
+import { createSocket } from 'node:dgram';
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { NetNamespace, assertNetAdmin } from '../../harness/netns/index.mjs';
@@ -16,6 +17,16 @@ let server: RunningServer | undefined;
 let hostBrowser: Browser | undefined;
 let nsBrowser: Browser | undefined;
 let nsOrigin = '';
+let muxPort = 0;
+
+/** A UDP port free right now (the SFU binds it for its ICE UDP mux). */
+async function freeUdpPort(): Promise<number> {
+  const socket = createSocket('udp4');
+  await new Promise<void>((resolve) => socket.bind(0, resolve));
+  const { port } = socket.address();
+  await new Promise<void>((resolve) => socket.close(() => resolve()));
+  return port;
+}
 
 function need<T>(value: T | undefined, what: string): T {
   if (value === undefined) throw new Error(`${what} not started (beforeAll failed?)`);
@@ -68,7 +79,9 @@ describe('5 % random loss on a subscriber link', () => {
   beforeAll(async () => {
     assertNetAdmin();
     ns = await NetNamespace.create();
-    server = await startServer({ name: NAME, env: { HOST: '0.0.0.0' } });
+    // The SFU on one UDP port (ICE UDP mux): every connection of this test goes through it.
+    muxPort = await freeUdpPort();
+    server = await startServer({ name: NAME, env: { HOST: '0.0.0.0', PARLEY_MEDIA_UDP_MUX_PORT: String(muxPort) } });
     nsOrigin = `http://${ns.hostAddress}:${server.port}`;
     hostBrowser = await launchBrowser();
     nsBrowser = await launchBrowserIn(ns, nsOrigin);
@@ -102,6 +115,22 @@ describe('5 % random loss on a subscriber link', () => {
     // Played in a media element: audio is only decoded (and its samples counted) when played out.
     await sub.page.evaluate((id: number) => CONV.show(id), streamId);
     await waitDecoding(sub, 'bob receives alice before the loss');
+    // Both of bob's SFU connections reach the server on the one mux port.
+    const remotePorts = await sub.page.evaluate(async () => {
+      const ports: number[] = [];
+      for (const pc of Parley.debug.peerConnections()) {
+        const stats = await pc.getStats();
+        stats.forEach((r: { type: string; selectedCandidatePairId?: string }) => {
+          if (r.type !== 'transport' || !r.selectedCandidatePairId) return;
+          const pair = stats.get(r.selectedCandidatePairId) as { remoteCandidateId: string } | undefined;
+          const remote = pair ? (stats.get(pair.remoteCandidateId) as { port?: number } | undefined) : undefined;
+          if (remote?.port !== undefined) ports.push(remote.port);
+        });
+      }
+      return ports;
+    });
+    expect(remotePorts.length).toBeGreaterThan(0);
+    for (const port of remotePorts) expect(port).toBe(muxPort);
 
     // Media only (UDP): the signalling WebSocket is not what is under test.
     await need(ns, 'namespace').setLoss(5, { direction: 'down', protocol: 'udp' });
