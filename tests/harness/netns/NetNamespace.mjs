@@ -61,7 +61,7 @@ export class NetNamespace {
   #children = new Set();
   #tempDirs = [];
   /** Impairments as last set; the nftables table is rebuilt from this on every change. */
-  #rules = { blockUdp: false, lossDown: 0, lossUp: 0, lossProtocol: 'all', redirects: [] };
+  #rules = { blockUdp: false, udpExceptions: [], lossDown: 0, lossUp: 0, lossProtocol: 'all', redirects: [] };
 
   constructor(slot) {
     this.#slot = slot;
@@ -165,9 +165,14 @@ export class NetNamespace {
     await this.#applyRules();
   }
 
-  /** Drops every UDP packet in and out of the namespace over the veth (a UDP-blocking firewall). */
-  async blockUdp(blocked = true) {
+  /**
+   * Drops every UDP packet in and out of the namespace over the veth (a UDP-blocking firewall),
+   * except to and from the `except` endpoints (e.g. a firewall that lets UDP reach only the
+   * company's TURN server).
+   */
+  async blockUdp(blocked = true, { except = [] } = {}) {
     this.#rules.blockUdp = blocked;
+    this.#rules.udpExceptions = blocked ? except.map((e) => ({ address: e.address, port: e.port })) : [];
     await this.#applyRules();
   }
 
@@ -196,11 +201,15 @@ export class NetNamespace {
       input.push(`iifname ${dev} ip saddr ${target.address} udp sport ${target.port} ct status & dnat != dnat drop`);
     }
     if (r.blockUdp) {
+      for (const e of r.udpExceptions) {
+        input.push(`iifname ${dev} ip saddr ${e.address} udp sport ${e.port} accept`);
+        output.push(`oifname ${dev} ip daddr ${e.address} udp dport ${e.port} accept`);
+      }
       input.push(`iifname ${dev} meta l4proto udp drop`);
       output.push(`oifname ${dev} meta l4proto udp drop`);
     }
-    if (r.lossDown > 0) input.push(`iifname ${dev} ${proto}numgen random mod 100 < ${r.lossDown} drop`);
-    if (r.lossUp > 0) output.push(`oifname ${dev} ${proto}numgen random mod 100 < ${r.lossUp} drop`);
+    if (r.lossDown > 0) input.push(`iifname ${dev} ${proto}numgen random mod 100 < ${r.lossDown} counter drop comment "loss-down"`);
+    if (r.lossUp > 0) output.push(`oifname ${dev} ${proto}numgen random mod 100 < ${r.lossUp} counter drop comment "loss-up"`);
     const chain = (name, type, hook, priority, rules) =>
       `  chain ${name} {\n    type ${type} hook ${hook} priority ${priority};\n${rules.map((x) => `    ${x}\n`).join('')}  }\n`;
     // Declaring then deleting the table makes the script idempotent; nft applies it atomically.
@@ -220,6 +229,17 @@ export class NetNamespace {
   /** The namespace's nftables ruleset, for failure messages. */
   ruleset() {
     return this.exec(systemBinary('nft'), ['list', 'ruleset']);
+  }
+
+  /**
+   * Packets the random-loss rule of `direction` dropped since it was last set (nftables counter),
+   * 0 when there is no loss rule: proof that the loss really happened on the wire.
+   */
+  async lossDropped(direction = 'down') {
+    const text = await this.exec(systemBinary('nft'), ['list', 'table', 'inet', 'parley_netem']);
+    const line = text.split('\n').find((l) => l.includes(`comment "loss-${direction}"`));
+    const match = line && /counter packets (\d+)/.exec(line);
+    return match ? Number(match[1]) : 0;
   }
 
   /** Packet and byte counters of the namespace end (`ip -s link`), for assertions and logs. */

@@ -40,9 +40,10 @@ export class NetNamespace {
   wrapExecutable(executable: string): string;
   limitRate(direction: Direction, kbit: number | undefined, options?: { burstBytes?: number; latencyMs?: number }): Promise<void>;
   setLoss(percent: number, options?: { direction?: Direction | 'both'; protocol?: 'all' | 'udp' }): Promise<void>;
-  blockUdp(blocked?: boolean): Promise<void>;
+  blockUdp(blocked?: boolean, options?: { except?: readonly UdpEndpoint[] }): Promise<void>;
   redirectUdp(target: UdpEndpoint, via: UdpEndpoint): Promise<void>;
   ruleset(): Promise<string>;
+  lossDropped(direction?: Direction): Promise<number>;
   counters(): Promise<{ rx: Record<string, number>; tx: Record<string, number> }>;
   close(): Promise<void>;
   closeSync(): void;

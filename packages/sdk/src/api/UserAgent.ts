@@ -115,6 +115,7 @@ export class UserAgent extends Observable<UserAgentEvents> {
       lookupRetryDelayMs: numberOption(options.cloudFetchRetryDelay),
       retryDelayMs: numberOption(options.ccsConnectionRetryDelay),
       maxRetries: numberOption(options.ccsConnectionRetryNb),
+      ...(typeof options.turnServerAddress === 'string' && options.turnServerAddress.trim() !== '' ? { turnServerAddress: options.turnServerAddress } : {}),
     });
     const session = new Session(this, {
       engine,

@@ -23,6 +23,8 @@ export interface RegisterInformation {
   contactDisconnectionDelay?: number;
   userAcceptOnIncomingDataCall?: boolean;
   userAcceptOnIncomingScreenSharingCall?: boolean;
+  /** TURN server override: replaces the TURN URLs the server hands out (its credentials are kept). */
+  turnServerAddress?: string;
   [p2Option: string]: unknown;
 }
 

@@ -5,6 +5,7 @@ import { log } from '../util/Logger.js';
 import { toWebSocketUrl } from './baseUrl.js';
 import { ConnectError } from './ConnectError.js';
 import { Heartbeat } from './Heartbeat.js';
+import { IceServerBook } from './IceServerBook.js';
 import { clusterUrls, lookupServer } from './lookup.js';
 import { Membership } from './Membership.js';
 import { PresenceTracker, isEmptyDiff, emptyDiff } from './PresenceTracker.js';
@@ -48,6 +49,7 @@ export class Engine extends Emitter<EngineEvents> {
   readonly #reconnector: Reconnector;
   readonly #membership: Membership;
   readonly #registrar: Registrar;
+  readonly #ice: IceServerBook;
   readonly #heartbeat: Heartbeat;
   readonly #abort = new AbortController();
   #state: State = 'idle';
@@ -63,7 +65,8 @@ export class Engine extends Emitter<EngineEvents> {
     super();
     this.#options = options;
     this.#membership = new Membership(options.groups, options.subscribeTo, options.userData);
-    this.#registrar = new Registrar(options, this.#tracker, this.#membership);
+    this.#ice = new IceServerBook(() => this.request({ type: 'ice.servers' }), options.turnServerAddress);
+    this.#registrar = new Registrar(options, this.#tracker, this.#membership, this.#ice);
     this.#reconnector = new Reconnector(
       {
         attempt: () => this.#reconnectOnce(),
@@ -86,6 +89,11 @@ export class Engine extends Emitter<EngineEvents> {
   /** HTTP base URL of the server (cloud media uploads and downloads). */
   get baseUrl(): string {
     return this.#options.baseUrl;
+  }
+
+  /** STUN/TURN servers for the session's RTCPeerConnections (fresh credentials). */
+  get iceServers(): RTCIceServer[] {
+    return this.#ice.current;
   }
 
   get groups(): string[] {
@@ -396,6 +404,7 @@ export class Engine extends Emitter<EngineEvents> {
   }
 
   #stopTimers(): void {
+    this.#ice.close();
     this.#heartbeat.stop();
     this.#reconnector.stop();
     clearTimeout(this.#resyncTimer);

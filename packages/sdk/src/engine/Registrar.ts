@@ -2,6 +2,7 @@ import { Defaults, type ClientMessage, type RegisterResult } from '@parley/proto
 import type { AnswerOf } from '../util/messages.js';
 import { log } from '../util/Logger.js';
 import { ConnectError } from './ConnectError.js';
+import type { IceServerBook } from './IceServerBook.js';
 import type { Membership } from './Membership.js';
 import { RequestError } from './RequestError.js';
 import type { RequestTracker } from './RequestTracker.js';
@@ -26,11 +27,13 @@ export class Registrar {
   readonly #options: EngineOptions;
   readonly #tracker: RequestTracker;
   readonly #membership: Membership;
+  readonly #ice: IceServerBook;
 
-  constructor(options: EngineOptions, tracker: RequestTracker, membership: Membership) {
+  constructor(options: EngineOptions, tracker: RequestTracker, membership: Membership, ice: IceServerBook) {
     this.#options = options;
     this.#tracker = tracker;
     this.#membership = membership;
+    this.#ice = ice;
     this.userId = options.userId;
   }
 
@@ -63,6 +66,7 @@ export class Registrar {
     this.#idTicket = data.idTicket;
     this.resumeToken = data.resumeToken;
     this.heartbeatMs = data.heartbeatMs;
+    this.#ice.update(data.iceServers, data.iceServersExpireAt);
     return data;
   }
 
@@ -72,6 +76,8 @@ export class Registrar {
       const data = await this.#handshake(socket, { type: 'resume', resumeToken: this.resumeToken, lastSeq });
       if (data === undefined) throw new ConnectError('network', 'invalid resume answer');
       this.resumeToken = data.resumeToken;
+      // Older servers send none on resume: keep what we have then.
+      if (data.iceServers !== undefined) this.#ice.update(data.iceServers, data.iceServersExpireAt);
       return true;
     } catch (err) {
       if (err instanceof RequestError && err.kind === 'invalid') throw new ConnectError('network', 'invalid resume answer');

@@ -53,6 +53,8 @@ export interface EngineOptions {
   retryDelayMs?: number;
   /** `ccsConnectionRetryNb`: reconnection attempts before giving up (default unlimited). */
   maxRetries?: number;
+  /** apiRTC's `turnServerAddress`: replaces the TURN URLs the server hands out (see IceServerBook). */
+  turnServerAddress?: string;
   /** Injected for tests; default the global WebSocket / fetch. */
   webSocketFactory?: WebSocketFactory;
   fetchImpl?: typeof fetch;

@@ -1,7 +1,7 @@
 import type { ConversationServerEvent } from '../util/messages.js';
 import type { MediaSignalling } from './MediaSignalling.js';
 import { MeshPlane } from './MeshPlane.js';
-import type { IceReport } from './pcUtil.js';
+import type { IceReport, IceServersSource } from './pcUtil.js';
 import { SfuPlane } from './SfuPlane.js';
 
 /** Kinds sent or received. */
@@ -31,6 +31,8 @@ export interface PlaneDeps {
   /** Where the plane's signals go (implemented by the conversation layer). */
   signals: MediaSignalling;
   report: IceReport;
+  /** The session's STUN/TURN servers, read when a connection is built. */
+  iceServers?: IceServersSource;
   /** A stream published here, by announced id (mesh: to answer a peer's `subscribe`). */
   published(streamId: number): PublishedMedia | undefined;
 }

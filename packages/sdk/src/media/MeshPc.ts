@@ -1,4 +1,4 @@
-import { Queue, closePeerConnection, createPeerConnection, preferVp8, watchIce, type IceReport } from './pcUtil.js';
+import { Queue, closePeerConnection, createPeerConnection, noIceServers, preferVp8, watchIce, type IceReport, type IceServersSource } from './pcUtil.js';
 
 /** Offer/answer/candidate payloads of `mesh.signal` (the subscribe payloads are handled above). */
 export type MeshSdpPayload = { kind: 'offer'; sdp: string } | { kind: 'answer'; sdp: string } | { kind: 'candidate'; candidate: string; sdpMid?: string };
@@ -21,11 +21,11 @@ export class MeshPc {
   /** Received track with its msid (`streams[0].id`). */
   onTrack: (msid: string, track: MediaStreamTrack) => void = () => undefined;
 
-  constructor(remoteId: string, polite: boolean, send: (payload: MeshSdpPayload) => void, report: IceReport) {
+  constructor(remoteId: string, polite: boolean, send: (payload: MeshSdpPayload) => void, report: IceReport, iceServers: IceServersSource = noIceServers) {
     this.remoteId = remoteId;
     this.#polite = polite;
     this.#send = send;
-    this.pc = createPeerConnection();
+    this.pc = createPeerConnection(iceServers);
     this.pc.onicecandidate = (e) => {
       if (e.candidate && e.candidate.candidate !== '')
         this.#send({ kind: 'candidate', candidate: e.candidate.candidate, sdpMid: e.candidate.sdpMid ?? undefined });

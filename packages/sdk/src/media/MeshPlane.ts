@@ -145,7 +145,7 @@ export class MeshPlane implements MediaPlane {
     if (!pc) {
       // Perfect negotiation: the peer with the smaller id is the polite one.
       const polite = this.#deps.selfId < peer;
-      const created = new MeshPc(peer, polite, (payload: MeshSdpPayload) => this.#signal(peer, payload), this.#deps.report);
+      const created = new MeshPc(peer, polite, (payload: MeshSdpPayload) => this.#signal(peer, payload), this.#deps.report, this.#deps.iceServers);
       created.onTrack = (msid, track) => this.#onTrack(peer, msid, track);
       this.#pcs.set(peer, created);
       pc = created;

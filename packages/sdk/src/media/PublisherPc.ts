@@ -1,5 +1,15 @@
 import type { SimulcastEncoding } from './MediaPlane.js';
-import { Queue, closePeerConnection, createPeerConnection, preferVp8, watchIce, whenConnected, type IceReport } from './pcUtil.js';
+import {
+  Queue,
+  closePeerConnection,
+  createPeerConnection,
+  noIceServers,
+  preferVp8,
+  watchIce,
+  whenConnected,
+  type IceReport,
+  type IceServersSource,
+} from './pcUtil.js';
 
 /** What the publisher PC needs from the signalling layer. */
 export interface PublisherSignals {
@@ -27,9 +37,9 @@ export class PublisherPc {
   #pendingCandidates: RTCIceCandidateInit[] = [];
   #closed = false;
 
-  constructor(signals: PublisherSignals, report: IceReport) {
+  constructor(signals: PublisherSignals, report: IceReport, iceServers: IceServersSource = noIceServers) {
     this.#signals = signals;
-    this.pc = createPeerConnection();
+    this.pc = createPeerConnection(iceServers);
     this.pc.onicecandidate = (e) => this.#signals.candidate(e.candidate?.candidate ?? '', e.candidate?.sdpMid ?? undefined);
     watchIce(this.pc, 'publisher', report);
   }

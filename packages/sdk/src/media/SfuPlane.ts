@@ -87,6 +87,7 @@ export class SfuPlane implements MediaPlane {
         candidate: (candidate, sdpMid) => signals.candidate('publisher', candidate, sdpMid),
       },
       this.#deps.report,
+      this.#deps.iceServers,
     );
     return this.#publisher;
   }
@@ -99,6 +100,7 @@ export class SfuPlane implements MediaPlane {
         candidate: (candidate, sdpMid) => signals.candidate('subscriber', candidate, sdpMid),
       },
       this.#deps.report,
+      this.#deps.iceServers,
     );
     return this.#subscriber;
   }

@@ -1,4 +1,4 @@
-import { Queue, closePeerConnection, createPeerConnection, watchIce, type IceReport } from './pcUtil.js';
+import { Queue, closePeerConnection, createPeerConnection, noIceServers, watchIce, type IceReport, type IceServersSource } from './pcUtil.js';
 
 /** What the subscriber PC needs from the signalling layer. */
 export interface SubscriberSignals {
@@ -30,9 +30,12 @@ export class SubscriberPc {
   readonly #waiters = new Map<number, Waiter>();
   #pendingCandidates: RTCIceCandidateInit[] = [];
 
-  constructor(signals: SubscriberSignals, report: IceReport) {
+  readonly #iceServers: IceServersSource;
+
+  constructor(signals: SubscriberSignals, report: IceReport, iceServers: IceServersSource = noIceServers) {
     this.#signals = signals;
     this.#report = report;
+    this.#iceServers = iceServers;
     this.#pc = this.#create();
   }
 
@@ -108,7 +111,7 @@ export class SubscriberPc {
   }
 
   #create(): RTCPeerConnection {
-    const pc = createPeerConnection();
+    const pc = createPeerConnection(this.#iceServers);
     pc.onicecandidate = (e) => {
       if (pc === this.#pc) this.#signals.candidate(e.candidate?.candidate ?? '', e.candidate?.sdpMid ?? undefined);
     };

@@ -1,7 +1,15 @@
 /** Helpers shared by the peer-connection wrappers. */
 
-/** ICE servers: none (the Parley server is reachable on loopback/LAN; ICE-lite SFU, host candidates in mesh). */
+/** Settings of every connection; the ICE servers come from the session (see {@link IceServersSource}). */
 export const RTC_CONFIG: RTCConfiguration = { bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' };
+
+/**
+ * The STUN/TURN servers of the session at the time a connection is built (the server hands them
+ * out with ephemeral TURN credentials, refreshed during the session: read them at creation).
+ */
+export type IceServersSource = () => RTCIceServer[];
+/** No ICE servers: host candidates only (unit tests, a deployment without STUN/TURN). */
+export const noIceServers: IceServersSource = () => [];
 
 /** Longest wait for a subscription's media. */
 export const SUBSCRIBE_TIMEOUT_MS = 20_000;
@@ -9,9 +17,9 @@ export const SUBSCRIBE_TIMEOUT_MS = 20_000;
 /** Every live RTCPeerConnection the SDK created (debug accessor `Parley.debug.peerConnections()`). */
 export const livePeerConnections = new Set<RTCPeerConnection>();
 
-/** Creates a peer connection and tracks it for the debug accessor. */
-export function createPeerConnection(): RTCPeerConnection {
-  const pc = new RTCPeerConnection(RTC_CONFIG);
+/** Creates a peer connection with the session's ICE servers and tracks it for the debug accessor. */
+export function createPeerConnection(iceServers: IceServersSource = noIceServers): RTCPeerConnection {
+  const pc = new RTCPeerConnection({ ...RTC_CONFIG, iceServers: iceServers() });
   livePeerConnections.add(pc);
   return pc;
 }

@@ -26,10 +26,16 @@ export class PeerLink {
     const send = (payload: MeshSdpPayload): void => {
       port.send(peer, session, payload).catch((err: unknown) => log.warn(`peer signal to ${peer} failed`, err));
     };
-    this.mesh = new MeshPc(peer, port.selfId() < peer, send, (state, detail) => {
-      port.report(state, detail);
-      if (state === 'failed') this.#fail('Ice_failed');
-    });
+    this.mesh = new MeshPc(
+      peer,
+      port.selfId() < peer,
+      send,
+      (state, detail) => {
+        port.report(state, detail);
+        if (state === 'failed') this.#fail('Ice_failed');
+      },
+      port.iceServers,
+    );
     this.mesh.onTrack = (msid, track) => this.#onTrack(msid, track);
     this.mesh.pc.addEventListener('connectionstatechange', () => {
       if (this.mesh.pc.connectionState === 'failed') this.#fail('Ice_failed');

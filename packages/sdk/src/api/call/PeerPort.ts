@@ -1,5 +1,5 @@
 import type { PeerSignalPayload } from '@parley/protocol';
-import type { IceReport } from '../../media/pcUtil.js';
+import type { IceReport, IceServersSource } from '../../media/pcUtil.js';
 
 /** Receives the signals of one peer session (a call, an invitation, a data channel, a transfer). */
 export interface PeerHandler {
@@ -22,4 +22,6 @@ export interface PeerPort {
   detach(session: string): void;
   /** Where peer connections report ICE trouble. */
   report: IceReport;
+  /** The session's STUN/TURN servers, read when a connection is built. */
+  iceServers: IceServersSource;
 }

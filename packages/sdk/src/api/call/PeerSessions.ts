@@ -1,5 +1,5 @@
 import type { PeerSignalEvent, PeerSignalPayload } from '@parley/protocol';
-import type { IceReport } from '../../media/pcUtil.js';
+import { noIceServers, type IceReport, type IceServersSource } from '../../media/pcUtil.js';
 import { log } from '../../util/Logger.js';
 import type { Contact } from '../Contact.js';
 import type { PeerHandler, PeerPort } from './PeerPort.js';
@@ -17,6 +17,8 @@ export interface PeerSessionsDeps {
   /** Sends `peer.signal`; rejects the server's RequestError. */
   request: (to: string, session: string, payload: PeerSignalPayload) => Promise<void>;
   report: IceReport;
+  /** The session's STUN/TURN servers; none when absent (tests). */
+  iceServers?: IceServersSource;
 }
 
 /**
@@ -54,6 +56,10 @@ export class PeerSessions implements PeerPort {
 
   detach(session: string): void {
     this.#sessions.delete(session);
+  }
+
+  get iceServers(): IceServersSource {
+    return this.#deps.iceServers ?? noIceServers;
   }
 
   get report(): IceReport {

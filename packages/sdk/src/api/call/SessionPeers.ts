@@ -65,6 +65,7 @@ export class SessionPeers implements ContactPeers {
         await engine.request({ type: 'peer.signal', to, session, payload });
       },
       report: (state, detail) => log.debug(`peer connection ${detail}: ${state}`),
+      iceServers: () => engine.iceServers,
     });
     this.calls = new CallBook(
       this.sessions,

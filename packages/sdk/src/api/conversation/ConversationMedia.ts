@@ -111,6 +111,7 @@ export class ConversationMedia extends Emitter<ConversationMediaEvents> {
       selfId: this.#host.ctx.selfId(),
       signals: this.#signals,
       report: (state, detail) => this.emit('ice', state, detail),
+      iceServers: () => this.#host.ctx.iceServers(),
       published: (streamId) => this.#host.published(streamId),
     });
   }

@@ -15,6 +15,8 @@ export interface ConversationContext {
   selfId(): string;
   /** HTTP base URL of the server. */
   baseUrl(): string;
+  /** The session's STUN/TURN servers (fresh TURN credentials), read when a media connection is built. */
+  iceServers(): RTCIceServer[];
   /** The session's unique Contact for `id` (the local id included). */
   contact(id: string): Contact;
   /** Ids currently members of conversation `name` (local user excluded). */

@@ -37,6 +37,7 @@ export function conversationServices(engine: Engine, session: ConversationSessio
     request: (body, options) => engine.request(body, options),
     selfId: () => session.selfId(),
     baseUrl: () => engine.baseUrl,
+    iceServers: () => engine.iceServers,
     contact: (id) => session.contact(id),
     members: (name) => engine.conversationPresence.membersOf(name).filter((id) => id !== session.selfId()),
     forgetGroup: (name) => engine.conversationPresence.forgetGroup(name),

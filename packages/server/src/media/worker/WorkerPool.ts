@@ -164,14 +164,17 @@ export class WorkerPool extends Emitter<WorkerPoolEvents> implements MediaPlane 
     });
   }
 
-  /** The SFU options of slot `index`: its own slice of the port range, if there is one. */
+  /** The SFU options of slot `index`: its own slice of the port range and its own mux port, if set. */
   #optionsFor(index: number): SfuOptions {
-    const range = this.#options.portRange;
-    if (!range) return this.#options;
+    // One UDP mux port per worker: two processes cannot share one socket.
+    const mux = this.#options.udpMuxPort;
+    const options = mux === undefined ? this.#options : { ...this.#options, udpMuxPort: mux + index };
+    const range = options.portRange;
+    if (!range) return options;
     const span = Math.floor((range.max - range.min + 1) / this.size);
     if (span < 1) throw new ParleyError(ErrorCode.BAD_PARAMETER, `port range ${range.min}-${range.max} is too small for ${this.size} media workers`);
     const min = range.min + index * span;
     const max = index === this.size - 1 ? range.max : min + span - 1;
-    return { ...this.#options, portRange: { min, max } };
+    return { ...options, portRange: { min, max } };
   }
 }

@@ -1,0 +1,170 @@
+// The SFU runs with ICE UDP mux (one port). 5 % random loss (nftables numgen) on a subscriber's downlink: video keeps decoding, the
+// subscriber's NACKs are answered (the loss left after retransmission is a fraction of the loss on
+// the wire), and audio concealment stays within a stated bound. Root only (network namespaces).
+import { createSocket } from 'node:dgram';
+import type { Browser } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { NetNamespace, assertNetAdmin } from '../../harness/netns/index.mjs';
+import { captureOpenUsers, closeOpenUsers, launchBrowser, openSdkPage, startServer, type RunningServer, type User } from '../harness/index.js';
+import { CONV_PAGE, join, subscribe, waitDecoding, waitRemoteStream } from '../conversation/helpers.js';
+import { launchBrowserIn } from './network-env.js';
+
+const NAME = 'network-loss';
+/** Share of audio samples the subscriber may conceal under 5 % packet loss (Opus PLC fills the gaps). */
+const MAX_CONCEALED_RATIO = 0.15;
+let ns: NetNamespace | undefined;
+let server: RunningServer | undefined;
+let hostBrowser: Browser | undefined;
+let nsBrowser: Browser | undefined;
+let nsOrigin = '';
+let muxPort = 0;
+
+/** A UDP port free right now (the SFU binds it for its ICE UDP mux). */
+async function freeUdpPort(): Promise<number> {
+  const socket = createSocket('udp4');
+  await new Promise<void>((resolve) => socket.bind(0, resolve));
+  const { port } = socket.address();
+  await new Promise<void>((resolve) => socket.close(() => resolve()));
+  return port;
+}
+
+function need<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(`${what} not started (beforeAll failed?)`);
+  return value;
+}
+
+interface Receiving {
+  framesDecoded: number;
+  videoReceived: number;
+  videoLost: number;
+  nacksSent: number;
+  samples: number;
+  concealed: number;
+}
+
+function receiving(user: User): Promise<Receiving> {
+  return user.page.evaluate(async () => {
+    const r = { framesDecoded: 0, videoReceived: 0, videoLost: 0, nacksSent: 0, samples: 0, concealed: 0 };
+    for (const pc of Parley.debug.peerConnections()) {
+      const stats = await pc.getStats();
+      stats.forEach(
+        (s: {
+          type: string;
+          kind?: string;
+          framesDecoded?: number;
+          packetsReceived?: number;
+          packetsLost?: number;
+          nackCount?: number;
+          totalSamplesReceived?: number;
+          concealedSamples?: number;
+        }) => {
+          if (s.type !== 'inbound-rtp') return;
+          if (s.kind === 'video') {
+            r.framesDecoded += s.framesDecoded ?? 0;
+            r.videoReceived += s.packetsReceived ?? 0;
+            r.videoLost += s.packetsLost ?? 0;
+            r.nacksSent += s.nackCount ?? 0;
+          } else if (s.kind === 'audio') {
+            r.samples += s.totalSamplesReceived ?? 0;
+            r.concealed += s.concealedSamples ?? 0;
+          }
+        },
+      );
+    }
+    return r;
+  });
+}
+
+describe('5 % random loss on a subscriber link', () => {
+  beforeAll(async () => {
+    assertNetAdmin();
+    ns = await NetNamespace.create();
+    // The SFU on one UDP port (ICE UDP mux): every connection of this test goes through it.
+    muxPort = await freeUdpPort();
+    server = await startServer({ name: NAME, env: { HOST: '0.0.0.0', PARLEY_MEDIA_UDP_MUX_PORT: String(muxPort) } });
+    nsOrigin = `http://${ns.hostAddress}:${server.port}`;
+    hostBrowser = await launchBrowser();
+    nsBrowser = await launchBrowserIn(ns, nsOrigin);
+  });
+
+  afterEach(async (ctx) => {
+    if (ctx.task.result?.state === 'fail') await captureOpenUsers(`${NAME}--${ctx.task.name}`);
+    await closeOpenUsers();
+  });
+
+  afterAll(async () => {
+    await closeOpenUsers({ all: true });
+    await nsBrowser?.close().catch(() => undefined);
+    await hostBrowser?.close().catch(() => undefined);
+    await server?.stop();
+    await ns?.close();
+  });
+
+  test('video keeps decoding, NACKs are answered, audio concealment stays bounded', async () => {
+    const pub = await openSdkPage(need(hostBrowser, 'browser'), need(server, 'server').url, 'alice');
+    await pub.page.evaluate(CONV_PAGE);
+    await pub.page.evaluate(() => E2E.register());
+    const sub = await openSdkPage(need(nsBrowser, 'namespace browser'), nsOrigin, 'bob');
+    await sub.page.evaluate(CONV_PAGE);
+    await sub.page.evaluate(() => E2E.register());
+    await join(pub, 'loss-room');
+    await join(sub, 'loss-room');
+    await pub.page.evaluate(() => CONV.publishCamera());
+    const streamId = await waitRemoteStream(sub);
+    await subscribe(sub, streamId);
+    // Played in a media element: audio is only decoded (and its samples counted) when played out.
+    await sub.page.evaluate((id: number) => CONV.show(id), streamId);
+    await waitDecoding(sub, 'bob receives alice before the loss');
+    // Both of bob's SFU connections reach the server on the one mux port.
+    const remotePorts = await sub.page.evaluate(async () => {
+      const ports: number[] = [];
+      for (const pc of Parley.debug.peerConnections()) {
+        const stats = await pc.getStats();
+        stats.forEach((r: { type: string; selectedCandidatePairId?: string }) => {
+          if (r.type !== 'transport' || !r.selectedCandidatePairId) return;
+          const pair = stats.get(r.selectedCandidatePairId) as { remoteCandidateId: string } | undefined;
+          const remote = pair ? (stats.get(pair.remoteCandidateId) as { port?: number } | undefined) : undefined;
+          if (remote?.port !== undefined) ports.push(remote.port);
+        });
+      }
+      return ports;
+    });
+    expect(remotePorts.length).toBeGreaterThan(0);
+    for (const port of remotePorts) expect(port).toBe(muxPort);
+
+    // Media only (UDP): the signalling WebSocket is not what is under test.
+    await need(ns, 'namespace').setLoss(5, { direction: 'down', protocol: 'udp' });
+    const before = await receiving(sub);
+    const wire0 = await need(ns, 'namespace').ruleset();
+    expect(wire0).toContain('numgen random mod 100 < 5');
+    // Ten seconds of lossy media, sampled every second: decoding must progress in each sample.
+    let last = before;
+    for (let i = 0; i < 10; i++) {
+      await new Promise((r) => setTimeout(r, 1000));
+      const now = await receiving(sub);
+      expect(now.framesDecoded, `frames decoded during second ${i + 1} of loss`).toBeGreaterThan(last.framesDecoded);
+      last = now;
+    }
+    const after = last;
+    const received = after.videoReceived - before.videoReceived;
+    const lost = after.videoLost - before.videoLost;
+    const nacks = after.nacksSent - before.nacksSent;
+    const samples = after.samples - before.samples;
+    const concealedRatio = (after.concealed - before.concealed) / Math.max(1, samples);
+    const dropped = await need(ns, 'namespace').lossDropped('down');
+    console.log(
+      `[loss] dropped on the wire ${dropped}, video packets received ${received}, left lost ${lost}, NACKs sent ${nacks}, ` +
+        `audio samples ${samples}, concealed ratio ${concealedRatio.toFixed(4)}`,
+    );
+    // The loss happened: nftables dropped packets towards bob.
+    expect(dropped).toBeGreaterThan(10);
+    expect(samples).toBeGreaterThan(0);
+    // The subscriber asked for retransmissions…
+    expect(nacks).toBeGreaterThan(0);
+    // …and got them: 5 % of the packets never arrived the first time, but what stays lost after
+    // retransmission is well under half of that (a retransmission is itself lost 5 % of the time).
+    expect(received).toBeGreaterThan(100);
+    expect(lost / (received + lost)).toBeLessThan(0.025);
+    expect(concealedRatio).toBeLessThan(MAX_CONCEALED_RATIO);
+  });
+});

@@ -1,0 +1,24 @@
+import { networkInterfaces } from 'node:os';
+import { chromium, type Browser } from 'playwright-core';
+import { CHROMIUM_ARGS } from '../harness/index.js';
+import type { NetNamespace } from '../../harness/netns/index.mjs';
+
+/** This machine's own IPv4 addresses (not loopback): where the SFU's host candidates are. */
+export function hostAddresses(): string[] {
+  return Object.values(networkInterfaces())
+    .flat()
+    .filter((a) => a !== undefined && a.family === 'IPv4' && !a.internal)
+    .map((a) => a!.address);
+}
+
+/**
+ * Chromium running inside `ns` (every process it forks too), with the standard test flags. Pages
+ * of `insecureOrigin` (the server seen from the namespace, plain http on a non-loopback address)
+ * count as secure contexts, as a page served over HTTPS would in production.
+ */
+export function launchBrowserIn(ns: NetNamespace, insecureOrigin: string): Promise<Browser> {
+  return chromium.launch({
+    executablePath: ns.wrapExecutable('/usr/bin/chromium'),
+    args: [...CHROMIUM_ARGS, `--unsafely-treat-insecure-origin-as-secure=${insecureOrigin}`],
+  });
+}

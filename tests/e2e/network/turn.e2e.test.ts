@@ -1,0 +1,190 @@
+// TURN through a real coturn: a subscriber whose UDP is blocked (nftables in its namespace) joins
+// an SFU conversation and decodes video through coturn over TCP, with the ephemeral credentials
+// the Parley server handed its session; coturn refuses a wrong or an expired credential.
+// Root only (network namespaces): fails with the reason otherwise, never skips.
+import { createHmac, randomBytes } from 'node:crypto';
+import type { Browser } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { NetNamespace, assertNetAdmin } from '../../harness/netns/index.mjs';
+import { captureOpenUsers, closeOpenUsers, freePort, launchBrowser, openSdkPage, startServer, type RunningServer, type User } from '../harness/index.js';
+import { CONV_PAGE, join, subscribe, waitDecoding, waitRemoteStream } from '../conversation/helpers.js';
+import { startCoturn, type RunningCoturn } from './coturn.js';
+import { hostAddresses, launchBrowserIn } from './network-env.js';
+import { allocateOverTcp } from './turnAllocate.js';
+
+const NAME = 'network-turn';
+let ns: NetNamespace | undefined;
+let coturn: RunningCoturn | undefined;
+let server: RunningServer | undefined;
+let hostBrowser: Browser | undefined;
+let nsBrowser: Browser | undefined;
+let nsOrigin = '';
+
+function need<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(`${what} not started (beforeAll failed?)`);
+  return value;
+}
+
+async function convUserOn(browser: Browser, origin: string, name: string): Promise<{ user: User; id: string }> {
+  const user = await openSdkPage(browser, origin, name);
+  await user.page.evaluate(CONV_PAGE);
+  const id = await user.page.evaluate(() => E2E.register());
+  return { user, id };
+}
+
+/** ICE of every SDK connection of the page: the servers it was built with and the local end of its selected pair. */
+function connectionsOf(
+  user: User,
+): Promise<Array<{ iceServers: RTCIceServer[]; local?: { candidateType?: string; relayProtocol?: string; protocol?: string } }>> {
+  return user.page.evaluate(async () => {
+    const out: Array<{ iceServers: RTCIceServer[]; local?: { candidateType?: string; relayProtocol?: string; protocol?: string } }> = [];
+    for (const pc of Parley.debug.peerConnections()) {
+      const stats = await pc.getStats();
+      let local: { candidateType?: string; relayProtocol?: string; protocol?: string } | undefined;
+      stats.forEach((r: { type: string; selectedCandidatePairId?: string }) => {
+        if (r.type !== 'transport' || !r.selectedCandidatePairId) return;
+        const pair = stats.get(r.selectedCandidatePairId) as { localCandidateId: string } | undefined;
+        const candidate = pair ? (stats.get(pair.localCandidateId) as { candidateType?: string; relayProtocol?: string; protocol?: string }) : undefined;
+        if (candidate) local = { candidateType: candidate.candidateType, relayProtocol: candidate.relayProtocol, protocol: candidate.protocol };
+      });
+      out.push({ iceServers: pc.getConfiguration().iceServers ?? [], ...(local ? { local } : {}) });
+    }
+    return out;
+  });
+}
+
+describe('TURN through coturn for a client whose UDP is blocked', () => {
+  beforeAll(async () => {
+    assertNetAdmin();
+    ns = await NetNamespace.create();
+    const secret = randomBytes(24).toString('hex');
+    const turnPort = await freePort();
+    // coturn relays from the namespace's host end to the SFU's host candidates: the machine's
+    // own addresses and the test range, which coturn would refuse as peers unless allowed.
+    coturn = await startCoturn({
+      name: NAME,
+      address: ns.hostAddress,
+      relayAddress: need(hostAddresses()[0], 'a non-loopback IPv4 address of this machine'),
+      port: turnPort,
+      secret,
+      allowedPeers: ['198.51.100.0-198.51.100.255', ...hostAddresses()],
+    });
+    const turnHost = `${ns.hostAddress}:${turnPort}`;
+    server = await startServer({
+      name: NAME,
+      env: {
+        HOST: '0.0.0.0', // reachable from the namespace over the veth
+        PARLEY_TURN_URLS: `turn:${turnHost}?transport=udp,turn:${turnHost}?transport=tcp`,
+        PARLEY_TURN_SECRET: secret,
+        PARLEY_TURN_TTL_S: '600',
+      },
+    });
+    nsOrigin = `http://${ns.hostAddress}:${server.port}`;
+    hostBrowser = await launchBrowser();
+    nsBrowser = await launchBrowserIn(ns, nsOrigin);
+    await ns.blockUdp();
+  });
+
+  afterEach(async (ctx) => {
+    if (ctx.task.result?.state === 'fail') await captureOpenUsers(`${NAME}--${ctx.task.name}`);
+    await closeOpenUsers();
+  });
+
+  afterAll(async () => {
+    await closeOpenUsers({ all: true });
+    await nsBrowser?.close().catch(() => undefined);
+    await hostBrowser?.close().catch(() => undefined);
+    await server?.stop();
+    await coturn?.stop();
+    await ns?.close();
+  });
+
+  // KNOWN FAILURE, kept as an expected failure so that it turns red the day it passes: over a
+  // TURN/TCP (or TLS) allocation Chromium sends its connectivity checks with an ICE-CONTROLLED
+  // tiebreaker of 0 (seen on the wire through a proxy in front of coturn), and the SFU's libjuice
+  // (node-datachannel 0.33.4, the newest) answers them 400 "Controlling and controlled attributes
+  // mismatch in request": it compares the two attribute values, and an absent ICE-CONTROLLING
+  // reads as 0 too. RFC 8445 allows a zero tiebreaker; upstream: paullouisageneau/libjuice issue
+  // #355, fix in PR #356 (both open). libjuice's own checks through the relay succeed, Chromium's
+  // fail, so Chromium's ICE fails. TURN over UDP works (the test above).
+  test.fails("the blocked subscriber decodes the publisher's video over a TURN/TCP relay, with the credentials its session was given", async () => {
+    const a = await convUserOn(need(hostBrowser, 'browser'), need(server, 'server').url, 'alice');
+    const b = await convUserOn(need(nsBrowser, 'namespace browser'), nsOrigin, 'bob');
+    await join(a.user, 'turn-room');
+    await join(b.user, 'turn-room');
+    await a.user.page.evaluate(() => CONV.publishCamera());
+    const id = await waitRemoteStream(b.user);
+    await subscribe(b.user, id);
+    await waitDecoding(b.user, 'bob (UDP blocked) receives alice');
+
+    const bob = await connectionsOf(b.user);
+    expect(bob.length).toBeGreaterThan(0);
+    for (const pc of bob) {
+      // The session's servers: TURN over UDP and TCP on coturn, REST-scheme username for bob.
+      const turn = pc.iceServers.find((s) => s.username !== undefined);
+      expect(turn?.urls).toEqual([
+        `turn:${need(coturn, 'coturn').address}:${need(coturn, 'coturn').port}?transport=udp`,
+        `turn:${need(coturn, 'coturn').address}:${need(coturn, 'coturn').port}?transport=tcp`,
+      ]);
+      expect(turn?.username).toMatch(new RegExp(`^\\d+:${b.id}$`));
+      const expiry = Number(turn?.username?.split(':')[0]);
+      expect(expiry * 1000).toBeGreaterThan(Date.now());
+      expect(expiry * 1000).toBeLessThanOrEqual(Date.now() + 600_000);
+    }
+    // The connection that carries alice's video: through the relay, reached over TCP.
+    const selected = bob.map((pc) => pc.local).filter((local) => local !== undefined);
+    expect(selected.length).toBeGreaterThan(0);
+    for (const local of selected) expect(local).toMatchObject({ candidateType: 'relay', relayProtocol: 'tcp' });
+    // And UDP really is blocked for bob: nothing left the namespace as UDP.
+    expect(await need(ns, 'namespace').ruleset()).toContain('meta l4proto udp drop');
+  });
+
+  test('a subscriber whose UDP reaches only coturn decodes the video over a TURN/UDP relay', async () => {
+    const turn = need(coturn, 'coturn');
+    const net = need(ns, 'namespace');
+    await net.blockUdp(true, { except: [{ address: turn.address, port: turn.port }] });
+    try {
+      const a = await convUserOn(need(hostBrowser, 'browser'), need(server, 'server').url, 'erin');
+      const b = await convUserOn(need(nsBrowser, 'namespace browser'), nsOrigin, 'frank');
+      await join(a.user, 'turn-udp-room');
+      await join(b.user, 'turn-udp-room');
+      await a.user.page.evaluate(() => CONV.publishCamera());
+      await subscribe(b.user, await waitRemoteStream(b.user));
+      await waitDecoding(b.user, 'frank (UDP only to coturn) receives erin');
+      const selected = (await connectionsOf(b.user)).map((pc) => pc.local).filter((local) => local !== undefined);
+      expect(selected.length).toBeGreaterThan(0);
+      for (const local of selected) expect(local).toMatchObject({ candidateType: 'relay', relayProtocol: 'udp' });
+    } finally {
+      await net.blockUdp(true);
+    }
+  });
+
+  test('coturn takes the credential the server issued and refuses a wrong or an expired one', async () => {
+    const turn = need(coturn, 'coturn');
+    const b = await convUserOn(need(nsBrowser, 'namespace browser'), nsOrigin, 'carol');
+    // The credentials the server handed carol's session (read where the SDK keeps them: a connection's configuration).
+    await join(b.user, 'turn-cred-room');
+    const a = await convUserOn(need(hostBrowser, 'browser'), need(server, 'server').url, 'dave');
+    await join(a.user, 'turn-cred-room');
+    await a.user.page.evaluate(() => CONV.publishCamera());
+    await subscribe(b.user, await waitRemoteStream(b.user));
+    const issued = (await connectionsOf(b.user))[0]?.iceServers.find((s) => s.username !== undefined);
+    const username = String(issued?.username);
+    const credential = String(issued?.credential);
+    expect(username).toMatch(new RegExp(`^\\d+:${b.id}$`));
+
+    expect(await allocateOverTcp(turn.address, turn.port, username, credential)).toEqual({ success: true });
+    // Wrong password for a valid username.
+    const wrong = await allocateOverTcp(turn.address, turn.port, username, Buffer.from('not the right one').toString('base64'));
+    expect(wrong).toMatchObject({ success: false, code: 401 });
+    // Right HMAC for an expiry in the past.
+    const expiredName = `${Math.floor(Date.now() / 1000) - 60}:${b.id}`;
+    const expiredPassword = createHmac('sha1', turn.secret).update(expiredName).digest('base64');
+    expect(await allocateOverTcp(turn.address, turn.port, expiredName, expiredPassword)).toMatchObject({ success: false, code: 401 });
+    // The same scheme with a future expiry is accepted: the refusal above is the expiry, not the HMAC.
+    const freshName = `${Math.floor(Date.now() / 1000) + 60}:${b.id}`;
+    expect(await allocateOverTcp(turn.address, turn.port, freshName, createHmac('sha1', turn.secret).update(freshName).digest('base64'))).toEqual({
+      success: true,
+    });
+  });
+});
