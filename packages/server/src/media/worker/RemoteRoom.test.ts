@@ -64,6 +64,32 @@ describe('RemoteRoom / RemotePeer (main-process proxies of a worker room)', () =
     expect(w.sent.map((c) => c.op)).toEqual(['createRoom', 'addPeer', 'addPeer', 'subscribe']);
   });
 
+  it('simulcast: the offer carries its groups, a preferred layer goes to the worker, layer changes come back', async () => {
+    const w = fakeWorker();
+    const room = new RemoteRoom(w.owner, 'room-1', 0);
+    const alice = room.addPeer('alice');
+    const bob = room.addPeer('bob');
+    await alice.handlePublisherOffer('v=0 offer', undefined, [['2', '1', '0']]);
+    expect(w.requests[0]).toMatchObject({ op: 'publisherOffer', simulcast: [['2', '1', '0']] });
+    room.handleEvent({ ev: 'trackPublished', room: 'room-1', peer: 'alice', track: { ...video('t1'), layers: 3 } });
+    const forwarded = bob.subscribe('t1');
+    expect(forwarded.layerCount).toBe(3);
+    forwarded.setPreferredLayer(7); // clamped to the top layer
+    forwarded.setPreferredLayer(0);
+    expect(w.sent.filter((c) => c.op === 'preferLayer')).toEqual([
+      { op: 'preferLayer', room: 'room-1', peer: 'bob', track: 't1', layer: 2 },
+      { op: 'preferLayer', room: 'room-1', peer: 'bob', track: 't1', layer: 0 },
+    ]);
+    const layers: number[] = [];
+    forwarded.on('layerChanged', (layer) => layers.push(layer));
+    room.handleEvent({ ev: 'layerChanged', room: 'room-1', peer: 'bob', source: 't1', layer: 1 });
+    expect(layers).toEqual([1]);
+    // Without simulcast nothing crosses the channel.
+    room.handleEvent({ ev: 'trackPublished', room: 'room-1', peer: 'alice', track: video('t2') });
+    bob.subscribe('t2').setPreferredLayer(0);
+    expect(w.sent.filter((c) => c.op === 'preferLayer')).toHaveLength(2);
+  });
+
   it('ends subscriptions the worker ended, and treats a refused subscription as a failed subscriber connection', () => {
     const w = fakeWorker(1);
     const room = new RemoteRoom(w.owner, 'room-1', 0);
