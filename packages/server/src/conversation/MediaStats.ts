@@ -1,4 +1,5 @@
 import type { MediaPeer as Peer, MediaPlane as Sfu } from '../media/MediaApi.js';
+import { PEER_TOTAL_NAMES, type PeerTotals, peerTotals, zeroTotals } from '../media/peerTotals.js';
 
 /** SFU part of `GET /api/v1/stats`. Counters are cumulative since start; the rest is live. */
 export interface SfuStats {
@@ -24,12 +25,9 @@ export interface SfuStats {
   connectionsRefused: number;
 }
 
-const COUNTER_NAMES = ['packetsIn', 'packetsOut', 'bytesIn', 'bytesOut', 'packetsLost', 'nacksReceived', 'retransmitted', 'plisReceived', 'plisSent'] as const;
-type Counters = Record<(typeof COUNTER_NAMES)[number], number>;
-
-function zero(): Counters {
-  return { packetsIn: 0, packetsOut: 0, bytesIn: 0, bytesOut: 0, packetsLost: 0, nacksReceived: 0, retransmitted: 0, plisReceived: 0, plisSent: 0 };
-}
+type Counters = PeerTotals;
+const COUNTER_NAMES = PEER_TOTAL_NAMES;
+const zero = zeroTotals;
 
 /**
  * Media counters for the stats endpoint: live peers are read on demand (nothing per packet),
@@ -68,23 +66,7 @@ export class MediaStats {
 }
 
 function countersOf(peer: Peer): Counters {
-  const stats = peer.getStats();
-  const out = zero();
-  for (const p of stats.published) {
-    out.packetsIn += p.packetsIn;
-    out.bytesIn += p.bytesIn;
-    // RTCP's cumulative loss goes negative with duplicates; a total must not go backwards.
-    out.packetsLost += Math.max(0, p.packetsLost);
-    out.plisSent += p.plisSent;
-  }
-  for (const s of stats.subscribed) {
-    out.packetsOut += s.packetsOut;
-    out.bytesOut += s.bytesOut;
-    out.nacksReceived += s.nacksReceived;
-    out.retransmitted += s.retransmitted;
-    out.plisReceived += s.plisReceived;
-  }
-  return out;
+  return peerTotals(peer.getStats());
 }
 
 function add(into: Counters, more: Counters): void {

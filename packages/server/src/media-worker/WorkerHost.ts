@@ -1,6 +1,7 @@
 import { ErrorCode, type MediaWorkerCommand, type MediaWorkerEvent, ParleyError } from '@parley/protocol';
 import { TrackCapture } from '../recording/TrackCapture.js';
 import type { ForwardedTrack } from '../media/ForwardedTrack.js';
+import { peerTotals } from '../media/peerTotals.js';
 import type { Peer } from '../media/Peer.js';
 import type { PublishedTrack } from '../media/PublishedTrack.js';
 import type { Room } from '../media/Room.js';
@@ -181,35 +182,7 @@ export class WorkerHost {
     const peers = [];
     for (const room of this.#sfu.rooms) {
       for (const peer of room.peers) {
-        const stats = peer.getStats();
-        const c = {
-          room: room.id,
-          peer: peer.id,
-          packetsIn: 0,
-          bytesIn: 0,
-          packetsOut: 0,
-          bytesOut: 0,
-          packetsLost: 0,
-          plisSent: 0,
-          nacksReceived: 0,
-          retransmitted: 0,
-          plisReceived: 0,
-        };
-        for (const p of stats.published) {
-          c.packetsIn += p.packetsIn;
-          c.bytesIn += p.bytesIn;
-          // RTCP's cumulative loss goes negative with duplicates; a total must not go backwards.
-          c.packetsLost += Math.max(0, p.packetsLost);
-          c.plisSent += p.plisSent;
-        }
-        for (const s of stats.subscribed) {
-          c.packetsOut += s.packetsOut;
-          c.bytesOut += s.bytesOut;
-          c.nacksReceived += s.nacksReceived;
-          c.retransmitted += s.retransmitted;
-          c.plisReceived += s.plisReceived;
-        }
-        peers.push(c);
+        peers.push({ room: room.id, peer: peer.id, ...peerTotals(peer.getStats()) });
       }
     }
     const cpu = process.cpuUsage();

@@ -2,6 +2,7 @@ import { Emitter } from '../../util/Emitter.js';
 import { badParameter, closedError } from '../errors.js';
 import type { MediaPeer, MediaPeerCounters, MediaPeerEvents, MediaTrack } from '../MediaApi.js';
 import type { TransportKind } from '../Peer.js';
+import { type PeerTotals, zeroTotals } from '../peerTotals.js';
 import { RemoteForwardedTrack } from './RemoteForwardedTrack.js';
 import type { RemoteTrack } from './RemoteTrack.js';
 import type { MediaWorkerCommand, MediaWorkerEvent } from './wire.js';
@@ -17,18 +18,7 @@ export interface RemotePeerOwner {
 }
 
 /** A peer's counters as the worker reports them (cumulative). */
-type Counters = Omit<Extract<MediaWorkerEvent, { ev: 'stats' }>['peers'][number], 'room' | 'peer'>;
-const NO_COUNTERS: Counters = {
-  packetsIn: 0,
-  bytesIn: 0,
-  packetsOut: 0,
-  bytesOut: 0,
-  packetsLost: 0,
-  plisSent: 0,
-  nacksReceived: 0,
-  retransmitted: 0,
-  plisReceived: 0,
-};
+type Counters = PeerTotals;
 
 type PeerEvent = Extract<MediaWorkerEvent, { peer: string }> | Extract<MediaWorkerEvent, { ev: 'refused' }>;
 
@@ -46,7 +36,7 @@ export class RemotePeer extends Emitter<MediaPeerEvents> implements MediaPeer {
   readonly #published = new Map<string, RemoteTrack>();
   /** Subscriptions by source track id. */
   readonly #subscriptions = new Map<string, RemoteForwardedTrack>();
-  #counters: Counters = NO_COUNTERS;
+  #counters: Counters = zeroTotals();
   #closed = false;
 
   constructor(owner: RemotePeerOwner, roomId: string, id: string, errorSink: Emitter<MediaPeerEvents>['errorSink']) {
