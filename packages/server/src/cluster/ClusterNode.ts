@@ -66,7 +66,12 @@ export class ClusterNode implements RemoteUsers {
       {
         heartbeatMs: config.heartbeatMs,
         missedHeartbeats: config.missedHeartbeats,
-        info: () => ({ url: deps.url(), sessions: deps.registry.size, conversations: deps.conversations.conversationCount }),
+        info: () => ({
+          url: deps.url(),
+          sessions: deps.registry.size,
+          conversations: deps.conversations.conversationCount,
+          draining: deps.conversations.draining,
+        }),
         log,
       },
       errorSink,

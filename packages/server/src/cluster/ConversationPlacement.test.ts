@@ -46,4 +46,14 @@ describe('leastLoaded (conversation placement)', () => {
   it('ignores nodes that are not live (absent from the map), even this one', () => {
     expect(leastLoaded(load([['b', 7]]), 'a')).toBe('b');
   });
+
+  it('places nothing on a draining node, this one included, unless no other node is live', () => {
+    const nodes = new Map([
+      ['a', { conversations: 0, draining: true }],
+      ['b', { conversations: 5 }],
+    ]);
+    expect(leastLoaded(nodes, 'a')).toBe('b');
+    expect(leastLoaded(nodes, 'b')).toBe('b');
+    expect(leastLoaded(new Map([['a', { conversations: 0, draining: true }]]), 'a')).toBe('a');
+  });
 });

@@ -66,14 +66,16 @@ export class ConversationPlacement {
 }
 
 /**
- * The node with the fewest open conversations among `nodes` (the live ones); `self` on a tie, and
- * `self` when the list is empty (Redis answered before this node's first heartbeat was listed).
+ * The node with the fewest open conversations among `nodes` (the live ones), leaving out draining
+ * nodes; `self` on a tie, and `self` when no node qualifies (none listed yet, because Redis
+ * answered before this node's first heartbeat was, or all draining: then this node refuses).
  */
-export function leastLoaded(nodes: ReadonlyMap<string, Pick<NodeInfo, 'conversations'>>, self: string): string {
+export function leastLoaded(nodes: ReadonlyMap<string, Pick<NodeInfo, 'conversations' | 'draining'>>, self: string): string {
   let best = self;
-  let bestLoad = nodes.get(self)?.conversations ?? Infinity;
+  const own = nodes.get(self);
+  let bestLoad = own === undefined || own.draining === true ? Infinity : own.conversations;
   for (const [id, info] of nodes) {
-    if (info.conversations < bestLoad) {
+    if (info.draining !== true && info.conversations < bestLoad) {
       best = id;
       bestLoad = info.conversations;
     }

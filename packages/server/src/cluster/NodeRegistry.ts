@@ -17,6 +17,8 @@ export interface NodeInfo {
   sessions: number;
   /** Conversations open on the node (placement by load reads it). */
   conversations: number;
+  /** Draining (SIGTERM with `shutdown.drainSeconds`): no new conversation is placed there. */
+  draining?: boolean;
 }
 
 /**

@@ -245,6 +245,11 @@ export class ConversationService implements ConversationOwner {
    * Drain (SIGTERM with `shutdown.drainSeconds`): conversations under way go on, a `conv.join`
    * that would create a new one is refused with code 3. Idempotent.
    */
+  /** Whether {@link drain} was called: new conversations are refused here. */
+  get draining(): boolean {
+    return this.#draining;
+  }
+
   drain(): void {
     this.#draining = true;
   }
