@@ -1,4 +1,4 @@
-// `npm test`: install what is missing (npm dependencies, Chromium and ffmpeg), build, type-check,
+// `npm test`: install what is missing (npm dependencies; Chromium, ffmpeg, coturn, redis-server, nftables, iproute2), build, type-check,
 // check the import boundaries (npm run lint:deps), lint (npm run lint) and check the formatting
 // (npm run format:check), then run the unit, integration and browser
 // end-to-end suites one after the other (the browser suite needs both cores to itself). Extra
