@@ -73,6 +73,10 @@ describe('loadConfig', () => {
     expect(loadConfig({ PARLEY_MEDIA_WORKERS: '3' }, undefined, cwd).media.workers).toBe(3);
     expect(() => loadConfig({ PARLEY_MEDIA_WORKERS: 'many' }, undefined, cwd)).toThrow(/PARLEY_MEDIA_WORKERS/);
     expect(loadConfig({ PARLEY_DRAIN_SECONDS: '30' }, undefined, cwd).shutdown.drainSeconds).toBe(30);
+    expect(
+      loadConfig({ PARLEY_REDIS_URL: 'redis://127.0.0.1:6379', PARLEY_NODE_ID: 'node-2', PARLEY_CLUSTER_HEARTBEAT_MS: '500' }, undefined, cwd).cluster,
+    ).toMatchObject({ redis: 'redis://127.0.0.1:6379', nodeId: 'node-2', heartbeatMs: 500 });
+    expect(loadConfig({}, undefined, cwd).cluster.redis).toBeUndefined();
     expect(() => loadConfig({ PARLEY_MEDIA_PORT_MIN: '40000' }, undefined, cwd)).toThrow(ConfigError);
     expect(() => loadConfig({ PARLEY_MEDIA_PORT_MIN: '40100', PARLEY_MEDIA_PORT_MAX: '40000' }, undefined, cwd)).toThrow(ConfigError);
   });

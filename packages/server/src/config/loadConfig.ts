@@ -43,13 +43,13 @@ const STRING_ENV: ReadonlyArray<[name: string, path: readonly string[]]> = [
   ['PARLEY_FFPROBE', ['recording', 'ffprobePath']],
   ['PARLEY_PUBLIC_URL', ['recording', 'publicUrl']],
   ['PARLEY_TURN_SECRET', ['ice', 'turnSecret']],
+  ['PARLEY_REDIS_URL', ['cluster', 'redis']],
+  ['PARLEY_NODE_ID', ['cluster', 'nodeId']],
 ];
 /** Comma-separated lists. */
 const LIST_ENV: ReadonlyArray<[name: string, path: readonly string[]]> = [
   ['PARLEY_STUN_URLS', ['ice', 'stunUrls']],
   ['PARLEY_TURN_URLS', ['ice', 'turnUrls']],
-  ['PARLEY_REDIS_URL', ['cluster', 'redis']],
-  ['PARLEY_NODE_ID', ['cluster', 'nodeId']],
 ];
 
 /** Name of the configuration file picked up from the working directory. */
