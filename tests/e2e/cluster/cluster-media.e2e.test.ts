@@ -97,6 +97,10 @@ describe('a cluster of two nodes', () => {
     await expect.poll(async () => stats(nodeB), { timeout: 30_000, interval: 300 }).toMatchObject({ sessions: 2, conversations: 1, cluster: { peers: [] } });
     await waitInPage(a.user, 'carol joined again', () => CONV.conv.isJoined(), undefined, 30_000);
     await waitInPage(b.user, 'dave joined again', () => CONV.conv.isJoined(), undefined, 30_000);
+    // Whoever rejoined first saw the other's stream leave and come back: like any apiRTC app on
+    // streamListChanged 'added', subscribe to it (a subscription still alive is returned as is).
+    await subscribe(a.user, await waitRemoteStream(a.user));
+    await subscribe(b.user, await waitRemoteStream(b.user));
     await waitDecoding(b.user, 'dave receives carol after the failover');
     await waitDecoding(a.user, 'carol receives dave after the failover');
   });
