@@ -5,6 +5,7 @@ import type { NativeTrack } from './native.js';
 import { PacketCache } from './rtp/PacketCache.js';
 import { ReceiveStatistics } from './rtp/ReceiveStatistics.js';
 import { isKeyframeStart, KeyframeCodec } from './rtp/keyframe.js';
+import { NO_AUDIO_LEVEL, readAudioLevel } from './rtp/audioLevel.js';
 import { readU32 } from './rtp/RtpPacket.js';
 import { readPictureId, readVp8Fields, type Vp8Fields } from './rtp/vp8Descriptor.js';
 import { KeyframeThrottle } from './rtcp/KeyframeThrottle.js';
@@ -74,6 +75,8 @@ export interface PublishedTrackInit {
   codecs: readonly { payloadType: number; codec: ForwardedCodec }[];
   /** SSRC the SFU uses as RTCP sender towards this publisher. */
   rtcpSenderSsrc: number;
+  /** Id of the negotiated RFC 6464 audio level extension, 0 when none (video, or not offered). */
+  audioLevelExtId?: number;
 }
 
 /**
@@ -140,6 +143,11 @@ export class PublishedTrack extends Emitter<PublishedTrackEvents> {
   #packetsAtMeasure = 0;
   /** Until measured, a layer counts as arriving: the first choice must not wait a whole interval. */
   #active = true;
+  /** RFC 6464 extension id, 0 when levels are not read. */
+  readonly #audioLevelExtId: number;
+  /** Sum and count of the levels (-dBov) read since the last {@link takeAudioLevel}. */
+  #levelSum = 0;
+  #levelCount = 0;
   /** Publisher payload type → KeyframeCodec, to spot keyframes without a lookup by name. */
   readonly #keyframeCodec = new Uint8Array(128);
 
@@ -160,6 +168,7 @@ export class PublishedTrack extends Emitter<PublishedTrackEvents> {
     writePli(this.#pli, 0, init.rtcpSenderSsrc, init.ssrc);
     this.#throttle = new KeyframeThrottle(config.pliIntervalMs, this.#sendPli);
     this.#targetBitrate = init.kind === 'video' ? config.maxVideoBitrate : 0;
+    this.#audioLevelExtId = init.kind === 'audio' ? (init.audioLevelExtId ?? 0) : 0;
     for (const { payloadType, codec } of init.codecs) {
       this.#keyframeCodec[payloadType & 0x7f] = codec.name === 'VP8' ? KeyframeCodec.VP8 : codec.name === 'H264' ? KeyframeCodec.H264 : KeyframeCodec.NONE;
     }
@@ -220,6 +229,22 @@ export class PublishedTrack extends Emitter<PublishedTrackEvents> {
     if (this.#layers === null) return;
     const outputs = this.#outputs;
     for (let i = 0; i < outputs.length; i++) outputs[i]!.layersMeasured?.();
+  }
+
+  /** True when the publisher sends RFC 6464 audio levels on this track (dominant speaker input). */
+  get hasAudioLevels(): boolean {
+    return this.#audioLevelExtId !== 0;
+  }
+
+  /**
+   * Mean audio level in -dBov (0 loudest … 127 silence) of the packets received since the last
+   * call, then starts a new window; 127 when none carried a level (muted, DTX pause, no extension).
+   */
+  takeAudioLevel(): number {
+    const level = this.#levelCount === 0 ? 127 : this.#levelSum / this.#levelCount;
+    this.#levelSum = 0;
+    this.#levelCount = 0;
+    return level;
   }
 
   /** Number of subscribers currently forwarded this track. */
@@ -345,6 +370,12 @@ export class PublishedTrack extends Emitter<PublishedTrackEvents> {
         this.#throttle.keyframeReceived();
       }
       if (this.#layered) this.#readVp8(packet, kf);
+    } else if (this.#audioLevelExtId !== 0) {
+      const level = readAudioLevel(packet, this.#audioLevelExtId);
+      if (level !== NO_AUDIO_LEVEL) {
+        this.#levelSum += level;
+        this.#levelCount++;
+      }
     }
     const outputs = this.#outputs;
     for (let i = 0; i < outputs.length; i++) outputs[i]!.forward(packet, inPt, inSeq, inTs);

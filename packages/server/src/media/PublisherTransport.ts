@@ -175,6 +175,7 @@ export class PublisherTransport extends Emitter<PublisherTransportEvents> implem
           ssrc: s.ssrc,
           codecs: s.codecs,
           rtcpSenderSsrc: this.#rtcpSsrc,
+          audioLevelExtId: s.audioLevelExtId,
         },
         this.#ctx.config,
       );

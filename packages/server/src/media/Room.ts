@@ -1,4 +1,5 @@
 import { Emitter, type ListenerErrorSink } from '../util/Emitter.js';
+import { DominantSpeaker } from './DominantSpeaker.js';
 import { badParameter, closedError } from './errors.js';
 import type { MediaCapacity } from './MediaCapacity.js';
 import type { MediaConfig } from './MediaConfig.js';
@@ -11,6 +12,11 @@ export interface RoomEvents {
   trackPublished: [track: PublishedTrack, peer: Peer];
   /** A track ended; its subscriptions have ended too. */
   trackUnpublished: [track: PublishedTrack, peer: Peer];
+  /**
+   * Another audio track became the loudest one (RFC 6464 levels, see {@link DominantSpeaker}):
+   * at most a few times per second, only after the new speaker was clearly louder for a while.
+   */
+  dominantSpeakerChanged: [track: PublishedTrack, peer: Peer];
   /** A participant left (its `close()` ran). */
   peerClosed: [peer: Peer];
   /** The room closed. Emitted once. */
@@ -35,6 +41,8 @@ export class Room extends Emitter<RoomEvents> implements PeerOwner {
   readonly #peers = new Map<string, Peer>();
   readonly #tracks = new Map<string, PublishedTrack>();
   #closed = false;
+  /** Created with the first audio track that carries levels: a video-only room runs no timer. */
+  #speaker: DominantSpeaker<PublishedTrack> | null = null;
 
   /** @internal Use {@link Sfu.createRoom}. */
   constructor(owner: RoomOwner, id: string) {
@@ -85,6 +93,11 @@ export class Room extends Emitter<RoomEvents> implements PeerOwner {
     return this.#peers.get(id);
   }
 
+  /** The current dominant speaker's audio track, if anyone spoke yet. */
+  get dominantSpeaker(): PublishedTrack | null {
+    return this.#speaker?.current ?? null;
+  }
+
   /** The published track with this id, if any. */
   getTrack(id: string): PublishedTrack | undefined {
     return this.#tracks.get(id);
@@ -94,6 +107,7 @@ export class Room extends Emitter<RoomEvents> implements PeerOwner {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#speaker?.close();
     for (const peer of [...this.#peers.values()]) peer.close();
     this.#owner.roomClosed(this);
     this.emit('closed');
@@ -113,6 +127,7 @@ export class Room extends Emitter<RoomEvents> implements PeerOwner {
   /** @internal {@link PeerOwner} */
   peerTrackPublished(peer: Peer, track: PublishedTrack): void {
     this.#tracks.set(track.id, track);
+    if (track.hasAudioLevels) this.#ensureSpeaker();
     this.emit('trackPublished', track, peer);
   }
 
@@ -120,6 +135,7 @@ export class Room extends Emitter<RoomEvents> implements PeerOwner {
   peerTrackUnpublished(peer: Peer, track: PublishedTrack): void {
     if (this.#tracks.get(track.id) !== track) return;
     this.#tracks.delete(track.id);
+    this.#speaker?.remove(track);
     this.emit('trackUnpublished', track, peer);
   }
 
@@ -128,5 +144,20 @@ export class Room extends Emitter<RoomEvents> implements PeerOwner {
     if (this.#peers.get(peer.id) !== peer) return;
     this.#peers.delete(peer.id);
     this.emit('peerClosed', peer);
+  }
+
+  #ensureSpeaker(): void {
+    if (this.#speaker !== null) return;
+    const speaker = new DominantSpeaker<PublishedTrack>(() => this.#audioLevelTracks(), {}, this.errorSink);
+    speaker.on('dominantSpeakerChanged', (track) => {
+      const peer = this.#peers.get(track.peerId);
+      if (peer && !track.closed) this.emit('dominantSpeakerChanged', track, peer);
+    });
+    speaker.start();
+    this.#speaker = speaker;
+  }
+
+  *#audioLevelTracks(): Generator<PublishedTrack> {
+    for (const t of this.#tracks.values()) if (t.hasAudioLevels) yield t;
   }
 }

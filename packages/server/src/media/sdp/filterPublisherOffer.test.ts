@@ -55,6 +55,19 @@ describe('filterPublisherOffer', () => {
     expect(section(sdp, '0').formats).toEqual(['111']);
   });
 
+  it('keeps the audio level extension of audio sections and reads its id', () => {
+    const { sdp, sections } = filterPublisherOffer(CAMERA, { enableH264: false });
+    expect(sections.map((s) => [s.kind, s.audioLevelExtId])).toEqual([
+      ['audio', 1],
+      ['video', 0],
+    ]);
+    expect(section(sdp, '0').lines).toContain('a=extmap:1 urn:ietf:params:rtp-hdrext:ssrc-audio-level');
+    const renumbered = CAMERA.replace('a=extmap:1 urn:ietf:params:rtp-hdrext:ssrc-audio-level', 'a=extmap:9 urn:ietf:params:rtp-hdrext:ssrc-audio-level');
+    expect(filterPublisherOffer(renumbered, { enableH264: false }).sections[0]!.audioLevelExtId).toBe(9);
+    const without = CAMERA.replace(/^a=extmap:1 .*\r\n/m, '');
+    expect(filterPublisherOffer(without, { enableH264: false }).sections[0]!.audioLevelExtId).toBe(0);
+  });
+
   it('drops transport-cc, RTX/FEC SSRCs and groups', () => {
     const { sdp } = filterPublisherOffer(CAMERA, { enableH264: false });
     expect(sdp).not.toContain('transport-cc');

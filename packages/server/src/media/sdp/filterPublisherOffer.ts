@@ -26,6 +26,8 @@ export interface PublishedSection {
   ssrc: number;
   /** Kept codecs: publisher payload type → forwarded codec, in offer order. */
   codecs: { payloadType: number; codec: ForwardedCodec }[];
+  /** Id of the RFC 6464 audio level header extension (audio, when offered), else 0. */
+  audioLevelExtId: number;
 }
 
 /** Result of {@link filterPublisherOffer}. */
@@ -36,6 +38,8 @@ export interface FilteredOffer {
 }
 
 const TRANSPORT_CC = 'http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01';
+/** RFC 6464: kept in the answer (libdatachannel echoes the offer's extmaps) for dominant speaker detection. */
+export const AUDIO_LEVEL_URI = 'urn:ietf:params:rtp-hdrext:ssrc-audio-level';
 
 /**
  * Prepares a publisher's (re-)offer for libdatachannel, which answers by echoing the offer:
@@ -89,7 +93,7 @@ function filterSection(m: MediaSection, mid: string, kind: MediaKind, enableH264
   }
   if (codecs.length === 0) {
     if (m.port !== 0) throw new SdpError(`m=${kind} mid ${mid} offers no forwardable codec (Opus, VP8${enableH264 ? ', H.264' : ''})`);
-    return { mid, kind, active: false, streamId: '', trackId: '', ssrc: 0, codecs };
+    return { mid, kind, active: false, streamId: '', trackId: '', ssrc: 0, codecs, audioLevelExtId: 0 };
   }
 
   const secondary = new Set<string>();
@@ -98,6 +102,7 @@ function filterSection(m: MediaSection, mid: string, kind: MediaKind, enableH264
     if (g) for (const s of g[1]!.trim().split(/\s+/).slice(1)) secondary.add(s);
   }
   const droppedExt = new Set<string>();
+  let audioLevelExtId = 0;
   const lines: string[] = [];
   for (const line of m.lines) {
     const pt = /^a=(?:rtpmap|fmtp|rtcp-fb):(\d+|\*)(?: (.*))?$/.exec(line);
@@ -112,6 +117,7 @@ function filterSection(m: MediaSection, mid: string, kind: MediaKind, enableH264
       droppedExt.add(ext[1]!);
       continue;
     }
+    if (ext && ext[2] === AUDIO_LEVEL_URI && kind === 'audio') audioLevelExtId = Number(ext[1]);
     if (/^a=ssrc-group:(?:FID|FEC-FR) /.test(line)) continue;
     const ssrc = /^a=ssrc:(\d+) /.exec(line);
     if (ssrc && secondary.has(ssrc[1]!)) continue;
@@ -135,6 +141,7 @@ function filterSection(m: MediaSection, mid: string, kind: MediaKind, enableH264
     trackId: msid?.trackId ?? '',
     ssrc,
     codecs,
+    audioLevelExtId,
   };
 }
 
