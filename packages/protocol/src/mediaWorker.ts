@@ -123,6 +123,8 @@ export const MediaWorkerEvent = z.discriminatedUnion('ev', [
   z.strictObject({ ev: z.literal('subscriptionEnded'), room: Id, peer: Id, source: Id }),
   /** The simulcast layer forwarded to `peer` for its subscription to `source` changed. */
   z.strictObject({ ev: z.literal('layerChanged'), room: Id, peer: Id, source: Id, layer: z.number().int().min(0).max(7) }),
+  /** The room's dominant speaker changed: `track` (an audio track of `peer`) is now the loudest. */
+  z.strictObject({ ev: z.literal('dominantSpeakerChanged'), room: Id, peer: Id, track: Id }),
   z.strictObject({ ev: z.literal('peerClosed'), room: Id, peer: Id }),
   z.strictObject({ ev: z.literal('captureStarted'), capture: Id, at: z.number() }),
   /** Periodic load report: live peers' counters, PeerConnection reservations, CPU time used. */

@@ -156,6 +156,7 @@ export class WorkerHost {
     const id = room.id;
     room.on('trackPublished', (track, peer) => this.#send({ ev: 'trackPublished', room: id, peer: peer.id, track: describeTrack(track) }));
     room.on('trackUnpublished', (track, peer) => this.#send({ ev: 'trackUnpublished', room: id, peer: peer.id, track: track.id }));
+    room.on('dominantSpeakerChanged', (track, peer) => this.#send({ ev: 'dominantSpeakerChanged', room: id, peer: peer.id, track: track.id }));
   }
 
   #watchPeer(room: Room, peer: Peer): void {

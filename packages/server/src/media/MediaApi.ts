@@ -67,6 +67,8 @@ export type MediaPeerEvents = {
 export type MediaRoomEvents = {
   trackPublished: [track: MediaTrack, peer: MediaPeer];
   trackUnpublished: [track: MediaTrack, peer: MediaPeer];
+  /** The loudest audio track of the room changed (RFC 6464 levels, hysteresis: see DominantSpeaker). */
+  dominantSpeakerChanged: [track: MediaTrack, peer: MediaPeer];
   peerClosed: [peer: MediaPeer];
   closed: [];
 };

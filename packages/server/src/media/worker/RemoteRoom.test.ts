@@ -141,4 +141,18 @@ describe('RemoteRoom / RemotePeer (main-process proxies of a worker room)', () =
     expect(() => room.addPeer('carol')).toThrow(/closed/);
     expect(() => alice.handlePublisherOffer('v=0')).toThrow(/closed/);
   });
+
+  it("re-emits the worker room's dominant speaker with its proxies, ignoring unknown tracks", () => {
+    const w = fakeWorker();
+    const room = new RemoteRoom(w.owner, 'room-1', 0);
+    room.addPeer('alice');
+    room.addPeer('bob');
+    const audio = { id: 'a1', kind: 'audio' as const, streamId: 'ms-a', mid: '0', codec: 'opus', layers: 1 };
+    room.handleEvent({ ev: 'trackPublished', room: 'room-1', peer: 'alice', track: audio });
+    const speakers: string[] = [];
+    room.on('dominantSpeakerChanged', (track, peer) => speakers.push(`${peer.id}:${track.id}:${track.streamId}`));
+    room.handleEvent({ ev: 'dominantSpeakerChanged', room: 'room-1', peer: 'alice', track: 'a1' });
+    room.handleEvent({ ev: 'dominantSpeakerChanged', room: 'room-1', peer: 'bob', track: 'gone' });
+    expect(speakers).toEqual(['alice:a1:ms-a']);
+  });
 });

@@ -156,6 +156,12 @@ export class RemoteRoom extends Emitter<MediaRoomEvents> implements MediaRoom, R
       if (track) this.#unpublish(track);
       return;
     }
+    if (e.ev === 'dominantSpeakerChanged') {
+      const track = this.#tracks.get(e.track);
+      const peer = this.#peers.get(e.peer);
+      if (track && peer) this.emit('dominantSpeakerChanged', track, peer);
+      return;
+    }
     if ('peer' in e && e.peer !== undefined) this.#peers.get(e.peer)?.handleEvent(e);
   }
 
