@@ -247,6 +247,7 @@ const events: { [T in ServerEventType]: Extract<ServerEvent, { type: T }> } = {
   'conv.recording': { type: 'conv.recording', seq: 16, conversation: 'room', state: 'available', info: recordingInfo },
   'conv.audioAmplitude': { type: 'conv.audioAmplitude', seq: 16, conversation: 'room', streamId: 77, amplitude: 0, isSpeaking: false },
   'conv.simulcastFeedChanged': { type: 'conv.simulcastFeedChanged', seq: 16, conversation: 'room', streamId: 77, quality: 'low' },
+  'conv.dominantSpeaker': { type: 'conv.dominantSpeaker', seq: 16, conversation: 'room', streamId: 77, contactId: 'alice' },
   'cloud.newMedia': {
     type: 'cloud.newMedia',
     seq: 16,

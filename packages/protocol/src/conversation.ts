@@ -442,6 +442,19 @@ export const ConvSimulcastFeedChangedEvent = z.object({
   quality: SimulcastQuality,
 });
 
+/**
+ * Parley extension, SFU only: the conversation's dominant speaker changed. The server ranks the
+ * published audio tracks by their RFC 6464 audio levels (with hysteresis) and names the stream
+ * and the contact (user id) of the new loudest one, to every participant.
+ */
+export const ConvDominantSpeakerEvent = z.object({
+  type: z.literal('conv.dominantSpeaker'),
+  seq: Seq,
+  conversation: ConversationName,
+  streamId: StreamId,
+  contactId: UserId,
+});
+
 export const ConversationEvents = [
   ConvStreamEvent,
   ConvSubscriptionEndedEvent,
@@ -457,6 +470,7 @@ export const ConversationEvents = [
   ConvConstraintsChangedEvent,
   ConvAudioAmplitudeEvent,
   ConvSimulcastFeedChangedEvent,
+  ConvDominantSpeakerEvent,
 ] as const;
 
 export type ConvStreamEvent = z.infer<typeof ConvStreamEvent>;

@@ -354,6 +354,11 @@ export class Conversation {
     room.on('trackUnpublished', (track) => {
       for (const publication of this.publications.values()) publication.detach(track);
     });
+    room.on('dominantSpeakerChanged', (track) => {
+      const publication = this.#publicationOfTrack(track);
+      if (!publication) return; // a track not (or no longer) part of an announced stream
+      this.#broadcast({ type: 'conv.dominantSpeaker', conversation: this.name, streamId: publication.streamId, contactId: publication.publisherId });
+    });
     return room;
   }
 
