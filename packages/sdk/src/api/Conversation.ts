@@ -9,10 +9,10 @@ import { JoinedConversation } from './conversation/JoinedConversation.js';
 import type { StreamInfo } from './conversation/streamInfo.js';
 import type { PublishOptions } from './conversation/PublicationSet.js';
 import type { RecordingOptions } from './conversation/ConversationRecording.js';
-import { CONVERSATION_EVENT, CONVERSATION_PRESENCE, CONVERSATION_REJOIN, CONVERSATION_SESSION_ENDED, EMIT } from './internal.js';
+import { CONVERSATION_EVENT, CONVERSATION_PRESENCE, CONVERSATION_REJOIN, CONVERSATION_SESSION_ENDED, EMIT, PARLEY_EVENTS } from './internal.js';
 import { ConversationStorage } from './conversation/ConversationStorage.js';
 import { GroupChatMembership } from './conversation/GroupChatMembership.js';
-import { CONVERSATION_EVENTS } from './conversation/eventNames.js';
+import { CONVERSATION_EVENTS, CONVERSATION_PARLEY_EVENTS } from './conversation/eventNames.js';
 import type { ConversationHost, ConversationOptions, JoinOptions } from './conversation/options.js';
 import type { ConversationModeration } from './conversation/ConversationModeration.js';
 import type { SentInvitation } from './invitations/SentInvitation.js';
@@ -63,6 +63,9 @@ export class Conversation extends ConversationStorage {
   static override getAvailableEvents(): string[] {
     return [...CONVERSATION_EVENTS];
   }
+
+  /** Parley extension events (`dominantSpeakerChanged`), accepted by `on()` too. */
+  static override readonly [PARLEY_EVENTS]: readonly string[] = CONVERSATION_PARLEY_EVENTS;
 
   /** Options given at creation (internal use and debugging). */
   protected get options(): ConversationOptions {

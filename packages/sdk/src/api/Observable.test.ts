@@ -1,9 +1,10 @@
 import { afterEach, beforeEach, describe, expect, test, vi, type MockInstance } from 'vitest';
-import { EMIT } from './internal.js';
+import { EMIT, PARLEY_EVENTS } from './internal.js';
 import { Observable } from './Observable.js';
 
 interface Events {
   ping: number;
+  extension: string;
   replayed: string;
   bare: undefined;
 }
@@ -12,6 +13,8 @@ class Pinger extends Observable<Events> {
   static override getAvailableEvents(): string[] {
     return ['ping', 'replayed', 'bare'];
   }
+
+  static override readonly [PARLEY_EVENTS]: readonly string[] = ['extension'];
 
   constructor() {
     super();
@@ -41,6 +44,16 @@ describe('Observable', () => {
     p.fire('ping', 1);
     expect(listener).not.toHaveBeenCalled();
     expect(errors).toHaveBeenCalledWith('[Parley]', 'No such event nope');
+  });
+
+  test('a Parley extension event is accepted by on() without joining the apiRTC list', () => {
+    const p = new Pinger();
+    const listener = vi.fn();
+    p.on('extension', listener);
+    p.fire('extension', 'hi');
+    expect(listener).toHaveBeenCalledWith('hi');
+    expect(Pinger.getAvailableEvents()).not.toContain('extension');
+    expect(errors).not.toHaveBeenCalled();
   });
 
   test('listeners run in registration order; on() chains; removeListener removes one', () => {

@@ -1,5 +1,5 @@
 import { log } from '../util/Logger.js';
-import { EMIT } from './internal.js';
+import { EMIT, PARLEY_EVENTS } from './internal.js';
 
 /** Event name → payload type, one per class (`undefined` for events without payload). */
 export type EventPayloads = object;
@@ -23,6 +23,9 @@ export class Observable<E extends EventPayloads = Record<string, unknown>> {
   static getAvailableEvents(): string[] {
     return [];
   }
+
+  /** Parley extension events accepted too (not in apiRTC's list, so not in getAvailableEvents()). */
+  static readonly [PARLEY_EVENTS]: readonly string[] = [];
 
   readonly #listeners = new Map<string, AnyListener[]>();
   /** Replay buffers, present only until the event's first listener arrives. */
@@ -111,8 +114,8 @@ export class Observable<E extends EventPayloads = Record<string, unknown>> {
   }
 
   #accepts(eventType: string): boolean {
-    const names = (this.constructor as typeof Observable).getAvailableEvents();
-    if (names.includes(eventType)) return true;
+    const cls = this.constructor as typeof Observable;
+    if (cls.getAvailableEvents().includes(eventType) || cls[PARLEY_EVENTS].includes(eventType)) return true;
     log.error(`No such event ${eventType}`);
     return false;
   }

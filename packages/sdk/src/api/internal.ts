@@ -7,6 +7,12 @@
 /** `observable[EMIT](name, payload)`: emits an event on an apiRTC object from another SDK class. */
 export const EMIT: unique symbol = Symbol('parley.emit');
 
+/**
+ * `Class[PARLEY_EVENTS]`: Parley extension events a class accepts in `on()` besides its apiRTC
+ * `getAvailableEvents()` list, which stays exactly apiRTC's.
+ */
+export const PARLEY_EVENTS: unique symbol = Symbol('parley.events');
+
 /** `contact[SET_AUTHENTICATED](flag)`: presence said whether the contact registered with a token. */
 export const SET_AUTHENTICATED: unique symbol = Symbol('parley.setAuthenticated');
 

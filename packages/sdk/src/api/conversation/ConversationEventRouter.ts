@@ -82,6 +82,9 @@ export class ConversationEventRouter {
         scope.emit('simulcastFeedChanged', { streamId: e.streamId, callId, simulcast: { streamQuality: e.quality, streamFrameRate: 'high' } });
         return;
       }
+      case 'conv.dominantSpeaker':
+        scope.emit('dominantSpeakerChanged', { streamId: e.streamId, contact: scope.ctx.contact(e.contactId) });
+        return;
     }
   }
 

@@ -52,3 +52,6 @@ export const CONVERSATION_EVENTS: readonly string[] = [
   'waitingForModeratorAcceptance',
   'remoteStreamIdUpdated',
 ];
+
+/** Parley extension events of a Conversation, accepted by `on()` but outside apiRTC's list (docs/sdk.md). */
+export const CONVERSATION_PARLEY_EVENTS: readonly string[] = ['dominantSpeakerChanged'];

@@ -70,6 +70,8 @@ export interface ConversationEvents {
   audioAmplitude: { streamId: number; callId: string; amplitude: number; isSpeaking: boolean; descriptor: { amplitude: number; isSpeaking: boolean } };
   /** SFU simulcast: the quality forwarded to this subscriber changed (frame rate is always the full one). */
   simulcastFeedChanged: { streamId: number; callId: string; simulcast: { streamQuality: 'high' | 'medium' | 'low'; streamFrameRate: 'high' } };
+  /** Parley extension, SFU only: the server's dominant speaker (loudest audio by RFC 6464 levels) changed. */
+  dominantSpeakerChanged: { streamId: number; contact: Contact };
   /** Statistics of one stream over the last monitoring interval; mesh entries name the peer connection's user. */
   callStatsUpdate: { streamId: number; callId: string; stats: CallStats; mesh?: true; userId?: string; contact?: Contact };
   /** `pushData` (docs/sdk-reference.md#pushdata-and-cloud-media): queued, started, progressing, done. */
