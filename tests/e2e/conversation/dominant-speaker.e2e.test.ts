@@ -1,0 +1,100 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join as joinPath } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { useE2E, waitInPage, type User } from '../harness/index.js';
+import { convUser, join, waitRemoteStreams } from './helpers.js';
+
+/*
+ * Server-side dominant speaker (Parley extension, SFU): Chromium sends the RFC 6464 audio level
+ * header extension the SFU kept in its answer; the SFU ranks the room's audio tracks by it and
+ * every participant gets `dominantSpeakerChanged`. Alice's microphone is a WAV tone (written
+ * here, looped by Chromium); Bob publishes the same fake microphone but disabled, so his packets
+ * say silence (-127 dBov). Carol only watches. Runs with in-process media and, with
+ * PARLEY_MEDIA_WORKERS=2, through media worker processes.
+ */
+
+const SAMPLE_RATE = 48_000;
+
+/** 2 s of a 440 Hz tone with two harmonics, 16-bit mono PCM WAV. */
+function toneWav(seconds: number): Buffer {
+  const samples = Math.round(seconds * SAMPLE_RATE);
+  const data = Buffer.alloc(samples * 2);
+  for (let i = 0; i < samples; i++) {
+    const t = i / SAMPLE_RATE;
+    const v = 0.4 * Math.sin(2 * Math.PI * 440 * t) + 0.2 * Math.sin(2 * Math.PI * 880 * t) + 0.1 * Math.sin(2 * Math.PI * 1320 * t);
+    data.writeInt16LE(Math.round(v * 32767), i * 2);
+  }
+  const header = Buffer.alloc(44);
+  header.write('RIFF', 0);
+  header.writeUInt32LE(36 + data.length, 4);
+  header.write('WAVE', 8);
+  header.write('fmt ', 12);
+  header.writeUInt32LE(16, 16);
+  header.writeUInt16LE(1, 20); // PCM
+  header.writeUInt16LE(1, 22); // mono
+  header.writeUInt32LE(SAMPLE_RATE, 24);
+  header.writeUInt32LE(SAMPLE_RATE * 2, 28);
+  header.writeUInt16LE(2, 32);
+  header.writeUInt16LE(16, 34);
+  header.write('data', 36);
+  header.writeUInt32LE(data.length, 40);
+  return Buffer.concat([header, data]);
+}
+
+const wav = joinPath(mkdtempSync(joinPath(tmpdir(), 'parley-dominant-')), 'tone.wav');
+writeFileSync(wav, toneWav(2));
+
+const env = useE2E('conversation-dominant-speaker', {}, { extraArgs: [`--use-file-for-fake-audio-capture=${wav}`] });
+
+/** Records the conversation's dominantSpeakerChanged events as {streamId, contactId}. */
+async function listen(user: User): Promise<void> {
+  await user.page.evaluate(() => {
+    CONV.conv.on('dominantSpeakerChanged', (e: { streamId: number; contact: { getId(): string } }) =>
+      E2E.record('dominantSpeakerChanged', { streamId: e.streamId, contactId: e.contact.getId() }),
+    );
+  });
+}
+
+/** Publishes an audio-only stream (processing off so the tone stays a tone); `silent` disables its audio track. */
+async function publishAudio(user: User, silent: boolean): Promise<number> {
+  return user.page.evaluate(async (mute: boolean) => {
+    const s = await E2E.ua.createStream({ constraints: { audio: { echoCancellation: false, noiseSuppression: false, autoGainControl: false }, video: false } });
+    if (mute) await s.disableAudio();
+    CONV.local.camera = s;
+    await CONV.conv.publish(s);
+    return s.streamId as number;
+  }, silent);
+}
+
+describe('dominant speaker from RFC 6464 audio levels (SFU)', () => {
+  test('the participants are told the tone publisher is the dominant speaker, never the silent one', async () => {
+    const room = 'dominant-speaker';
+    const alice = await convUser(env, 'ds-alice');
+    const bob = await convUser(env, 'ds-bob');
+    const carol = await convUser(env, 'ds-carol');
+    for (const u of [alice, bob, carol]) {
+      await join(u.user, room);
+      await listen(u.user);
+    }
+    const bobStream = await publishAudio(bob.user, true);
+    const aliceStream = await publishAudio(alice.user, false);
+    // Everyone knows both streams before the events are checked (the ids they must name).
+    expect((await waitRemoteStreams(carol.user, 2)).sort()).toEqual([aliceStream, bobStream].sort());
+
+    for (const u of [bob, carol, alice]) {
+      await waitInPage(
+        u.user,
+        `dominantSpeakerChanged naming stream ${aliceStream}`,
+        (id: number) => E2E.of('dominantSpeakerChanged').some((e) => e.streamId === id),
+        aliceStream,
+        30_000,
+      );
+    }
+    for (const u of [bob, carol]) {
+      const events = await u.user.page.evaluate(() => E2E.of('dominantSpeakerChanged').map((e) => ({ streamId: e.streamId, contactId: e.contactId })));
+      expect(events.length).toBeGreaterThan(0);
+      for (const e of events) expect(e).toEqual({ streamId: aliceStream, contactId: alice.id });
+    }
+  });
+});
