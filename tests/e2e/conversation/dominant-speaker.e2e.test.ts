@@ -10,7 +10,7 @@ import { convUser, join, waitRemoteStreams } from './helpers.js';
  * header extension the SFU kept in its answer; the SFU ranks the room's audio tracks by it and
  * every participant gets `dominantSpeakerChanged`. Alice's microphone is a WAV tone (written
  * here, looped by Chromium); Bob publishes the same fake microphone but disabled, so his packets
- * say silence (-127 dBov). Carol only watches. Runs with in-process media and, with
+ * say silence (-127 dBov); then they swap. Carol only watches. Runs with in-process media and, with
  * PARLEY_MEDIA_WORKERS=2, through media worker processes.
  */
 
@@ -68,7 +68,7 @@ async function publishAudio(user: User, silent: boolean): Promise<number> {
 }
 
 describe('dominant speaker from RFC 6464 audio levels (SFU)', () => {
-  test('the participants are told the tone publisher is the dominant speaker, never the silent one', async () => {
+  test('the participants are told the tone publisher is the dominant speaker, then the other one when they swap', async () => {
     const room = 'dominant-speaker';
     const alice = await convUser(env, 'ds-alice');
     const bob = await convUser(env, 'ds-bob');
@@ -96,5 +96,24 @@ describe('dominant speaker from RFC 6464 audio levels (SFU)', () => {
       expect(events.length).toBeGreaterThan(0);
       for (const e of events) expect(e).toEqual({ streamId: aliceStream, contactId: alice.id });
     }
+
+    // Roles swap: Alice's microphone goes quiet, Bob's plays the tone. After the hold time Bob
+    // takes over (his levels are read too), and the choice does not flap back.
+    await alice.user.page.evaluate(() => CONV.local.camera.disableAudio());
+    await bob.user.page.evaluate(() => CONV.local.camera.enableAudio());
+    for (const u of [alice, carol, bob]) {
+      await waitInPage(
+        u.user,
+        `dominantSpeakerChanged naming stream ${bobStream}`,
+        (id: number) => E2E.of('dominantSpeakerChanged').some((e) => e.streamId === id),
+        bobStream,
+        30_000,
+      );
+    }
+    const seen = await carol.user.page.evaluate(() => E2E.of('dominantSpeakerChanged').map((e) => ({ streamId: e.streamId, contactId: e.contactId })));
+    expect(seen).toEqual([
+      { streamId: aliceStream, contactId: alice.id },
+      { streamId: bobStream, contactId: bob.id },
+    ]);
   });
 });

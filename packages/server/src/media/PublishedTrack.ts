@@ -5,7 +5,7 @@ import type { NativeTrack } from './native.js';
 import { PacketCache } from './rtp/PacketCache.js';
 import { ReceiveStatistics } from './rtp/ReceiveStatistics.js';
 import { isKeyframeStart, KeyframeCodec } from './rtp/keyframe.js';
-import { NO_AUDIO_LEVEL, readAudioLevel } from './rtp/audioLevel.js';
+import { AudioLevelMeter } from './rtp/AudioLevelMeter.js';
 import { readU32 } from './rtp/RtpPacket.js';
 import { readPictureId, readVp8Fields, type Vp8Fields } from './rtp/vp8Descriptor.js';
 import { KeyframeThrottle } from './rtcp/KeyframeThrottle.js';
@@ -143,11 +143,8 @@ export class PublishedTrack extends Emitter<PublishedTrackEvents> {
   #packetsAtMeasure = 0;
   /** Until measured, a layer counts as arriving: the first choice must not wait a whole interval. */
   #active = true;
-  /** RFC 6464 extension id, 0 when levels are not read. */
-  readonly #audioLevelExtId: number;
-  /** Sum and count of the levels (-dBov) read since the last {@link takeAudioLevel}. */
-  #levelSum = 0;
-  #levelCount = 0;
+  /** RFC 6464 levels of the current window; null when not read (video, extension not negotiated). */
+  readonly #levels: AudioLevelMeter | null;
   /** Publisher payload type → KeyframeCodec, to spot keyframes without a lookup by name. */
   readonly #keyframeCodec = new Uint8Array(128);
 
@@ -168,7 +165,8 @@ export class PublishedTrack extends Emitter<PublishedTrackEvents> {
     writePli(this.#pli, 0, init.rtcpSenderSsrc, init.ssrc);
     this.#throttle = new KeyframeThrottle(config.pliIntervalMs, this.#sendPli);
     this.#targetBitrate = init.kind === 'video' ? config.maxVideoBitrate : 0;
-    this.#audioLevelExtId = init.kind === 'audio' ? (init.audioLevelExtId ?? 0) : 0;
+    const levelExtId = init.kind === 'audio' ? (init.audioLevelExtId ?? 0) : 0;
+    this.#levels = levelExtId > 0 ? new AudioLevelMeter(levelExtId) : null;
     for (const { payloadType, codec } of init.codecs) {
       this.#keyframeCodec[payloadType & 0x7f] = codec.name === 'VP8' ? KeyframeCodec.VP8 : codec.name === 'H264' ? KeyframeCodec.H264 : KeyframeCodec.NONE;
     }
@@ -233,18 +231,12 @@ export class PublishedTrack extends Emitter<PublishedTrackEvents> {
 
   /** True when the publisher sends RFC 6464 audio levels on this track (dominant speaker input). */
   get hasAudioLevels(): boolean {
-    return this.#audioLevelExtId !== 0;
+    return this.#levels !== null;
   }
 
-  /**
-   * Mean audio level in -dBov (0 loudest … 127 silence) of the packets received since the last
-   * call, then starts a new window; 127 when none carried a level (muted, DTX pause, no extension).
-   */
+  /** Mean level (-dBov) since the last call, then a new window; 127 without levels (see AudioLevelMeter). */
   takeAudioLevel(): number {
-    const level = this.#levelCount === 0 ? 127 : this.#levelSum / this.#levelCount;
-    this.#levelSum = 0;
-    this.#levelCount = 0;
-    return level;
+    return this.#levels?.take() ?? 127;
   }
 
   /** Number of subscribers currently forwarded this track. */
@@ -370,12 +362,8 @@ export class PublishedTrack extends Emitter<PublishedTrackEvents> {
         this.#throttle.keyframeReceived();
       }
       if (this.#layered) this.#readVp8(packet, kf);
-    } else if (this.#audioLevelExtId !== 0) {
-      const level = readAudioLevel(packet, this.#audioLevelExtId);
-      if (level !== NO_AUDIO_LEVEL) {
-        this.#levelSum += level;
-        this.#levelCount++;
-      }
+    } else if (this.#levels !== null) {
+      this.#levels.add(packet);
     }
     const outputs = this.#outputs;
     for (let i = 0; i < outputs.length; i++) outputs[i]!.forward(packet, inPt, inSeq, inTs);
