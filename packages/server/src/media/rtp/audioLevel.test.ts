@@ -3,27 +3,25 @@ import { NO_AUDIO_LEVEL, readAudioLevel } from './audioLevel.js';
 
 const hex = (s: string): Buffer => Buffer.from(s.replace(/\s+/g, ''), 'hex');
 
-// Opus packets laid out as Chromium sends them with the extmaps of fixtures/chromium-offer-camera.sdp
-// (1 = ssrc-audio-level, 2 = abs-send-time, 3 = transport-cc, 4 = mid): fixed header, then 0xBEDE,
-// length in words, elements "id<<4 | len-1" followed by their data, zero padding to a word.
-const SPEECH = hex(
-  '90 6f 1a 2b 00 01 e2 40 3e 1d 5a 07' + // V=2 X=1 PT=111 seq ts ssrc
-    ' be de 00 03' + // one-byte profile, 3 words
-    ' 10 96' + // id 1 len 1: V=1, level 22 (-22 dBov)
-    ' 22 4c 8f 21' + // id 2 len 3: abs-send-time
-    ' 31 00 05' + // id 3 len 2: transport-wide seq
-    ' 40 30' + // id 4 len 1: mid "0"
-    ' 00' + // padding
-    ' fc ff fe', // Opus payload
-);
-const SILENCE = hex('90 6f 1a 2c 00 01 e6 20 3e 1d 5a 07 be de 00 02 10 7f 22 4c 90 11 31 00 06 fc ff fe');
+// RTP headers of Opus packets captured on this machine's loopback while e2e tests ran with
+// Chromium 156 (SRTP leaves the header and its extensions in the clear), payload cut off.
+// Chromium sends the audio level (id 1 as negotiated) alone in a one-byte block: 0x8a is V=1 and
+// -10 dBov (the tone), 0xff is V=1 and -127 dBov (silence).
+const SPEECH = hex('906f69a7160159e01e8dfea4 bede0001 108a0000');
+const SILENCE = hex('906f69a5160152601e8dfea4 bede0001 10ff0000');
+// Another flow of the same capture: the level, then mid (id 4, "0").
+const WITH_MID = hex('906f022c0008214069332182 bede0001 108a4030');
 
 describe('readAudioLevel (RFC 6464 in an RFC 8285 header extension)', () => {
   it('reads the level of a speech packet and of a silence packet', () => {
-    expect(readAudioLevel(SPEECH, 1)).toBe(22);
+    expect(readAudioLevel(SPEECH, 1)).toBe(10);
     expect(readAudioLevel(SILENCE, 1)).toBe(127);
+    expect(readAudioLevel(WITH_MID, 1)).toBe(10);
+    expect(readAudioLevel(WITH_MID, 4)).toBe(0x30); // the mid byte read as a level: the id decides
+    expect(readAudioLevel(WITH_MID, 2)).toBe(NO_AUDIO_LEVEL);
   });
 
+  // Constructed layouts below (RFC 8285 allows them; Chromium's packets above do not use them).
   it('finds the element wherever it is among the others', () => {
     // mid first, padding, then the level (id 5 here)
     const p = hex('90 6f 00 01 00 00 00 01 00 00 00 01 be de 00 02 40 30 00 00 50 05 00 00 fc');
