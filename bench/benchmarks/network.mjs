@@ -48,17 +48,17 @@ const PAGE_PUBLISH_SIMULCAST = async (room) => {
   return stream.streamId;
 };
 
-/** Applies the link's impairments; for the delay, one relay per (server address, media port). */
+/** Applies the link's impairments and one delay relay per (server address, media port). */
 async function shapeLink(ns, link, targets) {
   const relays = [];
   if (link.rateKbit) await ns.limitRate('down', link.rateKbit);
   if (link.lossPct) await ns.setLoss(link.lossPct, { direction: 'down' });
-  if (link.delayMs) {
-    for (const target of targets) {
-      const relay = await UdpDelayRelay.start({ listen: { address: ns.hostAddress }, target, delayMs: link.delayMs });
-      relays.push(relay);
-      await ns.redirectUdp(target, relay.address);
-    }
+  // Every case goes through the relays (0 ms when the link has no delay) so both servers' media
+  // take the same path in every case (a direct path from the namespace to Janus failed ICE).
+  for (const target of targets) {
+    const relay = await UdpDelayRelay.start({ listen: { address: ns.hostAddress }, target, delayMs: link.delayMs });
+    relays.push(relay);
+    await ns.redirectUdp(target, relay.address);
   }
   return relays;
 }
@@ -69,7 +69,8 @@ async function measure(page, which, log, label) {
   for (;;) {
     const s = await page.evaluate(PAGE_INBOUND, which);
     if (s.frames > 0) break;
-    if (Date.now() - t0 > FIRST_FRAME_TIMEOUT_MS) throw new Error(`no frame decoded within ${FIRST_FRAME_TIMEOUT_MS / 1000} s`);
+    if (Date.now() - t0 > FIRST_FRAME_TIMEOUT_MS)
+      throw new Error(`no frame decoded within ${FIRST_FRAME_TIMEOUT_MS / 1000} s (${s.bytes} video bytes received, connection ${s.state})`);
     await sleep(250);
   }
   const firstFrameS = (Date.now() - t0) / 1000;
@@ -210,9 +211,12 @@ export async function run(ctx) {
   const res = {};
   const failures = {};
   let parleyVersion = 'unknown';
+  // BENCH_NET_ONLY=janus.loss (a comma list of server.link) limits the run while debugging; never for recorded runs.
+  const only = process.env.BENCH_NET_ONLY ? new Set(process.env.BENCH_NET_ONLY.split(',')) : null;
   for (const link of LINKS) {
     for (const server of ['parley', 'janus']) {
       const key = `${server}.${link.key}`;
+      if (only && !only.has(key)) continue;
       try {
         const r = server === 'parley' ? await runParley({ link, tmp, y4m, host, log: ctx.log }) : await runJanus({ link, tmp, y4m, host, log: ctx.log });
         if (server === 'parley') parleyVersion = r.version;
@@ -282,7 +286,7 @@ export async function run(ctx) {
   const notes = [
     `Publisher: Chromium (${chromiumVersion()}) on the host with --use-file-for-fake-video-capture (640×480 30 fps testsrc2 + noise y4m) + fake mic, simulcast VP8: Parley through the SDK (publish with {simulcast: true}, the SDK's layers), Janus through its videoroom API from the page with three rid encodings (h 900 kbit/s, m 300 kbit/s ÷2, l 100 kbit/s ÷4, the same as Parley's defaults). ` +
       `Subscriber: Chromium inside a fresh network namespace per case (tests/harness/netns), Parley through the SDK (conv.join + subscribeToStream), Janus through the videoroom API (join ptype subscriber + start) with Janus's own substream choice (its default: the top layer; Janus 1.1.2 does not switch layers on the subscriber's bandwidth).`,
-    `Links (towards the subscriber; the uplink is not constrained): ${LINKS.map((l) => l.label).join('; ')}. Rate = tbf on the host end of the veth; loss = nftables numgen random drop; delay = UdpDelayRelay (userspace: every datagram held ≥ ${LINKS[0].delayMs} ms in each direction, so ≥ ${2 * LINKS[0].delayMs} ms added round trip) on every media path: Parley with one ICE UDP mux port (relays for the host's and the veth's address), Janus with rtp_port_range of 4 ports and ice_enforce_list = the host interface (a relay per port).`,
+    `Links (towards the subscriber; the uplink is not constrained): ${LINKS.map((l) => l.label).join('; ')}. Rate = tbf on the host end of the veth; loss = nftables numgen random drop; delay = UdpDelayRelay (userspace: every datagram held ≥ ${LINKS[0].delayMs} ms in each direction, so ≥ ${2 * LINKS[0].delayMs} ms added round trip; 0 ms in the loss case, where the relays stay so both servers' media take the same path, a direct namespace → Janus path having failed ICE in a trial) on every media path: Parley with one ICE UDP mux port (relays for the host's and the veth's address), Janus with rtp_port_range of 4 ports and ice_enforce_list = the host interface (a relay per port).`,
     `Window: first decoded frame, ${WARMUP_S} s warm-up, then ${WINDOW_S} s. fps = framesDecoded delta ÷ s; freeze = totalFreezesDuration delta (getStats) + the stall still open at the window's end (≥ ${OPEN_STALL_S} s since the last decoded frame, polled every ${STALL_POLL_MS} ms; getStats counts a freeze only when a frame ends it, so a stream that stops decoding would otherwise show 0), capped at the window's length; bit rate = inbound video bytesReceived delta.`,
     `Headlines (400 kbit/s link): freeze ratio = (Parley freeze s + 1) ÷ (Janus freeze s + 1); fps ratio = Parley fps ÷ Janus fps.`,
     `Load average: ${load.join(' → ')}.`,
@@ -296,5 +300,6 @@ export async function run(ctx) {
     extraLines: [`network-freeze-ratio-vs-janus: ${freezeHead}`],
     headlineName: 'network-fps-ratio-vs-janus',
     headline: fpsHead,
+    record: !only,
   };
 }

@@ -87,8 +87,9 @@ export const PAGE_JANUS_SUBSCRIBE = async ({ url, room, feed }) => {
 /** In-page: inbound video totals of the subscriber's connections ('janus' or the Parley SDK's). */
 export const PAGE_INBOUND = async (which) => {
   const list = which === 'janus' ? (window.JSUB ? [window.JSUB.pc] : []) : window.Parley.debug.peerConnections();
-  const out = { frames: 0, freezeS: 0, freezes: 0, bytes: 0, width: 0, at: performance.now() };
+  const out = { frames: 0, freezeS: 0, freezes: 0, bytes: 0, width: 0, state: 'none', at: performance.now() };
   for (const pc of list) {
+    out.state = pc.connectionState;
     const stats = await pc.getStats();
     stats.forEach((r) => {
       if (r.type !== 'inbound-rtp' || r.kind !== 'video') return;
