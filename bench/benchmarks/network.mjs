@@ -241,7 +241,7 @@ export async function run(ctx) {
       'received frame rate (fps)',
       cell(`parley.${link.key}`, (r) => fmt(r.fps, 1)),
       cell(`janus.${link.key}`, (r) => fmt(r.fps, 1)),
-      fmtRatio(ratio(p?.fps, j?.fps)),
+      p && j && j.fps === 0 && p.fps > 0 ? '∞ (Janus 0 fps)' : fmtRatio(ratio(p?.fps, j?.fps)),
     ]);
     rows.push([
       link.label,
@@ -282,7 +282,15 @@ export async function run(ctx) {
   const p = res['parley.slow'];
   const j = res['janus.slow'];
   const freezeHead = p && j ? fmt((p.freezeS + 1) / (j.freezeS + 1), 2) : `not measured: ${failures['parley.slow'] ?? failures['janus.slow']}`;
-  const fpsHead = p && j ? fmt(ratio(p.fps, j.fps), 2) : `not measured: ${failures['parley.slow'] ?? failures['janus.slow']}`;
+  // Janus at 0 fps (a stream that never decodes) makes the ratio unbounded: printed as "inf".
+  const fpsHead =
+    p && j
+      ? j.fps > 0
+        ? fmt(p.fps / j.fps, 2)
+        : p.fps > 0
+          ? 'inf'
+          : 'undefined (both 0 fps)'
+      : `not measured: ${failures['parley.slow'] ?? failures['janus.slow']}`;
   const notes = [
     `Publisher: Chromium (${chromiumVersion()}) on the host with --use-file-for-fake-video-capture (640×480 30 fps testsrc2 + noise y4m) + fake mic, simulcast VP8: Parley through the SDK (publish with {simulcast: true}, the SDK's layers), Janus through its videoroom API from the page with three rid encodings (h 900 kbit/s, m 300 kbit/s ÷2, l 100 kbit/s ÷4, the same as Parley's defaults). ` +
       `Subscriber: Chromium inside a fresh network namespace per case (tests/harness/netns), Parley through the SDK (conv.join + subscribeToStream), Janus through the videoroom API (join ptype subscriber + start) with Janus's own substream choice (its default: the top layer; Janus 1.1.2 does not switch layers on the subscriber's bandwidth).`,
