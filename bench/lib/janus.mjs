@@ -9,7 +9,7 @@ import { freePort, spawnCommand, tail } from './children.mjs';
 const JANUS_PLUGINS = '/usr/lib/x86_64-linux-gnu/janus';
 
 /** In-page: a Janus videoroom publisher over the janus-protocol WebSocket. Resolves the feed id. */
-export const PAGE_JANUS_PUBLISH = async ({ url, room }) => {
+export const PAGE_JANUS_PUBLISH = async ({ url, room, simulcast }) => {
   const ws = new WebSocket(url, 'janus-protocol');
   await new Promise((res, rej) => {
     ws.onopen = res;
@@ -44,7 +44,19 @@ export const PAGE_JANUS_PUBLISH = async ({ url, room }) => {
   if (!data || data.videoroom !== 'joined') throw new Error('janus join publisher: ' + JSON.stringify(joined));
   const stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: { width: 640, height: 480, frameRate: 30 } });
   const pc = new RTCPeerConnection();
-  for (const t of stream.getTracks()) pc.addTrack(t, stream);
+  for (const t of stream.getTracks()) {
+    // Simulcast (network bench): three rid layers, highest first, Parley's default rates and scales.
+    if (simulcast && t.kind === 'video')
+      pc.addTransceiver(t, {
+        streams: [stream],
+        sendEncodings: [
+          { rid: 'h', maxBitrate: 900000 },
+          { rid: 'm', maxBitrate: 300000, scaleResolutionDownBy: 2 },
+          { rid: 'l', maxBitrate: 100000, scaleResolutionDownBy: 4 },
+        ],
+      });
+    else pc.addTrack(t, stream);
+  }
   pc.onicecandidate = (e) =>
     ws.send(
       JSON.stringify({
@@ -67,7 +79,7 @@ export const PAGE_JANUS_PUBLISH = async ({ url, room }) => {
   return data.id;
 };
 
-function janusConfig(dir, { wsPort, tuned }) {
+function janusConfig(dir, { wsPort, tuned, wsIp = '127.0.0.1', rtpPortRange, iceEnforce }) {
   mkdirSync(join(dir, 'plugins'));
   mkdirSync(join(dir, 'transports'));
   // Only the plugin and transport used (Janus loads every .so of its folders).
@@ -84,9 +96,9 @@ function janusConfig(dir, { wsPort, tuned }) {
   debug_level = 3
 ${tuned ? '  event_loops = 2\n' : ''}}
 certificates: {}
-media: {}
+media: {${rtpPortRange ? `\n  rtp_port_range = "${rtpPortRange}"\n` : ''}}
 nat: {
-  ice_ignore_list = "vmnet"
+  ice_ignore_list = "vmnet"${iceEnforce ? `\n  ice_enforce_list = "${iceEnforce}"` : ''}
 }
 plugins: {}
 transports: {}
@@ -114,7 +126,7 @@ room-1234: {
   json = "compact"
   ws = true
   ws_port = ${wsPort}
-  ws_ip = "127.0.0.1"
+  ws_ip = "${wsIp}"
   wss = false
 }
 admin: {
@@ -125,10 +137,14 @@ admin: {
   );
 }
 
-export async function startJanus({ tmp, tuned }) {
+/**
+ * `wsIp` (default 127.0.0.1), `rtpPortRange` ("min-max") and `iceEnforce` (interface names whose
+ * addresses alone become candidates) let the network bench reach Janus from a namespace through relays.
+ */
+export async function startJanus({ tmp, tuned, wsIp, rtpPortRange, iceEnforce }) {
   const dir = mkdtempSync(join(tmp, `janus-${tuned ? 'tuned' : 'default'}-`));
   const wsPort = await freePort();
-  janusConfig(dir, { wsPort, tuned });
+  janusConfig(dir, { wsPort, tuned, wsIp, rtpPortRange, iceEnforce });
   const child = spawnCommand('janus', ['-F', dir, '-C', join(dir, 'janus.jcfg'), '-o'], {
     cwd: dir,
     logFile: join(tmp, `janus-${tuned ? 'tuned' : 'default'}.log`),
