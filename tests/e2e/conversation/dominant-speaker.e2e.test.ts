@@ -1,9 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join as joinPath } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { useE2E, waitInPage, type User } from '../harness/index.js';
 import { convUser, join, waitRemoteStreams } from './helpers.js';
+import { writeToneWav } from './toneWav.js';
 
 /*
  * Server-side dominant speaker (Parley extension, SFU): Chromium sends the RFC 6464 audio level
@@ -14,36 +12,7 @@ import { convUser, join, waitRemoteStreams } from './helpers.js';
  * PARLEY_MEDIA_WORKERS=2, through media worker processes.
  */
 
-const SAMPLE_RATE = 48_000;
-
-/** 2 s of a 440 Hz tone with two harmonics, 16-bit mono PCM WAV. */
-function toneWav(seconds: number): Buffer {
-  const samples = Math.round(seconds * SAMPLE_RATE);
-  const data = Buffer.alloc(samples * 2);
-  for (let i = 0; i < samples; i++) {
-    const t = i / SAMPLE_RATE;
-    const v = 0.4 * Math.sin(2 * Math.PI * 440 * t) + 0.2 * Math.sin(2 * Math.PI * 880 * t) + 0.1 * Math.sin(2 * Math.PI * 1320 * t);
-    data.writeInt16LE(Math.round(v * 32767), i * 2);
-  }
-  const header = Buffer.alloc(44);
-  header.write('RIFF', 0);
-  header.writeUInt32LE(36 + data.length, 4);
-  header.write('WAVE', 8);
-  header.write('fmt ', 12);
-  header.writeUInt32LE(16, 16);
-  header.writeUInt16LE(1, 20); // PCM
-  header.writeUInt16LE(1, 22); // mono
-  header.writeUInt32LE(SAMPLE_RATE, 24);
-  header.writeUInt32LE(SAMPLE_RATE * 2, 28);
-  header.writeUInt16LE(2, 32);
-  header.writeUInt16LE(16, 34);
-  header.write('data', 36);
-  header.writeUInt32LE(data.length, 40);
-  return Buffer.concat([header, data]);
-}
-
-const wav = joinPath(mkdtempSync(joinPath(tmpdir(), 'parley-dominant-')), 'tone.wav');
-writeFileSync(wav, toneWav(2));
+const wav = writeToneWav(2, 0);
 
 const env = useE2E('conversation-dominant-speaker', {}, { extraArgs: [`--use-file-for-fake-audio-capture=${wav}`] });
 
