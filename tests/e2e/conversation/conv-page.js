@@ -19,6 +19,14 @@
     context: i.context,
   });
   const plain = (x) => JSON.parse(JSON.stringify(x === undefined ? null : x));
+  // apiRTC rejects with {code, error, fromError}, which Playwright reports as "Object": turn it
+  // into an Error whose message says what failed and why.
+  const explained = (e) => {
+    if (e instanceof Error) return e;
+    const cause = e && e.fromError;
+    const why = cause instanceof Error ? cause.message : cause && cause.error instanceof Error ? cause.error.message : JSON.stringify(cause);
+    return new Error(`code ${e && e.code}: ${e && e.error instanceof Error ? e.error.message : JSON.stringify(e)}${cause === undefined ? '' : ` (${why})`}`);
+  };
   const CONV = {
     conv: null,
     remote: {},
@@ -73,7 +81,7 @@
         .map((i) => i.streamId);
     },
     async subscribe(id, opts) {
-      const s = await CONV.conv.subscribeToStream(id, opts);
+      const s = await CONV.conv.subscribeToStream(id, opts).catch((e) => Promise.reject(explained(e)));
       return { streamId: s.streamId, sameAsAdded: CONV.remote[s.streamId] === s, isRemote: s.isRemote };
     },
     /** Inbound-rtp totals over every SDK peer connection of the page. */

@@ -169,6 +169,19 @@ export async function captureOpenUsers(label: string): Promise<string[]> {
   return written;
 }
 
+/**
+ * The last warnings and errors of every open page, one block per user: printed when a test
+ * fails, because CI keeps the test output but not tests/e2e/artifacts/.
+ */
+export function openUsersDigest(linesPerUser = 12): string {
+  const blocks: string[] = [];
+  for (const user of openUsers) {
+    const lines = user.console.filter((e) => e.type !== 'log' && e.type !== 'info' && e.type !== 'debug').slice(-linesPerUser);
+    if (lines.length > 0) blocks.push(`${user.name}:\n${lines.map((e) => `  [${e.type}] ${e.text}`).join('\n')}`);
+  }
+  return blocks.join('\n');
+}
+
 /** Closes every user still open (persistent ones too with `all`). */
 export async function closeOpenUsers(options: { all?: boolean } = {}): Promise<void> {
   const users = [...openUsers].filter((u) => options.all || !persistentUsers.has(u));

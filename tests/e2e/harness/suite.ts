@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll } from 'vitest';
-import { captureOpenUsers, closeOpenUsers, launchBrowser, openSdkPage, type User } from './browser.js';
+import { captureOpenUsers, closeOpenUsers, launchBrowser, openSdkPage, openUsersDigest, type User } from './browser.js';
 import { startServer, type RunningServer, type ServerOptions } from './server.js';
 
 /** What a test file gets from {@link useE2E}. */
@@ -14,6 +14,12 @@ export interface E2EEnv {
    * was closed): for cheap checks that each need a fresh UserAgent, not a fresh page.
    */
   sharedUser(name: string): Promise<User>;
+}
+
+/** What a failed test leaves in the output: the pages' warnings and the server's last log lines. */
+function failureDigest(test: string, server: RunningServer | undefined): string {
+  const tail = server?.logTail().slice(-25).join('\n') ?? '(no server)';
+  return `e2e failure digest for "${test}"\n-- page warnings and errors --\n${openUsersDigest() || '(none)'}\n-- server log tail --\n${tail}`;
 }
 
 /**
@@ -33,7 +39,10 @@ export function useE2E(name: string, serverOptions: ServerOptions = {}, browserO
   });
 
   afterEach(async (ctx) => {
-    if (ctx.task.result?.state === 'fail') await captureOpenUsers(`${name}--${ctx.task.name}`);
+    if (ctx.task.result?.state === 'fail') {
+      await captureOpenUsers(`${name}--${ctx.task.name}`);
+      console.error(failureDigest(ctx.task.name, server));
+    }
     await closeOpenUsers();
   });
 

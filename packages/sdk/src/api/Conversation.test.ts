@@ -267,6 +267,26 @@ describe('Conversation over a fake server', () => {
     expect(c.getStreamInfo(100)).toBeUndefined();
   });
 
+  test('a camera turned on while the publication connects is announced once the media is up', async () => {
+    const create = mediaPlanes.create;
+    let connected: () => void = () => undefined;
+    mediaPlanes.create = (mode, ...rest) => {
+      const plane = create(mode, ...rest);
+      return { ...plane, publish: (m) => new Promise<void>((resolve) => (connected = resolve)).then(() => plane.publish(m)) };
+    };
+    const c = await joined();
+    const stream = createLocalStream(fakeMediaStream());
+    await stream.disableVideo();
+    const p = c.publish(stream);
+    await flush();
+    expect(server.of('conv.publish')[0]).toMatchObject({ isVideoMuted: true });
+    await stream.enableVideo();
+    connected();
+    await flush();
+    expect(await p).toBe(stream);
+    expect(server.of('conv.updateStream')).toEqual([expect.objectContaining({ streamId: stream.streamId, isVideoMuted: false, isAudioMuted: false })]);
+  });
+
   test('publish announces the stream, resolves the same Stream; ConversationCall; enable/disable → conv.updateStream + localStreamUpdated; unpublish', async () => {
     const c = await joined();
     const stream = createLocalStream(fakeMediaStream());

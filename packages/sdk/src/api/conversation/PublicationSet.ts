@@ -1,5 +1,5 @@
 import type { ConversationServerEvent } from '../../engine/Engine.js';
-import type { PublishedMedia, SimulcastEncoding } from '../../media/MediaPlane.js';
+import type { Kinds, PublishedMedia, SimulcastEncoding } from '../../media/MediaPlane.js';
 import { ERROR_OTHER } from '../../constants.js';
 import { apiError } from '../../util/errors.js';
 import { log } from '../../util/Logger.js';
@@ -112,6 +112,7 @@ export class PublicationSet {
     };
     publicationRegistry.add(pub);
     const epoch = this.#h.epoch();
+    const announced = mutedState(stream, kinds);
     try {
       const data = await ctx.request({
         type: 'conv.publish',
@@ -120,8 +121,8 @@ export class PublicationSet {
         msid: ms.id,
         hasAudio: kinds.audio,
         hasVideo: kinds.video,
-        isAudioMuted: !(kinds.audio && stream.isAudioEnabled()),
-        isVideoMuted: !(kinds.video && stream.isVideoEnabled()),
+        isAudioMuted: announced.audioMuted,
+        isVideoMuted: announced.videoMuted,
         isScreensharing: stream.isScreensharing(),
         ...(opts.context && typeof opts.context === 'object' ? { context: opts.context as Record<string, unknown> } : {}),
         remoteUnmuteEnabled: remoteUnmute,
@@ -144,6 +145,10 @@ export class PublicationSet {
     if (epoch !== this.#h.epoch() || !publicationRegistry.holds(pub)) throw apiError(ERROR_OTHER, 'publish() - conversation not joined');
     publicationRegistry.markReady(pub);
     pub.detach = this.watch(pub);
+    // The Stream is watched only from here: a mute or unmute while the media connected (seconds
+    // on a slow network) was not announced, and the others would keep the old state.
+    const now = mutedState(stream, kinds);
+    if (now.audioMuted !== announced.audioMuted || now.videoMuted !== announced.videoMuted) this.sendUpdate(pub);
     return stream;
   }
 
@@ -204,8 +209,7 @@ export class PublicationSet {
   sendUpdate(pub: Publication): void {
     const s = pub.stream;
     const kinds = { audio: pub.media.kinds.audio && s.hasAudio(), video: pub.media.kinds.video && s.hasVideo() };
-    const audioMuted = !(kinds.audio && s.isAudioEnabled());
-    const videoMuted = !(kinds.video && s.isVideoEnabled());
+    const { audioMuted, videoMuted } = mutedState(s, kinds);
     this.#h.ctx
       .request({
         type: 'conv.updateStream',
@@ -256,4 +260,9 @@ export class PublicationSet {
     };
     await this.#h.ctx.request(body).catch((err: unknown) => log.warn('conv.relayAnswer failed', errorText(err)));
   }
+}
+
+/** What the others are told of a published stream: a kind not sent counts as muted. */
+function mutedState(stream: Stream, kinds: Kinds): { audioMuted: boolean; videoMuted: boolean } {
+  return { audioMuted: !(kinds.audio && stream.isAudioEnabled()), videoMuted: !(kinds.video && stream.isVideoEnabled()) };
 }
