@@ -40,11 +40,13 @@ interface Receiving {
   nacksSent: number;
   samples: number;
   concealed: number;
+  /** Opus in-band FEC payloads the decoder got (NetEq counts them as `fecPacketsReceived`). */
+  audioFec: number;
 }
 
 function receiving(user: User): Promise<Receiving> {
   return user.page.evaluate(async () => {
-    const r = { framesDecoded: 0, videoReceived: 0, videoLost: 0, nacksSent: 0, samples: 0, concealed: 0 };
+    const r = { framesDecoded: 0, videoReceived: 0, videoLost: 0, nacksSent: 0, samples: 0, concealed: 0, audioFec: 0 };
     for (const pc of Parley.debug.peerConnections()) {
       const stats = await pc.getStats();
       stats.forEach(
@@ -57,6 +59,7 @@ function receiving(user: User): Promise<Receiving> {
           nackCount?: number;
           totalSamplesReceived?: number;
           concealedSamples?: number;
+          fecPacketsReceived?: number;
         }) => {
           if (s.type !== 'inbound-rtp') return;
           if (s.kind === 'video') {
@@ -67,6 +70,7 @@ function receiving(user: User): Promise<Receiving> {
           } else if (s.kind === 'audio') {
             r.samples += s.totalSamplesReceived ?? 0;
             r.concealed += s.concealedSamples ?? 0;
+            r.audioFec += s.fecPacketsReceived ?? 0;
           }
         },
       );
@@ -154,7 +158,7 @@ describe('5 % random loss on a subscriber link', () => {
     const dropped = await need(ns, 'namespace').lossDropped('down');
     console.log(
       `[loss] dropped on the wire ${dropped}, video packets received ${received}, left lost ${lost}, NACKs sent ${nacks}, ` +
-        `audio samples ${samples}, concealed ratio ${concealedRatio.toFixed(4)}`,
+        `audio samples ${samples}, concealed ratio ${concealedRatio.toFixed(4)}, Opus FEC payloads ${after.audioFec - before.audioFec}`,
     );
     // The loss happened: nftables dropped packets towards bob.
     expect(dropped).toBeGreaterThan(10);
@@ -166,5 +170,8 @@ describe('5 % random loss on a subscriber link', () => {
     expect(received).toBeGreaterThan(100);
     expect(lost / (received + lost)).toBeLessThan(0.025);
     expect(concealedRatio).toBeLessThan(MAX_CONCEALED_RATIO);
+    // The publisher's own link is clean: it adds Opus in-band FEC only because the SFU's receiver
+    // reports carry the subscriber's loss (rtcp/DownstreamLoss), and bob's decoder receives it.
+    expect(after.audioFec - before.audioFec).toBeGreaterThan(0);
   });
 });

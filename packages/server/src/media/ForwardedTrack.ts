@@ -8,7 +8,7 @@ import { forEachNacked, isFirFor, isPliFor, type NackSink } from './rtcp/feedbac
 import { NackVerdict, type NackBudget } from './rtcp/NackBudget.js';
 import { nextRtcpPacket } from './rtcp/RtcpPacket.js';
 import { readRembBitrate, rembSsrc, rembSsrcCount } from './rtcp/remb.js';
-import { SR_LENGTH, translateSenderReport } from './rtcp/reports.js';
+import { reportedFractionLost, SR_LENGTH, translateSenderReport } from './rtcp/reports.js';
 import type { LayerTapOwner } from './simulcast/LayerTap.js';
 import { LayerState } from './simulcast/LayerState.js';
 
@@ -362,6 +362,7 @@ export class ForwardedTrack extends Emitter<ForwardedTrackEvents> implements Tra
     const b1 = packet[1]!;
     if (b1 < 192 || b1 > 223) return; // not RTCP (a subscriber sends no media)
     const ssrc = this.ssrc;
+    let lost: number;
     for (let off = 0; off < len;) {
       const end = nextRtcpPacket(packet, off, len);
       if (end < 0) return;
@@ -373,6 +374,8 @@ export class ForwardedTrack extends Emitter<ForwardedTrackEvents> implements Tra
         this.#servingLayer().requestKeyframe();
       } else if (forEachNacked(packet, off, end, ssrc, this) >= 0) {
         this.#nacks++;
+      } else if (this.kind === 'audio' && (lost = reportedFractionLost(packet, off, end, ssrc)) >= 0) {
+        this.source.downstreamLoss.note(lost, performance.now());
       } else {
         const bitrate = readRembBitrate(packet, off, end);
         // The REMB covers the whole connection and reaches every track it names: the first one handles it.

@@ -3,6 +3,7 @@ import type { ForwardedCodec, MediaKind } from './codecs.js';
 import type { MediaConfig } from './MediaConfig.js';
 import type { NativeTrack } from './native.js';
 import { PacketCache } from './rtp/PacketCache.js';
+import { DownstreamLoss } from './rtcp/DownstreamLoss.js';
 import { ReceiveStatistics } from './rtp/ReceiveStatistics.js';
 import { isKeyframeStart, KeyframeCodec } from './rtp/keyframe.js';
 import { AudioLevelMeter } from './rtp/AudioLevelMeter.js';
@@ -105,6 +106,8 @@ export class PublishedTrack extends Emitter<PublishedTrackEvents> {
 
   /** Reception statistics for receiver reports. @internal */
   readonly receiveStats = new ReceiveStatistics();
+  /** The loss its subscribers report, for the publisher's receiver reports (audio). @internal */
+  readonly downstreamLoss = new DownstreamLoss();
 
   /**
    * @internal Facts about the packet being fanned out, read once before the outputs rewrite the

@@ -318,6 +318,8 @@ export class PublisherTransport extends Emitter<PublisherTransportEvents> implem
       if (native === undefined) continue;
       sender ??= native; // any track of the connection carries RTCP for all (BUNDLE)
       if (blocks < 31 && t.receiveStats.writeReportBlock(buf, off, t.ssrc)) {
+        // Audio: the worst of this leg's loss and the subscribers' (Opus FEC follows it; see DownstreamLoss).
+        if (t.kind === 'audio') buf[off + 4] = Math.max(buf[off + 4]!, t.downstreamLoss.current(now));
         off += REPORT_BLOCK_LENGTH;
         blocks++;
       }

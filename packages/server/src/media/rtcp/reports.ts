@@ -79,3 +79,22 @@ export function writeReceiverReportHeader(buf: Uint8Array, off: number, senderSs
   writeU32(buf, off + 4, senderSsrc);
   return 8;
 }
+
+/**
+ * The fraction-lost byte (0–255) of the report block about `ssrc` in the SR or RR at `off`
+ * (ending at `end`), or -1 when the packet is neither or has no block about it.
+ *
+ * Report block: SSRC (4) | fraction lost (1) | cumulative lost (3) | highest seq (4) | jitter (4) | LSR (4) | DLSR (4).
+ */
+export function reportedFractionLost(buf: Uint8Array, off: number, end: number, ssrc: number): number {
+  const pt = buf[off + 1];
+  let block: number;
+  if (pt === RtcpType.RR) block = off + 8;
+  else if (pt === RtcpType.SR) block = off + SR_LENGTH;
+  else return -1;
+  const count = buf[off]! & 0x1f;
+  for (let i = 0; i < count && block + REPORT_BLOCK_LENGTH <= end; i++, block += REPORT_BLOCK_LENGTH) {
+    if (readU32(buf, block) === ssrc) return buf[block + 4]!;
+  }
+  return -1;
+}
