@@ -173,13 +173,34 @@ export async function captureOpenUsers(label: string): Promise<string[]> {
  * The last warnings and errors of every open page, one block per user: printed when a test
  * fails, because CI keeps the test output but not tests/e2e/artifacts/.
  */
-export function openUsersDigest(linesPerUser = 12): string {
+export async function openUsersDigest(linesPerUser = 12): Promise<string> {
   const blocks: string[] = [];
   for (const user of openUsers) {
     const lines = user.console.filter((e) => e.type !== 'log' && e.type !== 'info' && e.type !== 'debug').slice(-linesPerUser);
-    if (lines.length > 0) blocks.push(`${user.name}:\n${lines.map((e) => `  [${e.type}] ${e.text}`).join('\n')}`);
+    const connections = await peerConnectionStates(user);
+    if (lines.length > 0 || connections !== '') {
+      blocks.push(`${user.name}:\n${lines.map((e) => `  [${e.type}] ${e.text}`).join('\n')}${connections}`);
+    }
   }
   return blocks.join('\n');
+}
+
+/** One line per SDK RTCPeerConnection of the page: states and transceivers (mid, kind, direction). */
+async function peerConnectionStates(user: User): Promise<string> {
+  if (user.page.isClosed()) return '';
+  const states = await user.page
+    .evaluate(() => {
+      const parley = (window as { Parley?: { debug?: { peerConnections(): RTCPeerConnection[] } } }).Parley;
+      return (parley?.debug?.peerConnections() ?? []).map((pc) => {
+        const transceivers = pc
+          .getTransceivers()
+          .map((t) => `${t.mid ?? '-'}:${t.receiver.track.kind}:${t.currentDirection ?? t.direction}`)
+          .join(' ');
+        return `pc ${pc.connectionState}/ice ${pc.iceConnectionState}/${pc.signalingState} [${transceivers}]`;
+      });
+    })
+    .catch(() => ['(page unavailable)']);
+  return states.map((line) => `\n  ${line}`).join('');
 }
 
 /** Closes every user still open (persistent ones too with `all`). */

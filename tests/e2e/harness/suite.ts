@@ -17,9 +17,10 @@ export interface E2EEnv {
 }
 
 /** What a failed test leaves in the output: the pages' warnings and the server's last log lines. */
-function failureDigest(test: string, server: RunningServer | undefined): string {
+async function failureDigest(test: string, server: RunningServer | undefined): Promise<string> {
   const tail = server?.logTail().slice(-25).join('\n') ?? '(no server)';
-  return `e2e failure digest for "${test}"\n-- page warnings and errors --\n${openUsersDigest() || '(none)'}\n-- server log tail --\n${tail}`;
+  const pages = (await openUsersDigest()) || '(none)';
+  return `e2e failure digest for "${test}"\n-- page warnings, errors and peer connections --\n${pages}\n-- server log tail --\n${tail}`;
 }
 
 /**
@@ -41,7 +42,7 @@ export function useE2E(name: string, serverOptions: ServerOptions = {}, browserO
   afterEach(async (ctx) => {
     if (ctx.task.result?.state === 'fail') {
       await captureOpenUsers(`${name}--${ctx.task.name}`);
-      console.error(failureDigest(ctx.task.name, server));
+      console.error(await failureDigest(ctx.task.name, server));
     }
     await closeOpenUsers();
   });

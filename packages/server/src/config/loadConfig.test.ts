@@ -95,12 +95,19 @@ describe('loadConfig', () => {
         PARLEY_RATE_LIMIT_PER_SECOND: '5',
         PARLEY_MAX_CONNECTIONS: '7',
         PARLEY_MAX_MESSAGE_BYTES: '1024',
+        PARLEY_PING_INTERVAL_MS: '1000',
       },
       undefined,
       cwd,
     );
     expect(config).toMatchObject({ port: 4000, host: '127.0.0.1', dataDir: join(cwd, 'var/parley'), demoKey: false, logLevel: 'debug' });
-    expect(config.limits).toMatchObject({ resumeWindowMs: 2500, maxConnections: 7, maxMessageBytes: 1024, rateLimit: { burst: 10, perSecond: 5 } });
+    expect(config.limits).toMatchObject({
+      resumeWindowMs: 2500,
+      maxConnections: 7,
+      maxMessageBytes: 1024,
+      pingIntervalMs: 1000,
+      rateLimit: { burst: 10, perSecond: 5 },
+    });
   });
 
   it('reads ./parley.config.json, with paths relative to the file, and lets the environment win', () => {

@@ -15,6 +15,7 @@ const NUMERIC_ENV: ReadonlyArray<[name: string, path: readonly string[]]> = [
   ['PARLEY_MAX_CONNECTIONS_PER_IP', ['limits', 'maxConnectionsPerIp']],
   ['PARLEY_MAX_SESSIONS_PER_KEY', ['limits', 'maxSessionsPerKey']],
   ['PARLEY_HANDSHAKE_TIMEOUT_MS', ['limits', 'handshakeTimeoutMs']],
+  ['PARLEY_PING_INTERVAL_MS', ['limits', 'pingIntervalMs']],
   ['PARLEY_RATE_LIMIT_BURST', ['limits', 'rateLimit', 'burst']],
   ['PARLEY_RATE_LIMIT_PER_SECOND', ['limits', 'rateLimit', 'perSecond']],
   ['PARLEY_MEDIA_PORT_MIN', ['media', 'portMin']],
