@@ -192,6 +192,7 @@ export async function startServer(options: ServerOptions | Config = {}): Promise
           groups: () => presence.groupCount,
           recordings: () => recordings.activeCount,
           sfu: () => conversations.sfuStats(),
+          ...(iceRepair ? { iceRepair: iceRepair.getStats.bind(iceRepair) } : {}),
         })
       : undefined;
     const router = new RequestRouter({

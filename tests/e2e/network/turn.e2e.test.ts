@@ -61,6 +61,9 @@ async function expectRepairUsed(): Promise<void> {
   expect(stats.sfu?.iceRepair?.flowsOpened).toBeGreaterThan(0);
   expect(stats.sfu?.iceRepair?.rewrites).toBeGreaterThan(0);
   expect(stats.sfu?.iceRepair?.packetsOut).toBeGreaterThan(0);
+  // The same counters in the Prometheus exposition.
+  const metrics = await (await fetch(`${running.url}/metrics`)).text();
+  expect(Number(/^parley_ice_repair_rewrites_total (\d+)$/m.exec(metrics)?.[1])).toBeGreaterThan(0);
 }
 
 describe('TURN through coturn for a client whose UDP is blocked', () => {
