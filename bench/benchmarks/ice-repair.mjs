@@ -117,10 +117,30 @@ export async function run({ flags, log }) {
   const { repair, bare } = relays;
   const both = (r) => (r.up.cpu + r.down.cpu) / (r.up.mbit + r.down.mbit);
   const rows = [
-    ['CPU per forwarded Mbit, client → SFU (publisher media)', `${fmt(repair.up.cpuMsPerMbit, 3)} ms`, `${fmt(bare.up.cpuMsPerMbit, 3)} ms`, fmtRatio(ratio(repair.up.cpuMsPerMbit, bare.up.cpuMsPerMbit))],
-    ['CPU per forwarded Mbit, SFU → client (subscriber media)', `${fmt(repair.down.cpuMsPerMbit, 3)} ms`, `${fmt(bare.down.cpuMsPerMbit, 3)} ms`, fmtRatio(ratio(repair.down.cpuMsPerMbit, bare.down.cpuMsPerMbit))],
-    ['share of a core per 10 Mbit/s forwarded, both directions', `${fmt(both(repair), 2)} %`, `${fmt(both(bare), 2)} %`, fmtRatio(ratio(both(repair), both(bare)))],
-    ['packets delivered, up / down', `${fmt(repair.up.delivered * 100, 1)} % / ${fmt(repair.down.delivered * 100, 1)} %`, `${fmt(bare.up.delivered * 100, 1)} % / ${fmt(bare.down.delivered * 100, 1)} %`, ''],
+    [
+      'CPU per forwarded Mbit, client → SFU (publisher media)',
+      `${fmt(repair.up.cpuMsPerMbit, 3)} ms`,
+      `${fmt(bare.up.cpuMsPerMbit, 3)} ms`,
+      fmtRatio(ratio(repair.up.cpuMsPerMbit, bare.up.cpuMsPerMbit)),
+    ],
+    [
+      'CPU per forwarded Mbit, SFU → client (subscriber media)',
+      `${fmt(repair.down.cpuMsPerMbit, 3)} ms`,
+      `${fmt(bare.down.cpuMsPerMbit, 3)} ms`,
+      fmtRatio(ratio(repair.down.cpuMsPerMbit, bare.down.cpuMsPerMbit)),
+    ],
+    [
+      'share of a core per 10 Mbit/s forwarded, both directions',
+      `${fmt(both(repair), 2)} %`,
+      `${fmt(both(bare), 2)} %`,
+      fmtRatio(ratio(both(repair), both(bare))),
+    ],
+    [
+      'packets delivered, up / down',
+      `${fmt(repair.up.delivered * 100, 1)} % / ${fmt(repair.down.delivered * 100, 1)} %`,
+      `${fmt(bare.up.delivered * 100, 1)} % / ${fmt(bare.down.delivered * 100, 1)} %`,
+      '',
+    ],
   ];
   const headlineRatio = ratio(both(repair), both(bare));
   return {

@@ -342,7 +342,6 @@ async function openIceRepair(config: Config, errorSink: ListenerErrorSink): Prom
  */
 function createMediaPlane(config: Config, errorSink: ListenerErrorSink): MediaPlane {
   // iceRepairPort is the main process's (openIceRepair), not the SFU's.
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars
   const { announcedAddress, bindAddress, portMin, portMax, udpMuxPort, workers, iceRepairPort, ...limits } = config.media;
   const options: SfuOptions = {
     ...limits,

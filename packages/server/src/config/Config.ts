@@ -147,7 +147,14 @@ const MediaSchema = z
      * Environment `PARLEY_MEDIA_ICE_REPAIR_PORT`.
      */
     iceRepairPort: z
-      .union([z.enum(['auto', 'off']), z.number().int().min(0).max(65535), z.string().regex(/^\d{1,5}$/).transform(Number)])
+      .union([
+        z.enum(['auto', 'off']),
+        z.number().int().min(0).max(65535),
+        z
+          .string()
+          .regex(/^\d{1,5}$/)
+          .transform(Number),
+      ])
       .pipe(z.union([z.enum(['auto', 'off']), z.number().int().min(0).max(65535)]))
       .default('auto'),
   })

@@ -95,7 +95,13 @@ export class Participant {
     peer.on('transportFailed', (transport, reason) => this.#owner.mediaTransportFailed(this, transport, reason));
     peer.on('candidate', (candidate) => {
       const send = (line: string): void =>
-        this.session.send({ type: 'media.candidate', conversation: this.#owner.name, transport: candidate.transport, candidate: line, sdpMid: candidate.sdpMid });
+        this.session.send({
+          type: 'media.candidate',
+          conversation: this.#owner.name,
+          transport: candidate.transport,
+          candidate: line,
+          sdpMid: candidate.sdpMid,
+        });
       send(candidate.candidate);
       const extra = repair?.candidate(candidate.transport, candidate.candidate);
       if (extra !== undefined) send(extra);

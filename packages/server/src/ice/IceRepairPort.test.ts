@@ -10,7 +10,7 @@ const UFRAG = 'srvU';
 const PWD = 'server-password-0123456789';
 
 /** A STUN message built attribute by attribute, signed here (HMAC-SHA1, CRC-32) independently of stun.ts. */
-function build(type: number, attributes: Array<[number, Buffer]>, key: string, transactionId = Buffer.alloc(12, 7)): Buffer {
+function build(type: number, attributes: Array<[number, Buffer]>, key: string, transactionId: Buffer = Buffer.alloc(12, 7)): Buffer {
   const body: Buffer[] = [];
   for (const [t, value] of attributes) {
     const head = Buffer.alloc(4);
@@ -33,7 +33,7 @@ function build(type: number, attributes: Array<[number, Buffer]>, key: string, t
   return Buffer.concat([message, fp]);
 }
 
-function bindingRequest(username: string, key: string, tiebreaker = Buffer.alloc(8)): Buffer {
+function bindingRequest(username: string, key: string, tiebreaker: Buffer = Buffer.alloc(8)): Buffer {
   return build(
     0x0001,
     [
@@ -113,7 +113,10 @@ describe('IceRepairPort', () => {
     const atClient = await client.next();
     expect(atClient.from.port).toBe(repair.port);
     const answered = parseStun(atClient.packet)!;
-    expect(decodeXorAddress(attributeValue(atClient.packet, findAttribute(answered, StunAttr.XOR_MAPPED_ADDRESS)!))).toEqual({ address: '127.0.0.1', port: client.port });
+    expect(decodeXorAddress(attributeValue(atClient.packet, findAttribute(answered, StunAttr.XOR_MAPPED_ADDRESS)!))).toEqual({
+      address: '127.0.0.1',
+      port: client.port,
+    });
     expect(verifyIntegrity(atClient.packet, answered, PWD)).toBe(true);
     expect(verifyFingerprint(atClient.packet, answered)).toBe(true);
 

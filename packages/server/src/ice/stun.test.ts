@@ -42,7 +42,10 @@ function independentlySigned(message: Buffer, key: string): Buffer {
   const miAt = out.length - 24 - 8; // MI then FINGERPRINT end both RFC samples
   const forMi = Buffer.from(out.subarray(0, miAt));
   forMi.writeUInt16BE(miAt + 24 - 20, 2);
-  createHmac('sha1', key).update(forMi).digest().copy(out, miAt + 4);
+  createHmac('sha1', key)
+    .update(forMi)
+    .digest()
+    .copy(out, miAt + 4);
   const fpAt = out.length - 8;
   out.writeUInt32BE((crc32(out.subarray(0, fpAt)) ^ 0x5354554e) >>> 0, fpAt + 4);
   return out;
@@ -52,7 +55,14 @@ describe('STUN (RFC 5769 test vectors)', () => {
   test('parses the sample request and verifies its integrity and fingerprint', () => {
     const message = parseStun(REQUEST)!;
     expect(message.type).toBe(0x0001);
-    expect(message.attributes.map((a) => a.type)).toEqual([0x8022, StunAttr.PRIORITY, StunAttr.ICE_CONTROLLED, StunAttr.USERNAME, StunAttr.MESSAGE_INTEGRITY, StunAttr.FINGERPRINT]);
+    expect(message.attributes.map((a) => a.type)).toEqual([
+      0x8022,
+      StunAttr.PRIORITY,
+      StunAttr.ICE_CONTROLLED,
+      StunAttr.USERNAME,
+      StunAttr.MESSAGE_INTEGRITY,
+      StunAttr.FINGERPRINT,
+    ]);
     expect(readUsername(REQUEST, message)).toBe('evtj:h6vY');
     expect(verifyIntegrity(REQUEST, message, PASSWORD)).toBe(true);
     expect(verifyIntegrity(REQUEST, message, 'VOkJxbRl1RmTxUk/WvJxBT')).toBe(false);
@@ -86,7 +96,14 @@ describe('STUN (RFC 5769 test vectors)', () => {
     expect(zeroSigned.equals(independentlySigned(zeroed, PASSWORD))).toBe(true); // the input is not modified
 
     const other = repairTiebreaker(zeroSigned, message, Buffer.from('0102030405060708', 'hex'), PASSWORD)!;
-    expect(other.equals(independentlySigned(Buffer.concat([zeroSigned.subarray(0, controlled.start + 4), Buffer.from('0102030405060708', 'hex'), zeroSigned.subarray(controlled.start + 12)]), PASSWORD))).toBe(true);
+    expect(
+      other.equals(
+        independentlySigned(
+          Buffer.concat([zeroSigned.subarray(0, controlled.start + 4), Buffer.from('0102030405060708', 'hex'), zeroSigned.subarray(controlled.start + 12)]),
+          PASSWORD,
+        ),
+      ),
+    ).toBe(true);
   });
 
   test('a nonzero tiebreaker is left alone', () => {
@@ -98,7 +115,10 @@ describe('STUN (RFC 5769 test vectors)', () => {
     expect(decodeXorAddress(attributeValue(RESPONSE, findAttribute(message, StunAttr.XOR_MAPPED_ADDRESS)!))).toEqual({ address: '192.0.2.1', port: 32853 });
     const moved = rewriteMappedAddress(RESPONSE, message, '198.51.100.7', 40000, PASSWORD)!;
     const movedMessage = parseStun(moved)!;
-    expect(decodeXorAddress(attributeValue(moved, findAttribute(movedMessage, StunAttr.XOR_MAPPED_ADDRESS)!))).toEqual({ address: '198.51.100.7', port: 40000 });
+    expect(decodeXorAddress(attributeValue(moved, findAttribute(movedMessage, StunAttr.XOR_MAPPED_ADDRESS)!))).toEqual({
+      address: '198.51.100.7',
+      port: 40000,
+    });
     expect(verifyIntegrity(moved, movedMessage, PASSWORD)).toBe(true);
     expect(verifyFingerprint(moved, movedMessage)).toBe(true);
     // Back to the RFC's address gives the RFC's bytes.
