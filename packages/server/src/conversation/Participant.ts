@@ -92,7 +92,10 @@ export class Participant {
         streams: this.#owner.streamsOf(peer.subscriptions),
       });
     });
-    peer.on('transportFailed', (transport, reason) => this.#owner.mediaTransportFailed(this, transport, reason));
+    peer.on('transportFailed', (transport, reason) => {
+      repair?.forget(transport);
+      this.#owner.mediaTransportFailed(this, transport, reason);
+    });
     peer.on('candidate', (candidate) => {
       const send = (line: string): void =>
         this.session.send({

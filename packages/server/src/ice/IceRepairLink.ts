@@ -59,6 +59,14 @@ export class IceRepairLink {
     return this.#announce(connection, candidate);
   }
 
+  /** One connection failed (the SFU closed it; a fresh one brings new credentials): it leaves the port. */
+  forget(transport: Transport): void {
+    const connection = this.#connections.get(transport);
+    if (connection === undefined) return;
+    this.#connections.delete(transport);
+    this.#port.unregister(connection.ufrag);
+  }
+
   /** The participant's media ended: its connections leave the port. Idempotent. */
   close(): void {
     if (this.#closed) return;

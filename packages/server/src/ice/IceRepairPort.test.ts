@@ -187,6 +187,21 @@ describe('IceRepairPort', () => {
     expect(repair.getStats().flows).toBe(1);
     await until(() => repair.getStats().flows === 0); // nothing more: the idle sweep closes it
   });
+
+  test('one connection gets at most maxFlowsPerConnection flows; another connection still gets its own', async () => {
+    const repair = await openPort({ maxFlowsPerConnection: 2 });
+    const sfu = await endpoint();
+    repair.register(UFRAG, PWD, sfu.port);
+    repair.register('other', PWD, sfu.port);
+    const clients = [await endpoint(), await endpoint(), await endpoint()];
+    for (const c of clients) await send(c.socket, bindingRequest(`${UFRAG}:c`, PWD), repair.port);
+    await sfu.next();
+    await sfu.next();
+    await until(() => repair.getStats().rejects === 1);
+    await send(clients[2]!.socket, bindingRequest('other:c', PWD), repair.port);
+    await sfu.next();
+    expect(repair.getStats()).toMatchObject({ flows: 3, flowsOpened: 3, rejects: 1 });
+  });
 });
 
 describe('IceRepairLink', () => {

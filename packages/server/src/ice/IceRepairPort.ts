@@ -13,6 +13,11 @@ export interface IceRepairOptions {
   targetAddress?: string | undefined;
   /** Most flows at once; a new flow beyond is dropped. Default 512. */
   maxFlows?: number;
+  /**
+   * Most flows of one SFU connection (a browser uses one per relay candidate that checks the
+   * repair candidate: a handful). Keeps one participant from taking every flow. Default 8.
+   */
+  maxFlowsPerConnection?: number;
   /** A flow without a packet either way for this long is closed, ms. Default 30,000. */
   idleTimeoutMs?: number;
 }
@@ -29,7 +34,7 @@ export interface IceRepairStats {
   packetsOut: number;
   /** Binding requests whose zero tiebreaker was replaced. */
   rewrites: number;
-  /** Datagrams dropped: not a signed Binding request of a live connection, or over the flow limit. */
+  /** Datagrams dropped: not a signed Binding request of a live connection, or over a flow limit. */
   rejects: number;
 }
 
@@ -54,6 +59,7 @@ export class IceRepairPort extends Emitter<IceRepairPortEvents> implements Repai
   readonly #port: number;
   readonly #targetAddress: string;
   readonly #maxFlows: number;
+  readonly #maxFlowsPerConnection: number;
   readonly #idleTimeoutMs: number;
   /** Live SFU connections by local ufrag. */
   readonly #targets = new Map<string, RepairTarget>();
@@ -69,6 +75,7 @@ export class IceRepairPort extends Emitter<IceRepairPortEvents> implements Repai
     this.#port = socket.address().port;
     this.#targetAddress = options.targetAddress ?? '127.0.0.1';
     this.#maxFlows = options.maxFlows ?? 512;
+    this.#maxFlowsPerConnection = options.maxFlowsPerConnection ?? 8;
     this.#idleTimeoutMs = options.idleTimeoutMs ?? 30_000;
     socket.on('message', this.#fromClient);
     // Errors of an unconnected UDP socket are per-datagram (e.g. ICMP feedback): nothing to stop for.
@@ -167,7 +174,7 @@ export class IceRepairPort extends Emitter<IceRepairPortEvents> implements Repai
       return;
     }
     const target = this.#admit(packet);
-    if (target === undefined || this.#flows.size >= this.#maxFlows) {
+    if (target === undefined || this.#flows.size >= this.#maxFlows || this.#flowsOf(target) >= this.#maxFlowsPerConnection) {
       this.#counters.rejects++;
       return;
     }
@@ -187,6 +194,12 @@ export class IceRepairPort extends Emitter<IceRepairPortEvents> implements Repai
     const target = this.#targets.get(username.slice(0, colon));
     if (target === undefined || !verifyIntegrity(packet, message, target.pwd)) return undefined;
     return target;
+  }
+
+  #flowsOf(target: RepairTarget): number {
+    let n = 0;
+    for (const flow of this.#flows.values()) if (flow.target === target) n++;
+    return n;
   }
 
   readonly #closeIdle = (): void => {
