@@ -1,6 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
-import { StunAttr, StunType, findAttribute, parseStun, readUsername, repairTiebreaker, rewriteMappedAddress, verifyIntegrity } from './stun.js';
+import {
+  StunAttr,
+  StunType,
+  findAttribute,
+  parseStun,
+  readUsername,
+  repairTiebreaker,
+  rewriteMappedAddress,
+  verifyIntegrity,
+  type StunMessage,
+} from './stun.js';
 
 /** What a flow needs of its repair port. @internal */
 export interface RepairFlowOwner {
@@ -90,7 +100,7 @@ export class RepairFlow {
   }
 
   /** A request for this flow's connection, signed with its password (so re-signing it is ours to do). */
-  #ownRequest(packet: Buffer, message: ReturnType<typeof parseStun> & object): boolean {
+  #ownRequest(packet: Buffer, message: StunMessage): boolean {
     const username = readUsername(packet, message);
     return username !== undefined && username.split(':')[0] === this.target.ufrag && verifyIntegrity(packet, message, this.target.pwd);
   }
