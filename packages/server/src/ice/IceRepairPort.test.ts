@@ -75,7 +75,7 @@ async function endpoint(): Promise<{ socket: Socket; port: number; next: () => P
   };
 }
 
-async function openPort(options: { maxFlows?: number; idleTimeoutMs?: number } = {}): Promise<IceRepairPort> {
+async function openPort(options: { maxFlows?: number; maxFlowsPerConnection?: number; idleTimeoutMs?: number } = {}): Promise<IceRepairPort> {
   const port = await IceRepairPort.open({ port: 0, bindAddress: '127.0.0.1', targetAddress: '127.0.0.1', ...options });
   ports.push(port);
   return port;
