@@ -13,7 +13,7 @@ import { machineInfo, loadAverage, repoRoot } from './lib/machine.mjs';
 import { appendResults, commandLine, textTable, resultsFile } from './lib/results.mjs';
 
 /** Every benchmark of the benchmark issue, in its order. */
-const registry = ['sfu-fanout', 'ttff', 'signalling', 'sdk-size', 'processors', 'attack', 'recording', 'scale', 'cluster', 'network'];
+const registry = ['sfu-fanout', 'ttff', 'signalling', 'sdk-size', 'processors', 'attack', 'recording', 'scale', 'cluster', 'network', 'ice-repair'];
 
 const argv = process.argv.slice(2);
 const flags = new Set(argv.filter((a) => a.startsWith('--')));

@@ -17,9 +17,11 @@ import { mediaRoutes } from './media-store/mediaRoutes.js';
 import { createRootLogger, type Logger, moduleLogger } from './logging/logger.js';
 import { ServerMetrics } from './metrics/ServerMetrics.js';
 import { availableParallelism } from 'node:os';
+import { isIP } from 'node:net';
 import { type ListenerErrorSink, Sfu, type SfuOptions } from './media/index.js';
 import type { MediaPlane } from './media/MediaApi.js';
 import { WorkerPool } from './media/worker/WorkerPool.js';
+import { IceRepairPort } from './ice/IceRepairPort.js';
 import { GroupQuota } from './presence/GroupQuota.js';
 import { PresenceService } from './presence/PresenceService.js';
 import { FfmpegTools } from './recording/FfmpegTools.js';
@@ -80,6 +82,7 @@ export async function startServer(options: ServerOptions | Config = {}): Promise
   const mediaLog = moduleLogger(root, 'media');
   const mediaErrors: ListenerErrorSink = (error, event) => mediaLog.error({ err: error, event }, 'media callback threw');
   const db = Database.open(config.dataDir, undefined, { log: moduleLogger(root, 'storage') });
+  let iceRepair: IceRepairPort | undefined;
   try {
     const apiKeys = new ApiKeyStore(db);
     apiKeys.ensureDemoKey(config.demoKey);
@@ -107,6 +110,8 @@ export async function startServer(options: ServerOptions | Config = {}): Promise
       log: moduleLogger(root, 'cloud-media'),
     });
     const media = createMediaPlane(config, mediaErrors);
+    iceRepair = await openIceRepair(config, mediaErrors);
+    if (iceRepair) mediaLog.info({ port: iceRepair.port }, `ICE check repair port on UDP ${iceRepair.port}`);
     if (media instanceof WorkerPool) {
       media.on('workerCrashed', (index, detail) => mediaLog.error({ worker: index, detail }, `media worker ${index} died (${detail}); restarting it`));
       media.on('workerReady', (index, pid) => mediaLog.info({ worker: index, pid }, `media worker ${index} running (pid ${pid})`));
@@ -127,6 +132,7 @@ export async function startServer(options: ServerOptions | Config = {}): Promise
         maxPendingOffers: config.limits.maxPendingOffers,
         maxPublicationsPerParticipant: config.limits.maxPublicationsPerParticipant,
         maxStreamListBytes: config.limits.maxStreamListBytes,
+        iceRepair,
       },
       relayTimeoutMs: config.conversations.relayTimeoutMs,
       limits: config.limits,
@@ -186,6 +192,7 @@ export async function startServer(options: ServerOptions | Config = {}): Promise
           groups: () => presence.groupCount,
           recordings: () => recordings.activeCount,
           sfu: () => conversations.sfuStats(),
+          ...(iceRepair ? { iceRepair: iceRepair.getStats.bind(iceRepair) } : {}),
         })
       : undefined;
     const router = new RequestRouter({
@@ -209,7 +216,11 @@ export async function startServer(options: ServerOptions | Config = {}): Promise
       stats: () => ({
         sessions: registry.size,
         conversations: conversations.conversationCount,
-        sfu: { ...conversations.sfuStats(), ...(media instanceof WorkerPool ? { workers: media.workers() } : {}) },
+        sfu: {
+          ...conversations.sfuStats(),
+          ...(media instanceof WorkerPool ? { workers: media.workers() } : {}),
+          ...(iceRepair ? { iceRepair: iceRepair.getStats() } : {}),
+        },
         ...(cluster
           ? {
               cluster: {
@@ -266,6 +277,7 @@ export async function startServer(options: ServerOptions | Config = {}): Promise
       // After the sessions released their ids; tells the other nodes this one's users are gone.
       await cluster?.close();
       conversations.close();
+      iceRepair?.close();
       // Media workers flush their capture files and exit; bounded: a stuck one is not waited for.
       if (media instanceof WorkerPool) await Promise.race([media.whenExited(), new Promise((r) => setTimeout(r, 3_000).unref())]);
       history.close();
@@ -303,9 +315,25 @@ export async function startServer(options: ServerOptions | Config = {}): Promise
       },
     };
   } catch (error) {
+    iceRepair?.close();
     db.close();
     throw error;
   }
+}
+
+/**
+ * The ICE check repair port when configured on (a port number) or left to `'auto'` with TURN
+ * URLs set. libjuice listens on the SFU's bind address (every interface without one), so the
+ * flows reach it there, or on loopback. @throws the bind error (e.g. EADDRINUSE)
+ */
+async function openIceRepair(config: Config, errorSink: ListenerErrorSink): Promise<IceRepairPort | undefined> {
+  const setting = config.media.iceRepairPort;
+  if (setting === 'off' || (setting === 'auto' && config.ice.turnUrls.length === 0)) return undefined;
+  const { bindAddress } = config.media;
+  const ipv4Bind = bindAddress !== undefined && isIP(bindAddress) === 4 ? bindAddress : undefined;
+  // An IPv6-only bind leaves no IPv4 socket of libjuice to forward to.
+  if (bindAddress !== undefined && ipv4Bind === undefined) return undefined;
+  return IceRepairPort.open({ port: setting === 'auto' ? 0 : setting, bindAddress: ipv4Bind, targetAddress: ipv4Bind ?? '127.0.0.1' }, errorSink);
 }
 
 /**
@@ -313,7 +341,8 @@ export async function startServer(options: ServerOptions | Config = {}): Promise
  * or a pool of media worker processes. @throws ConfigError on a bad address
  */
 function createMediaPlane(config: Config, errorSink: ListenerErrorSink): MediaPlane {
-  const { announcedAddress, bindAddress, portMin, portMax, udpMuxPort, workers, ...limits } = config.media;
+  // iceRepairPort is the main process's (openIceRepair), not the SFU's.
+  const { announcedAddress, bindAddress, portMin, portMax, udpMuxPort, workers, iceRepairPort, ...limits } = config.media;
   const options: SfuOptions = {
     ...limits,
     ...(udpMuxPort !== undefined ? { udpMuxPort } : {}),

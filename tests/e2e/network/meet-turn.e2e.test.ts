@@ -1,7 +1,7 @@
 // The demo app (apps/meet) for a user behind a firewall that lets UDP reach only the TURN server:
 // both users see and hear each other, the firewalled one through coturn (TURN/UDP relay for its
-// publisher and subscriber connections). A network that blocks every UDP packet needs TURN over
-// TCP/TLS, which does not reach the SFU yet (libjuice issue #355; see turn.e2e.test.ts).
+// publisher and subscriber connections). And for a user whose network blocks every UDP packet:
+// the same over TURN/TCP, through the server's ICE check repair port (see turn.e2e.test.ts).
 // Root only (network namespaces): fails with the reason otherwise, never skips.
 import { randomBytes } from 'node:crypto';
 import type { Browser } from 'playwright-core';
@@ -91,6 +91,23 @@ describe('the demo app behind a firewall that lets UDP reach only the TURN serve
     await ns.blockUdp(true, { except: [{ address: ns.hostAddress, port: turnPort }] });
   });
 
+  /** Local end of the selected pair of every connection of `user`'s page. */
+  function selectedLocals(user: User): Promise<Array<{ candidateType?: string; relayProtocol?: string }>> {
+    return user.page.evaluate(async () => {
+      const out: Array<{ candidateType?: string; relayProtocol?: string }> = [];
+      for (const pc of Parley.debug.peerConnections()) {
+        const stats = await pc.getStats();
+        stats.forEach((r: { type: string; selectedCandidatePairId?: string }) => {
+          if (r.type !== 'transport' || !r.selectedCandidatePairId) return;
+          const pair = stats.get(r.selectedCandidatePairId) as { localCandidateId: string } | undefined;
+          const local = pair ? (stats.get(pair.localCandidateId) as { candidateType?: string; relayProtocol?: string }) : undefined;
+          if (local) out.push({ candidateType: local.candidateType, relayProtocol: local.relayProtocol });
+        });
+      }
+      return out;
+    });
+  }
+
   afterEach(async (ctx) => {
     if (ctx.task.result?.state === 'fail') await captureOpenUsers(`${NAME}--${ctx.task.name}`);
     await closeOpenUsers();
@@ -111,20 +128,26 @@ describe('the demo app behind a firewall that lets UDP reach only the TURN serve
     await seesVideoOf(bob, 'Alice');
     await seesVideoOf(alice, 'Bob');
     // Every connection of bob's page runs through a relay candidate (UDP to coturn).
-    const locals = await bob.page.evaluate(async () => {
-      const out: Array<{ candidateType?: string; relayProtocol?: string }> = [];
-      for (const pc of Parley.debug.peerConnections()) {
-        const stats = await pc.getStats();
-        stats.forEach((r: { type: string; selectedCandidatePairId?: string }) => {
-          if (r.type !== 'transport' || !r.selectedCandidatePairId) return;
-          const pair = stats.get(r.selectedCandidatePairId) as { localCandidateId: string } | undefined;
-          const local = pair ? (stats.get(pair.localCandidateId) as { candidateType?: string; relayProtocol?: string }) : undefined;
-          if (local) out.push({ candidateType: local.candidateType, relayProtocol: local.relayProtocol });
-        });
-      }
-      return out;
-    });
+    const locals = await selectedLocals(bob);
     expect(locals.length).toBeGreaterThanOrEqual(2); // publisher and subscriber connections
     for (const local of locals) expect(local).toEqual({ candidateType: 'relay', relayProtocol: 'udp' });
+  });
+
+  test('both users see each other when every UDP packet of the firewalled one is dropped (TURN over TCP)', async () => {
+    const net = need(ns, 'namespace');
+    const turn = need(coturn, 'coturn');
+    await net.blockUdp(true);
+    try {
+      const carol = await joinCall(need(hostBrowser, 'browser'), need(server, 'server').url, 'Carol', 'turn-tcp-meet');
+      const dan = await joinCall(need(nsBrowser, 'namespace browser'), nsOrigin, 'Dan', 'turn-tcp-meet');
+      await seesVideoOf(dan, 'Carol');
+      await seesVideoOf(carol, 'Dan');
+      const locals = await selectedLocals(dan);
+      expect(locals.length).toBeGreaterThanOrEqual(2); // publisher and subscriber connections
+      for (const local of locals) expect(local).toEqual({ candidateType: 'relay', relayProtocol: 'tcp' });
+      expect(await net.ruleset()).toContain('meta l4proto udp drop');
+    } finally {
+      await net.blockUdp(true, { except: [{ address: turn.address, port: turn.port }] });
+    }
   });
 });

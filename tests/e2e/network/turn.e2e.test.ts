@@ -53,6 +53,19 @@ function connectionsOf(
   });
 }
 
+/** The server's repair port admitted flows and repaired zero tiebreakers (its counters in /api/v1/stats). */
+async function expectRepairUsed(): Promise<void> {
+  const running = need(server, 'server');
+  const response = await fetch(`${running.url}/api/v1/stats`); // loopback: no token needed
+  const stats = (await response.json()) as { sfu?: { iceRepair?: { flowsOpened: number; rewrites: number; packetsIn: number; packetsOut: number } } };
+  expect(stats.sfu?.iceRepair?.flowsOpened).toBeGreaterThan(0);
+  expect(stats.sfu?.iceRepair?.rewrites).toBeGreaterThan(0);
+  expect(stats.sfu?.iceRepair?.packetsOut).toBeGreaterThan(0);
+  // The same counters in the Prometheus exposition.
+  const metrics = await (await fetch(`${running.url}/metrics`)).text();
+  expect(Number(/^parley_ice_repair_rewrites_total (\d+)$/m.exec(metrics)?.[1])).toBeGreaterThan(0);
+}
+
 describe('TURN through coturn for a client whose UDP is blocked', () => {
   beforeAll(async () => {
     assertNetAdmin();
@@ -99,15 +112,11 @@ describe('TURN through coturn for a client whose UDP is blocked', () => {
     await ns?.close();
   });
 
-  // KNOWN FAILURE, kept as an expected failure so that it turns red the day it passes: over a
-  // TURN/TCP (or TLS) allocation Chromium sends its connectivity checks with an ICE-CONTROLLED
-  // tiebreaker of 0 (seen on the wire through a proxy in front of coturn), and the SFU's libjuice
-  // (node-datachannel 0.33.4, the newest) answers them 400 "Controlling and controlled attributes
-  // mismatch in request": it compares the two attribute values, and an absent ICE-CONTROLLING
-  // reads as 0 too. RFC 8445 allows a zero tiebreaker; upstream: paullouisageneau/libjuice issue
-  // #355, fix in PR #356 (both open). libjuice's own checks through the relay succeed, Chromium's
-  // fail, so Chromium's ICE fails. TURN over UDP works (the test above).
-  test.fails("the blocked subscriber decodes the publisher's video over a TURN/TCP relay, with the credentials its session was given", async () => {
+  // Over a TURN/TCP (or TLS) allocation Chromium sends its checks with a zero ICE tiebreaker,
+  // which the SFU's libjuice answers 400 (libjuice issue #355); the server's ICE check repair
+  // port (docs/operations.md § TURN) is the path that works: its candidate's checks get a
+  // nonzero tiebreaker on the way to libjuice.
+  test("the blocked subscriber decodes the publisher's video over a TURN/TCP relay, with the credentials its session was given", async () => {
     const a = await convUserOn(need(hostBrowser, 'browser'), need(server, 'server').url, 'alice');
     const b = await convUserOn(need(nsBrowser, 'namespace browser'), nsOrigin, 'bob');
     await join(a.user, 'turn-room');
@@ -137,6 +146,23 @@ describe('TURN through coturn for a client whose UDP is blocked', () => {
     for (const local of selected) expect(local).toMatchObject({ candidateType: 'relay', relayProtocol: 'tcp' });
     // And UDP really is blocked for bob: nothing left the namespace as UDP.
     expect(await need(ns, 'namespace').ruleset()).toContain('meta l4proto udp drop');
+    await expectRepairUsed();
+  });
+
+  test('the blocked client publishes over a TURN/TCP relay and the other side decodes it', async () => {
+    const a = await convUserOn(need(hostBrowser, 'browser'), need(server, 'server').url, 'gina');
+    const b = await convUserOn(need(nsBrowser, 'namespace browser'), nsOrigin, 'hank');
+    await join(a.user, 'turn-pub-room');
+    await join(b.user, 'turn-pub-room');
+    // hank's publisher connection: the browser offers, so it is the controlling agent (ICE-CONTROLLING=0 through TCP).
+    await b.user.page.evaluate(() => CONV.publishCamera());
+    await subscribe(a.user, await waitRemoteStream(a.user));
+    await waitDecoding(a.user, 'gina receives hank (UDP blocked)');
+    const selected = (await connectionsOf(b.user)).map((pc) => pc.local).filter((local) => local !== undefined);
+    expect(selected.length).toBeGreaterThan(0);
+    for (const local of selected) expect(local).toMatchObject({ candidateType: 'relay', relayProtocol: 'tcp' });
+    expect(await need(ns, 'namespace').ruleset()).toContain('meta l4proto udp drop');
+    await expectRepairUsed();
   });
 
   test('a subscriber whose UDP reaches only coturn decodes the video over a TURN/UDP relay', async () => {

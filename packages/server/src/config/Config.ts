@@ -139,6 +139,24 @@ const MediaSchema = z
      * (`npm start`, loadConfig) to `'auto'`.
      */
     workers: z.union([z.literal('auto'), z.number().int().min(0).max(256)]).default(0),
+    /**
+     * The ICE check repair port (docs/operations.md § TURN): one more UDP port, announced as an
+     * extra host candidate of every SFU connection, that lets Chromium clients whose UDP is
+     * blocked reach the SFU over TURN/TCP or TLS. `'auto'` (default): on, on an ephemeral port,
+     * when `ice.turnUrls` is set; a number: on, on that port (0 = ephemeral); `'off'`: never.
+     * Environment `PARLEY_MEDIA_ICE_REPAIR_PORT`.
+     */
+    iceRepairPort: z
+      .union([
+        z.enum(['auto', 'off']),
+        z.number().int().min(0).max(65535),
+        z
+          .string()
+          .regex(/^\d{1,5}$/)
+          .transform(Number),
+      ])
+      .pipe(z.union([z.enum(['auto', 'off']), z.number().int().min(0).max(65535)]))
+      .default('auto'),
   })
   .refine((m) => (m.portMin === undefined) === (m.portMax === undefined), { message: 'portMin and portMax go together' })
   .refine((m) => m.portMin === undefined || m.portMax === undefined || m.portMin <= m.portMax, { message: 'portMin must be ≤ portMax' })

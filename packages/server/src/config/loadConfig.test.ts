@@ -67,11 +67,16 @@ describe('loadConfig', () => {
       nackBurst: 64,
       nackRepeatWindowMs: 100,
       workers: 'auto',
+      iceRepairPort: 'auto',
     });
     expect(config.conversations).toMatchObject({ relayTimeoutMs: 10_000, meshMaxParticipants: 4, lossThreshold: 0.1, lossReports: 3 });
     expect(loadConfig({ PARLEY_MEDIA_WORKERS: '0' }, undefined, cwd).media.workers).toBe(0);
     expect(loadConfig({ PARLEY_MEDIA_WORKERS: '3' }, undefined, cwd).media.workers).toBe(3);
     expect(() => loadConfig({ PARLEY_MEDIA_WORKERS: 'many' }, undefined, cwd)).toThrow(/PARLEY_MEDIA_WORKERS/);
+    expect(loadConfig({ PARLEY_MEDIA_ICE_REPAIR_PORT: '3479' }, undefined, cwd).media.iceRepairPort).toBe(3479);
+    expect(loadConfig({ PARLEY_MEDIA_ICE_REPAIR_PORT: 'off' }, undefined, cwd).media.iceRepairPort).toBe('off');
+    expect(() => loadConfig({ PARLEY_MEDIA_ICE_REPAIR_PORT: 'sometimes' }, undefined, cwd)).toThrow(/iceRepairPort/);
+    expect(() => loadConfig({ PARLEY_MEDIA_ICE_REPAIR_PORT: '70000' }, undefined, cwd)).toThrow(/iceRepairPort/);
     expect(loadConfig({ PARLEY_DRAIN_SECONDS: '30' }, undefined, cwd).shutdown.drainSeconds).toBe(30);
     expect(
       loadConfig({ PARLEY_REDIS_URL: 'redis://127.0.0.1:6379', PARLEY_NODE_ID: 'node-2', PARLEY_CLUSTER_HEARTBEAT_MS: '500' }, undefined, cwd).cluster,

@@ -38,6 +38,7 @@ const STRING_ENV: ReadonlyArray<[name: string, path: readonly string[]]> = [
   ['PARLEY_APP_DIR', ['appDir']],
   ['PARLEY_MEDIA_ANNOUNCED_IP', ['media', 'announcedAddress']],
   ['PARLEY_MEDIA_BIND_IP', ['media', 'bindAddress']],
+  ['PARLEY_MEDIA_ICE_REPAIR_PORT', ['media', 'iceRepairPort']],
   ['PARLEY_STATS_TOKEN', ['http', 'statsToken']],
   ['PARLEY_MONITORING_HOST', ['http', 'monitoringHost']],
   ['PARLEY_FFMPEG', ['recording', 'ffmpegPath']],

@@ -1,6 +1,7 @@
 import { type ConversationMode, ErrorCode, ParleyError, type StreamDescriptor, type UnsequencedEvent } from '@parley/protocol';
 import type { Logger } from '../logging/logger.js';
 import type { MediaForwardedTrack as ForwardedTrack, MediaPeer as Peer, MediaTrack as PublishedTrack, MediaRoom as Room } from '../media/MediaApi.js';
+import type { IceRepairPort } from '../ice/IceRepairPort.js';
 import type { UserSession } from '../session/UserSession.js';
 import { fanOut } from './fanOut.js';
 import { type SwitchPolicyConfig, tooManyForMesh } from './LossTracker.js';
@@ -22,6 +23,8 @@ export interface ConversationSettings {
   maxPublicationsPerParticipant: number;
   /** Serialized size of all stream descriptors, i.e. what a joiner is sent, bytes (code 14 beyond). */
   maxStreamListBytes: number;
+  /** The ICE check repair port (docs/operations.md § TURN), when enabled. */
+  iceRepair?: IceRepairPort | undefined;
 }
 
 /** What a conversation asks of its service. */
@@ -68,6 +71,11 @@ export class Conversation {
     this.name = name;
     this.#mode = mesh || meshOnly ? 'mesh' : 'sfu';
     this.meshOnly = meshOnly;
+  }
+
+  /** @internal {@link ParticipantOwner} */
+  get iceRepair(): IceRepairPort | undefined {
+    return this.#settings.iceRepair;
   }
 
   get mode(): ConversationMode {

@@ -1,5 +1,7 @@
 import { ErrorCode, ParleyError } from '@parley/protocol';
 import type { MediaForwardedTrack as ForwardedTrack, MediaPeer as Peer, MediaRoom as Room } from '../media/MediaApi.js';
+import { IceRepairLink } from '../ice/IceRepairLink.js';
+import type { IceRepairPort } from '../ice/IceRepairPort.js';
 import type { UserSession } from '../session/UserSession.js';
 import { LossTracker, type SwitchPolicyConfig } from './LossTracker.js';
 import { SubscriptionSet } from './SubscriptionSet.js';
@@ -9,6 +11,8 @@ export type { Subscription } from './SubscriptionSet.js';
 /** What a participant asks of its conversation. */
 export interface ParticipantOwner {
   readonly name: string;
+  /** The ICE check repair port, when enabled: its candidate goes to the browser with the SFU's. */
+  readonly iceRepair: IceRepairPort | undefined;
   /** Maps subscribed media tracks back to stream ids for `media.subscriberOffer`. */
   streamsOf(tracks: readonly ForwardedTrack[]): { streamId: number; msid: string }[];
   /** The peer is about to close: last chance to read its counters. */
@@ -41,6 +45,8 @@ export class Participant {
   /** `media.publisherOffer` requests waiting for the peer's answer. */
   #offersInFlight = 0;
   #peer: Peer | null = null;
+  /** The peer's registration with the repair port (null without one). */
+  #repair: IceRepairLink | null = null;
   #closed = false;
 
   /**
@@ -75,23 +81,33 @@ export class Participant {
     this.#owner.admitPeer(this);
     const peer = room.addPeer(this.userId);
     this.#peer = peer;
+    this.#repair?.close();
+    const repair = this.#owner.iceRepair ? new IceRepairLink(this.#owner.iceRepair) : null;
+    this.#repair = repair;
     peer.on('subscriberSdp', (description) => {
       this.session.send({
         type: 'media.subscriberOffer',
         conversation: this.#owner.name,
-        sdp: description.sdp,
+        sdp: repair?.description('subscriber', description.sdp) ?? description.sdp,
         streams: this.#owner.streamsOf(peer.subscriptions),
       });
     });
-    peer.on('transportFailed', (transport, reason) => this.#owner.mediaTransportFailed(this, transport, reason));
+    peer.on('transportFailed', (transport, reason) => {
+      repair?.forget(transport);
+      this.#owner.mediaTransportFailed(this, transport, reason);
+    });
     peer.on('candidate', (candidate) => {
-      this.session.send({
-        type: 'media.candidate',
-        conversation: this.#owner.name,
-        transport: candidate.transport,
-        candidate: candidate.candidate,
-        sdpMid: candidate.sdpMid,
-      });
+      const send = (line: string): void =>
+        this.session.send({
+          type: 'media.candidate',
+          conversation: this.#owner.name,
+          transport: candidate.transport,
+          candidate: line,
+          sdpMid: candidate.sdpMid,
+        });
+      send(candidate.candidate);
+      const extra = repair?.candidate(candidate.transport, candidate.candidate);
+      if (extra !== undefined) send(extra);
     });
     return peer;
   }
@@ -107,7 +123,10 @@ export class Participant {
     if (this.#offersInFlight >= this.#maxPendingOffers) {
       throw new ParleyError(ErrorCode.NOT_ALLOWED, `too many publisher offers waiting for an answer (max ${this.#maxPendingOffers})`);
     }
-    const answer = this.peerIn(room).handlePublisherOffer(sdp, this.#answerTimeoutMs, simulcast);
+    const peer = this.peerIn(room);
+    const repair = this.#repair;
+    const raw = peer.handlePublisherOffer(sdp, this.#answerTimeoutMs, simulcast);
+    const answer = repair === null ? raw : raw.then((a) => ({ sdp: repair.description('publisher', a.sdp) }));
     this.#offersInFlight++;
     // Attached before the caller's handlers: the count is down when the caller hears the answer.
     const settled = (): void => {
@@ -124,6 +143,8 @@ export class Participant {
   closePeer(): void {
     const peer = this.#peer;
     this.#peer = null;
+    this.#repair?.close();
+    this.#repair = null;
     if (!peer) return;
     this.#owner.peerClosing(peer);
     peer.close();

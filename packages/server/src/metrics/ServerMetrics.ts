@@ -1,5 +1,6 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { SfuStats } from '../conversation/MediaStats.js';
+import type { IceRepairStats } from '../ice/IceRepairPort.js';
 
 /** Where {@link ServerMetrics} reads its numbers at scrape time (nothing is counted per packet). */
 export interface MetricSources {
@@ -9,6 +10,8 @@ export interface MetricSources {
   groups: () => number;
   recordings: () => number;
   sfu: () => SfuStats;
+  /** The ICE check repair port's counters, when it is open. */
+  iceRepair?: () => IceRepairStats;
 }
 
 /** How a signalling request ended, for the request metrics. */
@@ -26,6 +29,14 @@ const SFU_GAUGES: ReadonlyArray<[key: keyof Gauges, name: string, help: string]>
   ['publishedTracks', 'sfu_published_tracks', 'Tracks published to the SFU'],
   ['forwardedTracks', 'sfu_forwarded_tracks', 'Tracks the SFU forwards to subscribers (one per subscriber and track)'],
   ['connections', 'sfu_peer_connections', 'Media PeerConnections holding a port and descriptor reservation'],
+];
+
+const REPAIR_TOTALS: ReadonlyArray<[key: Exclude<keyof IceRepairStats, 'port' | 'flows'>, name: string, help: string]> = [
+  ['flowsOpened', 'ice_repair_flows_opened_total', 'Flows the ICE check repair port admitted (a signed Binding request of a live connection)'],
+  ['packetsIn', 'ice_repair_packets_in_total', 'Packets the repair port forwarded from clients to the SFU'],
+  ['packetsOut', 'ice_repair_packets_out_total', 'Packets the repair port forwarded from the SFU to clients'],
+  ['rewrites', 'ice_repair_rewrites_total', 'Binding requests whose zero ICE tiebreaker the repair port replaced'],
+  ['rejects', 'ice_repair_rejects_total', 'Datagrams the repair port dropped (not a signed check of a live connection, or over the flow limit)'],
 ];
 
 const SFU_TOTALS: ReadonlyArray<[key: keyof Totals, name: string, help: string]> = [
@@ -73,8 +84,8 @@ export class ServerMetrics {
     gauge('groups', 'Presence groups with at least one member', sources.groups);
     gauge('recordings_active', 'Conversations being recorded now', sources.recordings);
     for (const [key, name, help] of SFU_GAUGES) gauge(name, help, () => this.#sfu(sources)[key]);
-    for (const [key, name, help] of SFU_TOTALS) {
-      const total = (): number => this.#total(name, this.#sfu(sources)[key]);
+    const counter = (name: string, help: string, read: () => number): void => {
+      const total = (): number => this.#total(name, read());
       new Counter({
         name: PREFIX + name,
         help,
@@ -84,6 +95,12 @@ export class ServerMetrics {
           this.inc(total());
         },
       });
+    };
+    for (const [key, name, help] of SFU_TOTALS) counter(name, help, () => this.#sfu(sources)[key]);
+    const repair = sources.iceRepair;
+    if (repair) {
+      gauge('ice_repair_flows', 'Flows open on the ICE check repair port (clients on TURN/TCP or TLS)', () => repair().flows);
+      for (const [key, name, help] of REPAIR_TOTALS) counter(name, help, () => repair()[key]);
     }
     this.#requests = new Histogram({
       name: PREFIX + 'signalling_request_duration_seconds',
