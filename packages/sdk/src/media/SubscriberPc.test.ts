@@ -7,7 +7,7 @@ class FakePc {
   remoteDescription: { type: string; sdp: string } | null = null;
   localDescription: { type: string; sdp: string } | null = null;
   onicecandidate: unknown = null;
-  ontrack: ((e: { streams: { id: string }[]; track: { kind: string } }) => void) | null = null;
+  ontrack: ((e: { streams: { id: string }[]; track: { kind: string; readyState?: string } }) => void) | null = null;
   closed = false;
   constructor() {
     FakePc.all.push(this);
@@ -76,6 +76,20 @@ describe('SubscriberPc', () => {
     // The subscription waiting for media is served by the new PC.
     FakePc.all[1]!.ontrack?.({ streams: [{ id: 'ms1' }], track: { kind: 'video' } });
     expect(((await ready) as unknown as FakeMediaStream).getVideoTracks()).toHaveLength(1);
+    sub.close();
+  });
+
+  test('a track whose msid its offer did not name is kept and given to the stream a later offer names', async () => {
+    const sub = new SubscriberPc({ answer: async () => undefined, candidate: () => undefined }, () => undefined);
+    const ready = sub.expect(7, { audio: true, video: true }, 10_000);
+    // First offer: audio only, its stream list names nothing; the audio track arrives unnamed.
+    await sub.onOffer(offer('one'), []);
+    FakePc.all[0]!.ontrack?.({ streams: [{ id: 'ms7' }], track: { kind: 'audio', readyState: 'live' } });
+    // Second offer: adds video and names the stream; only the video track fires.
+    await sub.onOffer(offer('one'), [{ streamId: 7, msid: 'ms7' }]);
+    FakePc.all[0]!.ontrack?.({ streams: [{ id: 'ms7' }], track: { kind: 'video', readyState: 'live' } });
+    const ms = (await ready) as unknown as FakeMediaStream;
+    expect(ms.getTracks().map((t) => t.kind)).toEqual(['audio', 'video']);
     sub.close();
   });
 });

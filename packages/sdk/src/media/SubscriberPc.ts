@@ -28,6 +28,8 @@ export class SubscriberPc {
   readonly #msidToStream = new Map<string, number>();
   readonly #media = new Map<number, MediaStream>();
   readonly #waiters = new Map<number, Waiter>();
+  /** Tracks whose msid no offer has named yet, by msid: a later offer's stream list may. */
+  readonly #unmapped = new Map<string, MediaStreamTrack[]>();
   #pendingCandidates: RTCIceCandidateInit[] = [];
 
   readonly #iceServers: IceServersSource;
@@ -81,8 +83,10 @@ export class SubscriberPc {
         // The server never restarts ICE: new credentials mean it closed a failed connection and
         // offers from a fresh one (new certificate, mids from 0), which this PC cannot take.
         closePeerConnection(this.#pc);
+        this.#unmapped.clear();
         this.#pc = this.#create();
       }
+      for (const s of streams) this.#adoptUnmapped(s.msid, s.streamId);
       await this.pc.setRemoteDescription({ type: 'offer', sdp });
       const pending = this.#pendingCandidates;
       this.#pendingCandidates = [];
@@ -107,6 +111,7 @@ export class SubscriberPc {
   /** Closes the PC; pending subscriptions fail. */
   close(): void {
     for (const id of [...this.#waiters.keys()]) this.cancel(id, 'closed');
+    this.#unmapped.clear();
     closePeerConnection(this.pc);
   }
 
@@ -122,15 +127,35 @@ export class SubscriberPc {
 
   #onTrack(e: RTCTrackEvent): void {
     const msid = e.streams[0]?.id;
-    const streamId = msid === undefined ? undefined : this.#msidToStream.get(msid);
-    if (streamId === undefined) return;
+    if (msid === undefined) return;
+    const streamId = this.#msidToStream.get(msid);
+    if (streamId === undefined) {
+      // The offer did not name this stream (a server that described it only in the next offer):
+      // the track does not fire again, so it is kept until an offer does.
+      const early = this.#unmapped.get(msid);
+      if (early) early.push(e.track);
+      else this.#unmapped.set(msid, [e.track]);
+      return;
+    }
+    this.#attach(streamId, e.track);
+  }
+
+  /** Gives the tracks received under `msid` before any offer named it to stream `streamId`. */
+  #adoptUnmapped(msid: string, streamId: number): void {
+    const early = this.#unmapped.get(msid);
+    if (!early) return;
+    this.#unmapped.delete(msid);
+    for (const track of early) if (track.readyState !== 'ended') this.#attach(streamId, track);
+  }
+
+  #attach(streamId: number, track: MediaStreamTrack): void {
     let ms = this.#media.get(streamId);
     if (!ms) {
       ms = new MediaStream();
       this.#media.set(streamId, ms);
     }
-    for (const old of ms.getTracks().filter((t) => t.kind === e.track.kind)) ms.removeTrack(old);
-    ms.addTrack(e.track);
+    for (const old of ms.getTracks().filter((t) => t.kind === track.kind)) ms.removeTrack(old);
+    ms.addTrack(track);
     const w = this.#waiters.get(streamId);
     if (!w) return;
     const hasAudio = ms.getAudioTracks().length > 0;

@@ -6,8 +6,10 @@ import type { RemoteTrack } from './RemoteTrack.js';
 
 /**
  * The main process's view of a subscription in a media worker. Created when subscribe() is
- * sent; its id, mid and stream id are the worker's once the worker's next subscriber offer
- * described it (they are only read for that offer's stream list). Simulcast: the preferred layer
+ * sent; its id and mid are the worker's once the worker's next subscriber offer described it.
+ * Its msid stream id is the source's from the start (the worker's is the same): an offer the
+ * worker made before it saw this subscription is sent with a stream list that includes it, and
+ * an empty msid there would hide the msid of the same stream's other track from the browser. Simulcast: the preferred layer
  * goes to the worker through `prefer`, the worker's layer changes come back as `layerChanged`.
  */
 export class RemoteForwardedTrack extends Emitter<MediaForwardedTrackEvents> implements MediaForwardedTrack {
@@ -15,7 +17,7 @@ export class RemoteForwardedTrack extends Emitter<MediaForwardedTrackEvents> imp
   readonly kind: MediaKind;
   id: string;
   mid = '';
-  streamId = '';
+  streamId: string;
   readonly #prefer: (layer: number) => void;
   #closed = false;
 
@@ -24,6 +26,7 @@ export class RemoteForwardedTrack extends Emitter<MediaForwardedTrackEvents> imp
     this.source = source;
     this.kind = source.kind;
     this.id = `pending-${source.id}`;
+    this.streamId = source.streamId;
     this.#prefer = prefer;
   }
 

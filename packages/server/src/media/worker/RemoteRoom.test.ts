@@ -45,6 +45,9 @@ describe('RemoteRoom / RemotePeer (main-process proxies of a worker room)', () =
     expect(() => bob.subscribe('nope')).toThrow(/unknown track/);
     const forwarded = bob.subscribe('t1');
     expect(bob.subscribe('t1')).toBe(forwarded);
+    // Not described by the worker yet, it already names its stream (the msid of the offers'
+    // stream lists): the source's, as the worker's own ForwardedTrack does.
+    expect(forwarded.streamId).toBe('ms-t1');
     expect(forwarded.source).toBe(room.tracks[0]);
 
     // The worker's offer describes the subscription: the proxy takes its ids before the event.
