@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, onTestFinished, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { DEFAULT_WAIT_MS, newUser, paths, startServer, useE2E, type User } from './harness/index.js';
+import { remoteTile, tilePlays } from './harness/meetTiles.js';
 
 const env = useE2E('meet-call');
 
@@ -31,28 +32,6 @@ async function joinCall(name: string, room: string, viewport?: { width: number; 
   await user.page.locator('#call-view').waitFor({ state: 'visible', ...WAIT });
   expect(await user.page.textContent('#room-name')).toBe(room);
   return user;
-}
-
-/** CSS selector of the remote camera tile of `name`. */
-const remoteTile = (name: string, kind: 'camera' | 'screen' = 'camera'): string => `#stage .tile[data-local="false"][data-kind="${kind}"][data-name="${name}"]`;
-
-/** The <video> of the tile matching `selector` shows frames and its time advances. */
-async function tilePlays(user: User, selector: string): Promise<void> {
-  await user.page.locator(selector).waitFor(WAIT);
-  await user.page.waitForFunction(
-    (sel) => {
-      const video = document.querySelector<HTMLVideoElement>(`${sel} video`);
-      return !!video && video.videoWidth > 0 && !video.paused;
-    },
-    selector,
-    WAIT,
-  );
-  const before = await user.page.$eval(`${selector} video`, (v) => (v as HTMLVideoElement).currentTime);
-  await user.page.waitForFunction(
-    ({ sel, t }) => (document.querySelector<HTMLVideoElement>(`${sel} video`)?.currentTime ?? 0) > t + 0.2,
-    { sel: selector, t: before },
-    WAIT,
-  );
 }
 
 /**

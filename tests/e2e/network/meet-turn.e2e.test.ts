@@ -18,6 +18,7 @@ import {
   type RunningServer,
   type User,
 } from '../harness/index.js';
+import { remoteTile, tilePlays } from '../harness/meetTiles.js';
 import { startCoturn, type RunningCoturn } from './coturn.js';
 import { hostAddresses, launchBrowserIn } from './network-env.js';
 
@@ -44,26 +45,6 @@ async function joinCall(browser: Browser, origin: string, name: string, room: st
   await user.page.click('#join-btn');
   await user.page.locator('#call-view').waitFor({ state: 'visible', ...WAIT });
   return user;
-}
-
-/** The remote camera tile of `name` shows frames and its playback time advances. */
-async function seesVideoOf(user: User, name: string): Promise<void> {
-  const selector = `#stage .tile[data-local="false"][data-kind="camera"][data-name="${name}"]`;
-  await user.page.locator(selector).waitFor(WAIT);
-  await user.page.waitForFunction(
-    (sel) => {
-      const video = document.querySelector<HTMLVideoElement>(`${sel} video`);
-      return !!video && video.videoWidth > 0 && !video.paused;
-    },
-    selector,
-    WAIT,
-  );
-  const before = await user.page.$eval(`${selector} video`, (v) => (v as HTMLVideoElement).currentTime);
-  await user.page.waitForFunction(
-    ({ sel, t }) => (document.querySelector<HTMLVideoElement>(`${sel} video`)?.currentTime ?? 0) > t + 0.2,
-    { sel: selector, t: before },
-    WAIT,
-  );
 }
 
 describe('the demo app behind a firewall that lets UDP reach only the TURN server', () => {
@@ -125,8 +106,8 @@ describe('the demo app behind a firewall that lets UDP reach only the TURN serve
   test('both users see each other; the firewalled one through coturn', async () => {
     const alice = await joinCall(need(hostBrowser, 'browser'), need(server, 'server').url, 'Alice', 'turn-meet');
     const bob = await joinCall(need(nsBrowser, 'namespace browser'), nsOrigin, 'Bob', 'turn-meet');
-    await seesVideoOf(bob, 'Alice');
-    await seesVideoOf(alice, 'Bob');
+    await tilePlays(bob, remoteTile('Alice'));
+    await tilePlays(alice, remoteTile('Bob'));
     // Every connection of bob's page runs through a relay candidate (UDP to coturn).
     const locals = await selectedLocals(bob);
     expect(locals.length).toBeGreaterThanOrEqual(2); // publisher and subscriber connections
@@ -140,8 +121,8 @@ describe('the demo app behind a firewall that lets UDP reach only the TURN serve
     try {
       const carol = await joinCall(need(hostBrowser, 'browser'), need(server, 'server').url, 'Carol', 'turn-tcp-meet');
       const dan = await joinCall(need(nsBrowser, 'namespace browser'), nsOrigin, 'Dan', 'turn-tcp-meet');
-      await seesVideoOf(dan, 'Carol');
-      await seesVideoOf(carol, 'Dan');
+      await tilePlays(dan, remoteTile('Carol'));
+      await tilePlays(carol, remoteTile('Dan'));
       const locals = await selectedLocals(dan);
       expect(locals.length).toBeGreaterThanOrEqual(2); // publisher and subscriber connections
       for (const local of locals) expect(local).toEqual({ candidateType: 'relay', relayProtocol: 'tcp' });
