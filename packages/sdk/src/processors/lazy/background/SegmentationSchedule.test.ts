@@ -14,12 +14,12 @@ describe('SegmentationSchedule', () => {
     expect(s.stats).toMatchObject({ segmentations: 1, meanSegmentationMs: 10 });
   });
 
-  test('a slow segmentation waits as long as it took before the next (at most half the thread)', () => {
+  test('a slow segmentation waits twice as long as it took before the next (at most a third of the thread)', () => {
     const s = new SegmentationSchedule();
     s.started(1000);
     s.finished(1100, true);
-    expect(s.due(1199)).toBe(false);
-    expect(s.due(1200)).toBe(true);
+    expect(s.due(1299)).toBe(false);
+    expect(s.due(1300)).toBe(true);
   });
 
   test('failed runs count in the pacing but not in the statistics', () => {
@@ -27,8 +27,8 @@ describe('SegmentationSchedule', () => {
     s.started(0);
     expect(s.finished(200, false)).toBeUndefined();
     expect(s.stats.segmentations).toBe(0);
-    expect(s.due(399)).toBe(false);
-    expect(s.due(400)).toBe(true);
+    expect(s.due(599)).toBe(false);
+    expect(s.due(600)).toBe(true);
   });
 
   test('reports the mean time once, when 30 runs average over 250 ms', () => {
