@@ -42,9 +42,14 @@ export const PAGE_START = async ({ kind, processor }) => {
     };
     el.requestVideoFrameCallback(tick);
     const source = `let n = 0;
+      let reader;
       onmessage = async (e) => {
         if (e.data === 'count') return postMessage(n);
-        const reader = e.data.getReader();
+        if (e.data === 'stop') {
+          await reader.cancel().catch(() => {});
+          return postMessage('stopped');
+        }
+        reader = e.data.getReader();
         for (;;) {
           const { value, done } = await reader.read();
           if (done) return;
@@ -72,8 +77,16 @@ export const PAGE_FRAMES = async () => {
   return { presented, delivered };
 };
 
-export const PAGE_STOP = () => {
-  B.current.counter?.terminate();
+export const PAGE_STOP = async () => {
+  const { counter } = B.current;
+  if (counter) {
+    // Cancelled before the worker ends, so no frame it was handed is left unclosed.
+    await new Promise((resolve) => {
+      counter.onmessage = resolve;
+      counter.postMessage('stop');
+    });
+    counter.terminate();
+  }
   B.current.el.srcObject = null;
   B.current.el.remove();
   B.current.base.release();

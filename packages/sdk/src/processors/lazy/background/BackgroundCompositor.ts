@@ -46,11 +46,14 @@ export class BackgroundCompositor {
   readonly #midCtx: Context2D;
   readonly #small: AnyCanvas;
   readonly #smallCtx: Context2D;
-  /** The last blurred background at full size, drawn as is until it is due again. */
-  readonly #blurred: AnyCanvas;
-  readonly #blurredCtx: Context2D;
-  /** Frames until the blurred background is recomputed; 0: on the next frame. */
-  #blurAge = 0;
+  /**
+   * The background at full size, drawn as is on each frame: the image scaled once (until the
+   * background or the size changes), the blur recomputed every {@link BLUR_EVERY_FRAMES} frames.
+   */
+  readonly #backdrop: AnyCanvas;
+  readonly #backdropCtx: Context2D;
+  /** Frames since the backdrop was drawn (modulo BLUR_EVERY_FRAMES for blur); 0: draw it now. */
+  #backdropAge = 0;
   #background: Background = { kind: 'blur' };
 
   /** `output`: where frames are drawn (a page canvas when its capture is the output track). */
@@ -63,8 +66,8 @@ export class BackgroundCompositor {
     this.#midCtx = context2d(this.#mid);
     this.#small = canvas(40, 30);
     this.#smallCtx = context2d(this.#small);
-    this.#blurred = canvas(640, 480);
-    this.#blurredCtx = context2d(this.#blurred);
+    this.#backdrop = canvas(640, 480);
+    this.#backdropCtx = context2d(this.#backdrop);
   }
 
   get background(): Background {
@@ -73,7 +76,7 @@ export class BackgroundCompositor {
 
   set background(background: Background) {
     this.#background = background;
-    this.#blurAge = 0;
+    this.#backdropAge = 0;
   }
 
   /** The current frame as RGB (valid until the next {@link draw}), e.g. to feed the segmenter. */
@@ -88,9 +91,9 @@ export class BackgroundCompositor {
   draw(source: CanvasImageSource, width: number, height: number, mask: CanvasImageSource | null): void {
     const out = this.output;
     if (out.width !== width || out.height !== height) {
-      out.width = this.#rgb.width = this.#blurred.width = width;
-      out.height = this.#rgb.height = this.#blurred.height = height;
-      this.#blurAge = 0;
+      out.width = this.#rgb.width = this.#backdrop.width = width;
+      out.height = this.#rgb.height = this.#backdrop.height = height;
+      this.#backdropAge = 0;
       this.#mid.width = Math.max(1, Math.round((width * 4) / BLUR_DOWNSCALE));
       this.#mid.height = Math.max(1, Math.round((height * 4) / BLUR_DOWNSCALE));
       this.#small.width = Math.max(1, Math.round(width / BLUR_DOWNSCALE));
@@ -113,20 +116,26 @@ export class BackgroundCompositor {
   }
 
   #drawBackground(frame: CanvasImageSource, width: number, height: number): void {
-    const ctx = this.#ctx;
     const background = this.#background;
-    if (background.kind === 'image') {
-      const img = background.image;
-      // "cover": fill the frame, keep the image's proportions, crop what overflows.
-      const scale = Math.max(width / img.width, height / img.height);
-      const w = img.width * scale;
-      const h = img.height * scale;
-      ctx.drawImage(img, (width - w) / 2, (height - h) / 2, w, h);
-      return;
+    if (this.#backdropAge === 0) {
+      if (background.kind === 'image') this.#cover(background.image, width, height);
+      else this.#blur(frame, width, height);
     }
-    if (this.#blurAge === 0) this.#blur(frame, width, height);
-    this.#blurAge = (this.#blurAge + 1) % BLUR_EVERY_FRAMES;
-    ctx.drawImage(this.#blurred, 0, 0);
+    // An image stays until the background or the size changes (which reset the age to 0).
+    this.#backdropAge = background.kind === 'image' ? 1 : (this.#backdropAge + 1) % BLUR_EVERY_FRAMES;
+    this.#ctx.drawImage(this.#backdrop, 0, 0);
+  }
+
+  /** "cover": fills the frame, keeps the image's proportions, crops what overflows. */
+  #cover(img: ImageBitmap, width: number, height: number): void {
+    const ctx = this.#backdropCtx;
+    const scale = Math.max(width / img.width, height / img.height);
+    const w = img.width * scale;
+    const h = img.height * scale;
+    ctx.globalCompositeOperation = 'copy';
+    ctx.imageSmoothingEnabled = true;
+    ctx.imageSmoothingQuality = 'high';
+    ctx.drawImage(img, (width - w) / 2, (height - h) / 2, w, h);
   }
 
   #blur(frame: CanvasImageSource, width: number, height: number): void {
@@ -134,7 +143,7 @@ export class BackgroundCompositor {
     const small = this.#small;
     this.#midCtx.drawImage(frame, 0, 0, this.#mid.width, this.#mid.height);
     this.#smallCtx.drawImage(this.#mid, 0, 0, small.width, small.height);
-    const ctx = this.#blurredCtx;
+    const ctx = this.#backdropCtx;
     ctx.globalCompositeOperation = 'copy';
     ctx.imageSmoothingEnabled = true;
     ctx.imageSmoothingQuality = 'high';
