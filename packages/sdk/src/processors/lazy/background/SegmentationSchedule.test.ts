@@ -2,15 +2,15 @@ import { describe, expect, test } from 'vitest';
 import { SegmentationSchedule } from './SegmentationSchedule.js';
 
 describe('SegmentationSchedule', () => {
-  test('one segmentation at a time, at most 15 per second', () => {
+  test('one segmentation at a time, at most 12 per second', () => {
     const s = new SegmentationSchedule();
     expect(s.due(0)).toBe(true);
     s.started(0);
     expect(s.due(10)).toBe(false);
     s.finished(10, true);
-    // Done in 10 ms, but the next may only start 1000/15 ms after the previous one started.
-    expect(s.due(60)).toBe(false);
-    expect(s.due(67)).toBe(true);
+    // Done in 10 ms, but the next may only start 1000/12 ms after the previous one started.
+    expect(s.due(83)).toBe(false);
+    expect(s.due(84)).toBe(true);
     expect(s.stats).toMatchObject({ segmentations: 1, meanSegmentationMs: 10 });
   });
 

@@ -1,10 +1,14 @@
-/** Segmentation is capped at this rate: the mask of a still-ish person barely changes in 66 ms. */
-const MAX_RATE_HZ = 15;
+/**
+ * Segmentation is capped at this rate: the mask of a still-ish person barely changes in 83 ms.
+ * 15/s cost ~50 % of a core in the GPU process alone with software WebGL (SwiftShader) and held
+ * blur just under 30 fps on a quiet 2-core machine; 12/s takes a fifth off that.
+ */
+const MAX_RATE_HZ = 12;
 /**
  * After a run of d ms the next starts at least this × d ms after it started: segmentation takes
  * at most a third of the thread it runs on. A half (2×) let software-rendered segmentation take
  * ~45 % of the page's main thread on a 2-core machine at 15/s, starving compositing and the rest
- * of the page; at a third a ~29 ms run is repeated ~11 times a second instead of 15.
+ * of the page; at a third a ~29 ms run is repeated ~11 times a second.
  */
 const SPACING = 3;
 /** Above this mean segmentation time the masks lag visibly behind the person. */

@@ -64,7 +64,7 @@ function send(worker: Worker, message: ToWorker, transfer: Transferable[] = []):
  * camera track's frames (MediaStreamTrackProcessor) and the output track's sink
  * (MediaStreamTrackGenerator) are streams transferred to a compositing worker, which draws every
  * frame with the latest mask. The model stays on the page (MaskService), fed a 256×144 frame at
- * most 15 times a second by the worker; the page also relays visibility and background changes.
+ * most 12 times a second by the worker; the page also relays visibility and background changes.
  */
 export class WorkerPipeline implements Pipeline {
   readonly output: MediaStreamTrack;
