@@ -7,6 +7,12 @@ type Context2D = CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D;
 
 /** The blurred background is the frame shrunk by this factor and scaled back up with smoothing. */
 const BLUR_DOWNSCALE = 16;
+/**
+ * The blurred background is recomputed on every this-many frames and reused in between: at 30 fps
+ * it follows the scene at 15 fps, which a 16× blur hides (nothing sharp moves in it), and it saves
+ * the two shrinking draws and the smoothed full-size enlargement on every other frame.
+ */
+const BLUR_EVERY_FRAMES = 2;
 
 /** An off-screen canvas where the browser has them (workers have no document), else a page one. */
 export function canvas(width: number, height: number): AnyCanvas {
@@ -26,8 +32,9 @@ export function context2d(c: AnyCanvas): Context2D {
  * 2D only, so it also runs where WebGL is software-emulated. A canvas `filter: blur()` costs tens
  * of milliseconds per frame in a software-rendered canvas (measured: blur held half the frame rate
  * of a background image); shrinking the frame 16× and scaling it back up with smoothing gives a
- * comparable blur for the price of two drawImage calls. Runs in the compositing worker, or on the
- * page where frames cannot be moved to a worker.
+ * comparable blur for the price of three drawImage calls, on every other frame (the result is
+ * reused in between). Runs in the compositing worker, or on the page where frames cannot be
+ * moved to a worker.
  */
 export class BackgroundCompositor {
   readonly output: AnyCanvas;
@@ -39,7 +46,15 @@ export class BackgroundCompositor {
   readonly #midCtx: Context2D;
   readonly #small: AnyCanvas;
   readonly #smallCtx: Context2D;
-  background: Background = { kind: 'blur' };
+  /**
+   * The background at full size, drawn as is on each frame: the image scaled once (until the
+   * background or the size changes), the blur recomputed every {@link BLUR_EVERY_FRAMES} frames.
+   */
+  readonly #backdrop: AnyCanvas;
+  readonly #backdropCtx: Context2D;
+  /** Frames since the backdrop was drawn (modulo BLUR_EVERY_FRAMES for blur); 0: draw it now. */
+  #backdropAge = 0;
+  #background: Background = { kind: 'blur' };
 
   /** `output`: where frames are drawn (a page canvas when its capture is the output track). */
   constructor(output: AnyCanvas = canvas(640, 480)) {
@@ -51,6 +66,17 @@ export class BackgroundCompositor {
     this.#midCtx = context2d(this.#mid);
     this.#small = canvas(40, 30);
     this.#smallCtx = context2d(this.#small);
+    this.#backdrop = canvas(640, 480);
+    this.#backdropCtx = context2d(this.#backdrop);
+  }
+
+  get background(): Background {
+    return this.#background;
+  }
+
+  set background(background: Background) {
+    this.#background = background;
+    this.#backdropAge = 0;
   }
 
   /** The current frame as RGB (valid until the next {@link draw}), e.g. to feed the segmenter. */
@@ -65,8 +91,9 @@ export class BackgroundCompositor {
   draw(source: CanvasImageSource, width: number, height: number, mask: CanvasImageSource | null): void {
     const out = this.output;
     if (out.width !== width || out.height !== height) {
-      out.width = this.#rgb.width = width;
-      out.height = this.#rgb.height = height;
+      out.width = this.#rgb.width = this.#backdrop.width = width;
+      out.height = this.#rgb.height = this.#backdrop.height = height;
+      this.#backdropAge = 0;
       this.#mid.width = Math.max(1, Math.round((width * 4) / BLUR_DOWNSCALE));
       this.#mid.height = Math.max(1, Math.round((height * 4) / BLUR_DOWNSCALE));
       this.#small.width = Math.max(1, Math.round(width / BLUR_DOWNSCALE));
@@ -89,20 +116,35 @@ export class BackgroundCompositor {
   }
 
   #drawBackground(frame: CanvasImageSource, width: number, height: number): void {
-    const ctx = this.#ctx;
-    if (this.background.kind === 'image') {
-      const img = this.background.image;
-      // "cover": fill the frame, keep the image's proportions, crop what overflows.
-      const scale = Math.max(width / img.width, height / img.height);
-      const w = img.width * scale;
-      const h = img.height * scale;
-      ctx.drawImage(img, (width - w) / 2, (height - h) / 2, w, h);
-      return;
+    const background = this.#background;
+    if (this.#backdropAge === 0) {
+      if (background.kind === 'image') this.#cover(background.image, width, height);
+      else this.#blur(frame, width, height);
     }
+    // An image stays until the background or the size changes (which reset the age to 0).
+    this.#backdropAge = background.kind === 'image' ? 1 : (this.#backdropAge + 1) % BLUR_EVERY_FRAMES;
+    this.#ctx.drawImage(this.#backdrop, 0, 0);
+  }
+
+  /** "cover": fills the frame, keeps the image's proportions, crops what overflows. */
+  #cover(img: ImageBitmap, width: number, height: number): void {
+    const ctx = this.#backdropCtx;
+    const scale = Math.max(width / img.width, height / img.height);
+    const w = img.width * scale;
+    const h = img.height * scale;
+    ctx.globalCompositeOperation = 'copy';
+    ctx.imageSmoothingEnabled = true;
+    ctx.imageSmoothingQuality = 'high';
+    ctx.drawImage(img, (width - w) / 2, (height - h) / 2, w, h);
+  }
+
+  #blur(frame: CanvasImageSource, width: number, height: number): void {
     // Shrunk in two 4× bilinear steps: one 16× step would skip most pixels and shimmer.
     const small = this.#small;
     this.#midCtx.drawImage(frame, 0, 0, this.#mid.width, this.#mid.height);
     this.#smallCtx.drawImage(this.#mid, 0, 0, small.width, small.height);
+    const ctx = this.#backdropCtx;
+    ctx.globalCompositeOperation = 'copy';
     ctx.imageSmoothingEnabled = true;
     ctx.imageSmoothingQuality = 'high';
     ctx.drawImage(small, 0, 0, width, height);

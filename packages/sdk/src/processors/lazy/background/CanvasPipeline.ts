@@ -9,7 +9,7 @@ import type { Pipeline } from './WorkerPipeline.js';
  * Background replacement on the page's main thread, where frames cannot be handed to a worker
  * (no MediaStreamTrackProcessor/Generator, or streams not transferable): frames come from
  * FrameSource, the output is a page canvas's capture track, and segmentation runs on this thread
- * too, rate-limited by SegmentationSchedule so compositing keeps at least half of it.
+ * too, rate-limited by SegmentationSchedule so compositing keeps at least two thirds of it.
  */
 export class CanvasPipeline implements Pipeline {
   readonly output: MediaStreamTrack;

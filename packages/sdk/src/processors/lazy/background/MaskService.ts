@@ -5,7 +5,7 @@ import type { SegmentRequest, SegmentResult } from './workerMessages.js';
 /**
  * Answers the compositing worker's segmentation requests on the page: MediaPipe's model runs
  * here (its worker path does not work, docs/sdk.md), on the downscaled frames the worker sends at
- * most 15 times a second, one at a time, while every frame's compositing stays in the worker.
+ * most 12 times a second, one at a time, while every frame's compositing stays in the worker.
  */
 export class MaskService {
   readonly #segmenter: Segmenter;

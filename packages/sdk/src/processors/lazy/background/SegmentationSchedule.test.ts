@@ -2,24 +2,24 @@ import { describe, expect, test } from 'vitest';
 import { SegmentationSchedule } from './SegmentationSchedule.js';
 
 describe('SegmentationSchedule', () => {
-  test('one segmentation at a time, at most 15 per second', () => {
+  test('one segmentation at a time, at most 12 per second', () => {
     const s = new SegmentationSchedule();
     expect(s.due(0)).toBe(true);
     s.started(0);
     expect(s.due(10)).toBe(false);
     s.finished(10, true);
-    // Done in 10 ms, but the next may only start 1000/15 ms after the previous one started.
-    expect(s.due(60)).toBe(false);
-    expect(s.due(67)).toBe(true);
+    // Done in 10 ms, but the next may only start 1000/12 ms after the previous one started.
+    expect(s.due(83)).toBe(false);
+    expect(s.due(84)).toBe(true);
     expect(s.stats).toMatchObject({ segmentations: 1, meanSegmentationMs: 10 });
   });
 
-  test('a slow segmentation waits as long as it took before the next (at most half the thread)', () => {
+  test('a slow segmentation waits twice as long as it took before the next (at most a third of the thread)', () => {
     const s = new SegmentationSchedule();
     s.started(1000);
     s.finished(1100, true);
-    expect(s.due(1199)).toBe(false);
-    expect(s.due(1200)).toBe(true);
+    expect(s.due(1299)).toBe(false);
+    expect(s.due(1300)).toBe(true);
   });
 
   test('failed runs count in the pacing but not in the statistics', () => {
@@ -27,8 +27,8 @@ describe('SegmentationSchedule', () => {
     s.started(0);
     expect(s.finished(200, false)).toBeUndefined();
     expect(s.stats.segmentations).toBe(0);
-    expect(s.due(399)).toBe(false);
-    expect(s.due(400)).toBe(true);
+    expect(s.due(599)).toBe(false);
+    expect(s.due(600)).toBe(true);
   });
 
   test('reports the mean time once, when 30 runs average over 250 ms', () => {

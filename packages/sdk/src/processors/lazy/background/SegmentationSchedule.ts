@@ -1,5 +1,16 @@
-/** Segmentation is capped at this rate: the mask of a still-ish person barely changes in 66 ms. */
-const MAX_RATE_HZ = 15;
+/**
+ * Segmentation is capped at this rate: the mask of a still-ish person barely changes in 83 ms.
+ * 15/s cost ~50 % of a core in the GPU process alone with software WebGL (SwiftShader) and held
+ * blur just under 30 fps on a quiet 2-core machine; 12/s takes a fifth off that.
+ */
+const MAX_RATE_HZ = 12;
+/**
+ * After a run of d ms the next starts at least this × d ms after it started: segmentation takes
+ * at most a third of the thread it runs on. A half (2×) let software-rendered segmentation take
+ * ~45 % of the page's main thread on a 2-core machine at 15/s, starving compositing and the rest
+ * of the page; at a third a ~29 ms run is repeated ~11 times a second.
+ */
+const SPACING = 3;
 /** Above this mean segmentation time the masks lag visibly behind the person. */
 const SLOW_SEGMENTATION_MS = 250;
 const SLOW_WINDOW = 30;
@@ -15,8 +26,9 @@ export interface SegmentationStats {
 /**
  * When the next segmentation may start, and whether segmentation became too slow. Compositing
  * runs on every frame and reuses the latest mask (what production blur does); segmentation runs
- * at most {@link MAX_RATE_HZ} times a second and, after a run of d ms, waits at least d ms, so it
- * never takes more than half of the thread (or core) it runs on, however slow the machine.
+ * at most {@link MAX_RATE_HZ} times a second and, after a run of d ms, starts again {@link SPACING}
+ * × d ms after that run started, so it never takes more than a third of the thread (or core) it
+ * runs on, however slow the machine.
  */
 export class SegmentationSchedule {
   readonly stats: SegmentationStats = { framesIn: 0, framesOut: 0, segmentations: 0, meanSegmentationMs: 0 };
@@ -28,7 +40,7 @@ export class SegmentationSchedule {
 
   /** True when a segmentation may start at `now` (performance.now() ms). */
   due(now: number): boolean {
-    return !this.#busy && now - this.#lastStart >= Math.max(1000 / MAX_RATE_HZ, 2 * this.#lastDuration);
+    return !this.#busy && now - this.#lastStart >= Math.max(1000 / MAX_RATE_HZ, SPACING * this.#lastDuration);
   }
 
   started(now: number): void {

@@ -4,10 +4,17 @@ import type { SegmentationStats } from './SegmentationSchedule.js';
 import { Segmenter } from './Segmenter.js';
 import type { FromWorker, ToWorker } from './workerMessages.js';
 
-type ProcessorCtor = new (init: { track: MediaStreamTrack }) => { readable: ReadableStream<VideoFrame> };
+type ProcessorCtor = new (init: { track: MediaStreamTrack; maxBufferSize?: number }) => { readable: ReadableStream<VideoFrame> };
 type GeneratorCtor = new (init: { kind: 'video' }) => MediaStreamTrack & { writable: WritableStream<VideoFrame> };
 
 const WORKER_FILE = 'parley-processors-worker.js';
+/**
+ * Camera frames the processor queues for the worker. Chromium's default keeps one and drops the
+ * next when the worker is late by a frame (descheduled, or the frame that recomputes the blur):
+ * measured ~1 frame a second lost at 30 fps on a quiet 2-core machine. A few frames of slack let
+ * it catch up instead; it only adds delay while it is behind.
+ */
+const FRAME_QUEUE = 3;
 /** How long close() waits for the worker to release its streams before terminating it. */
 const CLOSE_GRACE_MS = 1000;
 
@@ -57,7 +64,7 @@ function send(worker: Worker, message: ToWorker, transfer: Transferable[] = []):
  * camera track's frames (MediaStreamTrackProcessor) and the output track's sink
  * (MediaStreamTrackGenerator) are streams transferred to a compositing worker, which draws every
  * frame with the latest mask. The model stays on the page (MaskService), fed a 256×144 frame at
- * most 15 times a second by the worker; the page also relays visibility and background changes.
+ * most 12 times a second by the worker; the page also relays visibility and background changes.
  */
 export class WorkerPipeline implements Pipeline {
   readonly output: MediaStreamTrack;
@@ -92,7 +99,7 @@ export class WorkerPipeline implements Pipeline {
     let generator: (MediaStreamTrack & { writable: WritableStream<VideoFrame> }) | undefined;
     try {
       compositor = spawn(baseUrl);
-      const { readable } = new g.MediaStreamTrackProcessor({ track: input });
+      const { readable } = new g.MediaStreamTrackProcessor({ track: input, maxBufferSize: FRAME_QUEUE });
       generator = new g.MediaStreamTrackGenerator({ kind: 'video' });
       const compositorReady = ready(compositor);
       // Throws a DataCloneError where streams cannot be transferred: the caller falls back.
