@@ -34,6 +34,11 @@ export const meta = {
 };
 
 const TARGET_FPS = 30;
+/**
+ * "Keeps 30 fps" is scored as at least 29.5: the camera itself is a 30 fps source, and a 6 s
+ * window counts its frames to within a frame or two (the unprocessed stream reads 29.8–30.0).
+ */
+const FPS_FLOOR = TARGET_FPS - 0.5;
 const TARGET_NOISE_CORE = 0.05;
 
 /** cpuTime (s) of each Chromium process by id. */
@@ -163,12 +168,12 @@ export async function run(ctx) {
       [
         'blur fps delivered ÷ unprocessed',
         fmtRatio(ratio(blur.delivered, camRef.delivered)),
-        `blur ≥ ${TARGET_FPS} fps: ${met(blur.delivered >= TARGET_FPS - 0.5)} (${fmt(blur.delivered, 1)})`,
+        `blur ≥ ${TARGET_FPS} fps (scored ≥ ${FPS_FLOOR}): ${met(blur.delivered >= FPS_FLOOR)} (${fmt(blur.delivered, 1)})`,
       ],
       [
         'blur fps presented ÷ unprocessed',
         fmtRatio(ratio(blur.fps, camRef.fps)),
-        `blur ≥ ${TARGET_FPS} fps: ${met(blur.fps >= TARGET_FPS - 0.5)} (${fmt(blur.fps, 1)})`,
+        `blur ≥ ${TARGET_FPS} fps (scored ≥ ${FPS_FLOOR}): ${met(blur.fps >= FPS_FLOOR)} (${fmt(blur.fps, 1)})`,
       ],
       [
         'backgroundImage fps delivered ÷ unprocessed',
