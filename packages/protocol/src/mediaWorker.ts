@@ -94,6 +94,7 @@ export const MediaWorkerPeerCounters = z.strictObject({
   nacksReceived: Count,
   retransmitted: Count,
   plisReceived: Count,
+  paddingBytes: Count,
 });
 
 /** Worker → main process. */

@@ -92,7 +92,6 @@ async function waitWidth(user: User, what: string, check: 'atMost' | 'equal', wi
   );
 }
 
-const rank = (quality: string): number => ['low', 'medium', 'high'].indexOf(quality);
 
 describe('simulcast on a constrained link', () => {
   test('400 kbit/s subscriber: a lower layer, decoding without freezes after adaptation; the other keeps the top; lifting the limit brings the top back', async () => {
@@ -132,9 +131,6 @@ describe('simulcast on a constrained link', () => {
     // After adaptation: frames keep being decoded and no new freeze is counted.
     const adapted = await inboundVideo(c.user);
     const reference = await inboundVideo(b.user);
-    const atAdaptation = await c.user.page.evaluate(() => E2E.of('simulcastFeedChanged').map((e) => e.quality as string));
-    const eventsAtAdaptation = atAdaptation.length;
-    const adaptedQuality = atAdaptation.at(-1) ?? 'high';
     await waitDecodedMore(c.user, 'carol on the slow link', 150);
     const later = await inboundVideo(c.user);
     const referenceLater = await inboundVideo(b.user);
@@ -142,22 +138,24 @@ describe('simulcast on a constrained link', () => {
     console.log(`constrained subscriber layers: ${layers.join(' ')}; now ${await c.user.page.evaluate(() => Math.round(performance.now()))}`);
     console.log(`constrained subscriber: width ${later.width}, frames ${adapted.frames} → ${later.frames}, freezes ${adapted.freezes} → ${later.freezes}`);
     expect(later.width).toBeLessThanOrEqual(320);
-    // Without padding probes the SFU can only learn that a higher layer fits by trying it
-    // (docs/media-plane.md#simulcast): a trial on a link too slow for it costs a keyframe burst
-    // and may cost one freeze. Freezes of the machine itself (a starved encoder or decoder on this
+    // The SFU finds out whether a higher layer would fit by padding (docs/media-plane.md#simulcast),
+    // never by switching up to try: no keyframe of a layer too big for the link, so no freeze of
+    // its own after adaptation. Freezes of the machine itself (a starved encoder or decoder on this
     // shared 2-core box) reach the unconstrained subscriber too, so they are the reference.
-    // Any other freeze after adaptation fails the test.
-    const windowEvents = await c.user.page.evaluate(() => E2E.of('simulcastFeedChanged').map((e) => e.quality as string));
-    const upward = windowEvents.slice(eventsAtAdaptation).filter((q, i, all) => rank(q) > rank(i === 0 ? adaptedQuality : all[i - 1]!)).length;
     const machineFreezes = referenceLater.freezes - reference.freezes;
-    console.log(`constrained: +${later.freezes - adapted.freezes} freezes, upward trials ${upward}; unconstrained reference: +${machineFreezes} freezes`);
-    expect(later.freezes - adapted.freezes).toBeLessThanOrEqual(upward + machineFreezes);
+    console.log(`constrained: +${later.freezes - adapted.freezes} freezes; unconstrained reference: +${machineFreezes} freezes`);
+    expect(later.freezes - adapted.freezes).toBeLessThanOrEqual(machineFreezes);
     // The unconstrained subscriber has the top layer (its own estimate may dip on this loaded box).
     await waitWidth(b.user, 'bob on the top layer', 'equal', 640, 90_000);
 
     await ns.limitRate('down', undefined);
     await waitWidth(c.user, 'carol back on the top layer after the limit is lifted', 'equal', 640, 120_000);
     await waitDecoding(c.user, 'carol decodes after the limit is lifted');
+    // Carol's estimate cannot exceed about 1.5 × what she receives: back on the top layer means
+    // the SFU's padding probes lifted it.
+    const stats = (await (await fetch(`${server.url}/api/v1/stats`)).json()) as { sfu: { paddingBytes: number } };
+    console.log(`padding sent by the SFU: ${stats.sfu.paddingBytes} bytes`);
+    expect(stats.sfu.paddingBytes).toBeGreaterThan(0);
     for (const u of [b, c]) {
       const end = await u.user.page.evaluate(() => E2E.of('simulcastFeedChanged').map((e) => `${e.quality}@${e.at}`));
       console.log(`${u.user.name} layers to the end: ${end.join(' ')}`);

@@ -19,6 +19,8 @@ export interface SfuStats {
   /** PLIs subscribers sent the SFU, and PLIs the SFU sent publishers (after merging and spacing). */
   plisReceived: number;
   plisSent: number;
+  /** Padding bytes sent to subscribers to probe their bandwidth before a simulcast up-switch. */
+  paddingBytes: number;
   /** PeerConnections holding a port/socket reservation now. */
   connections: number;
   /** PeerConnections refused for lack of ports or descriptors since start ("not enough bandwidth"). */

@@ -2,7 +2,7 @@ import { Emitter, type ListenerErrorSink } from '../util/Emitter.js';
 import { subscriberCodecs, type ForwardedCodec, type MediaKind } from './codecs.js';
 import type { NativeTrack } from './native.js';
 import type { PublishedTrack, TrackOutput } from './PublishedTrack.js';
-import { RtpRewriter } from './rtp/RtpRewriter.js';
+import { PADDING_PACKET_SIZE, RtpRewriter } from './rtp/RtpRewriter.js';
 import { readU32 } from './rtp/RtpPacket.js';
 import { forEachNacked, isFirFor, isPliFor, type NackSink } from './rtcp/feedback.js';
 import { NackVerdict, type NackBudget } from './rtcp/NackBudget.js';
@@ -11,6 +11,7 @@ import { readRembBitrate, rembSsrc, rembSsrcCount } from './rtcp/remb.js';
 import { reportedFractionLost, SR_LENGTH, translateSenderReport } from './rtcp/reports.js';
 import type { LayerTapOwner } from './simulcast/LayerTap.js';
 import { LayerState } from './simulcast/LayerState.js';
+import { PaddingPacer } from './simulcast/PaddingPacer.js';
 
 /** Events of a {@link ForwardedTrack}. */
 export interface ForwardedTrackEvents {
@@ -41,6 +42,9 @@ export interface ForwardedTrackStats {
   nackRepeatsIgnored: number;
   /** Sender reports translated and sent. */
   senderReports: number;
+  /** Padding-only packets sent to probe the subscriber's bandwidth (simulcast), and their bytes. */
+  paddingPackets: number;
+  paddingBytes: number;
   /** Last REMB estimate of the subscriber's whole connection, bit/s (0 if none). */
   remb: number;
   /** Simulcast: layer forwarded now (-1 before the first keyframe), layer wanted, switches done. */
@@ -93,6 +97,10 @@ export class ForwardedTrack extends Emitter<ForwardedTrackEvents> implements Tra
   readonly #sr = Buffer.alloc(SR_LENGTH);
   /** Scratch buffer of retransmissions, allocated at the first one. */
   #rtx: Buffer | null = null;
+  /** Scratch buffer of padding packets, allocated at the first probe. */
+  #padding: Buffer | null = null;
+  readonly #pacer = new PaddingPacer();
+  #paddingBytes = 0;
   readonly #budget: NackBudget;
   #native: NativeTrack | null = null;
   /** Offer/answer done for this m-section and the track is open: packets may be sent. */
@@ -185,6 +193,30 @@ export class ForwardedTrack extends Emitter<ForwardedTrackEvents> implements Tra
     sc.rewriteVp8(packet, layer);
     this.forward(packet, inPt, inSeq, inTs);
     sc.sent();
+    // A frame ended (marker bit): padding may follow it, never split a frame.
+    if ((packet[1]! & 0x80) !== 0) this.#pad(sc.paddingRate);
+  }
+
+  /**
+   * Sends the padding a probe owes since the last burst (rate × elapsed), in padding-only packets
+   * that continue the sequence numbers: the subscriber's estimator counts them as received bytes.
+   */
+  #pad(rate: number): void {
+    const now = performance.now();
+    const count = this.#pacer.owed(rate, now);
+    if (count === 0) return;
+    const buf = (this.#padding ??= Buffer.alloc(PADDING_PACKET_SIZE));
+    for (let i = 0; i < count; i++) {
+      const len = this.#rewriter.writePadding(buf, now);
+      if (len === 0) return;
+      try {
+        this.#native!.sendMessageBinary(buf);
+        this.#packetsOut++;
+        this.#paddingBytes += len;
+      } catch {
+        return; // the track closed under us
+      }
+    }
   }
 
   /** @internal {@link LayerTapOwner}: sender reports of the layer forwarded only. */
@@ -235,6 +267,8 @@ export class ForwardedTrack extends Emitter<ForwardedTrackEvents> implements Tra
       retransmitsRefused: this.#refused,
       nackRepeatsIgnored: this.#repeats,
       senderReports: this.#srs,
+      paddingPackets: this.#rewriter.paddingPackets,
+      paddingBytes: this.#paddingBytes,
       remb: this.#owner.remb,
       ...(this.#simulcast ? { layer: this.#simulcast.current, targetLayer: this.#simulcast.target, layerSwitches: this.#simulcast.switches } : {}),
     };

@@ -11,12 +11,13 @@ export const PEER_TOTAL_NAMES = [
   'retransmitted',
   'plisReceived',
   'plisSent',
+  'paddingBytes',
 ] as const;
 export type PeerTotals = Record<(typeof PEER_TOTAL_NAMES)[number], number>;
 
 /** All counters at zero. */
 export function zeroTotals(): PeerTotals {
-  return { packetsIn: 0, packetsOut: 0, bytesIn: 0, bytesOut: 0, packetsLost: 0, nacksReceived: 0, retransmitted: 0, plisReceived: 0, plisSent: 0 };
+  return { packetsIn: 0, packetsOut: 0, bytesIn: 0, bytesOut: 0, packetsLost: 0, nacksReceived: 0, retransmitted: 0, plisReceived: 0, plisSent: 0, paddingBytes: 0 };
 }
 
 /** One peer's counters summed over its published and subscribed tracks. */
@@ -35,6 +36,7 @@ export function peerTotals(stats: MediaPeerCounters): PeerTotals {
     out.nacksReceived += s.nacksReceived;
     out.retransmitted += s.retransmitted;
     out.plisReceived += s.plisReceived;
+    out.paddingBytes += s.paddingBytes;
   }
   return out;
 }

@@ -49,6 +49,7 @@ const SFU_TOTALS: ReadonlyArray<[key: keyof Totals, name: string, help: string]>
   ['retransmitted', 'sfu_retransmitted_packets_total', 'Packets the SFU retransmitted after NACKs'],
   ['plisReceived', 'sfu_plis_received_total', 'Keyframe requests (PLI) subscribers sent the SFU'],
   ['plisSent', 'sfu_plis_sent_total', 'Keyframe requests (PLI) the SFU sent publishers, after merging'],
+  ['paddingBytes', 'sfu_padding_bytes_total', 'Padding bytes sent to subscribers to probe their bandwidth before a simulcast up-switch'],
   ['connectionsRefused', 'sfu_peer_connections_refused_total', 'Media connections refused for lack of ports or descriptors'],
 ];
 

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { readMarker, readPayloadType, readSequenceNumber, readSsrc, readTimestamp } from './RtpPacket.js';
-import { RtpRewriter } from './RtpRewriter.js';
+import { PADDING_OCTETS, PADDING_PACKET_SIZE, RtpRewriter } from './RtpRewriter.js';
 
 /** A minimal RTP packet (RFC 3550 §5.1) with a 4-byte payload. */
 function rtp(seq: number, ts: number, { pt = 96, ssrc = 0x11223344, marker = false } = {}): Buffer {
@@ -112,5 +112,77 @@ describe('RtpRewriter', () => {
     for (let i = 0; i < 2_000_000; i++) r.rewrite(p, 100, i & 0xffff, (i * 3000) >>> 0);
     // Even 16 bytes per packet would be 32 MB; what remains is the test runner's own noise.
     expect(process.memoryUsage().heapUsed - before).toBeLessThan(4 * 1024 * 1024);
+  });
+
+  describe('padding', () => {
+    it('writes a padding-only packet that continues the output, and shifts later packets by one', () => {
+      const now = vi.spyOn(performance, 'now');
+      try {
+        now.mockReturnValue(1000);
+        const r = rewriter(0x5555, 90000);
+        const a = rtp(100, 9000, { pt: 100, marker: true });
+        r.rewritePacket(a);
+        const buf = Buffer.alloc(PADDING_PACKET_SIZE);
+        expect(r.writePadding(buf, 1010)).toBe(PADDING_PACKET_SIZE);
+        expect(buf[0]).toBe(0xa0); // version 2, padding bit
+        expect(readPayloadType(buf)).toBe(96);
+        expect(readMarker(buf)).toBe(false);
+        expect(readSsrc(buf)).toBe(0x5555);
+        expect(readSequenceNumber(buf)).toBe((readSequenceNumber(a) + 1) & 0xffff);
+        expect((readTimestamp(buf) - readTimestamp(a)) >>> 0).toBe(900); // 10 ms later at 90 kHz
+        expect(buf[PADDING_PACKET_SIZE - 1]).toBe(PADDING_OCTETS);
+        const b = rtp(101, 12000, { pt: 100 });
+        r.rewritePacket(b);
+        expect(readSequenceNumber(b)).toBe((readSequenceNumber(a) + 2) & 0xffff);
+        expect(r.paddingPackets).toBe(1);
+      } finally {
+        now.mockRestore();
+      }
+    });
+
+    it('maps NACKed numbers across insertions: media to its input, padding to nothing; a late packet keeps its number', () => {
+      const r = rewriter();
+      const outs = new Map<number, number>();
+      const send = (seq: number): number => {
+        const p = rtp(seq, seq * 3000, { pt: 100 });
+        r.rewritePacket(p);
+        outs.set(seq, readSequenceNumber(p));
+        return readSequenceNumber(p);
+      };
+      const buf = Buffer.alloc(PADDING_PACKET_SIZE);
+      send(65534);
+      send(65535);
+      const pads: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        r.writePadding(buf);
+        pads.push(readSequenceNumber(buf));
+      }
+      send(1); // 0 is late
+      r.writePadding(buf);
+      pads.push(readSequenceNumber(buf));
+      send(2);
+      const late = send(0);
+      expect(late).toBe((outs.get(1)! - 1) & 0xffff); // its place, just before 1 (after the padding that preceded 1)
+      for (const [inSeq, outSeq] of outs) expect(r.inputSequenceOf(outSeq)).toBe(inSeq);
+      for (const pad of pads) expect(r.inputSequenceOf(pad)).toBe(-1);
+      // Output numbers are all distinct and consecutive.
+      const all = [...outs.values(), ...pads].sort((x, y) => ((x - outs.get(65534)!) & 0xffff) - ((y - outs.get(65534)!) & 0xffff));
+      for (let i = 1; i < all.length; i++) expect((all[i]! - all[i - 1]!) & 0xffff).toBe(1);
+    });
+
+    it('writes nothing before the first packet, and restarts its bookkeeping on a source switch', () => {
+      const r = rewriter();
+      const buf = Buffer.alloc(PADDING_PACKET_SIZE);
+      expect(r.writePadding(buf)).toBe(0);
+      const a = rtp(10, 0, { pt: 100 });
+      r.rewritePacket(a);
+      r.writePadding(buf);
+      r.switchSource();
+      const b = rtp(500, 0, { pt: 100 });
+      r.rewritePacket(b);
+      expect(readSequenceNumber(b)).toBe((readSequenceNumber(buf) + 1) & 0xffff);
+      expect(r.inputSequenceOf(readSequenceNumber(b))).toBe(500);
+      expect(r.inputSequenceOf(readSequenceNumber(a))).toBe(-1); // before the switch
+    });
   });
 });

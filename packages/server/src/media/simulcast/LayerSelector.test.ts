@@ -20,7 +20,7 @@ describe('LayerSelector', () => {
   });
 
   it('goes up only with headroom (hysteresis)', () => {
-    const s = new LayerSelector({ upHeadroom: 1.2, trialBackoffMs: 1e9 });
+    const s = new LayerSelector({ upHeadroom: 1.2, probeBackoffMs: 1e9 });
     s.select(inputs(0), 0);
     expect(s.select(inputs(200_000), 0)).toBe(0);
     expect(s.select(inputs(330_000), 10)).toBe(0); // 300k fits but without 20 % headroom
@@ -34,31 +34,82 @@ describe('LayerSelector', () => {
     expect(s.select(inputs(0, 0, [false, true, false]), 1)).toBe(1);
   });
 
-  it('tries the next layer when the estimate is saturated, keeps it while the estimate climbs, confirms it when it caught up', () => {
-    const s = new LayerSelector({ trialBackoffMs: 3000, saturation: 1.3 });
+  it('probes with padding when the estimate is saturated, and moves up once the estimate shows room for the next layer', () => {
+    const s = new LayerSelector({ probeBackoffMs: 3000, saturation: 1.3, probeFill: 0.8, upHeadroom: 1.15 });
     s.select(inputs(0), 0);
     expect(s.select(inputs(160_000), 0)).toBe(0); // capped near 1.5 × what it receives
+    expect(s.paddingRate).toBe(0);
     expect(s.select(inputs(160_000), 2000)).toBe(0); // back-off not over
-    expect(s.select(inputs(160_000), 3000)).toBe(1); // trial
-    expect(s.select(inputs(200_000), 4000)).toBe(1); // below 300k but rising: kept
-    expect(s.select(inputs(320_000), 5000)).toBe(1); // caught up: confirmed
-    expect(s.select(inputs(250_000), 6000)).toBe(0); // the layer did not hold: down, and a longer wait
-    expect(s.trialBackoffMs).toBe(6000);
-    expect(s.select(inputs(160_000), 10_000)).toBe(0);
-    expect(s.select(inputs(160_000), 12_000)).toBe(1); // 6 s after the fall
-    expect(s.select(inputs(400_000), 13_000)).toBe(1);
-    expect(s.select(inputs(350_000), 42_000)).toBe(1); // held 30 s: the back-off resets
-    expect(s.trialBackoffMs).toBe(3000);
+    expect(s.probing).toBe(false);
+    expect(s.select(inputs(160_000), 3000)).toBe(0); // probe: no switch, padding instead
+    expect(s.probing).toBe(true);
+    expect(s.paddingRate).toBe(160_000 * 0.8 - 100_000);
+    expect(s.select(inputs(250_000), 5000)).toBe(0);
+    expect(s.paddingRate).toBe(250_000 * 0.8 - 100_000); // follows the estimate up
+    expect(s.select(inputs(340_000), 9000)).toBe(0); // 300k fits, not yet with 15 % headroom
+    expect(s.paddingRate).toBe(340_000 * 0.8 - 100_000);
+    expect(s.select(inputs(350_000), 10_000)).toBe(1); // fits with headroom: up, probe over
+    expect(s.probing).toBe(false);
+    expect(s.paddingRate).toBe(0);
   });
 
-  it('ends a trial when the estimate falls, and doubles the wait before the next one', () => {
-    const s = new LayerSelector({ trialBackoffMs: 3000, saturation: 1.3, trialDrop: 0.9 });
+  it('ends a probe when the estimate falls, doubles the wait before the next one, and gives up on a probe that never gets there', () => {
+    const s = new LayerSelector({ probeBackoffMs: 3000, saturation: 1.3, probeDrop: 0.9, probeMaxMs: 20_000 });
     s.select(inputs(0), 0);
     s.select(inputs(160_000), 0);
-    expect(s.select(inputs(160_000), 3000)).toBe(1);
-    expect(s.select(inputs(130_000), 4000)).toBe(0); // over-use: the receiver cut its estimate
-    expect(s.trialBackoffMs).toBe(6000);
-    expect(s.select(inputs(160_000), 8000)).toBe(0); // 4 s later: still waiting
-    expect(s.select(inputs(160_000), 10_000)).toBe(1); // 6 s later: tried again
+    s.select(inputs(160_000), 3000);
+    expect(s.probing).toBe(true);
+    s.select(inputs(200_000), 4000);
+    expect(s.select(inputs(170_000), 5000)).toBe(0); // below 90 % of the 200k reached: over-use
+    expect(s.probing).toBe(false);
+    expect(s.paddingRate).toBe(0);
+    expect(s.probeBackoffMs).toBe(6000);
+    s.select(inputs(160_000), 10_000);
+    expect(s.probing).toBe(false); // 5 s after the end: still waiting
+    s.select(inputs(160_000), 11_000);
+    expect(s.probing).toBe(true); // 6 s after: probing again
+    s.select(inputs(200_000), 20_000);
+    expect(s.probing).toBe(true);
+    s.select(inputs(200_000), 31_000); // 20 s of probing without reaching 345k
+    expect(s.probing).toBe(false);
+    expect(s.probeBackoffMs).toBe(12_000);
+  });
+
+  it('a layer that does not hold after moving up means a longer wait; holding one 30 s resets it', () => {
+    const s = new LayerSelector({ probeBackoffMs: 3000 });
+    s.select(inputs(0), 0);
+    s.select(inputs(160_000), 0);
+    expect(s.select(inputs(400_000), 1000)).toBe(1);
+    expect(s.select(inputs(250_000), 2000)).toBe(1); // a dip: not yet
+    expect(s.select(inputs(250_000), 4500)).toBe(0); // below for 2.5 s, within 30 s of moving up
+    expect(s.probeBackoffMs).toBe(6000);
+    expect(s.select(inputs(400_000), 5000)).toBe(1);
+    expect(s.select(inputs(350_000), 36_000)).toBe(1);
+    expect(s.probeBackoffMs).toBe(3000);
+  });
+
+  it('does not probe on the top wanted layer, nor while congested', () => {
+    const s = new LayerSelector({ probeBackoffMs: 0 });
+    s.select(inputs(0, 1), 0);
+    expect(s.select(inputs(400_000, 1), 10_000)).toBe(1);
+    expect(s.probing).toBe(false);
+    const t = new LayerSelector({ probeBackoffMs: 0, saturation: 1.3 });
+    t.select(inputs(0), 0);
+    t.select(inputs(120_000), 0); // 1.2 × the low layer: not saturated
+    expect(t.select(inputs(120_000), 10_000)).toBe(0);
+    expect(t.probing).toBe(false);
+  });
+
+  it('rides out a short dip of the estimate below the layer, not a long or a deep one', () => {
+    const s = new LayerSelector({ downHoldMs: 2500, severeDrop: 0.7 });
+    s.select(inputs(0), 0);
+    s.select(inputs(1_200_000), 0);
+    expect(s.select(inputs(800_000), 1000)).toBe(2); // 0.89 × the top layer: a dip
+    expect(s.select(inputs(870_000), 2000)).toBe(2);
+    expect(s.select(inputs(950_000), 3000)).toBe(2); // back above: the dip is forgotten
+    expect(s.select(inputs(800_000), 4000)).toBe(2);
+    expect(s.select(inputs(800_000), 6500)).toBe(1); // below for 2.5 s
+    expect(s.select(inputs(1_200_000), 7000)).toBe(2);
+    expect(s.select(inputs(500_000), 7100)).toBe(1); // 0.56 × the layer: at once
   });
 });

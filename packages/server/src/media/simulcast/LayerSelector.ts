@@ -12,68 +12,94 @@ export interface LayerInputs {
 
 /** Tuning of {@link LayerSelector} (defaults in the constructor). */
 export interface LayerSelectorOptions {
-  /** An upgrade decided by the estimate needs `bitrate × upHeadroom ≤ estimate`. */
+  /** An upgrade needs `bitrate × upHeadroom ≤ estimate`. */
   upHeadroom?: number;
-  /** First wait on a layer before trying the next one up, ms (doubles after each failed trial). */
-  trialBackoffMs?: number;
-  /** Longest wait between trials, ms. */
-  maxTrialBackoffMs?: number;
-  /** The estimate must reach `bitrate(current) × saturation` before a trial. */
+  /** An estimate below the current layer's bitrate moves down once it stayed there this long, ms. */
+  downHoldMs?: number;
+  /** …or at once when it falls below this share of the layer's bitrate. */
+  severeDrop?: number;
+  /** First wait on a layer before probing for the next one, ms (doubles after each failed probe). */
+  probeBackoffMs?: number;
+  /** Longest wait between probes, ms. */
+  maxProbeBackoffMs?: number;
+  /** The estimate must reach `bitrate(current) × saturation` before a probe. */
   saturation?: number;
-  /** A trial fails when the estimate falls below this share of its value at the trial's start. */
-  trialDrop?: number;
-  /** A trial the estimate neither confirmed nor refused is kept after this long, ms. */
-  trialMaxMs?: number;
+  /** A probe fails when the estimate falls below this share of the highest it reached. */
+  probeDrop?: number;
+  /** A probe the estimate neither confirmed nor refused fails after this long, ms. */
+  probeMaxMs?: number;
+  /**
+   * Share of the estimate a probe fills: media plus padding reach `estimate × probeFill`, enough
+   * to lift Chromium's 1.5 × incoming cap, short of loading the link to the estimate. Below
+   * 1 / upHeadroom, so a probe never sends more than the next layer would.
+   */
+  probeFill?: number;
   /**
    * A fall within this long after moving up doubles the back-off too (the higher layer did not
-   * hold); holding a layer this long resets the back-off. ms.
+   * hold); holding a layer moved up to this long resets the back-off. ms.
    */
   stableMs?: number;
 }
 
 /**
  * Picks the simulcast layer of one subscription from the subscriber's own bandwidth estimate,
- * with hysteresis so that a noisy estimate does not flip layers:
+ * with hysteresis so that a noisy estimate does not flip layers, and decides when to probe:
  *
- * - **down** at once when the current layer's bitrate exceeds the estimate (the highest layer
- *   that fits, else the lowest);
+ * - **down** when the current layer's bitrate exceeds the estimate (to the highest layer that
+ *   fits, else the lowest): at once when the estimate is far below (`severeDrop`), after
+ *   `downHoldMs` otherwise. Chromium answers any over-use, even a keyframe burst or a scheduling
+ *   hiccup on a loopback link, with 0.85 × the rate it receives, which is below the layer it
+ *   receives; it climbs back within a couple of seconds when the link was not the cause;
  * - **up** when a higher layer fits with `upHeadroom` to spare;
- * - **trial up** otherwise. Chromium's receive-side estimator never reports much more than
- *   1.5 × what it receives (AIMD cap on the incoming rate), so a subscriber moved to a low layer
- *   could never show room for a higher one. When its estimate is saturated (≥ `saturation` ×
+ * - **probe** otherwise. Chromium's receive-side estimator never reports much more than 1.5 ×
+ *   what it receives (AIMD cap on the incoming rate), so a subscriber moved to a low layer could
+ *   never show room for a higher one by itself. When its estimate is saturated (≥ `saturation` ×
  *   the current bitrate: no congestion seen) and the layer has been held for the back-off, the
- *   next layer is tried. During the trial the estimate may stay below the layer's bitrate while
- *   it climbs; only a fall of the estimate (the receiver saw over-use) ends it: back down, and
- *   the back-off doubles. The trial is confirmed when the estimate reaches the layer's bitrate; after
- *   `trialMaxMs` without that, the usual rule judges it and the back-off doubles. An SFU that sends probing padding would not need trials; ours does not.
+ *   subscription adds padding ({@link paddingRate}) so that it receives `probeFill` × its
+ *   estimate, up to what the next layer needs: the estimate can climb, and the **up** rule moves
+ *   the subscriber once the next layer fits. A fall of the estimate (the receiver saw over-use)
+ *   or `probeMaxMs` without reaching the next layer ends the probe and doubles the back-off.
+ *   Padding costs the subscriber's link only bytes it has already shown it can take; switching
+ *   up to find out would cost a keyframe of the higher layer, which on a link too slow for it
+ *   freezes the picture.
  *
  * Pure apart from the clock passed in: unit-tested without a network.
  */
 export class LayerSelector {
   readonly #upHeadroom: number;
+  readonly #downHoldMs: number;
+  readonly #severeDrop: number;
+  /** Since when the estimate has been below the current layer's bitrate, -1 when it is not. */
+  #belowSince = -1;
   readonly #initialBackoff: number;
   readonly #maxBackoff: number;
   readonly #saturation: number;
+  readonly #probeDrop: number;
+  readonly #probeMaxMs: number;
+  readonly #probeFill: number;
+  readonly #stableMs: number;
   #current = -1;
   #changedAt = 0;
   #backoff: number;
-  /** The last change was a trial upgrade not yet confirmed. */
-  #trial = false;
-  /** When the selector last moved up (by estimate or trial). */
+  /** When the selector last moved up. */
   #upAt = -Infinity;
-  readonly #stableMs: number;
-  /** Highest estimate seen since the trial started. */
-  #trialEstimate = 0;
-  readonly #trialDrop: number;
-  readonly #trialMaxMs: number;
+  /** When the running probe began, -1 when none runs; when the last one ended. */
+  #probeAt = -1;
+  #probeEndedAt = -Infinity;
+  /** Highest estimate seen since the probe began. */
+  #probePeak = 0;
+  #paddingRate = 0;
 
   constructor(options: LayerSelectorOptions = {}) {
     this.#upHeadroom = options.upHeadroom ?? 1.15;
-    this.#initialBackoff = options.trialBackoffMs ?? 3000;
-    this.#maxBackoff = options.maxTrialBackoffMs ?? 32000;
+    this.#downHoldMs = options.downHoldMs ?? 2500;
+    this.#severeDrop = options.severeDrop ?? 0.7;
+    this.#initialBackoff = options.probeBackoffMs ?? 3000;
+    this.#maxBackoff = options.maxProbeBackoffMs ?? 32000;
     this.#saturation = options.saturation ?? 1.3;
-    this.#trialDrop = options.trialDrop ?? 0.9;
-    this.#trialMaxMs = options.trialMaxMs ?? 15000;
+    this.#probeDrop = options.probeDrop ?? 0.9;
+    this.#probeMaxMs = options.probeMaxMs ?? 25000;
+    this.#probeFill = options.probeFill ?? 0.8;
     this.#stableMs = options.stableMs ?? 30000;
     this.#backoff = this.#initialBackoff;
   }
@@ -83,12 +109,22 @@ export class LayerSelector {
     return this.#current;
   }
 
-  /** Current wait before a trial upgrade, ms. */
-  get trialBackoffMs(): number {
+  /** Current wait before a probe, ms. */
+  get probeBackoffMs(): number {
     return this.#backoff;
   }
 
-  /** Chooses the layer to forward now. */
+  /** Padding to add to the forwarded layer now, bit/s (0 when not probing). */
+  get paddingRate(): number {
+    return this.#paddingRate;
+  }
+
+  /** True while a probe runs. */
+  get probing(): boolean {
+    return this.#probeAt >= 0;
+  }
+
+  /** Chooses the layer to forward now, and the padding rate. */
   select(inputs: LayerInputs, now: number): number {
     const { preferred, estimate, bitrates, active } = inputs;
     const top = Math.min(preferred, bitrates.length - 1);
@@ -102,43 +138,41 @@ export class LayerSelector {
     if (highest < 0) {
       // Nothing wanted is arriving: take whatever arrives, lowest first (a paused top layer).
       for (let l = 0; l < bitrates.length && highest < 0; l++) if (active[l]) highest = l;
-      return this.#set(highest < 0 ? this.#current : highest, now, false);
+      return this.#set(highest < 0 ? this.#current : highest, now);
     }
     const current = this.#current;
-    if (now - this.#changedAt >= this.#stableMs) this.#backoff = this.#initialBackoff;
-    if (estimate <= 0 || current < 0) return this.#set(estimate <= 0 ? highest : this.#fitting(inputs, lowest, highest, estimate), now, false);
-    if (current > highest || !active[current]) return this.#set(this.#fitting(inputs, lowest, highest, estimate), now, false);
+    // A layer moved up to that held: the link is known good again.
+    if (this.#upAt === this.#changedAt && now - this.#changedAt >= this.#stableMs) this.#backoff = this.#initialBackoff;
+    if (estimate <= 0 || current < 0) return this.#set(estimate <= 0 ? highest : this.#fitting(inputs, lowest, highest, estimate), now);
+    if (current > highest || !active[current]) return this.#set(this.#fitting(inputs, lowest, highest, estimate), now);
 
-    if (this.#trial) {
-      // A trial layer arrives faster than the estimate it was tried at: the receiver's estimate
-      // needs a few seconds to climb. Only a fall of the estimate (over-use seen) ends the trial.
-      if (estimate < this.#trialEstimate * this.#trialDrop) {
-        this.#backoff = Math.min(this.#maxBackoff, this.#backoff * 2);
-        return this.#set(this.#fitting(inputs, lowest, current - 1, estimate), now, false);
-      }
-      if (estimate >= bitrates[current]!) {
-        this.#trial = false; // the estimate caught up: confirmed (the back-off resets once it holds)
-      } else if (now - this.#changedAt >= this.#trialMaxMs) {
-        this.#trial = false; // never caught up: judged by the usual rule below, tried again later
-        this.#backoff = Math.min(this.#maxBackoff, this.#backoff * 2);
-      } else {
-        this.#trialEstimate = Math.max(this.#trialEstimate, estimate);
-        return current;
-      }
-    }
     if (bitrates[current]! > estimate && current > lowest) {
-      if (now - this.#upAt < this.#stableMs) this.#backoff = Math.min(this.#maxBackoff, this.#backoff * 2);
-      return this.#set(this.#fitting(inputs, lowest, current - 1, estimate), now, false);
+      if (this.#belowSince < 0) this.#belowSince = now;
+      if (estimate < bitrates[current]! * this.#severeDrop || now - this.#belowSince >= this.#downHoldMs) {
+        if (now - this.#upAt < this.#stableMs || this.probing) this.#doubleBackoff();
+        return this.#set(this.#fitting(inputs, lowest, current - 1, estimate), now);
+      }
+      return this.#endProbe(current, now); // a dip: wait and see, without probing meanwhile
     }
+    this.#belowSince = -1;
     for (let l = highest; l > current; l--) {
-      if (active[l] && bitrates[l]! * this.#upHeadroom <= estimate) return this.#set(l, now, false);
+      if (active[l] && bitrates[l]! * this.#upHeadroom <= estimate) return this.#set(l, now);
     }
-    if (current < highest && estimate >= bitrates[current]! * this.#saturation && now - this.#changedAt >= this.#backoff) {
-      let next = current + 1;
-      while (next < highest && !active[next]) next++;
-      this.#trialEstimate = estimate;
-      return this.#set(next, now, true);
+    if (current >= highest) return this.#endProbe(current, now);
+    if (this.probing) {
+      if (estimate < this.#probePeak * this.#probeDrop || now - this.#probeAt >= this.#probeMaxMs) {
+        this.#doubleBackoff(); // over-use seen, or the estimate never got there
+        return this.#endProbe(current, now);
+      }
+      this.#probePeak = Math.max(this.#probePeak, estimate);
+    } else if (estimate >= bitrates[current]! * this.#saturation && now - Math.max(this.#changedAt, this.#probeEndedAt) >= this.#backoff) {
+      this.#probeAt = now;
+      this.#probePeak = estimate;
+    } else {
+      return current;
     }
+    // Below the next layer's need by construction (else the up rule above would have moved).
+    this.#paddingRate = Math.max(0, Math.round(estimate * this.#probeFill - bitrates[current]!));
     return current;
   }
 
@@ -150,12 +184,26 @@ export class LayerSelector {
     return lowest;
   }
 
-  #set(layer: number, now: number, trial: boolean): number {
+  #doubleBackoff(): void {
+    this.#backoff = Math.min(this.#maxBackoff, this.#backoff * 2);
+  }
+
+  #endProbe(current: number, now: number): number {
+    if (this.#probeAt >= 0) {
+      this.#probeAt = -1;
+      this.#probeEndedAt = now;
+    }
+    this.#paddingRate = 0;
+    return current;
+  }
+
+  #set(layer: number, now: number): number {
+    this.#endProbe(layer, now);
     if (layer !== this.#current) {
+      this.#belowSince = -1;
       if (layer > this.#current && this.#current >= 0) this.#upAt = now;
       this.#current = layer;
       this.#changedAt = now;
-      this.#trial = trial;
     }
     return layer;
   }

@@ -51,6 +51,11 @@ export class LayerState {
     return layers[layer] ?? null;
   }
 
+  /** Padding to add while probing for a higher layer, bit/s (see {@link LayerSelector}). */
+  get paddingRate(): number {
+    return this.#selector.paddingRate;
+  }
+
   /**
    * Hot path: whether a packet of layer `index` is forwarded. On the target layer's keyframe it
    * switches; returns the wall-clock time the timestamps should continue from (≥ 0), -1 to
