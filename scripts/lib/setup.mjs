@@ -78,8 +78,8 @@ function onSystemPath(bin) {
 
 /**
  * Makes sure the system programs the tests drive are installed: Debian's Chromium (the browser
- * end-to-end suite), ffmpeg (recording, fake camera files), coturn, iproute2 and nftables (TURN and
- * emulated-network tests). Installs them through apt when
+ * end-to-end suite), ffmpeg (recording, fake camera files), coturn and openssl, iproute2 and
+ * nftables (TURN and emulated-network tests). Installs them through apt when
  * running as root on Debian; otherwise explains what to install.
  */
 export function ensureSystemPackages() {
@@ -89,6 +89,8 @@ export function ensureSystemPackages() {
     // TURN tests run Debian's coturn; the network-emulation harness (tests/harness/netns) drives
     // ip (network namespaces, veth), tc (rate limits) and nft (loss, UDP blocking).
     { bin: 'turnserver', pkg: 'coturn', present: onSystemPath('turnserver') },
+    // …with a throwaway certificate for TURN over TLS, made by the openssl command.
+    { bin: 'openssl', pkg: 'openssl', present: onSystemPath('openssl') },
     { bin: 'ip', pkg: 'iproute2', present: onSystemPath('ip') },
     { bin: 'tc', pkg: 'iproute2', present: onSystemPath('tc') },
     { bin: 'nft', pkg: 'nftables', present: onSystemPath('nft') },

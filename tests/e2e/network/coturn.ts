@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { connect } from 'node:net';
@@ -12,6 +12,8 @@ export interface RunningCoturn {
   readonly port: number;
   readonly secret: string;
   readonly realm: string;
+  /** TURN over TLS port, when started with one. */
+  readonly tlsPort?: number;
   readonly logFile: string;
   stop(): Promise<void>;
 }
@@ -30,12 +32,42 @@ export interface CoturnOptions {
   /** Peers it may relay to (coturn refuses private and loopback peers unless allowed). */
   allowedPeers: readonly string[];
   name: string;
+  /** Also TURN over TLS on this TCP port, with a self-signed certificate made for the run. */
+  tlsPort?: number;
+}
+
+/** A self-signed certificate and its key for `address` (openssl), as PEM files in `dir`. */
+function selfSignedCertificate(dir: string, address: string): { cert: string; key: string } {
+  const cert = join(dir, 'cert.pem');
+  const key = join(dir, 'key.pem');
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      `/CN=${address}`,
+      '-addext',
+      `subjectAltName=IP:${address}`,
+      '-keyout',
+      key,
+      '-out',
+      cert,
+    ],
+    { stdio: 'ignore' },
+  );
+  return { cert, key };
 }
 
 /**
  * Starts coturn with `use-auth-secret` (the REST scheme the Parley server issues credentials
- * for), TCP and UDP listeners on `address:port`, no TLS/DTLS (a test has no certificate; TLS is
- * TCP plus a handshake), no CLI and a private SQLite file; waits until its TCP port accepts.
+ * for), TCP and UDP listeners on `address:port`, TLS on `tlsPort` when given (else none), no
+ * DTLS, no CLI and a private SQLite file; waits until its TCP port accepts.
  */
 export async function startCoturn(options: CoturnOptions): Promise<RunningCoturn> {
   const dir = await mkdtemp(join(tmpdir(), 'parley-coturn-'));
@@ -48,7 +80,12 @@ export async function startCoturn(options: CoturnOptions): Promise<RunningCoturn
     'use-auth-secret',
     `static-auth-secret=${options.secret}`,
     `realm=${realm}`,
-    'no-tls',
+    ...(options.tlsPort === undefined
+      ? ['no-tls']
+      : (() => {
+          const { cert, key } = selfSignedCertificate(dir, options.address);
+          return [`tls-listening-port=${options.tlsPort}`, `cert=${cert}`, `pkey=${key}`];
+        })()),
     'no-dtls',
     'no-cli',
     'no-multicast-peers',
@@ -103,5 +140,13 @@ export async function startCoturn(options: CoturnOptions): Promise<RunningCoturn
     await stop();
     throw error;
   }
-  return { address: options.address, port: options.port, secret: options.secret, realm, logFile, stop };
+  return {
+    address: options.address,
+    port: options.port,
+    ...(options.tlsPort === undefined ? {} : { tlsPort: options.tlsPort }),
+    secret: options.secret,
+    realm,
+    logFile,
+    stop,
+  };
 }

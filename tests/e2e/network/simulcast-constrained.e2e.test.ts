@@ -92,7 +92,6 @@ async function waitWidth(user: User, what: string, check: 'atMost' | 'equal', wi
   );
 }
 
-
 describe('simulcast on a constrained link', () => {
   test('400 kbit/s subscriber: a lower layer, decoding without freezes after adaptation; the other keeps the top; lifting the limit brings the top back', async () => {
     const host = { user: (name: string) => openSdkPage(hostBrowser, server.url, name) };

@@ -6,11 +6,12 @@ import { createHmac, randomBytes } from 'node:crypto';
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { NetNamespace, assertNetAdmin } from '../../harness/netns/index.mjs';
-import { captureOpenUsers, closeOpenUsers, freePort, launchBrowser, openSdkPage, startServer, type RunningServer, type User } from '../harness/index.js';
-import { CONV_PAGE, join, subscribe, waitDecoding, waitRemoteStream } from '../conversation/helpers.js';
+import { captureOpenUsers, closeOpenUsers, freePort, launchBrowser, startServer, type RunningServer } from '../harness/index.js';
+import { join, subscribe, waitDecoding, waitRemoteStream } from '../conversation/helpers.js';
 import { startCoturn, type RunningCoturn } from './coturn.js';
 import { hostAddresses, launchBrowserIn } from './network-env.js';
 import { allocateOverTcp } from './turnAllocate.js';
+import { connectionsOf, convUserOn } from './turnPages.js';
 
 const NAME = 'network-turn';
 let ns: NetNamespace | undefined;
@@ -23,34 +24,6 @@ let nsOrigin = '';
 function need<T>(value: T | undefined, what: string): T {
   if (value === undefined) throw new Error(`${what} not started (beforeAll failed?)`);
   return value;
-}
-
-async function convUserOn(browser: Browser, origin: string, name: string): Promise<{ user: User; id: string }> {
-  const user = await openSdkPage(browser, origin, name);
-  await user.page.evaluate(CONV_PAGE);
-  const id = await user.page.evaluate(() => E2E.register());
-  return { user, id };
-}
-
-/** ICE of every SDK connection of the page: the servers it was built with and the local end of its selected pair. */
-function connectionsOf(
-  user: User,
-): Promise<Array<{ iceServers: RTCIceServer[]; local?: { candidateType?: string; relayProtocol?: string; protocol?: string } }>> {
-  return user.page.evaluate(async () => {
-    const out: Array<{ iceServers: RTCIceServer[]; local?: { candidateType?: string; relayProtocol?: string; protocol?: string } }> = [];
-    for (const pc of Parley.debug.peerConnections()) {
-      const stats = await pc.getStats();
-      let local: { candidateType?: string; relayProtocol?: string; protocol?: string } | undefined;
-      stats.forEach((r: { type: string; selectedCandidatePairId?: string }) => {
-        if (r.type !== 'transport' || !r.selectedCandidatePairId) return;
-        const pair = stats.get(r.selectedCandidatePairId) as { localCandidateId: string } | undefined;
-        const candidate = pair ? (stats.get(pair.localCandidateId) as { candidateType?: string; relayProtocol?: string; protocol?: string }) : undefined;
-        if (candidate) local = { candidateType: candidate.candidateType, relayProtocol: candidate.relayProtocol, protocol: candidate.protocol };
-      });
-      out.push({ iceServers: pc.getConfiguration().iceServers ?? [], ...(local ? { local } : {}) });
-    }
-    return out;
-  });
 }
 
 /** The server's repair port admitted flows and repaired zero tiebreakers (its counters in /api/v1/stats). */

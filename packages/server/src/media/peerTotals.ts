@@ -17,7 +17,18 @@ export type PeerTotals = Record<(typeof PEER_TOTAL_NAMES)[number], number>;
 
 /** All counters at zero. */
 export function zeroTotals(): PeerTotals {
-  return { packetsIn: 0, packetsOut: 0, bytesIn: 0, bytesOut: 0, packetsLost: 0, nacksReceived: 0, retransmitted: 0, plisReceived: 0, plisSent: 0, paddingBytes: 0 };
+  return {
+    packetsIn: 0,
+    packetsOut: 0,
+    bytesIn: 0,
+    bytesOut: 0,
+    packetsLost: 0,
+    nacksReceived: 0,
+    retransmitted: 0,
+    plisReceived: 0,
+    plisSent: 0,
+    paddingBytes: 0,
+  };
 }
 
 /** One peer's counters summed over its published and subscribed tracks. */

@@ -8,7 +8,7 @@ describe('PaddingPacer', () => {
     p.owed(0, 0);
     let sent = 0;
     for (let t = 33; t <= 10_000; t += 33) sent += p.owed(200_000, t); // one frame every 33 ms
-    const expected = (200_000 / 8) * 10 / PADDING_PACKET_SIZE; // 10 s at 200 kbit/s
+    const expected = ((200_000 / 8) * 10) / PADDING_PACKET_SIZE; // 10 s at 200 kbit/s
     expect(sent).toBeGreaterThan(expected * 0.97);
     expect(sent).toBeLessThanOrEqual(expected);
     expect(p.owed(200_000, 10_300)).toBeGreaterThan(0);

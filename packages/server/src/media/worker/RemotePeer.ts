@@ -124,7 +124,14 @@ export class RemotePeer extends Emitter<MediaPeerEvents> implements MediaPeer {
     return {
       published: [{ packetsIn: c.packetsIn, bytesIn: c.bytesIn, packetsLost: c.packetsLost, plisSent: c.plisSent }],
       subscribed: [
-        { packetsOut: c.packetsOut, bytesOut: c.bytesOut, nacksReceived: c.nacksReceived, retransmitted: c.retransmitted, plisReceived: c.plisReceived, paddingBytes: c.paddingBytes },
+        {
+          packetsOut: c.packetsOut,
+          bytesOut: c.bytesOut,
+          nacksReceived: c.nacksReceived,
+          retransmitted: c.retransmitted,
+          plisReceived: c.plisReceived,
+          paddingBytes: c.paddingBytes,
+        },
       ],
     };
   }
