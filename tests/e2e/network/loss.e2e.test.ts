@@ -1,14 +1,13 @@
 // The SFU runs with ICE UDP mux (one port). 5 % random loss (nftables numgen) on a subscriber's downlink: video keeps decoding, the
 // subscriber's NACKs are answered (the loss left after retransmission is a fraction of the loss on
 // the wire), and audio concealment stays within a stated bound. Root only (network namespaces).
-import { createSocket } from 'node:dgram';
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { NetNamespace, assertNetAdmin } from '../../harness/netns/index.mjs';
 import { captureOpenUsers, closeOpenUsers, launchBrowser, openSdkPage, startServer, type RunningServer, type User } from '../harness/index.js';
 import { CONV_PAGE, join, subscribe, waitDecoding, waitRemoteStream } from '../conversation/helpers.js';
 import { writeSpeechLikeWav } from '../conversation/toneWav.js';
-import { launchBrowserIn } from './network-env.js';
+import { freeUdpPort, launchBrowserIn } from './network-env.js';
 
 const NAME = 'network-loss';
 /** Share of audio samples the subscriber may conceal under 5 % packet loss (Opus PLC fills the gaps). */
@@ -21,15 +20,6 @@ let hostBrowser: Browser | undefined;
 let nsBrowser: Browser | undefined;
 let nsOrigin = '';
 let muxPort = 0;
-
-/** A UDP port free right now (the SFU binds it for its ICE UDP mux). */
-async function freeUdpPort(): Promise<number> {
-  const socket = createSocket('udp4');
-  await new Promise<void>((resolve) => socket.bind(0, resolve));
-  const { port } = socket.address();
-  await new Promise<void>((resolve) => socket.close(() => resolve()));
-  return port;
-}
 
 function need<T>(value: T | undefined, what: string): T {
   if (value === undefined) throw new Error(`${what} not started (beforeAll failed?)`);

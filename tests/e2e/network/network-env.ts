@@ -1,3 +1,4 @@
+import { createSocket } from 'node:dgram';
 import { networkInterfaces } from 'node:os';
 import { chromium, type Browser } from 'playwright-core';
 import { CHROMIUM_ARGS } from '../harness/index.js';
@@ -21,4 +22,13 @@ export function launchBrowserIn(ns: NetNamespace, insecureOrigin: string): Promi
     executablePath: ns.wrapExecutable('/usr/bin/chromium'),
     args: [...CHROMIUM_ARGS, `--unsafely-treat-insecure-origin-as-secure=${insecureOrigin}`],
   });
+}
+
+/** A UDP port free right now (e.g. for the SFU's ICE UDP mux). */
+export async function freeUdpPort(): Promise<number> {
+  const socket = createSocket('udp4');
+  await new Promise<void>((resolve) => socket.bind(0, resolve));
+  const { port } = socket.address();
+  await new Promise<void>((resolve) => socket.close(() => resolve()));
+  return port;
 }

@@ -1,25 +1,38 @@
 // Layered video on an emulated slow link: a subscriber whose Chromium runs in a network namespace
-// behind a 400 kbit/s tbf gets a lower simulcast layer and keeps decoding, while a subscriber on
+// behind a 400 kbit/s tbf, 40 ms away each way (UdpDelayRelay), gets a lower simulcast layer and keeps decoding, while a subscriber on
 // the host keeps the top layer; lifting the limit brings the top layer back. Root only (fails,
 // never skips, without CAP_NET_ADMIN).
 import type { Browser } from 'playwright-core';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { NetNamespace, assertNetAdmin } from '../../harness/netns/index.mjs';
+import { NetNamespace, UdpDelayRelay, assertNetAdmin } from '../../harness/netns/index.mjs';
 import { CHROMIUM_ARGS, openSdkPage, startServer, waitInPage, type RunningServer, type User } from '../harness/index.js';
 import { convUser, join, subscribe, waitDecoding, waitRemoteStream } from '../conversation/helpers.js';
+import { freeUdpPort, hostAddresses } from './network-env.js';
+
+/** One-way delay added on the constrained subscriber's media path, ms. */
+const DELAY_MS = 40;
 
 let server: RunningServer;
 let ns: NetNamespace;
 let hostBrowser: Browser;
 let nsBrowser: Browser;
 const opened: User[] = [];
+const relays: UdpDelayRelay[] = [];
 
 beforeAll(async () => {
   assertNetAdmin();
   ns = await NetNamespace.create();
-  // Listening on every address: the namespace reaches the host at the veth's host end.
-  server = await startServer({ name: 'simulcast-constrained', env: { HOST: '0.0.0.0' } });
+  // Listening on every address: the namespace reaches the host at the veth's host end. Media on
+  // one UDP port (ICE UDP mux), so that one delay relay per host address covers every path.
+  const muxPort = await freeUdpPort();
+  server = await startServer({ name: 'simulcast-constrained', env: { HOST: '0.0.0.0', PARLEY_MEDIA_UDP_MUX_PORT: String(muxPort) } });
+  for (const address of new Set([...hostAddresses(), ns.hostAddress])) {
+    const target = { address, port: muxPort };
+    const relay = await UdpDelayRelay.start({ listen: { address: ns.hostAddress }, target, delayMs: DELAY_MS });
+    relays.push(relay);
+    await ns.redirectUdp(target, relay.address);
+  }
   hostBrowser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: [...CHROMIUM_ARGS] });
   const origin = `http://${ns.hostAddress}:${new URL(server.url).port}`;
   nsBrowser = await chromium.launch({
@@ -33,6 +46,7 @@ afterAll(async () => {
   await nsBrowser?.close().catch(() => undefined);
   await hostBrowser?.close().catch(() => undefined);
   await server?.stop();
+  for (const r of relays) await r.close();
   await ns?.close();
 });
 
@@ -93,7 +107,7 @@ async function waitWidth(user: User, what: string, check: 'atMost' | 'equal', wi
 }
 
 describe('simulcast on a constrained link', () => {
-  test('400 kbit/s subscriber: a lower layer, decoding without freezes after adaptation; the other keeps the top; lifting the limit brings the top back', async () => {
+  test('400 kbit/s + 40 ms subscriber: a lower layer, decoding without freezes after adaptation; the other keeps the top; lifting the limit brings the top back', async () => {
     const host = { user: (name: string) => openSdkPage(hostBrowser, server.url, name) };
     const inNs = { user: (name: string) => openSdkPage(nsBrowser, `http://${ns.hostAddress}:${new URL(server.url).port}`, name) };
     const a = await convUser(host, 'alice');
@@ -121,6 +135,21 @@ describe('simulcast on a constrained link', () => {
     await waitDecoding(b.user, 'bob decodes');
     await waitDecoding(c.user, 'carol decodes');
     await waitWidth(c.user, 'carol on the top layer before the limit', 'equal', 640, 90_000);
+    // Carol's media goes through the delay relay: the round trip of her selected pair has both delays.
+    const rtt = await c.user.page.evaluate(async () => {
+      let seconds = 0;
+      for (const pc of Parley.debug.peerConnections()) {
+        const stats = await pc.getStats();
+        stats.forEach((r: { type: string; selectedCandidatePairId?: string }) => {
+          if (r.type !== 'transport' || !r.selectedCandidatePairId) return;
+          const pair = stats.get(r.selectedCandidatePairId) as { currentRoundTripTime?: number } | undefined;
+          seconds = Math.max(seconds, pair?.currentRoundTripTime ?? 0);
+        });
+      }
+      return seconds;
+    });
+    console.log(`carol's round trip to the SFU: ${Math.round(rtt * 1000)} ms; relayed datagrams ${JSON.stringify(relays.map((r) => r.stats))}`);
+    expect(rtt * 1000).toBeGreaterThanOrEqual(2 * DELAY_MS);
 
     await ns.limitRate('down', 400);
     await waitWidth(c.user, 'carol on a lower layer (≤ 320 px) behind 400 kbit/s', 'atMost', 320, 90_000);
@@ -137,6 +166,8 @@ describe('simulcast on a constrained link', () => {
     console.log(`constrained subscriber layers: ${layers.join(' ')}; now ${await c.user.page.evaluate(() => Math.round(performance.now()))}`);
     console.log(`constrained subscriber: width ${later.width}, frames ${adapted.frames} → ${later.frames}, freezes ${adapted.freezes} → ${later.freezes}`);
     expect(later.width).toBeLessThanOrEqual(320);
+    // The media itself went through the relays (not only the ICE checks).
+    expect(relays.reduce((n, r) => n + r.stats.toClient, 0)).toBeGreaterThan(later.frames);
     // The SFU finds out whether a higher layer would fit by padding (docs/media-plane.md#simulcast),
     // never by switching up to try: no keyframe of a layer too big for the link, so no freeze of
     // its own after adaptation. Freezes of the machine itself (a starved encoder or decoder on this
