@@ -1,5 +1,9 @@
-/** How long a subscriber's loss report counts: a few of Chromium's RTCP intervals (1–5 s). */
-export const DOWNSTREAM_LOSS_WINDOW_MS = 6_000;
+/**
+ * How long a subscriber's loss report counts: longer than Chromium's longest audio RTCP interval
+ * (5 s × a random 0.5–1.5, so up to 7.5 s), so the publisher is not told "no loss" between two
+ * reports of a lossy subscriber.
+ */
+export const DOWNSTREAM_LOSS_WINDOW_MS = 10_000;
 
 /**
  * The worst packet loss the subscribers of one published track reported for it lately, as the
