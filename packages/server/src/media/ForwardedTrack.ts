@@ -100,7 +100,6 @@ export class ForwardedTrack extends Emitter<ForwardedTrackEvents> implements Tra
   /** Scratch buffer of padding packets, allocated at the first probe. */
   #padding: Buffer | null = null;
   readonly #pacer = new PaddingPacer();
-  #paddingBytes = 0;
   readonly #budget: NackBudget;
   #native: NativeTrack | null = null;
   /** Offer/answer done for this m-section and the track is open: packets may be sent. */
@@ -207,12 +206,10 @@ export class ForwardedTrack extends Emitter<ForwardedTrackEvents> implements Tra
     if (count === 0) return;
     const buf = (this.#padding ??= Buffer.alloc(PADDING_PACKET_SIZE));
     for (let i = 0; i < count; i++) {
-      const len = this.#rewriter.writePadding(buf, now);
-      if (len === 0) return;
+      if (this.#rewriter.writePadding(buf, now) === 0) return;
       try {
         this.#native!.sendMessageBinary(buf);
         this.#packetsOut++;
-        this.#paddingBytes += len;
       } catch {
         return; // the track closed under us
       }
@@ -268,7 +265,7 @@ export class ForwardedTrack extends Emitter<ForwardedTrackEvents> implements Tra
       nackRepeatsIgnored: this.#repeats,
       senderReports: this.#srs,
       paddingPackets: this.#rewriter.paddingPackets,
-      paddingBytes: this.#paddingBytes,
+      paddingBytes: this.#rewriter.paddingPackets * PADDING_PACKET_SIZE, // every padding packet has that size
       remb: this.#owner.remb,
       ...(this.#simulcast ? { layer: this.#simulcast.current, targetLayer: this.#simulcast.target, layerSwitches: this.#simulcast.switches } : {}),
     };
