@@ -95,6 +95,7 @@ export const MediaWorkerPeerCounters = z.strictObject({
   retransmitted: Count,
   plisReceived: Count,
   paddingBytes: Count,
+  probeClusters: Count,
 });
 
 /** Worker → main process. */

@@ -21,6 +21,8 @@ export interface SfuStats {
   plisSent: number;
   /** Padding bytes sent to subscribers to probe their bandwidth before a simulcast up-switch. */
   paddingBytes: number;
+  /** Probe clusters sent to subscribers (packet trains measured with transport-wide feedback). */
+  probeClusters: number;
   /** PeerConnections holding a port/socket reservation now. */
   connections: number;
   /** PeerConnections refused for lack of ports or descriptors since start ("not enough bandwidth"). */

@@ -1,4 +1,6 @@
 import { Emitter, type ListenerErrorSink } from '../util/Emitter.js';
+import type { ProbeClusters } from './bwe/ProbeClusters.js';
+import { forEachTransportCcStatus } from './bwe/transportCc.js';
 import { subscriberCodecs, type ForwardedCodec, type MediaKind } from './codecs.js';
 import type { NativeTrack } from './native.js';
 import type { PublishedTrack, TrackOutput } from './PublishedTrack.js';
@@ -11,7 +13,7 @@ import { readRembBitrate, rembSsrc, rembSsrcCount } from './rtcp/remb.js';
 import { reportedFractionLost, SR_LENGTH, translateSenderReport } from './rtcp/reports.js';
 import type { LayerTapOwner } from './simulcast/LayerTap.js';
 import { LayerState } from './simulcast/LayerState.js';
-import { PaddingPacer } from './simulcast/PaddingPacer.js';
+import { ProbeSender, type PaddingSink } from './simulcast/ProbeSender.js';
 
 /** Events of a {@link ForwardedTrack}. */
 export interface ForwardedTrackEvents {
@@ -45,6 +47,8 @@ export interface ForwardedTrackStats {
   /** Padding-only packets sent to probe the subscriber's bandwidth (simulcast), and their bytes. */
   paddingPackets: number;
   paddingBytes: number;
+  /** Probe clusters sent (part of the padding): back-to-back padding measured by transport-wide feedback. */
+  probeClusters: number;
   /** Last REMB estimate of the subscriber's whole connection, bit/s (0 if none). */
   remb: number;
   /** Simulcast: layer forwarded now (-1 before the first keyframe), layer wanted, switches done. */
@@ -64,6 +68,8 @@ export interface ForwardedTrackOwner {
   readonly remb: number;
   /** The connection's retransmission budget, shared by its tracks. */
   readonly nackBudget: NackBudget;
+  /** The connection's packet-train probes; absent in tests without transport-cc. */
+  readonly probes?: ProbeClusters;
   /** Where listener exceptions go; a process warning when absent. */
   readonly errorSink?: ListenerErrorSink;
 }
@@ -75,7 +81,7 @@ export interface ForwardedTrackOwner {
  * request to the source, NACK → retransmission from the source's packet cache, REMB → bitrate
  * share; translates the source's sender reports.
  */
-export class ForwardedTrack extends Emitter<ForwardedTrackEvents> implements TrackOutput, NackSink, LayerTapOwner {
+export class ForwardedTrack extends Emitter<ForwardedTrackEvents> implements TrackOutput, NackSink, LayerTapOwner, PaddingSink {
   /** Server-wide unique id of this subscription. */
   readonly id: string;
   /** The published track forwarded. */
@@ -97,9 +103,8 @@ export class ForwardedTrack extends Emitter<ForwardedTrackEvents> implements Tra
   readonly #sr = Buffer.alloc(SR_LENGTH);
   /** Scratch buffer of retransmissions, allocated at the first one. */
   #rtx: Buffer | null = null;
-  /** Scratch buffer of padding packets, allocated at the first probe. */
-  #padding: Buffer | null = null;
-  readonly #pacer = new PaddingPacer();
+  /** Bandwidth probes of a simulcast subscription; null without simulcast. */
+  readonly #probes: ProbeSender | null = null;
   readonly #budget: NackBudget;
   #native: NativeTrack | null = null;
   /** Offer/answer done for this m-section and the track is open: packets may be sent. */
@@ -140,6 +145,7 @@ export class ForwardedTrack extends Emitter<ForwardedTrackEvents> implements Tra
     const layers = source.layers;
     if (layers.length > 1) {
       this.#simulcast = new LayerState(this, layers);
+      this.#probes = new ProbeSender(this.#rewriter, this);
       this.reselect();
     } else {
       source.addOutput(this);
@@ -171,7 +177,7 @@ export class ForwardedTrack extends Emitter<ForwardedTrackEvents> implements Tra
   reselect(): void {
     const sc = this.#simulcast;
     if (sc === null || this.#closed) return;
-    const ask = sc.choose(this.#owner.videoBitrateShare);
+    const ask = sc.choose(this.#owner.videoBitrateShare, this.#owner.probes?.enabled ?? false);
     // The switch happens at the target's next keyframe: ask for it now.
     if (ask !== null && this.#open) ask.requestKeyframe();
   }
@@ -193,26 +199,25 @@ export class ForwardedTrack extends Emitter<ForwardedTrackEvents> implements Tra
     this.forward(packet, inPt, inSeq, inTs);
     sc.sent();
     // A frame ended (marker bit): padding may follow it, never split a frame.
-    if ((packet[1]! & 0x80) !== 0) this.#pad(sc.paddingRate);
+    if ((packet[1]! & 0x80) !== 0) this.#probes!.frameEnded(sc, this.#owner.probes, performance.now());
   }
 
-  /**
-   * Sends the padding a probe owes since the last burst (rate × elapsed), in padding-only packets
-   * that continue the sequence numbers: the subscriber's estimator counts them as received bytes.
-   */
-  #pad(rate: number): void {
-    const now = performance.now();
-    const count = this.#pacer.owed(rate, now);
-    if (count === 0) return;
-    const buf = (this.#padding ??= Buffer.alloc(PADDING_PACKET_SIZE));
-    for (let i = 0; i < count; i++) {
-      if (this.#rewriter.writePadding(buf, now) === 0) return;
-      try {
-        this.#native!.sendMessageBinary(buf);
-        this.#packetsOut++;
-      } catch {
-        return; // the track closed under us
-      }
+  /** The connection measured a probe cluster: the bit rate its path delivered (0: unknown). */
+  probed(bitrate: number, now: number): void {
+    const sc = this.#simulcast;
+    if (sc === null || this.#closed) return;
+    sc.probed(bitrate, now);
+    this.reselect();
+  }
+
+  /** @internal {@link PaddingSink}: sends one padding packet of a probe. */
+  sendPadding(packet: Buffer): boolean {
+    try {
+      this.#native!.sendMessageBinary(packet);
+      this.#packetsOut++;
+      return true;
+    } catch {
+      return false; // the track closed under us
     }
   }
 
@@ -266,6 +271,7 @@ export class ForwardedTrack extends Emitter<ForwardedTrackEvents> implements Tra
       senderReports: this.#srs,
       paddingPackets: this.#rewriter.paddingPackets,
       paddingBytes: this.#rewriter.paddingPackets * PADDING_PACKET_SIZE, // every padding packet has that size
+      probeClusters: this.#probes?.clusters ?? 0,
       remb: this.#owner.remb,
       ...(this.#simulcast ? { layer: this.#simulcast.current, targetLayer: this.#simulcast.target, layerSwitches: this.#simulcast.switches } : {}),
     };
@@ -313,6 +319,8 @@ export class ForwardedTrack extends Emitter<ForwardedTrackEvents> implements Tra
       }
     }
     this.#negotiated = true;
+    // Whether the connection measures probe clusters is known now: it decides the first layer.
+    if (this.#simulcast !== null && this.#simulcast.current < 0) this.reselect();
     // A mid re-added by renegotiation never fires onOpen again: ask the track itself.
     if (this.#native?.isOpen()) this.#onOpen();
   }
@@ -405,6 +413,8 @@ export class ForwardedTrack extends Emitter<ForwardedTrackEvents> implements Tra
         this.#servingLayer().requestKeyframe();
       } else if (forEachNacked(packet, off, end, ssrc, this) >= 0) {
         this.#nacks++;
+      } else if (this.#owner.probes !== undefined && forEachTransportCcStatus(packet, off, end, this.#owner.probes) >= 0) {
+        // the connection's probe clusters took it
       } else if (this.kind === 'audio' && (lost = reportedFractionLost(packet, off, end, ssrc)) >= 0) {
         this.source.downstreamLoss.note(lost, performance.now());
       } else {

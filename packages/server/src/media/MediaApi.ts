@@ -51,7 +51,15 @@ export interface MediaForwardedTrack extends MediaEmitter<MediaForwardedTrackEve
 /** The counters of a peer the stats endpoint adds up. */
 export interface MediaPeerCounters {
   published: readonly { packetsIn: number; bytesIn: number; packetsLost: number; plisSent: number }[];
-  subscribed: readonly { packetsOut: number; bytesOut: number; nacksReceived: number; retransmitted: number; plisReceived: number; paddingBytes: number }[];
+  subscribed: readonly {
+    packetsOut: number;
+    bytesOut: number;
+    nacksReceived: number;
+    retransmitted: number;
+    plisReceived: number;
+    paddingBytes: number;
+    probeClusters: number;
+  }[];
 }
 
 // Event maps named as Peer's / Room's, over the interface types (type aliases: an interface

@@ -1,4 +1,5 @@
 import { Emitter, type ListenerErrorSink } from '../util/Emitter.js';
+import { hideExtensionElement, TRANSPORT_CC_EXT_ID } from './bwe/transportCc.js';
 import type { ForwardedCodec, MediaKind } from './codecs.js';
 import type { MediaConfig } from './MediaConfig.js';
 import type { NativeTrack } from './native.js';
@@ -357,6 +358,8 @@ export class PublishedTrack extends Emitter<PublishedTrackEvents> {
     this.receiveStats.update(inSeq);
     const inPt = b1 & 0x7f;
     if (this.kind === 'video') {
+      // Subscribers read this id as the SFU's transport-cc: a publisher's element with it must not reach them.
+      if ((b0 & 0x10) !== 0) hideExtensionElement(packet, TRANSPORT_CC_EXT_ID);
       (this.#cache ??= new PacketCache(this.#config.nackCacheSize)).store(packet);
       const kf = this.#keyframeCodec[inPt]!;
       this.packetIsKeyframe = kf !== KeyframeCodec.NONE && isKeyframeStart(kf, packet);

@@ -1,4 +1,4 @@
-import type { PeerConnection } from 'node-datachannel';
+import type { Audio, PeerConnection, Video } from 'node-datachannel';
 import { subscriberCodecs, type ForwardedCodec, type MediaKind } from './codecs.js';
 import { ConnectionWatchdog } from './ConnectionWatchdog.js';
 import { Emitter } from '../util/Emitter.js';
@@ -10,6 +10,8 @@ import { RemoteCandidates } from './RemoteCandidates.js';
 import { createMediaDescription, createPeerConnection, LocalSignalling } from './peerConnection.js';
 import type { PublishedTrack } from './PublishedTrack.js';
 import type { TransportContext } from './PublisherTransport.js';
+import { ProbeClusters } from './bwe/ProbeClusters.js';
+import { TRANSPORT_CC_EXT_ID, TRANSPORT_CC_URI } from './bwe/transportCc.js';
 import { NackBudget } from './rtcp/NackBudget.js';
 import { randomSsrc } from './rtp/sequence.js';
 import { readAnswerSections } from './sdp/answerFormats.js';
@@ -66,6 +68,8 @@ export class SubscriberTransport extends Emitter<SubscriberTransportEvents> impl
   readonly #cname = `parley-${randomSsrc().toString(36)}`;
   /** @internal {@link ForwardedTrackOwner}: retransmissions this connection may still get. */
   readonly nackBudget: NackBudget;
+  /** @internal {@link ForwardedTrackOwner}: the connection's bandwidth probes (transport-cc). */
+  readonly probes = new ProbeClusters();
 
   /** @internal Created by {@link Peer}. */
   constructor(ctx: TransportContext) {
@@ -73,6 +77,9 @@ export class SubscriberTransport extends Emitter<SubscriberTransportEvents> impl
     this.#ctx = ctx;
     this.nackBudget = new NackBudget(ctx.config.nackRetransmitRatio, ctx.config.nackBurst, ctx.config.nackRepeatWindowMs);
     this.#watchdog = new ConnectionWatchdog(ctx.config.transportTimeoutMs, (reason) => this.#fail(reason));
+    this.probes.onResult = (bitrate, now) => {
+      for (const s of this.#slots) if (s.forwarded && s.kind === 'video') s.forwarded.probed(bitrate, now);
+    };
   }
 
   get closed(): boolean {
@@ -154,6 +161,8 @@ export class SubscriberTransport extends Emitter<SubscriberTransportEvents> impl
     this.#signalling?.remoteDescriptionApplied();
     const inFlight = this.#inFlight;
     this.#inFlight = [];
+    // Before the tracks hear of the answer: it decides their first simulcast layer.
+    if (sections.some((a) => a.transportCc && !a.rejected)) this.probes.enabled = true;
     for (const slot of inFlight) {
       const f = slot.forwarded;
       if (f === null) {
@@ -264,7 +273,9 @@ export class SubscriberTransport extends Emitter<SubscriberTransportEvents> impl
         const description = createMediaDescription(slot.kind, slot.mid, 'Inactive', codecsFor(slot.kind, this.#ctx.config.enableH264));
         this.#keepAlive.push(pc.addTrack(description));
       } else {
-        const description = createMediaDescription(slot.kind, slot.mid, 'SendOnly', codecsFor(slot.kind, this.#ctx.config.enableH264));
+        const codecs = codecsFor(slot.kind, this.#ctx.config.enableH264);
+        const description = createMediaDescription(slot.kind, slot.mid, 'SendOnly', codecs);
+        if (slot.kind === 'video') offerTransportCc(description, codecs);
         description.addSSRC(f.ssrc, this.#cname, f.streamId, f.trackId);
         const native = pc.addTrack(description) as NativeTrack;
         this.#keepAlive.push(native);
@@ -306,4 +317,13 @@ export class SubscriberTransport extends Emitter<SubscriberTransportEvents> impl
 /** The subscriber-side codecs of a kind with their payload types. */
 function codecsFor(kind: MediaKind, enableH264: boolean): { payloadType: number; codec: ForwardedCodec }[] {
   return subscriberCodecs(kind, enableH264).map((codec) => ({ payloadType: codec.subscriberPayloadType, codec }));
+}
+
+/**
+ * Offers the transport-cc header extension and feedback on a video m-section: the SFU numbers its
+ * probe clusters with it (media keeps REMB, see {@link ProbeClusters}).
+ */
+function offerTransportCc(description: Video | Audio, codecs: readonly { payloadType: number }[]): void {
+  description.parseSdpLine(`a=extmap:${TRANSPORT_CC_EXT_ID} ${TRANSPORT_CC_URI}`);
+  for (const { payloadType } of codecs) description.parseSdpLine(`a=rtcp-fb:${payloadType} transport-cc`);
 }

@@ -12,6 +12,7 @@ export const PEER_TOTAL_NAMES = [
   'plisReceived',
   'plisSent',
   'paddingBytes',
+  'probeClusters',
 ] as const;
 export type PeerTotals = Record<(typeof PEER_TOTAL_NAMES)[number], number>;
 
@@ -28,6 +29,7 @@ export function zeroTotals(): PeerTotals {
     plisReceived: 0,
     plisSent: 0,
     paddingBytes: 0,
+    probeClusters: 0,
   };
 }
 
@@ -48,6 +50,7 @@ export function peerTotals(stats: MediaPeerCounters): PeerTotals {
     out.retransmitted += s.retransmitted;
     out.plisReceived += s.plisReceived;
     out.paddingBytes += s.paddingBytes;
+    out.probeClusters += s.probeClusters;
   }
   return out;
 }

@@ -50,6 +50,7 @@ const SFU_TOTALS: ReadonlyArray<[key: keyof Totals, name: string, help: string]>
   ['plisReceived', 'sfu_plis_received_total', 'Keyframe requests (PLI) subscribers sent the SFU'],
   ['plisSent', 'sfu_plis_sent_total', 'Keyframe requests (PLI) the SFU sent publishers, after merging'],
   ['paddingBytes', 'sfu_padding_bytes_total', 'Padding bytes sent to subscribers to probe their bandwidth before a simulcast up-switch'],
+  ['probeClusters', 'sfu_probe_clusters_total', 'Probe clusters (back-to-back padding measured by transport-wide feedback) sent to simulcast subscribers'],
   ['connectionsRefused', 'sfu_peer_connections_refused_total', 'Media connections refused for lack of ports or descriptors'],
 ];
 

@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { readMarker, readPayloadType, readSequenceNumber, readSsrc, readTimestamp } from './RtpPacket.js';
+import { TRANSPORT_CC_EXT_ID } from '../bwe/transportCc.js';
 import { PADDING_OCTETS, PADDING_PACKET_SIZE, RtpRewriter } from './RtpRewriter.js';
 
 /** A minimal RTP packet (RFC 3550 §5.1) with a 4-byte payload. */
@@ -138,6 +139,17 @@ describe('RtpRewriter', () => {
       } finally {
         now.mockRestore();
       }
+    });
+
+    it('carries a transport sequence number in a probe cluster packet, at the same size', () => {
+      const r = rewriter();
+      r.rewritePacket(rtp(7, 0, { pt: 100 }));
+      const buf = Buffer.alloc(PADDING_PACKET_SIZE, 0xee);
+      expect(r.writePadding(buf, performance.now(), 0x1234)).toBe(PADDING_PACKET_SIZE);
+      expect(buf[0]).toBe(0xb0); // version 2, padding and extension bits
+      expect([...buf.subarray(12, 20)]).toEqual([0xbe, 0xde, 0, 1, (TRANSPORT_CC_EXT_ID << 4) | 1, 0x12, 0x34, 0]);
+      expect(buf[PADDING_PACKET_SIZE - 1]).toBe(PADDING_OCTETS - 8);
+      expect(buf.subarray(20, PADDING_PACKET_SIZE - 1).every((b) => b === 0)).toBe(true);
     });
 
     it('maps NACKed numbers across insertions: media to its input, padding to nothing; a late packet keeps its number', () => {

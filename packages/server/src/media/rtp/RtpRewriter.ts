@@ -1,3 +1,4 @@
+import { TRANSPORT_CC_EXTENSION_SIZE, writeTransportCcExtension } from '../bwe/transportCc.js';
 import { readU32, writeU32 } from './RtpPacket.js';
 import { random32, seqDiff } from './sequence.js';
 
@@ -133,20 +134,27 @@ export class RtpRewriter {
    * Writes into `buf` a padding-only packet (P bit, {@link PADDING_OCTETS} octets of padding, no
    * payload) that continues the output: the next sequence number, the last payload type, and the
    * timestamp the output has reached by now (as a sender pads between frames). Later input
-   * packets move one sequence number up. Returns its length, 0 before the first packet.
+   * packets move one sequence number up. With `transportSeq` ≥ 0 the packet carries it in a
+   * transport-cc header extension (a probe cluster), in place of as many padding octets: every
+   * padding packet is {@link PADDING_PACKET_SIZE} bytes. Returns its length, 0 before the first packet.
    */
-  writePadding(buf: Buffer, now: number = performance.now()): number {
+  writePadding(buf: Buffer, now: number = performance.now(), transportSeq = -1): number {
     if (!this.#synced || this.#lastOutPt === DROP) return 0;
     const outSeq = (this.#lastOutSeq + 1) & 0xffff;
     const outTs = (this.#lastOutTs + Math.max(0, Math.round(((now - this.#lastOutAt) * this.clockRate) / 1000))) >>> 0;
-    buf[0] = 0xa0; // V=2, P=1
+    buf[0] = transportSeq >= 0 ? 0xb0 : 0xa0; // V=2, P=1 (and X=1 with the extension)
     buf[1] = this.#lastOutPt;
     buf[2] = outSeq >>> 8;
     buf[3] = outSeq;
     writeU32(buf, 4, outTs);
     writeU32(buf, 8, this.ssrc);
-    buf.fill(0, 12, PADDING_PACKET_SIZE - 1);
-    buf[PADDING_PACKET_SIZE - 1] = PADDING_OCTETS;
+    let octets = PADDING_OCTETS;
+    if (transportSeq >= 0) {
+      writeTransportCcExtension(buf, 12, transportSeq);
+      octets -= TRANSPORT_CC_EXTENSION_SIZE;
+    }
+    buf.fill(0, PADDING_PACKET_SIZE - octets, PADDING_PACKET_SIZE - 1);
+    buf[PADDING_PACKET_SIZE - 1] = octets;
     this.#lastOutSeq = outSeq;
     this.#seqOffset = (this.#seqOffset + 1) & 0xffff;
     const next = (this.#lastInSeq + 1) & 0xffff;

@@ -1,3 +1,4 @@
+import { TRANSPORT_CC_EXT_ID, TRANSPORT_CC_URI } from '../bwe/transportCc.js';
 import { getCodecs, getMid, parseSdp } from './SessionDescription.js';
 
 /** Accepted payload types per mid, and whether each m-section is rejected (port 0). */
@@ -5,6 +6,8 @@ export interface AnswerSection {
   mid: string;
   rejected: boolean;
   payloadTypes: number[];
+  /** Whether it kept the SFU's transport-cc header extension (with the id offered). */
+  transportCc: boolean;
 }
 
 /**
@@ -17,5 +20,6 @@ export function readAnswerSections(sdp: string): AnswerSection[] {
     mid: getMid(m) ?? '',
     rejected: m.port === 0,
     payloadTypes: getCodecs(m).map((c) => c.payloadType),
+    transportCc: m.lines.some((l) => l.startsWith(`a=extmap:${TRANSPORT_CC_EXT_ID} `) && l.trimEnd().endsWith(` ${TRANSPORT_CC_URI}`)),
   }));
 }

@@ -112,4 +112,61 @@ describe('LayerSelector', () => {
     expect(s.select(inputs(1_200_000), 7000)).toBe(2);
     expect(s.select(inputs(500_000), 7100)).toBe(1); // 0.56 × the layer: at once
   });
+
+  it('sends probe clusters while a higher layer is wanted and the estimate shows no congestion, at most every interval', () => {
+    const s = new LayerSelector({ clusterIntervalMs: 2000, probeBackoffMs: 1e9 });
+    expect(s.clusterDue(0)).toBe(false); // no layer yet
+    s.select(inputs(0), 0);
+    expect(s.clusterDue(10)).toBe(false); // on the top layer
+    s.select(inputs(400_000), 100); // down to the middle layer
+    expect(s.clusterDue(200)).toBe(true);
+    expect(s.clusterDue(1000)).toBe(false);
+    expect(s.clusterDue(2200)).toBe(true);
+    s.select(inputs(250_000), 3000); // below the middle layer: congested, wait
+    expect(s.clusterDue(4500)).toBe(false);
+  });
+
+  it("moves up at once on a cluster that shows room, holds the layer while the REMB climbs, and drops the cluster's word when the REMB falls", () => {
+    const s = new LayerSelector({ clusterMargin: 2, clusterValidMs: 5000, clusterIntervalMs: 2000, probeBackoffMs: 1e9 });
+    s.select(inputs(0), 0);
+    expect(s.select(inputs(400_000), 100)).toBe(1);
+    // A 400 kbit/s path measured about so: no room for the top layer.
+    s.probed(500_000, 2000);
+    expect(s.select(inputs(400_000), 2000)).toBe(1);
+    // The limit is gone: the cluster arrives back to back.
+    s.probed(32_000_000, 4000);
+    expect(s.select(inputs(420_000), 4000)).toBe(2);
+    // The REMB lags far below the layer: the cluster holds it, and clusters keep coming to confirm.
+    expect(s.select(inputs(460_000), 5000)).toBe(2);
+    expect(s.clusterDue(6000)).toBe(true);
+    s.probed(32_000_000, 6100);
+    expect(s.select(inputs(520_000), 8000)).toBe(2);
+    // The receiver saw over-use: its estimate rules again.
+    expect(s.select(inputs(300_000), 9000)).toBe(1);
+  });
+
+  it('forgets a cluster measurement after clusterValidMs', () => {
+    const s = new LayerSelector({ clusterMargin: 2, clusterValidMs: 5000, probeBackoffMs: 1e9, downHoldMs: 2500 });
+    s.select(inputs(0), 0);
+    s.select(inputs(400_000), 100);
+    s.probed(4_000_000, 1000);
+    expect(s.select(inputs(700_000), 1000)).toBe(2);
+    expect(s.select(inputs(700_000), 5900)).toBe(2);
+    expect(s.select(inputs(700_000), 6100)).toBe(2); // expired: a dip below the layer starts
+    expect(s.select(inputs(700_000), 8700)).toBe(1); // held below the layer 2.5 s
+  });
+
+  it('with clusters, starts on the lowest layer and moves up on the first measurement, before any REMB', () => {
+    const s = new LayerSelector({ clusterMargin: 2 });
+    expect(s.select(inputs(0), 0)).toBe(2); // before negotiation: no clusters known
+    expect(s.select({ ...inputs(0), clusters: true }, 10)).toBe(0);
+    expect(s.select({ ...inputs(0), clusters: true }, 20)).toBe(0); // stays there until measured
+    expect(s.clusterDue(100)).toBe(true);
+    s.probed(32_000_000, 200);
+    expect(s.select({ ...inputs(0), clusters: true }, 200)).toBe(2);
+    const slow = new LayerSelector({ clusterMargin: 2 });
+    slow.select({ ...inputs(0), clusters: true }, 0);
+    slow.probed(480_000, 200); // a 400 kbit/s path: room for the middle layer only after the REMB
+    expect(slow.select({ ...inputs(0), clusters: true }, 200)).toBe(0);
+  });
 });

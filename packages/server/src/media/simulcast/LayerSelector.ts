@@ -4,6 +4,8 @@ export interface LayerInputs {
   preferred: number;
   /** Subscriber's bandwidth share for this track from its REMB, bit/s; 0 when unknown. */
   estimate: number;
+  /** Whether the subscriber's connection measures probe clusters (it negotiated transport-cc). */
+  clusters?: boolean;
   /** Bitrate each layer arrives with, bit/s, low to high. */
   bitrates: readonly number[];
   /** Whether each layer is arriving at all (the publisher may pause encodings). */
@@ -39,6 +41,12 @@ export interface LayerSelectorOptions {
    * hold); holding a layer moved up to this long resets the back-off. ms.
    */
   stableMs?: number;
+  /** Least time between two probe clusters of this subscription, ms. */
+  clusterIntervalMs?: number;
+  /** A cluster's measured rate counts as an estimate of `rate / clusterMargin`. */
+  clusterMargin?: number;
+  /** How long a cluster's measurement counts, ms (clusters repeat while it is relied on). */
+  clusterValidMs?: number;
 }
 
 /**
@@ -89,6 +97,20 @@ export class LayerSelector {
   /** Highest estimate seen since the probe began. */
   #probePeak = 0;
   #paddingRate = 0;
+  readonly #clusterIntervalMs: number;
+  readonly #clusterMargin: number;
+  readonly #clusterValidMs: number;
+  #clusterAt = -Infinity;
+  /** Last cluster measurement, bit/s, and when it came. */
+  #probedRate = 0;
+  #probedAt = -Infinity;
+  /** Highest wanted layer arriving, at the last choice. */
+  #highest = -1;
+  #lastEstimate = 0;
+  /** The current layer is held on a cluster's measurement, above the receiver's estimate. */
+  #leaning = false;
+  /** The first choice knowing that clusters will measure the path was made (the lowest layer). */
+  #startedLow = false;
 
   constructor(options: LayerSelectorOptions = {}) {
     this.#upHeadroom = options.upHeadroom ?? 1.15;
@@ -101,7 +123,28 @@ export class LayerSelector {
     this.#probeMaxMs = options.probeMaxMs ?? 25000;
     this.#probeFill = options.probeFill ?? 0.8;
     this.#stableMs = options.stableMs ?? 30000;
+    this.#clusterIntervalMs = options.clusterIntervalMs ?? 2000;
+    this.#clusterMargin = options.clusterMargin ?? 2;
+    this.#clusterValidMs = options.clusterValidMs ?? 5000;
     this.#backoff = this.#initialBackoff;
+  }
+
+  /**
+   * Whether a probe cluster should go out now (and if so, counts it as sent): while a higher
+   * layer is wanted and the estimate does not show congestion, or while the current layer is held
+   * on a cluster's measurement, at most every `clusterIntervalMs`.
+   */
+  clusterDue(now: number): boolean {
+    if (this.#current < 0 || now - this.#clusterAt < this.#clusterIntervalMs) return false;
+    if (!this.#leaning && (this.#current >= this.#highest || this.#belowSince >= 0)) return false;
+    this.#clusterAt = now;
+    return true;
+  }
+
+  /** A probe cluster measured what the subscriber's path delivers, bit/s (0: nothing usable). */
+  probed(bitrate: number, now: number): void {
+    this.#probedRate = bitrate;
+    this.#probedAt = now;
   }
 
   /** Layer chosen last (-1 before the first choice). */
@@ -126,7 +169,8 @@ export class LayerSelector {
 
   /** Chooses the layer to forward now, and the padding rate. */
   select(inputs: LayerInputs, now: number): number {
-    const { preferred, estimate, bitrates, active } = inputs;
+    const { preferred, bitrates, active } = inputs;
+    const estimate = this.#effectiveEstimate(inputs.estimate, now);
     const top = Math.min(preferred, bitrates.length - 1);
     let lowest = -1;
     let highest = -1;
@@ -140,10 +184,23 @@ export class LayerSelector {
       for (let l = 0; l < bitrates.length && highest < 0; l++) if (active[l]) highest = l;
       return this.#set(highest < 0 ? this.#current : highest, now);
     }
+    this.#highest = highest;
     const current = this.#current;
+    this.#leaning = current >= 0 && estimate > inputs.estimate && bitrates[current]! > inputs.estimate;
     // A layer moved up to that held: the link is known good again.
     if (this.#upAt === this.#changedAt && now - this.#changedAt >= this.#stableMs) this.#backoff = this.#initialBackoff;
-    if (estimate <= 0 || current < 0) return this.#set(estimate <= 0 ? highest : this.#fitting(inputs, lowest, highest, estimate), now);
+    if (estimate <= 0) {
+      // Nothing measured yet. Without clusters, the top layer until the first REMB. With them,
+      // the lowest: its keyframe gets through any link at once, and the first cluster (after its
+      // first frame) tells within a round trip how far up the path allows.
+      if (!inputs.clusters) return this.#set(highest, now);
+      if (!this.#startedLow) {
+        this.#startedLow = true; // a choice made before the connection was negotiated does not count
+        return this.#set(lowest, now);
+      }
+      return this.#set(current >= lowest && current <= highest ? current : lowest, now);
+    }
+    if (current < 0) return this.#set(this.#fitting(inputs, lowest, highest, estimate), now);
     if (current > highest || !active[current]) return this.#set(this.#fitting(inputs, lowest, highest, estimate), now);
 
     if (bitrates[current]! > estimate && current > lowest) {
@@ -159,21 +216,37 @@ export class LayerSelector {
       if (active[l] && bitrates[l]! * this.#upHeadroom <= estimate) return this.#set(l, now);
     }
     if (current >= highest) return this.#endProbe(current, now);
+    // Padding probes work on the receiver's own estimate (they exist to lift it).
+    const remb = inputs.estimate;
     if (this.probing) {
-      if (estimate < this.#probePeak * this.#probeDrop || now - this.#probeAt >= this.#probeMaxMs) {
+      if (remb < this.#probePeak * this.#probeDrop || now - this.#probeAt >= this.#probeMaxMs) {
         this.#doubleBackoff(); // over-use seen, or the estimate never got there
         return this.#endProbe(current, now);
       }
-      this.#probePeak = Math.max(this.#probePeak, estimate);
-    } else if (estimate >= bitrates[current]! * this.#saturation && now - Math.max(this.#changedAt, this.#probeEndedAt) >= this.#backoff) {
+      this.#probePeak = Math.max(this.#probePeak, remb);
+    } else if (remb >= bitrates[current]! * this.#saturation && now - Math.max(this.#changedAt, this.#probeEndedAt) >= this.#backoff) {
       this.#probeAt = now;
-      this.#probePeak = estimate;
+      this.#probePeak = remb;
     } else {
       return current;
     }
     // Below the next layer's need by construction (else the up rule above would have moved).
-    this.#paddingRate = Math.max(0, Math.round(estimate * this.#probeFill - bitrates[current]!));
+    this.#paddingRate = Math.max(0, Math.round(remb * this.#probeFill - bitrates[current]!));
     return current;
+  }
+
+  /**
+   * The receiver's estimate, or what a recent probe cluster measured (÷ `clusterMargin`) when that
+   * is more: Chromium's REMB climbs about 8 % a second from where congestion left it, a cluster
+   * shows at once what the path delivers. A fall of the REMB is an over-use the receiver saw
+   * (Chromium lowers it only once it has caught up with what it receives): it voids the cluster's
+   * measurement.
+   */
+  #effectiveEstimate(estimate: number, now: number): number {
+    if (estimate > 0 && estimate < this.#lastEstimate * this.#probeDrop) this.#probedRate = 0;
+    this.#lastEstimate = estimate;
+    if (now - this.#probedAt > this.#clusterValidMs) return estimate;
+    return Math.max(estimate, this.#probedRate / this.#clusterMargin);
   }
 
   /** Highest active layer in [lowest, highest] whose bitrate fits the estimate, else `lowest`. */

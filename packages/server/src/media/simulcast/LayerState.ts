@@ -37,11 +37,11 @@ export class LayerState {
    * Chooses the layer from the estimate and the layers' state. Returns the layer to ask a
    * keyframe of (a new target not forwarded yet), else null.
    */
-  choose(estimate: number): PublishedTrack | null {
+  choose(estimate: number, clusters: boolean): PublishedTrack | null {
     const layers = this.#layers;
     const now = performance.now();
     const layer = this.#selector.select(
-      { preferred: this.preferred, estimate, bitrates: layers.map((l) => l.bitrate), active: layers.map((l) => l.active) },
+      { preferred: this.preferred, estimate, clusters, bitrates: layers.map((l) => l.bitrate), active: layers.map((l) => l.active) },
       now,
     );
     if (layer < 0 || layer === this.target) return null;
@@ -49,6 +49,16 @@ export class LayerState {
     if (layer === this.current) return null;
     this.#lastSentAt = now;
     return layers[layer] ?? null;
+  }
+
+  /** Whether a probe cluster should follow the frame just forwarded (see {@link LayerSelector.clusterDue}). */
+  clusterDue(now: number, enabled: boolean): boolean {
+    return enabled && this.#selector.clusterDue(now);
+  }
+
+  /** A probe cluster's measured bit rate (see {@link LayerSelector.probed}). */
+  probed(bitrate: number, now: number): void {
+    this.#selector.probed(bitrate, now);
   }
 
   /** Padding to add while probing for a higher layer, bit/s (see {@link LayerSelector}). */

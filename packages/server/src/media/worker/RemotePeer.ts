@@ -131,6 +131,7 @@ export class RemotePeer extends Emitter<MediaPeerEvents> implements MediaPeer {
           retransmitted: c.retransmitted,
           plisReceived: c.plisReceived,
           paddingBytes: c.paddingBytes,
+          probeClusters: c.probeClusters,
         },
       ],
     };
