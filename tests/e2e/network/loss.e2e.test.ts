@@ -1,30 +1,19 @@
 // The SFU runs with ICE UDP mux (one port). 5 % random loss (nftables numgen) on a subscriber's downlink: video keeps decoding, the
 // subscriber's NACKs are answered (the loss left after retransmission is a fraction of the loss on
 // the wire), and audio concealment stays within a stated bound. Root only (network namespaces).
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { NetNamespace, assertNetAdmin } from '../../harness/netns/index.mjs';
-import { captureOpenUsers, closeOpenUsers, launchBrowser, openSdkPage, startServer, type RunningServer, type User } from '../harness/index.js';
+import { describe, expect, test } from 'vitest';
+import { openSdkPage, type User } from '../harness/index.js';
 import { CONV_PAGE, join, subscribe, waitDecoding, waitRemoteStream } from '../conversation/helpers.js';
 import { writeSpeechLikeWav } from '../conversation/toneWav.js';
-import { freeUdpPort, launchBrowserIn } from './network-env.js';
+import { freeUdpPort } from './network-env.js';
+import { useNetworkScene } from './scene.js';
 
 const NAME = 'network-loss';
 /** Share of audio samples the subscriber may conceal under 5 % packet loss (Opus PLC fills the gaps). */
 const MAX_CONCEALED_RATIO = 0.15;
 /** Longest wait, in seconds of continued loss, for the publisher's Opus FEC to reach the subscriber. */
 const FEC_WAIT_S = 30;
-let ns: NetNamespace | undefined;
-let server: RunningServer | undefined;
-let hostBrowser: Browser | undefined;
-let nsBrowser: Browser | undefined;
-let nsOrigin = '';
 let muxPort = 0;
-
-function need<T>(value: T | undefined, what: string): T {
-  if (value === undefined) throw new Error(`${what} not started (beforeAll failed?)`);
-  return value;
-}
 
 interface Receiving {
   framesDecoded: number;
@@ -87,37 +76,23 @@ function audioLossTold(user: User): Promise<number> {
 }
 
 describe('5 % random loss on a subscriber link', () => {
-  beforeAll(async () => {
-    assertNetAdmin();
-    ns = await NetNamespace.create();
+  const scene = useNetworkScene({
+    name: NAME,
     // The SFU on one UDP port (ICE UDP mux): every connection of this test goes through it.
-    muxPort = await freeUdpPort();
-    server = await startServer({ name: NAME, env: { HOST: '0.0.0.0', PARLEY_MEDIA_UDP_MUX_PORT: String(muxPort) } });
-    nsOrigin = `http://${ns.hostAddress}:${server.port}`;
+    serverEnv: async () => {
+      muxPort = await freeUdpPort();
+      return { PARLEY_MEDIA_UDP_MUX_PORT: String(muxPort) };
+    },
     // Talk-like audio rather than Chromium's default beep: Opus codes in-band FEC (LBRR) only for
     // frames its voice activity detector calls active, and a sparse beep often leaves none.
-    hostBrowser = await launchBrowser([`--use-file-for-fake-audio-capture=${writeSpeechLikeWav(4)}`]);
-    nsBrowser = await launchBrowserIn(ns, nsOrigin);
-  });
-
-  afterEach(async (ctx) => {
-    if (ctx.task.result?.state === 'fail') await captureOpenUsers(`${NAME}--${ctx.task.name}`);
-    await closeOpenUsers();
-  });
-
-  afterAll(async () => {
-    await closeOpenUsers({ all: true });
-    await nsBrowser?.close().catch(() => undefined);
-    await hostBrowser?.close().catch(() => undefined);
-    await server?.stop();
-    await ns?.close();
+    hostBrowserArgs: () => [`--use-file-for-fake-audio-capture=${writeSpeechLikeWav(4)}`],
   });
 
   test('video keeps decoding, NACKs are answered, audio concealment stays bounded', async () => {
-    const pub = await openSdkPage(need(hostBrowser, 'browser'), need(server, 'server').url, 'alice');
+    const pub = await openSdkPage(scene.hostBrowser, scene.server.url, 'alice');
     await pub.page.evaluate(CONV_PAGE);
     await pub.page.evaluate(() => E2E.register());
-    const sub = await openSdkPage(need(nsBrowser, 'namespace browser'), nsOrigin, 'bob');
+    const sub = await openSdkPage(scene.nsBrowser, scene.nsOrigin, 'bob');
     await sub.page.evaluate(CONV_PAGE);
     await sub.page.evaluate(() => E2E.register());
     await join(pub, 'loss-room');
@@ -146,9 +121,9 @@ describe('5 % random loss on a subscriber link', () => {
     for (const port of remotePorts) expect(port).toBe(muxPort);
 
     // Media only (UDP): the signalling WebSocket is not what is under test.
-    await need(ns, 'namespace').setLoss(5, { direction: 'down', protocol: 'udp' });
+    await scene.ns.setLoss(5, { direction: 'down', protocol: 'udp' });
     const before = await receiving(sub);
-    const wire0 = await need(ns, 'namespace').ruleset();
+    const wire0 = await scene.ns.ruleset();
     expect(wire0).toContain('numgen random mod 100 < 5');
     // Ten seconds of lossy media, sampled every second: decoding must progress in each sample.
     let last = before;
@@ -166,7 +141,7 @@ describe('5 % random loss on a subscriber link', () => {
     const nacks = after.nacksSent - before.nacksSent;
     const samples = after.samples - before.samples;
     const concealedRatio = (after.concealed - before.concealed) / Math.max(1, samples);
-    const dropped = await need(ns, 'namespace').lossDropped('down');
+    const dropped = await scene.ns.lossDropped('down');
     console.log(
       `[loss] dropped on the wire ${dropped}, video packets received ${received}, left lost ${lost}, NACKs sent ${nacks}, ` +
         `audio samples ${samples}, concealed ratio ${concealedRatio.toFixed(4)}, Opus FEC payloads ${after.audioFec - before.audioFec}`,

@@ -3,39 +3,14 @@
 // publisher and subscriber connections). And for a user whose network blocks every UDP packet:
 // the same over TURN/TCP, through the server's ICE check repair port (see turn.e2e.test.ts).
 // Root only (network namespaces): fails with the reason otherwise, never skips.
-import { randomBytes } from 'node:crypto';
 import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { NetNamespace, assertNetAdmin } from '../../harness/netns/index.mjs';
-import {
-  DEFAULT_WAIT_MS,
-  captureOpenUsers,
-  closeOpenUsers,
-  freePort,
-  launchBrowser,
-  newUser,
-  startServer,
-  type RunningServer,
-  type User,
-} from '../harness/index.js';
+import { describe, expect, test } from 'vitest';
+import { DEFAULT_WAIT_MS, newUser, type User } from '../harness/index.js';
 import { remoteTile, tilePlays } from '../harness/meetTiles.js';
-import { startCoturn, type RunningCoturn } from './coturn.js';
-import { hostAddresses, launchBrowserIn } from './network-env.js';
+import { useNetworkScene } from './scene.js';
 
 const NAME = 'network-meet-turn';
 const WAIT = { timeout: DEFAULT_WAIT_MS };
-let ns: NetNamespace | undefined;
-let coturn: RunningCoturn | undefined;
-let server: RunningServer | undefined;
-let hostBrowser: Browser | undefined;
-let nsBrowser: Browser | undefined;
-let nsOrigin = '';
-
-function need<T>(value: T | undefined, what: string): T {
-  if (value === undefined) throw new Error(`${what} not started (beforeAll failed?)`);
-  return value;
-}
-
 /** Opens the app on `origin`, joins `room` as `name` with the camera on, waits for the call view. */
 async function joinCall(browser: Browser, origin: string, name: string, room: string): Promise<User> {
   const user = await newUser(browser, name, { url: `${origin}/?room=${encodeURIComponent(room)}` });
@@ -48,28 +23,10 @@ async function joinCall(browser: Browser, origin: string, name: string, room: st
 }
 
 describe('the demo app behind a firewall that lets UDP reach only the TURN server', () => {
-  beforeAll(async () => {
-    assertNetAdmin();
-    ns = await NetNamespace.create();
-    const secret = randomBytes(24).toString('hex');
-    const turnPort = await freePort();
-    coturn = await startCoturn({
-      name: NAME,
-      address: ns.hostAddress,
-      relayAddress: need(hostAddresses()[0], 'a non-loopback IPv4 address of this machine'),
-      port: turnPort,
-      secret,
-      allowedPeers: ['198.51.100.0-198.51.100.255', ...hostAddresses()],
-    });
-    const turnHost = `${ns.hostAddress}:${turnPort}`;
-    server = await startServer({
-      name: NAME,
-      env: { HOST: '0.0.0.0', PARLEY_TURN_URLS: `turn:${turnHost}?transport=udp,turn:${turnHost}?transport=tcp`, PARLEY_TURN_SECRET: secret },
-    });
-    nsOrigin = `http://${ns.hostAddress}:${server.port}`;
-    hostBrowser = await launchBrowser();
-    nsBrowser = await launchBrowserIn(ns, nsOrigin);
-    await ns.blockUdp(true, { except: [{ address: ns.hostAddress, port: turnPort }] });
+  const scene = useNetworkScene({
+    name: NAME,
+    coturn: { urls: (turn) => [`turn:${turn.host}:${turn.port}?transport=udp`, `turn:${turn.host}:${turn.port}?transport=tcp`] },
+    prepare: (s) => s.ns.blockUdp(true, { except: [{ address: s.coturn.address, port: s.coturn.port }] }),
   });
 
   /** Local end of the selected pair of every connection of `user`'s page. */
@@ -89,23 +46,9 @@ describe('the demo app behind a firewall that lets UDP reach only the TURN serve
     });
   }
 
-  afterEach(async (ctx) => {
-    if (ctx.task.result?.state === 'fail') await captureOpenUsers(`${NAME}--${ctx.task.name}`);
-    await closeOpenUsers();
-  });
-
-  afterAll(async () => {
-    await closeOpenUsers({ all: true });
-    await nsBrowser?.close().catch(() => undefined);
-    await hostBrowser?.close().catch(() => undefined);
-    await server?.stop();
-    await coturn?.stop();
-    await ns?.close();
-  });
-
   test('both users see each other; the firewalled one through coturn', async () => {
-    const alice = await joinCall(need(hostBrowser, 'browser'), need(server, 'server').url, 'Alice', 'turn-meet');
-    const bob = await joinCall(need(nsBrowser, 'namespace browser'), nsOrigin, 'Bob', 'turn-meet');
+    const alice = await joinCall(scene.hostBrowser, scene.server.url, 'Alice', 'turn-meet');
+    const bob = await joinCall(scene.nsBrowser, scene.nsOrigin, 'Bob', 'turn-meet');
     await tilePlays(bob, remoteTile('Alice'));
     await tilePlays(alice, remoteTile('Bob'));
     // Every connection of bob's page runs through a relay candidate (UDP to coturn).
@@ -115,12 +58,12 @@ describe('the demo app behind a firewall that lets UDP reach only the TURN serve
   });
 
   test('both users see each other when every UDP packet of the firewalled one is dropped (TURN over TCP)', async () => {
-    const net = need(ns, 'namespace');
-    const turn = need(coturn, 'coturn');
+    const net = scene.ns;
+    const turn = scene.coturn;
     await net.blockUdp(true);
     try {
-      const carol = await joinCall(need(hostBrowser, 'browser'), need(server, 'server').url, 'Carol', 'turn-tcp-meet');
-      const dan = await joinCall(need(nsBrowser, 'namespace browser'), nsOrigin, 'Dan', 'turn-tcp-meet');
+      const carol = await joinCall(scene.hostBrowser, scene.server.url, 'Carol', 'turn-tcp-meet');
+      const dan = await joinCall(scene.nsBrowser, scene.nsOrigin, 'Dan', 'turn-tcp-meet');
       await tilePlays(dan, remoteTile('Carol'));
       await tilePlays(carol, remoteTile('Dan'));
       const locals = await selectedLocals(dan);

@@ -17,10 +17,10 @@ export function hostAddresses(): string[] {
  * of `insecureOrigin` (the server seen from the namespace, plain http on a non-loopback address)
  * count as secure contexts, as a page served over HTTPS would in production.
  */
-export function launchBrowserIn(ns: NetNamespace, insecureOrigin: string): Promise<Browser> {
+export function launchBrowserIn(ns: NetNamespace, insecureOrigin: string, extraArgs: readonly string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: ns.wrapExecutable('/usr/bin/chromium'),
-    args: [...CHROMIUM_ARGS, `--unsafely-treat-insecure-origin-as-secure=${insecureOrigin}`],
+    args: [...CHROMIUM_ARGS, `--unsafely-treat-insecure-origin-as-secure=${insecureOrigin}`, ...extraArgs],
   });
 }
 

@@ -2,53 +2,15 @@
 // behind a 400 kbit/s tbf, 40 ms away each way (UdpDelayRelay), gets a lower simulcast layer and keeps decoding, while a subscriber on
 // the host keeps the top layer; lifting the limit brings the top layer back. Root only (fails,
 // never skips, without CAP_NET_ADMIN).
-import type { Browser } from 'playwright-core';
-import { chromium } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { NetNamespace, UdpDelayRelay, assertNetAdmin } from '../../harness/netns/index.mjs';
-import { CHROMIUM_ARGS, openSdkPage, startServer, waitInPage, type RunningServer, type User } from '../harness/index.js';
+import { describe, expect, test } from 'vitest';
+import { UdpDelayRelay } from '../../harness/netns/index.mjs';
+import { openSdkPage, waitInPage, type User } from '../harness/index.js';
 import { convUser, join, subscribe, waitDecoding, waitRemoteStream } from '../conversation/helpers.js';
 import { freeUdpPort, hostAddresses } from './network-env.js';
+import { useNetworkScene } from './scene.js';
 
 /** One-way delay added on the constrained subscriber's media path, ms. */
 const DELAY_MS = 40;
-
-let server: RunningServer;
-let ns: NetNamespace;
-let hostBrowser: Browser;
-let nsBrowser: Browser;
-const opened: User[] = [];
-const relays: UdpDelayRelay[] = [];
-
-beforeAll(async () => {
-  assertNetAdmin();
-  ns = await NetNamespace.create();
-  // Listening on every address: the namespace reaches the host at the veth's host end. Media on
-  // one UDP port (ICE UDP mux), so that one delay relay per host address covers every path.
-  const muxPort = await freeUdpPort();
-  server = await startServer({ name: 'simulcast-constrained', env: { HOST: '0.0.0.0', PARLEY_MEDIA_UDP_MUX_PORT: String(muxPort) } });
-  for (const address of new Set([...hostAddresses(), ns.hostAddress])) {
-    const target = { address, port: muxPort };
-    const relay = await UdpDelayRelay.start({ listen: { address: ns.hostAddress }, target, delayMs: DELAY_MS });
-    relays.push(relay);
-    await ns.redirectUdp(target, relay.address);
-  }
-  hostBrowser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: [...CHROMIUM_ARGS] });
-  const origin = `http://${ns.hostAddress}:${new URL(server.url).port}`;
-  nsBrowser = await chromium.launch({
-    executablePath: ns.wrapExecutable('/usr/bin/chromium'),
-    args: [...CHROMIUM_ARGS, `--unsafely-treat-insecure-origin-as-secure=${origin}`],
-  });
-}, 60_000);
-
-afterAll(async () => {
-  for (const u of opened) await u.close().catch(() => undefined);
-  await nsBrowser?.close().catch(() => undefined);
-  await hostBrowser?.close().catch(() => undefined);
-  await server?.stop();
-  for (const r of relays) await r.close();
-  await ns?.close();
-});
 
 /** Inbound video of the page: width decoded now, frames decoded and freezes so far. */
 function inboundVideo(user: User): Promise<{ width: number; frames: number; freezes: number }> {
@@ -107,13 +69,35 @@ async function waitWidth(user: User, what: string, check: 'atMost' | 'equal', wi
 }
 
 describe('simulcast on a constrained link', () => {
+  const relays: UdpDelayRelay[] = [];
+  let muxPort = 0;
+  const scene = useNetworkScene({
+    name: 'simulcast-constrained',
+    // Media on one UDP port (ICE UDP mux), so that one delay relay per host address covers every path.
+    serverEnv: async () => {
+      muxPort = await freeUdpPort();
+      return { PARLEY_MEDIA_UDP_MUX_PORT: String(muxPort) };
+    },
+    prepare: async ({ ns }) => {
+      for (const address of new Set([...hostAddresses(), ns.hostAddress])) {
+        const target = { address, port: muxPort };
+        const relay = await UdpDelayRelay.start({ listen: { address: ns.hostAddress }, target, delayMs: DELAY_MS });
+        relays.push(relay);
+        await ns.redirectUdp(target, relay.address);
+      }
+    },
+    cleanup: async () => {
+      for (const r of relays) await r.close();
+    },
+  });
+
   test('400 kbit/s + 40 ms subscriber: a lower layer, decoding without freezes after adaptation; the other keeps the top; lifting the limit brings the top back', async () => {
-    const host = { user: (name: string) => openSdkPage(hostBrowser, server.url, name) };
-    const inNs = { user: (name: string) => openSdkPage(nsBrowser, `http://${ns.hostAddress}:${new URL(server.url).port}`, name) };
+    const { ns, server } = scene;
+    const host = { user: (name: string) => openSdkPage(scene.hostBrowser, server.url, name) };
+    const inNs = { user: (name: string) => openSdkPage(scene.nsBrowser, scene.nsOrigin, name) };
     const a = await convUser(host, 'alice');
     const b = await convUser(host, 'bob');
     const c = await convUser(inNs, 'carol');
-    opened.push(a.user, b.user, c.user);
     for (const u of [a, b, c]) await join(u.user, 'room-slow');
     for (const u of [b, c]) {
       await u.user.page.evaluate(() =>

@@ -2,33 +2,18 @@
 // an SFU conversation and decodes video through coturn over TCP, with the ephemeral credentials
 // the Parley server handed its session; coturn refuses a wrong or an expired credential.
 // Root only (network namespaces): fails with the reason otherwise, never skips.
-import { createHmac, randomBytes } from 'node:crypto';
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { NetNamespace, assertNetAdmin } from '../../harness/netns/index.mjs';
-import { captureOpenUsers, closeOpenUsers, freePort, launchBrowser, startServer, type RunningServer } from '../harness/index.js';
+import { createHmac } from 'node:crypto';
+import { describe, expect, test } from 'vitest';
+import type { RunningServer } from '../harness/index.js';
 import { join, subscribe, waitDecoding, waitRemoteStream } from '../conversation/helpers.js';
-import { startCoturn, type RunningCoturn } from './coturn.js';
-import { hostAddresses, launchBrowserIn } from './network-env.js';
+import { useNetworkScene } from './scene.js';
 import { allocateOverTcp } from './turnAllocate.js';
 import { connectionsOf, convUserOn } from './turnPages.js';
 
 const NAME = 'network-turn';
-let ns: NetNamespace | undefined;
-let coturn: RunningCoturn | undefined;
-let server: RunningServer | undefined;
-let hostBrowser: Browser | undefined;
-let nsBrowser: Browser | undefined;
-let nsOrigin = '';
-
-function need<T>(value: T | undefined, what: string): T {
-  if (value === undefined) throw new Error(`${what} not started (beforeAll failed?)`);
-  return value;
-}
 
 /** The server's repair port admitted flows and repaired zero tiebreakers (its counters in /api/v1/stats). */
-async function expectRepairUsed(): Promise<void> {
-  const running = need(server, 'server');
+async function expectRepairUsed(running: RunningServer): Promise<void> {
   const response = await fetch(`${running.url}/api/v1/stats`); // loopback: no token needed
   const stats = (await response.json()) as { sfu?: { iceRepair?: { flowsOpened: number; rewrites: number; packetsIn: number; packetsOut: number } } };
   expect(stats.sfu?.iceRepair?.flowsOpened).toBeGreaterThan(0);
@@ -40,58 +25,19 @@ async function expectRepairUsed(): Promise<void> {
 }
 
 describe('TURN through coturn for a client whose UDP is blocked', () => {
-  beforeAll(async () => {
-    assertNetAdmin();
-    ns = await NetNamespace.create();
-    const secret = randomBytes(24).toString('hex');
-    const turnPort = await freePort();
-    // coturn relays from the namespace's host end to the SFU's host candidates: the machine's
-    // own addresses and the test range, which coturn would refuse as peers unless allowed.
-    coturn = await startCoturn({
-      name: NAME,
-      address: ns.hostAddress,
-      relayAddress: need(hostAddresses()[0], 'a non-loopback IPv4 address of this machine'),
-      port: turnPort,
-      secret,
-      allowedPeers: ['198.51.100.0-198.51.100.255', ...hostAddresses()],
-    });
-    const turnHost = `${ns.hostAddress}:${turnPort}`;
-    server = await startServer({
-      name: NAME,
-      env: {
-        HOST: '0.0.0.0', // reachable from the namespace over the veth
-        PARLEY_TURN_URLS: `turn:${turnHost}?transport=udp,turn:${turnHost}?transport=tcp`,
-        PARLEY_TURN_SECRET: secret,
-        PARLEY_TURN_TTL_S: '600',
-      },
-    });
-    nsOrigin = `http://${ns.hostAddress}:${server.port}`;
-    hostBrowser = await launchBrowser();
-    nsBrowser = await launchBrowserIn(ns, nsOrigin);
-    await ns.blockUdp();
+  const scene = useNetworkScene({
+    name: NAME,
+    coturn: { urls: (turn) => [`turn:${turn.host}:${turn.port}?transport=udp`, `turn:${turn.host}:${turn.port}?transport=tcp`] },
+    serverEnv: () => ({ PARLEY_TURN_TTL_S: '600' }),
+    prepare: (s) => s.ns.blockUdp(),
   });
-
-  afterEach(async (ctx) => {
-    if (ctx.task.result?.state === 'fail') await captureOpenUsers(`${NAME}--${ctx.task.name}`);
-    await closeOpenUsers();
-  });
-
-  afterAll(async () => {
-    await closeOpenUsers({ all: true });
-    await nsBrowser?.close().catch(() => undefined);
-    await hostBrowser?.close().catch(() => undefined);
-    await server?.stop();
-    await coturn?.stop();
-    await ns?.close();
-  });
-
   // Over a TURN/TCP (or TLS) allocation Chromium sends its checks with a zero ICE tiebreaker,
   // which the SFU's libjuice answers 400 (libjuice issue #355); the server's ICE check repair
   // port (docs/operations.md § TURN) is the path that works: its candidate's checks get a
   // nonzero tiebreaker on the way to libjuice.
   test("the blocked subscriber decodes the publisher's video over a TURN/TCP relay, with the credentials its session was given", async () => {
-    const a = await convUserOn(need(hostBrowser, 'browser'), need(server, 'server').url, 'alice');
-    const b = await convUserOn(need(nsBrowser, 'namespace browser'), nsOrigin, 'bob');
+    const a = await convUserOn(scene.hostBrowser, scene.server.url, 'alice');
+    const b = await convUserOn(scene.nsBrowser, scene.nsOrigin, 'bob');
     await join(a.user, 'turn-room');
     await join(b.user, 'turn-room');
     await a.user.page.evaluate(() => CONV.publishCamera());
@@ -105,8 +51,8 @@ describe('TURN through coturn for a client whose UDP is blocked', () => {
       // The session's servers: TURN over UDP and TCP on coturn, REST-scheme username for bob.
       const turn = pc.iceServers.find((s) => s.username !== undefined);
       expect(turn?.urls).toEqual([
-        `turn:${need(coturn, 'coturn').address}:${need(coturn, 'coturn').port}?transport=udp`,
-        `turn:${need(coturn, 'coturn').address}:${need(coturn, 'coturn').port}?transport=tcp`,
+        `turn:${scene.coturn.address}:${scene.coturn.port}?transport=udp`,
+        `turn:${scene.coturn.address}:${scene.coturn.port}?transport=tcp`,
       ]);
       expect(turn?.username).toMatch(new RegExp(`^\\d+:${b.id}$`));
       const expiry = Number(turn?.username?.split(':')[0]);
@@ -118,13 +64,13 @@ describe('TURN through coturn for a client whose UDP is blocked', () => {
     expect(selected.length).toBeGreaterThan(0);
     for (const local of selected) expect(local).toMatchObject({ candidateType: 'relay', relayProtocol: 'tcp' });
     // And UDP really is blocked for bob: nothing left the namespace as UDP.
-    expect(await need(ns, 'namespace').ruleset()).toContain('meta l4proto udp drop');
-    await expectRepairUsed();
+    expect(await scene.ns.ruleset()).toContain('meta l4proto udp drop');
+    await expectRepairUsed(scene.server);
   });
 
   test('the blocked client publishes over a TURN/TCP relay and the other side decodes it', async () => {
-    const a = await convUserOn(need(hostBrowser, 'browser'), need(server, 'server').url, 'gina');
-    const b = await convUserOn(need(nsBrowser, 'namespace browser'), nsOrigin, 'hank');
+    const a = await convUserOn(scene.hostBrowser, scene.server.url, 'gina');
+    const b = await convUserOn(scene.nsBrowser, scene.nsOrigin, 'hank');
     await join(a.user, 'turn-pub-room');
     await join(b.user, 'turn-pub-room');
     // hank's publisher connection: the browser offers, so it is the controlling agent (ICE-CONTROLLING=0 through TCP).
@@ -134,17 +80,17 @@ describe('TURN through coturn for a client whose UDP is blocked', () => {
     const selected = (await connectionsOf(b.user)).map((pc) => pc.local).filter((local) => local !== undefined);
     expect(selected.length).toBeGreaterThan(0);
     for (const local of selected) expect(local).toMatchObject({ candidateType: 'relay', relayProtocol: 'tcp' });
-    expect(await need(ns, 'namespace').ruleset()).toContain('meta l4proto udp drop');
-    await expectRepairUsed();
+    expect(await scene.ns.ruleset()).toContain('meta l4proto udp drop');
+    await expectRepairUsed(scene.server);
   });
 
   test('a subscriber whose UDP reaches only coturn decodes the video over a TURN/UDP relay', async () => {
-    const turn = need(coturn, 'coturn');
-    const net = need(ns, 'namespace');
+    const turn = scene.coturn;
+    const net = scene.ns;
     await net.blockUdp(true, { except: [{ address: turn.address, port: turn.port }] });
     try {
-      const a = await convUserOn(need(hostBrowser, 'browser'), need(server, 'server').url, 'erin');
-      const b = await convUserOn(need(nsBrowser, 'namespace browser'), nsOrigin, 'frank');
+      const a = await convUserOn(scene.hostBrowser, scene.server.url, 'erin');
+      const b = await convUserOn(scene.nsBrowser, scene.nsOrigin, 'frank');
       await join(a.user, 'turn-udp-room');
       await join(b.user, 'turn-udp-room');
       await a.user.page.evaluate(() => CONV.publishCamera());
@@ -159,11 +105,11 @@ describe('TURN through coturn for a client whose UDP is blocked', () => {
   });
 
   test('coturn takes the credential the server issued and refuses a wrong or an expired one', async () => {
-    const turn = need(coturn, 'coturn');
-    const b = await convUserOn(need(nsBrowser, 'namespace browser'), nsOrigin, 'carol');
+    const turn = scene.coturn;
+    const b = await convUserOn(scene.nsBrowser, scene.nsOrigin, 'carol');
     // The credentials the server handed carol's session (read where the SDK keeps them: a connection's configuration).
     await join(b.user, 'turn-cred-room');
-    const a = await convUserOn(need(hostBrowser, 'browser'), need(server, 'server').url, 'dave');
+    const a = await convUserOn(scene.hostBrowser, scene.server.url, 'dave');
     await join(a.user, 'turn-cred-room');
     await a.user.page.evaluate(() => CONV.publishCamera());
     await subscribe(b.user, await waitRemoteStream(b.user));

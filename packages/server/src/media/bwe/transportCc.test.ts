@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { forEachTransportCcStatus, hideExtensionElement, TRANSPORT_CC_EXT_ID, writeTransportCcExtension, type TransportCcSink } from './transportCc.js';
+import {
+  MAX_FEEDBACK_STATUSES,
+  forEachTransportCcStatus,
+  hideExtensionElement,
+  TRANSPORT_CC_EXT_ID,
+  writeTransportCcExtension,
+  type TransportCcSink,
+} from './transportCc.js';
 
 /** Collects what a feedback message reports. */
 function statuses(buf: Buffer): { result: number; packets: [seq: number, received: boolean, arrivalUs: number][] } {
@@ -66,6 +73,9 @@ describe('transport-wide feedback', () => {
     expect(statuses(short.subarray(0, 23)).result).toBe(-1);
     // Chunks missing altogether.
     expect(statuses(feedback(0, 40, 0, [])).result).toBe(-1);
+    // More statuses than probe clusters ever need (a cheap way to make the SFU loop).
+    expect(statuses(feedback(0, 8191, 0, [0x1f, 0xff])).result).toBe(-1);
+    expect(statuses(feedback(0, MAX_FEEDBACK_STATUSES, 0, [0x04, 0x00])).result).toBe(MAX_FEEDBACK_STATUSES);
     // Reserved status 3.
     expect(statuses(feedback(0, 1, 0, [0x60, 0x01, 0])).result).toBe(-1);
   });

@@ -90,14 +90,22 @@ export interface TransportCcSink {
   onPacketStatus(seq: number, received: boolean, arrivalUs: number): void;
 }
 
-/** Symbols of the packets' statuses, reused across calls (a feedback covers at most 2^16). */
-const symbols = new Uint8Array(65536);
+/**
+ * Most statuses one feedback message may cover. The SFU numbers only its probe packets (16 a
+ * cluster), so real feedback covers a few dozen; a run-length chunk of "not received" packs
+ * 8191 statuses into 2 bytes, and without this bound a subscriber could make the SFU walk
+ * millions of statuses a second with small packets.
+ */
+export const MAX_FEEDBACK_STATUSES = 1024;
+
+/** Symbols of the packets' statuses, reused across calls. */
+const symbols = new Uint8Array(MAX_FEEDBACK_STATUSES);
 
 /**
  * If the RTCP packet at `off` (ending at `end`) is a transport-wide feedback message, calls
  * `sink.onPacketStatus` for every packet it covers, in sequence order, and returns how many;
- * otherwise, or when the message is malformed, returns -1 (statuses read before the error may
- * already have been delivered).
+ * otherwise, or when the message is malformed or covers more than {@link MAX_FEEDBACK_STATUSES}
+ * packets, returns -1 (statuses read before the error may already have been delivered).
  *
  *     | base sequence number | packet status count |
  *     | reference time (24 bits, 64 ms) | fb pkt count |
@@ -111,6 +119,7 @@ export function forEachTransportCcStatus(buf: Uint8Array, off: number, end: numb
   if (buf[off + 1] !== 205 || (buf[off]! & 0x1f) !== TRANSPORT_CC_FORMAT || end - off < 20) return -1;
   const base = (buf[off + 12]! << 8) | buf[off + 13]!;
   const count = (buf[off + 14]! << 8) | buf[off + 15]!;
+  if (count > MAX_FEEDBACK_STATUSES) return -1;
   let reference = (buf[off + 16]! << 16) | (buf[off + 17]! << 8) | buf[off + 18]!;
   if (reference & 0x800000) reference -= 0x1000000;
   let p = off + 20;
