@@ -104,10 +104,14 @@ export class CloudMediaService {
         else done(null, chunk);
       },
     });
+    const out = createWriteStream(tmp, { flags: 'wx', mode: 0o600 });
     try {
-      await pipeline(body, counter, createWriteStream(tmp, { flags: 'wx', mode: 0o600 }));
+      await pipeline(body, counter, out);
       if (received !== ticket.size) throw new UploadError(400, `body is shorter than the announced ${ticket.size} bytes`);
     } catch (error) {
+      // A write stream destroyed while its file is still being opened creates the file after
+      // the failure (seen on a loaded machine): remove it once the stream has closed.
+      if (!out.closed) await new Promise<void>((resolve) => out.once('close', () => resolve()));
       rmSync(tmp, { force: true });
       throw error instanceof UploadError ? error : new UploadError(400, 'upload interrupted');
     }

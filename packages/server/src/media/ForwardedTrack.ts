@@ -6,6 +6,7 @@ import type { NativeTrack } from './native.js';
 import type { PublishedTrack, TrackOutput } from './PublishedTrack.js';
 import { PADDING_PACKET_SIZE, RtpRewriter } from './rtp/RtpRewriter.js';
 import { readU32 } from './rtp/RtpPacket.js';
+import { writeRedPrimary } from './rtp/red.js';
 import { forEachNacked, isFirFor, isPliFor, type NackSink } from './rtcp/feedback.js';
 import { NackVerdict, type NackBudget } from './rtcp/NackBudget.js';
 import { nextRtcpPacket } from './rtcp/RtcpPacket.js';
@@ -103,6 +104,12 @@ export class ForwardedTrack extends Emitter<ForwardedTrackEvents> implements Tra
   readonly #sr = Buffer.alloc(SR_LENGTH);
   /** Scratch buffer of retransmissions, allocated at the first one. */
   #rtx: Buffer | null = null;
+  /** The publisher's RED payload type when this subscriber did not take RED (it gets the Opus inside), else -1. */
+  #unwrapRedPt = -1;
+  /** The publisher's Opus payload type: what an unwrapped RED packet carries. */
+  #sourceOpusPt = -1;
+  /** Scratch buffer of unwrapped RED packets, allocated at the first one. */
+  #unwrapped: Buffer | null = null;
   /** Bandwidth probes of a simulcast subscription; null without simulcast. */
   readonly #probes: ProbeSender | null = null;
   readonly #budget: NackBudget;
@@ -310,13 +317,16 @@ export class ForwardedTrack extends Emitter<ForwardedTrackEvents> implements Tra
    */
   negotiated(acceptedPayloadTypes: readonly number[]): void {
     if (this.#closed) return;
+    this.#unwrapRedPt = -1;
     for (const { payloadType, codec } of this.source.codecs) {
       const out = this.offeredCodecs.find((c) => c.name === codec.name);
       if (out && acceptedPayloadTypes.includes(out.subscriberPayloadType)) {
         this.#rewriter.mapPayloadType(payloadType, out.subscriberPayloadType);
       } else {
         this.#rewriter.unmapPayloadType(payloadType);
+        if (codec.name === 'red') this.#unwrapRedPt = payloadType; // it gets the Opus inside
       }
+      if (codec.name === 'opus') this.#sourceOpusPt = payloadType;
     }
     this.#negotiated = true;
     // Whether the connection measures probe clusters is known now: it decides the first layer.
@@ -327,6 +337,17 @@ export class ForwardedTrack extends Emitter<ForwardedTrackEvents> implements Tra
 
   /** @internal Hot path: rewrite in place and send. See {@link TrackOutput.forward}. */
   forward(packet: Buffer, inPt: number, inSeq: number, inTs: number): void {
+    if (inPt === this.#unwrapRedPt && this.#open) {
+      // The packet is shared with the other outputs: the Opus inside goes out from a copy.
+      if ((this.#unwrapped?.length ?? 0) < packet.length) this.#unwrapped = Buffer.alloc(Math.max(1500, packet.length));
+      const len = writeRedPrimary(packet, this.#unwrapped!);
+      if (len < 0) {
+        this.#dropped++;
+        return;
+      }
+      packet = this.#unwrapped!.subarray(0, len);
+      inPt = this.#sourceOpusPt;
+    }
     if (!this.#open || !this.#rewriter.rewrite(packet, inPt, inSeq, inTs)) {
       this.#dropped++;
       return;

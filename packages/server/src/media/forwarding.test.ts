@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { OPUS, VP8 } from './codecs.js';
+import { OPUS, RED, VP8 } from './codecs.js';
 import { ForwardedTrack, type ForwardedTrackOwner } from './ForwardedTrack.js';
 import { resolveMediaConfig } from './MediaConfig.js';
 import type { NativeTrack } from './native.js';
@@ -67,7 +67,7 @@ function keyframe(seq: number, ts: number): Buffer {
   return b;
 }
 
-function setup(kind: 'video' | 'audio' = 'video', nackBudget: () => NackBudget = budget) {
+function setup(kind: 'video' | 'audio' = 'video', nackBudget: () => NackBudget = budget, accepted: readonly number[][] = []) {
   const publishedClosed = vi.fn();
   const source = new PublishedTrack(
     { publishedTrackClosed: publishedClosed },
@@ -79,7 +79,13 @@ function setup(kind: 'video' | 'audio' = 'video', nackBudget: () => NackBudget =
       streamId: 'stream-a',
       trackId: 'cam',
       ssrc: PUB_SSRC,
-      codecs: [{ payloadType: kind === 'video' ? 100 : 109, codec: kind === 'video' ? VP8 : OPUS }],
+      codecs:
+        kind === 'video'
+          ? [{ payloadType: 100, codec: VP8 }]
+          : [
+              { payloadType: 109, codec: OPUS },
+              { payloadType: 63, codec: RED },
+            ],
       rtcpSenderSsrc: 0x5eed,
     },
     config,
@@ -97,13 +103,28 @@ function setup(kind: 'video' | 'audio' = 'video', nackBudget: () => NackBudget =
     const fwd = new ForwardedTrack(owner, `sub-${i}`, source, String(i), ssrc, false);
     const out = new FakeTrack(String(i));
     fwd.bind(out);
-    fwd.negotiated([kind === 'video' ? 96 : 111]);
+    fwd.negotiated(accepted[i] ?? [kind === 'video' ? 96 : 111]);
     return { fwd, out, owner };
   });
   return { source, inbound, subscribers, publishedClosed };
 }
 
 describe('forwarding one published track to two subscribers', () => {
+  it('forwards RED as is to a subscriber that took it, and the Opus inside to one that did not', () => {
+    const { inbound, subscribers } = setup('audio', budget, [[111, 63], [111]]);
+    // RED: one redundant block (Opus, 960 ticks back, 2 bytes), then the primary Opus (3 bytes).
+    const red = Buffer.concat([rtp(7, 48000, 63).subarray(0, 12), Buffer.from([0x80 | 109, 0x0f, 0x00, 2, 109, 0xe1, 0xe2, 0xd1, 0xd2, 0xd3])]);
+    inbound.deliver(red);
+    inbound.deliver(rtp(8, 48960, 109)); // plain Opus still passes both ways
+    const [withRed, withoutRed] = subscribers.map((s) => s.out.rtp());
+    expect(withRed!.map((p) => p[1]! & 0x7f)).toEqual([63, 111]);
+    expect(withRed![0]!.subarray(12)).toEqual(red.subarray(12));
+    expect(withoutRed!.map((p) => p[1]! & 0x7f)).toEqual([111, 111]);
+    expect([...withoutRed![0]!.subarray(12)]).toEqual([0xd1, 0xd2, 0xd3]);
+    expect((readSequenceNumber(withoutRed![1]!) - readSequenceNumber(withoutRed![0]!)) & 0xffff).toBe(1);
+    expect(readSsrc(withoutRed![0]!)).toBe(subscribers[1]!.fwd.ssrc);
+  });
+
   it('gives each subscriber its own SSRC, payload type and continuous sequence numbers', () => {
     const { inbound, subscribers } = setup();
     for (let i = 0; i < 5; i++) inbound.deliver(rtp((65533 + i) & 0xffff, 90000 * i)); // crosses the wrap

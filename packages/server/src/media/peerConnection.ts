@@ -40,7 +40,10 @@ export function createMediaDescription(
 ): Video | Audio {
   if (kind === 'audio') {
     const audio = new nodeDataChannel.Audio(mid, direction);
-    for (const { payloadType } of codecs) audio.addOpusCodec(payloadType);
+    const opus = codecs.find((c) => c.codec.name === 'opus')?.payloadType;
+    // RED first: a publisher answered so sends it (redundancy on its uplink too).
+    for (const { payloadType, codec } of codecs) if (codec.name === 'red' && opus !== undefined) audio.addAudioCodec(payloadType, 'red', `${opus}/${opus}`);
+    for (const { payloadType, codec } of codecs) if (codec.name === 'opus') audio.addOpusCodec(payloadType);
     return audio;
   }
   const video = new nodeDataChannel.Video(mid, direction);

@@ -3,6 +3,7 @@ import type { PublishedTrack } from '../media/index.js';
 import type { TrackOutput } from '../media/PublishedTrack.js';
 import { Emitter } from '../util/Emitter.js';
 import { OpusOggWriter } from './OpusOggWriter.js';
+import { writeRedPrimary } from '../media/rtp/red.js';
 import { Vp8IvfWriter } from './Vp8IvfWriter.js';
 
 /** Events of a {@link TrackCapture}. */
@@ -38,6 +39,9 @@ export class TrackCapture extends Emitter<TrackCaptureEvents> implements TrackOu
   #keyframeTimer: NodeJS.Timeout | null = null;
   #started = false;
   #closed: Promise<void> | null = null;
+  /** The track's RED payload type (unwrapped to its Opus), -1 when none. */
+  readonly #redPt: number;
+  #unwrapped: Buffer | null = null;
 
   /** @throws Error when the track's codec is not captured (see {@link captureExtension}) */
   constructor(track: PublishedTrack, file: string) {
@@ -46,6 +50,7 @@ export class TrackCapture extends Emitter<TrackCaptureEvents> implements TrackOu
     if (!ext) throw new Error(`codec of track ${track.id} is not recorded`);
     this.track = track;
     this.file = file;
+    this.#redPt = track.codecs.find((c) => c.codec.name === 'red')?.payloadType ?? -1;
     this.#out = createWriteStream(file, { mode: 0o600 });
     this.#out.on('error', () => void this.stop());
     this.#writer = ext === 'ivf' ? new Vp8IvfWriter(this.#out) : new OpusOggWriter(this.#out);
@@ -70,8 +75,15 @@ export class TrackCapture extends Emitter<TrackCaptureEvents> implements TrackOu
   }
 
   /** @internal {@link TrackOutput}: hot path, one call per packet of the track. */
-  forward(packet: Buffer, _inPt: number, inSeq: number, inTs: number): void {
+  forward(packet: Buffer, inPt: number, inSeq: number, inTs: number): void {
     if (this.#closed) return;
+    if (inPt === this.#redPt) {
+      // The file holds Opus: the primary block of a RED packet, from a copy (outputs share the packet).
+      if ((this.#unwrapped?.length ?? 0) < packet.length) this.#unwrapped = Buffer.alloc(Math.max(1500, packet.length));
+      const len = writeRedPrimary(packet, this.#unwrapped!);
+      if (len < 0) return;
+      packet = this.#unwrapped!.subarray(0, len);
+    }
     const result = this.#writer.write(packet, inSeq, inTs);
     if (result === 'needKeyframe') {
       this.#askKeyframe();

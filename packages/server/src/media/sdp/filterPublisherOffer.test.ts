@@ -37,10 +37,10 @@ describe('filterPublisherOffer', () => {
     expect(() => filterPublisherOffer(CAMERA, { enableH264: false, maxSections: 1 })).toThrow(SdpError);
   });
 
-  it('keeps only Opus and VP8 from a Chromium camera offer', () => {
+  it('keeps only Opus (with RED around it) and VP8 from a Chromium camera offer', () => {
     const { sdp, sections } = filterPublisherOffer(CAMERA, { enableH264: false });
     expect(sections.map((s) => [s.mid, s.kind, s.codecs.map((c) => `${c.payloadType}/${c.codec.name}`)])).toEqual([
-      ['0', 'audio', ['111/opus']],
+      ['0', 'audio', ['111/opus', '63/red']],
       ['1', 'video', ['96/VP8']],
     ]);
     const video = section(sdp, '1');
@@ -52,7 +52,17 @@ describe('filterPublisherOffer', () => {
       'a=rtcp-fb:96 nack',
       'a=rtcp-fb:96 nack pli',
     ]);
-    expect(section(sdp, '0').formats).toEqual(['111']);
+    // RED first: libdatachannel answers in this order, and Chromium sends the first codec.
+    expect(section(sdp, '0').formats).toEqual(['63', '111']);
+    expect(section(sdp, '0').lines).toEqual(expect.arrayContaining(['a=rtpmap:63 red/48000/2', 'a=fmtp:63 111/111']));
+  });
+
+  it('keeps RED only around the kept Opus payload type', () => {
+    const other = CAMERA.replace('a=fmtp:63 111/111', 'a=fmtp:63 111/9');
+    expect(filterPublisherOffer(other, { enableH264: false }).sections[0]!.codecs.map((c) => c.codec.name)).toEqual(['opus']);
+    const noOpus = CAMERA.replace(/^a=rtpmap:111 opus\/48000\/2\r\n/m, '');
+    // RED alone is not forwardable: an active audio section left without Opus is refused.
+    expect(() => filterPublisherOffer(noOpus, { enableH264: false })).toThrow(SdpError);
   });
 
   it('keeps the audio level extension of audio sections and reads its id', () => {
@@ -75,7 +85,7 @@ describe('filterPublisherOffer', () => {
     expect(sdp).not.toContain('ssrc-group');
     expect(sdp).not.toContain('a=ssrc:275281283'); // the RTX SSRC of the FID group
     expect(sdp).toContain('a=ssrc:2691664866 cname:');
-    expect(sdp).not.toMatch(/rtx|red\/|ulpfec|VP9|AV1|H264|PCMU|telephone-event/);
+    expect(sdp).not.toMatch(/rtx|red\/90000|ulpfec|VP9|AV1|H264|PCMU|telephone-event/);
   });
 
   it('maps mid → msid → primary SSRC', () => {

@@ -10,6 +10,7 @@ import {
   serializeSdp,
   setDirection,
   type MediaSection,
+  type RtpCodec,
 } from './SessionDescription.js';
 
 /** What a publisher's m-section carries, as the SFU will receive it. */
@@ -44,8 +45,9 @@ export const AUDIO_LEVEL_URI = 'urn:ietf:params:rtp-hdrext:ssrc-audio-level';
 /**
  * Prepares a publisher's (re-)offer for libdatachannel, which answers by echoing the offer:
  *
- * - keeps only forwarded codecs (Opus; VP8; H.264 constrained baseline if enabled) and drops
- *   RTX, RED, ULPFEC and the rest with their rtpmap/fmtp/rtcp-fb lines;
+ * - keeps only forwarded codecs (Opus, and RED around it, listed first so that Chromium sends
+ *   it; VP8; H.264 constrained baseline if enabled) and drops RTX, ULPFEC and the rest with
+ *   their rtpmap/fmtp/rtcp-fb lines;
  * - drops transport-cc (its rtcp-fb and header extension): the SFU answers it with nothing, and a
  *   negotiated-but-silent transport-cc collapses Chromium's send estimate; REMB drives it instead;
  * - drops the RTX/FEC SSRCs (libdatachannel routes inbound RTP by SSRC) and simulcast lines;
@@ -91,6 +93,7 @@ function filterSection(m: MediaSection, mid: string, kind: MediaKind, enableH264
     kept.set(c.payloadType, codec);
     codecs.push({ payloadType: c.payloadType, codec });
   }
+  keepRedAroundOpus(getCodecs(m), kept, codecs);
   if (codecs.length === 0) {
     if (m.port !== 0) throw new SdpError(`m=${kind} mid ${mid} offers no forwardable codec (Opus, VP8${enableH264 ? ', H.264' : ''})`);
     return { mid, kind, active: false, streamId: '', trackId: '', ssrc: 0, codecs, audioLevelExtId: 0 };
@@ -125,7 +128,8 @@ function filterSection(m: MediaSection, mid: string, kind: MediaKind, enableH264
     lines.push(line);
   }
   m.lines = lines;
-  m.formats = codecs.map((c) => String(c.payloadType));
+  // RED first in the answer (libdatachannel echoes this order): Chromium then sends it.
+  m.formats = [...codecs.filter((c) => c.codec.name === 'red'), ...codecs.filter((c) => c.codec.name !== 'red')].map((c) => String(c.payloadType));
 
   const direction = getDirection(m);
   const rewritten = direction === 'sendrecv' ? 'sendonly' : direction === 'recvonly' ? 'inactive' : direction;
@@ -150,4 +154,26 @@ function countMediaSections(sdp: string): number {
   let n = sdp.startsWith('m=') ? 1 : 0;
   for (let i = sdp.indexOf('\nm='); i >= 0; i = sdp.indexOf('\nm=', i + 3)) n++;
   return n;
+}
+
+/**
+ * Keeps at most one RED payload type, and only one whose every block is the kept Opus payload
+ * type (fmtp `111/111`): the SFU unwraps RED for subscribers and recordings that do not take it,
+ * which needs the primary block to be that Opus. Opus stays first in `codecs` (the track's codec).
+ */
+function keepRedAroundOpus(offered: readonly RtpCodec[], kept: Map<number, ForwardedCodec>, codecs: PublishedSection['codecs']): void {
+  const opus = codecs.find((c) => c.codec.name === 'opus');
+  let redKept = false;
+  for (let i = codecs.length - 1; i >= 0; i--) {
+    const c = codecs[i]!;
+    if (c.codec.name !== 'red') continue;
+    const blocks = (offered.find((o) => o.payloadType === c.payloadType)?.fmtp ?? '').split('/');
+    if (redKept || opus === undefined || blocks.length === 0 || !blocks.every((b) => Number(b) === opus.payloadType)) {
+      kept.delete(c.payloadType);
+      codecs.splice(i, 1);
+    } else {
+      redKept = true;
+    }
+  }
+  codecs.sort((a, b) => Number(a.codec.name === 'red') - Number(b.codec.name === 'red'));
 }
