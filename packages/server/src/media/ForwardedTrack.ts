@@ -1,12 +1,12 @@
-import { Emitter, type ListenerErrorSink } from '../util/Emitter.js';
-import type { ProbeClusters } from './bwe/ProbeClusters.js';
+import { Emitter } from '../util/Emitter.js';
+import type { ForwardedTrackEvents, ForwardedTrackOwner, ForwardedTrackStats } from './forwardedTrackTypes.js';
 import { forEachTransportCcStatus } from './bwe/transportCc.js';
 import { subscriberCodecs, type ForwardedCodec, type MediaKind } from './codecs.js';
 import type { NativeTrack } from './native.js';
 import type { PublishedTrack, TrackOutput } from './PublishedTrack.js';
 import { PADDING_PACKET_SIZE, RtpRewriter } from './rtp/RtpRewriter.js';
 import { readU32 } from './rtp/RtpPacket.js';
-import { writeRedPrimary } from './rtp/red.js';
+import { RedUnwrapper } from './rtp/red.js';
 import { forEachNacked, isFirFor, isPliFor, type NackSink } from './rtcp/feedback.js';
 import { NackVerdict, type NackBudget } from './rtcp/NackBudget.js';
 import { nextRtcpPacket } from './rtcp/RtcpPacket.js';
@@ -16,64 +16,7 @@ import type { LayerTapOwner } from './simulcast/LayerTap.js';
 import { LayerState } from './simulcast/LayerState.js';
 import { ProbeSender, type PaddingSink } from './simulcast/ProbeSender.js';
 
-/** Events of a {@link ForwardedTrack}. */
-export interface ForwardedTrackEvents {
-  /** The subscription ended (unsubscribed, source gone, subscriber left). Emitted once. */
-  closed: [];
-  /** Simulcast: the layer forwarded changed (0 = low … layerCount − 1 = high), at a keyframe. */
-  layerChanged: [layer: number];
-}
-
-/** Counters of one subscription (cumulative). */
-export interface ForwardedTrackStats {
-  packetsOut: number;
-  bytesOut: number;
-  /** Packets not sent: not negotiated or not open yet, payload type refused, send error. */
-  packetsDropped: number;
-  /** PLIs and FIRs received from the subscriber. */
-  plisReceived: number;
-  firsReceived: number;
-  /** NACK messages received and sequence numbers they named. */
-  nacksReceived: number;
-  nackedPackets: number;
-  /** Packets retransmitted from the cache; NACKed packets the cache no longer had. */
-  retransmitted: number;
-  retransmitMisses: number;
-  /** NACKed packets not retransmitted: the connection's retransmission budget was spent. */
-  retransmitsRefused: number;
-  /** NACKed packets ignored as repeats of one retransmitted within `nackRepeatWindowMs`. */
-  nackRepeatsIgnored: number;
-  /** Sender reports translated and sent. */
-  senderReports: number;
-  /** Padding-only packets sent to probe the subscriber's bandwidth (simulcast), and their bytes. */
-  paddingPackets: number;
-  paddingBytes: number;
-  /** Probe clusters sent (part of the padding): back-to-back padding measured by transport-wide feedback. */
-  probeClusters: number;
-  /** Last REMB estimate of the subscriber's whole connection, bit/s (0 if none). */
-  remb: number;
-  /** Simulcast: layer forwarded now (-1 before the first keyframe), layer wanted, switches done. */
-  layer?: number;
-  targetLayer?: number;
-  layerSwitches?: number;
-}
-
-/** What a forwarded track tells its owner (the subscriber transport). @internal */
-export interface ForwardedTrackOwner {
-  forwardedTrackClosed(track: ForwardedTrack): void;
-  /** A REMB from the subscriber (per connection, not per track). */
-  onRemb(bitrate: number): void;
-  /** This connection's REMB divided among its video tracks, bit/s, 0 if none. */
-  readonly videoBitrateShare: number;
-  /** This connection's last REMB, bit/s, 0 if none. */
-  readonly remb: number;
-  /** The connection's retransmission budget, shared by its tracks. */
-  readonly nackBudget: NackBudget;
-  /** The connection's packet-train probes; absent in tests without transport-cc. */
-  readonly probes?: ProbeClusters;
-  /** Where listener exceptions go; a process warning when absent. */
-  readonly errorSink?: ListenerErrorSink;
-}
+export type { ForwardedTrackEvents, ForwardedTrackOwner, ForwardedTrackStats } from './forwardedTrackTypes.js';
 
 /**
  * One published track as forwarded to one subscriber: an m-section of the subscriber's
@@ -108,8 +51,8 @@ export class ForwardedTrack extends Emitter<ForwardedTrackEvents> implements Tra
   #unwrapRedPt = -1;
   /** The publisher's Opus payload type: what an unwrapped RED packet carries. */
   #sourceOpusPt = -1;
-  /** Scratch buffer of unwrapped RED packets, allocated at the first one. */
-  #unwrapped: Buffer | null = null;
+  /** Unwraps RED for this subscriber, created at the first RED packet. */
+  #red: RedUnwrapper | null = null;
   /** Bandwidth probes of a simulcast subscription; null without simulcast. */
   readonly #probes: ProbeSender | null = null;
   readonly #budget: NackBudget;
@@ -338,14 +281,12 @@ export class ForwardedTrack extends Emitter<ForwardedTrackEvents> implements Tra
   /** @internal Hot path: rewrite in place and send. See {@link TrackOutput.forward}. */
   forward(packet: Buffer, inPt: number, inSeq: number, inTs: number): void {
     if (inPt === this.#unwrapRedPt && this.#open) {
-      // The packet is shared with the other outputs: the Opus inside goes out from a copy.
-      if ((this.#unwrapped?.length ?? 0) < packet.length) this.#unwrapped = Buffer.alloc(Math.max(1500, packet.length));
-      const len = writeRedPrimary(packet, this.#unwrapped!);
-      if (len < 0) {
+      const opus = (this.#red ??= new RedUnwrapper()).unwrap(packet);
+      if (opus === null) {
         this.#dropped++;
         return;
       }
-      packet = this.#unwrapped!.subarray(0, len);
+      packet = opus;
       inPt = this.#sourceOpusPt;
     }
     if (!this.#open || !this.#rewriter.rewrite(packet, inPt, inSeq, inTs)) {

@@ -3,7 +3,7 @@ import type { PublishedTrack } from '../media/index.js';
 import type { TrackOutput } from '../media/PublishedTrack.js';
 import { Emitter } from '../util/Emitter.js';
 import { OpusOggWriter } from './OpusOggWriter.js';
-import { writeRedPrimary } from '../media/rtp/red.js';
+import { RedUnwrapper } from '../media/rtp/red.js';
 import { Vp8IvfWriter } from './Vp8IvfWriter.js';
 
 /** Events of a {@link TrackCapture}. */
@@ -41,7 +41,7 @@ export class TrackCapture extends Emitter<TrackCaptureEvents> implements TrackOu
   #closed: Promise<void> | null = null;
   /** The track's RED payload type (unwrapped to its Opus), -1 when none. */
   readonly #redPt: number;
-  #unwrapped: Buffer | null = null;
+  #red: RedUnwrapper | null = null;
 
   /** @throws Error when the track's codec is not captured (see {@link captureExtension}) */
   constructor(track: PublishedTrack, file: string) {
@@ -78,11 +78,10 @@ export class TrackCapture extends Emitter<TrackCaptureEvents> implements TrackOu
   forward(packet: Buffer, inPt: number, inSeq: number, inTs: number): void {
     if (this.#closed) return;
     if (inPt === this.#redPt) {
-      // The file holds Opus: the primary block of a RED packet, from a copy (outputs share the packet).
-      if ((this.#unwrapped?.length ?? 0) < packet.length) this.#unwrapped = Buffer.alloc(Math.max(1500, packet.length));
-      const len = writeRedPrimary(packet, this.#unwrapped!);
-      if (len < 0) return;
-      packet = this.#unwrapped!.subarray(0, len);
+      // The file holds Opus: the primary block of a RED packet.
+      const opus = (this.#red ??= new RedUnwrapper()).unwrap(packet);
+      if (opus === null) return;
+      packet = opus;
     }
     const result = this.#writer.write(packet, inSeq, inTs);
     if (result === 'needKeyframe') {

@@ -47,3 +47,18 @@ export function writeRedPrimary(packet: Uint8Array, out: Uint8Array): number {
   out.set(packet.subarray(dataStart, end), start);
   return size;
 }
+
+/**
+ * Unwraps RED packets for one receiver that does not take RED (a subscriber, a recording): the
+ * packet is shared with the other outputs, so the Opus inside goes out from a buffer of its own.
+ */
+export class RedUnwrapper {
+  #buf: Buffer | null = null;
+
+  /** The packet without RED (see {@link writeRedPrimary}), valid until the next call; null when malformed. */
+  unwrap(packet: Buffer): Buffer | null {
+    if ((this.#buf?.length ?? 0) < packet.length) this.#buf = Buffer.alloc(Math.max(1500, packet.length));
+    const len = writeRedPrimary(packet, this.#buf!);
+    return len < 0 ? null : this.#buf!.subarray(0, len);
+  }
+}
