@@ -110,8 +110,20 @@ function setup(kind: 'video' | 'audio' = 'video', nackBudget: () => NackBudget =
 }
 
 describe('forwarding one published track to two subscribers', () => {
-  it('forwards RED as is to a subscriber that took it, and the Opus inside to one that did not', () => {
+  it('forwards the Opus inside RED while the subscriber estimate is under 600 kbit/s, RED before the first estimate and above', () => {
+    const { inbound, subscribers } = setup('audio', budget, [[111, 63]]);
+    const red = (seq: number) => Buffer.concat([rtp(seq, seq * 960, 63).subarray(0, 12), Buffer.from([109, 0xd1, 0xd2])]);
+    inbound.deliver(red(1)); // no REMB yet
+    subscribers[0]!.owner.remb = 500_000;
+    inbound.deliver(red(2));
+    subscribers[0]!.owner.remb = 700_000;
+    inbound.deliver(red(3));
+    expect(subscribers[0]!.out.rtp().map((p) => p[1]! & 0x7f)).toEqual([63, 111, 63]);
+  });
+
+  it('forwards RED as is to a subscriber that took it and has the bandwidth, and the Opus inside to one that did not', () => {
     const { inbound, subscribers } = setup('audio', budget, [[111, 63], [111]]);
+    for (const s of subscribers) s.owner.remb = 2_000_000;
     // RED: one redundant block (Opus, 960 ticks back, 2 bytes), then the primary Opus (3 bytes).
     const red = Buffer.concat([rtp(7, 48000, 63).subarray(0, 12), Buffer.from([0x80 | 109, 0x0f, 0x00, 2, 109, 0xe1, 0xe2, 0xd1, 0xd2, 0xd3])]);
     inbound.deliver(red);
