@@ -1,3 +1,5 @@
+import { findExtensionElement, type ExtensionElement } from '../rtp/headerExtension.js';
+
 /**
  * Transport-wide congestion control (draft-holmer-rmcat-transport-wide-cc-extensions-01): the
  * header extension that numbers packets across a whole connection, and the RTCP feedback
@@ -19,6 +21,7 @@ export const TRANSPORT_CC_EXTENSION_SIZE = 8;
 export const TRANSPORT_CC_FORMAT = 15;
 
 const ONE_BYTE_PROFILE = 0xbede;
+const element: ExtensionElement = { idAt: 0, dataAt: 0, size: 0, twoByte: false };
 
 /**
  * Writes, at `off` (just after a 12-byte header without CSRCs), a one-byte-form extension block
@@ -42,46 +45,9 @@ export function writeTransportCcExtension(buf: Uint8Array, off: number, seq: num
  * when an element was renamed. Runs once per ingested video packet; allocates nothing.
  */
 export function hideExtensionElement(packet: Uint8Array, id: number): boolean {
-  const len = packet.length;
-  const b0 = packet[0]!;
-  if ((b0 & 0x10) === 0) return false;
-  let off = 12 + (b0 & 0x0f) * 4;
-  if (off + 4 > len) return false;
-  const profile = (packet[off]! << 8) | packet[off + 1]!;
-  const end = off + 4 + ((packet[off + 2]! << 8) | packet[off + 3]!) * 4;
-  if (end > len) return false;
-  off += 4;
-  if (profile === ONE_BYTE_PROFILE) {
-    while (off < end) {
-      const b = packet[off]!;
-      if (b === 0) {
-        off++;
-        continue;
-      }
-      if (b >> 4 === 15) return false;
-      if (b >> 4 === id) {
-        packet[off] = 0xf0 | (b & 0x0f);
-        return true;
-      }
-      off += 2 + (b & 0x0f);
-    }
-    return false;
-  }
-  if ((profile & 0xfff0) === 0x1000) {
-    while (off + 1 < end) {
-      const elementId = packet[off]!;
-      if (elementId === 0) {
-        off++;
-        continue;
-      }
-      if (elementId === id) {
-        packet[off] = 255;
-        return true;
-      }
-      off += 2 + packet[off + 1]!;
-    }
-  }
-  return false;
+  if (!findExtensionElement(packet, id, element)) return false;
+  packet[element.idAt] = element.twoByte ? 255 : 0xf0 | (packet[element.idAt]! & 0x0f);
+  return true;
 }
 
 /** Receives the packet statuses of a transport-wide feedback message, one call each. */
